@@ -1,0 +1,87 @@
+import { createAdapterRegistry, type Adapter } from "@yunlian/adapter-sdk";
+import { createVendorHttp } from "@yunlian/adapter-sdk/http";
+import { standardAdapter } from "@yunlian/adapter-standard";
+import { openDatabase, type DatabaseHandle } from "@yunlian/db";
+import { keyringFromHex } from "@yunlian/secrets";
+import type { Hono } from "hono";
+import { pino, type Logger } from "pino";
+import { createApp } from "./app.ts";
+import type { HubConfig } from "./config.ts";
+import type { HubEnv } from "./lib/hono-env.ts";
+import { generateAdminToken, generateHexKey, storedOrGenerated } from "./lib/local-secrets.ts";
+import { ReplayGuard } from "./lib/replay-guard.ts";
+import { PlatformRegistry } from "./registry/platform-registry.ts";
+import { PlatformSync } from "./registry/platform-sync.ts";
+import type { HubServices } from "./services/hub-services.ts";
+import { SessionCache } from "./services/vendor/session-cache.ts";
+
+export interface Hub {
+  app: Hono<HubEnv>;
+  services: HubServices;
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  close(): Promise<void>;
+}
+
+export interface BuildHubOptions {
+  /** An already open database (tests share one); otherwise opened from the config. */
+  database?: DatabaseHandle;
+  logger?: Logger;
+  adapters?: Adapter[];
+  extraRoutes?: ((app: Hono<HubEnv>) => void)[];
+}
+
+/** Everything the hub needs, wired once: database (migrated), registry, adapters, HTTP app. */
+export async function buildHub(config: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
+  const log = options.logger ?? pino({ level: config.logLevel, base: { service: "hub" } });
+  const database =
+    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }));
+  await database.migrate();
+
+  const secretKey = config.secretKeyHex
+    ? { value: config.secretKeyHex, generated: false }
+    : storedOrGenerated(config.dataDir, "secret-key", generateHexKey);
+  if (secretKey.generated && config.databaseUrl) {
+    log.warn("HUB_SECRET_KEY is unset: generated one in the data folder; every hub instance must share it");
+  }
+  const admin = config.adminToken
+    ? { value: config.adminToken, generated: false }
+    : storedOrGenerated(config.dataDir, "admin-token", generateAdminToken);
+
+  const keyring = keyringFromHex(secretKey.value);
+  const registry = new PlatformRegistry();
+  const platformSync = new PlatformSync(database, database.db, keyring, registry, log);
+  const http = createVendorHttp({ timeoutMs: config.vendorTimeoutMs });
+  const services: HubServices = {
+    config,
+    db: database.db,
+    database,
+    registry,
+    platformSync,
+    replay: new ReplayGuard(),
+    keyring,
+    adapters: createAdapterRegistry(options.adapters ?? [standardAdapter]),
+    http,
+    sessions: new SessionCache(),
+    log,
+    now: () => new Date(),
+    onReportIngested: () => {},
+  };
+  await platformSync.start();
+  for (const p of registry.all()) {
+    if (p.securityMode === "none") log.warn({ platId: p.platId }, "platform uses security mode none (unsigned requests)");
+  }
+
+  const app = createApp(services, { adminToken: admin.value, extraRoutes: options.extraRoutes });
+  return {
+    app,
+    services,
+    adminToken: admin.value,
+    adminTokenGenerated: admin.generated,
+    async close() {
+      await platformSync.stop();
+      await http.close();
+      if (!options.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { Database, DatabaseHandle } from "@yunlian/db";
+import type { Keyring } from "@yunlian/secrets";
+import type { Logger } from "pino";
+import { loadAllPlatforms, loadPlatform } from "../services/platforms/platform-store.ts";
+import type { PlatformRegistry } from "./platform-registry.ts";
+
+/** Postgres channel on which any hub instance announces "platform X changed". */
+export const PLATFORMS_CHANNEL = "yunlian_platforms";
+
+/**
+ * Keeps every hub instance's in-memory registry in step with the database: a change made on
+ * one instance is NOTIFYed with the platId, and each instance reloads just that platform.
+ * Postgres delivers a NOTIFY only after the writing transaction commits, so a reload always
+ * sees the change.
+ */
+export class PlatformSync {
+  private unlisten?: () => Promise<void>;
+
+  constructor(
+    private readonly database: DatabaseHandle,
+    private readonly db: Database,
+    private readonly keyring: Keyring,
+    private readonly registry: PlatformRegistry,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.database.listen(PLATFORMS_CHANNEL, (platId) => {
+      this.refresh(platId).catch((err: unknown) =>
+        this.log.error({ err, platId }, "reloading a changed platform failed"),
+      );
+    });
+    // Load after listening, so a change committed in between is not missed.
+    this.registry.replaceAll(await loadAllPlatforms(this.db, this.keyring));
+  }
+
+  async refresh(platId: string): Promise<void> {
+    const record = await loadPlatform(this.db, this.keyring, platId);
+    if (record) this.registry.put(record);
+    else this.registry.remove(platId);
+  }
+
+  /** Tell every instance (this one included) that a platform changed. */
+  async announce(platId: string): Promise<void> {
+    await this.database.notify(PLATFORMS_CHANNEL, platId);
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+  }
+}

@@ -1,0 +1,25 @@
+import type { DeviceCommand } from "@yunlian/adapter-sdk";
+import type { Hono } from "hono";
+import { invalid } from "../../lib/hub-error.ts";
+import type { HubEnv } from "../../lib/hono-env.ts";
+import { operateDevices } from "../../services/devices/device-calls.ts";
+import { namedDeviceIds } from "../../services/devices/device-ids.ts";
+import { actingUser } from "./acting-user.ts";
+import { mergedAnswer, standardRoute } from "./standard-route.ts";
+
+/** POST /v1/devices/op (7.2.7): AccessToken required; only devices bound to that user. */
+export function registerDevicesOp(app: Hono<HubEnv>) {
+  app.post(
+    "/v1/devices/op",
+    standardRoute("devices/op", async (req) => {
+      const userId = await actingUser(req, { tokenRequired: true });
+      const ids = namedDeviceIds(req.body.Device);
+      const commands: DeviceCommand[] = (req.body.Device ?? []).map((d, i) => {
+        const attrs = d.DeviceAttr ?? {};
+        if (Object.keys(attrs).length === 0) throw invalid(`Device[${i}].DeviceAttr: the command is required`);
+        return { deviceId: ids[i] ?? "", attrs };
+      });
+      return mergedAnswer(await operateDevices(req.services, userId, commands, req.requestId));
+    }),
+  );
+}

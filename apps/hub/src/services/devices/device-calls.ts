@@ -1,0 +1,123 @@
+import type { DeviceCommand, DeviceState } from "@yunlian/adapter-sdk";
+import { bindings } from "@yunlian/db";
+import type { DeviceInfo } from "@yunlian/protocol";
+import { eq } from "drizzle-orm";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+import type { HubServices } from "../hub-services.ts";
+import { type FanOutResult, fanOut, type VendorFailure } from "../vendor/fan-out.ts";
+import { vendorTarget } from "../vendor/vendor-call.ts";
+import { requireBound } from "./bindings-query.ts";
+import { groupByVendor } from "./device-ids.ts";
+
+/**
+ * The device interfaces that act on named, bound devices (deviceInfo, modifyDeviceInfo,
+ * deviceStatus, op). Each refuses unbound devices (403) before any vendor is called, then
+ * splits by vendor and runs the vendors in parallel.
+ */
+async function onBoundDevices<T>(
+  services: HubServices,
+  userId: string,
+  ids: readonly string[],
+  requestId: string | undefined,
+  send: (target: ReturnType<typeof vendorTarget>, ids: string[]) => Promise<T>,
+): Promise<FanOutResult<T>> {
+  const groups = groupByVendor(services.registry, ids);
+  await requireBound(services, userId, ids);
+  return fanOut(groups, services.log, async (vendor, vendorIds) =>
+    send(vendorTarget(services, vendor, userId, requestId), vendorIds),
+  );
+}
+
+export async function deviceInfo(services: HubServices, userId: string, ids: string[], requestId?: string) {
+  const result = await onBoundDevices(services, userId, ids, requestId, (t, vendorIds) =>
+    t.adapter.deviceInfo(t.call, vendorIds),
+  );
+  const byId = new Map<string, DeviceInfo>();
+  for (const { value } of result.done) for (const info of value) if (info.deviceID) byId.set(info.deviceID, info);
+  const devices = ids.flatMap((id) => {
+    const info = byId.get(id);
+    return info ? [{ DeviceInfo: info }] : [];
+  });
+  return { devices, failures: result.failures };
+}
+
+export async function modifyDeviceInfo(
+  services: HubServices,
+  userId: string,
+  infos: DeviceInfo[],
+  requestId?: string,
+): Promise<VendorFailure[]> {
+  const ids = infos.map((i) => i.deviceID ?? "");
+  const byId = new Map(infos.map((i) => [i.deviceID ?? "", i]));
+  const result = await onBoundDevices(services, userId, ids, requestId, (t, vendorIds) =>
+    t.adapter.modifyDeviceInfo(
+      t.call,
+      vendorIds.flatMap((id) => {
+        const info = byId.get(id);
+        return info ? [info] : [];
+      }),
+    ),
+  );
+  return result.failures;
+}
+
+/** Device states in request order (standard 7.2.6), each entry echoing its deviceID (DESIGN.md §3.4). */
+export async function deviceStatus(services: HubServices, userId: string, ids: string[], requestId?: string) {
+  const result = await onBoundDevices(services, userId, ids, requestId, (t, vendorIds) =>
+    t.adapter.deviceStatus(t.call, vendorIds),
+  );
+  const byId = new Map<string, DeviceState>();
+  for (const { value } of result.done) for (const state of value) byId.set(state.deviceId, state);
+  const devices = ids.map((id) => {
+    const state = byId.get(id);
+    return state ? { DeviceInfo: { deviceID: id }, DeviceAttr: state.attrs } : { DeviceInfo: { deviceID: id } };
+  });
+  return { devices, failures: result.failures };
+}
+
+export async function operateDevices(
+  services: HubServices,
+  userId: string,
+  commands: DeviceCommand[],
+  requestId?: string,
+): Promise<VendorFailure[]> {
+  const ids = commands.map((c) => c.deviceId);
+  const result = await onBoundDevices(services, userId, ids, requestId, (t, vendorIds) => {
+    const wanted = new Set(vendorIds);
+    return t.adapter.op(
+      t.call,
+      commands.filter((c) => wanted.has(c.deviceId)),
+    );
+  });
+  return result.failures;
+}
+
+/**
+ * users/devices (7.2.3): asks every vendor the user has bindings with, in parallel, and
+ * keeps only devices bound through the hub (a vendor never widens a user's view).
+ */
+export async function listDevices(
+  services: HubServices,
+  userId: string,
+  filter: Partial<DeviceInfo> | undefined,
+  requestId?: string,
+) {
+  const rows = await services.db
+    .select({ udeviceId: bindings.udeviceId, vendorPlatId: bindings.vendorPlatId })
+    .from(bindings)
+    .where(eq(bindings.userId, userId));
+  const bound = new Set(rows.map((r) => r.udeviceId));
+  const groups = new Map<PlatformRecord, string[]>();
+  for (const r of rows) {
+    const vendor = services.registry.get(r.vendorPlatId);
+    if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), r.udeviceId]);
+  }
+  const result = await fanOut(groups, services.log, async (vendor) => {
+    const t = vendorTarget(services, vendor, userId, requestId);
+    return t.adapter.listDevices(t.call, filter);
+  });
+  const devices = result.done.flatMap(({ value }) =>
+    value.filter((info) => info.deviceID && bound.has(info.deviceID)).map((info) => ({ DeviceInfo: info })),
+  );
+  return { devices, failures: result.failures };
+}

@@ -1,0 +1,37 @@
+import { parseUDeviceId } from "@yunlian/protocol";
+import { invalid, notFound } from "../../lib/hub-error.ts";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+import type { PlatformRegistry } from "../../registry/platform-registry.ts";
+
+interface NamedDevice {
+  DeviceInfo?: { deviceID?: string | null } | null;
+}
+
+/**
+ * The UDeviceIDs a request names, in request order, each one checked (DESIGN.md §3.1): a
+ * malformed ID is 400 naming the entry, so nothing reaches a vendor for a request that is wrong.
+ */
+export function namedDeviceIds(devices: readonly NamedDevice[] | undefined): string[] {
+  if (!devices || devices.length === 0) throw invalid("Device: at least one device is required");
+  return devices.map((d, i) => {
+    const id = d.DeviceInfo?.deviceID;
+    const field = `Device[${i}].DeviceInfo.deviceID`;
+    if (!id) throw invalid(`${field}: required`);
+    const parsed = parseUDeviceId(id);
+    if (!parsed.ok) throw invalid(`${field}: "${id}" is not a UDeviceID (${parsed.error.part}: ${parsed.error.reason})`);
+    return id;
+  });
+}
+
+/** Groups devices by owning vendor; an unregistered manufacturer code is 404. */
+export function groupByVendor(registry: PlatformRegistry, ids: readonly string[]): Map<PlatformRecord, string[]> {
+  const groups = new Map<PlatformRecord, string[]>();
+  for (const id of ids) {
+    const vendor = registry.vendorFor(id);
+    if (!vendor) throw notFound(`device ${id}: no registered vendor owns manufacturer code ${id.slice(0, 6)}`);
+    const list = groups.get(vendor);
+    if (list) list.push(id);
+    else groups.set(vendor, [id]);
+  }
+  return groups;
+}

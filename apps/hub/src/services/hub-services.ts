@@ -1,0 +1,31 @@
+import type { AdapterRegistry } from "@yunlian/adapter-sdk";
+import type { VendorHttp } from "@yunlian/adapter-sdk/http";
+import type { Database, DatabaseHandle } from "@yunlian/db";
+import type { Keyring } from "@yunlian/secrets";
+import type { Logger } from "pino";
+import type { HubConfig } from "../config.ts";
+import type { PlatformRegistry } from "../registry/platform-registry.ts";
+import type { ReplayGuard } from "../lib/replay-guard.ts";
+import type { PlatformSync } from "../registry/platform-sync.ts";
+import type { SessionCache } from "./vendor/session-cache.ts";
+
+/**
+ * Everything a request handler may touch, built once at start and put on the Hono context by
+ * one middleware (never imported as module singletons, so tests build their own).
+ */
+export interface HubServices {
+  config: HubConfig;
+  db: Database;
+  database: DatabaseHandle;
+  registry: PlatformRegistry;
+  platformSync: PlatformSync;
+  replay: ReplayGuard;
+  keyring: Keyring;
+  adapters: AdapterRegistry;
+  http: VendorHttp;
+  sessions: SessionCache;
+  log: Logger;
+  now: () => Date;
+  /** Wakes the delivery runner after an ingest commit (in-process mode); a no-op otherwise. */
+  onReportIngested: () => void;
+}

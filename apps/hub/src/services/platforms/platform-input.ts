@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+const fingerprint = z.string().regex(/^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/, {
+  error: "must be a SHA-256 fingerprint (64 hex digits, colons allowed)",
+});
+
+const securityShape = {
+  mode: z.enum(["none", "hmac", "mtls"]),
+  certFingerprints: z.array(fingerprint).max(20),
+};
+
+const optionalUrl = z.string().max(2048).nullable().optional();
+
+// Fields without defaults: shared by register (which adds defaults) and PATCH (which must not,
+// or an omitted field would be reset). Zod 4 applies defaults even inside optional().
+const fields = {
+  name: z.string().trim().min(1).max(200),
+  manufacturerCodes: z.array(z.string().regex(/^\d{6}$/, { error: "must be 6 digits" })).max(10_000),
+  adapter: z.string().min(1).max(64),
+  adapterConfig: z.record(z.string(), z.unknown()),
+  apiBaseUrl: optionalUrl,
+  verifyUrl: optionalUrl,
+  dataGatewayUrl: optionalUrl,
+  /** The AppID this platform issued to the hub. */
+  appId: z.string().min(1).max(128).nullable().optional(),
+};
+
+export const platIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "1–64 characters of A-Z a-z 0-9 _ -" });
+
+/** The register body of DESIGN.md §7, exactly. */
+export const registerPlatformInput = z.strictObject({
+  ...fields,
+  platId: platIdSchema,
+  manufacturerCodes: fields.manufacturerCodes.default([]),
+  adapter: fields.adapter.default("standard"),
+  adapterConfig: fields.adapterConfig.default({}),
+  security: z
+    .strictObject({ mode: securityShape.mode.default("hmac"), certFingerprints: securityShape.certFingerprints.default([]) })
+    .default({ mode: "hmac", certFingerprints: [] }),
+});
+
+/** PATCH: any field but platId (which may be repeated, unchanged); omitted fields stay. */
+export const updatePlatformInput = z.strictObject({
+  platId: z.string().optional(),
+  name: fields.name.optional(),
+  manufacturerCodes: fields.manufacturerCodes.optional(),
+  adapter: fields.adapter.optional(),
+  adapterConfig: fields.adapterConfig.optional(),
+  apiBaseUrl: fields.apiBaseUrl,
+  verifyUrl: fields.verifyUrl,
+  dataGatewayUrl: fields.dataGatewayUrl,
+  appId: fields.appId,
+  security: z
+    .strictObject({ mode: securityShape.mode.optional(), certFingerprints: securityShape.certFingerprints.optional() })
+    .optional(),
+});
+
+export type RegisterPlatformInput = z.infer<typeof registerPlatformInput>;
+export type UpdatePlatformInput = z.infer<typeof updatePlatformInput>;

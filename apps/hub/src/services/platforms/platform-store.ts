@@ -1,0 +1,67 @@
+import { type Database, manufacturerCodes, type Platform, platforms } from "@yunlian/db";
+import { decryptSecret, type Keyring } from "@yunlian/secrets";
+import { eq } from "drizzle-orm";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+
+/** Turns a stored row (secrets encrypted) into the in-memory record the hub routes with. */
+export function toRecord(row: Platform, codes: string[], keyring: Keyring, now = new Date()): PlatformRecord {
+  const secrets = [decryptSecret(keyring, row.secretCiphertext, row.secretKeyId)];
+  if (
+    row.previousSecretCiphertext &&
+    row.previousSecretKeyId &&
+    row.previousSecretExpiresAt &&
+    row.previousSecretExpiresAt > now
+  ) {
+    secrets.push(decryptSecret(keyring, row.previousSecretCiphertext, row.previousSecretKeyId));
+  }
+  return {
+    platId: row.platId,
+    name: row.name,
+    adapter: row.adapter,
+    adapterConfig: row.adapterConfig,
+    apiBaseUrl: row.apiBaseUrl,
+    verifyUrl: row.verifyUrl,
+    dataGatewayUrl: row.dataGatewayUrl,
+    vendorAppId: row.vendorAppId,
+    appId: row.appId,
+    securityMode: row.securityMode,
+    certFingerprints: row.certFingerprints,
+    manufacturerCodes: codes.sort(),
+    secrets,
+    dataGatewayDisabledAt: row.dataGatewayDisabledAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export async function loadPlatform(
+  db: Database,
+  keyring: Keyring,
+  platId: string,
+): Promise<PlatformRecord | undefined> {
+  const [row] = await db.select().from(platforms).where(eq(platforms.platId, platId));
+  if (!row) return undefined;
+  const codes = await db
+    .select({ code: manufacturerCodes.code })
+    .from(manufacturerCodes)
+    .where(eq(manufacturerCodes.platId, platId));
+  return toRecord(
+    row,
+    codes.map((c) => c.code),
+    keyring,
+  );
+}
+
+export async function loadAllPlatforms(db: Database, keyring: Keyring): Promise<PlatformRecord[]> {
+  const [rows, codes] = await Promise.all([
+    db.select().from(platforms),
+    db.select({ code: manufacturerCodes.code, platId: manufacturerCodes.platId }).from(manufacturerCodes),
+  ]);
+  const codesByPlat = new Map<string, string[]>();
+  for (const c of codes) {
+    const list = codesByPlat.get(c.platId) ?? [];
+    list.push(c.code);
+    codesByPlat.set(c.platId, list);
+  }
+  return rows.map((r) => toRecord(r, codesByPlat.get(r.platId) ?? [], keyring));
+}

@@ -1,0 +1,23 @@
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+
+/** The platform as the admin API shows it: never a secret (those are shown once, at creation and rotation). */
+export function platformView(p: PlatformRecord) {
+  return {
+    platId: p.platId,
+    name: p.name,
+    manufacturerCodes: p.manufacturerCodes,
+    adapter: p.adapter,
+    adapterConfig: p.adapterConfig,
+    apiBaseUrl: p.apiBaseUrl,
+    verifyUrl: p.verifyUrl,
+    dataGatewayUrl: p.dataGatewayUrl,
+    /** The AppID this platform issued to the hub (the register body's `appId`). */
+    vendorAppId: p.vendorAppId,
+    /** The AppID the hub issued to this platform: send it in the `AppID` header. */
+    appId: p.appId,
+    security: { mode: p.securityMode, certFingerprints: p.certFingerprints },
+    dataGatewayDisabledAt: p.dataGatewayDisabledAt?.toISOString() ?? null,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,66 @@
+import { accessTokens, hubUsers } from "@yunlian/db";
+import { randomToken, sha256Hex } from "@yunlian/secrets";
+import { and, eq } from "drizzle-orm";
+import { notFound, unauthorized } from "../../lib/hub-error.ts";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+import type { HubServices } from "../hub-services.ts";
+
+/** Issues a hub AccessToken (256-bit random; only its SHA-256 is stored). */
+export async function issueAccessToken(services: HubServices, platId: string, userId: string): Promise<string> {
+  const token = randomToken();
+  await services.db.insert(accessTokens).values({
+    tokenHash: sha256Hex(token),
+    userId,
+    platId,
+    expiresAt: new Date(services.now().getTime() + services.config.tokenTtlMs),
+  });
+  return token;
+}
+
+/**
+ * The hub user an AccessToken was issued to — only if it was issued to this platform and, when
+ * the request names a UserID, to that user; unknown, revoked and expired tokens are all 401.
+ */
+export async function authenticateToken(
+  services: HubServices,
+  platform: PlatformRecord,
+  token: string | undefined,
+  expectedUserId?: string,
+): Promise<{ userId: string; tokenHash: string }> {
+  if (!token) throw unauthorized("header AccessToken is required for this interface");
+  const tokenHash = sha256Hex(token);
+  const [row] = await services.db
+    .select({
+      userId: accessTokens.userId,
+      platId: accessTokens.platId,
+      expiresAt: accessTokens.expiresAt,
+      revokedAt: accessTokens.revokedAt,
+    })
+    .from(accessTokens)
+    .where(eq(accessTokens.tokenHash, tokenHash));
+  if (!row || row.platId !== platform.platId) throw unauthorized("AccessToken is unknown");
+  if (row.revokedAt) throw unauthorized("AccessToken has been revoked (the user logged out)");
+  if (row.expiresAt <= services.now()) throw unauthorized("AccessToken has expired: log in again");
+  if (expectedUserId !== undefined && row.userId !== expectedUserId) {
+    throw unauthorized("AccessToken was not issued to this UserID");
+  }
+  return { userId: row.userId, tokenHash };
+}
+
+/** A hub user of the calling platform; another platform's user is as unknown as a missing one. */
+export async function resolveUser(services: HubServices, platform: PlatformRecord, userId: string) {
+  const [user] = await services.db
+    .select({ userId: hubUsers.userId, loginId: hubUsers.loginId })
+    .from(hubUsers)
+    .where(and(eq(hubUsers.userId, userId), eq(hubUsers.platId, platform.platId)));
+  if (!user) throw notFound(`UserID ${userId} is not a user of platform ${platform.platId}`);
+  return user;
+}
+
+/** Revokes one token (logout). */
+export async function revokeToken(services: HubServices, tokenHash: string): Promise<void> {
+  await services.db
+    .update(accessTokens)
+    .set({ revokedAt: services.now() })
+    .where(eq(accessTokens.tokenHash, tokenHash));
+}

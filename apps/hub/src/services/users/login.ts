@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import { hubUsers } from "@yunlian/db";
+import { type LoginRequest, parseResponse, RetCode } from "@yunlian/protocol";
+import { sql } from "drizzle-orm";
+import { forbidden, HubError, invalid, unauthorized } from "../../lib/hub-error.ts";
+import { signedHeaders } from "../../lib/sign.ts";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+import type { HubServices } from "../hub-services.ts";
+import { describeVendorError } from "../vendor/fan-out.ts";
+import { issueAccessToken } from "./access-tokens.ts";
+
+const ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** A hub userID: "U" + 19 base-32 characters (95 random bits) — within the standard's 20. */
+export function newUserId(): string {
+  const bytes = randomBytes(19);
+  let id = "U";
+  for (const b of bytes) id += ID_ALPHABET[b & 31];
+  return id;
+}
+
+/**
+ * user/login (standard 7.1.1, DESIGN.md §4): the hub asks the calling platform's verify URL
+ * whether (loginID, AuthToken) is one of its users; on "200" it creates or reuses the hub
+ * user for that loginID (namespaced per platform) and issues an AccessToken.
+ */
+export async function login(services: HubServices, platform: PlatformRecord, body: LoginRequest) {
+  const base = body.User[0]?.UserBase;
+  const loginId = base?.loginID;
+  if (!loginId) throw invalid("User[0].UserBase.loginID: required");
+  const authToken = body.AuthToken;
+  if (!authToken) throw invalid("AuthToken: required (in the body, or in the header)");
+  if (!platform.verifyUrl) {
+    throw forbidden(`platform ${platform.platId} has no verifyUrl registered, so its users cannot log in`);
+  }
+
+  await verifyWithPlatform(services, platform, loginId, authToken);
+
+  const profile = body.User[0]?.UserProfile ?? {};
+  const [user] = await services.db
+    .insert(hubUsers)
+    .values({
+      userId: newUserId(),
+      platId: platform.platId,
+      loginId,
+      loginName: base.loginName ?? null,
+      email: base.email ?? null,
+      mobile: base.mobile ?? null,
+      profile: Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, String(v)])),
+    })
+    .onConflictDoUpdate({
+      target: [hubUsers.platId, hubUsers.loginId],
+      // Keep the userID; refresh what the platform told us about the user this time.
+      set: {
+        loginName: sql`coalesce(excluded.login_name, ${hubUsers.loginName})`,
+        email: sql`coalesce(excluded.email, ${hubUsers.email})`,
+        mobile: sql`coalesce(excluded.mobile, ${hubUsers.mobile})`,
+        updatedAt: services.now(),
+      },
+    })
+    .returning({ userId: hubUsers.userId });
+  if (!user) throw new HubError(RetCode.BUSINESS, "could not create the hub user");
+
+  const accessToken = await issueAccessToken(services, platform.platId, user.userId);
+  return { userId: user.userId, accessToken };
+}
+
+async function verifyWithPlatform(
+  services: HubServices,
+  platform: PlatformRecord,
+  loginId: string,
+  authToken: string,
+): Promise<void> {
+  const url = platform.verifyUrl ?? "";
+  const payload = { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken };
+  const headers: Record<string, string> = { PlatID: services.config.platId };
+  if (platform.vendorAppId) headers.AppID = platform.vendorAppId;
+  if (platform.securityMode === "hmac") Object.assign(headers, signedHeaders(platform.secrets, JSON.stringify(payload)));
+
+  let answer: Awaited<ReturnType<typeof services.http.postJson>>;
+  try {
+    answer = await services.http.postJson(url, payload, { headers });
+  } catch (err) {
+    const { retCode, info } = describeVendorError(platform, err, services.log);
+    throw new HubError(retCode, `verifying the user with ${info}`);
+  }
+  const parsed = parseResponse("user/verify", answer.text);
+  if (!parsed.ok) {
+    throw new HubError(
+      RetCode.BAD_GATEWAY,
+      `platform ${platform.platId}'s verify endpoint answered wrongly (HTTP ${answer.status}): ${parsed.retInfo}`,
+    );
+  }
+  if (parsed.body.RetCode !== RetCode.OK) {
+    throw unauthorized(
+      `platform ${platform.platId} did not vouch for loginID ${loginId}: ${parsed.body.RetInfo ?? "no reason given"}`,
+    );
+  }
+}

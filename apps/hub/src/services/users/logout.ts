@@ -1,0 +1,63 @@
+import { bindings, hubUsers } from "@yunlian/db";
+import { eq } from "drizzle-orm";
+import { invalid } from "../../lib/hub-error.ts";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+import { unbindDevices } from "../devices/bind.ts";
+import type { HubServices } from "../hub-services.ts";
+import { type FanOutResult, fanOut } from "../vendor/fan-out.ts";
+import { vendorTarget } from "../vendor/vendor-call.ts";
+import { authenticateToken, revokeToken } from "./access-tokens.ts";
+
+/** user/logout (7.1.2): the AccessToken in the header is destroyed. */
+export async function logout(services: HubServices, platform: PlatformRecord, accessToken: string | undefined) {
+  const { tokenHash } = await authenticateToken(services, platform, accessToken);
+  await revokeToken(services, tokenHash);
+}
+
+/**
+ * user/unregister (7.1.3): the user's devices are unbound at each vendor, the hub's vendor
+ * sessions ended, and the hub user deleted (tokens, sessions and bindings cascade). The
+ * body's loginID must be the token's own user: a token cannot unregister someone else.
+ */
+export async function unregister(
+  services: HubServices,
+  platform: PlatformRecord,
+  accessToken: string | undefined,
+  loginId: string | undefined,
+  requestId?: string,
+): Promise<{ unbindFailures: Map<string, string>; logoutFailures: FanOutResult<void>["failures"] }> {
+  const { userId } = await authenticateToken(services, platform, accessToken);
+  const [user] = await services.db
+    .select({ loginId: hubUsers.loginId })
+    .from(hubUsers)
+    .where(eq(hubUsers.userId, userId));
+  if (loginId !== undefined && user && user.loginId !== loginId) {
+    throw invalid(`User[0].UserBase.loginID: "${loginId}" is not the user this AccessToken belongs to`);
+  }
+
+  const bound = await services.db
+    .select({ udeviceId: bindings.udeviceId, vendorPlatId: bindings.vendorPlatId })
+    .from(bindings)
+    .where(eq(bindings.userId, userId));
+  const { failed } = await unbindDevices(
+    services,
+    userId,
+    bound.map((b) => b.udeviceId),
+    requestId,
+  );
+
+  const vendors = new Set(bound.map((b) => b.vendorPlatId));
+  const groups = new Map<PlatformRecord, string[]>();
+  for (const platId of vendors) {
+    const vendor = services.registry.get(platId);
+    if (vendor) groups.set(vendor, []);
+  }
+  const ended = await fanOut(groups, services.log, async (vendor) => {
+    const t = vendorTarget(services, vendor, userId, requestId);
+    await t.adapter.unregister(t.call);
+  });
+
+  await services.db.delete(hubUsers).where(eq(hubUsers.userId, userId));
+  services.sessions.deleteUser(userId);
+  return { unbindFailures: failed, logoutFailures: ended.failures };
+}

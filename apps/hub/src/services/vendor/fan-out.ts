@@ -1,0 +1,74 @@
+import { isAdapterError } from "@yunlian/adapter-sdk";
+import { RetCode } from "@yunlian/protocol";
+import type { Logger } from "pino";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+
+/** One vendor's share of a request that failed, and why (in words a caller can act on). */
+export interface VendorFailure {
+  vendor: PlatformRecord;
+  deviceIds: string[];
+  retCode: RetCode;
+  info: string;
+}
+
+export interface FanOutResult<T> {
+  done: { vendor: PlatformRecord; deviceIds: string[]; value: T }[];
+  failures: VendorFailure[];
+}
+
+/** Why a vendor call failed, as the RetCode and RetInfo the hub answers with. */
+export function describeVendorError(
+  vendor: PlatformRecord,
+  err: unknown,
+  log: Logger,
+): { retCode: RetCode; info: string } {
+  const who = `vendor ${vendor.platId}`;
+  if (!isAdapterError(err)) {
+    log.error({ err, vendor: vendor.platId }, "unexpected error while calling a vendor");
+    return { retCode: RetCode.BAD_GATEWAY, info: `${who}: internal error while calling it` };
+  }
+  switch (err.kind) {
+    case "timeout":
+      return { retCode: RetCode.GATEWAY_TIMEOUT, info: `${who} timed out: ${err.message}` };
+    case "unreachable":
+      return { retCode: RetCode.BAD_GATEWAY, info: `${who} is unreachable: ${err.message}` };
+    case "unauthorized":
+      // The hub already logged in again once: the vendor refuses the hub itself, not the caller.
+      return { retCode: RetCode.BAD_GATEWAY, info: `${who} refused the hub's session: ${err.message}` };
+    case "bad_response":
+    case "invalid":
+      return { retCode: RetCode.BAD_GATEWAY, info: `${who} answered wrongly: ${err.message}` };
+    case "rejected":
+      return { retCode: err.retCode, info: `${who} refused: ${err.message}` };
+  }
+}
+
+/**
+ * Sends each vendor its share of the devices, all vendors in parallel, and sorts the answers
+ * into successes and failures: a vendor that is down or slow fails only its own devices.
+ */
+export async function fanOut<T>(
+  groups: Map<PlatformRecord, string[]>,
+  log: Logger,
+  send: (vendor: PlatformRecord, deviceIds: string[]) => Promise<T>,
+): Promise<FanOutResult<T>> {
+  const entries = [...groups.entries()];
+  // Wrapped so a synchronous throw in `send` is one vendor's failure, not the whole request's.
+  const settled = await Promise.allSettled(entries.map(async ([vendor, ids]) => send(vendor, ids)));
+  const result: FanOutResult<T> = { done: [], failures: [] };
+  settled.forEach((outcome, i) => {
+    const entry = entries[i];
+    if (!entry) return;
+    const [vendor, deviceIds] = entry;
+    if (outcome.status === "fulfilled") result.done.push({ vendor, deviceIds, value: outcome.value });
+    else result.failures.push({ vendor, deviceIds, ...describeVendorError(vendor, outcome.reason, log) });
+  });
+  return result;
+}
+
+/** The RetCode of a partly failed request: the first failure's code ("200" when none failed). */
+export function failureSummary(failures: VendorFailure[]): { retCode: RetCode; info: string } | undefined {
+  const first = failures[0];
+  if (!first) return undefined;
+  return { retCode: first.retCode, info: failures.map((f) => f.info).join("; ") };
+}

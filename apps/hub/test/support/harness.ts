@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { openDatabase } from "@yunlian/db";
+import { createTestDatabase, postgresAvailable, servicesRequired } from "@yunlian/db/testing";
+import { pino } from "pino";
+import { type HubConfig, loadConfig } from "../../src/config.ts";
+import { buildHub, type Hub } from "../../src/hub.ts";
+
+export type Storage = "pglite" | "postgres";
+
+export interface TestHub {
+  url: string;
+  hub: Hub;
+  adminToken: string;
+  databaseUrl?: string;
+  close(): Promise<void>;
+}
+
+/** A port that was free a moment ago (for sims that must know their URL before registering). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** Skip a Postgres-backed suite only on a developer machine without the server; never in CI. */
+export async function postgresOrSkip(): Promise<boolean> {
+  if (await postgresAvailable()) return true;
+  if (servicesRequired()) throw new Error("PostgreSQL at 127.0.0.1:5432 is required (TEST_REQUIRE_SERVICES/CI)");
+  console.warn("PostgreSQL is not reachable: skipping the Postgres variant of this suite");
+  return false;
+}
+
+/**
+ * A real hub on a real port: PGlite in memory, or its own fresh database on the local
+ * PostgreSQL server. Private URLs allowed (the sims listen on loopback).
+ */
+export async function startTestHub(
+  storage: Storage,
+  env: Record<string, string> = {},
+  opts: { databaseUrl?: string } = {},
+): Promise<TestHub> {
+  const dataDir = mkdtempSync(join(tmpdir(), "yunlian-hub-"));
+  const created = storage === "postgres" && !opts.databaseUrl ? await createTestDatabase() : undefined;
+  const databaseUrl = opts.databaseUrl ?? created?.url;
+  const config: HubConfig = loadConfig({
+    HUB_DATA_DIR: dataDir,
+    HUB_ALLOW_PRIVATE_URLS: "1",
+    HUB_ADMIN_TOKEN: "test-admin-token-0123456789",
+    HUB_SECRET_KEY: "11".repeat(32),
+    HUB_LOG_LEVEL: "silent",
+    HUB_VENDOR_TIMEOUT_MS: "1500",
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...env,
+  });
+  const database = databaseUrl ? undefined : await openDatabase({ dataDir: "memory://" });
+  const hub = await buildHub(config, { database, logger: pino({ level: "silent" }) });
+  const server = serve({ fetch: hub.app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hub,
+    adminToken: hub.adminToken,
+    databaseUrl,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await hub.close();
+      if (database) await database.close();
+      await created?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

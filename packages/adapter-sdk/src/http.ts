@@ -1,0 +1,119 @@
+import { Agent, errors as undiciErrors, request } from "undici";
+import { AdapterError } from "./errors.ts";
+
+export interface PostJsonOptions {
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface VendorResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** How adapters reach vendor clouds; one shared instance per hub process. */
+export interface VendorHttp {
+  postJson(url: string, body: unknown, opts?: PostJsonOptions): Promise<VendorResponse>;
+}
+
+export interface VendorHttpOptions {
+  /** Per-call timeout; default `HUB_VENDOR_TIMEOUT_MS` or 5000. */
+  timeoutMs?: number;
+  /** Keep-alive connections per vendor origin. */
+  connections?: number;
+}
+
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+]);
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
+
+export function defaultVendorTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = Number(env.HUB_VENDOR_TIMEOUT_MS);
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : 5000;
+}
+
+/**
+ * undici's Agent keeps one keep-alive Pool per origin, so every vendor gets its own bounded set of
+ * connections and a slow vendor cannot starve the others' sockets.
+ */
+export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { close(): Promise<void> } {
+  const timeoutMs = opts.timeoutMs ?? defaultVendorTimeoutMs();
+  const agent = new Agent({ connections: opts.connections ?? 64, keepAliveTimeout: 30_000, pipelining: 1 });
+
+  async function postJson(url: string, body: unknown, callOpts: PostJsonOptions = {}): Promise<VendorResponse> {
+    const limit = callOpts.timeoutMs ?? timeoutMs;
+    const timer = AbortSignal.timeout(limit);
+    const signal = callOpts.signal ? AbortSignal.any([timer, callOpts.signal]) : timer;
+    try {
+      const res = await request(url, {
+        method: "POST",
+        dispatcher: agent,
+        signal,
+        headers: { "content-type": "application/json;charset=UTF-8", ...callOpts.headers },
+        body: JSON.stringify(body),
+        headersTimeout: limit,
+        bodyTimeout: limit,
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, headers: flattenHeaders(res.headers), text };
+    } catch (err) {
+      throw classify(err, url, limit, timer.aborted || callOpts.signal?.aborted === true);
+    }
+  }
+
+  return { postJson, close: () => agent.close() };
+}
+
+function classify(err: unknown, url: string, limit: number, aborted: boolean): AdapterError {
+  if (err instanceof AdapterError) return err;
+  const origin = safeOrigin(url);
+  if (aborted) return new AdapterError("timeout", `${origin} did not answer within ${limit} ms`);
+  const code = errorCode(err);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return new AdapterError("timeout", `${origin} did not answer within ${limit} ms`);
+  }
+  if ((code !== undefined && UNREACHABLE_CODES.has(code)) || err instanceof undiciErrors.UndiciError) {
+    return new AdapterError("unreachable", `${origin} unreachable (${code ?? "connection error"})`);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new AdapterError("unreachable", `${origin} unreachable: ${message}`);
+}
+
+/** Node wraps DNS/connect failures (AggregateError for happy-eyeballs), so the code may sit on a cause. */
+function errorCode(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current !== null && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    const nested = (current as { errors?: unknown[]; cause?: unknown }).errors?.[0];
+    current = nested ?? (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value !== undefined) out[key.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "vendor";
+  }
+}

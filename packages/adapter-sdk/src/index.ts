@@ -1,0 +1,16 @@
+export { AdapterError, type AdapterErrorKind, isAdapterError } from "./errors.ts";
+export type { PostJsonOptions, VendorHttp, VendorResponse } from "./http.ts";
+export { type AdapterRegistry, createAdapterRegistry } from "./registry.ts";
+export { memorySessionStore, withSession } from "./session.ts";
+export type {
+  Adapter,
+  AdapterCall,
+  BindResult,
+  DeviceCommand,
+  DeviceState,
+  NormalisedReport,
+  ReportDataType,
+  SessionStore,
+  VendorPlatform,
+  VendorSession,
+} from "./types.ts";

@@ -1,0 +1,65 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closedPortUrl } from "../src/conformance/env.ts";
+import { AdapterError } from "../src/errors.ts";
+import { createVendorHttp, defaultVendorTimeoutMs } from "../src/http.ts";
+
+let server: Server;
+let base: string;
+const received: { headers: Record<string, unknown>; body: string }[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      if (req.url === "/hang") return; // never answers
+      res.setHeader("AccessToken", "tok");
+      res.end('{"RetCode":"200"}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+describe("createVendorHttp", () => {
+  it("posts JSON with the given headers and returns status, lower-cased headers and text", async () => {
+    const http = createVendorHttp();
+    const res = await http.postJson(`${base}/ok`, { a: 1 }, { headers: { PlatID: "HUB" } });
+    expect(res).toMatchObject({ status: 200, text: '{"RetCode":"200"}' });
+    expect(res.headers.accesstoken).toBe("tok");
+    expect(received.at(-1)?.headers).toMatchObject({ platid: "HUB", "content-type": "application/json;charset=UTF-8" });
+    expect(received.at(-1)?.body).toBe('{"a":1}');
+    await http.close();
+  });
+
+  it("turns a hanging vendor into AdapterError timeout", async () => {
+    const http = createVendorHttp({ timeoutMs: 5000 });
+    const error = await http.postJson(`${base}/hang`, {}, { timeoutMs: 150 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdapterError);
+    expect((error as AdapterError).kind).toBe("timeout");
+    await http.close();
+  });
+
+  it("turns a refused connection or an unknown host into AdapterError unreachable", async () => {
+    const http = createVendorHttp();
+    const refused = await http.postJson(`${await closedPortUrl()}/x`, {}).catch((e: unknown) => e);
+    expect((refused as AdapterError).kind).toBe("unreachable");
+    const dns = await http.postJson("http://no-such-host.invalid/v1/x", {}).catch((e: unknown) => e);
+    expect((dns as AdapterError).kind).toBe("unreachable");
+    await http.close();
+  });
+
+  it("reads HUB_VENDOR_TIMEOUT_MS", () => {
+    expect(defaultVendorTimeoutMs({ HUB_VENDOR_TIMEOUT_MS: "1234" })).toBe(1234);
+    expect(defaultVendorTimeoutMs({})).toBe(5000);
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { AdapterError, type AdapterCall, createAdapterRegistry, memorySessionStore, withSession } from "../src/index.ts";
+import type { Adapter } from "../src/index.ts";
+
+function callWith(store = memorySessionStore()): AdapterCall {
+  return {
+    platform: { platId: "V", apiBaseUrl: "http://x/v1", adapterConfig: {}, manufacturerCodes: [] },
+    hub: { platId: "HUB" },
+    user: { userId: "u1" },
+    sessions: store,
+    issueAuthToken: async () => "t",
+    http: { postJson: async () => ({ status: 200, headers: {}, text: "{}" }) },
+  };
+}
+
+function loginCounter() {
+  let n = 0;
+  return {
+    adapter: { login: async () => ({ vendorUserId: "vu", accessToken: `tok${++n}` }) },
+    count: () => n,
+  };
+}
+
+describe("withSession", () => {
+  it("logs in once, saves, and reuses the stored session", async () => {
+    const store = memorySessionStore();
+    const { adapter, count } = loginCounter();
+    const seen: string[] = [];
+    await withSession(callWith(store), adapter, async (s) => seen.push(s.accessToken));
+    await withSession(callWith(store), adapter, async (s) => seen.push(s.accessToken));
+    expect(seen).toEqual(["tok1", "tok1"]);
+    expect(count()).toBe(1);
+  });
+
+  it("logs in again exactly once when the vendor rejects a stored token", async () => {
+    const store = memorySessionStore({ vendorUserId: "vu", accessToken: "stale" });
+    const { adapter, count } = loginCounter();
+    const result = await withSession(callWith(store), adapter, async (s) => {
+      if (s.accessToken === "stale") throw new AdapterError("unauthorized", "expired");
+      return s.accessToken;
+    });
+    expect(result).toBe("tok1");
+    expect(count()).toBe(1);
+    expect(store.current()?.accessToken).toBe("tok1");
+  });
+
+  it("gives up after the one retry and clears the store", async () => {
+    const store = memorySessionStore({ vendorUserId: "vu", accessToken: "stale" });
+    const { adapter, count } = loginCounter();
+    const fail = withSession(callWith(store), adapter, async () => {
+      throw new AdapterError("unauthorized", "always");
+    });
+    await expect(fail).rejects.toMatchObject({ kind: "unauthorized" });
+    expect(count()).toBe(1);
+  });
+
+  it("does not retry a fresh session or other failures", async () => {
+    const { adapter, count } = loginCounter();
+    const store = memorySessionStore();
+    await expect(
+      withSession(callWith(store), adapter, async () => {
+        throw new AdapterError("unauthorized", "x");
+      }),
+    ).rejects.toBeInstanceOf(AdapterError);
+    expect(count()).toBe(1);
+    expect(store.current()).toBeUndefined();
+    await expect(
+      withSession(callWith(store), adapter, async () => {
+        throw new AdapterError("rejected", "no", "500");
+      }),
+    ).rejects.toMatchObject({ kind: "rejected" });
+    expect(count()).toBe(2);
+  });
+});
+
+describe("AdapterError.retCode", () => {
+  it("maps kinds and passes known vendor codes through", () => {
+    expect(new AdapterError("unauthorized", "").retCode).toBe("401");
+    expect(new AdapterError("timeout", "").retCode).toBe("504");
+    expect(new AdapterError("unreachable", "").retCode).toBe("502");
+    expect(new AdapterError("bad_response", "").retCode).toBe("502");
+    expect(new AdapterError("invalid", "").retCode).toBe("400");
+    expect(new AdapterError("rejected", "").retCode).toBe("500");
+    expect(new AdapterError("rejected", "", "404").retCode).toBe("404");
+    expect(new AdapterError("rejected", "", "403").retCode).toBe("403");
+    expect(new AdapterError("rejected", "", "777").retCode).toBe("500");
+    expect(new AdapterError("rejected", "", "502").retCode).toBe("500");
+  });
+});
+
+describe("createAdapterRegistry", () => {
+  it("finds adapters by name and refuses duplicates", () => {
+    const fake = { name: "fake" } as unknown as Adapter;
+    const registry = createAdapterRegistry([fake]);
+    expect(registry.get("fake")).toBe(fake);
+    expect(registry.get("nope")).toBeUndefined();
+    expect(registry.names()).toEqual(["fake"]);
+    expect(() => createAdapterRegistry([fake, fake])).toThrow(/twice/);
+  });
+});

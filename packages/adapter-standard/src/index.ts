@@ -1,0 +1,2 @@
+export { standardAdapter } from "./adapter.ts";
+export { type StandardConfig, standardConfigSchema } from "./config.ts";

@@ -1,0 +1,53 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { migrationsFolder, serialised } from "./migrations-folder.ts";
+import * as schema from "./schema/index.ts";
+import type { DatabaseHandle } from "./types.ts";
+
+/**
+ * Session-level advisory lock key held while migrating, so hub and worker processes starting
+ * together on one database apply migrations one after the other (the second finds nothing to do).
+ * Arbitrary but fixed: it must be the same in every process.
+ */
+const MIGRATION_LOCK_KEY = 7_372_617_001;
+
+async function migrateWithLock(url: string): Promise<void> {
+  // A dedicated single connection: the advisory lock belongs to a session, so taking it,
+  // migrating and releasing it must all happen on the same connection.
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    try {
+      await migrate(drizzle(sql, { schema }), { migrationsFolder: migrationsFolder() });
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+export function openPostgres(url: string, maxConnections = 10): DatabaseHandle {
+  const sql = postgres(url, { max: maxConnections, onnotice: () => {} });
+  const db = drizzle(sql, { schema });
+  return {
+    db,
+    kind: "postgres",
+    migrate: serialised(() => migrateWithLock(url)),
+    async listen(channel, onPayload) {
+      // postgres.js keeps LISTEN on its own connection and re-listens after a reconnect.
+      const { unlisten } = await sql.listen(channel, onPayload);
+      return unlisten;
+    },
+    async notify(channel, payload) {
+      await sql`select pg_notify(${channel}, ${payload})`;
+    },
+    async ping() {
+      await sql`select 1`;
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

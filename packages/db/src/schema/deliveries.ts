@@ -1,0 +1,47 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, pgTable, text, varchar } from "drizzle-orm/pg-core";
+import { createdAt, tstz, UDEVICE_ID_MAX, updatedAt } from "./columns.ts";
+import { platforms } from "./platforms.ts";
+import { statusReports } from "./status-reports.ts";
+
+export type DeliveryStatus = "pending" | "delivered" | "failed" | "dead";
+
+/**
+ * The Postgres outbox: one row per (report × subscribed platform), written in the ingest
+ * transaction. BullMQ only carries the id; this row is the truth about the delivery.
+ */
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    /** The webhook-id (msg_…), the same on every attempt so receivers can drop duplicates. */
+    id: text("id").primaryKey(),
+    reportId: bigint("report_id", { mode: "number" })
+      .notNull()
+      .references(() => statusReports.id, { onDelete: "cascade" }),
+    /** The receiving platform. */
+    platId: text("plat_id")
+      .notNull()
+      .references(() => platforms.platId, { onDelete: "cascade" }),
+    udeviceId: varchar("udevice_id", { length: UDEVICE_ID_MAX }).notNull(),
+    status: text("status").$type<DeliveryStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
+    /** Set when the relay put the row into BullMQ; null rows are what the relay/sweeper picks up. */
+    enqueuedAt: tstz("enqueued_at"),
+    lastError: text("last_error"),
+    lastHttpStatus: integer("last_http_status"),
+    deliveredAt: tstz("delivered_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("deliveries_status_next_attempt_at_idx").on(t.status, t.nextAttemptAt),
+    index("deliveries_plat_id_status_created_at_idx").on(t.platId, t.status, t.createdAt),
+    index("deliveries_udevice_id_idx").on(t.udeviceId),
+    index("deliveries_report_id_idx").on(t.reportId),
+    check("deliveries_status_check", sql`${t.status} in ('pending', 'delivered', 'failed', 'dead')`),
+  ],
+);
+
+export type Delivery = typeof deliveries.$inferSelect;
+export type NewDelivery = typeof deliveries.$inferInsert;

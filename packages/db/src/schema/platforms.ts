@@ -1,0 +1,40 @@
+import { sql } from "drizzle-orm";
+import { check, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { createdAt, tstz, updatedAt } from "./columns.ts";
+
+export type SecurityMode = "none" | "hmac" | "mtls";
+
+/** Every registered cloud (app platform, device vendor, or both): one tenant each. */
+export const platforms = pgTable(
+  "platforms",
+  {
+    platId: text("plat_id").primaryKey(),
+    name: text("name").notNull(),
+    adapter: text("adapter").notNull().default("standard"),
+    adapterConfig: jsonb("adapter_config").$type<Record<string, unknown>>().notNull().default({}),
+    apiBaseUrl: text("api_base_url"),
+    verifyUrl: text("verify_url"),
+    dataGatewayUrl: text("data_gateway_url"),
+    /** The AppID this platform issued to the hub (sent in the AppID header when the hub calls it). */
+    vendorAppId: text("vendor_app_id"),
+    /** The AppID the hub issued to this platform. */
+    appId: text("app_id").notNull().unique(),
+    /** The hub-issued appSecret (whsec_…), encrypted with HUB_SECRET_KEY; never stored in clear. */
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    secretKeyId: text("secret_key_id").notNull(),
+    /** The secret before the last rotation, still accepted until previousSecretExpiresAt (grace period). */
+    previousSecretCiphertext: text("previous_secret_ciphertext"),
+    previousSecretKeyId: text("previous_secret_key_id"),
+    previousSecretExpiresAt: tstz("previous_secret_expires_at"),
+    securityMode: text("security_mode").$type<SecurityMode>().notNull().default("hmac"),
+    certFingerprints: text("cert_fingerprints").array().notNull().default(sql`'{}'::text[]`),
+    /** Set when the receiver answered 410 Gone: deliveries to it stop until an operator clears it. */
+    dataGatewayDisabledAt: tstz("data_gateway_disabled_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("platforms_security_mode_check", sql`${t.securityMode} in ('none', 'hmac', 'mtls')`)],
+);
+
+export type Platform = typeof platforms.$inferSelect;
+export type NewPlatform = typeof platforms.$inferInsert;

@@ -1,0 +1,29 @@
+import { bigserial, index, jsonb, pgTable, text, varchar } from "drizzle-orm/pg-core";
+import { tstz, UDEVICE_ID_MAX } from "./columns.ts";
+import { platforms } from "./platforms.ts";
+
+export type ReportDataType = "attr" | "alarm" | "onOffline";
+
+/** History of every accepted status report; deliveries point here, so it is the outbox's payload. */
+export const statusReports = pgTable(
+  "status_reports",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    udeviceId: varchar("udevice_id", { length: UDEVICE_ID_MAX }).notNull(),
+    vendorPlatId: text("vendor_plat_id")
+      .notNull()
+      .references(() => platforms.platId, { onDelete: "cascade" }),
+    dataType: text("data_type").$type<ReportDataType>().notNull(),
+    deviceStatus: jsonb("device_status").$type<Record<string, unknown>>().notNull(),
+    /** The report's own TimeStamp; null when the vendor sent none we could read. */
+    reportedAt: tstz("reported_at"),
+    receivedAt: tstz("received_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("status_reports_udevice_id_received_at_idx").on(t.udeviceId, t.receivedAt.desc()),
+    index("status_reports_vendor_plat_id_idx").on(t.vendorPlatId),
+  ],
+);
+
+export type StatusReport = typeof statusReports.$inferSelect;
+export type NewStatusReport = typeof statusReports.$inferInsert;

@@ -1,0 +1,30 @@
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type * as schema from "./schema/index.ts";
+
+/** One type both drivers (postgres.js and PGlite) satisfy; code above this package never names a driver. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** What `db.transaction(async (tx) => …)` hands its callback; services accept it to reuse an outer transaction. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: "postgres" | "pglite";
+  /** Applies the committed migrations/ folder. Idempotent; safe when several processes start at once. */
+  migrate(): Promise<void>;
+  /** Postgres LISTEN; resolves once listening. The returned function stops listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Postgres NOTIFY (pg_notify), delivered to listeners in every process on the same database. */
+  notify(channel: string, payload: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** A postgres:// URL. When absent, embedded PGlite is used. */
+  url?: string;
+  /** PGlite data folder (relative paths resolve against process.cwd()); "memory://" for tests. */
+  dataDir?: string;
+  /** postgres.js pool size (default 10); ignored for PGlite, which has one connection. */
+  maxConnections?: number;
+}

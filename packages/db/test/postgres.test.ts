@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DatabaseHandle, openDatabase } from "../src/index.ts";
+import { createTestDatabase, postgresAvailable, servicesRequired } from "../src/testing.ts";
+import { expectCascadeDelete, expectListenNotify, expectMigratedTwice } from "./scenarios.ts";
+
+const available = await postgresAvailable();
+if (!available) {
+  if (servicesRequired())
+    throw new Error("PostgreSQL is unreachable and TEST_REQUIRE_SERVICES/CI demands it");
+  console.warn("PostgreSQL unreachable (TEST_DATABASE_URL or 127.0.0.1:5432): skipping postgres.js tests");
+}
+
+describe.skipIf(!available)("PostgreSQL (postgres.js)", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let handle: DatabaseHandle;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    handle = await openDatabase({ url: database.url, maxConnections: 4 });
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.drop();
+  });
+
+  it("migrates a fresh database, and migrating again changes nothing", async () => {
+    expect(handle.kind).toBe("postgres");
+    await expectMigratedTwice(handle);
+    await handle.ping();
+  });
+
+  it("deleting a platform cascades to its users, tokens, sessions, bindings and deliveries", async () => {
+    await handle.migrate();
+    await expectCascadeDelete(handle);
+  });
+
+  it("LISTEN on one connection pool receives NOTIFY sent from another", async () => {
+    const other = await openDatabase({ url: database.url, maxConnections: 1 });
+    try {
+      await expectListenNotify(handle, other);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("two processes migrating the same fresh database at once both succeed", async () => {
+    const fresh = await createTestDatabase();
+    // Separate handles stand in for separate processes: each has its own connections,
+    // so only the advisory lock keeps them from applying the migration twice.
+    const a = await openDatabase({ url: fresh.url });
+    const b = await openDatabase({ url: fresh.url });
+    try {
+      await Promise.all([a.migrate(), b.migrate()]);
+      await expectMigratedTwice(a);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await fresh.drop();
+    }
+  });
+});

@@ -1,0 +1,136 @@
+import type { Database, Delivery, DeliveryAttempt, DeliveryStatus } from "@yunlian/db";
+import { deliveries, deliveryAttempts } from "@yunlian/db";
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, type SQL } from "drizzle-orm";
+import { type DeliveryNotifier, wakeDelivery } from "../wake.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+
+export interface ListDeliveriesInput {
+  db: Database;
+  platId?: string;
+  status?: DeliveryStatus;
+  udeviceId?: string;
+  /** createdAt >= from */
+  from?: Date;
+  /** createdAt < to */
+  to?: Date;
+  /** 1–500. */
+  limit: number;
+  cursor?: string;
+}
+
+export interface DeliveryPage {
+  deliveries: Delivery[];
+  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super("cursor: not a cursor returned by this API");
+  }
+}
+
+/** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while rows are added. */
+export async function listDeliveries(input: ListDeliveriesInput): Promise<DeliveryPage> {
+  const limit = Math.min(Math.max(Math.trunc(input.limit), 1), 500);
+  const where: (SQL | undefined)[] = [
+    input.platId === undefined ? undefined : eq(deliveries.platId, input.platId),
+    input.status === undefined ? undefined : eq(deliveries.status, input.status),
+    input.udeviceId === undefined ? undefined : eq(deliveries.udeviceId, input.udeviceId),
+    input.from === undefined ? undefined : gte(deliveries.createdAt, input.from),
+    input.to === undefined ? undefined : lt(deliveries.createdAt, input.to),
+  ];
+  if (input.cursor !== undefined) {
+    const c = decodeCursor(input.cursor);
+    if (!c) throw new InvalidCursorError();
+    where.push(
+      or(lt(deliveries.createdAt, c.createdAt), and(eq(deliveries.createdAt, c.createdAt), lt(deliveries.id, c.id))),
+    );
+  }
+  const rows = await input.db
+    .select()
+    .from(deliveries)
+    .where(and(...where))
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    deliveries: page,
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
+}
+
+export async function getDelivery(input: {
+  db: Database;
+  id: string;
+}): Promise<{ delivery: Delivery; attempts: DeliveryAttempt[] } | undefined> {
+  const [delivery] = await input.db.select().from(deliveries).where(eq(deliveries.id, input.id));
+  if (!delivery) return undefined;
+  const attempts = await input.db
+    .select()
+    .from(deliveryAttempts)
+    .where(eq(deliveryAttempts.deliveryId, input.id))
+    .orderBy(asc(deliveryAttempts.attempt), asc(deliveryAttempts.id));
+  return { delivery, attempts };
+}
+
+export type ReplayResult =
+  | { ok: true }
+  | { ok: false; reason: "not-found" }
+  | { ok: false; reason: "not-replayable"; status: DeliveryStatus };
+
+const REPLAYABLE: DeliveryStatus[] = ["failed", "dead"];
+
+/** Values that make a failed/dead row a fresh pending one; lastError is kept as history. */
+function replayed(now: Date) {
+  return { status: "pending" as const, attempts: 0, nextAttemptAt: now, enqueuedAt: null, updatedAt: now };
+}
+
+/** A failed or dead delivery goes back to pending with a fresh schedule (same webhook-id). */
+export async function replayDelivery(input: {
+  db: Database;
+  id: string;
+  notifier?: DeliveryNotifier;
+}): Promise<ReplayResult> {
+  const now = new Date();
+  const [row] = await input.db
+    .update(deliveries)
+    .set(replayed(now))
+    .where(and(eq(deliveries.id, input.id), inArray(deliveries.status, REPLAYABLE)))
+    .returning({ id: deliveries.id });
+  if (row) {
+    await wakeDelivery(input.notifier);
+    return { ok: true };
+  }
+  const [existing] = await input.db
+    .select({ status: deliveries.status })
+    .from(deliveries)
+    .where(eq(deliveries.id, input.id));
+  return existing ? { ok: false, reason: "not-replayable", status: existing.status } : { ok: false, reason: "not-found" };
+}
+
+/** Bulk replay: every failed/dead delivery of one platform created at or after `since`. */
+export async function replayDeliveries(input: {
+  db: Database;
+  platId: string;
+  since: Date;
+  until?: Date;
+  notifier?: DeliveryNotifier;
+}): Promise<number> {
+  const now = new Date();
+  const rows = await input.db
+    .update(deliveries)
+    .set(replayed(now))
+    .where(
+      and(
+        eq(deliveries.platId, input.platId),
+        inArray(deliveries.status, REPLAYABLE),
+        gte(deliveries.createdAt, input.since),
+        input.until === undefined ? undefined : lte(deliveries.createdAt, input.until),
+      ),
+    )
+    .returning({ id: deliveries.id });
+  if (rows.length > 0) await wakeDelivery(input.notifier);
+  return rows.length;
+}

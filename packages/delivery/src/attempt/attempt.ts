@@ -1,0 +1,170 @@
+import { decryptSecret } from "@yunlian/secrets";
+import { nextRetryDelay, parseRetryAfter } from "../backoff.ts";
+import { endpointKey } from "../endpoint-gate.ts";
+import { reportBody } from "../report.ts";
+import type { DeliveryContext } from "./context.ts";
+import type { HttpAttemptResult } from "./http.ts";
+import { webhookHeaders } from "./signing.ts";
+import {
+  type AttemptTarget,
+  claimAttempt,
+  disableGateway,
+  killWithoutAttempt,
+  loadTarget,
+  postpone,
+  recordAttempt,
+} from "./store.ts";
+
+export type AttemptOutcome =
+  /** Nothing to do: delivered, dead, deleted, or another worker owns the attempt. */
+  | { kind: "settled"; status: string }
+  /** The row is scheduled later than now (lease of a running attempt, or a postponement). */
+  | { kind: "not-due"; at: Date }
+  /** Breaker open or endpoint busy: moved to `at` without counting an attempt. */
+  | { kind: "postponed"; at: Date; reason: string }
+  | { kind: "delivered"; attempt: number }
+  | { kind: "retry"; attempt: number; at: Date; error: string }
+  | { kind: "dead"; attempt: number; error: string };
+
+/** Tolerance for clock rounding between the job's delay and the row's nextAttemptAt. */
+const DUE_SLACK_MS = 5;
+
+/**
+ * One delivery attempt, shared by the BullMQ worker and the in-process runner: the row decides
+ * whether an attempt is due, so both modes keep the same schedule, records and dead state.
+ */
+export async function attemptDelivery(ctx: DeliveryContext, deliveryId: string): Promise<AttemptOutcome> {
+  const target = await loadTarget(ctx.db, deliveryId);
+  if (!target) return { kind: "settled", status: "missing" };
+  if (target.status === "delivered" || target.status === "dead") return { kind: "settled", status: target.status };
+  const nowMs = ctx.now();
+  if (target.nextAttemptAt.getTime() > nowMs + DUE_SLACK_MS) return { kind: "not-due", at: target.nextAttemptAt };
+
+  if (!target.dataGatewayUrl || target.dataGatewayDisabledAt) {
+    const error = target.dataGatewayUrl
+      ? `platform ${target.platId}: dataGateway disabled since ${target.dataGatewayDisabledAt?.toISOString()} (it answered 410 Gone); replay after re-enabling it`
+      : `platform ${target.platId} has no dataGatewayUrl`;
+    await killWithoutAttempt(ctx.db, deliveryId, target.attempts, error);
+    return { kind: "dead", attempt: target.attempts, error };
+  }
+
+  const gate = await ctx.gates.acquire(endpointKey(target.dataGatewayUrl));
+  if (!gate.ok) {
+    const at = new Date(gate.retryAt);
+    await postpone(ctx.db, deliveryId, target.attempts, at);
+    return { kind: "postponed", at, reason: gate.reason };
+  }
+
+  let verdict: "success" | "failure" | "abandoned" = "abandoned";
+  try {
+    const startedAt = new Date(ctx.now());
+    const attempt = await claimAttempt(
+      ctx.db,
+      deliveryId,
+      target.attempts,
+      new Date(startedAt.getTime() + DUE_SLACK_MS),
+      new Date(startedAt.getTime() + ctx.config.leaseMs),
+    );
+    if (attempt === undefined) return { kind: "settled", status: "claimed-elsewhere" };
+
+    const res = await send(ctx, target, deliveryId, startedAt);
+    const durationMs = ctx.now() - startedAt.getTime();
+    const ok = res.status !== undefined && res.status >= 200 && res.status < 300 && res.retCode === "200";
+    // Breaker health: did the endpoint answer sanely? A business "500" RetCode is not an outage.
+    verdict = ok || (res.status !== undefined && res.status < 500 && res.status !== 429) ? "success" : "failure";
+    return await settle(ctx, target, attempt, startedAt, durationMs, res, ok);
+  } finally {
+    gate.release(verdict);
+  }
+}
+
+async function send(ctx: DeliveryContext, t: AttemptTarget, id: string, at: Date): Promise<HttpAttemptResult> {
+  const body = reportBody({
+    udeviceId: t.udeviceId,
+    dataType: t.dataType,
+    deviceStatus: t.deviceStatus,
+    timestamp: String((t.reportedAt ?? t.receivedAt).getTime()),
+  });
+  const secrets = [decryptSecret(ctx.keyring, t.secretCiphertext, t.secretKeyId)];
+  if (
+    t.previousSecretCiphertext &&
+    t.previousSecretKeyId &&
+    t.previousSecretExpiresAt &&
+    t.previousSecretExpiresAt.getTime() > at.getTime()
+  ) {
+    secrets.push(decryptSecret(ctx.keyring, t.previousSecretCiphertext, t.previousSecretKeyId));
+  }
+  const headers = {
+    "content-type": "application/json;charset=UTF-8",
+    platid: ctx.config.hubPlatId,
+    ...webhookHeaders(id, at, body, secrets),
+  };
+  // dataGatewayUrl is non-null here: checked by the caller before taking the gate.
+  return ctx.http.post(t.dataGatewayUrl ?? "", headers, body, ctx.config.timeoutMs);
+}
+
+function errorText(res: HttpAttemptResult): string {
+  if (res.error) return res.error;
+  if (res.status !== undefined && (res.status < 200 || res.status >= 300)) return `HTTP ${res.status}`;
+  return res.retCode === undefined ? "response body has no RetCode" : `RetCode "${res.retCode}"`;
+}
+
+async function settle(
+  ctx: DeliveryContext,
+  t: AttemptTarget,
+  attempt: number,
+  startedAt: Date,
+  durationMs: number,
+  res: HttpAttemptResult,
+  ok: boolean,
+): Promise<AttemptOutcome> {
+  const rec = {
+    deliveryId: t.id,
+    attempt,
+    startedAt,
+    durationMs,
+    httpStatus: res.status ?? null,
+    retCode: res.retCode ?? null,
+    error: ok ? null : errorText(res),
+  };
+  const now = new Date(ctx.now());
+  if (ok) {
+    await recordAttempt(ctx.db, rec, {
+      status: "delivered",
+      nextAttemptAt: now,
+      lastError: null,
+      lastHttpStatus: rec.httpStatus,
+      deliveredAt: now,
+    });
+    return { kind: "delivered", attempt };
+  }
+  if (res.status === 410) {
+    const error = `HTTP 410 Gone: the platform's dataGateway is disabled until an operator re-enables it`;
+    await disableGateway(ctx.db, t.platId, now);
+    await recordAttempt(ctx.db, rec, {
+      status: "dead",
+      nextAttemptAt: now,
+      lastError: error,
+      lastHttpStatus: 410,
+      deliveredAt: null,
+    });
+    ctx.log.warn({ deliveryId: t.id, platId: t.platId }, "dataGateway answered 410: disabled");
+    return { kind: "dead", attempt, error };
+  }
+  const error = rec.error ?? "failed";
+  const delay = nextRetryDelay(
+    { schedule: ctx.config.backoff, jitterRatio: ctx.config.jitterRatio, maxRetryAfterMs: ctx.config.maxRetryAfterMs },
+    attempt,
+    parseRetryAfter(res.retryAfter, now.getTime()),
+  );
+  const dead = delay === "dead";
+  const at = new Date(now.getTime() + (dead ? 0 : delay));
+  await recordAttempt(ctx.db, rec, {
+    status: dead ? "dead" : "failed",
+    nextAttemptAt: at,
+    lastError: error,
+    lastHttpStatus: rec.httpStatus,
+    deliveredAt: null,
+  });
+  return dead ? { kind: "dead", attempt, error } : { kind: "retry", attempt, at, error };
+}

@@ -1,0 +1,50 @@
+import type { Database } from "@yunlian/db";
+import type { Keyring } from "@yunlian/secrets";
+import type { DeliveryConfig } from "../config.ts";
+import { EndpointGates } from "../endpoint-gate.ts";
+import { type DeliveryLogger, silentLogger } from "../logger.ts";
+import { DeliveryHttp } from "./http.ts";
+
+/** What an attempt needs; one per worker process (the gates hold that process's breaker state). */
+export interface DeliveryContext {
+  db: Database;
+  config: DeliveryConfig;
+  keyring: Keyring;
+  http: DeliveryHttp;
+  gates: EndpointGates;
+  log: DeliveryLogger;
+  now(): number;
+}
+
+export function createDeliveryContext(opts: {
+  db: Database;
+  config: DeliveryConfig;
+  keyring: Keyring;
+  log?: DeliveryLogger;
+  now?: () => number;
+}): DeliveryContext {
+  const now = opts.now ?? Date.now;
+  return {
+    db: opts.db,
+    config: opts.config,
+    keyring: opts.keyring,
+    log: opts.log ?? silentLogger,
+    now,
+    http: new DeliveryHttp({
+      connectionsPerOrigin: opts.config.endpointConcurrency,
+      timeoutMs: opts.config.timeoutMs,
+    }),
+    gates: new EndpointGates(
+      {
+        breaker: opts.config.breaker,
+        concurrency: opts.config.endpointConcurrency,
+        slotWaitMs: opts.config.slotWaitMs,
+      },
+      now,
+    ),
+  };
+}
+
+export async function closeDeliveryContext(ctx: DeliveryContext): Promise<void> {
+  await ctx.http.close();
+}

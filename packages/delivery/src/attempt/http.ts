@@ -1,0 +1,89 @@
+import { Agent, request } from "undici";
+
+export interface HttpAttemptResult {
+  /** Undefined when no HTTP answer arrived (connection error, timeout). */
+  status?: number;
+  retCode?: string;
+  retryAfter?: string;
+  error?: string;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The delivery HTTP client. undici's Agent keeps one connection pool per origin, capped at
+ * `connectionsPerOrigin`, so a slow partner's sockets never take another partner's.
+ */
+export class DeliveryHttp {
+  readonly #agent: Agent;
+
+  constructor(opts: { connectionsPerOrigin: number; timeoutMs: number }) {
+    this.#agent = new Agent({
+      connections: opts.connectionsPerOrigin,
+      connectTimeout: opts.timeoutMs,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  async post(url: string, headers: Record<string, string>, body: string, timeoutMs: number) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const res = await request(url, { method: "POST", headers, body, dispatcher: this.#agent, signal });
+      const text = await readCapped(res.body);
+      const retryAfter = res.headers["retry-after"];
+      const out: HttpAttemptResult = { status: res.statusCode };
+      const retCode = retCodeOf(text);
+      if (retCode !== undefined) out.retCode = retCode;
+      if (typeof retryAfter === "string") out.retryAfter = retryAfter;
+      return out;
+    } catch (err) {
+      if (signal.aborted) return { error: `timed out after ${timeoutMs} ms` };
+      return { error: describeError(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      // A dataGateway answer is a tiny RetCode object; anything this big is not one.
+      body.destroy();
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** RetCode from a response body, tolerating the standard's stray spaces in keys and numeric codes. */
+export function retCodeOf(text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  for (const [k, v] of Object.entries(parsed)) {
+    if (k.trim() === "RetCode" && (typeof v === "string" || typeof v === "number")) return String(v).trim();
+  }
+  return undefined;
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as Error & { code?: unknown }).code;
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
+    return `${typeof code === "string" ? `${code} ` : ""}${err.message}${cause}`.slice(0, 500);
+  }
+  return String(err).slice(0, 500);
+}

@@ -1,0 +1,75 @@
+import type { BreakerOptions } from "./config.ts";
+
+export type BreakerState = "closed" | "open" | "half-open";
+
+export type BreakerDecision = { allowed: true; probe: boolean } | { allowed: false; retryAt: number };
+
+/**
+ * A per-endpoint circuit breaker. State lives in the memory of one worker process: each worker
+ * learns on its own that an endpoint is down (at most `failureThreshold` wasted attempts per
+ * worker), which keeps the hot path free of Redis round trips.
+ */
+export class CircuitBreaker {
+  #state: BreakerState = "closed";
+  #failures = 0;
+  #openUntil = 0;
+  #cooldown: number;
+  #probeInFlight = false;
+
+  constructor(
+    private readonly opts: BreakerOptions,
+    private readonly probeWaitMs = 1_000,
+  ) {
+    this.#cooldown = opts.cooldownMs;
+  }
+
+  get state(): BreakerState {
+    return this.#state;
+  }
+
+  get consecutiveFailures(): number {
+    return this.#failures;
+  }
+
+  /** Asks to send one request now. A denied caller should come back at retryAt. */
+  acquire(now: number): BreakerDecision {
+    if (this.#state === "closed") return { allowed: true, probe: false };
+    if (this.#state === "open") {
+      if (now < this.#openUntil) return { allowed: false, retryAt: this.#openUntil };
+      this.#state = "half-open";
+    }
+    // half-open: exactly one probe at a time; everyone else waits for its verdict.
+    if (this.#probeInFlight) return { allowed: false, retryAt: now + this.probeWaitMs };
+    this.#probeInFlight = true;
+    return { allowed: true, probe: true };
+  }
+
+  onSuccess(): void {
+    this.#state = "closed";
+    this.#failures = 0;
+    this.#probeInFlight = false;
+    this.#cooldown = this.opts.cooldownMs;
+  }
+
+  onFailure(now: number): void {
+    this.#failures += 1;
+    if (this.#state === "half-open") {
+      // The probe failed: stay away longer each time, up to the cap.
+      this.#probeInFlight = false;
+      this.#cooldown = Math.min(this.#cooldown * 2, this.opts.maxCooldownMs);
+      this.#open(now);
+    } else if (this.#state === "closed" && this.#failures >= this.opts.failureThreshold) {
+      this.#open(now);
+    }
+  }
+
+  /** A probe that ended without a verdict (e.g. the worker is shutting down) frees the probe slot. */
+  abandonProbe(): void {
+    this.#probeInFlight = false;
+  }
+
+  #open(now: number): void {
+    this.#state = "open";
+    this.#openUntil = now + this.#cooldown;
+  }
+}

@@ -1,0 +1,124 @@
+import type { Database } from "@yunlian/db";
+import type { Keyring } from "@yunlian/secrets";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { closeDeliveryContext, createDeliveryContext } from "../attempt/context.ts";
+import type { DeliveryConfig } from "../config.ts";
+import { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData } from "../jobs.ts";
+import { type DeliveryLogger, silentLogger } from "../logger.ts";
+import { Loop } from "../loop.ts";
+import { DELIVERY_CHANNEL, type DeliveryListener } from "../wake.ts";
+import { relayOnce, sweepOnce } from "./relay.ts";
+import { createDeliveryWorker } from "./worker.ts";
+
+export interface QueueDeliveryOptions {
+  db: Database;
+  /** LISTENs for ingest wake-ups (the DatabaseHandle fits); without it the relay only polls. */
+  listener?: DeliveryListener;
+  redisUrl: string;
+  config: DeliveryConfig;
+  keyring: Keyring;
+  log?: DeliveryLogger;
+  prefix?: string;
+  queueName?: string;
+  /** Jobs in flight per process (HUB_WORKER_CONCURRENCY). */
+  concurrency?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  relayIntervalMs?: number;
+  relayBatchSize?: number;
+  lookaheadMs?: number;
+  sweepIntervalMs?: number;
+  sweepGraceMs?: number;
+}
+
+export interface QueueDelivery {
+  /** Graceful: stop taking jobs, let in-flight attempts finish, close connections. */
+  stop(): Promise<void>;
+  /** Runs a relay pass soon (what a NOTIFY does). */
+  kick(): void;
+  readonly queue: Queue<DeliverJobData>;
+}
+
+/** BullMQ mode: relay + sweeper + worker in this process. Several processes may run it at once. */
+export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<QueueDelivery> {
+  const log = opts.log ?? silentLogger;
+  const prefix = opts.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const queueName = opts.queueName ?? DEFAULT_QUEUE_NAME;
+  const ctx = createDeliveryContext({ db: opts.db, config: opts.config, keyring: opts.keyring, log });
+
+  // The worker's connection must retry forever (BullMQ requirement); the relay's fails fast so an
+  // outage surfaces as an error in the relay pass instead of a growing offline queue.
+  const workerConn = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const queueConn = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  for (const c of [workerConn, queueConn]) c.on("error", () => undefined); // reconnects are logged by BullMQ
+  const queue = new Queue<DeliverJobData>(queueName, { connection: queueConn, prefix });
+  queue.on("error", () => undefined);
+
+  const lockDuration = opts.lockDurationMs ?? Math.max(30_000, opts.config.timeoutMs * 3);
+  const worker = createDeliveryWorker({
+    ctx,
+    connection: workerConn,
+    prefix,
+    queueName,
+    concurrency: opts.concurrency ?? 32,
+    lockDuration,
+    stalledInterval: opts.stalledIntervalMs ?? 30_000,
+  });
+
+  let lastRelayError = 0;
+  const batchSize = opts.relayBatchSize ?? 500;
+  const relay = new Loop(
+    async () =>
+      (await relayOnce({
+        db: opts.db,
+        queue,
+        batchSize,
+        lookaheadMs: opts.lookaheadMs ?? 60_000,
+        addTimeoutMs: 5_000,
+      })) >= batchSize,
+    opts.relayIntervalMs ?? 1_000,
+    (err) => {
+      // Redis down: rows stay in the outbox; say so at most every 10 s instead of every pass.
+      if (Date.now() - lastRelayError > 10_000) {
+        lastRelayError = Date.now();
+        log.warn({ err: String(err) }, "delivery relay pass failed; outbox rows will be retried");
+      }
+    },
+  );
+  const sweeper = new Loop(
+    async () => {
+      const n = await sweepOnce({ db: opts.db, graceMs: opts.sweepGraceMs ?? 60_000, batchSize: 1_000 });
+      if (n > 0) {
+        log.info({ rows: n }, "sweeper re-queued deliveries whose job went missing");
+        relay.kick();
+      }
+      return false;
+    },
+    opts.sweepIntervalMs ?? 30_000,
+    (err) => log.warn({ err: String(err) }, "delivery sweeper pass failed"),
+  );
+
+  const unlisten = opts.listener ? await opts.listener.listen(DELIVERY_CHANNEL, () => relay.kick()) : undefined;
+  relay.start();
+  sweeper.start();
+  log.info({ queue: `${prefix}:${queueName}`, lockDuration }, "delivery worker started");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    queue,
+    kick: () => relay.kick(),
+    stop() {
+      stopping ??= (async () => {
+        await unlisten?.().catch(() => undefined);
+        await Promise.all([relay.stop(), sweeper.stop()]);
+        await worker.close(); // waits for in-flight jobs
+        await queue.close();
+        await Promise.all([workerConn.quit().catch(() => undefined), queueConn.quit().catch(() => undefined)]);
+        await closeDeliveryContext(ctx);
+        log.info({}, "delivery worker stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { CircuitBreaker } from "./breaker.ts";
+import type { BreakerOptions } from "./config.ts";
+
+/** Endpoint = origin + path of a dataGatewayUrl: two platforms on one URL share a fate. */
+export function endpointKey(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
+}
+
+export type GateDecision =
+  | { ok: true; release(result: "success" | "failure" | "abandoned"): void }
+  | { ok: false; retryAt: number; reason: "breaker-open" | "busy" };
+
+interface Endpoint {
+  breaker: CircuitBreaker;
+  inFlight: number;
+  waiters: Array<() => void>;
+}
+
+/**
+ * Breaker + concurrency limit per endpoint, per process. An attempt that cannot get a slot within
+ * `slotWaitMs` is postponed rather than left holding a worker slot, so a slow partner cannot
+ * starve deliveries to the others.
+ */
+export class EndpointGates {
+  readonly #endpoints = new Map<string, Endpoint>();
+
+  constructor(
+    private readonly opts: { breaker: BreakerOptions; concurrency: number; slotWaitMs: number },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  breaker(key: string): CircuitBreaker {
+    return this.#get(key).breaker;
+  }
+
+  async acquire(key: string): Promise<GateDecision> {
+    const ep = this.#get(key);
+    const decision = ep.breaker.acquire(this.now());
+    if (!decision.allowed) return { ok: false, retryAt: decision.retryAt, reason: "breaker-open" };
+    if (ep.inFlight >= this.opts.concurrency) {
+      const got = await this.#waitForSlot(ep);
+      if (!got) {
+        if (decision.probe) ep.breaker.abandonProbe();
+        // Short, jittered postponement: the slot is likely free again soon.
+        return { ok: false, retryAt: this.now() + 100 + Math.floor(Math.random() * 400), reason: "busy" };
+      }
+    } else {
+      ep.inFlight += 1;
+    }
+    let released = false;
+    return {
+      ok: true,
+      release: (result) => {
+        if (released) return;
+        released = true;
+        ep.inFlight -= 1;
+        ep.waiters.shift()?.();
+        if (result === "success") ep.breaker.onSuccess();
+        else if (result === "failure") ep.breaker.onFailure(this.now());
+        else if (decision.probe) ep.breaker.abandonProbe();
+      },
+    };
+  }
+
+  #waitForSlot(ep: Endpoint): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        // The slot is taken here, synchronously, so nobody can slip in before the waiter resumes;
+        // if someone already did, wait for the next release (the timeout still applies).
+        if (ep.inFlight < this.opts.concurrency) {
+          clearTimeout(timer);
+          ep.inFlight += 1;
+          resolve(true);
+        } else ep.waiters.unshift(wake);
+      };
+      const timer = setTimeout(() => {
+        const i = ep.waiters.indexOf(wake);
+        if (i >= 0) ep.waiters.splice(i, 1);
+        resolve(false);
+      }, this.opts.slotWaitMs);
+      ep.waiters.push(wake);
+    });
+  }
+
+  #get(key: string): Endpoint {
+    let ep = this.#endpoints.get(key);
+    if (!ep) {
+      ep = { breaker: new CircuitBreaker(this.opts.breaker), inFlight: 0, waiters: [] };
+      this.#endpoints.set(key, ep);
+    }
+    return ep;
+  }
+}

@@ -1,0 +1,30 @@
+export { type AttemptOutcome, attemptDelivery } from "./attempt/attempt.ts";
+export { closeDeliveryContext, createDeliveryContext, type DeliveryContext } from "./attempt/context.ts";
+export { retCodeOf } from "./attempt/http.ts";
+export { webhookHeaders } from "./attempt/signing.ts";
+export {
+  DEFAULT_BACKOFF,
+  nextRetryDelay,
+  parseBackoff,
+  parseRetryAfter,
+  type RetryPolicy,
+  withJitter,
+} from "./backoff.ts";
+export { type BreakerDecision, type BreakerState, CircuitBreaker } from "./breaker.ts";
+export { relayOnce, sweepOnce } from "./bullmq/relay.ts";
+export { type QueueDelivery, type QueueDeliveryOptions, startQueueDelivery } from "./bullmq/start.ts";
+export {
+  type BreakerOptions,
+  DEFAULT_HUB_PLAT_ID,
+  type DeliveryConfig,
+  deliveryConfigFromEnv,
+} from "./config.ts";
+export { type InProcessDelivery, type InProcessDeliveryOptions, startInProcessDelivery } from "./embedded.ts";
+export { EndpointGates, endpointKey } from "./endpoint-gate.ts";
+export { newDeliveryId } from "./ids.ts";
+export { type IngestInput, type IngestResult, ingestReport } from "./ingest.ts";
+export { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData, deliverJob } from "./jobs.ts";
+export { type DeliveryLogger, silentLogger } from "./logger.ts";
+export { type DataGatewayBody, type NormalisedReport, reportBody } from "./report.ts";
+export { DELIVERY_CHANNEL, type DeliveryListener, type DeliveryNotifier, wakeDelivery } from "./wake.ts";
+export * from "./admin/index.ts";

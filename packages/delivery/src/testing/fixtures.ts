@@ -1,0 +1,78 @@
+import { randomBytes } from "node:crypto";
+import { type Database, type DatabaseHandle, bindings, hubUsers, openDatabase, platforms } from "@yunlian/db";
+import { createTestDatabase } from "@yunlian/db/testing";
+import { encryptSecret, type Keyring, keyringFromHex, newAppSecret } from "@yunlian/secrets";
+
+/** A fixed test key: tests must not depend on HUB_SECRET_KEY being set. */
+export const TEST_SECRET_KEY_HEX = "11".repeat(32);
+
+export function testKeyring(): Keyring {
+  return keyringFromHex(TEST_SECRET_KEY_HEX);
+}
+
+export interface TestDb {
+  url: string;
+  handle: DatabaseHandle;
+  db: Database;
+  close(): Promise<void>;
+}
+
+/** A fresh, migrated database of its own (one per test file, so files run in parallel). */
+export async function openTestDb(maxConnections = 10): Promise<TestDb> {
+  const created = await createTestDatabase();
+  const handle = await openDatabase({ url: created.url, maxConnections });
+  await handle.migrate();
+  return {
+    url: created.url,
+    handle,
+    db: handle.db,
+    async close() {
+      await handle.close();
+      await created.drop();
+    },
+  };
+}
+
+export interface TestPlatformInput {
+  platId: string;
+  dataGatewayUrl?: string | null;
+  secret?: string;
+  previousSecret?: { secret: string; expiresAt: Date };
+}
+
+/** Inserts a platform row directly (the admin API is the hub's); returns its clear-text secret. */
+export async function insertPlatform(db: Database, keyring: Keyring, p: TestPlatformInput): Promise<string> {
+  const secret = p.secret ?? newAppSecret();
+  const enc = encryptSecret(keyring, secret);
+  const prev = p.previousSecret ? encryptSecret(keyring, p.previousSecret.secret) : undefined;
+  await db.insert(platforms).values({
+    platId: p.platId,
+    name: p.platId,
+    appId: `app-${randomBytes(6).toString("hex")}`,
+    dataGatewayUrl: p.dataGatewayUrl ?? null,
+    secretCiphertext: enc.ciphertext,
+    secretKeyId: enc.keyId,
+    previousSecretCiphertext: prev?.ciphertext ?? null,
+    previousSecretKeyId: prev?.keyId ?? null,
+    previousSecretExpiresAt: p.previousSecret?.expiresAt ?? null,
+  });
+  return secret;
+}
+
+let userSeq = 0;
+
+/** Binds a device to a fresh user of `platId` (so platId subscribes to the device's reports). */
+export async function bindDevice(
+  db: Database,
+  b: { platId: string; udeviceId: string; vendorPlatId: string },
+): Promise<void> {
+  userSeq += 1;
+  const userId = `u${randomBytes(6).toString("hex")}${userSeq}`.slice(0, 20);
+  await db.insert(hubUsers).values({ userId, platId: b.platId, loginId: userId.slice(0, 20) });
+  await db.insert(bindings).values({ userId, udeviceId: b.udeviceId, platId: b.platId, vendorPlatId: b.vendorPlatId });
+}
+
+/** A syntactically valid UDeviceID: manufacturer 000006, appliance 01, laundry 02, drum washer 002. */
+export function testUdeviceId(n: number | string): string {
+  return `0000060102002D${n}`;
+}

@@ -1,0 +1,21 @@
+/**
+ * @yunlian/protocol — the wire protocol of the cloud-to-cloud interconnection standard: RetCodes,
+ * lenient input reading, zod schemas of every message, and the UDeviceID codec. No I/O.
+ */
+export { type CommonHeaders, type HeaderInput, normaliseHeaders } from "./json/headers.ts";
+export {
+  type LenientJsonError,
+  type LenientJsonOptions,
+  type LenientJsonResult,
+  parseLenientJson,
+} from "./json/lenient-json.ts";
+export {
+  type ParseFailure,
+  type ParseRequestResult,
+  type ParseResponseResult,
+  parseRequest,
+  parseResponse,
+} from "./parse.ts";
+export { httpStatusOf, isRetCode, ProtocolError, RetCode, retBody } from "./retcode.ts";
+export * from "./schemas/index.ts";
+export * from "./udid/index.ts";

@@ -1,0 +1,24 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+/** A URL-safe random token; 32 bytes (256 bits) by default, enough to be unguessable. */
+export function randomToken(bytes = 32): string {
+  if (!Number.isInteger(bytes) || bytes < 16) {
+    throw new Error(`randomToken: need an integer of at least 16 bytes, got ${bytes}`);
+  }
+  return randomBytes(bytes).toString("base64url");
+}
+
+/** Tokens are stored by hash only, so a database leak does not leak usable tokens. */
+export function sha256Hex(s: string): string {
+  return createHash("sha256").update(s, "utf8").digest("hex");
+}
+
+/**
+ * Constant-time string comparison. Both sides are hashed first so the comparison time
+ * does not reveal the length of the secret either (timingSafeEqual needs equal lengths).
+ */
+export function timingSafeEqualStr(a: string, b: string): boolean {
+  const ha = createHash("sha256").update(a, "utf8").digest();
+  const hb = createHash("sha256").update(b, "utf8").digest();
+  return timingSafeEqual(ha, hb);
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { newAppSecret, randomToken, sha256Hex, timingSafeEqualStr } from "../src/index.ts";
+
+describe("tokens", () => {
+  it("randomToken is base64url of the requested size", () => {
+    const t = randomToken();
+    expect(t).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(t, "base64url")).toHaveLength(32);
+    expect(randomToken(16)).toHaveLength(22);
+    expect(randomToken()).not.toBe(t);
+    expect(() => randomToken(4)).toThrow();
+  });
+
+  it("sha256Hex matches a known vector", () => {
+    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+
+  it("timingSafeEqualStr compares strings of any length", () => {
+    expect(timingSafeEqualStr("same", "same")).toBe(true);
+    expect(timingSafeEqualStr("same", "diff")).toBe(false);
+    expect(timingSafeEqualStr("short", "much longer")).toBe(false);
+    expect(timingSafeEqualStr("", "")).toBe(true);
+  });
+
+  it("newAppSecret is a Standard Webhooks secret", () => {
+    const s = newAppSecret();
+    expect(s).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    expect(Buffer.from(s.slice(6), "base64")).toHaveLength(24);
+  });
+});

@@ -1,0 +1,139 @@
+import { parseRequest, retBody } from "@yunlian/protocol";
+import { Hono } from "hono";
+import { createHangPool, listen } from "../shared/server.ts";
+import { verifySignature } from "../shared/sign.ts";
+import { createLinkageRunner, type LinkageOutcome, type LinkageRule } from "./linkage.ts";
+
+export type ReceiverMode = "ok" | "fail500" | "down410" | "hang";
+
+export interface ReceivedReport {
+  /** Lower-cased names, as received (incl. `webhook-id`, `webhook-timestamp`, `webhook-signature`). */
+  headers: Record<string, string>;
+  /** The canonical report when it parsed, else the raw text. */
+  body: unknown;
+  text: string;
+  webhookId?: string;
+  /** Only when the platform has an appSecret: did the Standard Webhooks signature verify? */
+  signatureValid?: boolean;
+  /** The answer this attempt got (receiver modes make it fail). */
+  answeredStatus: number;
+  receivedAt: number;
+}
+
+export interface AppPlatformOptions {
+  platId: string;
+  port?: number;
+  users: { loginId: string; authToken: string }[];
+  /** The hub's base URL (without `/v1`), for linkage rules. */
+  hubUrl?: string;
+  /** The hub-issued AppID this platform sends in its `AppID` header. */
+  appId?: string;
+  /** Hub-issued secret: verifies delivery signatures and signs this platform's calls to the hub. */
+  appSecret?: string;
+  rules?: LinkageRule[];
+}
+
+export interface AppPlatform {
+  url: string;
+  port: number;
+  verifyUrl: string;
+  dataGatewayUrl: string;
+  reports: ReceivedReport[];
+  /** Every verify request received (headers and body), for handshake assertions. */
+  verifyCalls: { headers: Record<string, string>; body: unknown; retCode: string }[];
+  linkage: LinkageOutcome[];
+  setReceiverMode(mode: ReceiverMode): void;
+  /** Resolves with the reports once at least `n` arrived; rejects after `timeoutMs`. */
+  waitForReports(n: number, timeoutMs?: number): Promise<ReceivedReport[]>;
+  /** Resolves once at least `n` linkage outcomes are recorded; rejects after `timeoutMs`. */
+  waitForLinkage(n: number, timeoutMs?: number): Promise<LinkageOutcome[]>;
+  close(): Promise<void>;
+}
+
+export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPlatform> {
+  const reports: ReceivedReport[] = [];
+  const verifyCalls: AppPlatform["verifyCalls"] = [];
+  const linkage: LinkageOutcome[] = [];
+  const hang = createHangPool();
+  let mode: ReceiverMode = "ok";
+  const runRules =
+    opts.rules && opts.rules.length > 0 && opts.hubUrl
+      ? createLinkageRunner({ ...opts, hubUrl: opts.hubUrl }, opts.rules, linkage)
+      : undefined;
+  // The hub retries deliveries with the same webhook-id: a rule must act once per report.
+  const ruleSeen = new Set<string>();
+
+  const app = new Hono();
+  app.post("/v1/user/verify", async (c) => {
+    const headers = Object.fromEntries(c.req.raw.headers);
+    const parsed = parseRequest("user/verify", await c.req.text(), headers);
+    const ok =
+      parsed.ok &&
+      opts.users.some((u) => u.loginId === parsed.body.User[0]?.UserBase.loginID && u.authToken === parsed.body.AuthToken);
+    const answer = ok ? retBody("200", "身份验证成功") : retBody("401", "user not verified");
+    verifyCalls.push({ headers, body: parsed.ok ? parsed.body : undefined, retCode: answer.RetCode });
+    return c.json(answer, 200);
+  });
+
+  app.post("/v1/dataservices/dataGateway", async (c) => {
+    const headers = Object.fromEntries(c.req.raw.headers);
+    const text = await c.req.text();
+    const parsed = parseRequest("dataservices/dataGateway", text, headers);
+    const status = { ok: parsed.ok ? 200 : 400, fail500: 500, down410: 410, hang: 503 }[mode];
+    const webhookId = headers["webhook-id"];
+    reports.push({
+      headers,
+      body: parsed.ok ? parsed.body : text,
+      text,
+      webhookId,
+      signatureValid: opts.appSecret ? verifySignature(opts.appSecret, text, headers) : undefined,
+      answeredStatus: status,
+      receivedAt: Date.now(),
+    });
+    if (mode === "hang") await hang.park();
+    if (status !== 200 || !parsed.ok) {
+      return c.json(retBody("500", parsed.ok ? `simulated receiver mode ${mode}` : parsed.retInfo), status as 500);
+    }
+    if (runRules && !(webhookId && ruleSeen.has(webhookId))) {
+      if (webhookId) ruleSeen.add(webhookId);
+      // After the answer: a rule's round trip through the hub must not hold up the delivery.
+      setImmediate(() => void runRules(parsed.body));
+    }
+    return c.json(retBody("200", "上报成功"), 200);
+  });
+  app.all("*", (c) => c.json(retBody("404", `no such path ${c.req.path}`), 404));
+
+  const server = await listen(app, opts.port);
+  const url = `${server.origin}/v1`;
+  return {
+    url,
+    port: server.port,
+    verifyUrl: `${url}/user/verify`,
+    dataGatewayUrl: `${url}/dataservices/dataGateway`,
+    reports,
+    verifyCalls,
+    linkage,
+    setReceiverMode: (next) => {
+      mode = next;
+      if (next !== "hang") hang.releaseAll();
+    },
+    waitForReports: (n, timeoutMs = 5000) => waitFor(() => reports.length >= n, timeoutMs, reports, "reports"),
+    waitForLinkage: (n, timeoutMs = 5000) => waitFor(() => linkage.length >= n, timeoutMs, linkage, "linkage outcomes"),
+    close: async () => {
+      hang.releaseAll();
+      await server.close();
+    },
+  };
+}
+
+function waitFor<T>(done: () => boolean, timeoutMs: number, value: T, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (done()) resolve(value);
+      else if (Date.now() > deadline) reject(new Error(`vendor-sim: timed out waiting for ${what}`));
+      else setTimeout(tick, 10);
+    };
+    tick();
+  });
+}

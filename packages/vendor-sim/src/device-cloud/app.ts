@@ -1,0 +1,87 @@
+import { type CommonHeaders, httpStatusOf, parseRequest, retBody } from "@yunlian/protocol";
+import { Hono } from "hono";
+import type { createHangPool } from "../shared/server.ts";
+import type { Answer, HandlerInput } from "./answer.ts";
+import * as device from "./device-routes.ts";
+import type { CloudState } from "./state.ts";
+import * as userRoutes from "./user-routes.ts";
+
+export type CloudMode = "normal" | "hang" | "fail500";
+
+export interface ReceivedCall {
+  api: string;
+  headers: Record<string, string>;
+  /** The parsed body, or the raw text when it did not parse. */
+  body: unknown;
+}
+
+export interface CloudAppDeps extends userRoutes.LoginDeps {
+  state: CloudState;
+  calls: ReceivedCall[];
+  recordCalls: boolean;
+  mode(): CloudMode;
+  hang: ReturnType<typeof createHangPool>;
+  /** Called after a successful op with what changed (a real device would report it). */
+  onOpApplied(changes: { id: string; attrs: Record<string, string> }[]): void;
+}
+
+type Handler = (input: HandlerInput) => Answer;
+
+const HANDLERS: Record<string, Handler> = {
+  "user/logout": userRoutes.logout,
+  "user/unregister": userRoutes.unregister,
+  "user/bindDevices": device.bindDevices,
+  "user/unbindDevices": device.unbindDevices,
+  "users/devices": device.userDevices,
+  "devices/deviceInfo": device.deviceInfo,
+  "devices/modifyDeviceInfo": device.modifyDeviceInfo,
+  "devices/deviceStatus": device.deviceStatus,
+};
+
+/** The standard's B-side interfaces (section 7) under `/v1/{api}`. */
+export function createDeviceCloudApp(deps: CloudAppDeps): Hono {
+  const app = new Hono();
+  app.post("/v1/:group/:name", async (c) => {
+    const api = `${c.req.param("group")}/${c.req.param("name")}`;
+    const text = await c.req.text();
+    const rawHeaders = Object.fromEntries(c.req.raw.headers);
+    const known = api === "user/login" || api === "devices/op" || Object.hasOwn(HANDLERS, api);
+    const parsed = known ? parseRequest(api as Parameters<typeof parseRequest>[0], text, rawHeaders) : undefined;
+    if (deps.recordCalls) deps.calls.push({ api, headers: rawHeaders, body: parsed?.ok ? parsed.body : text });
+
+    if (deps.mode() === "hang") {
+      await deps.hang.park();
+      return c.json(retBody("500", "simulated hang released"), 503);
+    }
+    if (deps.mode() === "fail500") return c.json(retBody("500", "simulated vendor failure"), 500);
+    if (parsed === undefined) return c.json(retBody("404", `unknown interface ${api}`), 404);
+    if (!parsed.ok) return c.json(retBody(parsed.retCode, parsed.retInfo), 400);
+
+    const answer = await dispatch(deps, api, parsed.headers, parsed.body as Record<string, unknown>);
+    for (const [name, value] of Object.entries(answer.headers ?? {})) c.header(name, value);
+    return c.json(retBody(answer.code, answer.info, answer.extra), httpStatusOf(answer.code) as 200);
+  });
+  app.all("*", (c) => c.json(retBody("404", `no such path ${c.req.path}`), 404));
+  return app;
+}
+
+async function dispatch(
+  deps: CloudAppDeps,
+  api: string,
+  headers: CommonHeaders,
+  body: Record<string, unknown>,
+): Promise<Answer> {
+  if (api === "user/login") return userRoutes.login(deps, headers, body);
+  const user = deps.state.userOfToken(headers.accessToken);
+  if (user === undefined || headers.accessToken === undefined) {
+    return { code: "401", info: headers.accessToken ? "AccessToken invalid or expired" : "AccessToken required" };
+  }
+  const input: HandlerInput = { headers, body, state: deps.state, user, accessToken: headers.accessToken };
+  if (api === "devices/op") {
+    const { answer, changed } = device.op(input);
+    if (changed.length > 0) deps.onOpApplied(changed);
+    return answer;
+  }
+  const handler = HANDLERS[api];
+  return handler ? handler(input) : { code: "400", info: `unsupported interface ${api}` };
+}

@@ -1,0 +1,60 @@
+import type { CommonHeaders } from "@yunlian/protocol";
+import { postJson, retCodeOf } from "../shared/sign.ts";
+import { type Answer, business, type HandlerInput, ok } from "./answer.ts";
+import type { CloudState } from "./state.ts";
+
+export interface LoginDeps {
+  platId: string;
+  verifyUrl: string;
+  appSecret?: string;
+  state: CloudState;
+}
+
+/**
+ * 7.1.1: ask the caller's verify URL (7.1.4) whether it vouches for loginID + AuthToken, then
+ * create or reuse the userID and issue an AccessToken in the response header.
+ */
+export async function login(deps: LoginDeps, headers: CommonHeaders, body: Record<string, unknown>): Promise<Answer> {
+  const callerPlatId = headers.platId;
+  if (callerPlatId === undefined) return { code: "400", info: "header PlatID: required" };
+  const loginId = firstLoginId(body);
+  const authToken = typeof body.AuthToken === "string" ? body.AuthToken : headers.authToken;
+  if (loginId === undefined || authToken === undefined) {
+    return { code: "400", info: "User[0].UserBase.loginID and AuthToken: required" };
+  }
+  let verified: string | undefined;
+  try {
+    const res = await postJson(
+      deps.verifyUrl,
+      { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken },
+      { headers: { PlatID: deps.platId }, appSecret: deps.appSecret },
+    );
+    verified = retCodeOf(res.json);
+  } catch (err) {
+    return business(`user verification unavailable: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (verified !== "200") return { code: "401", info: `user verification failed (RetCode ${verified ?? "none"})` };
+  const { user, accessToken } = deps.state.loginUser(callerPlatId, loginId);
+  return {
+    ...ok({ User: [{ UserBase: { userID: user.userId } }] }, "登录成功。"),
+    headers: { PlatID: deps.platId, AccessToken: accessToken },
+  };
+}
+
+function firstLoginId(body: Record<string, unknown>): string | undefined {
+  const users = Array.isArray(body.User) ? (body.User as { UserBase?: { loginID?: unknown } }[]) : [];
+  const id = users[0]?.UserBase?.loginID;
+  return typeof id === "string" && id !== "" ? id : undefined;
+}
+
+/** 7.1.2: the AccessToken is destroyed. */
+export function logout(input: HandlerInput): Answer {
+  input.state.revokeToken(input.accessToken);
+  return ok(undefined, "退出成功。");
+}
+
+/** 7.1.3: the account, its tokens and its bindings are removed. */
+export function unregister(input: HandlerInput): Answer {
+  input.state.removeUser(input.user);
+  return ok(undefined, "注销成功。");
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { Webhook } from "standardwebhooks";
+import { request } from "undici";
+
+export interface SimPostResult {
+  status: number;
+  /** Lower-cased names. */
+  headers: Record<string, string>;
+  text: string;
+  json: unknown;
+}
+
+/**
+ * POSTs JSON the way a vendor cloud calls the hub: PlatID header always, Standard Webhooks
+ * signature headers when the platform holds a hub-issued appSecret (DESIGN §7, security "hmac").
+ */
+export async function postJson(
+  url: string,
+  body: unknown,
+  opts: { headers?: Record<string, string>; appSecret?: string; timeoutMs?: number },
+): Promise<SimPostResult> {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string> = {
+    "content-type": "application/json;charset=UTF-8",
+    ...opts.headers,
+    ...(opts.appSecret ? signatureHeaders(opts.appSecret, text) : {}),
+  };
+  const res = await request(url, {
+    method: "POST",
+    headers,
+    body: text,
+    signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+  });
+  const answer = await res.body.text();
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return { status: res.statusCode, headers: flat, text: answer, json: tryJson(answer) };
+}
+
+export function signatureHeaders(appSecret: string, payload: string, id: string = `msg_${randomUUID()}`) {
+  const timestamp = new Date();
+  return {
+    "webhook-id": id,
+    "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
+    "webhook-signature": new Webhook(appSecret).sign(id, timestamp, payload),
+  };
+}
+
+/** True when the Standard Webhooks headers match the payload (stale timestamps included as false). */
+export function verifySignature(appSecret: string, payload: string, headers: Record<string, string>): boolean {
+  try {
+    new Webhook(appSecret).verify(payload, headers);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function retCodeOf(json: unknown): string | undefined {
+  if (json === null || typeof json !== "object") return undefined;
+  const code = (json as { RetCode?: unknown }).RetCode;
+  return typeof code === "string" ? code : undefined;
+}
