@@ -3,8 +3,8 @@ import { ProtocolError, RetCode, retBody } from "@yunlian/protocol";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { HubError } from "./lib/hub-error.ts";
 import type { HubEnv } from "./lib/hono-env.ts";
+import { HubError } from "./lib/hub-error.ts";
 import { requireOperator } from "./routes/admin/admin-auth.ts";
 import { registerPlatformRoutes } from "./routes/admin/platforms.ts";
 import { registerHealth } from "./routes/health.ts";
@@ -47,7 +47,10 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
     bodyLimit({
       maxSize: services.config.maxBodyBytes,
       onError: (c) =>
-        c.json(retBody(RetCode.TOO_LARGE, `request body is larger than ${services.config.maxBodyBytes} bytes`), 413),
+        c.json(
+          retBody(RetCode.TOO_LARGE, `request body is larger than ${services.config.maxBodyBytes} bytes`),
+          413,
+        ),
     }),
   );
 
@@ -67,7 +70,9 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
   for (const register of options.extraRoutes ?? []) register(app);
 
   registerMethodNotAllowed(app);
-  app.notFound((c) => c.json(retBody(RetCode.NOT_FOUND, `no such interface: ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) =>
+    c.json(retBody(RetCode.NOT_FOUND, `no such interface: ${c.req.method} ${c.req.path}`), 404),
+  );
   app.onError((err, c) => {
     if (err instanceof HubError) {
       for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
@@ -78,7 +83,9 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
     }
     if (err instanceof HTTPException && err.status < 500) {
       const code = String(err.status);
-      const retCode = (Object.values(RetCode) as string[]).includes(code) ? (code as RetCode) : RetCode.INVALID;
+      const retCode = (Object.values(RetCode) as string[]).includes(code)
+        ? (code as RetCode)
+        : RetCode.INVALID;
       return c.json(retBody(retCode, err.message || "bad request"), err.status);
     }
     services.log.error({ err, requestId: c.get("requestId"), path: c.req.path }, "unhandled error");
@@ -104,7 +111,10 @@ function registerMethodNotAllowed(app: Hono<HubEnv>): void {
     const allow = [...methods].sort().join(", ");
     app.all(path, (c) => {
       c.header("Allow", allow);
-      return c.json(retBody(RetCode.METHOD_NOT_ALLOWED, `${c.req.method} is not allowed here; use ${allow}`), 405);
+      return c.json(
+        retBody(RetCode.METHOD_NOT_ALLOWED, `${c.req.method} is not allowed here; use ${allow}`),
+        405,
+      );
     });
   }
 }

@@ -57,7 +57,8 @@ const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000
 export function parseDuration(text: string): number {
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
   const unit = m?.[2] ? unitMs[m[2]] : undefined;
-  if (!m?.[1] || unit === undefined) throw new Error(`invalid duration "${text}" (use e.g. 500ms, 30s, 2m, 12h, 30d)`);
+  if (!m?.[1] || unit === undefined)
+    throw new Error(`invalid duration "${text}" (use e.g. 500ms, 30s, 2m, 12h, 30d)`);
   return Number(m[1]) * unit;
 }
 

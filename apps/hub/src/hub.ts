@@ -1,10 +1,10 @@
-import { createAdapterRegistry, type Adapter } from "@yunlian/adapter-sdk";
+import { type Adapter, createAdapterRegistry } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { standardAdapter } from "@yunlian/adapter-standard";
-import { openDatabase, type DatabaseHandle } from "@yunlian/db";
+import { type DatabaseHandle, openDatabase, resolveDataDir } from "@yunlian/db";
 import { keyringFromHex } from "@yunlian/secrets";
 import type { Hono } from "hono";
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 import { createApp } from "./app.ts";
 import type { HubConfig } from "./config.ts";
 import type { HubEnv } from "./lib/hono-env.ts";
@@ -32,10 +32,16 @@ export interface BuildHubOptions {
 }
 
 /** Everything the hub needs, wired once: database (migrated), registry, adapters, HTTP app. */
-export async function buildHub(config: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
+export async function buildHub(given: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
+  // One data folder whichever directory pnpm runs the script in (see resolveDataDir).
+  const config = { ...given, dataDir: resolveDataDir(given.dataDir) };
   const log = options.logger ?? pino({ level: config.logLevel, base: { service: "hub" } });
   const database =
-    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }));
+    options.database ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.databaseUrl ? undefined : config.dataDir,
+    }));
   await database.migrate();
 
   const secretKey = config.secretKeyHex
@@ -69,7 +75,8 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
   };
   await platformSync.start();
   for (const p of registry.all()) {
-    if (p.securityMode === "none") log.warn({ platId: p.platId }, "platform uses security mode none (unsigned requests)");
+    if (p.securityMode === "none")
+      log.warn({ platId: p.platId }, "platform uses security mode none (unsigned requests)");
   }
 
   const app = createApp(services, { adminToken: admin.value, extraRoutes: options.extraRoutes });

@@ -24,7 +24,10 @@ describe.each(storages)("scenario 1 end to end on $storage", ({ storage }) => {
     if (!a || !b) throw new Error("two vendors expected");
 
     // Login: the hub asks the app platform's verify URL, then issues its own userID and token.
-    const login = await w.call("user/login", { User: [{ UserBase: { loginID: "alice" } }], AuthToken: "alice-token-1" });
+    const login = await w.call("user/login", {
+      User: [{ UserBase: { loginID: "alice" } }],
+      AuthToken: "alice-token-1",
+    });
     expect(login.status).toBe(200);
     expect(login.body.RetCode).toBe("200");
     expect(login.headers.platid).toBe("YUNLIAN-HUB-0000");
@@ -35,7 +38,10 @@ describe.each(storages)("scenario 1 end to end on $storage", ({ storage }) => {
     expect(w.app.verifyCalls.at(-1)?.retCode).toBe("200");
 
     // A wrong AuthToken is refused by the platform, and so by the hub.
-    const refused = await w.call("user/login", { User: [{ UserBase: { loginID: "alice" } }], AuthToken: "nope" });
+    const refused = await w.call("user/login", {
+      User: [{ UserBase: { loginID: "alice" } }],
+      AuthToken: "nope",
+    });
     expect(refused.body.RetCode).toBe("401");
 
     // Bind two devices of A, one of B, one unknown manufacturer and one malformed ID.
@@ -44,7 +50,10 @@ describe.each(storages)("scenario 1 end to end on $storage", ({ storage }) => {
     const [a1, a2] = a.deviceIds;
     const [b1] = b.deviceIds;
     if (!a1 || !a2 || !b1) throw new Error("sim devices expected");
-    const bind = await w.call("user/bindDevices", { UserID: userId, Device: devices([a1, a2, b1, unknown, malformed]) });
+    const bind = await w.call("user/bindDevices", {
+      UserID: userId,
+      Device: devices([a1, a2, b1, unknown, malformed]),
+    });
     expect(bind.body.RetCode).toBe("200");
     expect(new Set(bind.body.FailedIDs as string[])).toEqual(new Set([unknown, malformed]));
     expect(String(bind.body.RetInfo)).toContain("000099");
@@ -54,12 +63,16 @@ describe.each(storages)("scenario 1 end to end on $storage", ({ storage }) => {
 
     const list = await w.call("users/devices", { UserID: userId });
     expect(list.body.RetCode).toBe("200");
-    const listed = (list.body.Device as { DeviceInfo: { deviceID: string } }[]).map((d) => d.DeviceInfo.deviceID);
+    const listed = (list.body.Device as { DeviceInfo: { deviceID: string } }[]).map(
+      (d) => d.DeviceInfo.deviceID,
+    );
     expect(new Set(listed)).toEqual(new Set([a1, a2, b1]));
 
     const info = await w.call("devices/deviceInfo", { UserID: userId, Device: devices([b1, a1]) });
     expect(info.body.RetCode).toBe("200");
-    expect((info.body.Device as { DeviceInfo: { deviceID: string } }[]).map((d) => d.DeviceInfo.deviceID)).toEqual([b1, a1]);
+    expect(
+      (info.body.Device as { DeviceInfo: { deviceID: string } }[]).map((d) => d.DeviceInfo.deviceID),
+    ).toEqual([b1, a1]);
 
     const modify = await w.call("devices/modifyDeviceInfo", {
       UserID: userId,
@@ -70,27 +83,45 @@ describe.each(storages)("scenario 1 end to end on $storage", ({ storage }) => {
 
     const status = await w.call("devices/deviceStatus", { UserID: userId, Device: devices([b1, a1]) });
     expect(status.body.RetCode).toBe("200");
-    const entries = status.body.Device as { DeviceInfo: { deviceID: string }; DeviceAttr: Record<string, string> }[];
+    const entries = status.body.Device as {
+      DeviceInfo: { deviceID: string };
+      DeviceAttr: Record<string, string>;
+    }[];
     expect(entries.map((e) => e.DeviceInfo.deviceID)).toEqual([b1, a1]);
     expect(entries[1]?.DeviceAttr).toEqual(a.cloud.devices.get(a1)?.attrs);
 
-    const op = await w.call("devices/op", { UserID: userId, Device: devices([a1, b1], { onOffStatus: "True" }) }, { AccessToken: accessToken });
+    const op = await w.call(
+      "devices/op",
+      { UserID: userId, Device: devices([a1, b1], { onOffStatus: "True" }) },
+      { AccessToken: accessToken },
+    );
     expect(op.body.RetCode).toBe("200");
     expect(a.cloud.devices.get(a1)?.attrs.onOffStatus).toBe("True");
     expect(b.cloud.devices.get(b1)?.attrs.onOffStatus).toBe("True");
 
-    const noToken = await w.call("devices/op", { UserID: userId, Device: devices([a1], { onOffStatus: "False" }) });
+    const noToken = await w.call("devices/op", {
+      UserID: userId,
+      Device: devices([a1], { onOffStatus: "False" }),
+    });
     expect(noToken.status).toBe(401);
     expect(a.cloud.devices.get(a1)?.attrs.onOffStatus).toBe("True");
 
     const unbind = await w.call("user/unbindDevices", { UserID: userId, Device: devices([a2]) });
     expect(unbind.body).toMatchObject({ RetCode: "200", FailedIDs: [] });
-    const opUnbound = await w.call("devices/op", { UserID: userId, Device: devices([a2], { onOffStatus: "True" }) }, { AccessToken: accessToken });
+    const opUnbound = await w.call(
+      "devices/op",
+      { UserID: userId, Device: devices([a2], { onOffStatus: "True" }) },
+      { AccessToken: accessToken },
+    );
     expect(opUnbound.status).toBe(403);
 
     const logout = await w.call("user/logout", {}, { AccessToken: accessToken });
     expect(logout.body.RetCode).toBe("200");
-    const afterLogout = await w.call("devices/op", { UserID: userId, Device: devices([a1], { onOffStatus: "False" }) }, { AccessToken: accessToken });
+    const afterLogout = await w.call(
+      "devices/op",
+      { UserID: userId, Device: devices([a1], { onOffStatus: "False" }) },
+      { AccessToken: accessToken },
+    );
     expect(afterLogout.status).toBe(401);
 
     // Log in again (same loginID → same userID), then unregister: bindings go at the vendors too.
@@ -102,7 +133,9 @@ describe.each(storages)("scenario 1 end to end on $storage", ({ storage }) => {
       { AccessToken: again.accessToken },
     );
     expect(unregister.body.RetCode).toBe("200");
-    expect(a.cloud.calls.some((c) => c.api === "user/unbindDevices" && JSON.stringify(c.body).includes(a1))).toBe(true);
+    expect(
+      a.cloud.calls.some((c) => c.api === "user/unbindDevices" && JSON.stringify(c.body).includes(a1)),
+    ).toBe(true);
     const gone = await w.call("users/devices", { UserID: userId });
     expect(gone.status).toBe(404);
   }, 60_000);

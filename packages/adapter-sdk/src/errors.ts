@@ -1,6 +1,12 @@
 import { RetCode } from "@yunlian/protocol";
 
-export type AdapterErrorKind = "unauthorized" | "timeout" | "unreachable" | "bad_response" | "rejected" | "invalid";
+export type AdapterErrorKind =
+  | "unauthorized"
+  | "timeout"
+  | "unreachable"
+  | "bad_response"
+  | "rejected"
+  | "invalid";
 
 const KIND_CODES: Record<AdapterErrorKind, RetCode> = {
   unauthorized: RetCode.UNAUTHORIZED,
@@ -33,7 +39,11 @@ export class AdapterError extends Error {
   }
 
   get retCode(): RetCode {
-    if (this.kind === "rejected" && this.vendorRetCode !== undefined && PASS_THROUGH.has(this.vendorRetCode)) {
+    if (
+      this.kind === "rejected" &&
+      this.vendorRetCode !== undefined &&
+      PASS_THROUGH.has(this.vendorRetCode)
+    ) {
       return this.vendorRetCode as RetCode;
     }
     return KIND_CODES[this.kind];

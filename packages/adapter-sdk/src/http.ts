@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors, request } from "undici";
+import { Agent, request, errors as undiciErrors } from "undici";
 import { AdapterError } from "./errors.ts";
 
 export interface PostJsonOptions {
@@ -51,7 +51,11 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
   const timeoutMs = opts.timeoutMs ?? defaultVendorTimeoutMs();
   const agent = new Agent({ connections: opts.connections ?? 64, keepAliveTimeout: 30_000, pipelining: 1 });
 
-  async function postJson(url: string, body: unknown, callOpts: PostJsonOptions = {}): Promise<VendorResponse> {
+  async function postJson(
+    url: string,
+    body: unknown,
+    callOpts: PostJsonOptions = {},
+  ): Promise<VendorResponse> {
     const limit = callOpts.timeoutMs ?? timeoutMs;
     const timer = AbortSignal.timeout(limit);
     const signal = callOpts.signal ? AbortSignal.any([timer, callOpts.signal]) : timer;

@@ -32,7 +32,9 @@ async function loginAndSave(call: AdapterCall, adapter: Pick<Adapter, "login">):
 }
 
 /** An in-memory SessionStore, for tests and tools (the hub persists sessions in its database). */
-export function memorySessionStore(initial?: VendorSession): SessionStore & { current(): VendorSession | undefined } {
+export function memorySessionStore(
+  initial?: VendorSession,
+): SessionStore & { current(): VendorSession | undefined } {
   let value = initial;
   return {
     load: async () => value,

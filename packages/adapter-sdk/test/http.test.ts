@@ -36,7 +36,10 @@ describe("createVendorHttp", () => {
     const res = await http.postJson(`${base}/ok`, { a: 1 }, { headers: { PlatID: "HUB" } });
     expect(res).toMatchObject({ status: 200, text: '{"RetCode":"200"}' });
     expect(res.headers.accesstoken).toBe("tok");
-    expect(received.at(-1)?.headers).toMatchObject({ platid: "HUB", "content-type": "application/json;charset=UTF-8" });
+    expect(received.at(-1)?.headers).toMatchObject({
+      platid: "HUB",
+      "content-type": "application/json;charset=UTF-8",
+    });
     expect(received.at(-1)?.body).toBe('{"a":1}');
     await http.close();
   });

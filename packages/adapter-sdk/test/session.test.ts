@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { AdapterError, type AdapterCall, createAdapterRegistry, memorySessionStore, withSession } from "../src/index.ts";
 import type { Adapter } from "../src/index.ts";
+import {
+  type AdapterCall,
+  AdapterError,
+  createAdapterRegistry,
+  memorySessionStore,
+  withSession,
+} from "../src/index.ts";
 
 function callWith(store = memorySessionStore()): AdapterCall {
   return {

@@ -1,8 +1,15 @@
-import { AdapterError, type Adapter, type AdapterCall, type VendorSession, withSession } from "@yunlian/adapter-sdk";
+import {
+  type Adapter,
+  type AdapterCall,
+  AdapterError,
+  type VendorSession,
+  withSession,
+} from "@yunlian/adapter-sdk";
 import type { ApiName, DeviceInfo, ResponseOf } from "@yunlian/protocol";
 import { callVendor } from "./client.ts";
 import { type StandardConfig, standardConfigSchema } from "./config.ts";
 import { parseStandardReport } from "./report.ts";
+import { statesInRequestOrder } from "./status.ts";
 
 /** The hub-as-A login of standard 7.1.1; the vendor verifies the AuthToken at the hub's verify URL. */
 async function login(call: AdapterCall): Promise<VendorSession> {
@@ -14,7 +21,10 @@ async function login(call: AdapterCall): Promise<VendorSession> {
   const bodyToken = (answer as { AccessToken?: unknown }).AccessToken;
   const accessToken = headers.accesstoken ?? (typeof bodyToken === "string" ? bodyToken : undefined);
   if (!vendorUserId || !accessToken) {
-    throw new AdapterError("bad_response", `${call.platform.platId} user/login: no userID or AccessToken in the answer`);
+    throw new AdapterError(
+      "bad_response",
+      `${call.platform.platId} user/login: no userID or AccessToken in the answer`,
+    );
   }
   return { vendorUserId, accessToken };
 }
@@ -22,7 +32,12 @@ async function login(call: AdapterCall): Promise<VendorSession> {
 /** A session-bound call: UserID from the session, AccessToken in the header, one re-login on 401. */
 function sessionCall<K extends ApiName>(call: AdapterCall, api: K, body: Record<string, unknown>) {
   return withSession(call, { login }, async (session) => {
-    const answer = await callVendor(call, api, { UserID: session.vendorUserId, ...body }, session.accessToken);
+    const answer = await callVendor(
+      call,
+      api,
+      { UserID: session.vendorUserId, ...body },
+      session.accessToken,
+    );
     return answer.body as ResponseOf<K> & { RetInfo: string };
   });
 }
@@ -46,23 +61,33 @@ export const standardAdapter: Adapter<StandardConfig> = {
   },
 
   async unregister(call) {
-    await sessionCall(call, "user/unregister", { User: [{ UserBase: { loginID: call.user.userId, status: "2" } }] });
+    await sessionCall(call, "user/unregister", {
+      User: [{ UserBase: { loginID: call.user.userId, status: "2" } }],
+    });
     await call.sessions.clear();
   },
 
   async bind(call, deviceIds) {
     const answer = await sessionCall(call, "user/bindDevices", { Device: named(deviceIds) });
-    return answer.FailedIDs.length > 0 ? { failedIds: answer.FailedIDs, info: answer.RetInfo } : { failedIds: [] };
+    return answer.FailedIDs.length > 0
+      ? { failedIds: answer.FailedIDs, info: answer.RetInfo }
+      : { failedIds: [] };
   },
 
   async unbind(call, deviceIds) {
     const answer = await sessionCall(call, "user/unbindDevices", { Device: named(deviceIds) });
-    return answer.FailedIDs.length > 0 ? { failedIds: answer.FailedIDs, info: answer.RetInfo } : { failedIds: [] };
+    return answer.FailedIDs.length > 0
+      ? { failedIds: answer.FailedIDs, info: answer.RetInfo }
+      : { failedIds: [] };
   },
 
   async listDevices(call, filter) {
     const hasFilter = filter !== undefined && Object.keys(filter).length > 0;
-    const answer = await sessionCall(call, "users/devices", hasFilter ? { Device: [{ DeviceInfo: filter }] } : {});
+    const answer = await sessionCall(
+      call,
+      "users/devices",
+      hasFilter ? { Device: [{ DeviceInfo: filter }] } : {},
+    );
     return answer.Device.map((d) => d.DeviceInfo as DeviceInfo);
   },
 
@@ -72,26 +97,14 @@ export const standardAdapter: Adapter<StandardConfig> = {
   },
 
   async modifyDeviceInfo(call, devices) {
-    await sessionCall(call, "devices/modifyDeviceInfo", { Device: devices.map((DeviceInfo) => ({ DeviceInfo })) });
+    await sessionCall(call, "devices/modifyDeviceInfo", {
+      Device: devices.map((DeviceInfo) => ({ DeviceInfo })),
+    });
   },
 
   async deviceStatus(call, deviceIds) {
     const answer = await sessionCall(call, "devices/deviceStatus", { Device: named(deviceIds) });
-    if (answer.Device.length !== deviceIds.length) {
-      throw new AdapterError(
-        "bad_response",
-        `${call.platform.platId} devices/deviceStatus: ${answer.Device.length} entries for ${deviceIds.length} devices`,
-      );
-    }
-    // Entries are positional (7.2.6); an echoed deviceID (DESIGN §3.4) must agree with the position.
-    return deviceIds.map((deviceId, i) => {
-      const entry = answer.Device[i];
-      const echoed = entry?.DeviceInfo?.deviceID;
-      if (echoed !== undefined && echoed !== deviceId) {
-        throw new AdapterError("bad_response", `${call.platform.platId} devices/deviceStatus: entry ${i} is ${echoed}`);
-      }
-      return { deviceId, attrs: { ...entry?.DeviceAttr } as Record<string, string> };
-    });
+    return statesInRequestOrder(call.platform.platId, deviceIds, answer.Device);
   },
 
   async op(call, commands) {

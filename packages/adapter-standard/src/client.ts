@@ -1,4 +1,4 @@
-import { AdapterError, type AdapterCall } from "@yunlian/adapter-sdk";
+import { type AdapterCall, AdapterError } from "@yunlian/adapter-sdk";
 import { type ApiName, parseResponse, type ResponseOf } from "@yunlian/protocol";
 import { configOf } from "./config.ts";
 
@@ -32,15 +32,23 @@ export async function callVendor<K extends ApiName>(
     signal: call.signal,
     timeoutMs: configOf(platform.adapterConfig).timeoutMs,
   });
-  if (res.status === 401) throw new AdapterError("unauthorized", `${platform.platId} ${api}: HTTP 401`, "401");
+  if (res.status === 401)
+    throw new AdapterError("unauthorized", `${platform.platId} ${api}: HTTP 401`, "401");
 
   const parsed = parseResponse(api, res.text);
   if (!parsed.ok) {
-    throw new AdapterError("bad_response", `${platform.platId} ${api}: HTTP ${res.status}, ${parsed.retInfo}`);
+    throw new AdapterError(
+      "bad_response",
+      `${platform.platId} ${api}: HTTP ${res.status}, ${parsed.retInfo}`,
+    );
   }
   const answer = parsed.body as ResponseOf<K> & { RetCode: string; RetInfo: string };
   if (answer.RetCode === "401") {
-    throw new AdapterError("unauthorized", `${platform.platId} ${api}: ${answer.RetInfo || "token rejected"}`, "401");
+    throw new AdapterError(
+      "unauthorized",
+      `${platform.platId} ${api}: ${answer.RetInfo || "token rejected"}`,
+      "401",
+    );
   }
   if (answer.RetCode !== "200") {
     const info = answer.RetInfo || `RetCode ${answer.RetCode}`;

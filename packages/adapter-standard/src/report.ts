@@ -13,7 +13,10 @@ export function parseStandardReport(platform: VendorPlatform, body: unknown): No
   const report = parsed.body;
   const udid = parseUDeviceId(report.DeviceID);
   if (!udid.ok) {
-    throw new AdapterError("invalid", `${platform.platId} report: DeviceID ${report.DeviceID} is not a UDeviceID`);
+    throw new AdapterError(
+      "invalid",
+      `${platform.platId} report: DeviceID ${report.DeviceID} is not a UDeviceID`,
+    );
   }
   return [
     {

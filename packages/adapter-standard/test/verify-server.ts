@@ -25,7 +25,9 @@ export async function startVerifyServer() {
         ok = false;
       }
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify(ok ? { RetCode: "200", RetInfo: "ok" } : { RetCode: "401", RetInfo: "unknown token" }));
+      res.end(
+        JSON.stringify(ok ? { RetCode: "200", RetInfo: "ok" } : { RetCode: "401", RetInfo: "unknown token" }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

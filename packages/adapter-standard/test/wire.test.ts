@@ -1,6 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AdapterError, type AdapterCall, createAdapterRegistry, memorySessionStore } from "@yunlian/adapter-sdk";
+import {
+  type AdapterCall,
+  AdapterError,
+  createAdapterRegistry,
+  memorySessionStore,
+} from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { standardAdapter } from "../src/index.ts";
@@ -37,7 +42,13 @@ afterAll(async () => {
 
 function call(sessions = memorySessionStore({ vendorUserId: "VU1", accessToken: "TOKEN-1" })): AdapterCall {
   return {
-    platform: { platId: "V", apiBaseUrl: base, vendorAppId: "APP-9", adapterConfig: {}, manufacturerCodes: ["000006"] },
+    platform: {
+      platId: "V",
+      apiBaseUrl: base,
+      vendorAppId: "APP-9",
+      adapterConfig: {},
+      manufacturerCodes: ["000006"],
+    },
     hub: { platId: "HUB" },
     user: { userId: "hubuser1" },
     sessions,
@@ -48,19 +59,31 @@ function call(sessions = memorySessionStore({ vendorUserId: "VU1", accessToken: 
 
 describe("standard adapter on the wire", () => {
   it("logs in with the hub's PlatID, loginID and AuthToken; reads userID and the AccessToken header", async () => {
-    answer = () => ({ headers: { AccessToken: "TGT-9" }, body: '{"RetCode":"200","RetInfo":"ok","User":[{"UserBase":{"userID":"42"}}]}' });
+    answer = () => ({
+      headers: { AccessToken: "TGT-9" },
+      body: '{"RetCode":"200","RetInfo":"ok","User":[{"UserBase":{"userID":"42"}}]}',
+    });
     const session = await standardAdapter.login(call());
     expect(session).toEqual({ vendorUserId: "42", accessToken: "TGT-9" });
     const req = seen.at(-1);
     expect(req?.api).toBe("user/login");
-    expect(req?.headers).toMatchObject({ platid: "HUB", appid: "APP-9", "content-type": "application/json;charset=UTF-8" });
+    expect(req?.headers).toMatchObject({
+      platid: "HUB",
+      appid: "APP-9",
+      "content-type": "application/json;charset=UTF-8",
+    });
     expect(req?.headers.accesstoken).toBeUndefined();
     expect(req?.body).toEqual({ User: [{ UserBase: { loginID: "hubuser1" } }], AuthToken: "AUTH-1" });
   });
 
   it("also accepts the AccessToken in the body, with the standard's quirky keys", async () => {
-    answer = () => ({ body: '{"RetCode":"200","User":[{"UserBase":{"userID ":100013954770780042}}],"AccessToken":"B"}' });
-    expect(await standardAdapter.login(call())).toEqual({ vendorUserId: "100013954770780042", accessToken: "B" });
+    answer = () => ({
+      body: '{"RetCode":"200","User":[{"UserBase":{"userID ":100013954770780042}}],"AccessToken":"B"}',
+    });
+    expect(await standardAdapter.login(call())).toEqual({
+      vendorUserId: "100013954770780042",
+      accessToken: "B",
+    });
   });
 
   it("sends UserID and the AccessToken header on session calls", async () => {
@@ -82,14 +105,21 @@ describe("standard adapter on the wire", () => {
       [{ status: 403, body: '{"RetCode":"403","RetInfo":"not yours"}' }, "rejected", "403"],
     ];
     for (const [reply, kind, retCode] of cases) {
-      answer = (api) => (api === "user/login" ? { headers: { AccessToken: "N" }, body: '{"RetCode":"200","User":[{"UserBase":{"userID":"1"}}]}' } : reply);
-      const error = await standardAdapter.op(call(), [{ deviceId: "D1", attrs: { a: "1" } }]).catch((e: unknown) => e);
+      answer = (api) =>
+        api === "user/login"
+          ? { headers: { AccessToken: "N" }, body: '{"RetCode":"200","User":[{"UserBase":{"userID":"1"}}]}' }
+          : reply;
+      const error = await standardAdapter
+        .op(call(), [{ deviceId: "D1", attrs: { a: "1" } }])
+        .catch((e: unknown) => e);
       expect(error, JSON.stringify(reply)).toBeInstanceOf(AdapterError);
       expect((error as AdapterError).kind).toBe(kind);
       if (retCode) expect((error as AdapterError).retCode).toBe(retCode);
     }
     answer = () => ({ body: '{"RetCode":"500","RetInfo":"washer is busy"}' });
-    await expect(standardAdapter.op(call(), [{ deviceId: "D1", attrs: { a: "1" } }])).rejects.toThrow(/washer is busy/);
+    await expect(standardAdapter.op(call(), [{ deviceId: "D1", attrs: { a: "1" } }])).rejects.toThrow(
+      /washer is busy/,
+    );
   });
 
   it("logout is best effort and always clears the store", async () => {
@@ -104,14 +134,56 @@ describe("standard adapter on the wire", () => {
     expect(() => standardAdapter.parseReport(platform, "{bad")).toThrow(AdapterError);
     const report = { DeviceID: "C8934610162D", DataType: "attr", DeviceStatus: {}, TimeStamp: "1" };
     expect(() => standardAdapter.parseReport(platform, report)).toThrow(/UDeviceID/);
-    const ok = { "DeviceID ": "000006010200201", DataType: "onOffline", " DeviceStatus": { onLine: true }, TimeStamp: 5 };
+    const ok = {
+      "DeviceID ": "000006010200201",
+      DataType: "onOffline",
+      " DeviceStatus": { onLine: true },
+      TimeStamp: 5,
+    };
     expect(standardAdapter.parseReport(platform, ok)).toEqual([
-      { udeviceId: "000006010200201", dataType: "onOffline", deviceStatus: { onLine: "True" }, timestamp: "5" },
+      {
+        udeviceId: "000006010200201",
+        dataType: "onOffline",
+        deviceStatus: { onLine: "True" },
+        timestamp: "5",
+      },
     ]);
   });
 
   it("registers as an Adapter by the name 'standard'", () => {
     expect(createAdapterRegistry([standardAdapter]).get("standard")).toBe(standardAdapter);
     expect(standardAdapter.configSchema.parse({})).toEqual({});
+  });
+});
+
+describe("deviceStatus order", () => {
+  it("follows echoed deviceIDs, else position", async () => {
+    answer = () => ({
+      body: JSON.stringify({
+        RetCode: "200",
+        Device: [
+          { DeviceInfo: { deviceID: "B" }, DeviceAttr: { v: "b" } },
+          { DeviceInfo: { deviceID: "A" }, DeviceAttr: { v: "a" } },
+        ],
+      }),
+    });
+    expect(await standardAdapter.deviceStatus(call(), ["A", "B"])).toEqual([
+      { deviceId: "A", attrs: { v: "a" } },
+      { deviceId: "B", attrs: { v: "b" } },
+    ]);
+    answer = () => ({
+      body: JSON.stringify({
+        RetCode: "200",
+        Device: [{ DeviceAttr: { v: "1" } }, { DeviceAttr: { v: "2" } }],
+      }),
+    });
+    expect((await standardAdapter.deviceStatus(call(), ["A", "B"])).map((s) => s.attrs.v)).toEqual([
+      "1",
+      "2",
+    ]);
+    answer = () => ({ body: JSON.stringify({ RetCode: "200", Device: [{ DeviceAttr: { v: "1" } }] }) });
+    await expect(standardAdapter.deviceStatus(call(), ["A", "B"])).rejects.toMatchObject({
+      kind: "bad_response",
+    });
   });
 });

@@ -2,7 +2,7 @@
  * Runs a simulated cloud as its own process:
  *   tsx src/cli.ts --role device --port 4001 --hub http://127.0.0.1:8080 --plat-id SIM-DEV-1 [--manufacturer 000006] [--devices 4]
  *   tsx src/cli.ts --role app --port 4100 --hub http://127.0.0.1:8080 --plat-id SIM-APP-1 [--users alice:tok1,bob:tok2]
- * `--app-secret` (or SIM_APP_SECRET) is the hub-issued secret used to sign calls to the hub.
+ * `--host 0.0.0.0` listens on every interface (containers). `--app-secret` (or SIM_APP_SECRET) is the hub-issued secret used to sign calls to the hub.
  */
 import { parseArgs } from "node:util";
 import { startAppPlatform } from "./app-platform/index.ts";
@@ -13,6 +13,7 @@ const { values } = parseArgs({
   options: {
     role: { type: "string" },
     port: { type: "string", default: "0" },
+    host: { type: "string", default: "127.0.0.1" },
     hub: { type: "string" },
     "plat-id": { type: "string" },
     manufacturer: { type: "string", default: "000006" },
@@ -42,6 +43,7 @@ if (role === "device") {
     hubDataGatewayUrl: `${hub}/v1/dataservices/dataGateway`,
     devices: defaultDevices(values.manufacturer, Number(values.devices)),
     port,
+    hostname: values.host,
     appSecret,
     reportOnOp: true,
     // A long-running process must not grow without bound.
@@ -57,7 +59,15 @@ if (role === "device") {
     if (!loginId || !authToken) fail(`--users: "${pair}" is not loginId:authToken`);
     return { loginId, authToken };
   });
-  const platform = await startAppPlatform({ platId, port, users, hubUrl: hub, appSecret, appId: values["app-id"] });
+  const platform = await startAppPlatform({
+    platId,
+    port,
+    hostname: values.host,
+    users,
+    hubUrl: hub,
+    appSecret,
+    appId: values["app-id"],
+  });
   process.stdout.write(`vendor-sim app platform ${platId} listening on ${platform.url}\n`);
   process.stdout.write(`  verifyUrl ${platform.verifyUrl}\n  dataGatewayUrl ${platform.dataGatewayUrl}\n`);
   process.once("SIGTERM", () => void platform.close().then(() => process.exit(0)));

@@ -35,7 +35,13 @@ const KINDS: readonly Kind[] = [
     category: "02",
     subCategory: "002",
     model: "SIM-WASH-1",
-    attrs: { onOffStatus: "False", runningstatus: "0", laundryCycle: "3", doorLockStatus: "False", onLine: "True" },
+    attrs: {
+      onOffStatus: "False",
+      runningstatus: "0",
+      laundryCycle: "3",
+      doorLockStatus: "False",
+      onLine: "True",
+    },
   },
   {
     category: "03",

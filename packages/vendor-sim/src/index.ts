@@ -7,6 +7,11 @@ export {
 } from "./app-platform/index.ts";
 export type { LinkageOutcome, LinkageRule } from "./app-platform/linkage.ts";
 export type { CloudMode, ReceivedCall } from "./device-cloud/app.ts";
-export { type DeviceCloud, type DeviceCloudOptions, type SimReport, startDeviceCloud } from "./device-cloud/index.ts";
+export {
+  type DeviceCloud,
+  type DeviceCloudOptions,
+  type SimReport,
+  startDeviceCloud,
+} from "./device-cloud/index.ts";
 export { defaultDevices, type SimDevice, type SimDeviceInfo, type SimDeviceSeed } from "./devices.ts";
 export { type SimPostResult, signatureHeaders, verifySignature } from "./shared/sign.ts";

@@ -8,7 +8,11 @@ let ids: string[];
 
 beforeEach(async () => {
   app = await startAppPlatform({ platId: "APP-A", users: [{ loginId: "alice", authToken: "tok-a" }] });
-  cloud = await startDeviceCloud({ platId: "VENDOR-B", manufacturerCode: "000006", verifyUrl: app.verifyUrl });
+  cloud = await startDeviceCloud({
+    platId: "VENDOR-B",
+    manufacturerCode: "000006",
+    verifyUrl: app.verifyUrl,
+  });
   ids = [...cloud.devices.keys()];
 });
 afterEach(async () => {
@@ -17,11 +21,20 @@ afterEach(async () => {
 });
 
 async function login(loginId = "alice", authToken = "tok-a", platId = "APP-A") {
-  const res = await callApi(cloud.url, "user/login", { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken }, {
-    PlatID: platId,
-  });
+  const res = await callApi(
+    cloud.url,
+    "user/login",
+    { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken },
+    {
+      PlatID: platId,
+    },
+  );
   const user = (res.body.User as { UserBase: { userID: string } }[] | undefined)?.[0]?.UserBase.userID ?? "";
-  return { res, userId: user, headers: { PlatID: platId, AccessToken: res.headers.get("accesstoken") ?? "" } };
+  return {
+    res,
+    userId: user,
+    headers: { PlatID: platId, AccessToken: res.headers.get("accesstoken") ?? "" },
+  };
 }
 
 describe("vendor-sim device cloud", () => {
@@ -49,25 +62,60 @@ describe("vendor-sim device cloud", () => {
   it("binds with FailedIDs, lists, answers status in request order, refuses op on unbound devices", async () => {
     const { userId, headers } = await login();
     const [washer, ac, third] = ids as [string, string, string];
-    const bind = await callApi(cloud.url, "user/bindDevices", devicesBody(userId, [washer, ac, "000006010200199NOPE"]), headers);
+    const bind = await callApi(
+      cloud.url,
+      "user/bindDevices",
+      devicesBody(userId, [washer, ac, "000006010200199NOPE"]),
+      headers,
+    );
     expect(bind.body.FailedIDs).toEqual(["000006010200199NOPE"]);
 
-    const list = await callApi(cloud.url, "users/devices", { UserID: userId, Device: [{ DeviceInfo: { deviceType: "02002" } }] }, headers);
-    expect((list.body.Device as { DeviceInfo: { deviceID: string } }[]).map((d) => d.DeviceInfo.deviceID)).toEqual([washer]);
+    const list = await callApi(
+      cloud.url,
+      "users/devices",
+      { UserID: userId, Device: [{ DeviceInfo: { deviceType: "02002" } }] },
+      headers,
+    );
+    expect(
+      (list.body.Device as { DeviceInfo: { deviceID: string } }[]).map((d) => d.DeviceInfo.deviceID),
+    ).toEqual([washer]);
 
-    const status = await callApi(cloud.url, "devices/deviceStatus", devicesBody(userId, [ac, washer]), headers);
-    const entries = status.body.Device as { DeviceInfo: { deviceID: string }; DeviceAttr: Record<string, string> }[];
+    const status = await callApi(
+      cloud.url,
+      "devices/deviceStatus",
+      devicesBody(userId, [ac, washer]),
+      headers,
+    );
+    const entries = status.body.Device as {
+      DeviceInfo: { deviceID: string };
+      DeviceAttr: Record<string, string>;
+    }[];
     expect(entries.map((e) => e.DeviceInfo.deviceID)).toEqual([ac, washer]);
     expect(entries[1]?.DeviceAttr.laundryCycle).toBe("3");
 
-    const op = await callApi(cloud.url, "devices/op", devicesBody(userId, [washer], { onOffStatus: "True" }), headers);
+    const op = await callApi(
+      cloud.url,
+      "devices/op",
+      devicesBody(userId, [washer], { onOffStatus: "True" }),
+      headers,
+    );
     expect(op.body.RetCode).toBe("200");
     expect(cloud.devices.get(washer)?.attrs.onOffStatus).toBe("True");
 
-    const unbound = await callApi(cloud.url, "devices/op", devicesBody(userId, [third], { onOffStatus: "True" }), headers);
+    const unbound = await callApi(
+      cloud.url,
+      "devices/op",
+      devicesBody(userId, [third], { onOffStatus: "True" }),
+      headers,
+    );
     expect(unbound.body.RetCode).toBe("500");
     expect(cloud.devices.get(third)?.attrs.onOffStatus).toBe("False");
-    const badAttr = await callApi(cloud.url, "devices/op", devicesBody(userId, [washer], { warpDrive: "on" }), headers);
+    const badAttr = await callApi(
+      cloud.url,
+      "devices/op",
+      devicesBody(userId, [washer], { warpDrive: "on" }),
+      headers,
+    );
     expect(badAttr.body.RetCode).toBe("500");
   });
 
@@ -77,7 +125,12 @@ describe("vendor-sim device cloud", () => {
     await callApi(cloud.url, "user/bindDevices", devicesBody(a.userId, [washer]), a.headers);
     const other = await login("alice", "tok-a", "APP-OTHER");
     expect(other.userId).not.toBe(a.userId);
-    const refused = await callApi(cloud.url, "user/bindDevices", devicesBody(other.userId, [washer]), other.headers);
+    const refused = await callApi(
+      cloud.url,
+      "user/bindDevices",
+      devicesBody(other.userId, [washer]),
+      other.headers,
+    );
     expect(refused.body.FailedIDs).toEqual([washer]);
   });
 
@@ -85,7 +138,10 @@ describe("vendor-sim device cloud", () => {
     const { userId, headers } = await login();
     const washer = ids[0] as string;
     await callApi(cloud.url, "user/bindDevices", devicesBody(userId, [washer]), headers);
-    const body = { UserID: userId, Device: [{ DeviceInfo: { deviceID: washer, model: "NEW-1", name: "Kitchen" } }] };
+    const body = {
+      UserID: userId,
+      Device: [{ DeviceInfo: { deviceID: washer, model: "NEW-1", name: "Kitchen" } }],
+    };
     expect((await callApi(cloud.url, "devices/modifyDeviceInfo", body, headers)).body.RetCode).toBe("200");
     const info = await callApi(cloud.url, "devices/deviceInfo", devicesBody(userId, [washer]), headers);
     const got = (info.body.Device as { DeviceInfo: Record<string, unknown> }[])[0]?.DeviceInfo;
@@ -94,7 +150,12 @@ describe("vendor-sim device cloud", () => {
     expect((await callApi(cloud.url, "user/logout", {}, headers)).body.RetCode).toBe("200");
     expect((await callApi(cloud.url, "users/devices", { UserID: userId }, headers)).status).toBe(401);
     const again = await login();
-    const unreg = await callApi(cloud.url, "user/unregister", { User: [{ UserBase: { loginID: "alice", status: "2" } }] }, again.headers);
+    const unreg = await callApi(
+      cloud.url,
+      "user/unregister",
+      { User: [{ UserBase: { loginID: "alice", status: "2" } }] },
+      again.headers,
+    );
     expect(unreg.body.RetCode).toBe("200");
     expect((await login()).userId).not.toBe(userId);
   });
@@ -102,7 +163,10 @@ describe("vendor-sim device cloud", () => {
   it("reads the standard's quirky input and records every call", async () => {
     const { userId, headers } = await login();
     const text = `{"UserID": ${userId}, "Device": [{"DeviceInfo": {"deviceID ": " ${ids[0]}"}}]}`;
-    const res = await callApi(cloud.url, "user/bindDevices", text, { PlateID: "APP-A", AccessToken: headers.AccessToken });
+    const res = await callApi(cloud.url, "user/bindDevices", text, {
+      PlateID: "APP-A",
+      AccessToken: headers.AccessToken,
+    });
     expect(res.body).toMatchObject({ RetCode: "200", FailedIDs: [] });
     const broken = await callApi(cloud.url, "user/bindDevices", "{nope", headers);
     expect(broken.status).toBe(400);
@@ -114,7 +178,10 @@ describe("vendor-sim device cloud", () => {
     expect((await callApi(cloud.url, "users/devices", { UserID: "1" })).status).toBe(500);
     cloud.setMode("hang");
     const pending = callApi(cloud.url, "users/devices", { UserID: "1" });
-    const raced = await Promise.race([pending.then(() => "answered"), new Promise((r) => setTimeout(() => r("hung"), 150))]);
+    const raced = await Promise.race([
+      pending.then(() => "answered"),
+      new Promise((r) => setTimeout(() => r("hung"), 150)),
+    ]);
     expect(raced).toBe("hung");
     cloud.setMode("normal");
     expect((await pending).status).toBe(503);

@@ -35,7 +35,11 @@ describe("vendor-sim status reports", () => {
     const res = await cloud.setDeviceAttrs(washer, { runningstatus: "1" });
     expect(res?.status).toBe(200);
     const [report] = await app.waitForReports(1);
-    expect(report?.body).toMatchObject({ DeviceID: washer, DataType: "attr", DeviceStatus: { runningstatus: "1" } });
+    expect(report?.body).toMatchObject({
+      DeviceID: washer,
+      DataType: "attr",
+      DeviceStatus: { runningstatus: "1" },
+    });
     expect(report?.headers.platid).toBe("VENDOR-B");
     expect(report?.webhookId).toMatch(/^msg_/);
     expect(report?.signatureValid).toBe(true);
@@ -51,28 +55,45 @@ describe("vendor-sim status reports", () => {
     app.setReceiverMode("down410");
     expect((await cloud.pushReport({ DeviceID: washer }))?.status).toBe(410);
     app.setReceiverMode("ok");
-    const alarm = await cloud.pushReport({ DeviceID: washer, DataType: "alarm", DeviceStatus: { error: "E1" } });
+    const alarm = await cloud.pushReport({
+      DeviceID: washer,
+      DataType: "alarm",
+      DeviceStatus: { error: "E1" },
+    });
     expect(alarm.json).toEqual({ RetCode: "200", RetInfo: "上报成功" });
     expect(app.reports.map((r) => r.answeredStatus)).toEqual([500, 410, 200]);
   });
 
   it("runs a linkage rule: a report of one device operates another through the standard API", async () => {
     // A second device cloud stands in for the hub: it serves the same A → B interfaces.
-    const verifier = await startAppPlatform({ platId: "APP-A", users: [{ loginId: "alice", authToken: "tok-a" }] });
-    const hubLike = await startDeviceCloud({ platId: "HUB", manufacturerCode: "000007", verifyUrl: verifier.verifyUrl });
+    const verifier = await startAppPlatform({
+      platId: "APP-A",
+      users: [{ loginId: "alice", authToken: "tok-a" }],
+    });
+    const hubLike = await startDeviceCloud({
+      platId: "HUB",
+      manufacturerCode: "000007",
+      verifyUrl: verifier.verifyUrl,
+    });
     running.push(hubLike, verifier);
     const washer = defaultDevices("000006")[0]?.info.deviceID ?? "";
     const target = [...hubLike.devices.keys()][1] ?? "";
     const rule = {
       when: { deviceId: washer, attr: "runningstatus", equals: "2" },
+      // biome-ignore lint/suspicious/noThenProperty: the rule shape is when/then; `then` is data, never a function
       then: { loginId: "alice", deviceId: target, attrs: { onOffStatus: "True" } },
     };
     const { app, cloud } = await pair([rule], hubLike.url.replace(/\/v1$/, ""));
 
     // alice (of APP-A) binds the target at the hub-like cloud; the rule logs in as the same user.
-    const login = await callApi(hubLike.url, "user/login", { User: [{ UserBase: { loginID: "alice" } }], AuthToken: "tok-a" }, {
-      PlatID: "APP-A",
-    });
+    const login = await callApi(
+      hubLike.url,
+      "user/login",
+      { User: [{ UserBase: { loginID: "alice" } }], AuthToken: "tok-a" },
+      {
+        PlatID: "APP-A",
+      },
+    );
     const userId = (login.body.User as { UserBase: { userID: string } }[])[0]?.UserBase.userID ?? "";
     const headers = { PlatID: "APP-A", AccessToken: login.headers.get("accesstoken") ?? "" };
     await callApi(hubLike.url, "user/bindDevices", devicesBody(userId, [target]), headers);

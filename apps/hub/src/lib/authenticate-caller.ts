@@ -1,9 +1,9 @@
 import type { TLSSocket } from "node:tls";
 import type { CommonHeaders } from "@yunlian/protocol";
 import { Webhook } from "standardwebhooks";
-import { unauthorized } from "./hub-error.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
+import { unauthorized } from "./hub-error.ts";
 import type { ReplayGuard } from "./replay-guard.ts";
 
 export interface CallerEvidence {
@@ -41,7 +41,9 @@ function verifySignature(platform: PlatformRecord, replay: ReplayGuard, evidence
   const timestamp = evidence.rawHeaders.get("webhook-timestamp");
   const signature = evidence.rawHeaders.get("webhook-signature");
   if (!id || !timestamp || !signature) {
-    throw unauthorized("this platform signs its requests: webhook-id, webhook-timestamp and webhook-signature are required");
+    throw unauthorized(
+      "this platform signs its requests: webhook-id, webhook-timestamp and webhook-signature are required",
+    );
   }
   const headers = { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature };
   let lastError = "signature does not match";
@@ -69,10 +71,12 @@ export function normaliseFingerprint(fp: string): string {
 function verifyCertificate(platform: PlatformRecord, socket: unknown): void {
   const tls = socket as Partial<TLSSocket> | undefined;
   if (!tls || typeof tls.getPeerCertificate !== "function") {
-    throw unauthorized("this platform authenticates with a client certificate: call the hub over HTTPS (mTLS)");
+    throw unauthorized(
+      "this platform authenticates with a client certificate: call the hub over HTTPS (mTLS)",
+    );
   }
   const cert = tls.getPeerCertificate();
-  if (!cert || !cert.fingerprint256 || tls.authorized !== true) {
+  if (!cert?.fingerprint256 || tls.authorized !== true) {
     throw unauthorized("no trusted client certificate was presented");
   }
   const presented = normaliseFingerprint(cert.fingerprint256);

@@ -6,7 +6,11 @@ import { join } from "node:path";
  * A value generated once and kept in the data folder (mode 0600), so a hub started with no
  * configuration keeps the same admin token and encryption key across restarts.
  */
-export function storedOrGenerated(dataDir: string, file: string, generate: () => string): { value: string; generated: boolean } {
+export function storedOrGenerated(
+  dataDir: string,
+  file: string,
+  generate: () => string,
+): { value: string; generated: boolean } {
   const path = join(dataDir, file);
   if (existsSync(path)) return { value: readFileSync(path, "utf8").trim(), generated: false };
   mkdirSync(dataDir, { recursive: true });

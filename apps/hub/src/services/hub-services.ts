@@ -4,8 +4,8 @@ import type { Database, DatabaseHandle } from "@yunlian/db";
 import type { Keyring } from "@yunlian/secrets";
 import type { Logger } from "pino";
 import type { HubConfig } from "../config.ts";
-import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import type { ReplayGuard } from "../lib/replay-guard.ts";
+import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import type { PlatformSync } from "../registry/platform-sync.ts";
 import type { SessionCache } from "./vendor/session-cache.ts";
 

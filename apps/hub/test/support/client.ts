@@ -7,7 +7,12 @@ export interface Answer {
   body: Record<string, unknown>;
 }
 
-async function send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+async function send(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Answer> {
   const res = await request(url, { method, headers, body });
   const text = await res.body.text();
   const flat: Record<string, string> = {};

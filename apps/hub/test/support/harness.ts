@@ -35,7 +35,8 @@ export function freePort(): Promise<number> {
 /** Skip a Postgres-backed suite only on a developer machine without the server; never in CI. */
 export async function postgresOrSkip(): Promise<boolean> {
   if (await postgresAvailable()) return true;
-  if (servicesRequired()) throw new Error("PostgreSQL at 127.0.0.1:5432 is required (TEST_REQUIRE_SERVICES/CI)");
+  if (servicesRequired())
+    throw new Error("PostgreSQL at 127.0.0.1:5432 is required (TEST_REQUIRE_SERVICES/CI)");
   console.warn("PostgreSQL is not reachable: skipping the Postgres variant of this suite");
   return false;
 }

@@ -48,7 +48,14 @@ export async function addVendor(
     appSecret: security === "hmac" ? appSecret : undefined,
     hubDataGatewayUrl: `${hub.url}/v1/dataservices/dataGateway`,
   });
-  return { platId, code, cloud, appId: String(reg.body.appId), appSecret, deviceIds: [...cloud.devices.keys()] };
+  return {
+    platId,
+    code,
+    cloud,
+    appId: String(reg.body.appId),
+    appSecret,
+    deviceIds: [...cloud.devices.keys()],
+  };
 }
 
 /** Scenario 1 of the standard: one app platform, two device clouds, all behind one hub. */
@@ -62,8 +69,13 @@ export async function startWorld(storage: Storage, env: Record<string, string> =
     verifyUrl: `http://127.0.0.1:${appPort}/v1/user/verify`,
     dataGatewayUrl: `http://127.0.0.1:${appPort}/v1/dataservices/dataGateway`,
   });
-  if (reg.status !== 201) throw new Error(`registering the app platform: ${reg.status} ${JSON.stringify(reg.body)}`);
-  const appCreds = { platId: "APP-PLAT-0001", appId: String(reg.body.appId), appSecret: String(reg.body.appSecret) };
+  if (reg.status !== 201)
+    throw new Error(`registering the app platform: ${reg.status} ${JSON.stringify(reg.body)}`);
+  const appCreds = {
+    platId: "APP-PLAT-0001",
+    appId: String(reg.body.appId),
+    appSecret: String(reg.body.appSecret),
+  };
   const app = await startAppPlatform({
     platId: appCreds.platId,
     port: appPort,
@@ -75,7 +87,10 @@ export async function startWorld(storage: Storage, env: Record<string, string> =
     appId: appCreds.appId,
     appSecret: appCreds.appSecret,
   });
-  const vendors = [await addVendor(hub, admin, "VENDOR-A-0000", "000006"), await addVendor(hub, admin, "VENDOR-B-0000", "000007")];
+  const vendors = [
+    await addVendor(hub, admin, "VENDOR-A-0000", "000006"),
+    await addVendor(hub, admin, "VENDOR-B-0000", "000007"),
+  ];
   return {
     hub,
     admin,
@@ -92,13 +107,37 @@ export async function startWorld(storage: Storage, env: Record<string, string> =
 }
 
 export function devices(ids: string[], attrs?: Record<string, string>) {
-  return ids.map((deviceID) => (attrs ? { DeviceInfo: { deviceID }, DeviceAttr: attrs } : { DeviceInfo: { deviceID } }));
+  return ids.map((deviceID) =>
+    attrs ? { DeviceInfo: { deviceID }, DeviceAttr: attrs } : { DeviceInfo: { deviceID } },
+  );
 }
 
 /** Logs a user of the world's app platform in; returns the hub userID and AccessToken. */
 export async function loginAs(world: World, loginId: string, authToken: string) {
-  const res = await world.call("user/login", { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken });
+  const res = await world.call("user/login", {
+    User: [{ UserBase: { loginID: loginId } }],
+    AuthToken: authToken,
+  });
   if (res.body.RetCode !== "200") throw new Error(`login ${loginId}: ${JSON.stringify(res.body)}`);
   const user = (res.body.User as { UserBase: { userID: string } }[])[0];
   return { userId: user?.UserBase.userID ?? "", accessToken: res.headers.accesstoken ?? "" };
+}
+
+/** A second app platform (another tenant) with its own users, registered at the same hub. */
+export async function addAppPlatform(
+  world: World,
+  platId: string,
+  users: { loginId: string; authToken: string }[],
+) {
+  const port = await freePort();
+  const reg = await world.admin.post("/admin/v1/platforms", {
+    platId,
+    name: `App platform ${platId}`,
+    verifyUrl: `http://127.0.0.1:${port}/v1/user/verify`,
+    dataGatewayUrl: `http://127.0.0.1:${port}/v1/dataservices/dataGateway`,
+  });
+  if (reg.status !== 201) throw new Error(`registering ${platId}: ${JSON.stringify(reg.body)}`);
+  const creds = { platId, appId: String(reg.body.appId), appSecret: String(reg.body.appSecret) };
+  const app = await startAppPlatform({ port, users, hubUrl: world.hub.url, ...creds });
+  return { app, creds, call: platformClient(world.hub.url, creds) };
 }

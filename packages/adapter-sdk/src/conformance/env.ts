@@ -44,7 +44,10 @@ export interface RunConformanceOptions {
 }
 
 /** A session store that counts saves: every (re-)login through `withSession` saves exactly once. */
-export function countingStore(): SessionStore & { saves: number; current(): ReturnType<SessionStore["load"]> } {
+export function countingStore(): SessionStore & {
+  saves: number;
+  current(): ReturnType<SessionStore["load"]>;
+} {
   const inner = memorySessionStore();
   const store = {
     saves: 0,

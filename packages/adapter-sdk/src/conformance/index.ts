@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe } from "vitest";
-import type { ConformanceEnv, RunConformanceOptions } from "./env.ts";
 import { registerDeviceCases } from "./device-cases.ts";
+import type { ConformanceEnv, RunConformanceOptions } from "./env.ts";
 import { registerResilienceCases } from "./resilience-cases.ts";
 
 export type { ConformanceEnv, RunConformanceOptions } from "./env.ts";

@@ -14,10 +14,16 @@ async function errorOf(promise: Promise<unknown>): Promise<AdapterError> {
 }
 
 /** Sessions, vendor failures and timeouts: what the hub relies on to fail one vendor cleanly. */
-export function registerResilienceCases(adapter: Adapter, getEnv: () => ConformanceEnv, timeout: number): void {
+export function registerResilienceCases(
+  adapter: Adapter,
+  getEnv: () => ConformanceEnv,
+  timeout: number,
+): void {
   const first = () => getEnv().deviceIds[0] ?? "";
 
-  it("reuses the stored session, and logs in again exactly once after the vendor drops it", { timeout }, async () => {
+  it("reuses the stored session, and logs in again exactly once after the vendor drops it", {
+    timeout,
+  }, async () => {
     const env = getEnv();
     const { call, sessions } = withStore(env);
     await adapter.bind(call, [first()]);
@@ -49,7 +55,10 @@ export function registerResilienceCases(adapter: Adapter, getEnv: () => Conforma
 
   it("a vendor that cannot be reached fails with AdapterError unreachable", { timeout }, async () => {
     const env = getEnv();
-    const platform = (await env.unreachablePlatform?.()) ?? { ...env.platform, apiBaseUrl: await closedPortUrl() };
+    const platform = (await env.unreachablePlatform?.()) ?? {
+      ...env.platform,
+      apiBaseUrl: await closedPortUrl(),
+    };
     const { call } = withStore(env);
     const error = await errorOf(adapter.bind({ ...call, platform }, [first()]));
     expect(error.kind).toBe("unreachable");

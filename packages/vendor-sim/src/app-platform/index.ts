@@ -23,6 +23,8 @@ export interface ReceivedReport {
 export interface AppPlatformOptions {
   platId: string;
   port?: number;
+  /** Interface to listen on (default 127.0.0.1; `0.0.0.0` in containers). */
+  hostname?: string;
   users: { loginId: string; authToken: string }[];
   /** The hub's base URL (without `/v1`), for linkage rules. */
   hubUrl?: string;
@@ -69,7 +71,9 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
     const parsed = parseRequest("user/verify", await c.req.text(), headers);
     const ok =
       parsed.ok &&
-      opts.users.some((u) => u.loginId === parsed.body.User[0]?.UserBase.loginID && u.authToken === parsed.body.AuthToken);
+      opts.users.some(
+        (u) => u.loginId === parsed.body.User[0]?.UserBase.loginID && u.authToken === parsed.body.AuthToken,
+      );
     const answer = ok ? retBody("200", "身份验证成功") : retBody("401", "user not verified");
     verifyCalls.push({ headers, body: parsed.ok ? parsed.body : undefined, retCode: answer.RetCode });
     return c.json(answer, 200);
@@ -92,7 +96,10 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
     });
     if (mode === "hang") await hang.park();
     if (status !== 200 || !parsed.ok) {
-      return c.json(retBody("500", parsed.ok ? `simulated receiver mode ${mode}` : parsed.retInfo), status as 500);
+      return c.json(
+        retBody("500", parsed.ok ? `simulated receiver mode ${mode}` : parsed.retInfo),
+        status as 500,
+      );
     }
     if (runRules && !(webhookId && ruleSeen.has(webhookId))) {
       if (webhookId) ruleSeen.add(webhookId);
@@ -103,7 +110,7 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
   });
   app.all("*", (c) => c.json(retBody("404", `no such path ${c.req.path}`), 404));
 
-  const server = await listen(app, opts.port);
+  const server = await listen(app, opts.port, opts.hostname);
   const url = `${server.origin}/v1`;
   return {
     url,
@@ -117,8 +124,10 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
       mode = next;
       if (next !== "hang") hang.releaseAll();
     },
-    waitForReports: (n, timeoutMs = 5000) => waitFor(() => reports.length >= n, timeoutMs, reports, "reports"),
-    waitForLinkage: (n, timeoutMs = 5000) => waitFor(() => linkage.length >= n, timeoutMs, linkage, "linkage outcomes"),
+    waitForReports: (n, timeoutMs = 5000) =>
+      waitFor(() => reports.length >= n, timeoutMs, reports, "reports"),
+    waitForLinkage: (n, timeoutMs = 5000) =>
+      waitFor(() => linkage.length >= n, timeoutMs, linkage, "linkage outcomes"),
     close: async () => {
       hang.releaseAll();
       await server.close();

@@ -37,7 +37,11 @@ interface HubSession {
 }
 
 /** Runs matching rules against one report; hub sessions for `loginId` rules are cached and renewed once on 401. */
-export function createLinkageRunner(deps: LinkageDeps, rules: readonly LinkageRule[], outcomes: LinkageOutcome[]) {
+export function createLinkageRunner(
+  deps: LinkageDeps,
+  rules: readonly LinkageRule[],
+  outcomes: LinkageOutcome[],
+) {
   const sessions = new Map<string, HubSession>();
   const headers = (token?: string): Record<string, string> => ({
     PlatID: deps.platId,
@@ -50,11 +54,15 @@ export function createLinkageRunner(deps: LinkageDeps, rules: readonly LinkageRu
   async function hubLogin(loginId: string): Promise<HubSession> {
     const user = deps.users.find((u) => u.loginId === loginId);
     if (user === undefined) throw new Error(`linkage: no user ${loginId} in this platform's table`);
-    const res = await post("user/login", { User: [{ UserBase: { loginID: loginId } }], AuthToken: user.authToken });
+    const res = await post("user/login", {
+      User: [{ UserBase: { loginID: loginId } }],
+      AuthToken: user.authToken,
+    });
     const body = res.json as { User?: { UserBase?: { userID?: string } }[] } | undefined;
     const userId = body?.User?.[0]?.UserBase?.userID;
     const accessToken = res.headers.accesstoken;
-    if (retCodeOf(res.json) !== "200" || !userId || !accessToken) throw new Error(`hub login failed: ${res.text}`);
+    if (retCodeOf(res.json) !== "200" || !userId || !accessToken)
+      throw new Error(`hub login failed: ${res.text}`);
     const session = { userId, accessToken };
     sessions.set(loginId, session);
     return session;
@@ -93,7 +101,9 @@ export function createLinkageRunner(deps: LinkageDeps, rules: readonly LinkageRu
     const status = (report.DeviceStatus ?? {}) as Record<string, unknown>;
     const runs = rules
       .map((rule, index) => ({ rule, index }))
-      .filter(({ rule }) => rule.when.deviceId === report.DeviceID && status[rule.when.attr] === rule.when.equals)
+      .filter(
+        ({ rule }) => rule.when.deviceId === report.DeviceID && status[rule.when.attr] === rule.when.equals,
+      )
       .map(({ rule, index }) => run(index, rule));
     await Promise.all(runs);
   };

@@ -46,8 +46,11 @@ export function createDeviceCloudApp(deps: CloudAppDeps): Hono {
     const text = await c.req.text();
     const rawHeaders = Object.fromEntries(c.req.raw.headers);
     const known = api === "user/login" || api === "devices/op" || Object.hasOwn(HANDLERS, api);
-    const parsed = known ? parseRequest(api as Parameters<typeof parseRequest>[0], text, rawHeaders) : undefined;
-    if (deps.recordCalls) deps.calls.push({ api, headers: rawHeaders, body: parsed?.ok ? parsed.body : text });
+    const parsed = known
+      ? parseRequest(api as Parameters<typeof parseRequest>[0], text, rawHeaders)
+      : undefined;
+    if (deps.recordCalls)
+      deps.calls.push({ api, headers: rawHeaders, body: parsed?.ok ? parsed.body : text });
 
     if (deps.mode() === "hang") {
       await deps.hang.park();
@@ -74,7 +77,10 @@ async function dispatch(
   if (api === "user/login") return userRoutes.login(deps, headers, body);
   const user = deps.state.userOfToken(headers.accessToken);
   if (user === undefined || headers.accessToken === undefined) {
-    return { code: "401", info: headers.accessToken ? "AccessToken invalid or expired" : "AccessToken required" };
+    return {
+      code: "401",
+      info: headers.accessToken ? "AccessToken invalid or expired" : "AccessToken required",
+    };
   }
   const input: HandlerInput = { headers, body, state: deps.state, user, accessToken: headers.accessToken };
   if (api === "devices/op") {

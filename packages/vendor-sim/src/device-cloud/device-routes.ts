@@ -1,5 +1,13 @@
 import type { SimDeviceInfo } from "../devices.ts";
-import { type Answer, business, deviceEntries, deviceIds, type HandlerInput, ok, userIdMismatch } from "./answer.ts";
+import {
+  type Answer,
+  business,
+  deviceEntries,
+  deviceIds,
+  type HandlerInput,
+  ok,
+  userIdMismatch,
+} from "./answer.ts";
 import { BINDING_FIELDS } from "./state.ts";
 
 /** 7.2.1: unknown devices and devices another platform's user holds land in FailedIDs. */
@@ -109,7 +117,10 @@ export function deviceStatus(input: HandlerInput): Answer {
  * 7.2.7: only the user's bound devices; every command is checked before any is applied, so a bad
  * one leaves all devices untouched. Returns the applied changes for the caller to report.
  */
-export function op(input: HandlerInput): { answer: Answer; changed: { id: string; attrs: Record<string, string> }[] } {
+export function op(input: HandlerInput): {
+  answer: Answer;
+  changed: { id: string; attrs: Record<string, string> }[];
+} {
   const refused = (info: string) => ({ answer: business(info), changed: [] });
   const mismatch = userIdMismatch(input);
   if (mismatch) return { answer: mismatch, changed: [] };
@@ -120,7 +131,8 @@ export function op(input: HandlerInput): { answer: Answer; changed: { id: string
     if (device === undefined || !input.state.isBound(id, input.user)) {
       return refused(`device ${id} is not bound to this user`);
     }
-    if (attrs === undefined || Object.keys(attrs).length === 0) return refused(`device ${id}: DeviceAttr is empty`);
+    if (attrs === undefined || Object.keys(attrs).length === 0)
+      return refused(`device ${id}: DeviceAttr is empty`);
     const unknown = Object.keys(attrs).filter((k) => !(k in device.attrs));
     if (unknown.length > 0) return refused(`device ${id}: unknown attribute ${unknown.join(", ")}`);
     changed.push({ id, attrs });

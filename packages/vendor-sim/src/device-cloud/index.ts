@@ -11,6 +11,8 @@ export interface DeviceCloudOptions {
   verifyUrl: string;
   devices?: SimDeviceSeed[];
   port?: number;
+  /** Interface to listen on (default 127.0.0.1; `0.0.0.0` in containers). */
+  hostname?: string;
   /** Hub-issued secret: when set, verify calls and reports carry Standard Webhooks signatures. */
   appSecret?: string;
   /** Where status reports go (the hub's `/v1/dataservices/dataGateway`). */
@@ -84,7 +86,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
       }
     },
   });
-  const server = await listen(app, opts.port);
+  const server = await listen(app, opts.port, opts.hostname);
 
   return {
     url: `${server.origin}/v1`,

@@ -14,7 +14,11 @@ export interface LoginDeps {
  * 7.1.1: ask the caller's verify URL (7.1.4) whether it vouches for loginID + AuthToken, then
  * create or reuse the userID and issue an AccessToken in the response header.
  */
-export async function login(deps: LoginDeps, headers: CommonHeaders, body: Record<string, unknown>): Promise<Answer> {
+export async function login(
+  deps: LoginDeps,
+  headers: CommonHeaders,
+  body: Record<string, unknown>,
+): Promise<Answer> {
   const callerPlatId = headers.platId;
   if (callerPlatId === undefined) return { code: "400", info: "header PlatID: required" };
   const loginId = firstLoginId(body);
@@ -33,7 +37,8 @@ export async function login(deps: LoginDeps, headers: CommonHeaders, body: Recor
   } catch (err) {
     return business(`user verification unavailable: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (verified !== "200") return { code: "401", info: `user verification failed (RetCode ${verified ?? "none"})` };
+  if (verified !== "200")
+    return { code: "401", info: `user verification failed (RetCode ${verified ?? "none"})` };
   const { user, accessToken } = deps.state.loginUser(callerPlatId, loginId);
   return {
     ...ok({ User: [{ UserBase: { userID: user.userId } }] }, "登录成功。"),

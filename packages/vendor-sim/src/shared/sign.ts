@@ -49,7 +49,11 @@ export function signatureHeaders(appSecret: string, payload: string, id: string 
 }
 
 /** True when the Standard Webhooks headers match the payload (stale timestamps included as false). */
-export function verifySignature(appSecret: string, payload: string, headers: Record<string, string>): boolean {
+export function verifySignature(
+  appSecret: string,
+  payload: string,
+  headers: Record<string, string>,
+): boolean {
   try {
     new Webhook(appSecret).verify(payload, headers);
     return true;

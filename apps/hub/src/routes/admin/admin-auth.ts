@@ -1,7 +1,7 @@
 import { timingSafeEqualStr } from "@yunlian/secrets";
 import type { MiddlewareHandler } from "hono";
-import { unauthorized } from "../../lib/hub-error.ts";
 import type { HubEnv } from "../../lib/hono-env.ts";
+import { unauthorized } from "../../lib/hub-error.ts";
 import { audit } from "../../services/audit/audit.ts";
 
 /** Operator only: `Authorization: Bearer $HUB_ADMIN_TOKEN`, compared in constant time. */
@@ -14,7 +14,10 @@ export function requireOperator(adminToken: string): MiddlewareHandler<HubEnv> {
         actor: "anonymous",
         action: `${c.req.method} ${c.req.path}`,
         outcome: "denied",
-        detail: { reason: match ? "wrong admin token" : "no bearer token", ip: c.env?.incoming?.socket?.remoteAddress },
+        detail: {
+          reason: match ? "wrong admin token" : "no bearer token",
+          ip: c.env?.incoming?.socket?.remoteAddress,
+        },
       });
       throw unauthorized("admin API: send Authorization: Bearer <HUB_ADMIN_TOKEN>");
     }

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { invalid } from "../../lib/hub-error.ts";
 import type { HubEnv } from "../../lib/hono-env.ts";
+import { invalid } from "../../lib/hub-error.ts";
 
 /** Reads and validates a JSON admin body; every problem is a 400 naming the field. */
 export async function jsonInput<S extends z.ZodType>(c: Context<HubEnv>, schema: S): Promise<z.output<S>> {

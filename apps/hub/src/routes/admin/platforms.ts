@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
-import { notFound } from "../../lib/hub-error.ts";
 import type { HubEnv } from "../../lib/hono-env.ts";
+import { notFound } from "../../lib/hub-error.ts";
 import { audit } from "../../services/audit/audit.ts";
 import {
   deletePlatform,
@@ -60,14 +60,24 @@ export function registerPlatformRoutes(app: Hono<HubEnv>) {
   app.delete("/admin/v1/platforms/:platId", async (c) => {
     const services = c.get("services");
     await deletePlatform(services, c.req.param("platId"));
-    await audit(services, { actor: "operator", action: "platform.delete", target: c.req.param("platId"), outcome: "ok" });
+    await audit(services, {
+      actor: "operator",
+      action: "platform.delete",
+      target: c.req.param("platId"),
+      outcome: "ok",
+    });
     return c.body(null, 204);
   });
 
   app.post("/admin/v1/platforms/:platId/secret", async (c) => {
     const services = c.get("services");
     const rotated = await rotateSecret(services, c.req.param("platId"));
-    await audit(services, { actor: "operator", action: "platform.rotateSecret", target: c.req.param("platId"), outcome: "ok" });
+    await audit(services, {
+      actor: "operator",
+      action: "platform.rotateSecret",
+      target: c.req.param("platId"),
+      outcome: "ok",
+    });
     return c.json(rotated);
   });
 }

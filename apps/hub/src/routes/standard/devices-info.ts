@@ -1,7 +1,7 @@
 import type { DeviceInfo } from "@yunlian/protocol";
 import type { Hono } from "hono";
-import { invalid } from "../../lib/hub-error.ts";
 import type { HubEnv } from "../../lib/hono-env.ts";
+import { invalid } from "../../lib/hub-error.ts";
 import { deviceInfo, modifyDeviceInfo } from "../../services/devices/device-calls.ts";
 import { namedDeviceIds } from "../../services/devices/device-ids.ts";
 import { actingUser } from "./acting-user.ts";

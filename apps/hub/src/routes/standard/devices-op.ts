@@ -1,7 +1,7 @@
 import type { DeviceCommand } from "@yunlian/adapter-sdk";
 import type { Hono } from "hono";
-import { invalid } from "../../lib/hub-error.ts";
 import type { HubEnv } from "../../lib/hono-env.ts";
+import { invalid } from "../../lib/hub-error.ts";
 import { operateDevices } from "../../services/devices/device-calls.ts";
 import { namedDeviceIds } from "../../services/devices/device-ids.ts";
 import { actingUser } from "./acting-user.ts";
@@ -16,7 +16,8 @@ export function registerDevicesOp(app: Hono<HubEnv>) {
       const ids = namedDeviceIds(req.body.Device);
       const commands: DeviceCommand[] = (req.body.Device ?? []).map((d, i) => {
         const attrs = d.DeviceAttr ?? {};
-        if (Object.keys(attrs).length === 0) throw invalid(`Device[${i}].DeviceAttr: the command is required`);
+        if (Object.keys(attrs).length === 0)
+          throw invalid(`Device[${i}].DeviceAttr: the command is required`);
         return { deviceId: ids[i] ?? "", attrs };
       });
       return mergedAnswer(await operateDevices(req.services, userId, commands, req.requestId));

@@ -2,8 +2,8 @@ import { type ApiName, type apis, normaliseHeaders, parseRequest, RetCode, retBo
 import type { Context } from "hono";
 import type { z } from "zod";
 import { authenticateCaller } from "../../lib/authenticate-caller.ts";
-import { HubError } from "../../lib/hub-error.ts";
 import type { HubEnv } from "../../lib/hono-env.ts";
+import { HubError } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../../services/hub-services.ts";
 

@@ -22,7 +22,10 @@ export function registerUserUnregister(app: Hono<HubEnv>) {
         ...[...unbindFailures].map(([id, why]) => `unbind ${id}: ${why}`),
         ...logoutFailures.map((f) => f.info),
       ];
-      const info = notes.length === 0 ? "注销成功。unregistered" : `unregistered; not cleaned up at vendors: ${notes.join("; ")}`;
+      const info =
+        notes.length === 0
+          ? "注销成功。unregistered"
+          : `unregistered; not cleaned up at vendors: ${notes.join("; ")}`;
       return { headers: { PlatID: services.config.platId }, body: retBody(RetCode.OK, info) };
     }),
   );

@@ -44,7 +44,8 @@ export async function bindDevices(
   for (const { vendor, deviceIds, value } of result.done) {
     const refused = new Set(value.failedIds);
     for (const id of deviceIds) {
-      if (refused.has(id)) failed.set(id, `vendor ${vendor.platId} refused it${value.info ? `: ${value.info}` : ""}`);
+      if (refused.has(id))
+        failed.set(id, `vendor ${vendor.platId} refused it${value.info ? `: ${value.info}` : ""}`);
       else newBindings.push({ userId, udeviceId: id, platId: platform.platId, vendorPlatId: vendor.platId });
     }
   }
@@ -81,19 +82,26 @@ export async function unbindDevices(
   for (const { vendor, deviceIds, value } of result.done) {
     const refused = new Set(value.failedIds);
     for (const id of deviceIds) {
-      if (refused.has(id)) failed.set(id, `vendor ${vendor.platId} refused it${value.info ? `: ${value.info}` : ""}`);
+      if (refused.has(id))
+        failed.set(id, `vendor ${vendor.platId} refused it${value.info ? `: ${value.info}` : ""}`);
       else removed.push(id);
     }
   }
   for (const f of result.failures) for (const id of f.deviceIds) failed.set(id, f.info);
   if (removed.length > 0) {
-    await services.db.delete(bindings).where(and(eq(bindings.userId, userId), inArray(bindings.udeviceId, removed)));
+    await services.db
+      .delete(bindings)
+      .where(and(eq(bindings.userId, userId), inArray(bindings.udeviceId, removed)));
   }
   return { failed };
 }
 
 /** Unique IDs that parse and have a registered vendor; the others go to `failed` with the reason. */
-function routable(services: HubServices, requested: readonly string[], failed: Map<string, string>): string[] {
+function routable(
+  services: HubServices,
+  requested: readonly string[],
+  failed: Map<string, string>,
+): string[] {
   const out: string[] = [];
   for (const id of new Set(requested)) {
     const parsed = parseUDeviceId(id);

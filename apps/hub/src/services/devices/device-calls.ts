@@ -33,7 +33,8 @@ export async function deviceInfo(services: HubServices, userId: string, ids: str
     t.adapter.deviceInfo(t.call, vendorIds),
   );
   const byId = new Map<string, DeviceInfo>();
-  for (const { value } of result.done) for (const info of value) if (info.deviceID) byId.set(info.deviceID, info);
+  for (const { value } of result.done)
+    for (const info of value) if (info.deviceID) byId.set(info.deviceID, info);
   const devices = ids.flatMap((id) => {
     const info = byId.get(id);
     return info ? [{ DeviceInfo: info }] : [];
@@ -70,7 +71,9 @@ export async function deviceStatus(services: HubServices, userId: string, ids: s
   for (const { value } of result.done) for (const state of value) byId.set(state.deviceId, state);
   const devices = ids.map((id) => {
     const state = byId.get(id);
-    return state ? { DeviceInfo: { deviceID: id }, DeviceAttr: state.attrs } : { DeviceInfo: { deviceID: id } };
+    return state
+      ? { DeviceInfo: { deviceID: id }, DeviceAttr: state.attrs }
+      : { DeviceInfo: { deviceID: id } };
   });
   return { devices, failures: result.failures };
 }

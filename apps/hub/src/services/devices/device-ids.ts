@@ -18,17 +18,22 @@ export function namedDeviceIds(devices: readonly NamedDevice[] | undefined): str
     const field = `Device[${i}].DeviceInfo.deviceID`;
     if (!id) throw invalid(`${field}: required`);
     const parsed = parseUDeviceId(id);
-    if (!parsed.ok) throw invalid(`${field}: "${id}" is not a UDeviceID (${parsed.error.part}: ${parsed.error.reason})`);
+    if (!parsed.ok)
+      throw invalid(`${field}: "${id}" is not a UDeviceID (${parsed.error.part}: ${parsed.error.reason})`);
     return id;
   });
 }
 
 /** Groups devices by owning vendor; an unregistered manufacturer code is 404. */
-export function groupByVendor(registry: PlatformRegistry, ids: readonly string[]): Map<PlatformRecord, string[]> {
+export function groupByVendor(
+  registry: PlatformRegistry,
+  ids: readonly string[],
+): Map<PlatformRecord, string[]> {
   const groups = new Map<PlatformRecord, string[]>();
   for (const id of ids) {
     const vendor = registry.vendorFor(id);
-    if (!vendor) throw notFound(`device ${id}: no registered vendor owns manufacturer code ${id.slice(0, 6)}`);
+    if (!vendor)
+      throw notFound(`device ${id}: no registered vendor owns manufacturer code ${id.slice(0, 6)}`);
     const list = groups.get(vendor);
     if (list) list.push(id);
     else groups.set(vendor, [id]);

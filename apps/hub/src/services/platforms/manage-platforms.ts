@@ -31,7 +31,8 @@ function checkSettings(services: HubServices, platId: string, s: Settings): void
     throw invalid("manufacturerCodes: each code may appear once");
   }
   const adapter = services.adapters.get(s.adapter);
-  if (!adapter) throw invalid(`adapter: unknown adapter "${s.adapter}" (known: ${services.adapters.names().join(", ")})`);
+  if (!adapter)
+    throw invalid(`adapter: unknown adapter "${s.adapter}" (known: ${services.adapters.names().join(", ")})`);
   const config = adapter.configSchema.safeParse(s.adapterConfig);
   if (!config.success) {
     const issue = config.error.issues[0];
@@ -42,13 +43,17 @@ function checkSettings(services: HubServices, platId: string, s: Settings): void
   }
   for (const code of s.manufacturerCodes) {
     const owner = services.registry.ownerOfCode(code);
-    if (owner && owner.platId !== platId) throw conflict(`manufacturer code ${code} is already owned by ${owner.platId}`);
+    if (owner && owner.platId !== platId)
+      throw conflict(`manufacturer code ${code} is already owned by ${owner.platId}`);
   }
 }
 
 function warnPlainMode(services: HubServices, platId: string, mode: string): void {
   if (mode === "none") {
-    services.log.warn({ platId }, "platform uses security mode none: its requests are not signed or certificate-bound");
+    services.log.warn(
+      { platId },
+      "platform uses security mode none: its requests are not signed or certificate-bound",
+    );
   }
 }
 
@@ -63,7 +68,9 @@ async function reloaded(services: HubServices, platId: string): Promise<Platform
 function rethrowConflicts(err: unknown, platId: string): never {
   const unique = uniqueViolation(err);
   if (unique?.constraint?.includes("manufacturer")) {
-    throw conflict(`a manufacturer code is already owned by another platform${unique.detail ? ` (${unique.detail})` : ""}`);
+    throw conflict(
+      `a manufacturer code is already owned by another platform${unique.detail ? ` (${unique.detail})` : ""}`,
+    );
   }
   if (unique) throw conflict(`platform ${platId} already exists`);
   throw err;
@@ -92,7 +99,9 @@ export async function registerPlatform(services: HubServices, input: RegisterPla
         certFingerprints: input.security.certFingerprints,
       });
       if (input.manufacturerCodes.length > 0) {
-        await tx.insert(manufacturerCodes).values(input.manufacturerCodes.map((code) => ({ code, platId: input.platId })));
+        await tx
+          .insert(manufacturerCodes)
+          .values(input.manufacturerCodes.map((code) => ({ code, platId: input.platId })));
       }
     });
   } catch (err) {

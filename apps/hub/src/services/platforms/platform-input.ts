@@ -25,7 +25,9 @@ const fields = {
   appId: z.string().min(1).max(128).nullable().optional(),
 };
 
-export const platIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "1–64 characters of A-Z a-z 0-9 _ -" });
+export const platIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "1–64 characters of A-Z a-z 0-9 _ -" });
 
 /** The register body of DESIGN.md §7, exactly. */
 export const registerPlatformInput = z.strictObject({
@@ -35,7 +37,10 @@ export const registerPlatformInput = z.strictObject({
   adapter: fields.adapter.default("standard"),
   adapterConfig: fields.adapterConfig.default({}),
   security: z
-    .strictObject({ mode: securityShape.mode.default("hmac"), certFingerprints: securityShape.certFingerprints.default([]) })
+    .strictObject({
+      mode: securityShape.mode.default("hmac"),
+      certFingerprints: securityShape.certFingerprints.default([]),
+    })
     .default({ mode: "hmac", certFingerprints: [] }),
 });
 
@@ -51,7 +56,10 @@ export const updatePlatformInput = z.strictObject({
   dataGatewayUrl: fields.dataGatewayUrl,
   appId: fields.appId,
   security: z
-    .strictObject({ mode: securityShape.mode.optional(), certFingerprints: securityShape.certFingerprints.optional() })
+    .strictObject({
+      mode: securityShape.mode.optional(),
+      certFingerprints: securityShape.certFingerprints.optional(),
+    })
     .optional(),
 });
 

@@ -6,7 +6,11 @@ import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
 
 /** Issues a hub AccessToken (256-bit random; only its SHA-256 is stored). */
-export async function issueAccessToken(services: HubServices, platId: string, userId: string): Promise<string> {
+export async function issueAccessToken(
+  services: HubServices,
+  platId: string,
+  userId: string,
+): Promise<string> {
   const token = randomToken();
   await services.db.insert(accessTokens).values({
     tokenHash: sha256Hex(token),

@@ -75,7 +75,8 @@ async function verifyWithPlatform(
   const payload = { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken };
   const headers: Record<string, string> = { PlatID: services.config.platId };
   if (platform.vendorAppId) headers.AppID = platform.vendorAppId;
-  if (platform.securityMode === "hmac") Object.assign(headers, signedHeaders(platform.secrets, JSON.stringify(payload)));
+  if (platform.securityMode === "hmac")
+    Object.assign(headers, signedHeaders(platform.secrets, JSON.stringify(payload)));
 
   let answer: Awaited<ReturnType<typeof services.http.postJson>>;
   try {

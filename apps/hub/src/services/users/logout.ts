@@ -9,7 +9,11 @@ import { vendorTarget } from "../vendor/vendor-call.ts";
 import { authenticateToken, revokeToken } from "./access-tokens.ts";
 
 /** user/logout (7.1.2): the AccessToken in the header is destroyed. */
-export async function logout(services: HubServices, platform: PlatformRecord, accessToken: string | undefined) {
+export async function logout(
+  services: HubServices,
+  platform: PlatformRecord,
+  accessToken: string | undefined,
+) {
   const { tokenHash } = await authenticateToken(services, platform, accessToken);
   await revokeToken(services, tokenHash);
 }
