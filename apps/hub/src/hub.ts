@@ -13,6 +13,7 @@ import { ReplayGuard } from "./lib/replay-guard.ts";
 import { PlatformRegistry } from "./registry/platform-registry.ts";
 import { PlatformSync } from "./registry/platform-sync.ts";
 import type { HubServices } from "./services/hub-services.ts";
+import { AUTH_CHANNEL, AuthCache } from "./services/users/auth-cache.ts";
 import { SessionCache } from "./services/vendor/session-cache.ts";
 
 export interface Hub {
@@ -56,6 +57,8 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
 
   const keyring = keyringFromHex(secretKey.value);
   const registry = new PlatformRegistry();
+  const authCache = new AuthCache();
+  const stopAuthListen = await database.listen(AUTH_CHANNEL, (message) => authCache.invalidate(message));
   const platformSync = new PlatformSync(database, database.db, keyring, registry, log);
   const http = createVendorHttp({ timeoutMs: config.vendorTimeoutMs });
   const services: HubServices = {
@@ -69,6 +72,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     adapters: createAdapterRegistry(options.adapters ?? [standardAdapter]),
     http,
     sessions: new SessionCache(),
+    authCache,
     log,
     now: () => new Date(),
     onReportIngested: () => {},
@@ -87,6 +91,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     adminTokenGenerated: admin.generated,
     async close() {
       await platformSync.stop();
+      await stopAuthListen();
       await http.close();
       if (!options.database) await database.close();
     },

@@ -60,3 +60,44 @@ describe("two hub processes on one PostgreSQL", () => {
     await seenWithin(1000, async () => (await viaSecond.get("/admin/v1/platforms/VENDOR-X")).status === 404);
   });
 });
+
+describe("auth cache invalidation across hub instances", () => {
+  it("a logout or unbind on one instance is refused on the other at once", async (ctx) => {
+    if (!(await postgresOrSkip())) return ctx.skip();
+    const { startWorld, loginAs, devices } = await import("./support/world.ts");
+    const { platformClient } = await import("./support/client.ts");
+    const w = await startWorld("postgres");
+    const other = await startTestHub("postgres", {}, { databaseUrl: w.hub.databaseUrl });
+    try {
+      const viaOther = platformClient(other.url, w.appCreds);
+      const alice = await loginAs(w, "alice", "alice-token-1");
+      const [d1, d2] = w.vendors[0]?.deviceIds ?? [];
+      if (!d1 || !d2) throw new Error("devices");
+      await w.call("user/bindDevices", { UserID: alice.userId, Device: devices([d1, d2]) });
+      const op = (id: string) =>
+        viaOther(
+          "devices/op",
+          { UserID: alice.userId, Device: devices([id], { onOffStatus: "True" }) },
+          { AccessToken: alice.accessToken },
+        );
+      // Warm the other instance's cache, then change the answer through the first instance.
+      expect((await op(d2)).body.RetCode).toBe("200");
+      await w.call("user/unbindDevices", { UserID: alice.userId, Device: devices([d2]) });
+      await until(async () => (await op(d2)).status === 403);
+      expect((await op(d1)).body.RetCode).toBe("200");
+      await w.call("user/logout", {}, { AccessToken: alice.accessToken });
+      await until(async () => (await op(d1)).status === 401);
+    } finally {
+      await other.close();
+      await w.close();
+    }
+  });
+});
+
+async function until(check: () => Promise<boolean>, ms = 1000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > ms) throw new Error(`not true within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -18,7 +18,8 @@ export interface HubProcess {
 export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
   const port = await freePort();
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const nodeArgs = (process.env.HUB_PROCESS_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
     cwd: hubRoot,
     env: {
       ...process.env,

@@ -1,23 +1,23 @@
 import type { ApiName } from "@yunlian/protocol";
 import { invalid } from "../../lib/hub-error.ts";
-import { authenticateToken, resolveUser } from "../../services/users/access-tokens.ts";
+import { authorizeCall, type CallAuthorization } from "../../services/users/authorize-call.ts";
 import type { StandardRequest } from "./standard-route.ts";
 
 /**
  * The hub user a device call acts for: the body's UserID must be a user of the calling
  * platform (404 otherwise, so another tenant's users are indistinguishable from missing
  * ones), and an AccessToken — required for devices/op, accepted everywhere — must be that
- * user's (DESIGN.md §3.5).
+ * user's (DESIGN.md §3.5). Also answers which devices are bound to the user.
  */
 export async function actingUser<K extends ApiName>(
   req: StandardRequest<K> & { body: { UserID?: string } },
   opts: { tokenRequired: boolean },
-): Promise<string> {
+): Promise<CallAuthorization> {
   const userId = req.body.UserID;
   if (!userId) throw invalid("UserID: required");
-  await resolveUser(req.services, req.platform, userId);
-  if (opts.tokenRequired || req.headers.accessToken !== undefined) {
-    await authenticateToken(req.services, req.platform, req.headers.accessToken, userId);
-  }
-  return userId;
+  return authorizeCall(req.services, req.platform, {
+    userId,
+    accessToken: req.headers.accessToken,
+    tokenRequired: opts.tokenRequired,
+  });
 }

@@ -12,17 +12,17 @@ export function registerDeviceInfo(app: Hono<HubEnv>) {
   app.post(
     "/v1/devices/deviceInfo",
     standardRoute("devices/deviceInfo", async (req) => {
-      const userId = await actingUser(req, { tokenRequired: false });
       const ids = namedDeviceIds(req.body.Device);
-      const { devices, failures } = await deviceInfo(req.services, userId, ids, req.requestId);
+      const auth = await actingUser(req, { tokenRequired: false });
+      const { devices, failures } = await deviceInfo(req.services, auth, ids, req.requestId);
       return mergedAnswer(failures, { Device: devices });
     }),
   );
   app.post(
     "/v1/devices/modifyDeviceInfo",
     standardRoute("devices/modifyDeviceInfo", async (req) => {
-      const userId = await actingUser(req, { tokenRequired: false });
       namedDeviceIds(req.body.Device);
+      const auth = await actingUser(req, { tokenRequired: false });
       const infos = (req.body.Device ?? []).map((d, i) => {
         const info = d.DeviceInfo as DeviceInfo | undefined;
         if (!info || Object.keys(info).length < 2) {
@@ -30,7 +30,7 @@ export function registerDeviceInfo(app: Hono<HubEnv>) {
         }
         return info;
       });
-      return mergedAnswer(await modifyDeviceInfo(req.services, userId, infos, req.requestId));
+      return mergedAnswer(await modifyDeviceInfo(req.services, auth, infos, req.requestId));
     }),
   );
 }

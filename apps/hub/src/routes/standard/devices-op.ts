@@ -12,15 +12,15 @@ export function registerDevicesOp(app: Hono<HubEnv>) {
   app.post(
     "/v1/devices/op",
     standardRoute("devices/op", async (req) => {
-      const userId = await actingUser(req, { tokenRequired: true });
       const ids = namedDeviceIds(req.body.Device);
+      const auth = await actingUser(req, { tokenRequired: true });
       const commands: DeviceCommand[] = (req.body.Device ?? []).map((d, i) => {
         const attrs = d.DeviceAttr ?? {};
         if (Object.keys(attrs).length === 0)
           throw invalid(`Device[${i}].DeviceAttr: the command is required`);
         return { deviceId: ids[i] ?? "", attrs };
       });
-      return mergedAnswer(await operateDevices(req.services, userId, commands, req.requestId));
+      return mergedAnswer(await operateDevices(req.services, auth, commands, req.requestId));
     }),
   );
 }

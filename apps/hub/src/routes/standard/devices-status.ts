@@ -10,9 +10,9 @@ export function registerDeviceStatus(app: Hono<HubEnv>) {
   app.post(
     "/v1/devices/deviceStatus",
     standardRoute("devices/deviceStatus", async (req) => {
-      const userId = await actingUser(req, { tokenRequired: false });
       const ids = namedDeviceIds(req.body.Device);
-      const { devices, failures } = await deviceStatus(req.services, userId, ids, req.requestId);
+      const auth = await actingUser(req, { tokenRequired: false });
+      const { devices, failures } = await deviceStatus(req.services, auth, ids, req.requestId);
       return mergedAnswer(failures, { Device: devices });
     }),
   );

@@ -23,7 +23,7 @@ export function registerBindDevices(app: Hono<HubEnv>) {
   app.post(
     "/v1/user/bindDevices",
     standardRoute("user/bindDevices", async (req) => {
-      const userId = await actingUser(req, { tokenRequired: false });
+      const { userId } = await actingUser(req, { tokenRequired: false });
       const ids = deviceIdsOf(req.body.Device);
       const { failed } = await bindDevices(req.services, req.platform, userId, ids, req.requestId);
       return bindAnswer(new Set(ids).size, failed);
@@ -32,7 +32,7 @@ export function registerBindDevices(app: Hono<HubEnv>) {
   app.post(
     "/v1/user/unbindDevices",
     standardRoute("user/unbindDevices", async (req) => {
-      const userId = await actingUser(req, { tokenRequired: false });
+      const { userId } = await actingUser(req, { tokenRequired: false });
       const ids = deviceIdsOf(req.body.Device);
       const { failed } = await unbindDevices(req.services, userId, ids, req.requestId);
       return bindAnswer(new Set(ids).size, failed);

@@ -9,7 +9,7 @@ export function registerUsersDevices(app: Hono<HubEnv>) {
   app.post(
     "/v1/users/devices",
     standardRoute("users/devices", async (req) => {
-      const userId = await actingUser(req, { tokenRequired: false });
+      const { userId } = await actingUser(req, { tokenRequired: false });
       const filter = req.body.Device?.[0]?.DeviceInfo ?? undefined;
       const { devices, failures } = await listDevices(req.services, userId, filter, req.requestId);
       return mergedAnswer(failures, { Device: devices });

@@ -3,6 +3,7 @@ import { parseUDeviceId } from "@yunlian/protocol";
 import { and, eq, inArray, ne } from "drizzle-orm";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
+import { announceAuthChange } from "../users/authorize-call.ts";
 import { fanOut } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
 import { boundIds } from "./bindings-query.ts";
@@ -50,7 +51,10 @@ export async function bindDevices(
     }
   }
   for (const f of result.failures) for (const id of f.deviceIds) failed.set(id, f.info);
-  if (newBindings.length > 0) await services.db.insert(bindings).values(newBindings).onConflictDoNothing();
+  if (newBindings.length > 0) {
+    await services.db.insert(bindings).values(newBindings).onConflictDoNothing();
+    await announceAuthChange(services, `u:${userId}`);
+  }
   return { failed };
 }
 
@@ -92,6 +96,7 @@ export async function unbindDevices(
     await services.db
       .delete(bindings)
       .where(and(eq(bindings.userId, userId), inArray(bindings.udeviceId, removed)));
+    await announceAuthChange(services, `u:${userId}`);
   }
   return { failed };
 }

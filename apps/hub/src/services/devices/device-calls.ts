@@ -4,9 +4,9 @@ import type { DeviceInfo } from "@yunlian/protocol";
 import { eq } from "drizzle-orm";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
+import { type CallAuthorization, requireAllBound } from "../users/authorize-call.ts";
 import { type FanOutResult, fanOut, type VendorFailure } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
-import { requireBound } from "./bindings-query.ts";
 import { groupByVendor } from "./device-ids.ts";
 
 /**
@@ -16,20 +16,25 @@ import { groupByVendor } from "./device-ids.ts";
  */
 async function onBoundDevices<T>(
   services: HubServices,
-  userId: string,
+  auth: CallAuthorization,
   ids: readonly string[],
   requestId: string | undefined,
   send: (target: ReturnType<typeof vendorTarget>, ids: string[]) => Promise<T>,
 ): Promise<FanOutResult<T>> {
   const groups = groupByVendor(services.registry, ids);
-  await requireBound(services, userId, ids);
+  requireAllBound(auth, ids);
   return fanOut(groups, services.log, async (vendor, vendorIds) =>
-    send(vendorTarget(services, vendor, userId, requestId), vendorIds),
+    send(vendorTarget(services, vendor, auth.userId, requestId), vendorIds),
   );
 }
 
-export async function deviceInfo(services: HubServices, userId: string, ids: string[], requestId?: string) {
-  const result = await onBoundDevices(services, userId, ids, requestId, (t, vendorIds) =>
+export async function deviceInfo(
+  services: HubServices,
+  auth: CallAuthorization,
+  ids: string[],
+  requestId?: string,
+) {
+  const result = await onBoundDevices(services, auth, ids, requestId, (t, vendorIds) =>
     t.adapter.deviceInfo(t.call, vendorIds),
   );
   const byId = new Map<string, DeviceInfo>();
@@ -44,13 +49,13 @@ export async function deviceInfo(services: HubServices, userId: string, ids: str
 
 export async function modifyDeviceInfo(
   services: HubServices,
-  userId: string,
+  auth: CallAuthorization,
   infos: DeviceInfo[],
   requestId?: string,
 ): Promise<VendorFailure[]> {
   const ids = infos.map((i) => i.deviceID ?? "");
   const byId = new Map(infos.map((i) => [i.deviceID ?? "", i]));
-  const result = await onBoundDevices(services, userId, ids, requestId, (t, vendorIds) =>
+  const result = await onBoundDevices(services, auth, ids, requestId, (t, vendorIds) =>
     t.adapter.modifyDeviceInfo(
       t.call,
       vendorIds.flatMap((id) => {
@@ -63,8 +68,13 @@ export async function modifyDeviceInfo(
 }
 
 /** Device states in request order (standard 7.2.6), each entry echoing its deviceID (DESIGN.md §3.4). */
-export async function deviceStatus(services: HubServices, userId: string, ids: string[], requestId?: string) {
-  const result = await onBoundDevices(services, userId, ids, requestId, (t, vendorIds) =>
+export async function deviceStatus(
+  services: HubServices,
+  auth: CallAuthorization,
+  ids: string[],
+  requestId?: string,
+) {
+  const result = await onBoundDevices(services, auth, ids, requestId, (t, vendorIds) =>
     t.adapter.deviceStatus(t.call, vendorIds),
   );
   const byId = new Map<string, DeviceState>();
@@ -80,12 +90,12 @@ export async function deviceStatus(services: HubServices, userId: string, ids: s
 
 export async function operateDevices(
   services: HubServices,
-  userId: string,
+  auth: CallAuthorization,
   commands: DeviceCommand[],
   requestId?: string,
 ): Promise<VendorFailure[]> {
   const ids = commands.map((c) => c.deviceId);
-  const result = await onBoundDevices(services, userId, ids, requestId, (t, vendorIds) => {
+  const result = await onBoundDevices(services, auth, ids, requestId, (t, vendorIds) => {
     const wanted = new Set(vendorIds);
     return t.adapter.op(
       t.call,

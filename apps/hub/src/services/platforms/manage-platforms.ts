@@ -7,6 +7,7 @@ import { conflict, HubError, invalid, notFound } from "../../lib/hub-error.ts";
 import { urlProblem } from "../../lib/url-guard.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
+import { announceAuthChange } from "../users/authorize-call.ts";
 import type { RegisterPlatformInput, UpdatePlatformInput } from "./platform-input.ts";
 import { uniqueViolation } from "./unique-violation.ts";
 
@@ -169,6 +170,8 @@ export async function deletePlatform(services: HubServices, platId: string): Pro
     .where(eq(platforms.platId, platId))
     .returning({ platId: platforms.platId });
   if (deleted.length === 0) throw notFound(`platform ${platId} not found`);
+  // Its users, tokens and bindings are gone (cascade): no instance may keep serving them.
+  await announceAuthChange(services, "*");
   await services.platformSync.refresh(platId);
   await services.platformSync.announce(platId);
 }

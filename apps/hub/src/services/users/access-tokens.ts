@@ -1,7 +1,7 @@
-import { accessTokens, hubUsers } from "@yunlian/db";
+import { accessTokens } from "@yunlian/db";
 import { randomToken, sha256Hex } from "@yunlian/secrets";
-import { and, eq } from "drizzle-orm";
-import { notFound, unauthorized } from "../../lib/hub-error.ts";
+import { eq } from "drizzle-orm";
+import { unauthorized } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
 
@@ -49,16 +49,6 @@ export async function authenticateToken(
     throw unauthorized("AccessToken was not issued to this UserID");
   }
   return { userId: row.userId, tokenHash };
-}
-
-/** A hub user of the calling platform; another platform's user is as unknown as a missing one. */
-export async function resolveUser(services: HubServices, platform: PlatformRecord, userId: string) {
-  const [user] = await services.db
-    .select({ userId: hubUsers.userId, loginId: hubUsers.loginId })
-    .from(hubUsers)
-    .where(and(eq(hubUsers.userId, userId), eq(hubUsers.platId, platform.platId)));
-  if (!user) throw notFound(`UserID ${userId} is not a user of platform ${platform.platId}`);
-  return user;
 }
 
 /** Revokes one token (logout). */

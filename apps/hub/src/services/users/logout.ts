@@ -7,6 +7,7 @@ import type { HubServices } from "../hub-services.ts";
 import { type FanOutResult, fanOut } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
 import { authenticateToken, revokeToken } from "./access-tokens.ts";
+import { announceAuthChange } from "./authorize-call.ts";
 
 /** user/logout (7.1.2): the AccessToken in the header is destroyed. */
 export async function logout(
@@ -16,6 +17,7 @@ export async function logout(
 ) {
   const { tokenHash } = await authenticateToken(services, platform, accessToken);
   await revokeToken(services, tokenHash);
+  await announceAuthChange(services, `t:${tokenHash}`);
 }
 
 /**
@@ -63,5 +65,6 @@ export async function unregister(
 
   await services.db.delete(hubUsers).where(eq(hubUsers.userId, userId));
   services.sessions.deleteUser(userId);
+  await announceAuthChange(services, `u:${userId}`);
   return { unbindFailures: failed, logoutFailures: ended.failures };
 }

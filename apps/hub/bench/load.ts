@@ -1,0 +1,62 @@
+import { Pool } from "undici";
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * Closed-loop load: `concurrency` callers each send the next request as soon as the previous
+ * answered, for `seconds`. Latencies in ms; a non-2xx answer or a RetCode other than "200"
+ * counts as an error (so a broken setup cannot pass as fast).
+ */
+export async function runLoad(opts: {
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  concurrency: number;
+  seconds: number;
+}): Promise<LoadResult> {
+  const origin = new URL(opts.url).origin;
+  const pool = new Pool(origin, { connections: opts.concurrency, pipelining: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + opts.seconds * 1000;
+  const start = performance.now();
+  async function worker() {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      const res = await pool.request({
+        method: "POST",
+        path: opts.path,
+        headers: opts.headers,
+        body: opts.body,
+      });
+      const text = await res.body.text();
+      latencies.push(performance.now() - t0);
+      if (res.statusCode !== 200 || !text.includes('"RetCode":"200"')) errors++;
+    }
+  }
+  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    requests: latencies.length,
+    errors,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+}
+
+export function describe(name: string, r: LoadResult): string {
+  return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   (${r.requests} requests, ${r.errors} errors)`;
+}

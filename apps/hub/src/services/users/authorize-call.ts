@@ -1,0 +1,106 @@
+import { accessTokens, bindings, hubUsers } from "@yunlian/db";
+import { sha256Hex } from "@yunlian/secrets";
+import { and, eq, sql } from "drizzle-orm";
+import { forbidden, notFound, unauthorized } from "../../lib/hub-error.ts";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+import type { HubServices } from "../hub-services.ts";
+import { AUTH_CHANNEL, type CachedToken, type CachedUser } from "./auth-cache.ts";
+
+export interface CallAuthorization {
+  userId: string;
+  /** The devices bound to the user. */
+  bound: ReadonlySet<string>;
+}
+
+/**
+ * Everything a device call must know before any vendor is asked: does the UserID belong to
+ * the calling platform (404 otherwise — another tenant's users look missing), is the
+ * AccessToken (when given or required) valid and that user's (401), and which devices are
+ * bound to the user. Served from the AuthCache when warm; otherwise ONE database query
+ * answers all three and fills the cache. This is the hot path of every device operation.
+ */
+export async function authorizeCall(
+  services: HubServices,
+  platform: PlatformRecord,
+  input: { userId: string; accessToken?: string; tokenRequired: boolean },
+): Promise<CallAuthorization> {
+  if (input.tokenRequired && !input.accessToken)
+    throw unauthorized("header AccessToken is required for this interface");
+  const tokenHash = input.accessToken ? sha256Hex(input.accessToken) : undefined;
+  const cache = services.authCache;
+  let user = cache.user(input.userId);
+  let token = tokenHash ? cache.token(tokenHash) : undefined;
+  if (!user || (tokenHash && !token)) {
+    const loaded = await load(services, input.userId, tokenHash);
+    user = loaded.user;
+    token = loaded.token;
+  }
+  if (!user || user.platId !== platform.platId) {
+    throw notFound(`UserID ${input.userId} is not a user of platform ${platform.platId}`);
+  }
+  if (tokenHash) {
+    if (!token || token.platId !== platform.platId) throw unauthorized("AccessToken is unknown");
+    if (token.expiresAt <= services.now().getTime())
+      throw unauthorized("AccessToken has expired: log in again");
+    if (token.userId !== input.userId) throw unauthorized("AccessToken was not issued to this UserID");
+  }
+  return { userId: input.userId, bound: user.bound };
+}
+
+async function load(
+  services: HubServices,
+  userId: string,
+  tokenHash: string | undefined,
+): Promise<{ user?: CachedUser; token?: CachedToken }> {
+  const [row] = await services.db
+    .select({
+      platId: hubUsers.platId,
+      tokenUserId: accessTokens.userId,
+      tokenPlatId: accessTokens.platId,
+      expiresAt: accessTokens.expiresAt,
+      revokedAt: accessTokens.revokedAt,
+      bound: sql<unknown>`coalesce((select array_agg(${bindings.udeviceId}::text) from ${bindings}
+          where ${bindings.userId} = ${hubUsers.userId}), '{}'::text[])`,
+    })
+    .from(hubUsers)
+    .leftJoin(accessTokens, eq(accessTokens.tokenHash, tokenHash ?? ""))
+    .where(and(eq(hubUsers.userId, userId)));
+  if (!row) return {};
+  const user: CachedUser = { platId: row.platId, bound: new Set(textArray(row.bound)) };
+  services.authCache.putUser(userId, user);
+  if (!tokenHash || !row.tokenUserId || !row.tokenPlatId || !row.expiresAt || row.revokedAt) return { user };
+  const token: CachedToken = {
+    userId: row.tokenUserId,
+    platId: row.tokenPlatId,
+    expiresAt: row.expiresAt.getTime(),
+  };
+  services.authCache.putToken(tokenHash, token);
+  return { user, token };
+}
+
+/** Refuses (403) a call naming devices not bound to the user; the vendor is never asked (7.2.7). */
+export function requireAllBound(auth: CallAuthorization, ids: readonly string[]): void {
+  const missing = [...new Set(ids.filter((id) => !auth.bound.has(id)))];
+  if (missing.length > 0)
+    throw forbidden(`device(s) not bound to UserID ${auth.userId}: ${missing.join(", ")}`);
+}
+
+/**
+ * Tells every hub instance (this one included) that a user's tokens or bindings changed:
+ * "u:<userId>", "t:<token hash>" or "*". The local cache is cleared at once, before the
+ * caller answers, so this instance never serves the old answer.
+ */
+export async function announceAuthChange(services: HubServices, message: string): Promise<void> {
+  services.authCache.invalidate(message);
+  await services.database.notify(AUTH_CHANNEL, message);
+}
+
+/** Drivers differ: postgres.js parses text[] into an array, others may hand back the literal. */
+function textArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === "string" && value.startsWith("{") && value.endsWith("}")) {
+    const inner = value.slice(1, -1);
+    return inner === "" ? [] : inner.split(",").map((s) => s.replace(/^"|"$/g, ""));
+  }
+  return [];
+}
