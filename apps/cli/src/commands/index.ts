@@ -1,0 +1,7 @@
+import type { GroupDef } from "../command.ts";
+import { deliveriesGroup } from "./deliveries.ts";
+import { devicesGroup } from "./devices.ts";
+import { platformsGroup } from "./platforms.ts";
+import { udidGroup } from "./udid.ts";
+
+export const groups: readonly GroupDef[] = [platformsGroup, deliveriesGroup, devicesGroup, udidGroup];

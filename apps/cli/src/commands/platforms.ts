@@ -1,0 +1,198 @@
+import { z } from "zod";
+import type { CommandDef, GroupDef } from "../command.ts";
+import { UsageError } from "../errors.ts";
+import { cell, fieldsOf, keyValues, table } from "../format.ts";
+import { type Io, printJson, println } from "../io.ts";
+import { platformBody, platformFieldOptions } from "./platform-body.ts";
+import { seg, shape } from "./shared.ts";
+
+const platform = z.looseObject({
+  platId: z.string(),
+  name: z.string().optional(),
+  manufacturerCodes: z.array(z.string()).optional(),
+  adapter: z.string().optional(),
+  appId: z.string().nullish(),
+  security: z.looseObject({ mode: z.string().optional() }).optional(),
+  createdAt: z.string().nullish(),
+});
+type Platform = z.infer<typeof platform>;
+
+const platformList = z.looseObject({ platforms: z.array(platform) });
+const registered = platform.extend({ appSecret: z.string() });
+const rotated = z.looseObject({ appSecret: z.string(), previousSecretValidUntil: z.string().nullish() });
+
+function codes(p: Platform): string {
+  const list = p.manufacturerCodes ?? [];
+  if (list.length <= 3) return cell(list);
+  return `${list.slice(0, 3).join(",")} (+${list.length - 3})`;
+}
+
+function secretWarning(io: Io, platId: string): void {
+  println(
+    io.stderr,
+    "hubctl: store this appSecret now in the platform's secret store: the hub shows it only once.",
+  );
+  println(
+    io.stderr,
+    `hubctl: (a lost secret can only be replaced: hubctl platforms rotate-secret ${platId})`,
+  );
+}
+
+const register: CommandDef = {
+  name: "register",
+  summary: "Register a platform (a vendor cloud, an app platform, or both)",
+  details: [
+    "Prints the hub-issued AppID and appSecret. The appSecret is shown only here (and at rotation).",
+    "--plat-id and --name are required unless the --file body has them.",
+  ].join("\n"),
+  args: { min: 0, max: 0 },
+  options: {
+    "plat-id": {
+      type: "string",
+      value: "<platId>",
+      description: "the platform's PlatID (1–64 of A-Z a-z 0-9 _ -)",
+    },
+    ...platformFieldOptions,
+  },
+  examples: [
+    "hubctl platforms register --plat-id PARTNER-HAIER-0000 --name 'Haier U+' --code 000006 \\",
+    "    --api-base-url https://vendor.example/v1 --verify-url https://vendor.example/v1/user/verify \\",
+    "    --data-gateway-url https://vendor.example/v1/dataservices/dataGateway --mode hmac",
+    "hubctl platforms register --file haier.json",
+  ],
+  async run(ctx) {
+    const where = "platforms register";
+    const body = platformBody(ctx, where, false);
+    const platId = ctx.flags.string("plat-id");
+    if (platId !== undefined) body.platId = platId;
+    if (body.platId === undefined) throw new UsageError("--plat-id is required (or platId in --file)", where);
+    if (body.name === undefined) throw new UsageError("--name is required (or name in --file)", where);
+
+    const answer = await ctx.hub().call("POST", "/admin/v1/platforms", { body });
+    if (ctx.json) {
+      printJson(ctx.io.stdout, answer.body);
+    } else {
+      const p = shape(registered, answer.body, "platforms register");
+      println(ctx.io.stdout, `Registered platform ${p.platId}.`);
+      println(ctx.io.stdout, keyValues(fieldsOf(answer.body, ["appSecret"])));
+      println(ctx.io.stdout);
+      println(ctx.io.stdout, `appSecret  ${p.appSecret}`);
+    }
+    secretWarning(ctx.io, String(body.platId));
+  },
+};
+
+const list: CommandDef = {
+  name: "list",
+  summary: "List the registered platforms",
+  args: { min: 0, max: 0 },
+  options: {},
+  async run(ctx) {
+    const answer = await ctx.hub().call("GET", "/admin/v1/platforms");
+    if (ctx.json) return printJson(ctx.io.stdout, answer.body);
+    const { platforms } = shape(platformList, answer.body, "platforms list");
+    if (platforms.length === 0) return println(ctx.io.stdout, "No platforms registered.");
+    println(
+      ctx.io.stdout,
+      table(platforms, [
+        { header: "plat id", get: (p) => p.platId },
+        { header: "name", get: (p) => p.name, max: 30 },
+        { header: "codes", get: codes },
+        { header: "adapter", get: (p) => p.adapter },
+        { header: "security", get: (p) => p.security?.mode },
+        { header: "app id", get: (p) => p.appId },
+        { header: "created", get: (p) => p.createdAt },
+      ]),
+    );
+  },
+};
+
+const show: CommandDef = {
+  name: "show",
+  summary: "Show one platform",
+  usage: "<platId>",
+  args: { min: 1, max: 1 },
+  options: {},
+  async run(ctx) {
+    const answer = await ctx.hub().call("GET", `/admin/v1/platforms/${seg(ctx.args[0] ?? "")}`);
+    if (ctx.json) return printJson(ctx.io.stdout, answer.body);
+    println(ctx.io.stdout, keyValues(fieldsOf(answer.body)));
+  },
+};
+
+const edit: CommandDef = {
+  name: "edit",
+  summary: "Change fields of a platform (only the fields given; platId cannot change)",
+  usage: "<platId>",
+  details: "An empty value clears a URL or the AppID: --verify-url ''. --code replaces the whole list.",
+  args: { min: 1, max: 1 },
+  options: {
+    ...platformFieldOptions,
+    "clear-codes": { type: "boolean", description: "remove every manufacturer code (an app-only platform)" },
+  },
+  examples: [
+    "hubctl platforms edit PARTNER-HAIER-0000 --data-gateway-url https://vendor.example/v1/dataGateway",
+  ],
+  async run(ctx) {
+    const where = "platforms edit";
+    const body = platformBody(ctx, where, true);
+    if (Object.keys(body).length === 0)
+      throw new UsageError("nothing to change: give at least one field flag or --file", where);
+    const answer = await ctx.hub().call("PATCH", `/admin/v1/platforms/${seg(ctx.args[0] ?? "")}`, { body });
+    if (ctx.json) return printJson(ctx.io.stdout, answer.body);
+    println(ctx.io.stdout, `Updated platform ${ctx.args[0]}.`);
+    println(ctx.io.stdout, keyValues(fieldsOf(answer.body)));
+  },
+};
+
+const rotateSecret: CommandDef = {
+  name: "rotate-secret",
+  summary: "Issue a new appSecret (the previous one stays valid for a grace period)",
+  usage: "<platId>",
+  args: { min: 1, max: 1 },
+  options: {},
+  async run(ctx) {
+    const platId = ctx.args[0] ?? "";
+    const answer = await ctx.hub().call("POST", `/admin/v1/platforms/${seg(platId)}/secret`);
+    if (ctx.json) {
+      printJson(ctx.io.stdout, answer.body);
+    } else {
+      const r = shape(rotated, answer.body, "platforms rotate-secret");
+      println(ctx.io.stdout, `New appSecret for ${platId}.`);
+      println(
+        ctx.io.stdout,
+        keyValues([
+          ["appSecret", r.appSecret],
+          ["previousSecretValidUntil", r.previousSecretValidUntil],
+        ]),
+      );
+    }
+    secretWarning(ctx.io, platId);
+  },
+};
+
+const remove: CommandDef = {
+  name: "delete",
+  summary: "Remove a platform with its users, tokens and bindings",
+  usage: "<platId>",
+  details: "This cannot be undone: --yes is required.",
+  args: { min: 1, max: 1 },
+  options: { yes: { type: "boolean", short: "y", description: "confirm the deletion" } },
+  async run(ctx) {
+    const platId = ctx.args[0] ?? "";
+    if (!ctx.flags.bool("yes")) {
+      throw new UsageError(
+        `deleting ${platId} also removes its users, tokens and bindings: add --yes to confirm`,
+        "platforms delete",
+      );
+    }
+    await ctx.hub().call("DELETE", `/admin/v1/platforms/${seg(platId)}`);
+    if (!ctx.json) println(ctx.io.stdout, `Deleted platform ${platId}.`);
+  },
+};
+
+export const platformsGroup: GroupDef = {
+  name: "platforms",
+  summary: "register, list, show, edit, rotate-secret, delete platforms",
+  commands: [register, list, show, edit, rotateSecret, remove],
+};
