@@ -1,0 +1,87 @@
+import { AdapterError, type VendorPlatform } from "@yunlian/adapter-sdk";
+import { z } from "zod";
+import { createIdMap, deviceIdsSchema, type IdMap } from "./ids.ts";
+import { enumHasValues, valueSpecShape } from "./values.ts";
+
+/** One standard attribute on one MIoT property. */
+export const miotPropertySchema = z
+  .object({ siid: z.int().positive(), piid: z.int().positive(), ...valueSpecShape })
+  .refine(enumHasValues, { error: "an enum property needs `values`" });
+export type MiotProperty = z.infer<typeof miotPropertySchema>;
+
+/** One device type (BBCCC key): which native models it covers and its attribute mapping. */
+export const miotDeviceTypeSchema = z.object({
+  /** The DeviceInfo.deviceType the hub sees (BBCCC + D digits); default the key itself. */
+  deviceType: z
+    .string()
+    .regex(/^\d{5,}$/)
+    .optional(),
+  /** Native model names of this type, e.g. "yunlian.washer.sim1". */
+  models: z.array(z.string().min(1)).default([]),
+  properties: z.record(z.string().min(1), miotPropertySchema),
+});
+export type MiotDeviceType = z.infer<typeof miotDeviceTypeSchema>;
+
+export const miotConfigSchema = z.object({
+  /** The client the MIoT cloud registered for the hub (OAuth client). */
+  clientId: z.string().min(1),
+  /** Secret: the hub stores adapterConfig encrypted and never echoes this field. */
+  clientSecret: z.string().min(1),
+  /** Default: the platform's first manufacturer code. */
+  manufacturerCode: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  deviceIds: deviceIdsSchema.default({ mode: "suffix" }),
+  deviceTypes: z.record(
+    z.string().regex(/^\d{5}$/, { error: "a BBCCC key of 5 digits" }),
+    miotDeviceTypeSchema,
+  ),
+  brand: z.string().optional(),
+  manufacturer: z.string().optional(),
+  timeoutMs: z.int().positive().max(120_000).optional(),
+});
+export type MiotConfig = z.infer<typeof miotConfigSchema>;
+
+export interface Resolved {
+  config: MiotConfig;
+  ids: IdMap;
+  /** Native model → BBCCC key. */
+  typeOfModel: Map<string, string>;
+}
+
+const cache = new WeakMap<object, Resolved>();
+
+/** Parsed once per config object (the hub hands over the same object for every call). */
+export function resolve(platform: VendorPlatform): Resolved {
+  const raw = platform.adapterConfig;
+  const key = raw !== null && typeof raw === "object" ? raw : undefined;
+  const hit = key && cache.get(key);
+  if (hit) return hit;
+  const parsed = miotConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AdapterError(
+      "invalid",
+      `${platform.platId} adapterConfig: ${issue?.path.join(".")} ${issue?.message}`,
+    );
+  }
+  const config = parsed.data;
+  const code = config.manufacturerCode ?? platform.manufacturerCodes[0];
+  if (code === undefined) throw new AdapterError("invalid", `${platform.platId}: no manufacturer code`);
+  const typeOfModel = new Map<string, string>();
+  for (const [typeKey, type] of Object.entries(config.deviceTypes)) {
+    for (const model of type.models) typeOfModel.set(model, typeKey);
+  }
+  const resolved = { config, ids: createIdMap(config.deviceIds, code), typeOfModel };
+  if (key) cache.set(key, resolved);
+  return resolved;
+}
+
+/** The mapping of the UDeviceID's type, or AdapterError("invalid") naming the device. */
+export function typeOf(r: Resolved, udid: string): MiotDeviceType {
+  const type = r.config.deviceTypes[r.ids.typeKeyOf(udid)];
+  if (type === undefined)
+    throw new AdapterError("invalid", `${udid}: no attribute mapping for its device type`);
+  return type;
+}

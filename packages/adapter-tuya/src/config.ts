@@ -1,0 +1,93 @@
+import { AdapterError, type VendorPlatform } from "@yunlian/adapter-sdk";
+import { z } from "zod";
+import { createIdMap, deviceIdsSchema, type IdMap } from "./ids.ts";
+import { enumHasValues, valueSpecShape } from "./values.ts";
+
+/** One standard attribute on one Tuya data point (DP) code. */
+export const tuyaDataPointSchema = z
+  .object({ code: z.string().min(1), ...valueSpecShape })
+  .refine(enumHasValues, { error: "an enum data point needs `values`" });
+export type TuyaDataPoint = z.infer<typeof tuyaDataPointSchema>;
+
+export const tuyaDeviceTypeSchema = z.object({
+  /** The DeviceInfo.deviceType the hub sees (BBCCC + D digits); default the key itself. */
+  deviceType: z
+    .string()
+    .regex(/^\d{5,}$/)
+    .optional(),
+  /** Tuya product ids (`product_id`, `productKey` in pushes) of this type. */
+  productIds: z.array(z.string().min(1)).default([]),
+  dataPoints: z.record(z.string().min(1), tuyaDataPointSchema),
+});
+export type TuyaDeviceType = z.infer<typeof tuyaDeviceTypeSchema>;
+
+export const tuyaConfigSchema = z.object({
+  /** The cloud project's Access ID. */
+  clientId: z.string().min(1),
+  /** The project's Access Secret: a secret, stored encrypted by the hub and never echoed. */
+  clientSecret: z.string().min(1),
+  /** The app schema hub users are registered under. */
+  schema: z.string().min(1).default("yunlian"),
+  countryCode: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .default("86"),
+  manufacturerCode: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  deviceIds: deviceIdsSchema.default({ mode: "suffix" }),
+  deviceTypes: z.record(
+    z.string().regex(/^\d{5}$/, { error: "a BBCCC key of 5 digits" }),
+    tuyaDeviceTypeSchema,
+  ),
+  /** Refresh the project token this long before it expires. */
+  tokenRefreshMarginSeconds: z.number().min(0).max(3600).default(60),
+  brand: z.string().optional(),
+  manufacturer: z.string().optional(),
+  timeoutMs: z.int().positive().max(120_000).optional(),
+});
+export type TuyaConfig = z.infer<typeof tuyaConfigSchema>;
+export type TuyaConfigInput = z.input<typeof tuyaConfigSchema>;
+
+export interface Resolved {
+  config: TuyaConfig;
+  ids: IdMap;
+  /** product_id → BBCCC key. */
+  typeOfProduct: Map<string, string>;
+}
+
+const cache = new WeakMap<object, Resolved>();
+
+/** Parsed once per config object (the hub hands over the same object for every call). */
+export function resolve(platform: VendorPlatform): Resolved {
+  const raw = platform.adapterConfig;
+  const key = raw !== null && typeof raw === "object" ? raw : undefined;
+  const hit = key && cache.get(key);
+  if (hit) return hit;
+  const parsed = tuyaConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AdapterError(
+      "invalid",
+      `${platform.platId} adapterConfig: ${issue?.path.join(".")} ${issue?.message}`,
+    );
+  }
+  const config = parsed.data;
+  const code = config.manufacturerCode ?? platform.manufacturerCodes[0];
+  if (code === undefined) throw new AdapterError("invalid", `${platform.platId}: no manufacturer code`);
+  const typeOfProduct = new Map<string, string>();
+  for (const [typeKey, type] of Object.entries(config.deviceTypes)) {
+    for (const productId of type.productIds) typeOfProduct.set(productId, typeKey);
+  }
+  const resolved = { config, ids: createIdMap(config.deviceIds, code), typeOfProduct };
+  if (key) cache.set(key, resolved);
+  return resolved;
+}
+
+export function typeOf(r: Resolved, udid: string): TuyaDeviceType {
+  const type = r.config.deviceTypes[r.ids.typeKeyOf(udid)];
+  if (type === undefined)
+    throw new AdapterError("invalid", `${udid}: no attribute mapping for its device type`);
+  return type;
+}

@@ -1,0 +1,55 @@
+import { type AdapterCall, memorySessionStore } from "@yunlian/adapter-sdk";
+import { runAdapterConformance } from "@yunlian/adapter-sdk/conformance";
+import { createVendorHttp } from "@yunlian/adapter-sdk/http";
+import { tuyaAdapter } from "../src/index.ts";
+import { startTuyaSim, tuyaSimAdapterConfig } from "../src/sim/index.ts";
+import { nativeDps } from "./native.ts";
+import { startHubStub } from "./support.ts";
+
+const HUB_PLAT_ID = "YUNLIAN-HUB-TEST";
+const APP_SECRET = `whsec_${Buffer.from("tuya-conformance-secret-32-byte").toString("base64")}`;
+
+runAdapterConformance({
+  name: "tuya",
+  adapter: tuyaAdapter,
+  async setup() {
+    const hub = await startHubStub();
+    const sim = await startTuyaSim({ pushUrl: hub.dataGatewayUrl, appSecret: APP_SECRET });
+    const http = createVendorHttp({ timeoutMs: 2000 });
+    // Tuya calls go through the adapter's own client (see README), so its timeout comes from the config.
+    const config = { ...tuyaSimAdapterConfig(), timeoutMs: 1000 };
+    const platform = {
+      platId: sim.platId,
+      apiBaseUrl: sim.url,
+      adapterConfig: config,
+      manufacturerCodes: [sim.manufacturerCode],
+    };
+    return {
+      platform,
+      makeCall: (userId: string): AdapterCall => ({
+        platform,
+        hub: { platId: HUB_PLAT_ID },
+        user: { userId },
+        sessions: memorySessionStore(),
+        issueAuthToken: async () => hub.issue(userId),
+        http,
+      }),
+      deviceIds: sim.deviceIds,
+      unknownDeviceId: "0000220102002bf09unknown",
+      modification: (deviceID) => ({ deviceID, name: `renamed-${Date.now().toString(36)}` }),
+      invalidateTokens: () => sim.invalidateTokens(),
+      setHanging: (on) => sim.setHanging(on),
+      async nativeReport(deviceId, attrs) {
+        const before = hub.received.length;
+        await sim.changeAtAppliance(sim.idOf(deviceId), nativeDps(config, deviceId, attrs));
+        const received = await hub.waitFor(before + 1);
+        return JSON.parse(received[before]?.text ?? "null") as unknown;
+      },
+      async teardown() {
+        await http.close();
+        await sim.close();
+        await hub.close();
+      },
+    };
+  },
+});
