@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { count, eq, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import {
@@ -7,6 +9,7 @@ import {
   deliveries,
   hubUsers,
   manufacturerCodes,
+  migrationsFolder,
   platforms,
   statusReports,
   vendorSessions,
@@ -21,7 +24,11 @@ export async function expectMigratedTwice(handle: DatabaseHandle): Promise<void>
     sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
   );
   const applied = Array.isArray(rows) ? rows : (rows as { rows: { n: number }[] }).rows;
-  expect(applied[0]?.n).toBe(1);
+  // Exactly one row per committed migration: running again applied nothing twice.
+  const journal = JSON.parse(readFileSync(join(migrationsFolder(), "meta", "_journal.json"), "utf8")) as {
+    entries: unknown[];
+  };
+  expect(applied[0]?.n).toBe(journal.entries.length);
 }
 
 const platform = (platId: string) => ({

@@ -31,6 +31,13 @@ export class CircuitBreaker {
     return this.#failures;
   }
 
+  /** When a request now would be refused, the time to come back; undefined if it may go. No state change. */
+  peek(now: number): number | undefined {
+    if (this.#state === "open" && now < this.#openUntil) return this.#openUntil;
+    if (this.#state !== "closed" && this.#probeInFlight) return now + this.probeWaitMs;
+    return undefined;
+  }
+
   /** Asks to send one request now. A denied caller should come back at retryAt. */
   acquire(now: number): BreakerDecision {
     if (this.#state === "closed") return { allowed: true, probe: false };

@@ -75,7 +75,9 @@ export async function startInProcessDelivery(opts: InProcessDeliveryOptions): Pr
     (err) => log.warn({ err: String(err) }, "in-process delivery poll failed"),
   );
 
-  const unlisten = opts.listener ? await opts.listener.listen(DELIVERY_CHANNEL, () => loop.kick()) : undefined;
+  const unlisten = opts.listener
+    ? await opts.listener.listen(DELIVERY_CHANNEL, () => loop.kick())
+    : undefined;
   loop.start();
 
   let stopping: Promise<void> | undefined;

@@ -36,17 +36,23 @@ export class EndpointGates {
 
   async acquire(key: string): Promise<GateDecision> {
     const ep = this.#get(key);
-    const decision = ep.breaker.acquire(this.now());
-    if (!decision.allowed) return { ok: false, retryAt: decision.retryAt, reason: "breaker-open" };
     if (ep.inFlight >= this.opts.concurrency) {
-      const got = await this.#waitForSlot(ep);
-      if (!got) {
-        if (decision.probe) ep.breaker.abandonProbe();
+      // Fail fast when the breaker is open anyway; otherwise queue for a slot.
+      const peek = ep.breaker.peek(this.now());
+      if (peek !== undefined) return { ok: false, retryAt: peek, reason: "breaker-open" };
+      if (!(await this.#waitForSlot(ep))) {
         // Short, jittered postponement: the slot is likely free again soon.
         return { ok: false, retryAt: this.now() + 100 + Math.floor(Math.random() * 400), reason: "busy" };
       }
     } else {
       ep.inFlight += 1;
+    }
+    // The breaker is asked only once a slot is held: the requests that were in flight while we
+    // waited may just have opened it.
+    const decision = ep.breaker.acquire(this.now());
+    if (!decision.allowed) {
+      this.#free(ep);
+      return { ok: false, retryAt: decision.retryAt, reason: "breaker-open" };
     }
     let released = false;
     return {
@@ -54,13 +60,17 @@ export class EndpointGates {
       release: (result) => {
         if (released) return;
         released = true;
-        ep.inFlight -= 1;
-        ep.waiters.shift()?.();
+        this.#free(ep);
         if (result === "success") ep.breaker.onSuccess();
         else if (result === "failure") ep.breaker.onFailure(this.now());
         else if (decision.probe) ep.breaker.abandonProbe();
       },
     };
+  }
+
+  #free(ep: Endpoint): void {
+    ep.inFlight -= 1;
+    ep.waiters.shift()?.();
   }
 
   #waitForSlot(ep: Endpoint): Promise<boolean> {

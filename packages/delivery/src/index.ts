@@ -1,3 +1,4 @@
+export * from "./admin/index.ts";
 export { type AttemptOutcome, attemptDelivery } from "./attempt/attempt.ts";
 export { closeDeliveryContext, createDeliveryContext, type DeliveryContext } from "./attempt/context.ts";
 export { retCodeOf } from "./attempt/http.ts";
@@ -27,4 +28,3 @@ export { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData, deliverJ
 export { type DeliveryLogger, silentLogger } from "./logger.ts";
 export { type DataGatewayBody, type NormalisedReport, reportBody } from "./report.ts";
 export { DELIVERY_CHANNEL, type DeliveryListener, type DeliveryNotifier, wakeDelivery } from "./wake.ts";
-export * from "./admin/index.ts";

@@ -5,6 +5,7 @@ export * from "./bindings.ts";
 export * from "./deliveries.ts";
 export * from "./delivery-attempts.ts";
 export * from "./device-grants.ts";
+export * from "./device-models.ts";
 export * from "./device-shadows.ts";
 export * from "./hub-users.ts";
 export * from "./manufacturer-codes.ts";

@@ -44,7 +44,10 @@ export async function listDeliveries(input: ListDeliveriesInput): Promise<Delive
     const c = decodeCursor(input.cursor);
     if (!c) throw new InvalidCursorError();
     where.push(
-      or(lt(deliveries.createdAt, c.createdAt), and(eq(deliveries.createdAt, c.createdAt), lt(deliveries.id, c.id))),
+      or(
+        lt(deliveries.createdAt, c.createdAt),
+        and(eq(deliveries.createdAt, c.createdAt), lt(deliveries.id, c.id)),
+      ),
     );
   }
   const rows = await input.db
@@ -107,7 +110,9 @@ export async function replayDelivery(input: {
     .select({ status: deliveries.status })
     .from(deliveries)
     .where(eq(deliveries.id, input.id));
-  return existing ? { ok: false, reason: "not-replayable", status: existing.status } : { ok: false, reason: "not-found" };
+  return existing
+    ? { ok: false, reason: "not-replayable", status: existing.status }
+    : { ok: false, reason: "not-found" };
 }
 
 /** Bulk replay: every failed/dead delivery of one platform created at or after `since`. */

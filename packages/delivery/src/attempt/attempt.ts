@@ -7,12 +7,12 @@ import type { HttpAttemptResult } from "./http.ts";
 import { webhookHeaders } from "./signing.ts";
 import {
   type AttemptTarget,
-  claimAttempt,
+  claimAndLoad,
   disableGateway,
   killWithoutAttempt,
-  loadTarget,
-  postpone,
+  peekState,
   recordAttempt,
+  unclaim,
 } from "./store.ts";
 
 export type AttemptOutcome =
@@ -34,51 +34,59 @@ const DUE_SLACK_MS = 5;
  * whether an attempt is due, so both modes keep the same schedule, records and dead state.
  */
 export async function attemptDelivery(ctx: DeliveryContext, deliveryId: string): Promise<AttemptOutcome> {
-  const target = await loadTarget(ctx.db, deliveryId);
-  if (!target) return { kind: "settled", status: "missing" };
-  if (target.status === "delivered" || target.status === "dead") return { kind: "settled", status: target.status };
-  const nowMs = ctx.now();
-  if (target.nextAttemptAt.getTime() > nowMs + DUE_SLACK_MS) return { kind: "not-due", at: target.nextAttemptAt };
+  const startedAt = new Date(ctx.now());
+  const target = await claimAndLoad(
+    ctx.db,
+    deliveryId,
+    new Date(startedAt.getTime() + DUE_SLACK_MS),
+    new Date(startedAt.getTime() + ctx.config.leaseMs),
+  );
+  if (!target) {
+    // Not claimable: settled, deleted, or scheduled later (a running attempt's lease, a postponement).
+    const state = await peekState(ctx.db, deliveryId);
+    if (!state) return { kind: "settled", status: "missing" };
+    if (state.status === "delivered" || state.status === "dead")
+      return { kind: "settled", status: state.status };
+    return { kind: "not-due", at: state.nextAttemptAt };
+  }
+  const attempt = target.attempts;
 
   if (!target.dataGatewayUrl || target.dataGatewayDisabledAt) {
     const error = target.dataGatewayUrl
       ? `platform ${target.platId}: dataGateway disabled since ${target.dataGatewayDisabledAt?.toISOString()} (it answered 410 Gone); replay after re-enabling it`
       : `platform ${target.platId} has no dataGatewayUrl`;
-    await killWithoutAttempt(ctx.db, deliveryId, target.attempts, error);
-    return { kind: "dead", attempt: target.attempts, error };
+    await killWithoutAttempt(ctx.db, deliveryId, attempt, error);
+    return { kind: "dead", attempt: attempt - 1, error };
   }
 
   const gate = await ctx.gates.acquire(endpointKey(target.dataGatewayUrl));
   if (!gate.ok) {
     const at = new Date(gate.retryAt);
-    await postpone(ctx.db, deliveryId, target.attempts, at);
+    await unclaim(ctx.db, deliveryId, attempt, at);
     return { kind: "postponed", at, reason: gate.reason };
   }
 
   let verdict: "success" | "failure" | "abandoned" = "abandoned";
   try {
-    const startedAt = new Date(ctx.now());
-    const attempt = await claimAttempt(
-      ctx.db,
-      deliveryId,
-      target.attempts,
-      new Date(startedAt.getTime() + DUE_SLACK_MS),
-      new Date(startedAt.getTime() + ctx.config.leaseMs),
-    );
-    if (attempt === undefined) return { kind: "settled", status: "claimed-elsewhere" };
-
-    const res = await send(ctx, target, deliveryId, startedAt);
-    const durationMs = ctx.now() - startedAt.getTime();
+    const sentAt = new Date(ctx.now());
+    const res = await send(ctx, target, deliveryId, sentAt);
+    const durationMs = ctx.now() - sentAt.getTime();
     const ok = res.status !== undefined && res.status >= 200 && res.status < 300 && res.retCode === "200";
     // Breaker health: did the endpoint answer sanely? A business "500" RetCode is not an outage.
-    verdict = ok || (res.status !== undefined && res.status < 500 && res.status !== 429) ? "success" : "failure";
-    return await settle(ctx, target, attempt, startedAt, durationMs, res, ok);
+    verdict =
+      ok || (res.status !== undefined && res.status < 500 && res.status !== 429) ? "success" : "failure";
+    return await settle(ctx, target, attempt, sentAt, durationMs, res, ok);
   } finally {
     gate.release(verdict);
   }
 }
 
-async function send(ctx: DeliveryContext, t: AttemptTarget, id: string, at: Date): Promise<HttpAttemptResult> {
+async function send(
+  ctx: DeliveryContext,
+  t: AttemptTarget,
+  id: string,
+  at: Date,
+): Promise<HttpAttemptResult> {
   const body = reportBody({
     udeviceId: t.udeviceId,
     dataType: t.dataType,
@@ -153,7 +161,11 @@ async function settle(
   }
   const error = rec.error ?? "failed";
   const delay = nextRetryDelay(
-    { schedule: ctx.config.backoff, jitterRatio: ctx.config.jitterRatio, maxRetryAfterMs: ctx.config.maxRetryAfterMs },
+    {
+      schedule: ctx.config.backoff,
+      jitterRatio: ctx.config.jitterRatio,
+      maxRetryAfterMs: ctx.config.maxRetryAfterMs,
+    },
     attempt,
     parseRetryAfter(res.retryAfter, now.getTime()),
   );

@@ -99,7 +99,9 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
     (err) => log.warn({ err: String(err) }, "delivery sweeper pass failed"),
   );
 
-  const unlisten = opts.listener ? await opts.listener.listen(DELIVERY_CHANNEL, () => relay.kick()) : undefined;
+  const unlisten = opts.listener
+    ? await opts.listener.listen(DELIVERY_CHANNEL, () => relay.kick())
+    : undefined;
   relay.start();
   sweeper.start();
   log.info({ queue: `${prefix}:${queueName}`, lockDuration }, "delivery worker started");
@@ -114,7 +116,10 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
         await Promise.all([relay.stop(), sweeper.stop()]);
         await worker.close(); // waits for in-flight jobs
         await queue.close();
-        await Promise.all([workerConn.quit().catch(() => undefined), queueConn.quit().catch(() => undefined)]);
+        await Promise.all([
+          workerConn.quit().catch(() => undefined),
+          queueConn.quit().catch(() => undefined),
+        ]);
         await closeDeliveryContext(ctx);
         log.info({}, "delivery worker stopped");
       })();

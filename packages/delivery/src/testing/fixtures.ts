@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Database, type DatabaseHandle, bindings, hubUsers, openDatabase, platforms } from "@yunlian/db";
+import { bindings, type Database, type DatabaseHandle, hubUsers, openDatabase, platforms } from "@yunlian/db";
 import { createTestDatabase } from "@yunlian/db/testing";
 import { encryptSecret, type Keyring, keyringFromHex, newAppSecret } from "@yunlian/secrets";
 
@@ -69,7 +69,9 @@ export async function bindDevice(
   userSeq += 1;
   const userId = `u${randomBytes(6).toString("hex")}${userSeq}`.slice(0, 20);
   await db.insert(hubUsers).values({ userId, platId: b.platId, loginId: userId.slice(0, 20) });
-  await db.insert(bindings).values({ userId, udeviceId: b.udeviceId, platId: b.platId, vendorPlatId: b.vendorPlatId });
+  await db
+    .insert(bindings)
+    .values({ userId, udeviceId: b.udeviceId, platId: b.platId, vendorPlatId: b.vendorPlatId });
 }
 
 /** A syntactically valid UDeviceID: manufacturer 000006, appliance 01, laundry 02, drum washer 002. */

@@ -9,7 +9,7 @@ export interface ReceivedRequest {
 }
 
 export type ReceiverReply =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
   | "hang"
   | "destroy";
 
@@ -40,7 +40,12 @@ export async function startTestReceiver(behaviour: ReceiverBehaviour = answerOk)
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const webhookId = String(req.headers["webhook-id"] ?? "");
-      const r: ReceivedRequest = { headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now(), webhookId };
+      const r: ReceivedRequest = {
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        at: Date.now(),
+        webhookId,
+      };
       requests.push(r);
       const list = byId.get(webhookId) ?? [];
       list.push(r);
@@ -51,8 +56,12 @@ export async function startTestReceiver(behaviour: ReceiverBehaviour = answerOk)
         req.socket.destroy();
         return;
       }
-      res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
-      res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+      const send = () => {
+        res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+        res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -24,7 +24,9 @@ export async function servicesCheck(needRedis: boolean): Promise<{ ok: boolean; 
   const pg = await postgresAvailable();
   const redis = needRedis ? await redisAvailable() : true;
   if (pg && redis) return { ok: true, message: "" };
-  const missing = [pg ? "" : "PostgreSQL (127.0.0.1:5432)", redis ? "" : `Redis (${TEST_REDIS_URL})`].filter(Boolean);
+  const missing = [pg ? "" : "PostgreSQL (127.0.0.1:5432)", redis ? "" : `Redis (${TEST_REDIS_URL})`].filter(
+    Boolean,
+  );
   const message = `skipped: ${missing.join(" and ")} unreachable`;
   if (servicesRequired()) throw new Error(`${message}, but TEST_REQUIRE_SERVICES/CI requires them`);
   return { ok: false, message };
@@ -33,4 +35,17 @@ export async function servicesCheck(needRedis: boolean): Promise<{ ok: boolean; 
 /** A queue prefix of its own per test file (and per run), so files never share BullMQ keys. */
 export function uniquePrefix(name: string): string {
   return `{yltest-${name}-${process.pid}-${Date.now().toString(36)}}`;
+}
+
+/** A free TCP port on 127.0.0.1 (for a throwaway redis-server). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
 }

@@ -1,0 +1,34 @@
+import { pino } from "pino";
+import { workerConfigFromEnv } from "./config.ts";
+import { startWorker } from "./worker.ts";
+
+// The worker process entry point (`pnpm start`): JSON logs on stdout, graceful stop on SIGTERM/SIGINT.
+const log = pino({ name: "yunlian-worker" });
+
+async function main(): Promise<void> {
+  const config = workerConfigFromEnv();
+  const worker = await startWorker(config, { log });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, "second signal: exiting without waiting for in-flight deliveries");
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, "stopping: no new jobs, finishing in-flight deliveries");
+    worker.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err: String(err) }, "error while stopping");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  log.fatal({ err: err instanceof Error ? err.message : String(err) }, "worker failed to start");
+  process.exit(1);
+});

@@ -1,0 +1,265 @@
+// `pnpm bench` (packages/delivery): reports/s from ingest to confirmed delivery vs raw BullMQ, and
+// report-to-delivery latency at a fixed offered rate. Writes its section of docs/benchmarks.md.
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { type DatabaseHandle, deliveries, openDatabase } from "@yunlian/db";
+import { createTestDatabase } from "@yunlian/db/testing";
+import { Queue, Worker } from "bullmq";
+import { count, eq } from "drizzle-orm";
+import { Redis } from "ioredis";
+import { request } from "undici";
+import { deliveryConfigFromEnv, ingestReport, reportBody, startQueueDelivery } from "../src/index.ts";
+import {
+  bindDevice,
+  insertPlatform,
+  startTestReceiver,
+  TEST_REDIS_URL,
+  type TestReceiver,
+  testKeyring,
+  testUdeviceId,
+  uniquePrefix,
+} from "../src/testing/index.ts";
+
+const REPORTS_1 = Number(process.env.BENCH_REPORTS_1 ?? 1_000);
+const REPORTS_10 = Number(process.env.BENCH_REPORTS_10 ?? 300);
+const RATE = Number(process.env.BENCH_RATE ?? 50);
+const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
+const CONCURRENCY = 32;
+const keyring = testKeyring();
+
+async function delivered(h: DatabaseHandle, platPrefix: string): Promise<number> {
+  const [row] = await h.db.select({ n: count() }).from(deliveries).where(eq(deliveries.status, "delivered"));
+  void platPrefix;
+  return row?.n ?? 0;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error("bench: timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function scenario(h: DatabaseHandle, tag: string, subscribers: number) {
+  const vendor = `V-${tag}`;
+  await insertPlatform(h.db, keyring, { platId: vendor });
+  const receivers: TestReceiver[] = [];
+  const devs = Array.from({ length: 10 }, (_, i) => testUdeviceId(`${tag}${i}`));
+  for (let s = 0; s < subscribers; s++) {
+    const r = await startTestReceiver();
+    receivers.push(r);
+    await insertPlatform(h.db, keyring, { platId: `A-${tag}-${s}`, dataGatewayUrl: r.url });
+    for (const d of devs)
+      await bindDevice(h.db, { platId: `A-${tag}-${s}`, udeviceId: d, vendorPlatId: vendor });
+  }
+  let n = 0;
+  const ingestOne = () => {
+    n += 1;
+    return ingestReport({
+      db: h.db,
+      vendorPlatId: vendor,
+      notifier: h,
+      report: {
+        udeviceId: devs[n % devs.length] ?? "",
+        dataType: "attr",
+        deviceStatus: { seq: String(n), mode: "eco" },
+        timestamp: String(Date.now()),
+      },
+    });
+  };
+  return { receivers, ingestOne, close: () => Promise.all(receivers.map((r) => r.close())) };
+}
+
+/** Ingest `reports` (16 in parallel) and wait until every delivery is confirmed in Postgres. */
+async function throughput(
+  h: DatabaseHandle,
+  tag: string,
+  subscribers: number,
+  reports: number,
+  base: number,
+) {
+  const s = await scenario(h, tag, subscribers);
+  const started = performance.now();
+  for (let i = 0; i < reports; i += 16) {
+    await Promise.all(Array.from({ length: Math.min(16, reports - i) }, () => s.ingestOne()));
+  }
+  const ingested = performance.now();
+  await until(async () => (await delivered(h, tag)) >= base + reports * subscribers);
+  const ms = performance.now() - started;
+  await s.close();
+  return { reports, deliveries: reports * subscribers, ms, ingestMs: ingested - started };
+}
+
+/** Raw BullMQ: add one job per delivery with the same body, process it with the same HTTP POST. */
+async function rawBullmq(jobs: number, subscribers: number) {
+  const receivers = await Promise.all(Array.from({ length: subscribers }, () => startTestReceiver()));
+  const prefix = uniquePrefix("rawbench");
+  const conn = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue("raw", { connection: conn, prefix });
+  let done = 0;
+  const worker = new Worker(
+    "raw",
+    async (job) => {
+      const { url, body } = job.data as { url: string; body: string };
+      const res = await request(url, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json" },
+      });
+      await res.body.text();
+      done += 1;
+    },
+    {
+      connection: new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null }),
+      prefix,
+      concurrency: CONCURRENCY,
+      removeOnComplete: { count: 0 },
+    },
+  );
+  const body = reportBody({
+    udeviceId: testUdeviceId("raw"),
+    dataType: "attr",
+    deviceStatus: { seq: "1", mode: "eco" },
+    timestamp: String(Date.now()),
+  });
+  const started = performance.now();
+  for (let i = 0; i < jobs; i += 16) {
+    await Promise.all(
+      Array.from({ length: Math.min(16, jobs - i) }, (_, k) =>
+        queue.add(
+          "deliver",
+          { url: receivers[(i + k) % subscribers]?.url ?? "", body },
+          { removeOnComplete: true },
+        ),
+      ),
+    );
+  }
+  await until(async () => done >= jobs);
+  const ms = performance.now() - started;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await conn.quit();
+  await Promise.all(receivers.map((r) => r.close()));
+  return { jobs, ms };
+}
+
+/** Offered load of RATE reports/s to one subscriber; latency = receiver arrival − ingest start. */
+async function latency(h: DatabaseHandle, base: number) {
+  const s = await scenario(h, "lat", 1);
+  const startedById = new Map<string, number>();
+  const total = RATE * RATE_SECONDS;
+  const t0 = Date.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / RATE;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const at = Date.now();
+    pending.push(
+      s.ingestOne().then((r) => {
+        for (const id of r.deliveryIds) startedById.set(id, at);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  await until(async () => (await delivered(h, "lat")) >= base + total);
+  const lat = (s.receivers[0]?.requests ?? [])
+    .map((q) => q.at - (startedById.get(q.webhookId) ?? q.at))
+    .sort((a, b) => a - b);
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? Number.NaN;
+  await s.close();
+  return { total, p50: pct(50), p99: pct(99), max: lat.at(-1) ?? Number.NaN };
+}
+
+async function main() {
+  const created = await createTestDatabase();
+  // Hub side (ingest) commits synchronously; the worker's connections commit asynchronously, as in apps/worker.
+  const hub = await openDatabase({ url: created.url, maxConnections: 20 });
+  await hub.migrate();
+  const workerUrl = new URL(created.url);
+  workerUrl.searchParams.set("synchronous_commit", "off");
+  const workerDb = await openDatabase({ url: workerUrl.toString(), maxConnections: 36 });
+  const delivery = await startQueueDelivery({
+    db: workerDb.db,
+    listener: hub,
+    redisUrl: TEST_REDIS_URL,
+    config: deliveryConfigFromEnv({}, { timeoutMs: 5_000 }),
+    keyring,
+    prefix: uniquePrefix("bench"),
+    concurrency: CONCURRENCY,
+    relayIntervalMs: 100,
+  });
+  try {
+    const one = await throughput(hub, "one", 1, REPORTS_1, 0);
+    const ten = await throughput(hub, "ten", 10, REPORTS_10, one.deliveries);
+    const raw1 = await rawBullmq(one.deliveries, 1);
+    const raw10 = await rawBullmq(ten.deliveries, 10);
+    const lat = await latency(hub, one.deliveries + ten.deliveries);
+    const rows = [
+      ["1 subscriber", one, raw1],
+      ["10 subscribers", ten, raw10],
+    ] as const;
+    const fmt = (n: number) => n.toFixed(0);
+    const lines = [
+      "## Status-report delivery",
+      "",
+      "Command: `cd packages/delivery && npx -y pnpm@12.4.2 bench` (PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379;",
+      "`BENCH_REPORTS_1`, `BENCH_REPORTS_10`, `BENCH_RATE`, `BENCH_RATE_SECONDS` resize it).",
+      `Run ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPU(s), one process for hub-side ingest,`,
+      `BullMQ worker (concurrency ${CONCURRENCY}) and the local HTTP receivers — all sharing the machine with PostgreSQL and Redis.`,
+      "",
+      "Throughput, ingest (one transaction per report) → confirmed delivery (attempt recorded in Postgres),",
+      "against raw BullMQ `add` + a worker that POSTs the same body to the same kind of receiver (no Postgres):",
+      "",
+      "| scenario | reports | deliveries | reports/s | deliveries/s | raw BullMQ jobs/s | ratio (deliveries/s ÷ raw) |",
+      "|---|---|---|---|---|---|---|",
+      ...rows.map(([name, r, raw]) => {
+        const dps = (r.deliveries / r.ms) * 1000;
+        const rawps = (raw.jobs / raw.ms) * 1000;
+        return `| ${name} | ${r.reports} | ${r.deliveries} | ${fmt((r.reports / r.ms) * 1000)} | ${fmt(dps)} | ${fmt(rawps)} | ${(dps / rawps).toFixed(2)} |`;
+      }),
+      "",
+      `Latency at a fixed offered rate of ${RATE} reports/s for ${RATE_SECONDS} s (1 subscriber, ${lat.total} reports),`,
+      `from the start of ingest to the receiver getting the request: p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms, max ${fmt(lat.max)} ms.`,
+      "",
+    ];
+    const section = lines.join("\n");
+    console.log(section);
+    writeSection(section);
+  } finally {
+    await delivery.stop();
+    await workerDb.close();
+    await hub.close();
+    await created.drop();
+  }
+}
+
+/** Replaces only this section of docs/benchmarks.md (other packages own the other sections). */
+function writeSection(section: string) {
+  const path = fileURLToPath(new URL("../../../docs/benchmarks.md", import.meta.url));
+  let text = "";
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    text = "# Benchmarks\n\n";
+  }
+  const start = text.indexOf("## Status-report delivery");
+  if (start < 0) {
+    text = `${text.trimEnd()}\n\n${section}`;
+  } else {
+    const next = text.indexOf("\n## ", start + 1);
+    text = text.slice(0, start) + section + (next < 0 ? "" : `\n${text.slice(next + 1)}`);
+  }
+  writeFileSync(path, `${text.trimEnd()}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,87 @@
+import type { Database, DatabaseHandle, DeliveryStatus } from "@yunlian/db";
+import { deliveries } from "@yunlian/db";
+import { eq, inArray } from "drizzle-orm";
+import {
+  type DeliveryConfig,
+  deliveryConfigFromEnv,
+  startInProcessDelivery,
+  startQueueDelivery,
+} from "../../src/index.ts";
+import { TEST_REDIS_URL, testKeyring, uniquePrefix } from "../../src/testing/index.ts";
+
+export type Mode = "bullmq" | "embedded";
+
+/** Short schedules so a whole retry history fits in a test. */
+export function testConfig(overrides: Partial<DeliveryConfig> = {}): DeliveryConfig {
+  return deliveryConfigFromEnv(
+    { HUB_DELIVERY_BACKOFF: "0s,100ms,200ms", HUB_PLAT_ID: "YUNLIAN-HUB-TEST" },
+    { timeoutMs: 1_000, leaseMs: 3_000, ...overrides },
+  );
+}
+
+export interface Runner {
+  stop(): Promise<void>;
+}
+
+/** Starts delivery in the given mode with fast polling; each call gets its own queue prefix. */
+export async function startRunner(
+  mode: Mode,
+  handle: DatabaseHandle,
+  config: DeliveryConfig,
+  name: string,
+  prefix = uniquePrefix(name),
+): Promise<Runner> {
+  if (mode === "embedded") {
+    return startInProcessDelivery({
+      db: handle.db,
+      listener: handle,
+      config,
+      keyring: testKeyring(),
+      pollIntervalMs: 50,
+    });
+  }
+  return startQueueDelivery({
+    db: handle.db,
+    listener: handle,
+    redisUrl: TEST_REDIS_URL,
+    config,
+    keyring: testKeyring(),
+    prefix,
+    relayIntervalMs: 100,
+    lockDurationMs: Math.max(5_000, config.timeoutMs * 3),
+    stalledIntervalMs: 2_000,
+    sweepIntervalMs: 1_000,
+    sweepGraceMs: 2_000,
+  });
+}
+
+export async function statusOf(db: Database, id: string): Promise<DeliveryStatus | undefined> {
+  const [row] = await db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, id));
+  return row?.status;
+}
+
+/** Polls until every id has the wanted status. */
+export async function waitForStatus(
+  db: Database,
+  ids: string[],
+  status: DeliveryStatus,
+  timeoutMs: number,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await db
+      .select({ id: deliveries.id, status: deliveries.status })
+      .from(deliveries)
+      .where(inArray(deliveries.id, ids));
+    const done = rows.filter((r) => r.status === status).length;
+    if (done === ids.length) return;
+    if (Date.now() > end) {
+      const counts: Record<string, number> = {};
+      for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+      throw new Error(
+        `waitForStatus(${status}): ${done}/${ids.length} after ${timeoutMs} ms (${JSON.stringify(counts)})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
