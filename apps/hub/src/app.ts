@@ -6,8 +6,11 @@ import { HTTPException } from "hono/http-exception";
 import type { HubEnv } from "./lib/hono-env.ts";
 import { HubError } from "./lib/hub-error.ts";
 import { requireOperator } from "./routes/admin/admin-auth.ts";
+import { registerDeliveryRoutes } from "./routes/admin/deliveries.ts";
+import { registerDeviceAdminRoutes } from "./routes/admin/devices.ts";
 import { registerPlatformRoutes } from "./routes/admin/platforms.ts";
 import { registerHealth } from "./routes/health.ts";
+import { registerDataGateway } from "./routes/standard/data-gateway.ts";
 import { registerDeviceInfo } from "./routes/standard/devices-info.ts";
 import { registerDevicesOp } from "./routes/standard/devices-op.ts";
 import { registerDeviceStatus } from "./routes/standard/devices-status.ts";
@@ -64,9 +67,12 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
   registerDeviceInfo(app);
   registerDeviceStatus(app);
   registerDevicesOp(app);
+  registerDataGateway(app);
 
   app.use("/admin/*", requireOperator(options.adminToken));
   registerPlatformRoutes(app);
+  registerDeliveryRoutes(app);
+  registerDeviceAdminRoutes(app);
   for (const register of options.extraRoutes ?? []) register(app);
 
   registerMethodNotAllowed(app);

@@ -49,6 +49,8 @@ export interface HubConfig {
   runWorkers: boolean;
   maxBodyBytes: number;
   logLevel: HubEnv["HUB_LOG_LEVEL"];
+  /** The environment the config was read from: the delivery engine reads its own knobs from it. */
+  env: Record<string, string | undefined>;
 }
 
 const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -87,5 +89,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runWorkers: e.HUB_WORKERS === "1",
     maxBodyBytes: e.HUB_MAX_BODY_BYTES,
     logLevel: e.HUB_LOG_LEVEL,
+    env: cleaned,
   };
 }

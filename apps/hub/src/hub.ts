@@ -1,6 +1,8 @@
+import { miotAdapter } from "@yunlian/adapter-miot";
 import { type Adapter, createAdapterRegistry } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { standardAdapter } from "@yunlian/adapter-standard";
+import { tuyaAdapter } from "@yunlian/adapter-tuya";
 import { type DatabaseHandle, openDatabase, resolveDataDir } from "@yunlian/db";
 import { keyringFromHex } from "@yunlian/secrets";
 import type { Hono } from "hono";
@@ -13,6 +15,7 @@ import { ReplayGuard } from "./lib/replay-guard.ts";
 import { PlatformRegistry } from "./registry/platform-registry.ts";
 import { PlatformSync } from "./registry/platform-sync.ts";
 import type { HubServices } from "./services/hub-services.ts";
+import { startDeliveryRunner } from "./services/reports/delivery-runner.ts";
 import { AUTH_CHANNEL, AuthCache } from "./services/users/auth-cache.ts";
 import { SessionCache } from "./services/vendor/session-cache.ts";
 
@@ -29,6 +32,8 @@ export interface BuildHubOptions {
   database?: DatabaseHandle;
   logger?: Logger;
   adapters?: Adapter[];
+  /** Run status-report delivery in this process (default true; see startDeliveryRunner). */
+  delivery?: boolean;
   extraRoutes?: ((app: Hono<HubEnv>) => void)[];
 }
 
@@ -61,6 +66,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
   const stopAuthListen = await database.listen(AUTH_CHANNEL, (message) => authCache.invalidate(message));
   const platformSync = new PlatformSync(database, database.db, keyring, registry, log);
   const http = createVendorHttp({ timeoutMs: config.vendorTimeoutMs });
+  const delivery = await startDeliveryRunner(config, database, keyring, log, options.delivery ?? true);
   const services: HubServices = {
     config,
     db: database.db,
@@ -69,13 +75,13 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     platformSync,
     replay: new ReplayGuard(),
     keyring,
-    adapters: createAdapterRegistry(options.adapters ?? [standardAdapter]),
+    adapters: createAdapterRegistry(options.adapters ?? [standardAdapter, miotAdapter, tuyaAdapter]),
     http,
     sessions: new SessionCache(),
     authCache,
     log,
     now: () => new Date(),
-    onReportIngested: () => {},
+    delivery,
   };
   await platformSync.start();
   for (const p of registry.all()) {
@@ -90,6 +96,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     adminToken: admin.value,
     adminTokenGenerated: admin.generated,
     async close() {
+      await delivery.stop();
       await platformSync.stop();
       await stopAuthListen();
       await http.close();

@@ -7,6 +7,7 @@ import type { HubConfig } from "../config.ts";
 import type { ReplayGuard } from "../lib/replay-guard.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import type { PlatformSync } from "../registry/platform-sync.ts";
+import type { DeliveryRunner } from "./reports/delivery-runner.ts";
 import type { AuthCache } from "./users/auth-cache.ts";
 import type { SessionCache } from "./vendor/session-cache.ts";
 
@@ -28,6 +29,6 @@ export interface HubServices {
   authCache: AuthCache;
   log: Logger;
   now: () => Date;
-  /** Wakes the delivery runner after an ingest commit (in-process mode); a no-op otherwise. */
-  onReportIngested: () => void;
+  /** The status-report delivery this process runs (in-process, BullMQ, or none). */
+  delivery: DeliveryRunner;
 }

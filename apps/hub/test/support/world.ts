@@ -1,4 +1,10 @@
-import { type AppPlatform, type DeviceCloud, startAppPlatform, startDeviceCloud } from "@yunlian/vendor-sim";
+import {
+  type AppPlatform,
+  type DeviceCloud,
+  type LinkageRule,
+  startAppPlatform,
+  startDeviceCloud,
+} from "@yunlian/vendor-sim";
 import { adminClient, platformClient } from "./client.ts";
 import { freePort, type Storage, startTestHub, type TestHub } from "./harness.ts";
 
@@ -59,7 +65,11 @@ export async function addVendor(
 }
 
 /** Scenario 1 of the standard: one app platform, two device clouds, all behind one hub. */
-export async function startWorld(storage: Storage, env: Record<string, string> = {}): Promise<World> {
+export async function startWorld(
+  storage: Storage,
+  env: Record<string, string> = {},
+  rules: LinkageRule[] = [],
+): Promise<World> {
   const hub = await startTestHub(storage, env);
   const admin = adminClient(hub.url, hub.adminToken);
   const appPort = await freePort();
@@ -86,6 +96,7 @@ export async function startWorld(storage: Storage, env: Record<string, string> =
     hubUrl: hub.url,
     appId: appCreds.appId,
     appSecret: appCreds.appSecret,
+    rules,
   });
   const vendors = [
     await addVendor(hub, admin, "VENDOR-A-0000", "000006"),

@@ -1,0 +1,57 @@
+import { isAdapterError, type NormalisedReport } from "@yunlian/adapter-sdk";
+import { ingestReport } from "@yunlian/delivery";
+import { RetCode } from "@yunlian/protocol";
+import { forbidden, HubError, invalid } from "../../lib/hub-error.ts";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+import type { HubServices } from "../hub-services.ts";
+
+/**
+ * A status report pushed by a vendor cloud (standard 7.2.8). The vendor's adapter turns its
+ * body (the standard's, or a native push) into normalised reports with UDeviceIDs; every
+ * device must carry one of the reporting vendor's own manufacturer codes (else 403 and
+ * nothing is stored). Each report is stored with its shadow update and its outbox rows in
+ * one transaction (packages/delivery) before the hub answers "200".
+ */
+export async function receiveReport(services: HubServices, vendor: PlatformRecord, body: unknown) {
+  const adapter = services.adapters.get(vendor.adapter);
+  if (!adapter) throw new HubError(RetCode.BUSINESS, `platform ${vendor.platId} has no usable adapter`);
+  let reports: NormalisedReport[];
+  try {
+    reports = adapter.parseReport(
+      {
+        platId: vendor.platId,
+        apiBaseUrl: vendor.apiBaseUrl ?? "",
+        vendorAppId: vendor.vendorAppId,
+        adapterConfig: vendor.adapterConfig,
+        manufacturerCodes: vendor.manufacturerCodes,
+      },
+      body,
+    );
+  } catch (err) {
+    if (isAdapterError(err)) throw invalid(`report refused: ${err.message}`);
+    throw err;
+  }
+  if (reports.length === 0) throw invalid("report carries no device status");
+  for (const report of reports) {
+    const owner = services.registry.vendorFor(report.udeviceId);
+    if (owner?.platId !== vendor.platId) {
+      throw forbidden(
+        `DeviceID ${report.udeviceId}: manufacturer code ${report.udeviceId.slice(0, 6)} is not one of platform ${vendor.platId}'s`,
+      );
+    }
+  }
+  const stored = [];
+  for (const report of reports) {
+    stored.push(
+      await ingestReport({
+        db: services.db,
+        report,
+        vendorPlatId: vendor.platId,
+        notifier: services.database,
+        firstDelayMs: services.delivery.firstDelayMs,
+      }),
+    );
+  }
+  services.delivery.kick();
+  return stored;
+}
