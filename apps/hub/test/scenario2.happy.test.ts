@@ -12,7 +12,7 @@ describe("scenario 2: linkage across vendors through the hub (embedded delivery)
     w = await startWorld("pglite", {}, [
       {
         when: { deviceId: WASHER_A, attr: "runningstatus", equals: "3" },
-        then: { loginId: "alice", deviceId: AC_B, attrs: { onOffStatus: "True", mode: "dry" } },
+        act: { loginId: "alice", deviceId: AC_B, attrs: { onOffStatus: "True", mode: "dry" } },
       },
     ]);
   }, 60_000);
@@ -34,12 +34,14 @@ describe("scenario 2: linkage across vendors through the hub (embedded delivery)
     // The washer finishes its cycle; vendor A's cloud reports it to the hub.
     const pushed = await a.cloud.setDeviceAttrs(WASHER_A, { runningstatus: "3" });
     expect(pushed?.status).toBe(200);
-    expect((pushed?.json as { RetCode: string }).RetCode).toBe("200");
+    expect((pushed?.json as { RetCode?: string } | undefined)?.RetCode).toBe("200");
 
     const [report] = await w.app.waitForReports(1, 10_000);
     expect(report?.signatureValid).toBe(true);
     expect(report?.body).toMatchObject({ DeviceID: WASHER_A, DataType: "attr" });
-    expect((report?.body as { DeviceStatus: Record<string, string> }).DeviceStatus.runningstatus).toBe("3");
+    expect(
+      (report?.body as { DeviceStatus?: Record<string, string> } | undefined)?.DeviceStatus?.runningstatus,
+    ).toBe("3");
     expect(report?.headers.platid).toBe("YUNLIAN-HUB-0000");
 
     const [outcome] = await w.app.waitForLinkage(1, 10_000);

@@ -80,8 +80,7 @@ describe("vendor-sim status reports", () => {
     const target = [...hubLike.devices.keys()][1] ?? "";
     const rule = {
       when: { deviceId: washer, attr: "runningstatus", equals: "2" },
-      // biome-ignore lint/suspicious/noThenProperty: the rule shape is when/then; `then` is data, never a function
-      then: { loginId: "alice", deviceId: target, attrs: { onOffStatus: "True" } },
+      act: { loginId: "alice", deviceId: target, attrs: { onOffStatus: "True" } },
     };
     const { app, cloud } = await pair([rule], hubLike.url.replace(/\/v1$/, ""));
 

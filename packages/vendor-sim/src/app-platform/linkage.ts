@@ -3,7 +3,7 @@ import { postJson, retCodeOf } from "../shared/sign.ts";
 /** Scenario 2 of the standard: a rule that runs in the app platform and acts through the hub. */
 export interface LinkageRule {
   when: { deviceId: string; attr: string; equals: string };
-  then: {
+  act: {
     deviceId: string;
     attrs: Record<string, string>;
     /** The hub session of the user the rule acts for… */
@@ -68,7 +68,7 @@ export function createLinkageRunner(
     return session;
   }
 
-  async function sessionFor(then: LinkageRule["then"], fresh: boolean): Promise<HubSession> {
+  async function sessionFor(then: LinkageRule["act"], fresh: boolean): Promise<HubSession> {
     if (then.accessToken && then.userId) return { userId: then.userId, accessToken: then.accessToken };
     if (!then.loginId) throw new Error("linkage rule needs userId + accessToken or loginId");
     const cached = fresh ? undefined : sessions.get(then.loginId);
@@ -76,10 +76,10 @@ export function createLinkageRunner(
   }
 
   async function run(index: number, rule: LinkageRule): Promise<void> {
-    const outcome: LinkageOutcome = { rule: index, deviceId: rule.then.deviceId };
+    const outcome: LinkageOutcome = { rule: index, deviceId: rule.act.deviceId };
     try {
       let res = await opOnce(rule, false);
-      if (res.status === 401 && rule.then.loginId) res = await opOnce(rule, true);
+      if (res.status === 401 && rule.act.loginId) res = await opOnce(rule, true);
       const json = res.json as { RetInfo?: string } | undefined;
       Object.assign(outcome, { status: res.status, retCode: retCodeOf(res.json), retInfo: json?.RetInfo });
     } catch (err) {
@@ -89,10 +89,10 @@ export function createLinkageRunner(
   }
 
   async function opOnce(rule: LinkageRule, fresh: boolean) {
-    const session = await sessionFor(rule.then, fresh);
+    const session = await sessionFor(rule.act, fresh);
     const body = {
       UserID: session.userId,
-      Device: [{ DeviceInfo: { deviceID: rule.then.deviceId }, DeviceAttr: rule.then.attrs }],
+      Device: [{ DeviceInfo: { deviceID: rule.act.deviceId }, DeviceAttr: rule.act.attrs }],
     };
     return post("devices/op", body, session.accessToken);
   }
