@@ -11,13 +11,38 @@ import { createApp } from "./app.ts";
 import type { HubConfig } from "./config.ts";
 import type { HubEnv } from "./lib/hono-env.ts";
 import { generateAdminToken, generateHexKey, storedOrGenerated } from "./lib/local-secrets.ts";
-import { ReplayGuard } from "./lib/replay-guard.ts";
 import { PlatformRegistry } from "./registry/platform-registry.ts";
 import { PlatformSync } from "./registry/platform-sync.ts";
+import { buildSecurity } from "./security/security-services.ts";
 import type { HubServices } from "./services/hub-services.ts";
+import { startModelRegistry } from "./services/models/model-store.ts";
 import { startDeliveryRunner } from "./services/reports/delivery-runner.ts";
 import { AUTH_CHANNEL, AuthCache } from "./services/users/auth-cache.ts";
 import { SessionCache } from "./services/vendor/session-cache.ts";
+
+/**
+ * Belt and braces: no code logs these on purpose, but an error object can carry a request or
+ * a config, so pino replaces them with "***" wherever they appear (two levels deep).
+ */
+const LOG_REDACT = {
+  paths: [
+    "*.appSecret",
+    "*.secret",
+    "*.secrets",
+    "*.clientSecret",
+    "*.password",
+    "*.accessToken",
+    "*.AccessToken",
+    "*.authToken",
+    "*.AuthToken",
+    "*.authorization",
+    "*.headers.authorization",
+    "*.headers.accesstoken",
+    "*.adapterConfig",
+    "*.*.adapterConfig",
+  ],
+  censor: "***",
+};
 
 export interface Hub {
   app: Hono<HubEnv>;
@@ -41,7 +66,7 @@ export interface BuildHubOptions {
 export async function buildHub(given: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
   // One data folder whichever directory pnpm runs the script in (see resolveDataDir).
   const config = { ...given, dataDir: resolveDataDir(given.dataDir) };
-  const log = options.logger ?? pino({ level: config.logLevel, base: { service: "hub" } });
+  const log = options.logger ?? pino({ level: config.logLevel, base: { service: "hub" }, redact: LOG_REDACT });
   const database =
     options.database ??
     (await openDatabase({
@@ -66,6 +91,8 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
   const stopAuthListen = await database.listen(AUTH_CHANNEL, (message) => authCache.invalidate(message));
   const platformSync = new PlatformSync(database, database.db, keyring, registry, log);
   const http = createVendorHttp({ timeoutMs: config.vendorTimeoutMs });
+  const security = buildSecurity(config, log);
+  const models = await startModelRegistry(database, log);
   const delivery = await startDeliveryRunner(config, database, keyring, log, options.delivery ?? true);
   const services: HubServices = {
     config,
@@ -73,12 +100,14 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     database,
     registry,
     platformSync,
-    replay: new ReplayGuard(),
+    replay: security.replay,
+    security,
     keyring,
     adapters: createAdapterRegistry(options.adapters ?? [standardAdapter, miotAdapter, tuyaAdapter]),
     http,
     sessions: new SessionCache(),
     authCache,
+    models: models.registry,
     log,
     now: () => new Date(),
     delivery,
@@ -97,9 +126,11 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     adminTokenGenerated: admin.generated,
     async close() {
       await delivery.stop();
+      await models.stop();
       await platformSync.stop();
       await stopAuthListen();
       await http.close();
+      await security.close();
       if (!options.database) await database.close();
     },
   };

@@ -4,9 +4,11 @@ import type { Database, DatabaseHandle } from "@yunlian/db";
 import type { Keyring } from "@yunlian/secrets";
 import type { Logger } from "pino";
 import type { HubConfig } from "../config.ts";
-import type { ReplayGuard } from "../lib/replay-guard.ts";
+import type { ReplayStore } from "../lib/replay-guard.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import type { PlatformSync } from "../registry/platform-sync.ts";
+import type { HubSecurity } from "../security/security-services.ts";
+import type { ModelRegistry } from "./models/model-registry.ts";
 import type { DeliveryRunner } from "./reports/delivery-runner.ts";
 import type { AuthCache } from "./users/auth-cache.ts";
 import type { SessionCache } from "./vendor/session-cache.ts";
@@ -21,12 +23,16 @@ export interface HubServices {
   database: DatabaseHandle;
   registry: PlatformRegistry;
   platformSync: PlatformSync;
-  replay: ReplayGuard;
+  replay: ReplayStore;
+  /** Rate limits and the audit of authentication failures (docs/security.md). */
+  security: HubSecurity;
   keyring: Keyring;
   adapters: AdapterRegistry;
   http: VendorHttp;
   sessions: SessionCache;
   authCache: AuthCache;
+  /** Device models (shipped and published) that devices/op commands are checked against. */
+  models: ModelRegistry;
   log: Logger;
   now: () => Date;
   /** The status-report delivery this process runs (in-process, BullMQ, or none). */

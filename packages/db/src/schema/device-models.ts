@@ -17,22 +17,25 @@ export interface ModelAttribute {
 }
 
 /**
- * Published device models, versioned: the standard leaves DeviceAttr to each model and asks
- * vendors to publish their attributes. `deviceType` is BBCCC or BBCCC+D (DESIGN.md §3.1); the
- * newest version of the most specific match applies. `ownerPlatId` null = shipped by the hub.
+ * Device models published by vendors, versioned: the standard leaves DeviceAttr to each model
+ * and asks vendors to publish their attributes. `deviceType` is BBCCC or BBCCC+D (DESIGN.md
+ * §3.1); for a device, the newest version of its vendor's most specific match applies (the
+ * models the hub ships live in code, not here).
  */
 export const deviceModels = pgTable(
   "device_models",
   {
     deviceType: text("device_type").notNull(),
     version: integer("version").notNull(),
-    ownerPlatId: text("owner_plat_id").references(() => platforms.platId, { onDelete: "cascade" }),
+    ownerPlatId: text("owner_plat_id")
+      .notNull()
+      .references(() => platforms.platId, { onDelete: "cascade" }),
     nameZh: text("name_zh").notNull(),
     nameEn: text("name_en").notNull(),
     attributes: jsonb("attributes").$type<ModelAttribute[]>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.deviceType, t.version] })],
+  (t) => [primaryKey({ columns: [t.ownerPlatId, t.deviceType, t.version] })],
 );
 
 export type DeviceModel = typeof deviceModels.$inferSelect;

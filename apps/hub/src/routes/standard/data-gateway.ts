@@ -1,8 +1,8 @@
-import { normaliseHeaders, parseLenientJson, RetCode, retBody } from "@yunlian/protocol";
+import { parseLenientJson, RetCode, retBody } from "@yunlian/protocol";
 import type { Hono } from "hono";
-import { authenticateCaller } from "../../lib/authenticate-caller.ts";
 import type { HubEnv } from "../../lib/hono-env.ts";
 import { invalid } from "../../lib/hub-error.ts";
+import { guardCaller } from "../../security/guard-caller.ts";
 import { receiveReport } from "../../services/reports/receive-report.ts";
 
 /**
@@ -14,12 +14,7 @@ export function registerDataGateway(app: Hono<HubEnv>) {
   app.post("/v1/dataservices/dataGateway", async (c) => {
     const services = c.get("services");
     const rawBody = await c.req.text();
-    const vendor = authenticateCaller(services.registry, services.replay, {
-      headers: normaliseHeaders(c.req.raw.headers),
-      rawHeaders: c.req.raw.headers,
-      rawBody,
-      socket: c.env?.incoming?.socket,
-    });
+    const vendor = await guardCaller(c, rawBody, "standard");
     const parsed = parseLenientJson(rawBody);
     if (!parsed.ok) throw invalid(`body is not JSON: ${parsed.error.message}`);
     const stored = await receiveReport(services, vendor, parsed.value);

@@ -4,6 +4,7 @@ import type { HubEnv } from "../../lib/hono-env.ts";
 import { invalid } from "../../lib/hub-error.ts";
 import { operateDevices } from "../../services/devices/device-calls.ts";
 import { namedDeviceIds } from "../../services/devices/device-ids.ts";
+import { checkCommand } from "../../services/models/check-command.ts";
 import { actingUser } from "./acting-user.ts";
 import { mergedAnswer, standardRoute } from "./standard-route.ts";
 
@@ -19,6 +20,13 @@ export function registerDevicesOp(app: Hono<HubEnv>) {
         if (Object.keys(attrs).length === 0)
           throw invalid(`Device[${i}].DeviceAttr: the command is required`);
         return { deviceId: ids[i] ?? "", attrs };
+      });
+      // Commands are checked against the device's model before any vendor is called.
+      (req.body.Device ?? []).forEach((d, i) => {
+        const id = ids[i] ?? "";
+        const vendor = req.services.registry.vendorFor(id);
+        const model = vendor && req.services.models.forDevice(id, vendor.platId, d.DeviceInfo?.deviceType);
+        if (model) checkCommand(model, commands[i]?.attrs ?? {}, `Device[${i}].DeviceAttr`);
       });
       return mergedAnswer(await operateDevices(req.services, auth, commands, req.requestId));
     }),

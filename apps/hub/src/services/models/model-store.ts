@@ -1,0 +1,80 @@
+import { type Database, type DatabaseHandle, deviceModels } from "@yunlian/db";
+import { and, desc, eq } from "drizzle-orm";
+import type { Logger } from "pino";
+import { BUILTIN_MODELS, type DeviceModelSpec } from "./builtin-models.ts";
+import type { ModelInput } from "./model-input.ts";
+import { ModelRegistry } from "./model-registry.ts";
+
+export const MODELS_CHANNEL = "yunlian_models";
+
+function spec(row: typeof deviceModels.$inferSelect): DeviceModelSpec {
+  return {
+    deviceType: row.deviceType,
+    version: row.version,
+    ownerPlatId: row.ownerPlatId,
+    nameZh: row.nameZh,
+    nameEn: row.nameEn,
+    attributes: row.attributes,
+  };
+}
+
+/** Builds the in-memory model registry (shipped + published) and keeps it fresh across instances. */
+export async function startModelRegistry(
+  database: DatabaseHandle,
+  log: Logger,
+): Promise<{ registry: ModelRegistry; stop(): Promise<void> }> {
+  const registry = new ModelRegistry();
+  for (const m of BUILTIN_MODELS) registry.put(m);
+  const reload = async (owner: string, deviceType: string) => {
+    const [row] = await database.db
+      .select()
+      .from(deviceModels)
+      .where(and(eq(deviceModels.ownerPlatId, owner), eq(deviceModels.deviceType, deviceType)))
+      .orderBy(desc(deviceModels.version))
+      .limit(1);
+    if (row) registry.put(spec(row));
+  };
+  const stop = await database.listen(MODELS_CHANNEL, (payload) => {
+    const [owner = "", deviceType = ""] = payload.split(" ");
+    reload(owner, deviceType).catch((err: unknown) => log.error({ err }, "reloading a device model failed"));
+  });
+  for (const row of await database.db.select().from(deviceModels)) registry.put(spec(row));
+  return { registry, stop };
+}
+
+/** Publishes the next version of `owner`'s model for a deviceType; every instance picks it up. */
+export async function publishModel(
+  db: Database,
+  database: DatabaseHandle,
+  registry: ModelRegistry,
+  owner: string,
+  input: ModelInput,
+): Promise<DeviceModelSpec> {
+  const [latest] = await db
+    .select({ version: deviceModels.version })
+    .from(deviceModels)
+    .where(and(eq(deviceModels.ownerPlatId, owner), eq(deviceModels.deviceType, input.deviceType)))
+    .orderBy(desc(deviceModels.version))
+    .limit(1);
+  const [row] = await db
+    .insert(deviceModels)
+    .values({ ...input, ownerPlatId: owner, version: (latest?.version ?? 0) + 1 })
+    .returning();
+  if (!row) throw new Error("model insert returned nothing");
+  registry.put(spec(row));
+  await database.notify(MODELS_CHANNEL, `${owner} ${input.deviceType}`);
+  return spec(row);
+}
+
+export async function modelVersions(
+  db: Database,
+  owner: string,
+  deviceType: string,
+): Promise<DeviceModelSpec[]> {
+  const rows = await db
+    .select()
+    .from(deviceModels)
+    .where(and(eq(deviceModels.ownerPlatId, owner), eq(deviceModels.deviceType, deviceType)))
+    .orderBy(desc(deviceModels.version));
+  return rows.map(spec);
+}
