@@ -11,6 +11,8 @@ import { createApp } from "./app.ts";
 import type { HubConfig } from "./config.ts";
 import type { HubEnv } from "./lib/hono-env.ts";
 import { generateAdminToken, generateHexKey, storedOrGenerated } from "./lib/local-secrets.ts";
+import { HubMetrics } from "./observability/metrics.ts";
+import { metricsSources } from "./observability/metrics-sources.ts";
 import { PlatformRegistry } from "./registry/platform-registry.ts";
 import { PlatformSync } from "./registry/platform-sync.ts";
 import { buildSecurity } from "./security/security-services.ts";
@@ -66,7 +68,8 @@ export interface BuildHubOptions {
 export async function buildHub(given: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
   // One data folder whichever directory pnpm runs the script in (see resolveDataDir).
   const config = { ...given, dataDir: resolveDataDir(given.dataDir) };
-  const log = options.logger ?? pino({ level: config.logLevel, base: { service: "hub" }, redact: LOG_REDACT });
+  const log =
+    options.logger ?? pino({ level: config.logLevel, base: { service: "hub" }, redact: LOG_REDACT });
   const database =
     options.database ??
     (await openDatabase({
@@ -93,7 +96,15 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
   const http = createVendorHttp({ timeoutMs: config.vendorTimeoutMs });
   const security = buildSecurity(config, log);
   const models = await startModelRegistry(database, log);
-  const delivery = await startDeliveryRunner(config, database, keyring, log, options.delivery ?? true);
+  const metrics = new HubMetrics();
+  const delivery = await startDeliveryRunner(
+    config,
+    database,
+    keyring,
+    log,
+    metrics,
+    options.delivery ?? true,
+  );
   const services: HubServices = {
     config,
     db: database.db,
@@ -108,10 +119,12 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     sessions: new SessionCache(),
     authCache,
     models: models.registry,
+    metrics,
     log,
     now: () => new Date(),
     delivery,
   };
+  metrics.attachSources(metricsSources(services));
   await platformSync.start();
   for (const p of registry.all()) {
     if (p.securityMode === "none")

@@ -3,8 +3,9 @@ import { deliveries } from "@yunlian/db";
 import type { Keyring } from "@yunlian/secrets";
 import { and, asc, inArray, lte, notInArray } from "drizzle-orm";
 import { attemptDelivery } from "./attempt/attempt.ts";
-import { closeDeliveryContext, createDeliveryContext } from "./attempt/context.ts";
+import { closeDeliveryContext, createDeliveryContext, type DeliveryObserver } from "./attempt/context.ts";
 import type { DeliveryConfig } from "./config.ts";
+import type { EndpointGates } from "./endpoint-gate.ts";
 import { type DeliveryLogger, silentLogger } from "./logger.ts";
 import { Loop } from "./loop.ts";
 import { DELIVERY_CHANNEL, type DeliveryListener } from "./wake.ts";
@@ -21,12 +22,15 @@ export interface InProcessDeliveryOptions {
   /** Attempts in flight at once. */
   concurrency?: number;
   pollIntervalMs?: number;
+  observer?: DeliveryObserver;
 }
 
 export interface InProcessDelivery {
   /** Graceful: stop picking rows, let in-flight attempts finish. Unfinished rows stay in the outbox. */
   stop(): Promise<void>;
   kick(): void;
+  /** Breaker state of every endpoint this process delivers to. */
+  breakers(): ReturnType<EndpointGates["snapshot"]>;
 }
 
 /**
@@ -36,7 +40,13 @@ export interface InProcessDelivery {
  */
 export async function startInProcessDelivery(opts: InProcessDeliveryOptions): Promise<InProcessDelivery> {
   const log = opts.log ?? silentLogger;
-  const ctx = createDeliveryContext({ db: opts.db, config: opts.config, keyring: opts.keyring, log });
+  const ctx = createDeliveryContext({
+    db: opts.db,
+    config: opts.config,
+    keyring: opts.keyring,
+    log,
+    observer: opts.observer,
+  });
   const concurrency = opts.concurrency ?? 16;
   const inFlight = new Map<string, Promise<void>>();
 
@@ -83,6 +93,7 @@ export async function startInProcessDelivery(opts: InProcessDeliveryOptions): Pr
   let stopping: Promise<void> | undefined;
   return {
     kick: () => loop.kick(),
+    breakers: () => ctx.gates.snapshot(),
     stop() {
       stopping ??= (async () => {
         await unlisten?.().catch(() => undefined);

@@ -34,6 +34,15 @@ export class EndpointGates {
     return this.#get(key).breaker;
   }
 
+  /** Every endpoint this process has talked to: breaker state and requests in flight (metrics, console). */
+  snapshot(): { endpoint: string; state: string; inFlight: number }[] {
+    return [...this.#endpoints].map(([endpoint, ep]) => ({
+      endpoint,
+      state: ep.breaker.state,
+      inFlight: ep.inFlight,
+    }));
+  }
+
   async acquire(key: string): Promise<GateDecision> {
     const ep = this.#get(key);
     if (ep.inFlight >= this.opts.concurrency) {

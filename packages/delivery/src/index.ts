@@ -1,6 +1,11 @@
 export * from "./admin/index.ts";
 export { type AttemptOutcome, attemptDelivery } from "./attempt/attempt.ts";
-export { closeDeliveryContext, createDeliveryContext, type DeliveryContext } from "./attempt/context.ts";
+export {
+  closeDeliveryContext,
+  createDeliveryContext,
+  type DeliveryContext,
+  type DeliveryObserver,
+} from "./attempt/context.ts";
 export { retCodeOf } from "./attempt/http.ts";
 export { webhookHeaders } from "./attempt/signing.ts";
 export {

@@ -16,6 +16,8 @@ export interface IngestInput {
   /** Delay before the first attempt (HUB_DELIVERY_BACKOFF's first entry); default 0. */
   firstDelayMs?: number;
   now?: Date;
+  /** The inbound request's id, kept with the report and sent along with every delivery of it. */
+  requestId?: string;
 }
 
 export interface IngestResult {
@@ -46,6 +48,7 @@ export async function ingestReport(input: IngestInput): Promise<IngestResult> {
         deviceStatus: status,
         reportedAt: reportedAtOf(report.timestamp),
         receivedAt: now,
+        requestId: input.requestId ?? null,
       })
       .returning({ id: statusReports.id });
     if (!row) throw new Error("ingestReport: insert into status_reports returned no row");

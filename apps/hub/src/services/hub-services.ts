@@ -5,6 +5,7 @@ import type { Keyring } from "@yunlian/secrets";
 import type { Logger } from "pino";
 import type { HubConfig } from "../config.ts";
 import type { ReplayStore } from "../lib/replay-guard.ts";
+import type { HubMetrics } from "../observability/metrics.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import type { PlatformSync } from "../registry/platform-sync.ts";
 import type { HubSecurity } from "../security/security-services.ts";
@@ -33,6 +34,7 @@ export interface HubServices {
   authCache: AuthCache;
   /** Device models (shipped and published) that devices/op commands are checked against. */
   models: ModelRegistry;
+  metrics: HubMetrics;
   log: Logger;
   now: () => Date;
   /** The status-report delivery this process runs (in-process, BullMQ, or none). */

@@ -18,6 +18,8 @@ export const statusReports = pgTable(
     /** The report's own TimeStamp; null when the vendor sent none we could read. */
     reportedAt: tstz("reported_at"),
     receivedAt: tstz("received_at").notNull().defaultNow(),
+    /** The x-request-id of the push that brought it: logs follow a report into its deliveries. */
+    requestId: text("request_id"),
   },
   (t) => [
     index("status_reports_udevice_id_received_at_idx").on(t.udeviceId, t.receivedAt.desc()),

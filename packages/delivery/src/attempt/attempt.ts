@@ -63,6 +63,7 @@ export async function attemptDelivery(ctx: DeliveryContext, deliveryId: string):
   if (!gate.ok) {
     const at = new Date(gate.retryAt);
     await unclaim(ctx.db, deliveryId, attempt, at);
+    ctx.observer?.attempt({ platId: target.platId, outcome: "postponed" });
     return { kind: "postponed", at, reason: gate.reason };
   }
 
@@ -75,7 +76,26 @@ export async function attemptDelivery(ctx: DeliveryContext, deliveryId: string):
     // Breaker health: did the endpoint answer sanely? A business "500" RetCode is not an outage.
     verdict =
       ok || (res.status !== undefined && res.status < 500 && res.status !== 429) ? "success" : "failure";
-    return await settle(ctx, target, attempt, sentAt, durationMs, res, ok);
+    const outcome = await settle(ctx, target, attempt, sentAt, durationMs, res, ok);
+    if (outcome.kind === "delivered" || outcome.kind === "retry" || outcome.kind === "dead") {
+      ctx.observer?.attempt({ platId: target.platId, outcome: outcome.kind, durationMs });
+      const fields = {
+        deliveryId,
+        requestId: target.requestId,
+        platId: target.platId,
+        attempt,
+        outcome: outcome.kind,
+        durationMs,
+        httpStatus: res.status,
+      };
+      if (outcome.kind === "delivered") ctx.log.info(fields, "delivery attempt");
+      else
+        ctx.log.warn(
+          { ...fields, error: "error" in outcome ? outcome.error : undefined },
+          "delivery attempt failed",
+        );
+    }
+    return outcome;
   } finally {
     gate.release(verdict);
   }
@@ -105,6 +125,8 @@ async function send(
   const headers = {
     "content-type": "application/json;charset=UTF-8",
     platid: ctx.config.hubPlatId,
+    // The request id of the push that brought the report: one id from vendor to receiver.
+    ...(t.requestId ? { "x-request-id": t.requestId } : {}),
     ...webhookHeaders(id, at, body, secrets),
   };
   // dataGatewayUrl is non-null here: checked by the caller before taking the gate.

@@ -5,8 +5,18 @@ import { EndpointGates } from "../endpoint-gate.ts";
 import { type DeliveryLogger, silentLogger } from "../logger.ts";
 import { DeliveryHttp } from "./http.ts";
 
+/** Told about every attempt's outcome (metrics); must not throw. */
+export interface DeliveryObserver {
+  attempt(info: {
+    platId: string;
+    outcome: "delivered" | "retry" | "dead" | "postponed";
+    durationMs?: number;
+  }): void;
+}
+
 /** What an attempt needs; one per worker process (the gates hold that process's breaker state). */
 export interface DeliveryContext {
+  observer?: DeliveryObserver;
   db: Database;
   config: DeliveryConfig;
   keyring: Keyring;
@@ -22,9 +32,11 @@ export function createDeliveryContext(opts: {
   keyring: Keyring;
   log?: DeliveryLogger;
   now?: () => number;
+  observer?: DeliveryObserver;
 }): DeliveryContext {
   const now = opts.now ?? Date.now;
   return {
+    observer: opts.observer,
     db: opts.db,
     config: opts.config,
     keyring: opts.keyring,

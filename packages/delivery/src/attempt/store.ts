@@ -15,6 +15,7 @@ const targetColumns = {
   deviceStatus: statusReports.deviceStatus,
   reportedAt: statusReports.reportedAt,
   receivedAt: statusReports.receivedAt,
+  requestId: statusReports.requestId,
   dataGatewayUrl: platforms.dataGatewayUrl,
   dataGatewayDisabledAt: platforms.dataGatewayDisabledAt,
   secretCiphertext: platforms.secretCiphertext,

@@ -2,8 +2,9 @@ import type { Database } from "@yunlian/db";
 import type { Keyring } from "@yunlian/secrets";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { closeDeliveryContext, createDeliveryContext } from "../attempt/context.ts";
+import { closeDeliveryContext, createDeliveryContext, type DeliveryObserver } from "../attempt/context.ts";
 import type { DeliveryConfig } from "../config.ts";
+import type { EndpointGates } from "../endpoint-gate.ts";
 import { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData } from "../jobs.ts";
 import { type DeliveryLogger, silentLogger } from "../logger.ts";
 import { Loop } from "../loop.ts";
@@ -30,6 +31,7 @@ export interface QueueDeliveryOptions {
   lookaheadMs?: number;
   sweepIntervalMs?: number;
   sweepGraceMs?: number;
+  observer?: DeliveryObserver;
 }
 
 export interface QueueDelivery {
@@ -38,6 +40,8 @@ export interface QueueDelivery {
   /** Runs a relay pass soon (what a NOTIFY does). */
   kick(): void;
   readonly queue: Queue<DeliverJobData>;
+  /** Breaker state of every endpoint this process delivers to. */
+  breakers(): ReturnType<EndpointGates["snapshot"]>;
 }
 
 /** BullMQ mode: relay + sweeper + worker in this process. Several processes may run it at once. */
@@ -45,7 +49,13 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
   const log = opts.log ?? silentLogger;
   const prefix = opts.prefix ?? DEFAULT_QUEUE_PREFIX;
   const queueName = opts.queueName ?? DEFAULT_QUEUE_NAME;
-  const ctx = createDeliveryContext({ db: opts.db, config: opts.config, keyring: opts.keyring, log });
+  const ctx = createDeliveryContext({
+    db: opts.db,
+    config: opts.config,
+    keyring: opts.keyring,
+    log,
+    observer: opts.observer,
+  });
 
   // The worker's connection must retry forever (BullMQ requirement); the relay's fails fast so an
   // outage surfaces as an error in the relay pass instead of a growing offline queue.
@@ -110,6 +120,7 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
   return {
     queue,
     kick: () => relay.kick(),
+    breakers: () => ctx.gates.snapshot(),
     stop() {
       stopping ??= (async () => {
         await unlisten?.().catch(() => undefined);

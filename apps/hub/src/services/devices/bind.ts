@@ -37,7 +37,7 @@ export async function bindDevices(
     groups.set(vendor, [...(groups.get(vendor) ?? []), id]);
   }
 
-  const result = await fanOut(groups, services.log, async (vendor, ids) => {
+  const result = await fanOut(services, "bind", groups, async (vendor, ids) => {
     const t = vendorTarget(services, vendor, userId, requestId);
     return t.adapter.bind(t.call, ids);
   });
@@ -78,7 +78,7 @@ export async function unbindDevices(
     const vendor = services.registry.vendorFor(id);
     if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), id]);
   }
-  const result = await fanOut(groups, services.log, async (vendor, ids) => {
+  const result = await fanOut(services, "unbind", groups, async (vendor, ids) => {
     const t = vendorTarget(services, vendor, userId, requestId);
     return t.adapter.unbind(t.call, ids);
   });

@@ -15,6 +15,7 @@ import { groupByVendor } from "./device-ids.ts";
  * splits by vendor and runs the vendors in parallel.
  */
 async function onBoundDevices<T>(
+  operation: string,
   services: HubServices,
   auth: CallAuthorization,
   ids: readonly string[],
@@ -23,7 +24,7 @@ async function onBoundDevices<T>(
 ): Promise<FanOutResult<T>> {
   const groups = groupByVendor(services.registry, ids);
   requireAllBound(auth, ids);
-  return fanOut(groups, services.log, async (vendor, vendorIds) =>
+  return fanOut(services, operation, groups, async (vendor, vendorIds) =>
     send(vendorTarget(services, vendor, auth.userId, requestId), vendorIds),
   );
 }
@@ -34,7 +35,7 @@ export async function deviceInfo(
   ids: string[],
   requestId?: string,
 ) {
-  const result = await onBoundDevices(services, auth, ids, requestId, (t, vendorIds) =>
+  const result = await onBoundDevices("deviceInfo", services, auth, ids, requestId, (t, vendorIds) =>
     t.adapter.deviceInfo(t.call, vendorIds),
   );
   const byId = new Map<string, DeviceInfo>();
@@ -55,7 +56,7 @@ export async function modifyDeviceInfo(
 ): Promise<VendorFailure[]> {
   const ids = infos.map((i) => i.deviceID ?? "");
   const byId = new Map(infos.map((i) => [i.deviceID ?? "", i]));
-  const result = await onBoundDevices(services, auth, ids, requestId, (t, vendorIds) =>
+  const result = await onBoundDevices("modifyDeviceInfo", services, auth, ids, requestId, (t, vendorIds) =>
     t.adapter.modifyDeviceInfo(
       t.call,
       vendorIds.flatMap((id) => {
@@ -74,7 +75,7 @@ export async function deviceStatus(
   ids: string[],
   requestId?: string,
 ) {
-  const result = await onBoundDevices(services, auth, ids, requestId, (t, vendorIds) =>
+  const result = await onBoundDevices("deviceStatus", services, auth, ids, requestId, (t, vendorIds) =>
     t.adapter.deviceStatus(t.call, vendorIds),
   );
   const byId = new Map<string, DeviceState>();
@@ -95,7 +96,7 @@ export async function operateDevices(
   requestId?: string,
 ): Promise<VendorFailure[]> {
   const ids = commands.map((c) => c.deviceId);
-  const result = await onBoundDevices(services, auth, ids, requestId, (t, vendorIds) => {
+  const result = await onBoundDevices("op", services, auth, ids, requestId, (t, vendorIds) => {
     const wanted = new Set(vendorIds);
     return t.adapter.op(
       t.call,
@@ -125,7 +126,7 @@ export async function listDevices(
     const vendor = services.registry.get(r.vendorPlatId);
     if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), r.udeviceId]);
   }
-  const result = await fanOut(groups, services.log, async (vendor) => {
+  const result = await fanOut(services, "listDevices", groups, async (vendor) => {
     const t = vendorTarget(services, vendor, userId, requestId);
     return t.adapter.listDevices(t.call, filter);
   });

@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { conflict, HubError, invalid, notFound } from "../../lib/hub-error.ts";
 import { urlProblem } from "../../lib/url-guard.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
+import { restoreRedacted } from "../../security/redact.ts";
 import type { HubServices } from "../hub-services.ts";
 import { announceAuthChange } from "../users/authorize-call.ts";
 import type { RegisterPlatformInput, UpdatePlatformInput } from "./platform-input.ts";
@@ -120,7 +121,10 @@ export async function updatePlatform(services: HubServices, platId: string, inpu
     name: input.name ?? current.name,
     manufacturerCodes: input.manufacturerCodes ?? current.manufacturerCodes,
     adapter: input.adapter ?? current.adapter,
-    adapterConfig: input.adapterConfig ?? (current.adapterConfig as Record<string, unknown>),
+    // "***" (what GET shows for a stored secret) keeps the stored value.
+    adapterConfig: (input.adapterConfig
+      ? restoreRedacted(input.adapterConfig, current.adapterConfig)
+      : current.adapterConfig) as Record<string, unknown>,
     apiBaseUrl: input.apiBaseUrl === undefined ? current.apiBaseUrl : input.apiBaseUrl,
     verifyUrl: input.verifyUrl === undefined ? current.verifyUrl : input.verifyUrl,
     dataGatewayUrl: input.dataGatewayUrl === undefined ? current.dataGatewayUrl : input.dataGatewayUrl,

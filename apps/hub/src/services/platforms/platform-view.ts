@@ -1,4 +1,5 @@
 import type { PlatformRecord } from "../../registry/platform-record.ts";
+import { redactSecrets } from "../../security/redact.ts";
 
 /** The platform as the admin API shows it: never a secret (those are shown once, at creation and rotation). */
 export function platformView(p: PlatformRecord) {
@@ -7,7 +8,8 @@ export function platformView(p: PlatformRecord) {
     name: p.name,
     manufacturerCodes: p.manufacturerCodes,
     adapter: p.adapter,
-    adapterConfig: p.adapterConfig,
+    // Vendor credentials inside it (clientSecret, …) are shown as "***".
+    adapterConfig: redactSecrets(p.adapterConfig),
     apiBaseUrl: p.apiBaseUrl,
     verifyUrl: p.verifyUrl,
     dataGatewayUrl: p.dataGatewayUrl,

@@ -10,6 +10,7 @@ import {
 import type { Keyring } from "@yunlian/secrets";
 import type { Logger } from "pino";
 import type { HubConfig } from "../../config.ts";
+import type { HubMetrics } from "../../observability/metrics.ts";
 
 /** How the hub process takes part in delivering status reports. */
 export interface DeliveryRunner {
@@ -19,6 +20,9 @@ export interface DeliveryRunner {
   /** Pick up new outbox rows now (after an ingest on this instance). */
   kick(): void;
   stop(): Promise<void>;
+  /** Jobs waiting, delayed or active in BullMQ; undefined when this process runs no queue. */
+  queueDepth(): Promise<number | undefined>;
+  breakers(): { endpoint: string; state: string; inFlight: number }[];
 }
 
 /**
@@ -31,22 +35,62 @@ export async function startDeliveryRunner(
   database: DatabaseHandle,
   keyring: Keyring,
   log: Logger,
+  metrics: HubMetrics,
   enabled = true,
 ): Promise<DeliveryRunner> {
   const deliveryConfig: DeliveryConfig = deliveryConfigFromEnv(config.env, { hubPlatId: config.platId });
   const firstDelayMs = deliveryConfig.backoff[0] ?? 0;
   const deliveryLog = log.child({ component: "delivery" });
   if (!enabled || (config.redisUrl && !config.runWorkers)) {
-    return { mode: "none", firstDelayMs, kick: () => {}, stop: async () => {} };
+    return {
+      mode: "none",
+      firstDelayMs,
+      kick: () => {},
+      stop: async () => {},
+      queueDepth: async () => undefined,
+      breakers: () => [],
+    };
   }
-  const common = { db: database.db, listener: database, config: deliveryConfig, keyring, log: deliveryLog };
-  const runner: InProcessDelivery | QueueDelivery = config.redisUrl
-    ? await startQueueDelivery({ ...common, redisUrl: config.redisUrl, prefix: config.env.HUB_QUEUE_PREFIX })
-    : await startInProcessDelivery(common);
+  const observer = {
+    attempt(info: { platId: string; outcome: string; durationMs?: number }) {
+      metrics.deliveryAttempts.inc({ platform: info.platId, outcome: info.outcome });
+      if (info.durationMs !== undefined)
+        metrics.deliveryDuration.observe({ platform: info.platId }, info.durationMs / 1000);
+    },
+  };
+  const common = {
+    db: database.db,
+    listener: database,
+    config: deliveryConfig,
+    keyring,
+    log: deliveryLog,
+    observer,
+  };
+  if (config.redisUrl) {
+    const queued: QueueDelivery = await startQueueDelivery({
+      ...common,
+      redisUrl: config.redisUrl,
+      prefix: config.env.HUB_QUEUE_PREFIX,
+    });
+    return {
+      mode: "bullmq",
+      firstDelayMs,
+      kick: () => queued.kick(),
+      stop: () => queued.stop(),
+      async queueDepth() {
+        const counts = await queued.queue.getJobCounts("waiting", "delayed", "active", "prioritized");
+        return Object.values(counts).reduce((a, b) => a + b, 0);
+      },
+      breakers: () => queued.breakers(),
+    };
+  }
+  const local: InProcessDelivery = await startInProcessDelivery(common);
   return {
-    mode: config.redisUrl ? "bullmq" : "in-process",
+    mode: "in-process",
     firstDelayMs,
-    kick: () => runner.kick(),
-    stop: () => runner.stop(),
+    kick: () => local.kick(),
+    stop: () => local.stop(),
+    queueDepth: async () => undefined,
+    breakers: () => local.breakers(),
   };
 }

@@ -2,6 +2,7 @@ import { isAdapterError, type NormalisedReport } from "@yunlian/adapter-sdk";
 import { ingestReport } from "@yunlian/delivery";
 import { RetCode } from "@yunlian/protocol";
 import { forbidden, HubError, invalid } from "../../lib/hub-error.ts";
+import { requestContext } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
 
@@ -49,6 +50,7 @@ export async function receiveReport(services: HubServices, vendor: PlatformRecor
         vendorPlatId: vendor.platId,
         notifier: services.database,
         firstDelayMs: services.delivery.firstDelayMs,
+        requestId: requestContext.getStore()?.requestId,
       }),
     );
   }

@@ -58,7 +58,7 @@ export async function unregister(
     const vendor = services.registry.get(platId);
     if (vendor) groups.set(vendor, []);
   }
-  const ended = await fanOut(groups, services.log, async (vendor) => {
+  const ended = await fanOut(services, "unregister", groups, async (vendor) => {
     const t = vendorTarget(services, vendor, userId, requestId);
     await t.adapter.unregister(t.call);
   });

@@ -1,7 +1,9 @@
 import { isAdapterError } from "@yunlian/adapter-sdk";
 import { RetCode } from "@yunlian/protocol";
 import type { Logger } from "pino";
+import { requestContext } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
+import type { HubServices } from "../hub-services.ts";
 
 /** One vendor's share of a request that failed, and why (in words a caller can act on). */
 export interface VendorFailure {
@@ -48,13 +50,32 @@ export function describeVendorError(
  * into successes and failures: a vendor that is down or slow fails only its own devices.
  */
 export async function fanOut<T>(
+  services: Pick<HubServices, "log" | "metrics">,
+  operation: string,
   groups: Map<PlatformRecord, string[]>,
-  log: Logger,
   send: (vendor: PlatformRecord, deviceIds: string[]) => Promise<T>,
 ): Promise<FanOutResult<T>> {
+  const { log, metrics } = services;
   const entries = [...groups.entries()];
+  const context = requestContext.getStore();
   // Wrapped so a synchronous throw in `send` is one vendor's failure, not the whole request's.
-  const settled = await Promise.allSettled(entries.map(async ([vendor, ids]) => send(vendor, ids)));
+  const settled = await Promise.allSettled(
+    entries.map(async ([vendor, ids]) => {
+      context?.vendors.add(vendor.platId);
+      const start = performance.now();
+      let outcome = "ok";
+      try {
+        return await send(vendor, ids);
+      } catch (err) {
+        outcome = describeVendorError(vendor, err, log).retCode;
+        throw err;
+      } finally {
+        const labels = { vendor: vendor.platId, operation };
+        metrics.vendorCalls.inc({ ...labels, outcome });
+        metrics.vendorDuration.observe(labels, (performance.now() - start) / 1000);
+      }
+    }),
+  );
   const result: FanOutResult<T> = { done: [], failures: [] };
   settled.forEach((outcome, i) => {
     const entry = entries[i];

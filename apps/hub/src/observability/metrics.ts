@@ -1,0 +1,113 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Live numbers the hub cannot count as they happen: read from the database and runner at scrape. */
+export interface MetricsSources {
+  deliveriesByStatus(): Promise<Record<string, number>>;
+  oldestPendingAgeSeconds(): Promise<number>;
+  queueDepth(): Promise<number | undefined>;
+  breakers(): { endpoint: string; state: string; inFlight: number }[];
+}
+
+/**
+ * Prometheus metrics of one hub process (GET /metrics). Counters and histograms are updated as
+ * things happen; delivery backlog, queue depth and breaker states are read at scrape time.
+ */
+export class HubMetrics {
+  readonly registry = new Registry();
+  private sources?: MetricsSources;
+
+  readonly requests = new Counter({
+    name: "yunlian_requests_total",
+    help: "Requests served, by interface (route), RetCode (mirrored HTTP status) and vendor (none, one platform id, or multiple)",
+    labelNames: ["interface", "ret_code", "vendor"] as const,
+    registers: [this.registry],
+  });
+
+  readonly requestDuration = new Histogram({
+    name: "yunlian_request_duration_seconds",
+    help: "Request latency by interface",
+    labelNames: ["interface"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly vendorCalls = new Counter({
+    name: "yunlian_vendor_calls_total",
+    help: "Calls to vendor clouds through their adapters, by vendor, operation and outcome (ok or the RetCode answered)",
+    labelNames: ["vendor", "operation", "outcome"] as const,
+    registers: [this.registry],
+  });
+
+  readonly vendorDuration = new Histogram({
+    name: "yunlian_vendor_call_duration_seconds",
+    help: "Vendor call latency by vendor and operation",
+    labelNames: ["vendor", "operation"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly deliveryAttempts = new Counter({
+    name: "yunlian_delivery_attempts_total",
+    help: "Status-report delivery attempts made by this process, by receiving platform and outcome",
+    labelNames: ["platform", "outcome"] as const,
+    registers: [this.registry],
+  });
+
+  readonly deliveryDuration = new Histogram({
+    name: "yunlian_delivery_attempt_duration_seconds",
+    help: "Delivery attempt latency by receiving platform",
+    labelNames: ["platform"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    const self = this;
+    new Gauge({
+      name: "yunlian_deliveries",
+      help: "Deliveries in the outbox by status (all processes: read from the database)",
+      labelNames: ["status"] as const,
+      registers: [this.registry],
+      async collect() {
+        const counts = (await self.sources?.deliveriesByStatus()) ?? {};
+        for (const status of ["pending", "delivered", "failed", "dead"])
+          this.set({ status }, counts[status] ?? 0);
+      },
+    });
+    new Gauge({
+      name: "yunlian_delivery_oldest_pending_age_seconds",
+      help: "Age of the oldest delivery not yet settled (pending or failed)",
+      registers: [this.registry],
+      async collect() {
+        this.set((await self.sources?.oldestPendingAgeSeconds()) ?? 0);
+      },
+    });
+    new Gauge({
+      name: "yunlian_delivery_queue_depth",
+      help: "Jobs waiting, delayed or active in the BullMQ delivery queue (absent in embedded mode)",
+      registers: [this.registry],
+      async collect() {
+        const depth = await self.sources?.queueDepth();
+        if (depth !== undefined) this.set(depth);
+      },
+    });
+    new Gauge({
+      name: "yunlian_delivery_breaker_state",
+      help: "Circuit breaker per receiving endpoint in this process: 0 closed, 1 half-open, 2 open",
+      labelNames: ["endpoint"] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const code: Record<string, number> = { closed: 0, "half-open": 1, open: 2 };
+        for (const b of self.sources?.breakers() ?? [])
+          this.set({ endpoint: b.endpoint }, code[b.state] ?? 0);
+      },
+    });
+  }
+
+  attachSources(sources: MetricsSources): void {
+    this.sources = sources;
+  }
+}
