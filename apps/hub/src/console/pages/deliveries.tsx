@@ -1,0 +1,330 @@
+import { deliveryConfigFromEnv } from "@yunlian/delivery";
+import type { Context, Hono } from "hono";
+import type { z } from "zod";
+import type { DeliveryDetail, DeliveryView } from "../../openapi/admin-schemas.ts";
+import { errorText } from "../admin-call.ts";
+import { type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
+import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
+import { deliveryStats } from "../queries/delivery-stats.ts";
+import { ms, percent, Sparkline } from "./delivery-charts.tsx";
+
+type Delivery = z.infer<typeof DeliveryView>;
+const STATUSES = ["dead", "failed", "pending", "delivered"] as const;
+
+export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
+  const page = async (c: Context<ConsoleEnv>, flash?: Flash) => {
+    const services = c.var.services;
+    const hours = [1, 6, 24, 72, 168].includes(Number(c.req.query("hours")))
+      ? Number(c.req.query("hours"))
+      : 24;
+    const platId = c.req.query("platId") ?? "";
+    const status = STATUSES.find((s) => s === c.req.query("status")) ?? "dead";
+    const query = new URLSearchParams({ status, limit: "50", ...(platId ? { platId } : {}) });
+    const [stats, list] = await Promise.all([
+      deliveryStats(services.db, services.now(), hours),
+      deps.call(c, "GET", `/admin/v1/deliveries?${query}`),
+    ]);
+    const rows = (list.body.deliveries ?? []) as Delivery[];
+    const threshold = deliveryConfigFromEnv(services.config.env).breaker.failureThreshold;
+    const failing = stats.platforms.filter((p) => p.consecutiveFailures > 0);
+    const platforms = services.registry
+      .all()
+      .filter((p) => p.dataGatewayUrl)
+      .map((p) => p.platId)
+      .sort();
+    return c.html(
+      <Layout title="Deliveries" section="deliveries" csrf={c.var.csrf} flash={flash}>
+        <div class="cards">
+          {STATUSES.map((s) => (
+            <div class="card">
+              <div class="label">{s}</div>
+              <div class="value">{stats.statusCounts[s] ?? 0}</div>
+            </div>
+          ))}
+        </div>
+
+        <div class="spread">
+          <h2>Success rate and latency per platform</h2>
+          <form method="get" action="/console/deliveries" class="inline">
+            <select name="hours">
+              {[1, 6, 24, 72, 168].map((h) => (
+                <option
+                  value={String(h)}
+                  selected={h === hours}
+                >{`last ${h < 48 ? `${h} h` : `${h / 24} days`}`}</option>
+              ))}
+            </select>
+            <button type="submit" class="secondary small">
+              Show
+            </button>
+          </form>
+        </div>
+        <table>
+          <thead>
+            <tr>
+              <th>Platform</th>
+              <th class="num">Attempts</th>
+              <th class="num">Success</th>
+              <th class="num">p50</th>
+              <th class="num">p95</th>
+              <th>{`Attempts per ${stats.bucketMs / 3_600_000} h`}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {stats.platforms.map((p) => (
+              <tr>
+                <td class="mono">{p.platId}</td>
+                <td class="num">{p.attempts}</td>
+                <td class="num">{percent(p.successRate)}</td>
+                <td class="num">{ms(p.p50Ms)}</td>
+                <td class="num">{ms(p.p95Ms)}</td>
+                <td>
+                  <Sparkline buckets={p.buckets} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {stats.platforms.length === 0 && <p class="empty">No delivery attempt in this window.</p>}
+        {stats.truncated && <p class="muted">Only the newest 100,000 attempts of the window are counted.</p>}
+
+        <h2>Failing endpoints</h2>
+        <p class="muted">
+          {`Circuit breakers live in each delivery worker's memory, out of the hub's reach; this view derives them from the attempts: an endpoint whose latest ${threshold} attempts (HUB_DELIVERY_BREAKER_THRESHOLD) all failed has an open breaker.`}
+        </p>
+        <table>
+          <thead>
+            <tr>
+              <th>Platform</th>
+              <th>Endpoint</th>
+              <th class="num">Failures in a row</th>
+              <th>Breaker</th>
+              <th>Last error</th>
+              <th>Last failure</th>
+            </tr>
+          </thead>
+          <tbody>
+            {failing.map((p) => (
+              <tr>
+                <td class="mono">{p.platId}</td>
+                <td class="mono">{services.registry.get(p.platId)?.dataGatewayUrl ?? "—"}</td>
+                <td class="num">{p.consecutiveFailures}</td>
+                <td>
+                  <Badge value={p.consecutiveFailures >= threshold ? "open" : "failing"} />
+                </td>
+                <td>{p.lastError ?? "—"}</td>
+                <td class="muted">{when(p.lastFailureAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {failing.length === 0 && <p class="empty">Every endpoint's latest attempt succeeded.</p>}
+
+        <div class="spread">
+          <h2>{status === "dead" ? "Dead letters" : `Deliveries: ${status}`}</h2>
+          <form method="get" action="/console/deliveries" class="inline">
+            <input type="hidden" name="hours" value={String(hours)} />
+            <select name="platId">
+              <option value="">every platform</option>
+              {platforms.map((p) => (
+                <option value={p} selected={p === platId}>
+                  {p}
+                </option>
+              ))}
+            </select>
+            <select name="status">
+              {STATUSES.map((s) => (
+                <option value={s} selected={s === status}>
+                  {s}
+                </option>
+              ))}
+            </select>
+            <button type="submit" class="secondary small">
+              Filter
+            </button>
+          </form>
+        </div>
+        {list.status !== 200 && <p class="flash error">{errorText(list)}</p>}
+        <table id="dead-letters">
+          <thead>
+            <tr>
+              <th>Delivery</th>
+              <th>Platform</th>
+              <th>Device</th>
+              <th>Status</th>
+              <th class="num">Attempts</th>
+              <th>Last error</th>
+              <th>Created</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((d) => (
+              <tr>
+                <td class="mono">
+                  <a href={`/console/deliveries/${encodeURIComponent(d.id)}`}>{d.id}</a>
+                </td>
+                <td class="mono nowrap">{d.platId}</td>
+                <td class="mono">
+                  <a href={`/console/devices?id=${encodeURIComponent(d.udeviceId)}`}>{d.udeviceId}</a>
+                </td>
+                <td>
+                  <Badge value={d.status} />
+                </td>
+                <td class="num">{d.attempts}</td>
+                <td>{d.lastError ?? "—"}</td>
+                <td class="muted">{when(d.createdAt)}</td>
+                <td>
+                  {(d.status === "dead" || d.status === "failed") && (
+                    <form method="post" action={`/console/deliveries/${encodeURIComponent(d.id)}/replay`}>
+                      <Csrf token={c.var.csrf} />
+                      <button type="submit" class="small">
+                        Replay
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 && <p class="empty">Nothing here.</p>}
+
+        <div class="panel spaced">
+          <h2>Replay in bulk</h2>
+          <form method="post" action="/console/deliveries/replay" class="inline">
+            <Csrf token={c.var.csrf} />
+            <label>
+              Platform
+              <select name="platId" required>
+                {platforms.map((p) => (
+                  <option value={p} selected={p === platId}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Created since (UTC)
+              <input
+                type="datetime-local"
+                name="since"
+                required
+                value={stats.since.toISOString().slice(0, 16)}
+              />
+            </label>
+            <button type="submit">Replay failed and dead</button>
+          </form>
+        </div>
+      </Layout>,
+    );
+  };
+
+  ui.get("/deliveries", (c) => page(c));
+
+  ui.post("/deliveries/replay", async (c) => {
+    const form = await c.req.parseBody();
+    const since = new Date(`${field(form, "since")}Z`);
+    if (Number.isNaN(since.getTime())) return page(c, { kind: "error", text: "since: not a date and time" });
+    const res = await deps.call(c, "POST", "/admin/v1/deliveries/replay", {
+      platId: field(form, "platId"),
+      since: since.toISOString(),
+    });
+    return page(
+      c,
+      res.status === 202
+        ? {
+            kind: "ok",
+            text: `Replayed ${String(res.body.replayed)} deliveries of ${field(form, "platId")}.`,
+          }
+        : { kind: "error", text: errorText(res) },
+    );
+  });
+
+  ui.post("/deliveries/:id/replay", async (c) => {
+    const id = c.req.param("id");
+    const res = await deps.call(c, "POST", `/admin/v1/deliveries/${encodeURIComponent(id)}/replay`);
+    return page(
+      c,
+      res.status === 202
+        ? { kind: "ok", text: `Delivery ${id} is pending again.` }
+        : { kind: "error", text: errorText(res) },
+    );
+  });
+
+  ui.get("/deliveries/:id", async (c) => {
+    const res = await deps.call(c, "GET", `/admin/v1/deliveries/${encodeURIComponent(c.req.param("id"))}`);
+    if (res.status !== 200)
+      return c.html(
+        <Layout
+          title="Delivery"
+          section="deliveries"
+          csrf={c.var.csrf}
+          flash={{ kind: "error", text: errorText(res) }}
+        />,
+        404,
+      );
+    const d = res.body as unknown as z.infer<typeof DeliveryDetail>;
+    return c.html(
+      <Layout title={`Delivery ${d.id}`} section="deliveries" csrf={c.var.csrf}>
+        <table class="kv">
+          <tr>
+            <th>Status</th>
+            <td>
+              <Badge value={d.status} />
+            </td>
+          </tr>
+          <tr>
+            <th>Platform</th>
+            <td class="mono">{d.platId}</td>
+          </tr>
+          <tr>
+            <th>Device</th>
+            <td class="mono">{d.udeviceId}</td>
+          </tr>
+          <tr>
+            <th>Report</th>
+            <td class="mono">{d.reportId}</td>
+          </tr>
+          <tr>
+            <th>Next attempt</th>
+            <td>{when(d.nextAttemptAt)}</td>
+          </tr>
+          <tr>
+            <th>Delivered</th>
+            <td>{when(d.deliveredAt)}</td>
+          </tr>
+          <tr>
+            <th>Created</th>
+            <td>{when(d.createdAt)}</td>
+          </tr>
+        </table>
+        <h2>Attempts</h2>
+        <table>
+          <thead>
+            <tr>
+              <th class="num">#</th>
+              <th>Started</th>
+              <th class="num">Duration</th>
+              <th class="num">HTTP</th>
+              <th>RetCode</th>
+              <th>Error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.attempts.map((a) => (
+              <tr>
+                <td class="num">{a.attempt}</td>
+                <td>{when(a.startedAt)}</td>
+                <td class="num">{ms(a.durationMs)}</td>
+                <td class="num">{a.httpStatus ?? "—"}</td>
+                <td>{a.retCode ?? "—"}</td>
+                <td>{a.error ?? <Badge value="ok" />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Layout>,
+    );
+  });
+}

@@ -1,0 +1,155 @@
+import { Csrf } from "../layout.tsx";
+
+/** What the register/edit form holds, as text (so a refused form comes back as it was typed). */
+export interface PlatformFormValues {
+  platId: string;
+  name: string;
+  manufacturerCodes: string;
+  adapter: string;
+  adapterConfig: string;
+  apiBaseUrl: string;
+  verifyUrl: string;
+  dataGatewayUrl: string;
+  appId: string;
+  securityMode: string;
+  certFingerprints: string;
+}
+
+export const emptyPlatformForm: PlatformFormValues = {
+  platId: "",
+  name: "",
+  manufacturerCodes: "",
+  adapter: "standard",
+  adapterConfig: "{}",
+  apiBaseUrl: "",
+  verifyUrl: "",
+  dataGatewayUrl: "",
+  appId: "",
+  securityMode: "hmac",
+  certFingerprints: "",
+};
+
+const list = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+
+/**
+ * The admin API body for the form. Register omits empty fields (defaults apply); edit sends
+ * empty URLs as null, which clears them.
+ */
+export function platformBody(v: PlatformFormValues, mode: "register" | "edit"): Record<string, unknown> {
+  const optional = (s: string) => (s === "" ? (mode === "edit" ? null : undefined) : s);
+  let adapterConfig: unknown = {};
+  try {
+    adapterConfig = v.adapterConfig.trim() === "" ? {} : JSON.parse(v.adapterConfig);
+  } catch {
+    // Sent as text on purpose: the admin API answers with the field name, like any other error.
+    adapterConfig = v.adapterConfig;
+  }
+  return {
+    ...(mode === "register" ? { platId: v.platId } : {}),
+    name: v.name,
+    manufacturerCodes: list(v.manufacturerCodes),
+    adapter: v.adapter || "standard",
+    adapterConfig,
+    apiBaseUrl: optional(v.apiBaseUrl),
+    verifyUrl: optional(v.verifyUrl),
+    dataGatewayUrl: optional(v.dataGatewayUrl),
+    appId: optional(v.appId),
+    security: { mode: v.securityMode, certFingerprints: list(v.certFingerprints) },
+  };
+}
+
+function Text(props: {
+  name: keyof PlatformFormValues;
+  label: string;
+  hint?: string;
+  values: PlatformFormValues;
+  required?: boolean;
+}) {
+  return (
+    <label>
+      {props.label}
+      {props.hint && <span class="hint">{props.hint}</span>}
+      <input type="text" name={props.name} value={props.values[props.name]} required={props.required} />
+    </label>
+  );
+}
+
+export function PlatformForm(props: {
+  action: string;
+  csrf: string;
+  values: PlatformFormValues;
+  adapters: string[];
+  mode: "register" | "edit";
+}) {
+  const v = props.values;
+  return (
+    <form method="post" action={props.action} class="stack">
+      <Csrf token={props.csrf} />
+      {props.mode === "register" && (
+        <Text
+          name="platId"
+          label="PlatID"
+          hint="1–64 of A-Z a-z 0-9 _ -, e.g. PARTNER-HAIER-0000"
+          values={v}
+          required
+        />
+      )}
+      <Text name="name" label="Name" values={v} required />
+      <Text
+        name="manufacturerCodes"
+        label="Manufacturer codes"
+        hint="6-digit codes this vendor owns, separated by commas; empty for an app-only platform"
+        values={v}
+      />
+      <label>
+        Adapter
+        <select name="adapter">
+          {props.adapters.map((a) => (
+            <option value={a} selected={a === v.adapter}>
+              {a}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Adapter config <span class="hint">JSON, for native adapters</span>
+        <textarea name="adapterConfig">{v.adapterConfig}</textarea>
+      </label>
+      <Text name="apiBaseUrl" label="API base URL" hint="Required with manufacturer codes" values={v} />
+      <Text
+        name="verifyUrl"
+        label="Verify URL"
+        hint="For platforms whose users log in through the hub"
+        values={v}
+      />
+      <Text
+        name="dataGatewayUrl"
+        label="dataGateway URL"
+        hint="Where the hub delivers status reports"
+        values={v}
+      />
+      <Text name="appId" label="AppID issued to the hub" hint="Optional" values={v} />
+      <label>
+        Security mode
+        <select name="securityMode">
+          {[
+            ["hmac", "hmac: Standard Webhooks signatures (default)"],
+            ["mtls", "mtls: client certificate fingerprints"],
+            ["none", "none: the standard's plain mode (unsigned)"],
+          ].map(([value, label]) => (
+            <option value={value} selected={value === v.securityMode}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Certificate fingerprints <span class="hint">SHA-256, one per line (mtls)</span>
+        <textarea name="certFingerprints">{v.certFingerprints}</textarea>
+      </label>
+      <div>
+        <button type="submit">{props.mode === "register" ? "Register platform" : "Save changes"}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,336 @@
+import type { Context, Hono } from "hono";
+import type { PlatformView } from "../../openapi/admin-schemas.ts";
+import { errorText } from "../admin-call.ts";
+import { type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
+import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
+import { emptyPlatformForm, PlatformForm, type PlatformFormValues, platformBody } from "./platform-form.tsx";
+
+type Platform = import("zod").infer<typeof PlatformView>;
+
+const formValues = (form: Record<string, unknown>): PlatformFormValues => ({
+  platId: field(form, "platId"),
+  name: field(form, "name"),
+  manufacturerCodes: field(form, "manufacturerCodes"),
+  adapter: field(form, "adapter"),
+  adapterConfig: field(form, "adapterConfig"),
+  apiBaseUrl: field(form, "apiBaseUrl"),
+  verifyUrl: field(form, "verifyUrl"),
+  dataGatewayUrl: field(form, "dataGatewayUrl"),
+  appId: field(form, "appId"),
+  securityMode: field(form, "securityMode"),
+  certFingerprints: field(form, "certFingerprints"),
+});
+
+const valuesOf = (p: Platform): PlatformFormValues => ({
+  platId: p.platId,
+  name: p.name,
+  manufacturerCodes: p.manufacturerCodes.join(", "),
+  adapter: p.adapter,
+  adapterConfig: JSON.stringify(p.adapterConfig ?? {}, null, 2),
+  apiBaseUrl: p.apiBaseUrl ?? "",
+  verifyUrl: p.verifyUrl ?? "",
+  dataGatewayUrl: p.dataGatewayUrl ?? "",
+  appId: p.vendorAppId ?? "",
+  securityMode: p.security.mode,
+  certFingerprints: p.security.certFingerprints.join("\n"),
+});
+
+/** Shown once, right after registration or rotation: the hub never shows a secret again. */
+function SecretOnce(props: {
+  platId: string;
+  appId?: string;
+  appSecret: string;
+  csrf: string;
+  title: string;
+}) {
+  return (
+    <Layout title={props.title} section="platforms" csrf={props.csrf}>
+      <div class="secret">
+        <p>
+          <strong>Copy the appSecret now.</strong> It is shown only this once; give it to the platform's
+          engineers over a safe channel.
+        </p>
+        <table class="kv">
+          <tr>
+            <th>PlatID</th>
+            <td class="mono">{props.platId}</td>
+          </tr>
+          {props.appId && (
+            <tr>
+              <th>AppID</th>
+              <td class="mono" id="app-id">
+                {props.appId}
+              </td>
+            </tr>
+          )}
+          <tr>
+            <th>appSecret</th>
+            <td>
+              <code id="app-secret">{props.appSecret}</code>
+            </td>
+          </tr>
+        </table>
+      </div>
+      <p>
+        <a class="button secondary" href={`/console/platforms/${encodeURIComponent(props.platId)}`}>
+          Continue to the platform
+        </a>
+      </p>
+    </Layout>
+  );
+}
+
+export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
+  const adapters = (c: Context<ConsoleEnv>) => c.var.services.adapters.names();
+
+  ui.get("/platforms", async (c) => {
+    const res = await deps.call(c, "GET", "/admin/v1/platforms");
+    const platforms = (res.body.platforms ?? []) as Platform[];
+    const flash = c.req.query("deleted")
+      ? { kind: "ok" as const, text: `Removed ${c.req.query("deleted")}.` }
+      : undefined;
+    return c.html(
+      <Layout title="Platforms" section="platforms" csrf={c.var.csrf} flash={flash}>
+        <div class="spread">
+          <p class="muted">
+            {platforms.length} registered. Each platform is a tenant: a vendor cloud, an app platform, or
+            both.
+          </p>
+          <a class="button" href="/console/platforms/new">
+            Register platform
+          </a>
+        </div>
+        <table>
+          <thead>
+            <tr>
+              <th>PlatID</th>
+              <th>Name</th>
+              <th>Manufacturer codes</th>
+              <th>Adapter</th>
+              <th>Security</th>
+              <th>Receives reports</th>
+              <th>Registered</th>
+            </tr>
+          </thead>
+          <tbody>
+            {platforms.map((p) => (
+              <tr>
+                <td class="mono">
+                  <a href={`/console/platforms/${encodeURIComponent(p.platId)}`}>{p.platId}</a>
+                </td>
+                <td>{p.name}</td>
+                <td class="mono">{p.manufacturerCodes.join(", ") || "—"}</td>
+                <td>{p.adapter}</td>
+                <td>
+                  <Badge value={p.security.mode} />
+                </td>
+                <td>
+                  {p.dataGatewayUrl ? p.dataGatewayDisabledAt ? <Badge value="failing" /> : "yes" : "—"}
+                </td>
+                <td class="muted">{when(p.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {platforms.length === 0 && <p class="empty">No platform yet.</p>}
+      </Layout>,
+    );
+  });
+
+  ui.get("/platforms/new", (c) =>
+    c.html(
+      <Layout title="Register a platform" section="platforms" csrf={c.var.csrf}>
+        <div class="panel">
+          <PlatformForm
+            action="/console/platforms"
+            csrf={c.var.csrf}
+            values={emptyPlatformForm}
+            adapters={adapters(c)}
+            mode="register"
+          />
+        </div>
+      </Layout>,
+    ),
+  );
+
+  ui.post("/platforms", async (c) => {
+    const values = formValues(await c.req.parseBody());
+    const res = await deps.call(c, "POST", "/admin/v1/platforms", platformBody(values, "register"));
+    if (res.status !== 201) {
+      return c.html(
+        <Layout
+          title="Register a platform"
+          section="platforms"
+          csrf={c.var.csrf}
+          flash={{ kind: "error", text: errorText(res) }}
+        >
+          <div class="panel">
+            <PlatformForm
+              action="/console/platforms"
+              csrf={c.var.csrf}
+              values={values}
+              adapters={adapters(c)}
+              mode="register"
+            />
+          </div>
+        </Layout>,
+        res.status === 409 ? 409 : 400,
+      );
+    }
+    return c.html(
+      <SecretOnce
+        title={`Registered ${values.platId}`}
+        platId={values.platId}
+        appId={String(res.body.appId)}
+        appSecret={String(res.body.appSecret)}
+        csrf={c.var.csrf}
+      />,
+      201,
+    );
+  });
+
+  const detail = async (c: Context<ConsoleEnv>, flash?: Flash, values?: PlatformFormValues, status = 200) => {
+    const platId = c.req.param("platId") ?? "";
+    const res = await deps.call(c, "GET", `/admin/v1/platforms/${encodeURIComponent(platId)}`);
+    if (res.status !== 200)
+      return c.html(
+        <Layout
+          title="No such platform"
+          section="platforms"
+          csrf={c.var.csrf}
+          flash={{ kind: "error", text: errorText(res) }}
+        />,
+        404,
+      );
+    const p = res.body as unknown as Platform;
+    const path = `/console/platforms/${encodeURIComponent(p.platId)}`;
+    return c.html(
+      <Layout title={p.name} section="platforms" csrf={c.var.csrf} flash={flash}>
+        <div class="row">
+          <div class="panel">
+            <h2>Registration</h2>
+            <table class="kv">
+              <tr>
+                <th>PlatID</th>
+                <td class="mono">{p.platId}</td>
+              </tr>
+              <tr>
+                <th>AppID (issued by the hub)</th>
+                <td class="mono">{p.appId}</td>
+              </tr>
+              <tr>
+                <th>Manufacturer codes</th>
+                <td class="mono">{p.manufacturerCodes.join(", ") || "— (app platform)"}</td>
+              </tr>
+              <tr>
+                <th>Security mode</th>
+                <td>
+                  <Badge value={p.security.mode} />
+                </td>
+              </tr>
+              <tr>
+                <th>dataGateway</th>
+                <td>
+                  {p.dataGatewayDisabledAt ? (
+                    <>
+                      <Badge value="failing" /> disabled since {when(p.dataGatewayDisabledAt)}
+                    </>
+                  ) : (
+                    (p.dataGatewayUrl ?? "—")
+                  )}
+                </td>
+              </tr>
+              <tr>
+                <th>Registered</th>
+                <td>{when(p.createdAt)}</td>
+              </tr>
+              <tr>
+                <th>Changed</th>
+                <td>{when(p.updatedAt)}</td>
+              </tr>
+            </table>
+            <h2>Secret</h2>
+            <form method="post" action={`${path}/secret`} class="inline">
+              <Csrf token={c.var.csrf} />
+              <button type="submit" class="secondary">
+                Rotate appSecret
+              </button>
+              <span class="muted">The old secret keeps working for a grace period.</span>
+            </form>
+            <h2>Remove</h2>
+            <form method="post" action={`${path}/delete`} class="inline">
+              <Csrf token={c.var.csrf} />
+              <label>
+                Type the PlatID to confirm
+                <input type="text" name="confirm" />
+              </label>
+              <button type="submit" class="danger">
+                Remove platform
+              </button>
+            </form>
+          </div>
+          <div class="panel">
+            <h2>Edit</h2>
+            <PlatformForm
+              action={path}
+              csrf={c.var.csrf}
+              values={values ?? valuesOf(p)}
+              adapters={adapters(c)}
+              mode="edit"
+            />
+          </div>
+        </div>
+      </Layout>,
+      status as 200,
+    );
+  };
+
+  ui.get("/platforms/:platId", (c) => detail(c));
+
+  ui.post("/platforms/:platId", async (c) => {
+    const values = formValues(await c.req.parseBody());
+    const platId = c.req.param("platId");
+    const path = `/admin/v1/platforms/${encodeURIComponent(platId)}`;
+    const current = await deps.call(c, "GET", path);
+    if (current.status !== 200) return detail(c);
+    // Only what the form changed, so the audit log says what the operator actually edited.
+    const before = platformBody(valuesOf(current.body as unknown as Platform), "edit");
+    const changes = Object.fromEntries(
+      Object.entries(platformBody(values, "edit")).filter(
+        ([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k]),
+      ),
+    );
+    if (Object.keys(changes).length === 0) return detail(c, { kind: "ok", text: "Nothing changed." });
+    const res = await deps.call(c, "PATCH", path, changes);
+    if (res.status !== 200) return detail(c, { kind: "error", text: errorText(res) }, values, 400);
+    return detail(c, { kind: "ok", text: "Saved." });
+  });
+
+  ui.post("/platforms/:platId/secret", async (c) => {
+    const platId = c.req.param("platId");
+    const res = await deps.call(c, "POST", `/admin/v1/platforms/${encodeURIComponent(platId)}/secret`);
+    if (res.status !== 200) return detail(c, { kind: "error", text: errorText(res) }, undefined, 400);
+    return c.html(
+      <SecretOnce
+        title={`New secret for ${platId}`}
+        platId={platId}
+        appSecret={String(res.body.appSecret)}
+        csrf={c.var.csrf}
+      />,
+    );
+  });
+
+  ui.post("/platforms/:platId/delete", async (c) => {
+    const platId = c.req.param("platId");
+    if (field(await c.req.parseBody(), "confirm") !== platId)
+      return detail(
+        c,
+        { kind: "error", text: "Type the PlatID exactly to remove the platform." },
+        undefined,
+        400,
+      );
+    const res = await deps.call(c, "DELETE", `/admin/v1/platforms/${encodeURIComponent(platId)}`);
+    if (res.status !== 204) return detail(c, { kind: "error", text: errorText(res) }, undefined, 400);
+    return c.redirect(`/console/platforms?deleted=${encodeURIComponent(platId)}`, 303);
+  });
+}

@@ -1,0 +1,248 @@
+import { z } from "zod";
+import { registerPlatformInput, updatePlatformInput } from "../services/platforms/platform-input.ts";
+import { bulkReplayInput, deliveryListQuery } from "../services/reports/delivery-queries.ts";
+import {
+  AuditPage,
+  AuditQuery,
+  BulkReplayAccepted,
+  DeliveryDetail,
+  DeliveryPage,
+  DeviceAdminView,
+  Health,
+  PlatformCreated,
+  PlatformList,
+  PlatformView,
+  ReplayAccepted,
+  SecretRotated,
+} from "./admin-schemas.ts";
+import { errors, type OperationDoc } from "./operation.ts";
+
+const PLATFORMS = "Admin: platforms";
+const DELIVERIES = "Admin: deliveries";
+const platIdParam = [{ name: "platId", description: "The platform's PlatID" }];
+const deliveryIdParam = [{ name: "id", description: "The delivery id (its webhook-id, msg_…)" }];
+
+/** The register body of DESIGN.md §7, as the standard's scenario registers a vendor. */
+const registerExample = {
+  platId: "PARTNER-HAIER-0000",
+  name: "Haier U+",
+  manufacturerCodes: ["000006"],
+  adapter: "standard",
+  adapterConfig: {},
+  apiBaseUrl: "https://vendor.example/v1",
+  verifyUrl: "https://vendor.example/v1/user/verify",
+  dataGatewayUrl: "https://vendor.example/v1/dataservices/dataGateway",
+  security: { mode: "hmac" },
+};
+
+/** The operator's API (`Authorization: Bearer $HUB_ADMIN_TOKEN`). */
+export function adminOperations(): OperationDoc[] {
+  const op = (doc: Omit<OperationDoc, "audience">): OperationDoc => ({ ...doc, audience: "operator" });
+  return [
+    {
+      method: "get",
+      path: "/health",
+      operationId: "health",
+      tag: "Operations",
+      summary: "Liveness and readiness: 200 once the database answers",
+      audience: "public",
+      responses: {
+        "200": { description: "Serving", body: { name: "Health", schema: Health } },
+        "503": { description: "The database is unreachable" },
+      },
+    },
+    {
+      method: "get",
+      path: "/metrics",
+      operationId: "metrics",
+      tag: "Operations",
+      summary:
+        "Prometheus metrics: requests by interface, RetCode and vendor; vendor calls; deliveries; breakers",
+      audience: "public",
+      responses: {
+        "200": {
+          description: "The Prometheus text exposition format",
+          text: {
+            mediaType: "text/plain; version=0.0.4",
+            example:
+              '# TYPE yunlian_requests_total counter\nyunlian_requests_total{interface="/v1/devices/op",ret_code="200",vendor="VENDOR-A-0000"} 42\n',
+          },
+        },
+      },
+    },
+    op({
+      method: "post",
+      path: "/admin/v1/platforms",
+      operationId: "admin_registerPlatform",
+      tag: PLATFORMS,
+      summary: "Register a platform (vendor cloud or app platform)",
+      description:
+        "manufacturerCodes are owned by at most one platform (a second claim is 409). apiBaseUrl is required with manufacturer codes; verifyUrl for platforms whose users log in through the hub; dataGatewayUrl to receive status reports. The answer carries appId and appSecret; the secret is shown only here and at rotation.",
+      body: {
+        name: "RegisterPlatformInput",
+        schema: registerPlatformInput,
+        examples: { haier: { summary: "A vendor cloud that speaks the standard", value: registerExample } },
+      },
+      responses: {
+        "201": { description: "Registered", body: { name: "PlatformCreated", schema: PlatformCreated } },
+        ...errors("Invalid", "Unauthorized", "Conflict"),
+      },
+    }),
+    op({
+      method: "get",
+      path: "/admin/v1/platforms",
+      operationId: "admin_listPlatforms",
+      tag: PLATFORMS,
+      summary: "List platforms",
+      responses: {
+        "200": { description: "Every platform", body: { name: "PlatformList", schema: PlatformList } },
+        ...errors("Unauthorized"),
+      },
+    }),
+    op({
+      method: "get",
+      path: "/admin/v1/platforms/{platId}",
+      operationId: "admin_getPlatform",
+      tag: PLATFORMS,
+      summary: "One platform",
+      pathParams: platIdParam,
+      responses: {
+        "200": { description: "The platform", body: { name: "Platform", schema: PlatformView } },
+        ...errors("Unauthorized", "NotFound"),
+      },
+    }),
+    op({
+      method: "patch",
+      path: "/admin/v1/platforms/{platId}",
+      operationId: "admin_updatePlatform",
+      tag: PLATFORMS,
+      summary: "Change any field but platId; omitted fields stay",
+      pathParams: platIdParam,
+      body: {
+        name: "UpdatePlatformInput",
+        schema: updatePlatformInput,
+        examples: {
+          verifyUrl: {
+            summary: "Move the verify URL",
+            value: { verifyUrl: "https://vendor.example/v2/user/verify" },
+          },
+        },
+      },
+      responses: {
+        "200": { description: "The changed platform", body: { name: "Platform", schema: PlatformView } },
+        ...errors("Invalid", "Unauthorized", "NotFound", "Conflict"),
+      },
+    }),
+    op({
+      method: "delete",
+      path: "/admin/v1/platforms/{platId}",
+      operationId: "admin_deletePlatform",
+      tag: PLATFORMS,
+      summary: "Remove a platform with its users, tokens and bindings",
+      pathParams: platIdParam,
+      responses: { "204": { description: "Removed" }, ...errors("Unauthorized", "NotFound") },
+    }),
+    op({
+      method: "post",
+      path: "/admin/v1/platforms/{platId}/secret",
+      operationId: "admin_rotateSecret",
+      tag: PLATFORMS,
+      summary: "Rotate the hub-issued appSecret (the previous one stays valid for a grace period)",
+      pathParams: platIdParam,
+      responses: {
+        "200": {
+          description: "The new secret, shown once",
+          body: { name: "SecretRotated", schema: SecretRotated },
+        },
+        ...errors("Unauthorized", "NotFound"),
+      },
+    }),
+    op({
+      method: "get",
+      path: "/admin/v1/deliveries",
+      operationId: "admin_listDeliveries",
+      tag: DELIVERIES,
+      summary: "Status-report deliveries, newest first, keyset-paginated",
+      query: deliveryListQuery,
+      responses: {
+        "200": { description: "A page", body: { name: "DeliveryPage", schema: DeliveryPage } },
+        ...errors("Invalid", "Unauthorized"),
+      },
+    }),
+    op({
+      method: "get",
+      path: "/admin/v1/deliveries/{id}",
+      operationId: "admin_getDelivery",
+      tag: DELIVERIES,
+      summary: "One delivery with every attempt",
+      pathParams: deliveryIdParam,
+      responses: {
+        "200": { description: "The delivery", body: { name: "DeliveryDetail", schema: DeliveryDetail } },
+        ...errors("Unauthorized", "NotFound"),
+      },
+    }),
+    op({
+      method: "post",
+      path: "/admin/v1/deliveries/{id}/replay",
+      operationId: "admin_replayDelivery",
+      tag: DELIVERIES,
+      summary: "Deliver a dead or failed delivery again (same webhook-id)",
+      pathParams: deliveryIdParam,
+      responses: {
+        "202": { description: "Pending again", body: { name: "ReplayAccepted", schema: ReplayAccepted } },
+        ...errors("Unauthorized", "NotFound", "Conflict"),
+      },
+    }),
+    op({
+      method: "post",
+      path: "/admin/v1/deliveries/replay",
+      operationId: "admin_replayDeliveries",
+      tag: DELIVERIES,
+      summary: "Replay every failed or dead delivery of one platform created since a time",
+      body: {
+        name: "BulkReplayInput",
+        schema: bulkReplayInput,
+        examples: {
+          lastDay: {
+            summary: "Since a time",
+            value: { platId: "APP-PLAT-0001", since: "2025-01-01T00:00:00Z" },
+          },
+        },
+      },
+      responses: {
+        "202": {
+          description: "How many were replayed",
+          body: { name: "BulkReplayAccepted", schema: BulkReplayAccepted },
+        },
+        ...errors("Invalid", "Unauthorized", "NotFound"),
+      },
+    }),
+    op({
+      method: "get",
+      path: "/admin/v1/devices/{udeviceId}",
+      operationId: "admin_getDevice",
+      tag: "Admin: devices",
+      summary: "A device: its decoded UDeviceID, owning vendor, shadow, latest reports and subscribers",
+      pathParams: [
+        { name: "udeviceId", description: "The UDeviceID (manufacturer code + product code + vendor part)" },
+      ],
+      query: z.strictObject({ reports: z.coerce.number().int().min(1).max(500).default(20) }),
+      responses: {
+        "200": { description: "The device", body: { name: "DeviceAdminView", schema: DeviceAdminView } },
+        ...errors("Invalid", "Unauthorized"),
+      },
+    }),
+    op({
+      method: "get",
+      path: "/admin/v1/audit",
+      operationId: "admin_audit",
+      tag: "Admin: audit",
+      summary: "The audit log: admin and self-service changes and authentication failures",
+      query: AuditQuery,
+      responses: {
+        "200": { description: "A page, newest first", body: { name: "AuditPage", schema: AuditPage } },
+        ...errors("Invalid", "Unauthorized"),
+      },
+    }),
+  ];
+}

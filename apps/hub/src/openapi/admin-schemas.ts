@@ -1,0 +1,146 @@
+/**
+ * Shapes of the admin API's answers. Requests are validated by the routes' own zod schemas (the
+ * document imports those); answers are built by view functions, so their shapes are written
+ * here once, and tests parse real answers with them so they cannot drift.
+ */
+import { z } from "zod";
+
+const iso = z.iso.datetime({ offset: true });
+const isoOrNull = iso.nullable();
+
+export const PlatformView = z.strictObject({
+  platId: z.string(),
+  name: z.string(),
+  manufacturerCodes: z.array(z.string()),
+  adapter: z.string(),
+  adapterConfig: z.unknown(),
+  apiBaseUrl: z.string().nullable(),
+  verifyUrl: z.string().nullable(),
+  dataGatewayUrl: z.string().nullable(),
+  vendorAppId: z
+    .string()
+    .nullable()
+    .describe("The AppID this platform issued to the hub (register body's appId)"),
+  appId: z.string().describe("The AppID the hub issued to this platform: send it in the AppID header"),
+  security: z.strictObject({ mode: z.enum(["none", "hmac", "mtls"]), certFingerprints: z.array(z.string()) }),
+  dataGatewayDisabledAt: isoOrNull,
+  createdAt: iso,
+  updatedAt: iso,
+});
+
+export const PlatformCreated = PlatformView.extend({
+  appSecret: z.string().describe("whsec_… Standard Webhooks secret; shown only here and at rotation"),
+});
+
+export const PlatformList = z.strictObject({ platforms: z.array(PlatformView) });
+
+export const SecretRotated = z.strictObject({
+  appSecret: z.string(),
+  previousSecretValidUntil: iso.describe("The old secret keeps working until then"),
+});
+
+const deliveryStatus = z.enum(["pending", "delivered", "failed", "dead"]);
+
+export const DeliveryView = z.strictObject({
+  id: z.string().describe("The webhook-id, the same on every attempt"),
+  reportId: z.number().int(),
+  platId: z.string(),
+  udeviceId: z.string(),
+  status: deliveryStatus,
+  attempts: z.number().int(),
+  nextAttemptAt: isoOrNull,
+  lastError: z.string().nullable(),
+  lastHttpStatus: z.number().int().nullable(),
+  deliveredAt: isoOrNull,
+  createdAt: iso,
+  updatedAt: iso,
+});
+
+export const DeliveryPage = z.strictObject({
+  deliveries: z.array(DeliveryView),
+  nextCursor: z.string().nullable().describe("Pass back as cursor for the next (older) page"),
+});
+
+export const DeliveryDetail = DeliveryView.extend({
+  attempts: z.array(
+    z.strictObject({
+      attempt: z.number().int(),
+      startedAt: iso,
+      durationMs: z.number().int(),
+      httpStatus: z.number().int().nullable(),
+      retCode: z.string().nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
+});
+
+export const ReplayAccepted = z.strictObject({ id: z.string(), status: z.literal("pending") });
+export const BulkReplayAccepted = z.strictObject({ replayed: z.number().int() });
+
+const codeName = z.strictObject({ code: z.string(), zh: z.string(), en: z.string() });
+
+export const DeviceAdminView = z.strictObject({
+  udeviceId: z.string(),
+  decoded: z.strictObject({
+    manufacturerCode: z.string(),
+    applianceClass: codeName,
+    category: codeName,
+    subCategory: codeName,
+    vendorPart: z.string(),
+  }),
+  owner: z.strictObject({ platId: z.string(), name: z.string() }).nullable(),
+  shadow: z
+    .strictObject({
+      attrs: z.record(z.string(), z.unknown()),
+      online: z.boolean().nullable(),
+      lastAlarm: z.record(z.string(), z.unknown()).nullable(),
+      lastAlarmAt: isoOrNull,
+      lastReportAt: iso,
+    })
+    .nullable(),
+  reports: z.array(
+    z.strictObject({
+      id: z.number().int(),
+      dataType: z.enum(["attr", "alarm", "onOffline"]),
+      deviceStatus: z.record(z.string(), z.unknown()),
+      reportedAt: isoOrNull,
+      receivedAt: iso,
+    }),
+  ),
+  subscribers: z.array(
+    z.strictObject({ platId: z.string(), dataGatewayUrl: z.string().nullable(), disabled: z.boolean() }),
+  ),
+});
+
+export const AuditPage = z.strictObject({
+  entries: z.array(
+    z.strictObject({
+      id: z.number().int(),
+      at: iso,
+      actor: z.string().describe('"operator", "platform:<platId>" or "anonymous"'),
+      action: z.string(),
+      target: z.string().nullable(),
+      outcome: z.enum(["ok", "denied", "failed"]),
+      detail: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+/**
+ * Query of GET /admin/v1/audit, as routes/admin/audit.ts validates it (its schema is
+ * module-private; export it there and point the document at it).
+ */
+export const AuditQuery = z.strictObject({
+  actor: z.string().min(1).max(200).optional().describe('"operator", "platform:<platId>" or "anonymous"'),
+  action: z.string().min(1).max(200).optional().describe("Exact, or a prefix ending in * (platform.*)"),
+  from: iso.optional(),
+  to: iso.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z
+    .string()
+    .regex(/^c\d{1,18}$/)
+    .optional(),
+});
+
+export const Health = z.strictObject({ status: z.literal("ok") });

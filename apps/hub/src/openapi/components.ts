@@ -1,0 +1,115 @@
+import { RetCode } from "@yunlian/protocol";
+import { errorResponses } from "./operation.ts";
+
+/** What each RetCode means (DESIGN §3.3); the HTTP status is the same number. */
+const RET_CODE_MEANING: Record<RetCode, string> = {
+  "200": "OK (the standard)",
+  "400": "Invalid input; RetInfo names the field",
+  "401": "Missing, expired or unknown token or signature",
+  "403": "Not allowed: device not bound to this user, another tenant's resource",
+  "404": "Unknown device, manufacturer, user or resource",
+  "405": "Known path, wrong method (Allow header lists the right one)",
+  "409": "Conflict: device bound to an untrusted user, code already owned",
+  "413": "Request body too large",
+  "429": "Rate limited (Retry-After)",
+  "500": "Business failure (the standard)",
+  "502": "The vendor cloud answered wrongly",
+  "504": "The vendor cloud timed out",
+};
+
+/** The RetCode table as a schema: one `const` per code, with its meaning as the title. */
+export function retCodeSchema() {
+  return {
+    type: "string",
+    description:
+      'Result code, always a string. The standard defines "200" and "500"; the hub adds the others. The HTTP status mirrors it.',
+    oneOf: Object.values(RetCode).map((code) => ({ const: code, title: RET_CODE_MEANING[code] })),
+  };
+}
+
+const SIGNATURE_NOTE =
+  'Standard Webhooks: sign `webhook-id + "." + webhook-timestamp + "." + body` with HMAC-SHA256 using the hub-issued appSecret (whsec_ base64); send `webhook-signature: v1,<base64>`. Required for platforms in security mode `hmac` (the default); the hub signs its deliveries the same way.';
+
+export const securitySchemes = {
+  operatorToken: {
+    type: "http",
+    scheme: "bearer",
+    description: "The operator token: HUB_ADMIN_TOKEN (generated into the data folder when unset).",
+  },
+  webhookId: {
+    type: "apiKey",
+    in: "header",
+    name: "webhook-id",
+    description: `Unique message id. ${SIGNATURE_NOTE}`,
+  },
+  webhookTimestamp: {
+    type: "apiKey",
+    in: "header",
+    name: "webhook-timestamp",
+    description: "Unix seconds; requests outside the tolerance window are refused (replay protection).",
+  },
+  webhookSignature: {
+    type: "apiKey",
+    in: "header",
+    name: "webhook-signature",
+    description: SIGNATURE_NOTE,
+  },
+  mutualTLS: {
+    type: "mutualTLS",
+    description:
+      "Security mode `mtls`: the client certificate's SHA-256 fingerprint must be one of the platform's certFingerprints; header parameters may then be omitted.",
+  },
+};
+
+/** Security requirement alternatives of a platform calling the standard API (by its security.mode). */
+export const platformSecurity = [
+  { webhookId: [], webhookTimestamp: [], webhookSignature: [] },
+  { mutualTLS: [] },
+  {},
+];
+
+export const commonHeaderParameters = {
+  PlatID: {
+    name: "PlatID",
+    in: "header",
+    required: false,
+    description:
+      "The caller's platform ID. The standard also spells it PlateID; both are accepted. Which interfaces require it is said per operation (with mutual TLS the header parameters may be omitted).",
+    schema: { type: "string", maxLength: 64 },
+    example: "MB-JDAPP-0000",
+  },
+  AppID: {
+    name: "AppID",
+    in: "header",
+    required: false,
+    description: "The AppID the hub issued to the caller at registration.",
+    schema: { type: "string" },
+    example: "17592186044420",
+  },
+  AccessToken: {
+    name: "AccessToken",
+    in: "header",
+    required: false,
+    description: "Issued by the hub at user/login; required for devices/op, user/logout and user/unregister.",
+    schema: { type: "string" },
+    example: "TGT-5-e5tcvcZhlBxMSwN6Wnp9uWRU",
+  },
+};
+
+/** `#/components/responses`: each error status with the RetCode body. */
+export function errorResponseComponents() {
+  return Object.fromEntries(
+    Object.entries(errorResponses).map(([name, e]) => [
+      name,
+      {
+        description: e.description,
+        content: {
+          "application/json": {
+            schema: { $ref: "#/components/schemas/RetBody" },
+            example: { RetCode: e.status, RetInfo: "what was wrong, and for 400 which field" },
+          },
+        },
+      },
+    ]),
+  );
+}

@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { modelInput } from "../services/models/model-input.ts";
+import { errors, type OperationDoc } from "./operation.ts";
+
+const TAG = "Admin: device models";
+
+/** The body of POST /admin/v1/models: a model plus the vendor it is published for. */
+const publishBody = modelInput.and(z.object({ ownerPlatId: z.string().min(1).max(64) }));
+
+const model = z.looseObject({ deviceType: z.string(), version: z.number().int() });
+
+/** The device model registry (standard 6.5.2.2): attribute names, types, ranges, meaning. */
+export function modelOperations(): OperationDoc[] {
+  return [
+    {
+      method: "get",
+      path: "/admin/v1/models",
+      operationId: "admin_listModels",
+      tag: TAG,
+      summary: "The newest model of every vendor and the hub's built-in ones",
+      audience: "operator",
+      responses: {
+        "200": {
+          description: "Every model",
+          body: { name: "ModelList", schema: z.looseObject({ models: z.array(model) }) },
+        },
+        ...errors("Unauthorized"),
+      },
+    },
+    {
+      method: "get",
+      path: "/admin/v1/models/{owner}/{deviceType}",
+      operationId: "admin_modelVersions",
+      tag: TAG,
+      summary: "Every version of one model (owner `hub` for the built-in ones)",
+      audience: "operator",
+      pathParams: [
+        { name: "owner", description: "The publishing platform's PlatID, or `hub`" },
+        { name: "deviceType", description: "BBCCC followed by the D digits" },
+      ],
+      responses: {
+        "200": {
+          description: "The versions",
+          body: { name: "ModelVersions", schema: z.looseObject({ versions: z.array(model) }) },
+        },
+        ...errors("Unauthorized", "NotFound"),
+      },
+    },
+    {
+      method: "post",
+      path: "/admin/v1/models",
+      operationId: "admin_publishModel",
+      tag: TAG,
+      summary: "Publish a new version of a vendor's device model",
+      audience: "operator",
+      body: { name: "PublishModelInput", schema: publishBody },
+      responses: {
+        "201": { description: "The published model", body: { name: "Model", schema: model } },
+        ...errors("Invalid", "Unauthorized", "NotFound"),
+      },
+    },
+  ];
+}

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { updatePlatformInput } from "../services/platforms/platform-input.ts";
+import { deliveryListQuery } from "../services/reports/delivery-queries.ts";
+import { DeliveryPage, PlatformView, SecretRotated } from "./admin-schemas.ts";
+import { errors, type OperationDoc } from "./operation.ts";
+
+const TAG = "Self-service";
+
+/**
+ * The PATCH body routes/self/self-platform.ts accepts (its schema is module-private; export it
+ * there and point this at it): where the hub reaches the platform and its own certificates.
+ */
+const selfUpdateInput = updatePlatformInput
+  .pick({ apiBaseUrl: true, verifyUrl: true, dataGatewayUrl: true })
+  .extend({
+    security: z
+      .strictObject({ certFingerprints: updatePlatformInput.shape.security.unwrap().shape.certFingerprints })
+      .optional(),
+  })
+  .strict();
+
+const SELF_NOTE =
+  "A platform proves itself as it does on the standard API (Standard Webhooks signature, or its client certificate; a platform in mode none must sign here). The operator may act for a platform with the admin token and the platform's PlatID header.";
+
+/** A platform managing its own registration and reading its own deliveries (issue 5). */
+export function selfOperations(): OperationDoc[] {
+  const op = (
+    doc: Omit<OperationDoc, "audience" | "tag" | "description"> & { description?: string },
+  ): OperationDoc => ({
+    ...doc,
+    description: [doc.description, SELF_NOTE].filter(Boolean).join("\n\n"),
+    tag: TAG,
+    audience: "self",
+  });
+  return [
+    op({
+      method: "get",
+      path: "/admin/v1/self",
+      operationId: "self_getPlatform",
+      summary: "The calling platform's own registration",
+      headers: [{ name: "PlatID", requiredWithoutMtls: true }],
+      responses: {
+        "200": { description: "The platform", body: { name: "Platform", schema: PlatformView } },
+        ...errors("Unauthorized", "NotFound"),
+      },
+    }),
+    op({
+      method: "patch",
+      path: "/admin/v1/self",
+      operationId: "self_updatePlatform",
+      summary: "Change its own URLs and certificate fingerprints",
+      description:
+        "Manufacturer codes, adapter, security mode, name and platId stay the operator's: sending them is a 400 naming the field.",
+      headers: [{ name: "PlatID", requiredWithoutMtls: true }],
+      body: {
+        name: "SelfUpdateInput",
+        schema: selfUpdateInput,
+        examples: {
+          move: {
+            summary: "Move the dataGateway",
+            value: { dataGatewayUrl: "https://app.example/v1/dataservices/dataGateway" },
+          },
+        },
+      },
+      responses: {
+        "200": { description: "The changed platform", body: { name: "Platform", schema: PlatformView } },
+        ...errors("Invalid", "Unauthorized", "NotFound"),
+      },
+    }),
+    op({
+      method: "post",
+      path: "/admin/v1/self/secret",
+      operationId: "self_rotateSecret",
+      summary: "Rotate its own appSecret (the previous one stays valid for a grace period)",
+      headers: [{ name: "PlatID", requiredWithoutMtls: true }],
+      responses: {
+        "200": {
+          description: "The new secret, shown once",
+          body: { name: "SecretRotated", schema: SecretRotated },
+        },
+        ...errors("Unauthorized", "NotFound"),
+      },
+    }),
+    op({
+      method: "get",
+      path: "/admin/v1/self/deliveries",
+      operationId: "self_listDeliveries",
+      summary: "Its own deliveries (the operator's list without platId)",
+      headers: [{ name: "PlatID", requiredWithoutMtls: true }],
+      query: deliveryListQuery.omit({ platId: true }),
+      responses: {
+        "200": { description: "A page", body: { name: "DeliveryPage", schema: DeliveryPage } },
+        ...errors("Invalid", "Unauthorized", "NotFound"),
+      },
+    }),
+  ];
+}

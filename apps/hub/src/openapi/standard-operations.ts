@@ -1,0 +1,96 @@
+import { type ApiName, apiNames, apis, ResponseBase } from "@yunlian/protocol";
+import { hubRequestExamples } from "./hub-examples.ts";
+import { type CommonHeader, errors, type OperationDoc } from "./operation.ts";
+import { standardExamples } from "./standard-examples.ts";
+
+const HEADER_OF = { platId: "PlatID", appId: "AppID", accessToken: "AccessToken" } as const;
+
+/** `user/bindDevices` → `UserBindDevices`: the stem of the component and operation names. */
+function stem(api: ApiName): string {
+  return api
+    .split("/")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("")
+    .replace(/^Dataservices/, "");
+}
+
+const TAG: Record<string, string> = {
+  user: "Standard: users (7.1)",
+  users: "Standard: devices (7.2)",
+  devices: "Standard: devices (7.2)",
+  dataservices: "Standard: status reports (7.2.8)",
+};
+
+/** Extra words for interfaces whose behaviour at the hub goes beyond the one-line summary. */
+const NOTES: Partial<Record<ApiName, string>> = {
+  "user/login":
+    "The hub calls the caller's registered verifyUrl with the loginID and AuthToken (7.1.4), then issues its own userID (namespaced per platform) and an AccessToken in the response headers. The AuthToken may also be sent as a header, as the standard's example does.",
+  "user/verify":
+    "The hub's own verify endpoint: a vendor cloud the hub logged a user into asks here whether the hub vouches for that loginID and AuthToken.",
+  "devices/deviceStatus":
+    "Devices come back in request order; as a documented extension each entry also echoes DeviceInfo.deviceID.",
+  "devices/op":
+    "The hub requires the AccessToken here (DESIGN §3.5); only devices bound to that user are operated.",
+  "dataservices/dataGateway":
+    "A vendor cloud pushes status here. A vendor on a native adapter sends its own format, which the adapter validates; the schema is the standard's body. The hub stores the report, updates the device shadow and fans it out to every platform with a user bound to the device (see the statusReport webhook).",
+};
+
+/** One operation per interface of the standard's section 7, from the protocol's `apis` registry. */
+export function standardOperations(): OperationDoc[] {
+  const printed = standardExamples();
+  return apiNames.map((api): OperationDoc => {
+    const spec = apis[api];
+    const examples = printed.get(api);
+    const required = new Set<string>(spec.requiredHeaders.map((h) => HEADER_OF[h as keyof typeof HEADER_OF]));
+    const headers = (["PlatID", "AppID", "AccessToken"] as CommonHeader[]).map((name) => ({
+      name,
+      requiredWithoutMtls: required.has(name),
+    }));
+    const requiredList = [...required].join(", ") || "none";
+    const name = stem(api);
+    const responseName = spec.response === ResponseBase ? "RetBody" : `${name}Response`;
+    return {
+      method: "post",
+      path: `/v1/${api}`,
+      operationId: api.replace("/", "_"),
+      tag: TAG[api.split("/")[0] ?? ""] ?? "Standard",
+      summary: `${spec.summary} (${spec.summaryZh})`,
+      description: [
+        NOTES[api],
+        `Header parameters required without mutual TLS: ${requiredList}.`,
+        "Every answer carries RetCode and RetInfo; the HTTP status mirrors RetCode.",
+      ]
+        .filter(Boolean)
+        .join("\n\n"),
+      audience: "platform",
+      headers,
+      body: {
+        name: `${name}Request`,
+        schema: spec.request,
+        examples: { ...examples?.request, ...hubRequestExamples[api] },
+      },
+      responses: {
+        "200": {
+          description: "RetCode 200",
+          body: { name: responseName, schema: spec.response, examples: examples?.response },
+          headers:
+            api === "user/login"
+              ? { PlatID: "The hub's PlatID", AccessToken: "The token to send with later calls" }
+              : undefined,
+        },
+        ...errors(
+          "Invalid",
+          "Unauthorized",
+          "Forbidden",
+          "NotFound",
+          "Conflict",
+          "TooLarge",
+          "RateLimited",
+          "Business",
+          "BadGateway",
+          "GatewayTimeout",
+        ),
+      },
+    };
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * The OpenAPI document: valid 3.1, complete (every route of the app is in it), self-contained
+ * (every $ref resolves), and truthful (its examples pass the hub's own schemas; the admin answer
+ * shapes match real answers).
+ */
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { isApiName, parseRequest, parseResponse } from "@yunlian/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuditPage, DeliveryPage, PlatformCreated, PlatformList } from "../src/openapi/admin-schemas.ts";
+import { allOperations } from "../src/openapi/document.ts";
+import { adminClient } from "./support/client.ts";
+import { startTestHub, type TestHub } from "./support/harness.ts";
+
+type Json = Record<string, unknown>;
+
+/** Routes that are pages, not API: the reference itself and the console. */
+const NOT_API = [/^\/docs(\/|$)/, /^\/console(\/|$)/, /^\/openapi\.json$/];
+
+let hub: TestHub;
+let doc: Json;
+
+beforeAll(async () => {
+  hub = await startTestHub("pglite");
+  const res = await fetch(`${hub.url}/openapi.json`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  doc = (await res.json()) as Json;
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+function resolvePointer(root: unknown, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
+  let node: unknown = root;
+  for (const raw of ref.slice(2).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof node !== "object" || node === null || !(key in node)) return undefined;
+    node = (node as Json)[key];
+  }
+  return node;
+}
+
+function collectRefs(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) for (const v of node) collectRefs(v, out);
+  else if (typeof node === "object" && node !== null) {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "$ref" && typeof v === "string") out.push(v);
+      else collectRefs(v, out);
+    }
+  }
+  return out;
+}
+
+function examplesOf(op: Json, where: "request" | "response"): { name: string; value: unknown }[] {
+  const media =
+    where === "request"
+      ? ((op.requestBody as Json | undefined)?.content as Json | undefined)?.["application/json"]
+      : (
+          (
+            Object.entries((op.responses as Json) ?? {}).find(([s]) => s.startsWith("2"))?.[1] as
+              | Json
+              | undefined
+          )?.content as Json | undefined
+        )?.["application/json"];
+  const examples = ((media as Json | undefined)?.examples ?? {}) as Record<string, { value: unknown }>;
+  return Object.entries(examples).map(([name, e]) => ({ name, value: e.value }));
+}
+
+describe("GET /openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document", async () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    const result = await new Validator().validate(structuredClone(doc));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it("documents every route the app serves", () => {
+    const paths = doc.paths as Record<string, Json>;
+    const missing: string[] = [];
+    for (const route of hub.hub.app.routes) {
+      if (route.method === "ALL" || route.path.includes("*") || NOT_API.some((re) => re.test(route.path)))
+        continue;
+      const template = route.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+      if (!paths[template]?.[route.method.toLowerCase()]) missing.push(`${route.method} ${template}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("has every interface of the standard, with the common headers and the RetCode table", () => {
+    const paths = doc.paths as Record<string, Json>;
+    for (const api of [
+      "user/login",
+      "user/verify",
+      "devices/op",
+      "dataservices/dataGateway",
+      "user/unbindDevices",
+    ])
+      expect(paths[`/v1/${api}`]?.post, api).toBeDefined();
+    const components = doc.components as Json;
+    expect(Object.keys(components.parameters as Json)).toEqual(["PlatID", "AppID", "AccessToken"]);
+    const retCode = (components.schemas as Json).RetCode as { oneOf: { const: string }[] };
+    expect(retCode.oneOf.map((c) => c.const)).toEqual(
+      expect.arrayContaining(["200", "400", "401", "500", "504"]),
+    );
+    const schemes = components.securitySchemes as Json;
+    expect(schemes.operatorToken).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(schemes.webhookSignature).toMatchObject({
+      type: "apiKey",
+      in: "header",
+      name: "webhook-signature",
+    });
+    expect(schemes.mutualTLS).toMatchObject({ type: "mutualTLS" });
+    expect((doc.webhooks as Json).statusReport).toBeDefined();
+  });
+
+  it("resolves every $ref inside the document", () => {
+    const refs = collectRefs(doc);
+    expect(refs.length).toBeGreaterThan(50);
+    expect(refs.filter((r) => resolvePointer(doc, r) === undefined)).toEqual([]);
+  });
+
+  it("describes requests with the input side of the lenient schemas", () => {
+    const schemas = (doc.components as Json).schemas as Record<string, Json>;
+    const bind = JSON.stringify(schemas.UserBindDevicesRequest);
+    // UserID may be sent as a number (the standard's own example does): the input side says so.
+    expect(bind).toContain('"type":"integer"');
+    expect(schemas.UserLoginRequest?.required).toEqual(["User", "AuthToken"]);
+  });
+});
+
+describe("examples", () => {
+  const ops = () => Object.entries(doc.paths as Record<string, Record<string, Json>>);
+
+  it("every standard request example passes the hub's own request schema", () => {
+    let checked = 0;
+    for (const [path, item] of ops()) {
+      const api = path.replace(/^\/v1\//, "");
+      if (!path.startsWith("/v1/") || !isApiName(api) || !item.post) continue;
+      for (const { name, value } of examplesOf(item.post, "request")) {
+        const parsed = parseRequest(api, JSON.stringify(value), {});
+        expect(parsed, `${api} ${name}`).toMatchObject({ ok: true });
+        // Canonical form: what the hub reads is what the document shows.
+        if (parsed.ok) expect(parsed.body, `${api} ${name}`).toEqual(value);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(15);
+  });
+
+  it("takes the standard's printed examples where they are JSON", () => {
+    const login = (doc.paths as Record<string, Record<string, Json>>)["/v1/user/login"]?.post as Json;
+    const [first] = examplesOf(login, "request");
+    expect(first?.name).toBe("standard");
+    expect(first?.value).toMatchObject({ AuthToken: "sssdsdfsadfadsfsdfasdfasdf123fa" });
+    const gateway = (doc.paths as Record<string, Record<string, Json>>)["/v1/dataservices/dataGateway"]
+      ?.post as Json;
+    expect(examplesOf(gateway, "request").map((e) => e.name)).toEqual([
+      "standard-alarm",
+      "standard-attr",
+      "standard-offline",
+      "standard-online",
+    ]);
+  });
+
+  it("every standard response example passes the protocol's response schema", () => {
+    let checked = 0;
+    for (const [path, item] of ops()) {
+      const api = path.replace(/^\/v1\//, "");
+      if (!isApiName(api) || !item.post) continue;
+      for (const { name, value } of examplesOf(item.post, "response")) {
+        expect(parseResponse(api, JSON.stringify(value)), `${api} ${name}`).toMatchObject({ ok: true });
+        checked++;
+      }
+    }
+    expect(checked).toBe(12);
+  });
+
+  it("every admin and self-service request example passes the route's schema", () => {
+    let checked = 0;
+    for (const op of allOperations()) {
+      if (op.path.startsWith("/v1/") || !op.body) continue;
+      for (const [name, example] of Object.entries(op.body.examples ?? {})) {
+        const parsed = op.body.schema.safeParse(example.value);
+        expect(parsed.success, `${op.operationId} ${name}: ${parsed.error?.message}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("admin answer shapes", () => {
+  it("match what the admin API really answers", async () => {
+    const admin = adminClient(hub.url, hub.adminToken);
+    const created = await admin.post("/admin/v1/platforms", {
+      platId: "DOC-APP-0001",
+      name: "Doc app",
+      dataGatewayUrl: "http://127.0.0.1:9/v1/dataservices/dataGateway",
+    });
+    expect(created.status).toBe(201);
+    expect(PlatformCreated.safeParse(created.body).error).toBeUndefined();
+    expect(PlatformList.safeParse((await admin.get("/admin/v1/platforms")).body).error).toBeUndefined();
+    expect(DeliveryPage.safeParse((await admin.get("/admin/v1/deliveries")).body).error).toBeUndefined();
+    expect(AuditPage.safeParse((await admin.get("/admin/v1/audit")).body).error).toBeUndefined();
+  });
+});
+
+describe("GET /docs", () => {
+  it("serves the reference UI from the hub itself, no CDN", async () => {
+    const res = await fetch(`${hub.url}/docs`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? "");
+    expect(urls.length).toBeGreaterThan(2);
+    expect(urls.filter((u) => !u.startsWith("/"))).toEqual([]);
+    for (const u of urls) expect((await fetch(`${hub.url}${u}`)).status, u).toBe(200);
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+  });
+
+  it("serves only the listed assets", async () => {
+    expect((await fetch(`${hub.url}/docs/assets/package.json`)).status).toBe(404);
+    expect((await fetch(`${hub.url}/docs/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+  });
+});
