@@ -2,5 +2,6 @@ import { defineConfig } from "vitest/config";
 
 // Integration tests talk to real PostgreSQL, Redis and HTTP receivers: allow for retry schedules.
 export default defineConfig({
-  test: { testTimeout: 30_000, hookTimeout: 30_000 },
+  // Receivers listen on loopback: let the connect-time SSRF guard allow it.
+  test: { testTimeout: 30_000, hookTimeout: 30_000, env: { HUB_ALLOW_PRIVATE_URLS: "1" } },
 });

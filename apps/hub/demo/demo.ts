@@ -99,7 +99,10 @@ async function main() {
   });
 
   say("Scenario 1 — brand A's app logs its user in at the hub (the hub calls the app's verify URL)");
-  const login = await call("user/login", { User: [{ UserBase: { loginID: "xiaoming" } }], AuthToken: "token-of-xiaoming" });
+  const login = await call("user/login", {
+    User: [{ UserBase: { loginID: "xiaoming" } }],
+    AuthToken: "token-of-xiaoming",
+  });
   const userId = (login.body.User as { UserBase: { userID: string } }[])[0]?.UserBase.userID ?? "";
   const token = login.headers.accesstoken ?? "";
   show("hub userID", userId);
@@ -125,17 +128,26 @@ async function main() {
   say("The app starts the washer (devices/op, checked against the washer's device model first)");
   const op = await call(
     "devices/op",
-    { UserID: userId, Device: [{ DeviceInfo: { deviceID: washer }, DeviceAttr: { onOffStatus: "True", laundryCycle: "5" } }] },
+    {
+      UserID: userId,
+      Device: [{ DeviceInfo: { deviceID: washer }, DeviceAttr: { onOffStatus: "True", laundryCycle: "5" } }],
+    },
     { AccessToken: token },
   );
   show("answer", op.body);
   const refused = await call(
     "devices/op",
-    { UserID: userId, Device: [{ DeviceInfo: { deviceID: washer }, DeviceAttr: { doorLockStatus: "False" } }] },
+    {
+      UserID: userId,
+      Device: [{ DeviceInfo: { deviceID: washer }, DeviceAttr: { doorLockStatus: "False" } }],
+    },
     { AccessToken: token },
   );
   show("a read-only attribute is refused before the vendor is called", refused.body);
-  const status = await call("devices/deviceStatus", { UserID: userId, Device: [{ DeviceInfo: { deviceID: washer } }] });
+  const status = await call("devices/deviceStatus", {
+    UserID: userId,
+    Device: [{ DeviceInfo: { deviceID: washer } }],
+  });
   show("washer status", (status.body.Device as { DeviceAttr: unknown }[])[0]?.DeviceAttr);
 
   say("Scenario 2 — the washer finishes; its maker's cloud reports it to the hub");
@@ -153,7 +165,10 @@ async function main() {
   show("OpenAPI", `${hubUrl}/openapi.json`);
   show("metrics", `${hubUrl}/metrics`);
   show("admin token", hub.adminToken);
-  show("device view", `curl -H 'Authorization: Bearer ${hub.adminToken}' ${hubUrl}/admin/v1/devices/${washer}`);
+  show(
+    "device view",
+    `curl -H 'Authorization: Bearer ${hub.adminToken}' ${hubUrl}/admin/v1/devices/${washer}`,
+  );
   process.stdout.write(`\n${dim("Ctrl-C stops the demo.")}\n`);
 
   const stop = async () => {

@@ -3,13 +3,19 @@ import { ProtocolError, RetCode, retBody } from "@yunlian/protocol";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { registerConsole } from "./console/register-console.tsx";
 import type { HubEnv } from "./lib/hono-env.ts";
 import { HubError } from "./lib/hub-error.ts";
-import { requireOperator } from "./routes/admin/admin-auth.ts";
+import { observeRequests } from "./observability/observe-requests.ts";
+import { registerApiReference } from "./openapi/register-api-reference.ts";
+import { registerAuditRoutes } from "./routes/admin/audit.ts";
 import { registerDeliveryRoutes } from "./routes/admin/deliveries.ts";
 import { registerDeviceAdminRoutes } from "./routes/admin/devices.ts";
+import { registerModelRoutes } from "./routes/admin/models.ts";
 import { registerPlatformRoutes } from "./routes/admin/platforms.ts";
 import { registerHealth } from "./routes/health.ts";
+import { registerMetrics } from "./routes/metrics.ts";
+import { registerSelfRoutes } from "./routes/self/index.ts";
 import { registerDataGateway } from "./routes/standard/data-gateway.ts";
 import { registerDeviceInfo } from "./routes/standard/devices-info.ts";
 import { registerDevicesOp } from "./routes/standard/devices-op.ts";
@@ -20,6 +26,7 @@ import { registerUserLogout } from "./routes/standard/user-logout.ts";
 import { registerUserUnregister } from "./routes/standard/user-unregister.ts";
 import { registerUserVerify } from "./routes/standard/user-verify.ts";
 import { registerUsersDevices } from "./routes/standard/users-devices.ts";
+import { adminGate } from "./security/admin-gate.ts";
 import type { HubServices } from "./services/hub-services.ts";
 
 export interface AppOptions {
@@ -44,6 +51,7 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
     c.header("x-request-id", requestId);
     await next();
   });
+  app.use("*", observeRequests());
 
   app.use(
     "*",
@@ -58,6 +66,7 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
   );
 
   registerHealth(app);
+  registerMetrics(app);
   registerUserLogin(app);
   registerUserLogout(app);
   registerUserUnregister(app);
@@ -68,11 +77,16 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
   registerDeviceStatus(app);
   registerDevicesOp(app);
   registerDataGateway(app);
+  registerApiReference(app);
+  registerConsole(app, options.adminToken);
 
-  app.use("/admin/*", requireOperator(options.adminToken));
+  app.use("/admin/*", adminGate(options.adminToken));
   registerPlatformRoutes(app);
+  registerSelfRoutes(app);
+  registerAuditRoutes(app);
   registerDeliveryRoutes(app);
   registerDeviceAdminRoutes(app);
+  registerModelRoutes(app);
   for (const register of options.extraRoutes ?? []) register(app);
 
   registerMethodNotAllowed(app);

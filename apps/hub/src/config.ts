@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseRateLimit, type RateLimit } from "./security/rate-limit.ts";
 
 /**
  * Every environment variable the hub reads, validated once at start (DESIGN.md §6).
@@ -29,6 +30,19 @@ const envSchema = z.object({
     .positive()
     .default(1024 * 1024),
   HUB_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  // Security and hostile input (docs/security.md).
+  HUB_RATE_LIMIT: z.string().default("1000/s,burst=2000"),
+  HUB_TLS_CERT: z.string().optional(),
+  HUB_TLS_KEY: z.string().optional(),
+  HUB_TLS_CA: z.string().optional(),
+  HUB_MAX_HEADER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024),
+  HUB_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  HUB_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  HUB_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 });
 
 export type HubEnv = z.infer<typeof envSchema>;
@@ -49,6 +63,16 @@ export interface HubConfig {
   runWorkers: boolean;
   maxBodyBytes: number;
   logLevel: HubEnv["HUB_LOG_LEVEL"];
+  /** Per-platform token bucket; undefined = no limit (HUB_RATE_LIMIT=off). */
+  rateLimit?: RateLimit;
+  /** PEM text or file paths; HTTPS (and client certificates for mtls) when cert and key are set. */
+  tls?: { cert: string; key: string; ca?: string };
+  server: {
+    maxHeaderBytes: number;
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+  };
   /** The environment the config was read from: the delivery engine reads its own knobs from it. */
   env: Record<string, string | undefined>;
 }
@@ -73,6 +97,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`invalid hub configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (Boolean(e.HUB_TLS_CERT) !== Boolean(e.HUB_TLS_KEY)) {
+    throw new Error("invalid hub configuration:\n  HUB_TLS_CERT and HUB_TLS_KEY must be set together");
+  }
+  let rateLimit: RateLimit | undefined;
+  try {
+    rateLimit = parseRateLimit(e.HUB_RATE_LIMIT);
+  } catch (err) {
+    throw new Error(`invalid hub configuration:\n  HUB_RATE_LIMIT: ${(err as Error).message}`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -89,6 +122,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runWorkers: e.HUB_WORKERS === "1",
     maxBodyBytes: e.HUB_MAX_BODY_BYTES,
     logLevel: e.HUB_LOG_LEVEL,
+    rateLimit,
+    tls:
+      e.HUB_TLS_CERT && e.HUB_TLS_KEY
+        ? { cert: e.HUB_TLS_CERT, key: e.HUB_TLS_KEY, ...(e.HUB_TLS_CA ? { ca: e.HUB_TLS_CA } : {}) }
+        : undefined,
+    server: {
+      maxHeaderBytes: e.HUB_MAX_HEADER_BYTES,
+      requestTimeoutMs: e.HUB_REQUEST_TIMEOUT_MS,
+      // Node requires headersTimeout <= requestTimeout.
+      headersTimeoutMs: Math.min(e.HUB_HEADERS_TIMEOUT_MS, e.HUB_REQUEST_TIMEOUT_MS),
+      keepAliveTimeoutMs: e.HUB_KEEP_ALIVE_TIMEOUT_MS,
+    },
     env: cleaned,
   };
 }

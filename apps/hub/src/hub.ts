@@ -15,36 +15,13 @@ import { HubMetrics } from "./observability/metrics.ts";
 import { metricsSources } from "./observability/metrics-sources.ts";
 import { PlatformRegistry } from "./registry/platform-registry.ts";
 import { PlatformSync } from "./registry/platform-sync.ts";
+import { LOG_REDACT } from "./security/log-redact.ts";
 import { buildSecurity } from "./security/security-services.ts";
 import type { HubServices } from "./services/hub-services.ts";
 import { startModelRegistry } from "./services/models/model-store.ts";
 import { startDeliveryRunner } from "./services/reports/delivery-runner.ts";
 import { AUTH_CHANNEL, AuthCache } from "./services/users/auth-cache.ts";
 import { SessionCache } from "./services/vendor/session-cache.ts";
-
-/**
- * Belt and braces: no code logs these on purpose, but an error object can carry a request or
- * a config, so pino replaces them with "***" wherever they appear (two levels deep).
- */
-const LOG_REDACT = {
-  paths: [
-    "*.appSecret",
-    "*.secret",
-    "*.secrets",
-    "*.clientSecret",
-    "*.password",
-    "*.accessToken",
-    "*.AccessToken",
-    "*.authToken",
-    "*.AuthToken",
-    "*.authorization",
-    "*.headers.authorization",
-    "*.headers.accesstoken",
-    "*.adapterConfig",
-    "*.*.adapterConfig",
-  ],
-  censor: "***",
-};
 
 export interface Hub {
   app: Hono<HubEnv>;
@@ -93,7 +70,10 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
   const authCache = new AuthCache();
   const stopAuthListen = await database.listen(AUTH_CHANNEL, (message) => authCache.invalidate(message));
   const platformSync = new PlatformSync(database, database.db, keyring, registry, log);
-  const http = createVendorHttp({ timeoutMs: config.vendorTimeoutMs });
+  const http = createVendorHttp({
+    timeoutMs: config.vendorTimeoutMs,
+    blockPrivateAddresses: !config.allowPrivateUrls,
+  });
   const security = buildSecurity(config, log);
   const models = await startModelRegistry(database, log);
   const metrics = new HubMetrics();

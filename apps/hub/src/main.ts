@@ -1,6 +1,6 @@
-import { serve } from "@hono/node-server";
 import { loadConfig } from "./config.ts";
 import { buildHub } from "./hub.ts";
+import { serveHub } from "./security/http-server.ts";
 
 /** `pnpm start`: a working hub with nothing but Node.js (embedded PGlite when DATABASE_URL is unset). */
 async function main(): Promise<void> {
@@ -8,8 +8,9 @@ async function main(): Promise<void> {
   const hub = await buildHub(config);
   const { log } = hub.services;
 
-  const server = serve({ fetch: hub.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const url = `http://${info.address.includes(":") ? "localhost" : info.address}:${info.port}`;
+  const server = serveHub(hub.app.fetch, config, (info) => {
+    const scheme = config.tls ? "https" : "http";
+    const url = `${scheme}://${info.address.includes(":") ? "localhost" : info.address}:${info.port}`;
     const storage = config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`;
     process.stdout.write(
       [
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
         `  storage:     ${storage}`,
         `  health:      ${url}/health`,
         `  standard API ${url}/v1/…   admin API ${url}/admin/v1/…`,
-        `  admin token: ${hub.adminToken}${hub.adminTokenGenerated ? `  (generated, stored in ${config.dataDir}/admin-token)` : ""}`,
+        `  admin token: ${adminTokenLine(config, hub)}`,
         "",
       ].join("\n"),
     );
@@ -35,6 +36,19 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/**
+ * The token itself only in embedded mode, where it was generated into the local data folder of a
+ * developer's machine and the banner is how a newcomer finds it (issue: "prints … the admin token it
+ * uses"). A production hub (DATABASE_URL) gets its token from HUB_ADMIN_TOKEN and stdout ends up in
+ * log collectors there, so it only says where the token comes from.
+ */
+function adminTokenLine(config: ReturnType<typeof loadConfig>, hub: Awaited<ReturnType<typeof buildHub>>): string {
+  if (config.adminToken) return "from HUB_ADMIN_TOKEN";
+  const where = `${config.dataDir}/admin-token`;
+  if (config.databaseUrl) return `stored in ${where} (mode 0600)`;
+  return `${hub.adminToken}  (${hub.adminTokenGenerated ? "generated, " : ""}stored in ${where})`;
 }
 
 main().catch((err: unknown) => {

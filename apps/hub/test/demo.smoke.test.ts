@@ -14,7 +14,12 @@ describe("pnpm demo", () => {
     const port = await freePort();
     const child = spawn(process.execPath, ["--import", "tsx", "demo/demo.ts"], {
       cwd: hubRoot,
-      env: { ...process.env, PORT: String(port), DEMO_DATA_DIR: mkdtempSync(join(tmpdir(), "yunlian-demo-")), NO_COLOR: "1" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DEMO_DATA_DIR: mkdtempSync(join(tmpdir(), "yunlian-demo-")),
+        NO_COLOR: "1",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";

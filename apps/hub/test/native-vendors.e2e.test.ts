@@ -17,7 +17,13 @@ describe("standard, MIoT-style and Tuya-style vendors behind one hub", () => {
   let miot: MiotSim;
   let tuya: TuyaSim;
 
-  async function register(platId: string, code: string, adapter: string, adapterConfig: unknown, port: number) {
+  async function register(
+    platId: string,
+    code: string,
+    adapter: string,
+    adapterConfig: unknown,
+    port: number,
+  ) {
     const res = await w.admin.post("/admin/v1/platforms", {
       platId,
       name: platId,
@@ -44,7 +50,12 @@ describe("standard, MIoT-style and Tuya-style vendors behind one hub", () => {
     });
     const tuyaPort = await freePort();
     const tuyaSecret = await register("VENDOR-TUYA", "000022", "tuya", tuyaSimAdapterConfig(), tuyaPort);
-    tuya = await startTuyaSim({ port: tuyaPort, platId: "VENDOR-TUYA", pushUrl: gateway, appSecret: tuyaSecret });
+    tuya = await startTuyaSim({
+      port: tuyaPort,
+      platId: "VENDOR-TUYA",
+      pushUrl: gateway,
+      appSecret: tuyaSecret,
+    });
   }, 60_000);
   afterAll(async () => {
     await miot?.close();
@@ -71,7 +82,10 @@ describe("standard, MIoT-style and Tuya-style vendors behind one hub", () => {
 
     const status = await w.call("devices/deviceStatus", { UserID: alice.userId, Device: devices(all) });
     expect(status.body.RetCode).toBe("200");
-    const entries = status.body.Device as { DeviceInfo: { deviceID: string }; DeviceAttr: Record<string, string> }[];
+    const entries = status.body.Device as {
+      DeviceInfo: { deviceID: string };
+      DeviceAttr: Record<string, string>;
+    }[];
     expect(entries.map((e) => e.DeviceInfo.deviceID)).toEqual(all);
     for (const e of entries) expect(e.DeviceAttr).toMatchObject({ onOffStatus: "True", laundryCycle: "5" });
 
@@ -83,7 +97,10 @@ describe("standard, MIoT-style and Tuya-style vendors behind one hub", () => {
     await tuya.changeAtAppliance(tuya.idOf(tuyaWasher), { work_state: "pause" });
     const reports = await w.app.waitForReports(3, 10_000);
     const byDevice = new Map(
-      reports.map((r) => [(r.body as { DeviceID: string }).DeviceID, r.body as { DeviceStatus: Record<string, string> }]),
+      reports.map((r) => [
+        (r.body as { DeviceID: string }).DeviceID,
+        r.body as { DeviceStatus: Record<string, string> },
+      ]),
     );
     for (const id of all) expect(byDevice.get(id)?.DeviceStatus.runningstatus).toBe("2");
     expect(reports.every((r) => r.signatureValid)).toBe(true);

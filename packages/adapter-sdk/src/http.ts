@@ -1,3 +1,4 @@
+import { publicOnlyConnector } from "@yunlian/net-guard";
 import { Agent, request, errors as undiciErrors } from "undici";
 import { AdapterError } from "./errors.ts";
 
@@ -23,6 +24,12 @@ export interface VendorHttpOptions {
   timeoutMs?: number;
   /** Keep-alive connections per vendor origin. */
   connections?: number;
+  /**
+   * Refuse to connect to loopback/private/link-local addresses, checked on the address the
+   * socket actually connects to (so DNS rebinding cannot reach the caller's network). The hub
+   * sets it unless HUB_ALLOW_PRIVATE_URLS=1; off by default for tests and tools on loopback.
+   */
+  blockPrivateAddresses?: boolean;
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -53,7 +60,9 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
     connections: opts.connections ?? 64,
     keepAliveTimeout: 30_000,
     pipelining: 1,
-    connect: { timeout: timeoutMs },
+    connect: opts.blockPrivateAddresses
+      ? publicOnlyConnector({ timeout: timeoutMs })
+      : { timeout: timeoutMs },
   });
 
   async function postJson(

@@ -4,7 +4,7 @@ import { Webhook } from "standardwebhooks";
 import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import { unauthorized } from "./hub-error.ts";
-import type { ReplayGuard } from "./replay-guard.ts";
+import type { ReplayStore } from "./replay-guard.ts";
 
 export interface CallerEvidence {
   headers: CommonHeaders;
@@ -14,29 +14,51 @@ export interface CallerEvidence {
   socket?: unknown;
 }
 
+export interface AuthenticateOptions {
+  /**
+   * Refuse the plain mode: a platform in security mode `none` must sign as if it were `hmac`.
+   * Self-service (changing URLs, rotating the secret) needs proof even where the standard API
+   * does not.
+   */
+  requireProof?: boolean;
+}
+
+/** Longest webhook-id remembered: ids are keys of the replay store, so they are bounded. */
+const MAX_WEBHOOK_ID = 256;
+
 /**
  * Who is calling: the platform its PlatID names, proven the way that platform registered
- * (DESIGN.md §7 security modes). The AppID header, when sent, must be the one the hub issued
- * to that same platform. Every failure is a 401 that says what was wrong, never which secret.
+ * (DESIGN.md §7 security modes). With mutual TLS the PlatID header may be omitted (the
+ * certificate names the platform); when sent, it must name the certificate's platform. The
+ * AppID header, when sent, must be the one the hub issued to that same platform. Every failure
+ * is a 401 that says what was wrong, never which secret.
  */
-export function authenticateCaller(
+export async function authenticateCaller(
   registry: PlatformRegistry,
-  replay: ReplayGuard,
+  replay: ReplayStore,
   evidence: CallerEvidence,
-): PlatformRecord {
-  const { platId, appId } = evidence.headers;
+  options: AuthenticateOptions = {},
+): Promise<PlatformRecord> {
+  const { appId } = evidence.headers;
+  const platId = evidence.headers.platId ?? platformOfCertificate(registry, evidence.socket)?.platId;
   if (!platId) throw unauthorized("header PlatID is required");
   const platform = registry.get(platId);
   if (!platform) throw unauthorized(`PlatID ${platId} is not registered at this hub`);
   if (appId !== undefined && appId !== platform.appId) {
     throw unauthorized(`AppID ${appId} was not issued to PlatID ${platId}`);
   }
-  if (platform.securityMode === "hmac") verifySignature(platform, replay, evidence);
-  else if (platform.securityMode === "mtls") verifyCertificate(platform, evidence.socket);
+  if (platform.securityMode === "mtls") verifyCertificate(platform, evidence.socket);
+  else if (platform.securityMode === "hmac" || options.requireProof) {
+    await verifySignature(platform, replay, evidence);
+  }
   return platform;
 }
 
-function verifySignature(platform: PlatformRecord, replay: ReplayGuard, evidence: CallerEvidence): void {
+async function verifySignature(
+  platform: PlatformRecord,
+  replay: ReplayStore,
+  evidence: CallerEvidence,
+): Promise<void> {
   const id = evidence.rawHeaders.get("webhook-id");
   const timestamp = evidence.rawHeaders.get("webhook-timestamp");
   const signature = evidence.rawHeaders.get("webhook-signature");
@@ -45,8 +67,10 @@ function verifySignature(platform: PlatformRecord, replay: ReplayGuard, evidence
       "this platform signs its requests: webhook-id, webhook-timestamp and webhook-signature are required",
     );
   }
+  if (id.length > MAX_WEBHOOK_ID) throw unauthorized(`webhook-id: at most ${MAX_WEBHOOK_ID} characters`);
   const headers = { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature };
   let lastError = "signature does not match";
+  // During a rotation grace period both the new and the previous secret verify.
   const valid = platform.secrets.some((secret) => {
     try {
       // The library compares in constant time and refuses timestamps more than 5 minutes off.
@@ -58,7 +82,8 @@ function verifySignature(platform: PlatformRecord, replay: ReplayGuard, evidence
     }
   });
   if (!valid) throw unauthorized(`request signature rejected: ${lastError}`);
-  if (!replay.firstSeen(`${platform.platId}\u0000${id}`)) {
+  // Claimed only after the signature verified: forged requests cannot fill the store.
+  if (!(await replay.claim(`${platform.platId}\u0000${id}`))) {
     throw unauthorized(`webhook-id ${id} was already used: replayed request refused`);
   }
 }
@@ -68,6 +93,27 @@ export function normaliseFingerprint(fp: string): string {
   return fp.replace(/[^0-9a-fA-F]/g, "").toLowerCase();
 }
 
+/** The verified client certificate's fingerprint, or undefined (no TLS, no or untrusted cert). */
+function presentedFingerprint(socket: unknown): string | undefined {
+  const tls = socket as Partial<TLSSocket> | undefined;
+  if (!tls || typeof tls.getPeerCertificate !== "function" || tls.authorized !== true) return undefined;
+  const cert = tls.getPeerCertificate();
+  return cert?.fingerprint256 ? normaliseFingerprint(cert.fingerprint256) : undefined;
+}
+
+/** The one mtls platform that registered the presented certificate (none when ambiguous). */
+function platformOfCertificate(registry: PlatformRegistry, socket: unknown): PlatformRecord | undefined {
+  const presented = presentedFingerprint(socket);
+  if (!presented) return undefined;
+  const owners = registry
+    .all()
+    .filter(
+      (p) =>
+        p.securityMode === "mtls" && p.certFingerprints.some((fp) => normaliseFingerprint(fp) === presented),
+    );
+  return owners.length === 1 ? owners[0] : undefined;
+}
+
 function verifyCertificate(platform: PlatformRecord, socket: unknown): void {
   const tls = socket as Partial<TLSSocket> | undefined;
   if (!tls || typeof tls.getPeerCertificate !== "function") {
@@ -75,11 +121,8 @@ function verifyCertificate(platform: PlatformRecord, socket: unknown): void {
       "this platform authenticates with a client certificate: call the hub over HTTPS (mTLS)",
     );
   }
-  const cert = tls.getPeerCertificate();
-  if (!cert?.fingerprint256 || tls.authorized !== true) {
-    throw unauthorized("no trusted client certificate was presented");
-  }
-  const presented = normaliseFingerprint(cert.fingerprint256);
+  const presented = presentedFingerprint(socket);
+  if (!presented) throw unauthorized("no trusted client certificate was presented");
   if (!platform.certFingerprints.some((fp) => normaliseFingerprint(fp) === presented)) {
     throw unauthorized(`the client certificate is not one registered for PlatID ${platform.platId}`);
   }

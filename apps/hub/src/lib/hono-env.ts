@@ -1,4 +1,5 @@
 import type { HttpBindings } from "@hono/node-server";
+import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { HubServices } from "../services/hub-services.ts";
 
 /** Typed context of every route: the services and the request id are set by one middleware. */
@@ -7,5 +8,7 @@ export interface HubEnv {
   Variables: {
     services: HubServices;
     requestId: string;
+    /** Set on /admin/v1/self/… by the admin gate: whose registration, and who acts on it. */
+    selfCaller?: { platform: PlatformRecord; actor: string };
   };
 }

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
 import { openDatabase } from "@yunlian/db";
 import { createTestDatabase, postgresAvailable, servicesRequired } from "@yunlian/db/testing";
 import { pino } from "pino";
 import { type HubConfig, loadConfig } from "../../src/config.ts";
 import { buildHub, type Hub } from "../../src/hub.ts";
+import { serveHub } from "../../src/security/http-server.ts";
 
 export type Storage = "pglite" | "postgres";
 
@@ -65,7 +65,8 @@ export async function startTestHub(
   });
   const database = databaseUrl ? undefined : await openDatabase({ dataDir: "memory://" });
   const hub = await buildHub(config, { database, logger: pino({ level: "silent" }) });
-  const server = serve({ fetch: hub.app.fetch, port: 0, hostname: "127.0.0.1" });
+  // The server main.ts runs (limits, timeouts), on a free port; plain HTTP (mtls tests start their own).
+  const server = serveHub(hub.app.fetch, { ...config, tls: undefined, port: 0, host: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;

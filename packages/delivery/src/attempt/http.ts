@@ -1,3 +1,4 @@
+import { publicOnlyConnector } from "@yunlian/net-guard";
 import { Agent, request } from "undici";
 
 export interface HttpAttemptResult {
@@ -17,10 +18,18 @@ const MAX_BODY_BYTES = 64 * 1024;
 export class DeliveryHttp {
   readonly #agent: Agent;
 
-  constructor(opts: { connectionsPerOrigin: number; timeoutMs: number }) {
+  /**
+   * `blockPrivateAddresses` (default: unless HUB_ALLOW_PRIVATE_URLS=1) refuses loopback, private
+   * and link-local destinations on the address actually connected to, so a receiver URL whose
+   * name is re-pointed at the internal network (DNS rebinding) is not delivered to.
+   */
+  constructor(opts: { connectionsPerOrigin: number; timeoutMs: number; blockPrivateAddresses?: boolean }) {
+    const block = opts.blockPrivateAddresses ?? process.env.HUB_ALLOW_PRIVATE_URLS !== "1";
     this.#agent = new Agent({
       connections: opts.connectionsPerOrigin,
-      connectTimeout: opts.timeoutMs,
+      ...(block
+        ? { connect: publicOnlyConnector({ timeout: opts.timeoutMs }) }
+        : { connectTimeout: opts.timeoutMs }),
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
       keepAliveTimeout: 30_000,

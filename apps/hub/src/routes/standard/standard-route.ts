@@ -1,10 +1,17 @@
-import { type ApiName, type apis, normaliseHeaders, parseRequest, RetCode, retBody } from "@yunlian/protocol";
+import {
+  type ApiName,
+  type apis,
+  type normaliseHeaders,
+  parseRequest,
+  RetCode,
+  retBody,
+} from "@yunlian/protocol";
 import type { Context } from "hono";
 import type { z } from "zod";
-import { authenticateCaller } from "../../lib/authenticate-caller.ts";
 import type { HubEnv } from "../../lib/hono-env.ts";
 import { HubError } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
+import { guardCaller } from "../../security/guard-caller.ts";
 import type { HubServices } from "../../services/hub-services.ts";
 
 export type RequestBody<K extends ApiName> = z.output<(typeof apis)[K]["request"]>;
@@ -34,13 +41,8 @@ export function standardRoute<K extends ApiName>(
   return async (c: Context<HubEnv>) => {
     const services = c.get("services");
     const rawBody = await c.req.text();
-    const headers = normaliseHeaders(c.req.raw.headers);
-    const platform = authenticateCaller(services.registry, services.replay, {
-      headers,
-      rawHeaders: c.req.raw.headers,
-      rawBody,
-      socket: c.env?.incoming?.socket,
-    });
+    // Authenticated (failures audited) and charged to its rate limit before the body is parsed.
+    const platform = await guardCaller(c, rawBody, "standard");
     const parsed = parseRequest(api, rawBody, c.req.raw.headers);
     if (!parsed.ok) throw new HubError(RetCode.INVALID, parsed.retInfo);
     const answer = await handle({

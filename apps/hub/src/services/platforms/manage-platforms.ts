@@ -4,7 +4,7 @@ import { RetCode } from "@yunlian/protocol";
 import { encryptSecret, newAppSecret } from "@yunlian/secrets";
 import { eq } from "drizzle-orm";
 import { conflict, HubError, invalid, notFound } from "../../lib/hub-error.ts";
-import { urlProblem } from "../../lib/url-guard.ts";
+import { resolvedUrlProblem, urlProblem } from "../../lib/url-guard.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import { restoreRedacted } from "../../security/redact.ts";
 import type { HubServices } from "../hub-services.ts";
@@ -50,6 +50,15 @@ function checkSettings(services: HubServices, platId: string, s: Settings): void
   }
 }
 
+/** The registered URLs' host names resolved: none may answer with a private address (SSRF). */
+async function checkResolvedUrls(services: HubServices, s: Settings): Promise<void> {
+  for (const key of ["apiBaseUrl", "verifyUrl", "dataGatewayUrl"] as const) {
+    const url = s[key];
+    const problem = url ? await resolvedUrlProblem(url, services.config.allowPrivateUrls) : undefined;
+    if (problem) throw invalid(`${key}: ${problem}`);
+  }
+}
+
 function warnPlainMode(services: HubServices, platId: string, mode: string): void {
   if (mode === "none") {
     services.log.warn(
@@ -81,6 +90,7 @@ function rethrowConflicts(err: unknown, platId: string): never {
 export async function registerPlatform(services: HubServices, input: RegisterPlatformInput) {
   if (services.registry.get(input.platId)) throw conflict(`platform ${input.platId} already exists`);
   checkSettings(services, input.platId, input);
+  await checkResolvedUrls(services, input);
   const appSecret = newAppSecret();
   const secret = encryptSecret(services.keyring, appSecret);
   try {
@@ -135,6 +145,7 @@ export async function updatePlatform(services: HubServices, platId: string, inpu
     },
   };
   checkSettings(services, platId, next);
+  await checkResolvedUrls(services, next);
   try {
     await services.db.transaction(async (tx) => {
       await tx

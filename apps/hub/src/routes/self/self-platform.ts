@@ -1,0 +1,63 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { HubEnv } from "../../lib/hono-env.ts";
+import { invalid } from "../../lib/hub-error.ts";
+import { selfCaller } from "../../security/admin-gate.ts";
+import { audit } from "../../services/audit/audit.ts";
+import { rotateSecret, updatePlatform } from "../../services/platforms/manage-platforms.ts";
+import { updatePlatformInput } from "../../services/platforms/platform-input.ts";
+import { platformView } from "../../services/platforms/platform-view.ts";
+import { jsonInput } from "../admin/json-input.ts";
+
+/**
+ * What a platform may change about itself: where the hub reaches it and which certificates are
+ * its own. Manufacturer codes, adapter, security mode and platId stay the operator's to set —
+ * a platform that could claim codes could receive another vendor's devices.
+ */
+const selfUpdateInput = updatePlatformInput
+  .pick({ apiBaseUrl: true, verifyUrl: true, dataGatewayUrl: true })
+  .extend({
+    security: z
+      .strictObject({ certFingerprints: updatePlatformInput.shape.security.unwrap().shape.certFingerprints })
+      .optional(),
+  })
+  .strict();
+
+const OPERATOR_ONLY = ["platId", "name", "manufacturerCodes", "adapter", "adapterConfig", "appId"];
+
+/** A clear 400 for the fields people try, instead of zod's generic "unrecognized key". */
+function operatorOnlyFields(body: unknown): void {
+  if (typeof body !== "object" || body === null) return;
+  const fields = Object.keys(body).filter((k) => OPERATOR_ONLY.includes(k));
+  const security = (body as { security?: unknown }).security;
+  if (typeof security === "object" && security !== null && "mode" in security) fields.push("security.mode");
+  if (fields[0]) throw invalid(`${fields[0]}: only the operator can change it`);
+}
+
+/** GET/PATCH /admin/v1/self and POST /admin/v1/self/secret: a platform's own registration. */
+export function registerSelfPlatformRoutes(app: Hono<HubEnv>) {
+  app.get("/admin/v1/self", (c) => c.json(platformView(selfCaller(c).platform)));
+
+  app.patch("/admin/v1/self", async (c) => {
+    const services = c.get("services");
+    const { platform, actor } = selfCaller(c);
+    const input = await jsonInput(c, selfUpdateInput, operatorOnlyFields);
+    const record = await updatePlatform(services, platform.platId, input);
+    await audit(services, {
+      actor,
+      action: "self.update",
+      target: platform.platId,
+      outcome: "ok",
+      detail: { fields: Object.keys(input) },
+    });
+    return c.json(platformView(record));
+  });
+
+  app.post("/admin/v1/self/secret", async (c) => {
+    const services = c.get("services");
+    const { platform, actor } = selfCaller(c);
+    const rotated = await rotateSecret(services, platform.platId);
+    await audit(services, { actor, action: "self.rotateSecret", target: platform.platId, outcome: "ok" });
+    return c.json(rotated);
+  });
+}

@@ -1,0 +1,64 @@
+import { normaliseHeaders, RetCode } from "@yunlian/protocol";
+import type { Context } from "hono";
+import { type AuthenticateOptions, authenticateCaller } from "../lib/authenticate-caller.ts";
+import type { HubEnv } from "../lib/hono-env.ts";
+import { HubError } from "../lib/hub-error.ts";
+import type { PlatformRecord } from "../registry/platform-record.ts";
+import type { HubServices } from "../services/hub-services.ts";
+
+/** The client address, for the audit log (the socket's; a proxy's X-Forwarded-For is not trusted). */
+export function clientIp(c: Context<HubEnv>): string | undefined {
+  return c.env?.incoming?.socket?.remoteAddress;
+}
+
+/**
+ * The door of every platform-facing route: authenticate the caller by its security mode
+ * (failures audited), then charge one request to its rate-limit bucket (429 when empty).
+ * The bucket is the authenticated platform's, so nobody can exhaust another platform's quota
+ * by sending requests in its name.
+ */
+export async function guardCaller(
+  c: Context<HubEnv>,
+  rawBody: string,
+  surface: "standard" | "self",
+  options: AuthenticateOptions = {},
+): Promise<PlatformRecord> {
+  const services = c.get("services");
+  const headers = normaliseHeaders(c.req.raw.headers);
+  let platform: PlatformRecord;
+  try {
+    platform = await authenticateCaller(
+      services.registry,
+      services.replay,
+      { headers, rawHeaders: c.req.raw.headers, rawBody, socket: c.env?.incoming?.socket },
+      options,
+    );
+  } catch (err) {
+    if (err instanceof HubError) {
+      await services.security.authFailures.record(services, {
+        surface,
+        method: c.req.method,
+        path: c.req.path,
+        ip: clientIp(c),
+        claimedPlatId: headers.platId,
+        reason: err.message,
+      });
+    }
+    throw err;
+  }
+  await chargeRequest(services, platform.platId);
+  return platform;
+}
+
+/** One request against the platform's bucket; 429 with Retry-After (whole seconds) when empty. */
+export async function chargeRequest(services: HubServices, platId: string): Promise<void> {
+  const decision = await services.security.rateLimiter.take(platId);
+  if (decision.allowed) return;
+  const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  throw new HubError(
+    RetCode.RATE_LIMITED,
+    `rate limit of platform ${platId} exceeded: retry after ${seconds} s`,
+    {},
+    { "Retry-After": String(seconds) },
+  );
+}

@@ -1,0 +1,50 @@
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { HubConfig } from "../config.ts";
+import { REPLAY_WINDOW_MS, ReplayGuard, type ReplayStore } from "../lib/replay-guard.ts";
+import { AuthFailureAudit } from "./auth-failure-audit.ts";
+import { MemoryRateLimiter, type RateLimiter, unlimited } from "./rate-limit.ts";
+import { RedisRateLimiter } from "./redis-rate-limit.ts";
+import { RedisReplayStore } from "./redis-replay.ts";
+
+export interface HubSecurity {
+  rateLimiter: RateLimiter;
+  replay: ReplayStore;
+  authFailures: AuthFailureAudit;
+  close(): Promise<void>;
+}
+
+/**
+ * Rate-limit buckets and the webhook-id replay store: in Redis when REDIS_URL is set (shared by
+ * every hub instance), in this process otherwise (the embedded single-instance hub).
+ */
+export function buildSecurity(config: HubConfig, log: Logger): HubSecurity {
+  const authFailures = new AuthFailureAudit();
+  if (!config.redisUrl) {
+    return {
+      rateLimiter: config.rateLimit ? new MemoryRateLimiter(config.rateLimit) : unlimited,
+      replay: new ReplayGuard(REPLAY_WINDOW_MS),
+      authFailures,
+      close: async () => {},
+    };
+  }
+  // Fail fast instead of queueing: a request must not wait on a Redis that is away (the
+  // limiter and the replay store fall back to memory on an error).
+  const redis = new Redis(config.redisUrl, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    commandTimeout: 1000,
+    lazyConnect: false,
+  });
+  redis.on("error", () => {
+    // Reported by the limiter/replay store when a command fails; the connection retries by itself.
+  });
+  return {
+    rateLimiter: config.rateLimit ? new RedisRateLimiter(redis, config.rateLimit, log) : unlimited,
+    replay: new RedisReplayStore(redis, REPLAY_WINDOW_MS, log),
+    authFailures,
+    async close() {
+      redis.disconnect();
+    },
+  };
+}

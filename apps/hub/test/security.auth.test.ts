@@ -1,0 +1,173 @@
+import { platforms } from "@yunlian/db";
+import { eq } from "drizzle-orm";
+import { Webhook } from "standardwebhooks";
+import { request } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminClient, platformClient } from "./support/client.ts";
+import { startTestHub, type TestHub } from "./support/harness.ts";
+
+interface Creds {
+  platId: string;
+  appId: string;
+  appSecret: string;
+}
+
+/** Signs like a platform would, but lets the test choose the id, the time and the secret. */
+function signed(creds: Creds, body: string, opts: { id?: string; at?: Date; secret?: string } = {}) {
+  const id = opts.id ?? `msg_${Math.random().toString(36).slice(2)}`;
+  const at = opts.at ?? new Date();
+  return {
+    "content-type": "application/json",
+    PlatID: creds.platId,
+    "webhook-id": id,
+    "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+    "webhook-signature": new Webhook(opts.secret ?? creds.appSecret).sign(id, at, body),
+  };
+}
+
+describe("caller authentication: hmac signatures, replay, rotation, PlatID and device ownership", () => {
+  let hub: TestHub;
+  let admin: ReturnType<typeof adminClient>;
+  let app: Creds;
+  let vendorA: Creds;
+  let vendorB: Creds;
+  const body = JSON.stringify({ UserID: "U-NOBODY" });
+  const post = async (path: string, headers: Record<string, string>, text = body) => {
+    const res = await request(`${hub.url}${path}`, { method: "POST", headers, body: text });
+    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+  };
+  const usersDevices = (headers: Record<string, string>, text = body) =>
+    post("/v1/users/devices", headers, text);
+
+  beforeAll(async () => {
+    hub = await startTestHub("pglite");
+    admin = adminClient(hub.url, hub.adminToken);
+    const register = async (platId: string, extra: Record<string, unknown> = {}): Promise<Creds> => {
+      const res = await admin.post("/admin/v1/platforms", {
+        platId,
+        name: platId,
+        verifyUrl: "http://127.0.0.1:9/v",
+        ...extra,
+      });
+      expect(res.status).toBe(201);
+      return { platId, appId: String(res.body.appId), appSecret: String(res.body.appSecret) };
+    };
+    app = await register("AUTH-APP");
+    vendorA = await register("AUTH-VENDOR-A", {
+      manufacturerCodes: ["000006"],
+      apiBaseUrl: "http://127.0.0.1:9/v1",
+    });
+    vendorB = await register("AUTH-VENDOR-B", {
+      manufacturerCodes: ["000007"],
+      apiBaseUrl: "http://127.0.0.1:9/v1",
+    });
+  }, 60_000);
+  afterAll(async () => hub?.close());
+
+  it("a correctly signed request passes (404: authenticated, the user does not exist)", async () => {
+    expect((await usersDevices(signed(app, body))).status).toBe(404);
+  });
+
+  it("refuses an unsigned request", async () => {
+    const res = await usersDevices({ "content-type": "application/json", PlatID: app.platId });
+    expect(res.status).toBe(401);
+    expect(res.body.RetCode).toBe("401");
+  });
+
+  it("refuses a signature made with another secret, and a body changed after signing", async () => {
+    const forged = signed(app, body, { secret: "whsec_QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=" });
+    expect((await usersDevices(forged)).status).toBe(401);
+    const tampered = signed(app, body);
+    expect((await usersDevices(tampered, JSON.stringify({ UserID: "U-OTHER" }))).status).toBe(401);
+  });
+
+  it("refuses a timestamp more than 5 minutes off, in the past or the future", async () => {
+    for (const offset of [-6 * 60_000, 6 * 60_000]) {
+      const res = await usersDevices(signed(app, body, { at: new Date(Date.now() + offset) }));
+      expect(res.status).toBe(401);
+      expect(String(res.body.RetInfo)).toMatch(/timestamp/i);
+    }
+    // 4 minutes off is within the tolerance.
+    expect((await usersDevices(signed(app, body, { at: new Date(Date.now() - 4 * 60_000) }))).status).toBe(
+      404,
+    );
+  });
+
+  it("refuses a replayed request: the same webhook-id twice", async () => {
+    const headers = signed(app, body);
+    expect((await usersDevices(headers)).status).toBe(404);
+    const again = await usersDevices(headers);
+    expect(again.status).toBe(401);
+    expect(String(again.body.RetInfo)).toMatch(/replayed/);
+  });
+
+  it("refuses a platform claiming another's PlatID (signed with its own secret) or another's AppID", async () => {
+    const claimed = { ...signed({ ...vendorA, platId: app.platId }, body) };
+    expect((await usersDevices(claimed)).status).toBe(401);
+    const wrongAppId = { ...signed(app, body), AppID: vendorA.appId };
+    const res = await usersDevices(wrongAppId);
+    expect(res.status).toBe(401);
+    expect(String(res.body.RetInfo)).toMatch(/AppID/);
+  });
+
+  it("rotation: both secrets verify during the grace period, only the new one after it", async () => {
+    const rotated = await admin.post(`/admin/v1/platforms/${app.platId}/secret`, {});
+    const fresh = String(rotated.body.appSecret);
+    expect((await usersDevices(signed(app, body))).status).toBe(404);
+    expect((await usersDevices(signed(app, body, { secret: fresh }))).status).toBe(404);
+    // End the grace period now (as 24 h later), and reload the platform.
+    await hub.hub.services.db
+      .update(platforms)
+      .set({ previousSecretExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(platforms.platId, app.platId));
+    await hub.hub.services.platformSync.refresh(app.platId);
+    expect((await usersDevices(signed(app, body))).status).toBe(401);
+    expect((await usersDevices(signed(app, body, { secret: fresh }))).status).toBe(404);
+    app = { ...app, appSecret: fresh };
+  });
+
+  it("a vendor may report only devices with its own manufacturer codes (403)", async () => {
+    const report = (deviceId: string) =>
+      JSON.stringify({
+        DeviceID: deviceId,
+        DataType: "attr",
+        DeviceStatus: { onOffStatus: "True" },
+        TimeStamp: "1444965812870",
+      });
+    const othersDevice = report("0000060102002001ABC");
+    const res = await post("/v1/dataservices/dataGateway", signed(vendorB, othersDevice), othersDevice);
+    expect(res.status).toBe(403);
+    expect(res.body.RetCode).toBe("403");
+    const ownDevice = report("0000070102002001ABC");
+    expect((await post("/v1/dataservices/dataGateway", signed(vendorB, ownDevice), ownDevice)).status).toBe(
+      200,
+    );
+  });
+
+  it("mode none: unsigned requests pass on the standard API (PlatID + tokens only)", async () => {
+    const res = await admin.post("/admin/v1/platforms", {
+      platId: "AUTH-PLAIN",
+      name: "plain",
+      verifyUrl: "http://127.0.0.1:9/v",
+      security: { mode: "none" },
+    });
+    expect(res.status).toBe(201);
+    const call = platformClient(hub.url, { platId: "AUTH-PLAIN" });
+    expect((await call("users/devices", { UserID: "U-NOBODY" })).status).toBe(404);
+  });
+
+  it("every authentication failure is in the audit log, with who claimed what and why", async () => {
+    const res = await admin.get("/admin/v1/audit?action=auth.standard&limit=500");
+    expect(res.status).toBe(200);
+    const entries = res.body.entries as { target: string; outcome: string; detail: { reason: string } }[];
+    const reasons = entries.filter((e) => e.target === app.platId).map((e) => e.detail.reason);
+    expect(entries.every((e) => e.outcome === "denied")).toBe(true);
+    expect(reasons.some((r) => /required/.test(r))).toBe(true);
+    expect(reasons.some((r) => /replayed/.test(r))).toBe(true);
+    expect(reasons.some((r) => /timestamp/i.test(r))).toBe(true);
+    const bad = await adminClient(hub.url, "not-the-admin-token-at-all").get("/admin/v1/platforms");
+    expect(bad.status).toBe(401);
+    const adminFailures = await admin.get("/admin/v1/audit?action=auth.admin");
+    expect((adminFailures.body.entries as unknown[]).length).toBeGreaterThan(0);
+  });
+});

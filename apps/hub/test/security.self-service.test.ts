@@ -1,0 +1,147 @@
+import { deliveries, statusReports } from "@yunlian/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminClient } from "./support/client.ts";
+import { startTestHub, type TestHub } from "./support/harness.ts";
+import { selfClient } from "./support/self-client.ts";
+
+describe("platform self-service: its own registration, secret and deliveries, nothing of anyone else's", () => {
+  let hub: TestHub;
+  let admin: ReturnType<typeof adminClient>;
+  let mine: { platId: string; appSecret: string };
+  let theirs: { platId: string; appSecret: string };
+  let plain: { platId: string; appSecret: string };
+  let self: ReturnType<typeof selfClient>;
+
+  beforeAll(async () => {
+    hub = await startTestHub("pglite");
+    admin = adminClient(hub.url, hub.adminToken);
+    const register = async (platId: string, extra: Record<string, unknown> = {}) => {
+      const res = await admin.post("/admin/v1/platforms", {
+        platId,
+        name: platId,
+        verifyUrl: "http://127.0.0.1:9/verify",
+        dataGatewayUrl: "http://127.0.0.1:9/gw",
+        ...extra,
+      });
+      expect(res.status).toBe(201);
+      return { platId, appSecret: String(res.body.appSecret) };
+    };
+    mine = await register("SELF-MINE", {
+      manufacturerCodes: ["000016"],
+      apiBaseUrl: "http://127.0.0.1:9/v1",
+    });
+    theirs = await register("SELF-THEIRS");
+    plain = await register("SELF-PLAIN", { security: { mode: "none" } });
+    self = selfClient(hub.url, mine);
+    // One stored report delivered to two platforms: each sees only its own delivery row.
+    const db = hub.hub.services.db;
+    const [report] = await db
+      .insert(statusReports)
+      .values({
+        udeviceId: "0000160102002001ABC",
+        vendorPlatId: mine.platId,
+        dataType: "attr",
+        deviceStatus: {},
+      })
+      .returning({ id: statusReports.id });
+    const row = (platId: string) => ({
+      id: `dlv_${platId}`,
+      reportId: report?.id ?? 0,
+      platId,
+      udeviceId: "0000160102002001ABC",
+      status: "pending" as const,
+      nextAttemptAt: new Date(Date.now() + 3_600_000),
+    });
+    await db.insert(deliveries).values([row(mine.platId), row(theirs.platId)]);
+  }, 60_000);
+  afterAll(async () => hub?.close());
+
+  it("reads its own platform, never a secret", async () => {
+    const res = await self("GET", "");
+    expect(res.status).toBe(200);
+    expect(res.body.platId).toBe(mine.platId);
+    expect(res.body.appSecret).toBeUndefined();
+  });
+
+  it("changes its own URLs and certificate fingerprints, audited as itself", async () => {
+    const res = await self("PATCH", "", {
+      dataGatewayUrl: "http://127.0.0.1:9/new-gw",
+      security: { certFingerprints: ["ab".repeat(32)] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.dataGatewayUrl).toBe("http://127.0.0.1:9/new-gw");
+    expect(res.body.security).toEqual({ mode: "hmac", certFingerprints: ["ab".repeat(32)] });
+    const log = await admin.get(`/admin/v1/audit?actor=platform:${mine.platId}&action=self.update`);
+    expect((log.body.entries as { target: string }[])[0]?.target).toBe(mine.platId);
+  });
+
+  it("may not change manufacturer codes, adapter, security mode or platId", async () => {
+    for (const body of [
+      { manufacturerCodes: ["000006"] },
+      { adapter: "tuya" },
+      { platId: theirs.platId },
+      { security: { mode: "none" } },
+      { adapterConfig: {} },
+    ]) {
+      const res = await self("PATCH", "", body);
+      expect(res.status).toBe(400);
+      expect(String(res.body.RetInfo)).toMatch(/only the operator/);
+    }
+    expect(hub.hub.services.registry.get(mine.platId)?.manufacturerCodes).toEqual(["000016"]);
+  });
+
+  it("cannot reach another platform: its own credentials name only itself", async () => {
+    // Signed with my secret but claiming their PlatID: the signature does not verify.
+    const asThem = await self("GET", "", undefined, { PlatID: theirs.platId });
+    expect(asThem.status).toBe(401);
+    const patchThem = await self(
+      "PATCH",
+      "",
+      { dataGatewayUrl: "http://127.0.0.1:9/evil" },
+      { PlatID: theirs.platId },
+    );
+    expect(patchThem.status).toBe(401);
+    expect(hub.hub.services.registry.get(theirs.platId)?.dataGatewayUrl).toBe("http://127.0.0.1:9/gw");
+    // The operator routes stay operator-only.
+    const operatorRoute = await self("GET", "/../platforms");
+    expect([401, 404]).toContain(operatorRoute.status);
+    const list = await selfClient(hub.url, mine)("GET", "/deliveries", undefined, {
+      authorization: "Bearer nope",
+    });
+    expect(list.status).toBe(401);
+  });
+
+  it("lists only its own deliveries, whatever the query says", async () => {
+    const res = await self("GET", "/deliveries");
+    expect(res.status).toBe(200);
+    const ids = (res.body.deliveries as { id: string; platId: string }[]).map((d) => d.platId);
+    expect(ids).toEqual([mine.platId]);
+    const sneaky = await self("GET", `/deliveries?platId=${theirs.platId}`);
+    expect(sneaky.status).toBe(400);
+  });
+
+  it("rotates its own secret: the new one works at once, the old one during the grace period", async () => {
+    const res = await self("POST", "/secret");
+    expect(res.status).toBe(200);
+    const fresh = String(res.body.appSecret);
+    expect(fresh).toMatch(/^whsec_/);
+    expect((await selfClient(hub.url, { ...mine, appSecret: fresh })("GET", "")).status).toBe(200);
+    expect((await self("GET", "")).status).toBe(200);
+  });
+
+  it("a platform in mode none must still sign its self-service requests", async () => {
+    const unsigned = await adminClient(hub.url, "").get("/admin/v1/self");
+    expect(unsigned.status).toBe(401);
+    const res = await fetch(`${hub.url}/admin/v1/self`, { headers: { PlatID: plain.platId } });
+    expect(res.status).toBe(401);
+    expect((await selfClient(hub.url, plain)("GET", "")).status).toBe(200);
+  });
+
+  it("the operator token can act on any platform's self-service (naming it in PlatID)", async () => {
+    const res = await fetch(`${hub.url}/admin/v1/self`, {
+      headers: { authorization: `Bearer ${hub.adminToken}`, PlatID: theirs.platId },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { platId: string }).platId).toBe(theirs.platId);
+  });
+});
