@@ -44,7 +44,10 @@ async function main(): Promise<void> {
  * uses"). A production hub (DATABASE_URL) gets its token from HUB_ADMIN_TOKEN and stdout ends up in
  * log collectors there, so it only says where the token comes from.
  */
-function adminTokenLine(config: ReturnType<typeof loadConfig>, hub: Awaited<ReturnType<typeof buildHub>>): string {
+function adminTokenLine(
+  config: ReturnType<typeof loadConfig>,
+  hub: Awaited<ReturnType<typeof buildHub>>,
+): string {
   if (config.adminToken) return "from HUB_ADMIN_TOKEN";
   const where = `${config.dataDir}/admin-token`;
   if (config.databaseUrl) return `stored in ${where} (mode 0600)`;

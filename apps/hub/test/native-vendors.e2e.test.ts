@@ -1,5 +1,7 @@
 import { miotSimAdapterConfig, startMiotSim } from "@yunlian/adapter-miot/sim";
 import { startTuyaSim, tuyaSimAdapterConfig } from "@yunlian/adapter-tuya/sim";
+import { platforms } from "@yunlian/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/harness.ts";
 import { devices, loginAs, startWorld, type World } from "./support/world.ts";
@@ -61,6 +63,17 @@ describe("standard, MIoT-style and Tuya-style vendors behind one hub", () => {
     await miot?.close();
     await tuya?.close();
     await w?.close();
+  });
+
+  it("keeps the Tuya client secret encrypted at rest and redacted in answers", async () => {
+    const [row] = await w.hub.hub.services.db
+      .select({ config: platforms.adapterConfig })
+      .from(platforms)
+      .where(eq(platforms.platId, "VENDOR-TUYA"));
+    expect(JSON.stringify(row?.config)).not.toContain("tuya-sim-secret");
+    expect(JSON.stringify(row?.config)).toContain("$sealed");
+    const shown = await w.admin.get("/admin/v1/platforms/VENDOR-TUYA");
+    expect((shown.body.adapterConfig as { clientSecret: string }).clientSecret).toBe("***");
   });
 
   it("binds, operates and reads all three with the same standard calls; native changes arrive as standard reports", async () => {

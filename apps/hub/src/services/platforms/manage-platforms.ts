@@ -10,6 +10,7 @@ import { restoreRedacted } from "../../security/redact.ts";
 import type { HubServices } from "../hub-services.ts";
 import { announceAuthChange } from "../users/authorize-call.ts";
 import type { RegisterPlatformInput, UpdatePlatformInput } from "./platform-input.ts";
+import { sealSecrets } from "./sealed-config.ts";
 import { uniqueViolation } from "./unique-violation.ts";
 
 /** How long the previous appSecret keeps verifying after a rotation. */
@@ -99,7 +100,7 @@ export async function registerPlatform(services: HubServices, input: RegisterPla
         platId: input.platId,
         name: input.name,
         adapter: input.adapter,
-        adapterConfig: input.adapterConfig,
+        adapterConfig: sealSecrets(input.adapterConfig, services.keyring) as Record<string, unknown>,
         apiBaseUrl: input.apiBaseUrl ?? null,
         verifyUrl: input.verifyUrl ?? null,
         dataGatewayUrl: input.dataGatewayUrl ?? null,
@@ -153,7 +154,7 @@ export async function updatePlatform(services: HubServices, platId: string, inpu
         .set({
           name: next.name,
           adapter: next.adapter,
-          adapterConfig: next.adapterConfig,
+          adapterConfig: sealSecrets(next.adapterConfig, services.keyring) as Record<string, unknown>,
           apiBaseUrl: next.apiBaseUrl ?? null,
           verifyUrl: next.verifyUrl ?? null,
           dataGatewayUrl: next.dataGatewayUrl ?? null,

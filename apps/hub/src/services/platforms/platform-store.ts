@@ -2,6 +2,7 @@ import { type Database, manufacturerCodes, type Platform, platforms } from "@yun
 import { decryptSecret, type Keyring } from "@yunlian/secrets";
 import { eq } from "drizzle-orm";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
+import { openSecrets } from "./sealed-config.ts";
 
 /** Turns a stored row (secrets encrypted) into the in-memory record the hub routes with. */
 export function toRecord(row: Platform, codes: string[], keyring: Keyring, now = new Date()): PlatformRecord {
@@ -18,7 +19,7 @@ export function toRecord(row: Platform, codes: string[], keyring: Keyring, now =
     platId: row.platId,
     name: row.name,
     adapter: row.adapter,
-    adapterConfig: row.adapterConfig,
+    adapterConfig: openSecrets(row.adapterConfig, keyring),
     apiBaseUrl: row.apiBaseUrl,
     verifyUrl: row.verifyUrl,
     dataGatewayUrl: row.dataGatewayUrl,
