@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { selfClient } from "./support/self-client.ts";
 import { devices, loginAs, startWorld, type World } from "./support/world.ts";
 
 /** devices/op commands are checked against the device model before any vendor is called. */
@@ -89,5 +90,34 @@ describe("device model registry and op validation", () => {
       attributes: [],
     });
     expect(bad.status).toBe(400);
+  });
+
+  it("a vendor publishes its own versions through self-service; an app platform cannot", async () => {
+    const vendor = w.vendors[1];
+    if (!vendor) throw new Error("vendor");
+    const asVendor = selfClient(w.hub.url, { platId: vendor.platId, appSecret: vendor.appSecret });
+    const model = {
+      deviceType: "03001",
+      nameZh: "空调",
+      nameEn: "air conditioner, vendor B",
+      attributes: [
+        {
+          name: "onOffStatus",
+          type: "bool",
+          values: ["True", "False"],
+          writable: true,
+          zh: "开关",
+          en: "power",
+        },
+      ],
+    };
+    const first = await asVendor("POST", "/models", model);
+    expect(first.status).toBe(201);
+    const second = await asVendor("POST", "/models", model);
+    expect(second.body).toMatchObject({ version: 2, ownerPlatId: vendor.platId });
+    const mine = await asVendor("GET", "/models");
+    expect((mine.body.models as { version: number }[]).map((m) => m.version)).toEqual([2]);
+    const asApp = selfClient(w.hub.url, w.appCreds);
+    expect((await asApp("POST", "/models", model)).status).toBe(400);
   });
 });

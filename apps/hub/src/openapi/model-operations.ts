@@ -8,6 +8,11 @@ const TAG = "Admin: device models";
 const publishBody = modelInput.and(z.object({ ownerPlatId: z.string().min(1).max(64) }));
 
 const model = z.looseObject({ deviceType: z.string(), version: z.number().int() });
+const modelList = z.looseObject({ models: z.array(model) });
+
+const SELF_TAG = "Self-service";
+const SELF_NOTE =
+  "Called by the vendor itself, proven like a standard request (Standard Webhooks signature with its appSecret, or its client certificate).";
 
 /** The device model registry (standard 6.5.2.2): attribute names, types, ranges, meaning. */
 export function modelOperations(): OperationDoc[] {
@@ -22,7 +27,7 @@ export function modelOperations(): OperationDoc[] {
       responses: {
         "200": {
           description: "Every model",
-          body: { name: "ModelList", schema: z.looseObject({ models: z.array(model) }) },
+          body: { name: "ModelList", schema: modelList },
         },
         ...errors("Unauthorized"),
       },
@@ -57,6 +62,36 @@ export function modelOperations(): OperationDoc[] {
       responses: {
         "201": { description: "The published model", body: { name: "Model", schema: model } },
         ...errors("Invalid", "Unauthorized", "NotFound"),
+      },
+    },
+    {
+      method: "get",
+      path: "/admin/v1/self/models",
+      operationId: "self_listModels",
+      tag: SELF_TAG,
+      summary: "The newest version of each of the calling vendor's own models",
+      description: SELF_NOTE,
+      audience: "self",
+      responses: {
+        "200": {
+          description: "The vendor's models",
+          body: { name: "ModelList", schema: modelList },
+        },
+        ...errors("Unauthorized"),
+      },
+    },
+    {
+      method: "post",
+      path: "/admin/v1/self/models",
+      operationId: "self_publishModel",
+      tag: SELF_TAG,
+      summary: "Publish the next version of one of the calling vendor's device models",
+      description: SELF_NOTE,
+      audience: "self",
+      body: { name: "ModelInput", schema: modelInput },
+      responses: {
+        "201": { description: "The published model", body: { name: "Model", schema: model } },
+        ...errors("Invalid", "Unauthorized"),
       },
     },
   ];
