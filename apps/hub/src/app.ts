@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { ProtocolError, RetCode, retBody } from "@yunlian/protocol";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { registerConsole } from "./console/register-console.tsx";
+import { bodyLimit } from "./lib/body-limit.ts";
 import type { HubEnv } from "./lib/hono-env.ts";
 import { HubError } from "./lib/hub-error.ts";
 import { observeRequests } from "./observability/observe-requests.ts";
@@ -53,17 +53,7 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
   });
   app.use("*", observeRequests());
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: services.config.maxBodyBytes,
-      onError: (c) =>
-        c.json(
-          retBody(RetCode.TOO_LARGE, `request body is larger than ${services.config.maxBodyBytes} bytes`),
-          413,
-        ),
-    }),
-  );
+  app.use("*", bodyLimit(services.config.maxBodyBytes));
 
   registerHealth(app);
   registerMetrics(app);
