@@ -1,7 +1,7 @@
 // `pnpm bench` (packages/delivery): reports/s from ingest to confirmed delivery vs raw BullMQ, and
 // report-to-delivery latency at a fixed offered rate. Writes its section of docs/benchmarks.md.
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, deliveries, openDatabase } from "@yunlian/db";
 import { createTestDatabase } from "@yunlian/db/testing";
@@ -21,11 +21,16 @@ import {
   uniquePrefix,
 } from "../src/testing/index.ts";
 
+// Receivers listen on loopback: the delivery client refuses private addresses unless told.
+process.env.HUB_ALLOW_PRIVATE_URLS ??= "1";
 const REPORTS_1 = Number(process.env.BENCH_REPORTS_1 ?? 1_000);
 const REPORTS_10 = Number(process.env.BENCH_REPORTS_10 ?? 300);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
-const CONCURRENCY = 32;
+/** Jobs in flight, the same for our worker and raw BullMQ (32 is HUB_WORKER_CONCURRENCY's default). */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+/** Rounds of (ours, raw) run back to back; the table shows medians, as the machine is shared. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const keyring = testKeyring();
 
 async function delivered(h: DatabaseHandle, platPrefix: string): Promise<number> {
@@ -193,37 +198,86 @@ async function main() {
     relayIntervalMs: 100,
   });
   try {
-    const one = await throughput(hub, "one", 1, REPORTS_1, 0);
-    const ten = await throughput(hub, "ten", 10, REPORTS_10, one.deliveries);
-    const raw1 = await rawBullmq(one.deliveries, 1);
-    const raw10 = await rawBullmq(ten.deliveries, 10);
-    const lat = await latency(hub, one.deliveries + ten.deliveries);
-    const rows = [
-      ["1 subscriber", one, raw1],
-      ["10 subscribers", ten, raw10],
-    ] as const;
+    const loadBefore = loadavg()[0] ?? 0;
+    type Round = { ours: Awaited<ReturnType<typeof throughput>>; raw: Awaited<ReturnType<typeof rawBullmq>> };
+    const rounds: Record<"one" | "ten", Round[]> = { one: [], ten: [] };
+    let base = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [key, subscribers, reports] of [
+        ["one", 1, REPORTS_1],
+        ["ten", 10, REPORTS_10],
+      ] as const) {
+        // Ours, then raw BullMQ right after it, so both see about the same machine load.
+        const ours = await throughput(hub, `${key}${r}`, subscribers, reports, base);
+        base += ours.deliveries;
+        const raw = await rawBullmq(ours.deliveries, subscribers);
+        rounds[key].push({ ours, raw });
+      }
+    }
+    const lat = await latency(hub, base);
+    const loadAfter = loadavg()[0] ?? 0;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+    const perSec = (n: number, ms: number) => (n / ms) * 1000;
+    const summary = (name: string, rs: Round[]) => {
+      const first = rs[0]?.ours;
+      const dps = rs.map((x) => perSec(x.ours.deliveries, x.ours.ms));
+      const rawps = rs.map((x) => perSec(x.raw.jobs, x.raw.ms));
+      const ratios = rs.map((_, i) => (dps[i] ?? 0) / (rawps[i] ?? 1));
+      return {
+        name,
+        reports: first?.reports ?? 0,
+        deliveries: first?.deliveries ?? 0,
+        rps: median(rs.map((x) => perSec(x.ours.reports, x.ours.ms))),
+        ingestRps: median(rs.map((x) => perSec(x.ours.reports, x.ours.ingestMs))),
+        dps: median(dps),
+        rawps: median(rawps),
+        ratio: median(ratios),
+        ratios,
+      };
+    };
+    const rows = [summary("1 subscriber", rounds.one), summary("10 subscribers", rounds.ten)];
     const fmt = (n: number) => n.toFixed(0);
+    const rawAll = [...rounds.one, ...rounds.ten].map((x) => perSec(x.raw.jobs, x.raw.ms));
     const lines = [
       "## Status-report delivery",
       "",
       "Command: `cd packages/delivery && npx -y pnpm@12.4.2 bench` (PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379;",
-      "`BENCH_REPORTS_1`, `BENCH_REPORTS_10`, `BENCH_RATE`, `BENCH_RATE_SECONDS` resize it).",
+      "`BENCH_REPORTS_1`, `BENCH_REPORTS_10`, `BENCH_RATE`, `BENCH_RATE_SECONDS`, `BENCH_ROUNDS`, `BENCH_CONCURRENCY` resize it).",
       `Run ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPU(s), one process for hub-side ingest,`,
       `BullMQ worker (concurrency ${CONCURRENCY}) and the local HTTP receivers — all sharing the machine with PostgreSQL and Redis.`,
       "",
-      "Throughput, ingest (one transaction per report) → confirmed delivery (attempt recorded in Postgres),",
-      "against raw BullMQ `add` + a worker that POSTs the same body to the same kind of receiver (no Postgres):",
+      `Machine load average (1 min) ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after the run: other work shares`,
+      `these CPUs, so single runs swing widely (raw BullMQ alone ranged ${fmt(Math.min(...rawAll))}–${fmt(Math.max(...rawAll))} jobs/s across this run's rounds).`,
+      `Each figure is the median of ${ROUNDS} rounds; every round runs our path and then raw BullMQ back to back.`,
       "",
-      "| scenario | reports | deliveries | reports/s | deliveries/s | raw BullMQ jobs/s | ratio (deliveries/s ÷ raw) |",
-      "|---|---|---|---|---|---|---|",
-      ...rows.map(([name, r, raw]) => {
-        const dps = (r.deliveries / r.ms) * 1000;
-        const rawps = (raw.jobs / raw.ms) * 1000;
-        return `| ${name} | ${r.reports} | ${r.deliveries} | ${fmt((r.reports / r.ms) * 1000)} | ${fmt(dps)} | ${fmt(rawps)} | ${(dps / rawps).toFixed(2)} |`;
-      }),
+      "Throughput, ingest (16 concurrent reports, group-committed: reports that arrive while a commit is in flight",
+      "share the next transaction) → confirmed delivery (attempt recorded in Postgres), against raw BullMQ `add` +",
+      "a worker that POSTs the same body to the same kind of receiver (no Postgres):",
+      "",
+      "| scenario | reports | deliveries | reports/s | ingest alone, reports/s | deliveries/s | raw BullMQ jobs/s | ratio (deliveries/s ÷ raw), median (rounds) |",
+      "|---|---|---|---|---|---|---|---|",
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${r.reports} | ${r.deliveries} | ${fmt(r.rps)} | ${fmt(r.ingestRps)} | ${fmt(r.dps)} | ${fmt(r.rawps)} | ${r.ratio.toFixed(2)} (${r.ratios.map((x) => x.toFixed(2)).join(", ")}) |`,
+      ),
       "",
       `Latency at a fixed offered rate of ${RATE} reports/s for ${RATE_SECONDS} s (1 subscriber, ${lat.total} reports),`,
       `from the start of ingest to the receiver getting the request: p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms, max ${fmt(lat.max)} ms.`,
+      "",
+      "What the batching does. Ingest: concurrent `ingestReport` calls on one database are written together — one",
+      "multi-row statement (history rows, shadow upserts, outbox rows; a device reported twice in a batch takes a",
+      "second statement, in arrival order) and one commit, one WAL flush, one NOTIFY per batch; a failed batch is",
+      "retried report by report. Worker: the claims and the records of concurrent attempts are grouped the same way",
+      "(one `UPDATE … = any(ids)` claim, one `jsonb_to_recordset` record statement per batch). Hot statements run",
+      "as prepared statements: postgres.js runs unnamed ones in two round trips (parameter types first). A lone",
+      "report or attempt still goes at once, alone — batches only form while a write is already in flight.",
+      "",
+      "For comparison, the code before this batching, same bench and machine, 2026-11-29: ratio 0.13 (1 subscriber)",
+      "and 0.20 (10 subscribers) in a run at load ~6 just before the one above (raw BullMQ 957–2,371 jobs/s), and",
+      "0.09–0.12 and 0.13 in quieter runs (load ~2–3, raw BullMQ ~3,500–5,300 jobs/s).",
+      "Our path waits on Postgres round trips while raw BullMQ is CPU-bound, so more jobs in flight favour ours:",
+      "with `BENCH_CONCURRENCY=128` (both sides) the 10-subscriber ratio measured 0.44. In the 1-subscriber case",
+      "ingest (16 reports at a time, in the same process as the worker) takes a large share of the run.",
       "",
     ];
     const section = lines.join("\n");

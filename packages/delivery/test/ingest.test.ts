@@ -1,7 +1,7 @@
 import { deliveries, deviceShadows, platforms, statusReports } from "@yunlian/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDeviceView, ingestReport } from "../src/index.ts";
+import { getDeviceView, ingestReport, type NormalisedReport } from "../src/index.ts";
 import {
   bindDevice,
   insertPlatform,
@@ -124,5 +124,56 @@ describe.skipIf(!svc.ok)("ingestReport", () => {
       },
     });
     expect(res.deliveryIds).toEqual([]);
+  });
+
+  it("group-commits concurrent reports: each gets its own result, a bad one fails alone", async () => {
+    const other = testUdeviceId("ingest2");
+    const base = { dataType: "attr" as const, timestamp: "1700000002000" };
+    const reports: { udeviceId: string; deviceStatus: Record<string, string> }[] = [
+      { udeviceId: dev, deviceStatus: { seq: "1", mode: "m1" } },
+      { udeviceId: other, deviceStatus: { seq: "2" } },
+      { udeviceId: dev, deviceStatus: { seq: "3" } },
+      { udeviceId: dev, deviceStatus: { seq: "4", mode: "m4" } },
+    ];
+    const calls = reports.map((r) =>
+      ingestReport({ db: t.db, vendorPlatId: "VENDOR", report: { ...base, ...r } }),
+    );
+    const bad = ingestReport({
+      db: t.db,
+      vendorPlatId: "NO-SUCH-VENDOR",
+      report: { ...base, udeviceId: dev, deviceStatus: { seq: "bad" } },
+    });
+    const [results, badResult] = await Promise.all([Promise.all(calls), bad.catch((e: unknown) => e)]);
+    expect(badResult).toBeInstanceOf(Error);
+    expect(results.map((r) => r.deliveryIds.length)).toEqual([2, 0, 2, 2]);
+    expect(new Set(results.map((r) => r.reportId)).size).toBe(4);
+    for (const r of results) {
+      const rows = await t.db.select().from(deliveries).where(eq(deliveries.reportId, r.reportId));
+      expect(rows.map((d) => d.id).sort()).toEqual([...r.deliveryIds].sort());
+    }
+    // One device's reports are applied in arrival order: its shadow ends with the last one's values.
+    const [s] = await t.db.select().from(deviceShadows).where(eq(deviceShadows.udeviceId, dev));
+    expect(s?.attrs).toMatchObject({ seq: "4", mode: "m4" });
+    const ids = [results[0], results[2], results[3]].map((r) => r?.reportId ?? 0);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const stored = await t.db.select().from(statusReports).where(eq(statusReports.udeviceId, dev));
+    expect(stored.some((r) => (r.deviceStatus as Record<string, string>).seq === "bad")).toBe(false);
+  });
+
+  it("a batch with several data types for one device merges like the same reports one by one", async () => {
+    const d = testUdeviceId("ingest3");
+    const at = { udeviceId: d, timestamp: "1700000003000" };
+    const reports: NormalisedReport[] = [
+      { ...at, dataType: "attr" as const, deviceStatus: { mode: "q", onLine: "True" } },
+      { ...at, dataType: "onOffline" as const, deviceStatus: { onLine: "False" } },
+      { ...at, dataType: "alarm" as const, deviceStatus: { error: "E1" } },
+      { ...at, dataType: "attr" as const, deviceStatus: { temp: "40" } },
+    ];
+    await Promise.all(reports.map((report) => ingestReport({ db: t.db, vendorPlatId: "VENDOR", report })));
+    const [s] = await t.db.select().from(deviceShadows).where(eq(deviceShadows.udeviceId, d));
+    expect(s?.attrs).toEqual({ mode: "q", onLine: "True", temp: "40" });
+    expect(s?.online).toBe(false); // the last attr report says nothing about onLine
+    expect(s?.lastAlarm).toEqual({ error: "E1" });
+    expect(s?.lastAlarmAt).toBeInstanceOf(Date);
   });
 });

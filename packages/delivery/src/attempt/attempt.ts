@@ -1,19 +1,12 @@
-import { decryptSecret } from "@yunlian/secrets";
 import { nextRetryDelay, parseRetryAfter } from "../backoff.ts";
 import { endpointKey } from "../endpoint-gate.ts";
 import { reportBody } from "../report.ts";
+import { claimBatched, recordBatched } from "./batched.ts";
 import type { DeliveryContext } from "./context.ts";
 import type { HttpAttemptResult } from "./http.ts";
+import { cachedSecret } from "./secret-cache.ts";
 import { webhookHeaders } from "./signing.ts";
-import {
-  type AttemptTarget,
-  claimAndLoad,
-  disableGateway,
-  killWithoutAttempt,
-  peekState,
-  recordAttempt,
-  unclaim,
-} from "./store.ts";
+import { type AttemptTarget, disableGateway, killWithoutAttempt, peekState, unclaim } from "./store.ts";
 
 export type AttemptOutcome =
   /** Nothing to do: delivered, dead, deleted, or another worker owns the attempt. */
@@ -35,12 +28,11 @@ const DUE_SLACK_MS = 5;
  */
 export async function attemptDelivery(ctx: DeliveryContext, deliveryId: string): Promise<AttemptOutcome> {
   const startedAt = new Date(ctx.now());
-  const target = await claimAndLoad(
-    ctx.db,
-    deliveryId,
-    new Date(startedAt.getTime() + DUE_SLACK_MS),
-    new Date(startedAt.getTime() + ctx.config.leaseMs),
-  );
+  const target = await claimBatched(ctx.db, {
+    id: deliveryId,
+    dueBy: new Date(startedAt.getTime() + DUE_SLACK_MS),
+    leaseUntil: new Date(startedAt.getTime() + ctx.config.leaseMs),
+  });
   if (!target) {
     // Not claimable: settled, deleted, or scheduled later (a running attempt's lease, a postponement).
     const state = await peekState(ctx.db, deliveryId);
@@ -113,14 +105,14 @@ async function send(
     deviceStatus: t.deviceStatus,
     timestamp: String((t.reportedAt ?? t.receivedAt).getTime()),
   });
-  const secrets = [decryptSecret(ctx.keyring, t.secretCiphertext, t.secretKeyId)];
+  const secrets = [cachedSecret(ctx.keyring, t.secretCiphertext, t.secretKeyId)];
   if (
     t.previousSecretCiphertext &&
     t.previousSecretKeyId &&
     t.previousSecretExpiresAt &&
     t.previousSecretExpiresAt.getTime() > at.getTime()
   ) {
-    secrets.push(decryptSecret(ctx.keyring, t.previousSecretCiphertext, t.previousSecretKeyId));
+    secrets.push(cachedSecret(ctx.keyring, t.previousSecretCiphertext, t.previousSecretKeyId));
   }
   const headers = {
     "content-type": "application/json;charset=UTF-8",
@@ -159,7 +151,7 @@ async function settle(
   };
   const now = new Date(ctx.now());
   if (ok) {
-    await recordAttempt(ctx.db, rec, {
+    await recordBatched(ctx.db, rec, {
       status: "delivered",
       nextAttemptAt: now,
       lastError: null,
@@ -171,7 +163,7 @@ async function settle(
   if (res.status === 410) {
     const error = `HTTP 410 Gone: the platform's dataGateway is disabled until an operator re-enables it`;
     await disableGateway(ctx.db, t.platId, now);
-    await recordAttempt(ctx.db, rec, {
+    await recordBatched(ctx.db, rec, {
       status: "dead",
       nextAttemptAt: now,
       lastError: error,
@@ -193,7 +185,7 @@ async function settle(
   );
   const dead = delay === "dead";
   const at = new Date(now.getTime() + (dead ? 0 : delay));
-  await recordAttempt(ctx.db, rec, {
+  await recordBatched(ctx.db, rec, {
     status: dead ? "dead" : "failed",
     nextAttemptAt: at,
     lastError: error,

@@ -1,6 +1,7 @@
 import type { Database, DeliveryStatus } from "@yunlian/db";
 import { deliveries, deliveryAttempts, platforms, statusReports } from "@yunlian/db";
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { rowsOf, runSql } from "../sql-exec.ts";
 
 const OPEN: DeliveryStatus[] = ["pending", "failed"];
 
@@ -25,28 +26,59 @@ const targetColumns = {
   previousSecretExpiresAt: platforms.previousSecretExpiresAt,
 };
 
+function claimStatement(db: Database) {
+  const at = (name: string) => sql`${sql.placeholder(name)}::timestamptz`;
+  return (
+    db
+      .update(deliveries)
+      .set({ attempts: sql`${deliveries.attempts} + 1`, nextAttemptAt: at("lease"), updatedAt: at("now") })
+      .from(statusReports)
+      // The target table cannot appear in a join's ON clause in UPDATE … FROM: join on true, filter below.
+      .innerJoin(platforms, sql`true`)
+      .where(
+        and(
+          // The ids as one array parameter: the statement text is the same for any number of them.
+          sql`${deliveries.id} = any(${sql.placeholder("ids")}::text[])`,
+          eq(statusReports.id, deliveries.reportId),
+          eq(platforms.platId, deliveries.platId),
+          inArray(deliveries.status, OPEN),
+          lte(deliveries.nextAttemptAt, at("now")),
+        ),
+      )
+      .returning(targetColumns)
+      // Named, so postgres.js prepares it once per connection: one round trip, no re-parse.
+      .prepare("yunlian_claim_deliveries")
+  );
+}
+
+const claimStatements = new WeakMap<Database, ReturnType<typeof claimStatement>>();
+
 /**
- * Takes the row for one attempt and reads everything the attempt needs, in one statement: bumps
- * `attempts` and pushes nextAttemptAt to the lease end, only if the row is open and due. Round
- * trips are what a delivery costs, so the common path has two: this one and recordAttempt.
+ * Takes the rows for some attempts and reads everything they need, in one statement: bumps
+ * `attempts` and pushes nextAttemptAt to the lease end, only for rows that are open and due by
+ * `now`. Returns the claimed rows (any order); ids missing from the answer were not claimable.
  */
+export async function claimAndLoadMany(db: Database, ids: readonly string[], now: Date, leaseUntil: Date) {
+  let stmt = claimStatements.get(db);
+  if (!stmt) {
+    stmt = claimStatement(db);
+    claimStatements.set(db, stmt);
+  }
+  return stmt.execute({
+    ids: textArrayLiteral(ids),
+    now: now.toISOString(),
+    lease: leaseUntil.toISOString(),
+  });
+}
+
+/** A Postgres text[] literal, every element quoted: the same on both drivers, exact for any string. */
+function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+}
+
+/** One attempt's claim: see claimAndLoadMany (batched.ts groups concurrent claims into one). */
 export async function claimAndLoad(db: Database, id: string, now: Date, leaseUntil: Date) {
-  const [row] = await db
-    .update(deliveries)
-    .set({ attempts: sql`${deliveries.attempts} + 1`, nextAttemptAt: leaseUntil, updatedAt: now })
-    .from(statusReports)
-    // The target table cannot appear in a join's ON clause in UPDATE … FROM: join on true, filter below.
-    .innerJoin(platforms, sql`true`)
-    .where(
-      and(
-        eq(deliveries.id, id),
-        eq(statusReports.id, deliveries.reportId),
-        eq(platforms.platId, deliveries.platId),
-        inArray(deliveries.status, OPEN),
-        lte(deliveries.nextAttemptAt, now),
-      ),
-    )
-    .returning(targetColumns);
+  const [row] = await claimAndLoadMany(db, [id], now, leaseUntil);
   return row;
 }
 
@@ -100,32 +132,58 @@ export interface RowUpdate {
 }
 
 /**
- * Writes the attempt's record and the row's new state together. The row update only applies while
- * we still own the attempt (attempts unchanged, still open); the record is kept either way, since
- * the request did happen. Returns whether the row was updated.
+ * Writes attempts' records and their rows' new state together, in one statement (a data-modifying
+ * CTE: one implicit transaction, one round trip) however many there are. A row update only applies
+ * while its attempt still owns the row (attempts unchanged, still open); the record is kept either
+ * way, since the request did happen. Returns, per entry, whether its row was updated.
  */
-export async function recordAttempt(db: Database, rec: AttemptRecord, update: RowUpdate): Promise<boolean> {
-  // One statement (a data-modifying CTE) is one implicit transaction and one round trip.
-  const res = await db.execute(sql`
-    with attempt as (
+export async function recordAttempts(
+  db: Database,
+  entries: readonly { rec: AttemptRecord; update: RowUpdate }[],
+): Promise<boolean[]> {
+  // One jsonb parameter instead of 12 per entry: the statement text is the same for any batch size.
+  const input = JSON.stringify(
+    entries.map(({ rec, update }) => ({
+      delivery_id: rec.deliveryId,
+      attempt: rec.attempt,
+      started_at: rec.startedAt.toISOString(),
+      duration_ms: rec.durationMs,
+      http_status: rec.httpStatus,
+      ret_code: rec.retCode,
+      error: rec.error,
+      status: update.status,
+      next_attempt_at: update.nextAttemptAt.toISOString(),
+      last_error: update.lastError,
+      last_http_status: update.lastHttpStatus,
+      delivered_at: update.deliveredAt?.toISOString() ?? null,
+    })),
+  );
+  const res = await runSql(db)(sql`
+    with input as (
+      select * from jsonb_to_recordset(${input}::jsonb) as i(
+        delivery_id text, attempt int, started_at timestamptz, duration_ms int, http_status int,
+        ret_code text, error text, status text, next_attempt_at timestamptz, last_error text,
+        last_http_status int, delivered_at timestamptz)
+    ), attempt as (
       insert into ${deliveryAttempts} (delivery_id, attempt, started_at, duration_ms, http_status, ret_code, error)
-      values (${rec.deliveryId}, ${rec.attempt}, ${rec.startedAt.toISOString()}, ${rec.durationMs},
-              ${rec.httpStatus}, ${rec.retCode}, ${rec.error})
+      select delivery_id, attempt, started_at, duration_ms, http_status, ret_code, error from input
     )
-    update ${deliveries}
-       set status = ${update.status}, next_attempt_at = ${update.nextAttemptAt.toISOString()},
-           last_error = ${update.lastError}, last_http_status = ${update.lastHttpStatus},
-           delivered_at = ${update.deliveredAt?.toISOString() ?? null}, updated_at = now()
-     where id = ${rec.deliveryId} and status in ('pending', 'failed') and attempts = ${rec.attempt}
-    returning id`);
-  return rowsOf(res).length > 0;
+    update ${deliveries} d
+       set status = i.status, next_attempt_at = i.next_attempt_at, last_error = i.last_error,
+           last_http_status = i.last_http_status, delivered_at = i.delivered_at, updated_at = now()
+      from input i
+     where d.id = i.delivery_id and d.status in ('pending', 'failed') and d.attempts = i.attempt
+    returning d.id, i.attempt`);
+  const updated = new Set(
+    (rowsOf(res) as { id: string; attempt: number | string }[]).map((r) => `${r.id}#${Number(r.attempt)}`),
+  );
+  return entries.map(({ rec }) => updated.has(`${rec.deliveryId}#${rec.attempt}`));
 }
 
-/** postgres.js returns the rows as an array, PGlite as `{ rows }`. */
-function rowsOf(res: unknown): unknown[] {
-  if (Array.isArray(res)) return res;
-  const rows = (res as { rows?: unknown }).rows;
-  return Array.isArray(rows) ? rows : [];
+/** One attempt's record: see recordAttempts (batched.ts groups concurrent records into one). */
+export async function recordAttempt(db: Database, rec: AttemptRecord, update: RowUpdate): Promise<boolean> {
+  const [updated] = await recordAttempts(db, [{ rec, update }]);
+  return updated ?? false;
 }
 
 /** HTTP 410 Gone: stop delivering to this platform until an operator clears the flag. */

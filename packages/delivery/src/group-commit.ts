@@ -1,0 +1,97 @@
+/**
+ * Group commit: items submitted while a batch is being written wait and go together in the next
+ * one, so N concurrent writers pay for one transaction (one WAL flush) instead of N. An idle
+ * committer starts a batch at once (after the current microtask, so calls made in the same tick
+ * share it): a lone writer waits for nothing but its own round trip.
+ */
+export interface GroupCommitOptions<T, R> {
+  /** Writes a whole batch in one transaction; resolves with one result per item, in order. */
+  runBatch(items: readonly T[]): Promise<R[]>;
+  /** Writes one item on its own; used when its batch failed, so one bad item cannot fail the rest. */
+  runOne(item: T): Promise<R>;
+  /** Called once per committed batch with the items it held (e.g. one NOTIFY for all of them). */
+  afterCommit?(items: readonly T[], results: readonly R[]): void;
+  /**
+   * Largest batch; more waiting items simply form the following batch. One batch is written at a
+   * time: on a busy machine two in flight measured slower (smaller batches, more contention).
+   */
+  maxBatch: number;
+}
+
+interface Waiting<T, R> {
+  item: T;
+  resolve(result: R): void;
+  reject(err: unknown): void;
+}
+
+export class GroupCommit<T, R> {
+  #waiting: Waiting<T, R>[] = [];
+  #busy = false;
+
+  constructor(private readonly opts: GroupCommitOptions<T, R>) {}
+
+  /** Resolves once the batch holding `item` has committed (or `item` alone has, after a retry). */
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#waiting.push({ item, resolve, reject });
+      if (this.#busy) return;
+      this.#busy = true;
+      queueMicrotask(() => void this.#drain());
+    });
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#waiting.length > 0) {
+        await this.#commit(this.#waiting.splice(0, this.opts.maxBatch));
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #commit(batch: Waiting<T, R>[]): Promise<void> {
+    const items = batch.map((w) => w.item);
+    let results: R[] | undefined;
+    let batchError: unknown;
+    try {
+      results = await this.opts.runBatch(items);
+    } catch (err) {
+      batchError = err;
+    }
+    if (results) {
+      batch.forEach((w, i) => {
+        w.resolve(results[i] as R);
+      });
+      this.#after(items, results);
+      return;
+    }
+    const only = batch[0];
+    if (batch.length === 1 && only) {
+      only.reject(batchError);
+      return;
+    }
+    // Rolled back as a whole: find out which items were to blame by writing each alone.
+    const ok: T[] = [];
+    const okResults: R[] = [];
+    for (const w of batch) {
+      try {
+        const r = await this.opts.runOne(w.item);
+        ok.push(w.item);
+        okResults.push(r);
+        w.resolve(r);
+      } catch (err) {
+        w.reject(err);
+      }
+    }
+    if (ok.length > 0) this.#after(ok, okResults);
+  }
+
+  #after(items: readonly T[], results: readonly R[]): void {
+    try {
+      this.opts.afterCommit?.(items, results);
+    } catch {
+      // A post-commit hook (a wake-up) must not turn a committed write into an error.
+    }
+  }
+}

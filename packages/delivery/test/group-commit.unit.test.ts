@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { GroupCommit } from "../src/group-commit.ts";
+
+function committer(opts: { failBatchIf?: (items: readonly number[]) => boolean; bad?: number } = {}) {
+  const batches: number[][] = [];
+  const woken: number[][] = [];
+  let release: (() => void) | undefined;
+  let hold = false;
+  const g = new GroupCommit<number, string>({
+    maxBatch: 3,
+    async runBatch(items) {
+      batches.push([...items]);
+      if (hold) await new Promise<void>((r) => (release = r));
+      if (opts.failBatchIf?.(items) || items.includes(opts.bad ?? Number.NaN))
+        throw new Error("batch failed");
+      return items.map((n) => `ok ${n}`);
+    },
+    async runOne(n) {
+      if (n === opts.bad) throw new Error(`bad ${n}`);
+      return `alone ${n}`;
+    },
+    afterCommit: (items) => void woken.push([...items]),
+  });
+  return {
+    g,
+    batches,
+    woken,
+    hold: () => {
+      hold = true;
+    },
+    release: () => {
+      hold = false;
+      release?.();
+    },
+  };
+}
+
+describe("GroupCommit", () => {
+  it("writes calls made in one tick as one batch, capped at maxBatch", async () => {
+    const c = committer();
+    const results = await Promise.all([1, 2, 3, 4].map((n) => c.g.submit(n)));
+    expect(results).toEqual(["ok 1", "ok 2", "ok 3", "ok 4"]);
+    expect(c.batches).toEqual([[1, 2, 3], [4]]);
+    expect(c.woken).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it("collects calls made while a batch is in flight into the next one", async () => {
+    const c = committer();
+    c.hold();
+    const first = c.g.submit(1);
+    await new Promise((r) => setTimeout(r, 5));
+    const later = [c.g.submit(2), c.g.submit(3)];
+    c.release();
+    expect(await Promise.all([first, ...later])).toEqual(["ok 1", "ok 2", "ok 3"]);
+    expect(c.batches).toEqual([[1], [2, 3]]);
+  });
+
+  it("retries a failed batch item by item, so one bad item fails alone", async () => {
+    const c = committer({ bad: 2 });
+    const settled = await Promise.allSettled([1, 2, 3].map((n) => c.g.submit(n)));
+    expect(settled.map((s) => (s.status === "fulfilled" ? s.value : String(s.reason)))).toEqual([
+      "alone 1",
+      "Error: bad 2",
+      "alone 3",
+    ]);
+    // The wake-up covers only what was committed.
+    expect(c.woken).toEqual([[1, 3]]);
+  });
+
+  it("a lone failing item gets the batch's error", async () => {
+    const c = committer({ bad: 7 });
+    await expect(c.g.submit(7)).rejects.toThrow("batch failed");
+    // …and the committer keeps working afterwards.
+    expect(await c.g.submit(8)).toBe("ok 8");
+  });
+});
