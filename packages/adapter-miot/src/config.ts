@@ -1,7 +1,12 @@
 import { AdapterError, type VendorPlatform } from "@yunlian/adapter-sdk";
+import {
+  createIdMap,
+  deviceIdsSchema,
+  enumHasValues,
+  type IdMap,
+  valueSpecShape,
+} from "@yunlian/adapter-sdk/mapping";
 import { z } from "zod";
-import { createIdMap, deviceIdsSchema, type IdMap } from "./ids.ts";
-import { enumHasValues, valueSpecShape } from "./values.ts";
 
 /** One standard attribute on one MIoT property. */
 export const miotPropertySchema = z

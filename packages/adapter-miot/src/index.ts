@@ -1,3 +1,4 @@
+export type { DeviceIdsConfig, ValueSpec } from "@yunlian/adapter-sdk/mapping";
 export { miotAdapter } from "./adapter.ts";
 export { MiotCode, miotCode } from "./codes.ts";
 export {
@@ -7,6 +8,4 @@ export {
   miotConfigSchema,
   miotConfigSchema as configSchema,
 } from "./config.ts";
-export type { DeviceIdsConfig } from "./ids.ts";
-export type { ValueSpec } from "./values.ts";
 export type { MiotDevice, MiotPropResult, MiotPropValue, MiotPush, MiotTokenAnswer } from "./wire.ts";

@@ -1,9 +1,8 @@
 import { type AdapterCall, AdapterError, type DeviceCommand, type DeviceState } from "@yunlian/adapter-sdk";
+import { fromNative, requireNative, toNative } from "@yunlian/adapter-sdk/mapping";
 import { miotPost } from "./client.ts";
 import { describeMiotCode, isOk, MiotCode } from "./codes.ts";
 import { resolve, typeOf } from "./config.ts";
-import { requireNative } from "./ids.ts";
-import { fromNative, toNative } from "./values.ts";
 import type { MiotPropResult, MiotPropValue } from "./wire.ts";
 
 const keyOf = (p: { did: string; siid: number; piid: number }) => `${p.did}/${p.siid}/${p.piid}`;

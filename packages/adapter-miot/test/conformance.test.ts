@@ -1,10 +1,10 @@
 import { type AdapterCall, memorySessionStore } from "@yunlian/adapter-sdk";
 import { runAdapterConformance } from "@yunlian/adapter-sdk/conformance";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
+import { startHubStub } from "@yunlian/adapter-sdk/sim-kit";
 import { miotAdapter } from "../src/index.ts";
 import { miotSimAdapterConfig, startMiotSim } from "../src/sim/index.ts";
 import { nativeProps } from "./native.ts";
-import { startHubStub } from "./support.ts";
 
 const HUB_PLAT_ID = "YUNLIAN-HUB-TEST";
 const APP_SECRET = `whsec_${Buffer.from("miot-conformance-secret-32-bytes").toString("base64")}`;

@@ -1,8 +1,7 @@
+import { createIdMap, fromNative, toNative } from "@yunlian/adapter-sdk/mapping";
 import { describe, expect, it } from "vitest";
-import { createIdMap } from "../src/ids.ts";
 import { miotConfigSchema } from "../src/index.ts";
 import { miotSimAdapterConfig } from "../src/sim/index.ts";
-import { fromNative, toNative } from "../src/values.ts";
 
 describe("value mapping", () => {
   it("converts standard strings to typed native values and back", () => {

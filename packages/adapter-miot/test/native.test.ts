@@ -1,10 +1,10 @@
 import { type AdapterCall, AdapterError, memorySessionStore } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
+import { startHubStub } from "@yunlian/adapter-sdk/sim-kit";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { miotAdapter } from "../src/index.ts";
 import { type MiotSim, miotSimAdapterConfig, startMiotSim } from "../src/sim/index.ts";
-import { startHubStub } from "./support.ts";
 
 const SECRET = `whsec_${Buffer.from("miot-native-test-secret-32-bytes").toString("base64")}`;
 let sim: MiotSim;

@@ -1,5 +1,5 @@
+import { toNative } from "@yunlian/adapter-sdk/mapping";
 import type { MiotConfig } from "../src/index.ts";
-import { toNative } from "../src/values.ts";
 
 /** Standard attrs → the "siid.piid" → value changes a person at the appliance would make. */
 export function nativeProps(config: MiotConfig, udid: string, attrs: Record<string, string>) {

@@ -1,7 +1,7 @@
 import { type AdapterCall, AdapterError, type BindResult } from "@yunlian/adapter-sdk";
+import { requireNative } from "@yunlian/adapter-sdk/mapping";
 import type { DeviceInfo } from "@yunlian/protocol";
 import { type Resolved, resolve } from "./config.ts";
-import { requireNative } from "./ids.ts";
 import { withToken } from "./session.ts";
 import type { TuyaDevice } from "./wire.ts";
 

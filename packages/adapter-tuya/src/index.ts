@@ -1,3 +1,4 @@
+export type { DeviceIdsConfig, ValueSpec } from "@yunlian/adapter-sdk/mapping";
 export { tuyaAdapter } from "./adapter.ts";
 export { TuyaCode, type TuyaEnvelope } from "./codes.ts";
 export {
@@ -8,7 +9,5 @@ export {
   tuyaConfigSchema,
   tuyaConfigSchema as configSchema,
 } from "./config.ts";
-export type { DeviceIdsConfig } from "./ids.ts";
 export { canonicalUrl, type SignInput, sha256Hex, stringToSign, tuyaSign } from "./sign.ts";
-export type { ValueSpec } from "./values.ts";
 export type { TuyaBizPush, TuyaDevice, TuyaPush, TuyaStatus, TuyaStatusPush } from "./wire.ts";

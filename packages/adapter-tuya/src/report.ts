@@ -1,7 +1,7 @@
 import { AdapterError, type NormalisedReport, type VendorPlatform } from "@yunlian/adapter-sdk";
+import { fromNative } from "@yunlian/adapter-sdk/mapping";
 import { z } from "zod";
 import { resolve } from "./config.ts";
-import { fromNative } from "./values.ts";
 
 const statusPush = z.object({
   devId: z.string().min(1),

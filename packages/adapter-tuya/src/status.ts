@@ -1,8 +1,8 @@
 import { type AdapterCall, AdapterError, type DeviceCommand, type DeviceState } from "@yunlian/adapter-sdk";
+import { fromNative, type NativeValue, toNative } from "@yunlian/adapter-sdk/mapping";
 import { resolve, typeOf } from "./config.ts";
 import { ownedDevices } from "./devices.ts";
 import { withToken } from "./session.ts";
-import { fromNative, type NativeValue, toNative } from "./values.ts";
 import type { TuyaStatus } from "./wire.ts";
 
 /** Data points → standard attributes; DPs the mapping does not name are dropped. */

@@ -1,10 +1,10 @@
 import { type AdapterCall, memorySessionStore } from "@yunlian/adapter-sdk";
 import { runAdapterConformance } from "@yunlian/adapter-sdk/conformance";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
+import { startHubStub } from "@yunlian/adapter-sdk/sim-kit";
 import { tuyaAdapter } from "../src/index.ts";
 import { startTuyaSim, tuyaSimAdapterConfig } from "../src/sim/index.ts";
 import { nativeDps } from "./native.ts";
-import { startHubStub } from "./support.ts";
 
 const HUB_PLAT_ID = "YUNLIAN-HUB-TEST";
 const APP_SECRET = `whsec_${Buffer.from("tuya-conformance-secret-32-byte").toString("base64")}`;

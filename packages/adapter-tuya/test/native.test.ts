@@ -1,10 +1,10 @@
 import { type AdapterCall, AdapterError, memorySessionStore } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
+import { startHubStub } from "@yunlian/adapter-sdk/sim-kit";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tuyaAdapter } from "../src/index.ts";
 import { startTuyaSim, type TuyaSim, tuyaSimAdapterConfig } from "../src/sim/index.ts";
-import { startHubStub } from "./support.ts";
 
 const SECRET = `whsec_${Buffer.from("tuya-native-test-secret-32-byte").toString("base64")}`;
 const http = createVendorHttp({ timeoutMs: 2000 });

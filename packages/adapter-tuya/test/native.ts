@@ -1,5 +1,5 @@
+import { toNative } from "@yunlian/adapter-sdk/mapping";
 import { type TuyaConfigInput, tuyaConfigSchema } from "../src/index.ts";
-import { toNative } from "../src/values.ts";
 
 /** Standard attrs → the DP changes (code → value) a person at the appliance would make. */
 export function nativeDps(input: TuyaConfigInput, udid: string, attrs: Record<string, string>) {

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { createHang, listen, type PostResult, postToHub } from "@yunlian/adapter-sdk/sim-kit";
 import { Hono } from "hono";
 import type { MiotPush } from "../wire.ts";
 import { oauthRoutes } from "./oauth.ts";
-import { type PostResult, postToHub } from "./post.ts";
 import { deviceRoutes } from "./routes.ts";
-import { createHang, listen } from "./server.ts";
 import { defaultMiotDevices, type SimDeviceSeed } from "./spec.ts";
 import { MiotCloudState, type SimMiotDevice } from "./state.ts";
 

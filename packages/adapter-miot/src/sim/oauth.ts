@@ -1,5 +1,5 @@
+import { type HubLink, verifyAtHub } from "@yunlian/adapter-sdk/sim-kit";
 import { Hono } from "hono";
-import { type HubLink, verifyAtHub } from "./post.ts";
 import type { MiotCloudState } from "./state.ts";
 
 export interface OAuthOptions {

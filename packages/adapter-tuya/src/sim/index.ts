@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { createHang, listen, type PostResult, postToHub } from "@yunlian/adapter-sdk/sim-kit";
 import { Hono } from "hono";
 import { TuyaCode } from "../codes.ts";
 import type { TuyaBizPush, TuyaPush, TuyaStatusPush } from "../wire.ts";
 import { fail, signatureGuard } from "./guard.ts";
-import { type PostResult, postToHub } from "./post.ts";
 import { tuyaRoutes } from "./routes.ts";
-import { createHang, listen } from "./server.ts";
 import { defaultTuyaDevices, type SimDeviceSeed } from "./spec.ts";
 import { type SimTuyaDevice, TuyaCloudState } from "./state.ts";
 

@@ -1,6 +1,6 @@
-import { AdapterError } from "@yunlian/adapter-sdk";
 import { PREFIX_LENGTH, parseUDeviceId } from "@yunlian/protocol";
 import { z } from "zod";
+import { AdapterError } from "../errors.ts";
 
 /**
  * How a UDeviceID names the native device. `suffix`: the vendor part (everything after the 13-char
