@@ -1,9 +1,9 @@
 import { AdapterError, type VendorPlatform } from "@yunlian/adapter-sdk";
 import {
-  createIdMap,
+  configResolver,
   deviceIdsSchema,
   enumHasValues,
-  type IdMap,
+  type ResolvedBase,
   valueSpecShape,
 } from "@yunlian/adapter-sdk/mapping";
 import { z } from "zod";
@@ -48,40 +48,22 @@ export const miotConfigSchema = z.object({
 });
 export type MiotConfig = z.infer<typeof miotConfigSchema>;
 
-export interface Resolved {
-  config: MiotConfig;
-  ids: IdMap;
+export type Resolved = ResolvedBase<MiotConfig> & {
   /** Native model → BBCCC key. */
   typeOfModel: Map<string, string>;
-}
-
-const cache = new WeakMap<object, Resolved>();
+};
 
 /** Parsed once per config object (the hub hands over the same object for every call). */
-export function resolve(platform: VendorPlatform): Resolved {
-  const raw = platform.adapterConfig;
-  const key = raw !== null && typeof raw === "object" ? raw : undefined;
-  const hit = key && cache.get(key);
-  if (hit) return hit;
-  const parsed = miotConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AdapterError(
-      "invalid",
-      `${platform.platId} adapterConfig: ${issue?.path.join(".")} ${issue?.message}`,
-    );
-  }
-  const config = parsed.data;
-  const code = config.manufacturerCode ?? platform.manufacturerCodes[0];
-  if (code === undefined) throw new AdapterError("invalid", `${platform.platId}: no manufacturer code`);
-  const typeOfModel = new Map<string, string>();
-  for (const [typeKey, type] of Object.entries(config.deviceTypes)) {
-    for (const model of type.models) typeOfModel.set(model, typeKey);
-  }
-  const resolved = { config, ids: createIdMap(config.deviceIds, code), typeOfModel };
-  if (key) cache.set(key, resolved);
-  return resolved;
-}
+export const resolve: (platform: VendorPlatform) => Resolved = configResolver(
+  miotConfigSchema,
+  ({ config }) => {
+    const typeOfModel = new Map<string, string>();
+    for (const [typeKey, type] of Object.entries(config.deviceTypes)) {
+      for (const id of type.models) typeOfModel.set(id, typeKey);
+    }
+    return { typeOfModel };
+  },
+);
 
 /** The mapping of the UDeviceID's type, or AdapterError("invalid") naming the device. */
 export function typeOf(r: Resolved, udid: string): MiotDeviceType {

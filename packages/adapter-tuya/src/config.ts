@@ -1,9 +1,9 @@
 import { AdapterError, type VendorPlatform } from "@yunlian/adapter-sdk";
 import {
-  createIdMap,
+  configResolver,
   deviceIdsSchema,
   enumHasValues,
-  type IdMap,
+  type ResolvedBase,
   valueSpecShape,
 } from "@yunlian/adapter-sdk/mapping";
 import { z } from "zod";
@@ -55,40 +55,22 @@ export const tuyaConfigSchema = z.object({
 export type TuyaConfig = z.infer<typeof tuyaConfigSchema>;
 export type TuyaConfigInput = z.input<typeof tuyaConfigSchema>;
 
-export interface Resolved {
-  config: TuyaConfig;
-  ids: IdMap;
+export type Resolved = ResolvedBase<TuyaConfig> & {
   /** product_id → BBCCC key. */
   typeOfProduct: Map<string, string>;
-}
-
-const cache = new WeakMap<object, Resolved>();
+};
 
 /** Parsed once per config object (the hub hands over the same object for every call). */
-export function resolve(platform: VendorPlatform): Resolved {
-  const raw = platform.adapterConfig;
-  const key = raw !== null && typeof raw === "object" ? raw : undefined;
-  const hit = key && cache.get(key);
-  if (hit) return hit;
-  const parsed = tuyaConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AdapterError(
-      "invalid",
-      `${platform.platId} adapterConfig: ${issue?.path.join(".")} ${issue?.message}`,
-    );
-  }
-  const config = parsed.data;
-  const code = config.manufacturerCode ?? platform.manufacturerCodes[0];
-  if (code === undefined) throw new AdapterError("invalid", `${platform.platId}: no manufacturer code`);
-  const typeOfProduct = new Map<string, string>();
-  for (const [typeKey, type] of Object.entries(config.deviceTypes)) {
-    for (const productId of type.productIds) typeOfProduct.set(productId, typeKey);
-  }
-  const resolved = { config, ids: createIdMap(config.deviceIds, code), typeOfProduct };
-  if (key) cache.set(key, resolved);
-  return resolved;
-}
+export const resolve: (platform: VendorPlatform) => Resolved = configResolver(
+  tuyaConfigSchema,
+  ({ config }) => {
+    const typeOfProduct = new Map<string, string>();
+    for (const [typeKey, type] of Object.entries(config.deviceTypes)) {
+      for (const id of type.productIds) typeOfProduct.set(id, typeKey);
+    }
+    return { typeOfProduct };
+  },
+);
 
 export function typeOf(r: Resolved, udid: string): TuyaDeviceType {
   const type = r.config.deviceTypes[r.ids.typeKeyOf(udid)];
