@@ -1,5 +1,6 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { apiNames } from "@yunlian/protocol";
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { Pool } from "undici";
@@ -17,20 +18,7 @@ function forceGc(): () => void {
   return runInNewContext("gc") as () => void;
 }
 
-const STANDARD_APIS = [
-  "user/login",
-  "user/logout",
-  "user/unregister",
-  "user/verify",
-  "user/bindDevices",
-  "user/unbindDevices",
-  "users/devices",
-  "devices/deviceInfo",
-  "devices/modifyDeviceInfo",
-  "devices/deviceStatus",
-  "devices/op",
-  "dataservices/dataGateway",
-];
+const STANDARD_APIS = apiNames;
 
 /** Valid-looking bodies to mutate: the fuzz gets past the parser into the handlers. */
 const SEEDS: unknown[] = [
