@@ -19,6 +19,7 @@ async function main(): Promise<void> {
         `  storage:     ${storage}`,
         `  health:      ${url}/health`,
         `  standard API ${url}/v1/…   admin API ${url}/admin/v1/…`,
+        `  console:     ${url}/console   API reference ${url}/docs   metrics ${url}/metrics`,
         `  admin token: ${adminTokenLine(config, hub)}`,
         "",
       ].join("\n"),
