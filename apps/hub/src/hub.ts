@@ -68,7 +68,12 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
   const keyring = keyringFromHex(secretKey.value);
   const registry = new PlatformRegistry();
   const authCache = new AuthCache();
-  const stopAuthListen = await database.listen(AUTH_CHANNEL, (message) => authCache.invalidate(message));
+  // After a lost LISTEN connection, invalidations may have been missed: start the cache afresh.
+  const stopAuthListen = await database.listen(
+    AUTH_CHANNEL,
+    (message) => authCache.invalidate(message),
+    () => authCache.invalidate("*"),
+  );
   const platformSync = new PlatformSync(database, database.db, keyring, registry, log);
   const http = createVendorHttp({
     timeoutMs: config.vendorTimeoutMs,

@@ -101,3 +101,34 @@ async function until(check: () => Promise<boolean>, ms = 1000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe("a hub that lost its LISTEN connection", () => {
+  it("reloads the registry when it listens again, catching changes whose NOTIFY it missed", async (ctx) => {
+    if (!(await postgresOrSkip())) return ctx.skip();
+    const hub = await startTestHub("postgres");
+    const { default: postgres } = await import("postgres");
+    const { encryptSecret, keyringFromHex, newAppSecret } = await import("@yunlian/secrets");
+    const sql = postgres(hub.databaseUrl ?? "", { max: 1, onnotice: () => {} });
+    try {
+      // A change whose NOTIFY never arrives (as when it is sent while the LISTEN connection is down).
+      const secret = encryptSecret(keyringFromHex("11".repeat(32)), newAppSecret());
+      await sql`insert into platforms (plat_id, name, app_id, secret_ciphertext, secret_key_id, api_base_url)
+        values ('SILENT-VENDOR', 'silent', 'SILENTAPP', ${secret.ciphertext}, ${secret.keyId}, 'http://127.0.0.1:9/v1')`;
+      await sql`insert into manufacturer_codes (code, plat_id) values ('000777', 'SILENT-VENDOR')`;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(hub.hub.services.registry.vendorFor("0007770102002001A")).toBeUndefined();
+      // The LISTEN connection drops; postgres.js reconnects and listens again.
+      const killed = await sql`select pg_terminate_backend(pid) as ok from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and query ilike 'listen%'`;
+      expect(killed.length).toBeGreaterThan(0);
+      const start = Date.now();
+      while (hub.hub.services.registry.vendorFor("0007770102002001A")?.platId !== "SILENT-VENDOR") {
+        if (Date.now() - start > 20_000) throw new Error("the registry never picked up the missed change");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await sql.end();
+      await hub.close();
+    }
+  }, 40_000);
+});

@@ -26,6 +26,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     db,
     kind: "pglite",
     migrate: serialised(() => migrate(db, { migrationsFolder: migrationsFolder() })),
+    // In-process: the LISTEN cannot lose its connection, so there is never a re-listen.
     listen: (channel, onPayload) => client.listen(channel, onPayload),
     async notify(channel, payload) {
       await client.query("select pg_notify($1, $2)", [channel, payload]);

@@ -35,9 +35,14 @@ export function openPostgres(url: string, maxConnections = 10): DatabaseHandle {
     db,
     kind: "postgres",
     migrate: serialised(() => migrateWithLock(url)),
-    async listen(channel, onPayload) {
-      // postgres.js keeps LISTEN on its own connection and re-listens after a reconnect.
-      const { unlisten } = await sql.listen(channel, onPayload);
+    async listen(channel, onPayload, onRelisten) {
+      // postgres.js keeps LISTEN on its own connection and re-listens after a reconnect; its
+      // onlisten callback runs on the first LISTEN and on every re-LISTEN.
+      let first = true;
+      const { unlisten } = await sql.listen(channel, onPayload, () => {
+        if (!first) onRelisten?.();
+        first = false;
+      });
       return unlisten;
     },
     async notify(channel, payload) {

@@ -12,8 +12,16 @@ export interface DatabaseHandle {
   kind: "postgres" | "pglite";
   /** Applies the committed migrations/ folder. Idempotent; safe when several processes start at once. */
   migrate(): Promise<void>;
-  /** Postgres LISTEN; resolves once listening. The returned function stops listening. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Postgres LISTEN; resolves once listening. The returned function stops listening.
+   * `onRelisten` runs each time the LISTEN is set up again after its connection was lost:
+   * notifications sent in between are gone, so a listener that caches should reload then.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onRelisten?: () => void,
+  ): Promise<() => Promise<void>>;
   /** Postgres NOTIFY (pg_notify), delivered to listeners in every process on the same database. */
   notify(channel: string, payload: string): Promise<void>;
   ping(): Promise<void>;

@@ -25,13 +25,30 @@ export class PlatformSync {
   ) {}
 
   async start(): Promise<void> {
-    this.unlisten = await this.database.listen(PLATFORMS_CHANNEL, (platId) => {
-      this.refresh(platId).catch((err: unknown) =>
-        this.log.error({ err, platId }, "reloading a changed platform failed"),
-      );
-    });
+    this.unlisten = await this.database.listen(
+      PLATFORMS_CHANNEL,
+      (platId) => {
+        this.refresh(platId).catch((err: unknown) =>
+          this.log.error({ err, platId }, "reloading a changed platform failed"),
+        );
+      },
+      // The connection was lost and changes may have been missed: reload everything.
+      () => {
+        this.reloadAll().catch((err: unknown) =>
+          this.log.error({ err }, "reloading the platform registry failed"),
+        );
+      },
+    );
     // Load after listening, so a change committed in between is not missed.
     this.registry.replaceAll(await loadAllPlatforms(this.db, this.keyring));
+  }
+
+  async reloadAll(): Promise<void> {
+    this.registry.replaceAll(await loadAllPlatforms(this.db, this.keyring));
+    this.log.info(
+      { platforms: this.registry.size },
+      "platform registry reloaded after a lost LISTEN connection",
+    );
   }
 
   async refresh(platId: string): Promise<void> {

@@ -34,11 +34,21 @@ export async function startModelRegistry(
       .limit(1);
     if (row) registry.put(spec(row));
   };
-  const stop = await database.listen(MODELS_CHANNEL, (payload) => {
-    const [owner = "", deviceType = ""] = payload.split(" ");
-    reload(owner, deviceType).catch((err: unknown) => log.error({ err }, "reloading a device model failed"));
-  });
-  for (const row of await database.db.select().from(deviceModels)) registry.put(spec(row));
+  const loadAll = async () => {
+    for (const row of await database.db.select().from(deviceModels)) registry.put(spec(row));
+  };
+  const stop = await database.listen(
+    MODELS_CHANNEL,
+    (payload) => {
+      const [owner = "", deviceType = ""] = payload.split(" ");
+      reload(owner, deviceType).catch((err: unknown) =>
+        log.error({ err }, "reloading a device model failed"),
+      );
+    },
+    // Versions only grow, so reading every row again catches whatever was published meanwhile.
+    () => void loadAll().catch((err: unknown) => log.error({ err }, "reloading device models failed")),
+  );
+  await loadAll();
   return { registry, stop };
 }
 
