@@ -1,8 +1,10 @@
-import { AdapterError, type VendorPlatform } from "@yunlian/adapter-sdk";
+import type { VendorPlatform } from "@yunlian/adapter-sdk";
 import {
   configResolver,
   deviceIdsSchema,
+  deviceTypeOf,
   enumHasValues,
+  indexByType,
   type ResolvedBase,
   valueSpecShape,
 } from "@yunlian/adapter-sdk/mapping";
@@ -56,19 +58,10 @@ export type Resolved = ResolvedBase<MiotConfig> & {
 /** Parsed once per config object (the hub hands over the same object for every call). */
 export const resolve: (platform: VendorPlatform) => Resolved = configResolver(
   miotConfigSchema,
-  ({ config }) => {
-    const typeOfModel = new Map<string, string>();
-    for (const [typeKey, type] of Object.entries(config.deviceTypes)) {
-      for (const id of type.models) typeOfModel.set(id, typeKey);
-    }
-    return { typeOfModel };
-  },
+  ({ config }) => ({ typeOfModel: indexByType(config.deviceTypes, (type) => type.models) }),
 );
 
 /** The mapping of the UDeviceID's type, or AdapterError("invalid") naming the device. */
 export function typeOf(r: Resolved, udid: string): MiotDeviceType {
-  const type = r.config.deviceTypes[r.ids.typeKeyOf(udid)];
-  if (type === undefined)
-    throw new AdapterError("invalid", `${udid}: no attribute mapping for its device type`);
-  return type;
+  return deviceTypeOf(r.config.deviceTypes, r.ids, udid);
 }

@@ -1,8 +1,10 @@
-import { AdapterError, type VendorPlatform } from "@yunlian/adapter-sdk";
+import type { VendorPlatform } from "@yunlian/adapter-sdk";
 import {
   configResolver,
   deviceIdsSchema,
+  deviceTypeOf,
   enumHasValues,
+  indexByType,
   type ResolvedBase,
   valueSpecShape,
 } from "@yunlian/adapter-sdk/mapping";
@@ -63,18 +65,9 @@ export type Resolved = ResolvedBase<TuyaConfig> & {
 /** Parsed once per config object (the hub hands over the same object for every call). */
 export const resolve: (platform: VendorPlatform) => Resolved = configResolver(
   tuyaConfigSchema,
-  ({ config }) => {
-    const typeOfProduct = new Map<string, string>();
-    for (const [typeKey, type] of Object.entries(config.deviceTypes)) {
-      for (const id of type.productIds) typeOfProduct.set(id, typeKey);
-    }
-    return { typeOfProduct };
-  },
+  ({ config }) => ({ typeOfProduct: indexByType(config.deviceTypes, (type) => type.productIds) }),
 );
 
 export function typeOf(r: Resolved, udid: string): TuyaDeviceType {
-  const type = r.config.deviceTypes[r.ids.typeKeyOf(udid)];
-  if (type === undefined)
-    throw new AdapterError("invalid", `${udid}: no attribute mapping for its device type`);
-  return type;
+  return deviceTypeOf(r.config.deviceTypes, r.ids, udid);
 }

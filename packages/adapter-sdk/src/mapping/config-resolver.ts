@@ -41,3 +41,20 @@ export function configResolver<C extends { deviceIds: DeviceIdsConfig; manufactu
     return resolved;
   };
 }
+
+/** Native model/product id → the BBCCC key of the device type that lists it. */
+export function indexByType<T>(deviceTypes: Record<string, T>, nativeIds: (type: T) => readonly string[]) {
+  const index = new Map<string, string>();
+  for (const [typeKey, type] of Object.entries(deviceTypes)) {
+    for (const id of nativeIds(type)) index.set(id, typeKey);
+  }
+  return index;
+}
+
+/** The attribute mapping for a UDeviceID's device type, or AdapterError("invalid") naming the device. */
+export function deviceTypeOf<T>(deviceTypes: Record<string, T>, ids: IdMap, udid: string): T {
+  const type = deviceTypes[ids.typeKeyOf(udid)];
+  if (type === undefined)
+    throw new AdapterError("invalid", `${udid}: no attribute mapping for its device type`);
+  return type;
+}
