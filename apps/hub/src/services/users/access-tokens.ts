@@ -22,14 +22,29 @@ export async function issueAccessToken(
 }
 
 /**
- * The hub user an AccessToken was issued to — only if it was issued to this platform and, when
- * the request names a UserID, to that user; unknown, revoked and expired tokens are all 401.
+ * The one set of rules for a presented AccessToken, whether it was read from the database or from
+ * the AuthCache: issued to this platform, not revoked, not expired, and — when the request names a
+ * UserID — issued to that user. Every failure is a 401 saying which rule.
  */
+export function assertTokenValid(
+  token: { userId: string; platId: string; expiresAt: Date | number; revokedAt?: Date | null } | undefined,
+  platform: PlatformRecord,
+  now: Date,
+  expectedUserId?: string,
+): asserts token is { userId: string; platId: string; expiresAt: Date | number } {
+  if (!token || token.platId !== platform.platId) throw unauthorized("AccessToken is unknown");
+  if (token.revokedAt) throw unauthorized("AccessToken has been revoked (the user logged out)");
+  if (new Date(token.expiresAt) <= now) throw unauthorized("AccessToken has expired: log in again");
+  if (expectedUserId !== undefined && token.userId !== expectedUserId) {
+    throw unauthorized("AccessToken was not issued to this UserID");
+  }
+}
+
+/** The hub user an AccessToken was issued to (logout, unregister: read from the database, never cached). */
 export async function authenticateToken(
   services: HubServices,
   platform: PlatformRecord,
   token: string | undefined,
-  expectedUserId?: string,
 ): Promise<{ userId: string; tokenHash: string }> {
   if (!token) throw unauthorized("header AccessToken is required for this interface");
   const tokenHash = sha256Hex(token);
@@ -42,12 +57,7 @@ export async function authenticateToken(
     })
     .from(accessTokens)
     .where(eq(accessTokens.tokenHash, tokenHash));
-  if (!row || row.platId !== platform.platId) throw unauthorized("AccessToken is unknown");
-  if (row.revokedAt) throw unauthorized("AccessToken has been revoked (the user logged out)");
-  if (row.expiresAt <= services.now()) throw unauthorized("AccessToken has expired: log in again");
-  if (expectedUserId !== undefined && row.userId !== expectedUserId) {
-    throw unauthorized("AccessToken was not issued to this UserID");
-  }
+  assertTokenValid(row, platform, services.now());
   return { userId: row.userId, tokenHash };
 }
 

@@ -4,6 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { forbidden, notFound, unauthorized } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
+import { assertTokenValid } from "./access-tokens.ts";
 import { AUTH_CHANNEL, type CachedToken, type CachedUser } from "./auth-cache.ts";
 
 export interface CallAuthorization {
@@ -38,12 +39,7 @@ export async function authorizeCall(
   if (!user || user.platId !== platform.platId) {
     throw notFound(`UserID ${input.userId} is not a user of platform ${platform.platId}`);
   }
-  if (tokenHash) {
-    if (!token || token.platId !== platform.platId) throw unauthorized("AccessToken is unknown");
-    if (token.expiresAt <= services.now().getTime())
-      throw unauthorized("AccessToken has expired: log in again");
-    if (token.userId !== input.userId) throw unauthorized("AccessToken was not issued to this UserID");
-  }
+  if (tokenHash) assertTokenValid(token, platform, services.now(), input.userId);
   return { userId: input.userId, bound: user.bound };
 }
 
