@@ -2,7 +2,8 @@
  * `pnpm bench` (apps/hub): devices/op through the hub to a device-cloud sim, against a bare
  * node:http + undici forwarder in front of the same sim, same run, same concurrency. Then the
  * hub again with 100,000 registered platforms/manufacturer codes instead of 10.
- * Needs PostgreSQL (TEST_DATABASE_URL or the local server). Knobs: BENCH_SECONDS, BENCH_CONCURRENCY.
+ * Needs PostgreSQL (TEST_DATABASE_URL or the local server). Knobs: BENCH_SECONDS, BENCH_CONCURRENCY,
+ * BENCH_QUICK=1 (the 10-platform comparison only, docs left alone: for profiling loops).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -45,6 +46,27 @@ async function startForwarder(target: string, token: string): Promise<{ url: str
   );
   await new Promise<void>((resolve) => child.stdout?.once("data", () => resolve()));
   return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/** CPU seconds (user + system) an OS process has used so far, from /proc (Linux). */
+function cpuSecondsOf(child: ChildProcess): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** runLoad plus the CPU the server process spent per request: the figure machine noise moves least. */
+async function measured(server: ChildProcess, opts: Parameters<typeof runLoad>[0]): Promise<LoadResult> {
+  const before = cpuSecondsOf(server);
+  const result = await runLoad(opts);
+  const after = cpuSecondsOf(server);
+  if (before !== undefined && after !== undefined)
+    result.cpuMicrosPerRequest = ((after - before) * 1e6) / result.requests;
+  return result;
 }
 
 async function main() {
@@ -123,7 +145,7 @@ async function main() {
       Device: [{ DeviceInfo: { deviceID: device }, DeviceAttr: { laundryCycle: "3" } }],
     });
   const throughHub = (seconds: number) =>
-    runLoad({
+    measured(hub.child, {
       url: hub.url,
       path: "/v1/devices/op",
       headers: { "content-type": "application/json", PlatID: "BENCH-APP", AccessToken: token },
@@ -132,7 +154,7 @@ async function main() {
       seconds,
     });
   const throughForwarder = (seconds: number) =>
-    runLoad({
+    measured(forwarder.child, {
       url: forwarder.url,
       path: "/v1/devices/op",
       headers: { "content-type": "application/json" },
@@ -154,6 +176,17 @@ async function main() {
   print("hub, 10 platforms", hub10);
   const fwd = await throughForwarder(SECONDS);
   print("bare forwarder", fwd);
+
+  if (process.env.BENCH_QUICK === "1") {
+    // Development loop: the 10-platform comparison only, docs/benchmarks.md left alone.
+    process.stdout.write(`hub / forwarder: ${(hub10.rps / fwd.rps).toFixed(2)}\n`);
+    await hub.stop();
+    forwarder.child.kill();
+    await sim.close();
+    verify.close();
+    await database.drop();
+    return;
+  }
 
   // 100,000 platforms with one manufacturer code each, inserted directly, then a fresh hub process.
   await hub.stop();
