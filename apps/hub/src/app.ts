@@ -1,12 +1,11 @@
-import { randomUUID } from "node:crypto";
-import { ProtocolError, RetCode, retBody } from "@yunlian/protocol";
+import { RetCode, retBody } from "@yunlian/protocol";
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { registerConsole } from "./console/register-console.tsx";
 import { bodyLimit } from "./lib/body-limit.ts";
+import { answerForError } from "./lib/error-answer.ts";
 import type { HubEnv } from "./lib/hono-env.ts";
-import { HubError } from "./lib/hub-error.ts";
 import { observeRequests } from "./observability/observe-requests.ts";
+import { requestIdOf } from "./observability/request-context.ts";
 import { registerApiReference } from "./openapi/register-api-reference.ts";
 import { registerAuditRoutes } from "./routes/admin/audit.ts";
 import { registerDeliveryRoutes } from "./routes/admin/deliveries.ts";
@@ -16,16 +15,8 @@ import { registerPlatformRoutes } from "./routes/admin/platforms.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
 import { registerSelfRoutes } from "./routes/self/index.ts";
-import { registerDataGateway } from "./routes/standard/data-gateway.ts";
-import { registerDeviceInfo } from "./routes/standard/devices-info.ts";
-import { registerDevicesOp } from "./routes/standard/devices-op.ts";
-import { registerDeviceStatus } from "./routes/standard/devices-status.ts";
-import { registerBindDevices } from "./routes/standard/user-bind-devices.ts";
-import { registerUserLogin } from "./routes/standard/user-login.ts";
-import { registerUserLogout } from "./routes/standard/user-logout.ts";
-import { registerUserUnregister } from "./routes/standard/user-unregister.ts";
-import { registerUserVerify } from "./routes/standard/user-verify.ts";
-import { registerUsersDevices } from "./routes/standard/users-devices.ts";
+import { standardEndpoints } from "./routes/standard/index.ts";
+import { registerStandardEndpoints } from "./routes/standard/standard-route.ts";
 import { adminGate } from "./security/admin-gate.ts";
 import type { HubServices } from "./services/hub-services.ts";
 
@@ -45,8 +36,7 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
 
   app.use("*", async (c, next) => {
     c.set("services", services);
-    const incoming = c.req.header("x-request-id");
-    const requestId = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(c.req.header("x-request-id"));
     c.set("requestId", requestId);
     c.header("x-request-id", requestId);
     await next();
@@ -57,16 +47,7 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
 
   registerHealth(app);
   registerMetrics(app);
-  registerUserLogin(app);
-  registerUserLogout(app);
-  registerUserUnregister(app);
-  registerUserVerify(app);
-  registerBindDevices(app);
-  registerUsersDevices(app);
-  registerDeviceInfo(app);
-  registerDeviceStatus(app);
-  registerDevicesOp(app);
-  registerDataGateway(app);
+  registerStandardEndpoints(app, standardEndpoints);
   registerApiReference(app);
   registerConsole(app, options.adminToken);
 
@@ -84,22 +65,9 @@ export function createApp(services: HubServices, options: AppOptions): Hono<HubE
     c.json(retBody(RetCode.NOT_FOUND, `no such interface: ${c.req.method} ${c.req.path}`), 404),
   );
   app.onError((err, c) => {
-    if (err instanceof HubError) {
-      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.json(retBody(err.retCode, err.message, err.extra), Number(err.retCode) as 400);
-    }
-    if (err instanceof ProtocolError) {
-      return c.json(retBody(err.retCode, err.message), Number(err.retCode) as 400);
-    }
-    if (err instanceof HTTPException && err.status < 500) {
-      const code = String(err.status);
-      const retCode = (Object.values(RetCode) as string[]).includes(code)
-        ? (code as RetCode)
-        : RetCode.INVALID;
-      return c.json(retBody(retCode, err.message || "bad request"), err.status);
-    }
-    services.log.error({ err, requestId: c.get("requestId"), path: c.req.path }, "unhandled error");
-    return c.json(retBody(RetCode.BUSINESS, `internal error (request id ${c.get("requestId")})`), 500);
+    const answer = answerForError(err, services.log, { requestId: c.get("requestId"), path: c.req.path });
+    for (const [k, v] of Object.entries(answer.headers)) c.header(k, v);
+    return c.json(answer.body, answer.status as 400);
   });
   return app;
 }

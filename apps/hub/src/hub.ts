@@ -1,3 +1,5 @@
+import type { RequestListener } from "node:http";
+import { getRequestListener } from "@hono/node-server";
 import { miotAdapter } from "@yunlian/adapter-miot";
 import { type Adapter, createAdapterRegistry } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
@@ -15,8 +17,10 @@ import { HubMetrics } from "./observability/metrics.ts";
 import { metricsSources } from "./observability/metrics-sources.ts";
 import { PlatformRegistry } from "./registry/platform-registry.ts";
 import { PlatformSync } from "./registry/platform-sync.ts";
+import { standardEndpoints } from "./routes/standard/index.ts";
 import { LOG_REDACT } from "./security/log-redact.ts";
 import { buildSecurity } from "./security/security-services.ts";
+import { standardListener } from "./server/standard-listener.ts";
 import type { HubServices } from "./services/hub-services.ts";
 import { startModelRegistry } from "./services/models/model-store.ts";
 import { startDeliveryRunner } from "./services/reports/delivery-runner.ts";
@@ -25,6 +29,8 @@ import { SessionCache } from "./services/vendor/session-cache.ts";
 
 export interface Hub {
   app: Hono<HubEnv>;
+  /** What node:http serves: the standard API's fast path in front of the app (standard-listener.ts). */
+  listener: RequestListener;
   services: HubServices;
   adminToken: string;
   adminTokenGenerated: boolean;
@@ -119,6 +125,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
   const app = createApp(services, { adminToken: admin.value, extraRoutes: options.extraRoutes });
   return {
     app,
+    listener: standardListener(services, standardEndpoints, getRequestListener(app.fetch)),
     services,
     adminToken: admin.value,
     adminTokenGenerated: admin.generated,

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const hub = await buildHub(config);
   const { log } = hub.services;
 
-  const server = serveHub(hub.app.fetch, config, (info) => {
+  const server = serveHub(hub.listener, config, (info) => {
     const scheme = config.tls ? "https" : "http";
     const url = `${scheme}://${info.address.includes(":") ? "localhost" : info.address}:${info.port}`;
     const storage = config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`;

@@ -59,7 +59,7 @@ describe("mtls: the client certificate's fingerprint must be one the platform re
     });
     database = await openDatabase({ dataDir: "memory://" });
     hub = await buildHub(config, { database, logger: pino({ level: "silent" }), delivery: false });
-    server = serveHub(hub.app.fetch, { ...config, port: 0, host: "127.0.0.1" });
+    server = serveHub(hub.listener, { ...config, port: 0, host: "127.0.0.1" });
     await new Promise<void>((resolve) => server.once("listening", () => resolve()));
     const address = server.address();
     url = `https://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;

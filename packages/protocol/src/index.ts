@@ -14,6 +14,7 @@ export {
   type ParseRequestResult,
   type ParseResponseResult,
   parseRequest,
+  parseRequestBody,
   parseResponse,
 } from "./parse.ts";
 export { httpStatusOf, isRetCode, ProtocolError, RetCode, retBody } from "./retcode.ts";

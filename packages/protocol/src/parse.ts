@@ -40,10 +40,19 @@ export function parseRequest<K extends ApiName>(
   headers: HeaderInput,
   options?: LenientJsonOptions,
 ): ParseRequestResult<K> {
+  return parseRequestBody(api, bodyText, normaliseHeaders(headers), options);
+}
+
+/** parseRequest for a server that has already normalised the common headers (it authenticates first). */
+export function parseRequestBody<K extends ApiName>(
+  api: K,
+  bodyText: string,
+  common: CommonHeaders,
+  options?: LenientJsonOptions,
+): ParseRequestResult<K> {
   const json = parseLenientJson(bodyText, options);
   if (!json.ok)
     return { ok: false, retCode: "400", retInfo: `Body is not JSON: ${json.error.message}`, field: "body" };
-  const common = normaliseHeaders(headers);
   let value = json.value;
   if (
     AUTH_TOKEN_FROM_HEADER.has(api) &&

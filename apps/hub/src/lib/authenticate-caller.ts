@@ -1,14 +1,17 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { CommonHeaders } from "@yunlian/protocol";
 import { Webhook } from "standardwebhooks";
 import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
+import { headerValue } from "./caller-request.ts";
 import { unauthorized } from "./hub-error.ts";
 import type { ReplayStore } from "./replay-guard.ts";
 
 export interface CallerEvidence {
   headers: CommonHeaders;
-  rawHeaders: Headers;
+  /** Lower-case names (node:http's record): the signature headers are read from here. */
+  rawHeaders: IncomingHttpHeaders;
   rawBody: string;
   /** The TLS socket when the hub serves HTTPS (mtls mode reads the client certificate). */
   socket?: unknown;
@@ -59,9 +62,9 @@ async function verifySignature(
   replay: ReplayStore,
   evidence: CallerEvidence,
 ): Promise<void> {
-  const id = evidence.rawHeaders.get("webhook-id");
-  const timestamp = evidence.rawHeaders.get("webhook-timestamp");
-  const signature = evidence.rawHeaders.get("webhook-signature");
+  const id = headerValue(evidence.rawHeaders, "webhook-id");
+  const timestamp = headerValue(evidence.rawHeaders, "webhook-timestamp");
+  const signature = headerValue(evidence.rawHeaders, "webhook-signature");
   if (!id || !timestamp || !signature) {
     throw unauthorized(
       "this platform signs its requests: webhook-id, webhook-timestamp and webhook-signature are required",

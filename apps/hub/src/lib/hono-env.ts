@@ -1,4 +1,5 @@
 import type { HttpBindings } from "@hono/node-server";
+import type { RequestTrace } from "../observability/request-context.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { HubServices } from "../services/hub-services.ts";
 
@@ -8,6 +9,8 @@ export interface HubEnv {
   Variables: {
     services: HubServices;
     requestId: string;
+    /** The request id and the vendors the request reached (set by observeRequests). */
+    trace: RequestTrace;
     /** Set on /admin/v1/self/… by the admin gate: whose registration, and who acts on it. */
     selfCaller?: { platform: PlatformRecord; actor: string };
   };

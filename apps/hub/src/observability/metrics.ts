@@ -107,6 +107,12 @@ export class HubMetrics {
     });
   }
 
+  /** One request served: its count by interface, RetCode and vendor, and its latency. */
+  countRequest(route: string, status: number, vendor: string, seconds: number): void {
+    this.requests.inc({ interface: route, ret_code: String(status), vendor });
+    this.requestDuration.observe({ interface: route }, seconds);
+  }
+
   attachSources(sources: MetricsSources): void {
     this.sources = sources;
   }

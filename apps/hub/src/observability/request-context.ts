@@ -1,14 +1,26 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
 
-/** What the hub learns about one request while serving it, readable anywhere below the route. */
-export interface RequestContext {
+/**
+ * What the hub learns about one request while serving it: created where the request enters
+ * (the standard fast path or the app's middleware) and handed down explicitly to the services
+ * that call vendors. Explicit rather than AsyncLocalStorage: on Node 20 an active
+ * AsyncLocalStorage turns on promise hooks for every promise of the process, a measurable
+ * cost on the device-call hot path.
+ */
+export interface RequestTrace {
   requestId: string;
-  /** Vendor platforms the request was sent on to. */
+  /** Vendor platforms the request was sent on to (vendorTarget adds them). */
   vendors: Set<string>;
 }
 
-/**
- * Carries the request id and the vendors touched through every await of one request, so the
- * request log line and metrics can name them without threading them through every service.
- */
-export const requestContext = new AsyncLocalStorage<RequestContext>();
+export function newTrace(requestId: string): RequestTrace {
+  return { requestId, vendors: new Set() };
+}
+
+const ACCEPTED_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The caller's X-Request-ID when it is a sane token (it ends up in logs and vendor calls), else a new one. */
+export function requestIdOf(header: string | string[] | undefined): string {
+  const given = Array.isArray(header) ? header[0] : header;
+  return given !== undefined && ACCEPTED_REQUEST_ID.test(given) ? given : randomUUID();
+}

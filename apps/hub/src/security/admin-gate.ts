@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { normaliseHeaders } from "@yunlian/protocol";
 import type { Context, MiddlewareHandler } from "hono";
+import { callerFromContext } from "../lib/caller-request.ts";
 import type { HubEnv } from "../lib/hono-env.ts";
 import { notFound, unauthorized } from "../lib/hub-error.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
@@ -31,7 +33,16 @@ export function adminGate(adminToken: string): MiddlewareHandler<HubEnv> {
       if (operator === true) c.set("selfCaller", { platform: operatorTarget(c), actor: "operator" });
       else if (operator === false) await refuse(c, "admin", "wrong admin token");
       else {
-        const platform = await guardCaller(c, await c.req.text(), "self", { requireProof: true });
+        const caller = callerFromContext(c, await c.req.text());
+        const platform = await guardCaller(
+          c.get("services"),
+          caller,
+          normaliseHeaders(caller.headers),
+          "self",
+          {
+            requireProof: true,
+          },
+        );
         c.set("selfCaller", { platform, actor: `platform:${platform.platId}` });
       }
       return next();

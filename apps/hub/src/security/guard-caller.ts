@@ -1,6 +1,7 @@
-import { normaliseHeaders, RetCode } from "@yunlian/protocol";
+import { type CommonHeaders, RetCode } from "@yunlian/protocol";
 import type { Context } from "hono";
 import { type AuthenticateOptions, authenticateCaller } from "../lib/authenticate-caller.ts";
+import type { CallerRequest } from "../lib/caller-request.ts";
 import type { HubEnv } from "../lib/hono-env.ts";
 import { HubError } from "../lib/hub-error.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
@@ -15,31 +16,30 @@ export function clientIp(c: Context<HubEnv>): string | undefined {
  * The door of every platform-facing route: authenticate the caller by its security mode
  * (failures audited), then charge one request to its rate-limit bucket (429 when empty).
  * The bucket is the authenticated platform's, so nobody can exhaust another platform's quota
- * by sending requests in its name.
+ * by sending requests in its name. `headers` are the caller's common headers, normalised once.
  */
 export async function guardCaller(
-  c: Context<HubEnv>,
-  rawBody: string,
+  services: HubServices,
+  caller: CallerRequest,
+  headers: CommonHeaders,
   surface: "standard" | "self",
   options: AuthenticateOptions = {},
 ): Promise<PlatformRecord> {
-  const services = c.get("services");
-  const headers = normaliseHeaders(c.req.raw.headers);
   let platform: PlatformRecord;
   try {
     platform = await authenticateCaller(
       services.registry,
       services.replay,
-      { headers, rawHeaders: c.req.raw.headers, rawBody, socket: c.env?.incoming?.socket },
+      { headers, rawHeaders: caller.headers, rawBody: caller.rawBody, socket: caller.socket },
       options,
     );
   } catch (err) {
     if (err instanceof HubError) {
       await services.security.authFailures.record(services, {
         surface,
-        method: c.req.method,
-        path: c.req.path,
-        ip: clientIp(c),
+        method: caller.method,
+        path: caller.path,
+        ip: caller.socket?.remoteAddress,
         claimedPlatId: headers.platId,
         reason: err.message,
       });

@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { serve } from "@hono/node-server";
 import type { HubConfig } from "../config.ts";
-
-type Fetch = Parameters<typeof serve>[0]["fetch"];
 
 /** A PEM given inline (docker secrets, env) or as a file path. */
 export function pem(value: string): string {
@@ -19,7 +17,7 @@ export function pem(value: string): string {
  * only platforms in mode mtls need one, and authenticateCaller refuses them without it.
  */
 export function serveHub(
-  fetch: Fetch,
+  listener: RequestListener,
   config: Pick<HubConfig, "port" | "host" | "tls" | "server">,
   onListen?: (info: { address: string; port: number }) => void,
 ): Server {
@@ -40,17 +38,10 @@ export function serveHub(
         rejectUnauthorized: false,
       }
     : undefined;
-  const server = serve(
-    {
-      fetch,
-      port: config.port,
-      hostname: config.host,
-      ...(tls
-        ? { createServer: createHttpsServer, serverOptions: { ...limits, ...tls } }
-        : { createServer: createHttpServer, serverOptions: limits }),
-    },
-    onListen,
-  ) as Server;
+  const server: Server = tls
+    ? createHttpsServer({ ...limits, ...tls }, listener)
+    : createHttpServer(limits, listener);
+  server.listen(config.port, config.host, () => onListen?.(server.address() as AddressInfo));
   // A connection idle this long without a complete request is closed (slowloris).
   server.timeout = config.server.requestTimeoutMs;
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));

@@ -66,7 +66,7 @@ export async function startTestHub(
   const database = databaseUrl ? undefined : await openDatabase({ dataDir: "memory://" });
   const hub = await buildHub(config, { database, logger: pino({ level: "silent" }) });
   // The server main.ts runs (limits, timeouts), on a free port; plain HTTP (mtls tests start their own).
-  const server = serveHub(hub.app.fetch, { ...config, tls: undefined, port: 0, host: "127.0.0.1" });
+  const server = serveHub(hub.listener, { ...config, tls: undefined, port: 0, host: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;

@@ -1,9 +1,7 @@
 import { RetCode, retBody } from "@yunlian/protocol";
-import type { Hono } from "hono";
-import type { HubEnv } from "../../lib/hono-env.ts";
 import { bindDevices, unbindDevices } from "../../services/devices/bind.ts";
 import { actingUser } from "./acting-user.ts";
-import { standardRoute } from "./standard-route.ts";
+import { standardEndpoint } from "./standard-route.ts";
 
 /** `{RetCode:"200", RetInfo, FailedIDs}`: per-device failures are listed, not fatal (7.2.1/7.2.2). */
 function bindAnswer(requested: number, failed: Map<string, string>) {
@@ -19,23 +17,20 @@ function deviceIdsOf(devices: readonly { DeviceInfo?: { deviceID?: string | null
 }
 
 /** POST /v1/user/bindDevices and /v1/user/unbindDevices. */
-export function registerBindDevices(app: Hono<HubEnv>) {
-  app.post(
-    "/v1/user/bindDevices",
-    standardRoute("user/bindDevices", async (req) => {
-      const { userId } = await actingUser(req, { tokenRequired: false });
-      const ids = deviceIdsOf(req.body.Device);
-      const { failed } = await bindDevices(req.services, req.platform, userId, ids, req.requestId);
-      return bindAnswer(new Set(ids).size, failed);
-    }),
-  );
-  app.post(
-    "/v1/user/unbindDevices",
-    standardRoute("user/unbindDevices", async (req) => {
-      const { userId } = await actingUser(req, { tokenRequired: false });
-      const ids = deviceIdsOf(req.body.Device);
-      const { failed } = await unbindDevices(req.services, userId, ids, req.requestId);
-      return bindAnswer(new Set(ids).size, failed);
-    }),
-  );
-}
+export const userBindDevices = standardEndpoint("/v1/user/bindDevices", "user/bindDevices", async (req) => {
+  const { userId } = await actingUser(req, { tokenRequired: false });
+  const ids = deviceIdsOf(req.body.Device);
+  const { failed } = await bindDevices(req.services, req.platform, userId, ids, req.trace);
+  return bindAnswer(new Set(ids).size, failed);
+});
+
+export const userUnbindDevices = standardEndpoint(
+  "/v1/user/unbindDevices",
+  "user/unbindDevices",
+  async (req) => {
+    const { userId } = await actingUser(req, { tokenRequired: false });
+    const ids = deviceIdsOf(req.body.Device);
+    const { failed } = await unbindDevices(req.services, userId, ids, req.trace);
+    return bindAnswer(new Set(ids).size, failed);
+  },
+);

@@ -1,6 +1,7 @@
 import { bindings, deviceGrants } from "@yunlian/db";
 import { parseUDeviceId } from "@yunlian/protocol";
 import { and, eq, inArray, ne } from "drizzle-orm";
+import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
 import { announceAuthChange } from "../users/authorize-call.ts";
@@ -22,7 +23,7 @@ export async function bindDevices(
   platform: PlatformRecord,
   userId: string,
   requested: readonly string[],
-  requestId?: string,
+  trace?: RequestTrace,
 ): Promise<BindOutcome> {
   const failed = new Map<string, string>();
   const candidates = routable(services, requested, failed);
@@ -38,7 +39,7 @@ export async function bindDevices(
   }
 
   const result = await fanOut(services, "bind", groups, async (vendor, ids) => {
-    const t = vendorTarget(services, vendor, userId, requestId);
+    const t = vendorTarget(services, vendor, userId, trace);
     return t.adapter.bind(t.call, ids);
   });
   const newBindings: (typeof bindings.$inferInsert)[] = [];
@@ -63,7 +64,7 @@ export async function unbindDevices(
   services: HubServices,
   userId: string,
   requested: readonly string[],
-  requestId?: string,
+  trace?: RequestTrace,
 ): Promise<BindOutcome> {
   const failed = new Map<string, string>();
   const candidates = routable(services, requested, failed);
@@ -79,7 +80,7 @@ export async function unbindDevices(
     if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), id]);
   }
   const result = await fanOut(services, "unbind", groups, async (vendor, ids) => {
-    const t = vendorTarget(services, vendor, userId, requestId);
+    const t = vendorTarget(services, vendor, userId, trace);
     return t.adapter.unbind(t.call, ids);
   });
   const removed: string[] = [];

@@ -2,6 +2,7 @@ import type { DeviceCommand, DeviceState } from "@yunlian/adapter-sdk";
 import { bindings } from "@yunlian/db";
 import type { DeviceInfo } from "@yunlian/protocol";
 import { eq } from "drizzle-orm";
+import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
 import { type CallAuthorization, requireAllBound } from "../users/authorize-call.ts";
@@ -19,13 +20,13 @@ async function onBoundDevices<T>(
   services: HubServices,
   auth: CallAuthorization,
   ids: readonly string[],
-  requestId: string | undefined,
+  trace: RequestTrace | undefined,
   send: (target: ReturnType<typeof vendorTarget>, ids: string[]) => Promise<T>,
 ): Promise<FanOutResult<T>> {
   const groups = groupByVendor(services.registry, ids);
   requireAllBound(auth, ids);
   return fanOut(services, operation, groups, async (vendor, vendorIds) =>
-    send(vendorTarget(services, vendor, auth.userId, requestId), vendorIds),
+    send(vendorTarget(services, vendor, auth.userId, trace), vendorIds),
   );
 }
 
@@ -33,9 +34,9 @@ export async function deviceInfo(
   services: HubServices,
   auth: CallAuthorization,
   ids: string[],
-  requestId?: string,
+  trace?: RequestTrace,
 ) {
-  const result = await onBoundDevices("deviceInfo", services, auth, ids, requestId, (t, vendorIds) =>
+  const result = await onBoundDevices("deviceInfo", services, auth, ids, trace, (t, vendorIds) =>
     t.adapter.deviceInfo(t.call, vendorIds),
   );
   const byId = new Map<string, DeviceInfo>();
@@ -52,11 +53,11 @@ export async function modifyDeviceInfo(
   services: HubServices,
   auth: CallAuthorization,
   infos: DeviceInfo[],
-  requestId?: string,
+  trace?: RequestTrace,
 ): Promise<VendorFailure[]> {
   const ids = infos.map((i) => i.deviceID ?? "");
   const byId = new Map(infos.map((i) => [i.deviceID ?? "", i]));
-  const result = await onBoundDevices("modifyDeviceInfo", services, auth, ids, requestId, (t, vendorIds) =>
+  const result = await onBoundDevices("modifyDeviceInfo", services, auth, ids, trace, (t, vendorIds) =>
     t.adapter.modifyDeviceInfo(
       t.call,
       vendorIds.flatMap((id) => {
@@ -73,9 +74,9 @@ export async function deviceStatus(
   services: HubServices,
   auth: CallAuthorization,
   ids: string[],
-  requestId?: string,
+  trace?: RequestTrace,
 ) {
-  const result = await onBoundDevices("deviceStatus", services, auth, ids, requestId, (t, vendorIds) =>
+  const result = await onBoundDevices("deviceStatus", services, auth, ids, trace, (t, vendorIds) =>
     t.adapter.deviceStatus(t.call, vendorIds),
   );
   const byId = new Map<string, DeviceState>();
@@ -93,10 +94,10 @@ export async function operateDevices(
   services: HubServices,
   auth: CallAuthorization,
   commands: DeviceCommand[],
-  requestId?: string,
+  trace?: RequestTrace,
 ): Promise<VendorFailure[]> {
   const ids = commands.map((c) => c.deviceId);
-  const result = await onBoundDevices("op", services, auth, ids, requestId, (t, vendorIds) => {
+  const result = await onBoundDevices("op", services, auth, ids, trace, (t, vendorIds) => {
     const wanted = new Set(vendorIds);
     return t.adapter.op(
       t.call,
@@ -114,7 +115,7 @@ export async function listDevices(
   services: HubServices,
   userId: string,
   filter: Partial<DeviceInfo> | undefined,
-  requestId?: string,
+  trace?: RequestTrace,
 ) {
   const rows = await services.db
     .select({ udeviceId: bindings.udeviceId, vendorPlatId: bindings.vendorPlatId })
@@ -127,7 +128,7 @@ export async function listDevices(
     if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), r.udeviceId]);
   }
   const result = await fanOut(services, "listDevices", groups, async (vendor) => {
-    const t = vendorTarget(services, vendor, userId, requestId);
+    const t = vendorTarget(services, vendor, userId, trace);
     return t.adapter.listDevices(t.call, filter);
   });
   const devices = result.done.flatMap(({ value }) =>

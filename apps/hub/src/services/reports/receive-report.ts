@@ -2,7 +2,6 @@ import { isAdapterError, type NormalisedReport } from "@yunlian/adapter-sdk";
 import { ingestReport } from "@yunlian/delivery";
 import { RetCode } from "@yunlian/protocol";
 import { forbidden, HubError, invalid } from "../../lib/hub-error.ts";
-import { requestContext } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
 
@@ -13,7 +12,12 @@ import type { HubServices } from "../hub-services.ts";
  * nothing is stored). Each report is stored with its shadow update and its outbox rows in
  * one transaction (packages/delivery) before the hub answers "200".
  */
-export async function receiveReport(services: HubServices, vendor: PlatformRecord, body: unknown) {
+export async function receiveReport(
+  services: HubServices,
+  vendor: PlatformRecord,
+  body: unknown,
+  requestId?: string,
+) {
   const adapter = services.adapters.get(vendor.adapter);
   if (!adapter) throw new HubError(RetCode.BUSINESS, `platform ${vendor.platId} has no usable adapter`);
   let reports: NormalisedReport[];
@@ -50,7 +54,7 @@ export async function receiveReport(services: HubServices, vendor: PlatformRecor
         vendorPlatId: vendor.platId,
         notifier: services.database,
         firstDelayMs: services.delivery.firstDelayMs,
-        requestId: requestContext.getStore()?.requestId,
+        requestId,
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { bindings, hubUsers } from "@yunlian/db";
 import { eq } from "drizzle-orm";
 import { invalid } from "../../lib/hub-error.ts";
+import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import { unbindDevices } from "../devices/bind.ts";
 import type { HubServices } from "../hub-services.ts";
@@ -30,7 +31,7 @@ export async function unregister(
   platform: PlatformRecord,
   accessToken: string | undefined,
   loginId: string | undefined,
-  requestId?: string,
+  trace?: RequestTrace,
 ): Promise<{ unbindFailures: Map<string, string>; logoutFailures: FanOutResult<void>["failures"] }> {
   const { userId } = await authenticateToken(services, platform, accessToken);
   const [user] = await services.db
@@ -49,7 +50,7 @@ export async function unregister(
     services,
     userId,
     bound.map((b) => b.udeviceId),
-    requestId,
+    trace,
   );
 
   const vendors = new Set(bound.map((b) => b.vendorPlatId));
@@ -59,7 +60,7 @@ export async function unregister(
     if (vendor) groups.set(vendor, []);
   }
   const ended = await fanOut(services, "unregister", groups, async (vendor) => {
-    const t = vendorTarget(services, vendor, userId, requestId);
+    const t = vendorTarget(services, vendor, userId, trace);
     await t.adapter.unregister(t.call);
   });
 

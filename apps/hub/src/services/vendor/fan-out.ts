@@ -1,7 +1,6 @@
 import { isAdapterError } from "@yunlian/adapter-sdk";
 import { RetCode } from "@yunlian/protocol";
 import type { Logger } from "pino";
-import { requestContext } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
 
@@ -57,11 +56,9 @@ export async function fanOut<T>(
 ): Promise<FanOutResult<T>> {
   const { log, metrics } = services;
   const entries = [...groups.entries()];
-  const context = requestContext.getStore();
   // Wrapped so a synchronous throw in `send` is one vendor's failure, not the whole request's.
   const settled = await Promise.allSettled(
     entries.map(async ([vendor, ids]) => {
-      context?.vendors.add(vendor.platId);
       const start = performance.now();
       let outcome = "ok";
       try {

@@ -7,12 +7,13 @@ import type { HubServices } from "../hub-services.ts";
 /** The vendor session of one hub user at one vendor: memory first, then the encrypted row. */
 export function dbSessionStore(services: HubServices, userId: string, vendorPlatId: string): SessionStore {
   const { db, keyring, sessions } = services;
-  const where = and(eq(vendorSessions.userId, userId), eq(vendorSessions.vendorPlatId, vendorPlatId));
+  // Built only when the database is asked: most calls are answered from memory.
+  const where = () => and(eq(vendorSessions.userId, userId), eq(vendorSessions.vendorPlatId, vendorPlatId));
   return {
     async load(): Promise<VendorSession | undefined> {
       const cached = sessions.get(userId, vendorPlatId);
       if (cached) return cached;
-      const [row] = await db.select().from(vendorSessions).where(where);
+      const [row] = await db.select().from(vendorSessions).where(where());
       if (!row) return undefined;
       const session = {
         vendorUserId: row.vendorUserId,
@@ -35,7 +36,7 @@ export function dbSessionStore(services: HubServices, userId: string, vendorPlat
     },
     async clear(): Promise<void> {
       sessions.delete(userId, vendorPlatId);
-      await db.delete(vendorSessions).where(where);
+      await db.delete(vendorSessions).where(where());
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Adapter, AdapterCall } from "@yunlian/adapter-sdk";
 import { RetCode } from "@yunlian/protocol";
 import { HubError } from "../../lib/hub-error.ts";
+import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
 import { dbSessionStore } from "./session-store.ts";
@@ -12,18 +13,19 @@ export interface VendorTarget {
   call: AdapterCall;
 }
 
-/** Builds what an adapter needs to act for `userId` at `vendor`. */
+/** Builds what an adapter needs to act for `userId` at `vendor`, and notes the vendor on the request's trace. */
 export function vendorTarget(
   services: HubServices,
   vendor: PlatformRecord,
   userId: string,
-  requestId?: string,
+  trace?: RequestTrace,
 ): VendorTarget {
   const adapter = services.adapters.get(vendor.adapter);
   if (!adapter || !vendor.apiBaseUrl) {
     // Registration validates both; this guards a platform edited into an unusable state.
     throw new HubError(RetCode.BAD_GATEWAY, `vendor ${vendor.platId} has no usable adapter or apiBaseUrl`);
   }
+  trace?.vendors.add(vendor.platId);
   return {
     vendor,
     adapter,
@@ -40,7 +42,7 @@ export function vendorTarget(
       sessions: dbSessionStore(services, userId, vendor.platId),
       issueAuthToken: () => issueVerifyToken(services, userId, vendor.platId),
       http: services.http,
-      requestId,
+      requestId: trace?.requestId,
     },
   };
 }
