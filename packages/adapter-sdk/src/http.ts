@@ -1,5 +1,5 @@
 import { publicOnlyConnector } from "@yunlian/net-guard";
-import { Agent, request, errors as undiciErrors } from "undici";
+import { Agent, errors as undiciErrors } from "undici";
 import { AdapterError } from "./errors.ts";
 
 export interface PostJsonOptions {
@@ -75,9 +75,11 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
     // AbortSignal per call: creating signals costs more than the rest of the call's overhead
     // on the hub's hot path. Each phase gets `limit`; a caller's signal still aborts at once.
     try {
-      const res = await request(url, {
+      const { origin, path } = targetOf(url);
+      const res = await agent.request({
+        origin,
+        path,
         method: "POST",
-        dispatcher: agent,
         signal: callOpts.signal,
         headers: { "content-type": "application/json;charset=UTF-8", ...callOpts.headers },
         body: JSON.stringify(body),
@@ -92,6 +94,25 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
   }
 
   return { postJson, close: () => agent.close() };
+}
+
+const targets = new Map<string, { origin: string; path: string }>();
+const MAX_REMEMBERED_TARGETS = 10_000;
+
+/**
+ * Origin and path of a vendor URL, parsed once per distinct URL: adapters call the same few
+ * URLs ({apiBaseUrl}/{interface}) over and over, and parsing one costs more than a lookup.
+ * A URL that does not parse throws here, inside postJson's try, as an "unreachable" error.
+ */
+function targetOf(url: string): { origin: string; path: string } {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (targets.size >= MAX_REMEMBERED_TARGETS) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
 }
 
 function classify(err: unknown, url: string, limit: number, aborted: boolean): AdapterError {

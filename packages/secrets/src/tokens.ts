@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** A URL-safe random token; 32 bytes (256 bits) by default, enough to be unguessable. */
 export function randomToken(bytes = 32): string {
@@ -10,7 +10,8 @@ export function randomToken(bytes = 32): string {
 
 /** Tokens are stored by hash only, so a database leak does not leak usable tokens. */
 export function sha256Hex(s: string): string {
-  return createHash("sha256").update(s, "utf8").digest("hex");
+  // The one-shot form: no Hash object per call (this runs on every authenticated device call).
+  return hash("sha256", s, "hex");
 }
 
 /**
