@@ -1,6 +1,6 @@
 // `pnpm bench` (packages/delivery): reports/s from ingest to confirmed delivery vs raw BullMQ, and
 // report-to-delivery latency at a fixed offered rate. Writes its section of docs/benchmarks.md.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, deliveries, openDatabase } from "@yunlian/db";
@@ -31,12 +31,24 @@ const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 /** Rounds of (ours, raw) run back to back; the table shows medians, as the machine is shared. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Profiling aid: run only one side ("ours" or "raw"); the docs section is then not written. */
+const ONLY = process.env.BENCH_ONLY;
 const keyring = testKeyring();
 
-async function delivered(h: DatabaseHandle, platPrefix: string): Promise<number> {
+async function delivered(h: DatabaseHandle): Promise<number> {
   const [row] = await h.db.select({ n: count() }).from(deliveries).where(eq(deliveries.status, "delivered"));
-  void platPrefix;
   return row?.n ?? 0;
+}
+
+/**
+ * Attempts our worker reported as delivered; the worker's observer is told after the attempt's
+ * record has committed. Waiting on it costs nothing, like raw BullMQ's in-process `done` counter;
+ * Postgres is then asked once to confirm (and polled only if it disagrees).
+ */
+let confirmed = 0;
+async function allDelivered(h: DatabaseHandle, target: number): Promise<void> {
+  await until(async () => confirmed >= target);
+  await until(async () => (await delivered(h)) >= target);
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
@@ -86,15 +98,20 @@ async function throughput(
   base: number,
 ) {
   const s = await scenario(h, tag, subscribers);
+  const cpu0 = process.cpuUsage();
+  const srv0 = serverCpuMicros();
   const started = performance.now();
   for (let i = 0; i < reports; i += 16) {
     await Promise.all(Array.from({ length: Math.min(16, reports - i) }, () => s.ingestOne()));
   }
   const ingested = performance.now();
-  await until(async () => (await delivered(h, tag)) >= base + reports * subscribers);
+  await allDelivered(h, base + reports * subscribers);
   const ms = performance.now() - started;
+  const cpuUs = cpuMicros(process.cpuUsage(cpu0));
+  const srv1 = serverCpuMicros();
+  const srvUs = { pg: srv1.pg - srv0.pg, redis: srv1.redis - srv0.redis };
   await s.close();
-  return { reports, deliveries: reports * subscribers, ms, ingestMs: ingested - started };
+  return { reports, deliveries: reports * subscribers, ms, ingestMs: ingested - started, cpuUs, srvUs };
 }
 
 /** Raw BullMQ: add one job per delivery with the same body, process it with the same HTTP POST. */
@@ -129,6 +146,8 @@ async function rawBullmq(jobs: number, subscribers: number) {
     deviceStatus: { seq: "1", mode: "eco" },
     timestamp: String(Date.now()),
   });
+  const cpu0 = process.cpuUsage();
+  const srv0 = serverCpuMicros();
   const started = performance.now();
   for (let i = 0; i < jobs; i += 16) {
     await Promise.all(
@@ -143,12 +162,45 @@ async function rawBullmq(jobs: number, subscribers: number) {
   }
   await until(async () => done >= jobs);
   const ms = performance.now() - started;
+  const cpuUs = cpuMicros(process.cpuUsage(cpu0));
+  const srv1 = serverCpuMicros();
+  const srvUs = { pg: srv1.pg - srv0.pg, redis: srv1.redis - srv0.redis };
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
   await conn.quit();
   await Promise.all(receivers.map((r) => r.close()));
-  return { jobs, ms };
+  return { jobs, ms, cpuUs, srvUs };
+}
+
+/** CPU µs used so far by the PostgreSQL and Redis server processes (Linux /proc; 0 elsewhere). */
+function serverCpuMicros(): { pg: number; redis: number } {
+  const out = { pg: 0, redis: 0 };
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  const tick = 1e6 / 100; // USER_HZ is 100 on Linux
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const us = (Number(f[11]) + Number(f[12])) * tick;
+      if (comm.startsWith("postgres")) out.pg += us;
+      else if (comm.startsWith("redis-server")) out.redis += us;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** User + system CPU of this process (ingest, worker, receivers: the same roles on both sides). */
+function cpuMicros(u: NodeJS.CpuUsage): number {
+  return u.user + u.system;
 }
 
 /** Offered load of RATE reports/s to one subscriber; latency = receiver arrival − ingest start. */
@@ -170,7 +222,7 @@ async function latency(h: DatabaseHandle, base: number) {
     );
   }
   await Promise.all(pending);
-  await until(async () => (await delivered(h, "lat")) >= base + total);
+  await allDelivered(h, base + total);
   const lat = (s.receivers[0]?.requests ?? [])
     .map((q) => q.at - (startedById.get(q.webhookId) ?? q.at))
     .sort((a, b) => a - b);
@@ -196,6 +248,11 @@ async function main() {
     prefix: uniquePrefix("bench"),
     concurrency: CONCURRENCY,
     relayIntervalMs: 100,
+    observer: {
+      attempt: ({ outcome }) => {
+        if (outcome === "delivered") confirmed += 1;
+      },
+    },
   });
   try {
     const loadBefore = loadavg()[0] ?? 0;
@@ -208,12 +265,30 @@ async function main() {
         ["ten", 10, REPORTS_10],
       ] as const) {
         // Ours, then raw BullMQ right after it, so both see about the same machine load.
-        const ours = await throughput(hub, `${key}${r}`, subscribers, reports, base);
+        const ours =
+          ONLY === "raw"
+            ? {
+                reports,
+                deliveries: reports * subscribers,
+                ms: Number.NaN,
+                ingestMs: Number.NaN,
+                cpuUs: 0,
+                srvUs: { pg: 0, redis: 0 },
+              }
+            : await throughput(hub, `${key}${r}`, subscribers, reports, base);
         base += ours.deliveries;
-        const raw = await rawBullmq(ours.deliveries, subscribers);
+        const raw =
+          ONLY === "ours"
+            ? { jobs: ours.deliveries, ms: Number.NaN, cpuUs: 0, srvUs: { pg: 0, redis: 0 } }
+            : await rawBullmq(ours.deliveries, subscribers);
         rounds[key].push({ ours, raw });
+        console.error(
+          `round ${r} ${key}: ours ${((ours.deliveries / ours.ms) * 1000).toFixed(0)}/s ${(ours.cpuUs / ours.deliveries).toFixed(0)} µs cpu/delivery (pg ${(ours.srvUs.pg / ours.deliveries).toFixed(0)}, redis ${(ours.srvUs.redis / ours.deliveries).toFixed(0)}), ` +
+            `raw ${((raw.jobs / raw.ms) * 1000).toFixed(0)}/s ${(raw.cpuUs / raw.jobs).toFixed(0)} µs cpu/job (redis ${(raw.srvUs.redis / raw.jobs).toFixed(0)}), ratio ${(ours.ms > 0 ? raw.ms / ours.ms : 0).toFixed(2)}`,
+        );
       }
     }
+    if (ONLY) return;
     const lat = await latency(hub, base);
     const loadAfter = loadavg()[0] ?? 0;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -233,6 +308,8 @@ async function main() {
         rawps: median(rawps),
         ratio: median(ratios),
         ratios,
+        cpuPer: median(rs.map((x) => x.ours.cpuUs / x.ours.deliveries)),
+        rawCpuPer: median(rs.map((x) => x.raw.cpuUs / x.raw.jobs)),
       };
     };
     const rows = [summary("1 subscriber", rounds.one), summary("10 subscribers", rounds.ten)];
@@ -254,11 +331,11 @@ async function main() {
       "share the next transaction) → confirmed delivery (attempt recorded in Postgres), against raw BullMQ `add` +",
       "a worker that POSTs the same body to the same kind of receiver (no Postgres):",
       "",
-      "| scenario | reports | deliveries | reports/s | ingest alone, reports/s | deliveries/s | raw BullMQ jobs/s | ratio (deliveries/s ÷ raw), median (rounds) |",
-      "|---|---|---|---|---|---|---|---|",
+      "| scenario | reports | deliveries | reports/s | ingest alone, reports/s | deliveries/s | raw BullMQ jobs/s | ratio (deliveries/s ÷ raw), median (rounds) | bench process CPU per delivery, ours / raw |",
+      "|---|---|---|---|---|---|---|---|---|",
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${r.reports} | ${r.deliveries} | ${fmt(r.rps)} | ${fmt(r.ingestRps)} | ${fmt(r.dps)} | ${fmt(r.rawps)} | ${r.ratio.toFixed(2)} (${r.ratios.map((x) => x.toFixed(2)).join(", ")}) |`,
+          `| ${r.name} | ${r.reports} | ${r.deliveries} | ${fmt(r.rps)} | ${fmt(r.ingestRps)} | ${fmt(r.dps)} | ${fmt(r.rawps)} | ${r.ratio.toFixed(2)} (${r.ratios.map((x) => x.toFixed(2)).join(", ")}) | ${fmt(r.cpuPer)} / ${fmt(r.rawCpuPer)} µs |`,
       ),
       "",
       `Latency at a fixed offered rate of ${RATE} reports/s for ${RATE_SECONDS} s (1 subscriber, ${lat.total} reports),`,
@@ -293,7 +370,10 @@ async function main() {
 
 /** Replaces only this section of docs/benchmarks.md (other packages own the other sections). */
 function writeSection(section: string) {
-  const path = fileURLToPath(new URL("../../../docs/benchmarks.md", import.meta.url));
+  // BENCH_DOC: write elsewhere (exploratory runs), or "-" to write nowhere.
+  if (process.env.BENCH_DOC === "-") return;
+  const path =
+    process.env.BENCH_DOC ?? fileURLToPath(new URL("../../../docs/benchmarks.md", import.meta.url));
   let text = "";
   try {
     text = readFileSync(path, "utf8");
