@@ -1,5 +1,27 @@
 import { z } from "zod";
 
+/** A platform secret as stored (encrypted); `until` (epoch ms) marks a previous secret's grace end. */
+const secretRef = z.object({ ciphertext: z.string(), keyId: z.string(), until: z.number().optional() });
+
+/**
+ * What a first attempt needs, read by the relay when it queues the row (one batched read for many
+ * rows), so the worker can send at once instead of reading the row first. `attempt` is the
+ * attempt it will be (the row's `attempts` + 1); the record of it only applies while the row
+ * still has `attempt - 1` attempts, so a stale one can never settle a row twice.
+ */
+export const preparedAttempt = z.object({
+  attempt: z.number().int().positive(),
+  /** Epoch ms the row was due at when queued. */
+  dueAt: z.number(),
+  platId: z.string(),
+  url: z.string(),
+  body: z.string(),
+  requestId: z.string().nullable(),
+  secrets: z.array(secretRef).min(1),
+});
+
+export type PreparedAttempt = z.infer<typeof preparedAttempt>;
+
 /**
  * The typed job catalog: one job, its payload schema and its queue options in one place; the
  * handler lives in bullmq/worker.ts. BullMQ's own attempts only cover infrastructure errors (the
@@ -7,7 +29,7 @@ import { z } from "zod";
  */
 export const deliverJob = {
   name: "deliver",
-  payload: z.object({ deliveryId: z.string().startsWith("msg_") }),
+  payload: z.object({ deliveryId: z.string().startsWith("msg_"), prepared: preparedAttempt.optional() }),
   options: {
     removeOnComplete: true,
     removeOnFail: true,

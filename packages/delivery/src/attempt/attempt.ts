@@ -1,12 +1,20 @@
 import { nextRetryDelay, parseRetryAfter } from "../backoff.ts";
 import { endpointKey } from "../endpoint-gate.ts";
+import type { PreparedAttempt } from "../jobs.ts";
 import { reportBody } from "../report.ts";
 import { claimBatched, recordBatched } from "./batched.ts";
 import type { DeliveryContext } from "./context.ts";
 import type { HttpAttemptResult } from "./http.ts";
 import { cachedSecret } from "./secret-cache.ts";
 import { webhookHeaders } from "./signing.ts";
-import { type AttemptTarget, disableGateway, killWithoutAttempt, peekState, unclaim } from "./store.ts";
+import {
+  type AttemptTarget,
+  disableGateway,
+  killWithoutAttempt,
+  peekState,
+  postpone,
+  unclaim,
+} from "./store.ts";
 
 export type AttemptOutcome =
   /** Nothing to do: delivered, dead, deleted, or another worker owns the attempt. */
@@ -22,12 +30,40 @@ export type AttemptOutcome =
 /** Tolerance for clock rounding between the job's delay and the row's nextAttemptAt. */
 const DUE_SLACK_MS = 5;
 
+/** One attempt's request, whichever way it was obtained. */
+interface Sendable {
+  id: string;
+  platId: string;
+  url: string;
+  body: string;
+  requestId: string | null;
+  secrets: PreparedAttempt["secrets"];
+  attempt: number;
+  /**
+   * Whether a claim counted this attempt and leased the row (`attempts` = attempt already), or it
+   * is a prepared first attempt the record will count (`attempts` = attempt − 1 until then).
+   */
+  claimed: boolean;
+}
+
 /**
  * One delivery attempt, shared by the BullMQ worker and the in-process runner: the row decides
  * whether an attempt is due, so both modes keep the same schedule, records and dead state.
+ *
+ * `prepared` (BullMQ mode, a job's first run only) is the request the relay read when it queued
+ * the row: the attempt is then sent without claiming the row first, and its record applies only if
+ * the row still has `attempt − 1` attempts. The BullMQ job (one per delivery id, locked while it
+ * runs) is what keeps a second worker off it meanwhile; the row's lease covers every later run.
  */
-export async function attemptDelivery(ctx: DeliveryContext, deliveryId: string): Promise<AttemptOutcome> {
+export async function attemptDelivery(
+  ctx: DeliveryContext,
+  deliveryId: string,
+  prepared?: PreparedAttempt,
+): Promise<AttemptOutcome> {
   const startedAt = new Date(ctx.now());
+  if (prepared && prepared.dueAt <= startedAt.getTime() + DUE_SLACK_MS && !ctx.gone.has(prepared.platId)) {
+    return send(ctx, { ...prepared, id: deliveryId, claimed: false });
+  }
   const target = await claimBatched(ctx.db, {
     id: deliveryId,
     dueBy: new Date(startedAt.getTime() + DUE_SLACK_MS),
@@ -50,32 +86,63 @@ export async function attemptDelivery(ctx: DeliveryContext, deliveryId: string):
     await killWithoutAttempt(ctx.db, deliveryId, attempt, error);
     return { kind: "dead", attempt: attempt - 1, error };
   }
+  return send(ctx, fromClaim(target, target.dataGatewayUrl));
+}
 
-  const gate = await ctx.gates.acquire(endpointKey(target.dataGatewayUrl));
+function fromClaim(t: AttemptTarget, url: string): Sendable {
+  const secrets: Sendable["secrets"] = [{ ciphertext: t.secretCiphertext, keyId: t.secretKeyId }];
+  if (t.previousSecretCiphertext && t.previousSecretKeyId && t.previousSecretExpiresAt) {
+    secrets.push({
+      ciphertext: t.previousSecretCiphertext,
+      keyId: t.previousSecretKeyId,
+      until: t.previousSecretExpiresAt.getTime(),
+    });
+  }
+  return {
+    id: t.id,
+    platId: t.platId,
+    url,
+    body: reportBody({
+      udeviceId: t.udeviceId,
+      dataType: t.dataType,
+      deviceStatus: t.deviceStatus,
+      timestamp: String((t.reportedAt ?? t.receivedAt).getTime()),
+    }),
+    requestId: t.requestId,
+    secrets,
+    attempt: t.attempts,
+    claimed: true,
+  };
+}
+
+/** Endpoint gate, HTTP request, record: the part both paths share. */
+async function send(ctx: DeliveryContext, t: Sendable): Promise<AttemptOutcome> {
+  const gate = await ctx.gates.acquire(endpointKey(t.url));
   if (!gate.ok) {
     const at = new Date(gate.retryAt);
-    await unclaim(ctx.db, deliveryId, attempt, at);
-    ctx.observer?.attempt({ platId: target.platId, outcome: "postponed" });
+    if (t.claimed) await unclaim(ctx.db, t.id, t.attempt, at);
+    else await postpone(ctx.db, t.id, t.attempt - 1, at);
+    ctx.observer?.attempt({ platId: t.platId, outcome: "postponed" });
     return { kind: "postponed", at, reason: gate.reason };
   }
 
   let verdict: "success" | "failure" | "abandoned" = "abandoned";
   try {
     const sentAt = new Date(ctx.now());
-    const res = await send(ctx, target, deliveryId, sentAt);
+    const res = await post(ctx, t, sentAt);
     const durationMs = ctx.now() - sentAt.getTime();
     const ok = res.status !== undefined && res.status >= 200 && res.status < 300 && res.retCode === "200";
     // Breaker health: did the endpoint answer sanely? A business "500" RetCode is not an outage.
     verdict =
       ok || (res.status !== undefined && res.status < 500 && res.status !== 429) ? "success" : "failure";
-    const outcome = await settle(ctx, target, attempt, sentAt, durationMs, res, ok);
+    const outcome = await settle(ctx, t, sentAt, durationMs, res, ok);
     if (outcome.kind === "delivered" || outcome.kind === "retry" || outcome.kind === "dead") {
-      ctx.observer?.attempt({ platId: target.platId, outcome: outcome.kind, durationMs });
+      ctx.observer?.attempt({ platId: t.platId, outcome: outcome.kind, durationMs });
       const fields = {
-        deliveryId,
-        requestId: target.requestId,
-        platId: target.platId,
-        attempt,
+        deliveryId: t.id,
+        requestId: t.requestId,
+        platId: t.platId,
+        attempt: t.attempt,
         outcome: outcome.kind,
         durationMs,
         httpStatus: res.status,
@@ -93,36 +160,19 @@ export async function attemptDelivery(ctx: DeliveryContext, deliveryId: string):
   }
 }
 
-async function send(
-  ctx: DeliveryContext,
-  t: AttemptTarget,
-  id: string,
-  at: Date,
-): Promise<HttpAttemptResult> {
-  const body = reportBody({
-    udeviceId: t.udeviceId,
-    dataType: t.dataType,
-    deviceStatus: t.deviceStatus,
-    timestamp: String((t.reportedAt ?? t.receivedAt).getTime()),
-  });
-  const secrets = [cachedSecret(ctx.keyring, t.secretCiphertext, t.secretKeyId)];
-  if (
-    t.previousSecretCiphertext &&
-    t.previousSecretKeyId &&
-    t.previousSecretExpiresAt &&
-    t.previousSecretExpiresAt.getTime() > at.getTime()
-  ) {
-    secrets.push(cachedSecret(ctx.keyring, t.previousSecretCiphertext, t.previousSecretKeyId));
-  }
+async function post(ctx: DeliveryContext, t: Sendable, at: Date): Promise<HttpAttemptResult> {
+  // Signed now, for this attempt; a previous secret only while its grace period lasts.
+  const secrets = t.secrets
+    .filter((s) => s.until === undefined || s.until > at.getTime())
+    .map((s) => cachedSecret(ctx.keyring, s.ciphertext, s.keyId));
   const headers = {
     "content-type": "application/json;charset=UTF-8",
     platid: ctx.config.hubPlatId,
     // The request id of the push that brought the report: one id from vendor to receiver.
     ...(t.requestId ? { "x-request-id": t.requestId } : {}),
-    ...webhookHeaders(id, at, body, secrets),
+    ...webhookHeaders(t.id, at, t.body, secrets),
   };
-  // dataGatewayUrl is non-null here: checked by the caller before taking the gate.
-  return ctx.http.post(t.dataGatewayUrl ?? "", headers, body, ctx.config.timeoutMs);
+  return ctx.http.post(t.url, headers, t.body, ctx.config.timeoutMs);
 }
 
 function errorText(res: HttpAttemptResult): string {
@@ -133,13 +183,14 @@ function errorText(res: HttpAttemptResult): string {
 
 async function settle(
   ctx: DeliveryContext,
-  t: AttemptTarget,
-  attempt: number,
+  t: Sendable,
   startedAt: Date,
   durationMs: number,
   res: HttpAttemptResult,
   ok: boolean,
 ): Promise<AttemptOutcome> {
+  const { attempt } = t;
+  const expectAttempts = t.claimed ? attempt : attempt - 1;
   const rec = {
     deliveryId: t.id,
     attempt,
@@ -152,6 +203,7 @@ async function settle(
   const now = new Date(ctx.now());
   if (ok) {
     await recordBatched(ctx.db, rec, {
+      expectAttempts,
       status: "delivered",
       nextAttemptAt: now,
       lastError: null,
@@ -162,8 +214,10 @@ async function settle(
   }
   if (res.status === 410) {
     const error = `HTTP 410 Gone: the platform's dataGateway is disabled until an operator re-enables it`;
+    ctx.gone.add(t.platId);
     await disableGateway(ctx.db, t.platId, now);
     await recordBatched(ctx.db, rec, {
+      expectAttempts,
       status: "dead",
       nextAttemptAt: now,
       lastError: error,
@@ -186,6 +240,7 @@ async function settle(
   const dead = delay === "dead";
   const at = new Date(now.getTime() + (dead ? 0 : delay));
   await recordBatched(ctx.db, rec, {
+    expectAttempts,
     status: dead ? "dead" : "failed",
     nextAttemptAt: at,
     lastError: error,

@@ -22,6 +22,11 @@ export interface DeliveryContext {
   keyring: Keyring;
   http: DeliveryHttp;
   gates: EndpointGates;
+  /**
+   * Platforms whose dataGateway answered 410 in this process: a prepared attempt (read before
+   * that) to one of them takes the claiming path, which reads the platform's current state.
+   */
+  gone: Set<string>;
   log: DeliveryLogger;
   now(): number;
 }
@@ -42,6 +47,7 @@ export function createDeliveryContext(opts: {
     keyring: opts.keyring,
     log: opts.log ?? silentLogger,
     now,
+    gone: new Set(),
     http: new DeliveryHttp({
       connectionsPerOrigin: opts.config.endpointConcurrency,
       timeoutMs: opts.config.timeoutMs,

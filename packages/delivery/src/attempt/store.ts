@@ -72,7 +72,7 @@ export async function claimAndLoadMany(db: Database, ids: readonly string[], now
 }
 
 /** A Postgres text[] literal, every element quoted: the same on both drivers, exact for any string. */
-function textArrayLiteral(values: readonly string[]): string {
+export function textArrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
 }
 
@@ -124,6 +124,11 @@ export interface AttemptRecord {
 }
 
 export interface RowUpdate {
+  /**
+   * The row's `attempts` this write expects: the attempt number itself after a claim (which
+   * counted it), one less for a prepared first attempt (nothing counted it yet; this write does).
+   */
+  expectAttempts: number;
   status: DeliveryStatus;
   nextAttemptAt: Date;
   lastError: string | null;
@@ -134,8 +139,8 @@ export interface RowUpdate {
 /**
  * Writes attempts' records and their rows' new state together, in one statement (a data-modifying
  * CTE: one implicit transaction, one round trip) however many there are. A row update only applies
- * while its attempt still owns the row (attempts unchanged, still open); the record is kept either
- * way, since the request did happen. Returns, per entry, whether its row was updated.
+ * while its attempt still owns the row (attempts as expected, still open) and sets `attempts` to
+ * the attempt's number; the record is kept either way, since the request did happen. Returns, per entry, whether its row was updated.
  */
 export async function recordAttempts(
   db: Database,
@@ -151,6 +156,7 @@ export async function recordAttempts(
       http_status: rec.httpStatus,
       ret_code: rec.retCode,
       error: rec.error,
+      expect_attempts: update.expectAttempts,
       status: update.status,
       next_attempt_at: update.nextAttemptAt.toISOString(),
       last_error: update.lastError,
@@ -162,17 +168,17 @@ export async function recordAttempts(
     with input as (
       select * from jsonb_to_recordset(${input}::jsonb) as i(
         delivery_id text, attempt int, started_at timestamptz, duration_ms int, http_status int,
-        ret_code text, error text, status text, next_attempt_at timestamptz, last_error text,
+        ret_code text, error text, expect_attempts int, status text, next_attempt_at timestamptz, last_error text,
         last_http_status int, delivered_at timestamptz)
     ), attempt as (
       insert into ${deliveryAttempts} (delivery_id, attempt, started_at, duration_ms, http_status, ret_code, error)
       select delivery_id, attempt, started_at, duration_ms, http_status, ret_code, error from input
     )
     update ${deliveries} d
-       set status = i.status, next_attempt_at = i.next_attempt_at, last_error = i.last_error,
+       set attempts = i.attempt, status = i.status, next_attempt_at = i.next_attempt_at, last_error = i.last_error,
            last_http_status = i.last_http_status, delivered_at = i.delivered_at, updated_at = now()
       from input i
-     where d.id = i.delivery_id and d.status in ('pending', 'failed') and d.attempts = i.attempt
+     where d.id = i.delivery_id and d.status in ('pending', 'failed') and d.attempts = i.expect_attempts
     returning d.id, i.attempt`);
   const updated = new Set(
     (rowsOf(res) as { id: string; attempt: number | string }[]).map((r) => `${r.id}#${Number(r.attempt)}`),
@@ -184,6 +190,14 @@ export async function recordAttempts(
 export async function recordAttempt(db: Database, rec: AttemptRecord, update: RowUpdate): Promise<boolean> {
   const [updated] = await recordAttempts(db, [{ rec, update }]);
   return updated ?? false;
+}
+
+/** Moves a prepared (unclaimed) first attempt that sent nothing to `at`, counting no attempt. */
+export async function postpone(db: Database, id: string, attempts: number, at: Date): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ nextAttemptAt: at, updatedAt: new Date() })
+    .where(and(eq(deliveries.id, id), inArray(deliveries.status, OPEN), eq(deliveries.attempts, attempts)));
 }
 
 /** HTTP 410 Gone: stop delivering to this platform until an operator clears the flag. */

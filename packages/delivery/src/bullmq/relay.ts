@@ -1,8 +1,11 @@
 import type { Database, DeliveryStatus } from "@yunlian/db";
-import { deliveries } from "@yunlian/db";
+import { deliveries, platforms, statusReports } from "@yunlian/db";
 import type { Queue } from "bullmq";
-import { and, asc, inArray, isNotNull, isNull, lt, lte } from "drizzle-orm";
-import { type DeliverJobData, deliverJob } from "../jobs.ts";
+import { and, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import { textArrayLiteral } from "../attempt/store.ts";
+import { type DeliverJobData, deliverJob, type PreparedAttempt } from "../jobs.ts";
+import { reportBody } from "../report.ts";
+import { inTransaction } from "../sql-exec.ts";
 
 const OPEN: DeliveryStatus[] = ["pending", "failed"];
 
@@ -19,49 +22,43 @@ export interface RelayOptions {
 /**
  * Moves one batch of outbox rows into BullMQ. Rows are locked FOR UPDATE SKIP LOCKED, so several
  * relays (one per worker process) share the outbox without queueing a row twice; the job id is the
- * delivery id, so a duplicate `add` (e.g. after a commit that failed) is a no-op in Redis.
+ * delivery id, so a duplicate `add` (e.g. after a commit that failed) is a no-op in Redis. Each
+ * job carries its first attempt's request (see PreparedAttempt), read here for the whole batch.
  */
 export async function relayOnce(opts: RelayOptions): Promise<number> {
   const now = Date.now();
   const replayed: string[] = [];
-  const count = await opts.db.transaction(async (tx) => {
-    const rows = await tx
-      .select({
-        id: deliveries.id,
-        nextAttemptAt: deliveries.nextAttemptAt,
-        attempts: deliveries.attempts,
-        lastError: deliveries.lastError,
-      })
-      .from(deliveries)
-      .where(
-        and(
-          inArray(deliveries.status, OPEN),
-          isNull(deliveries.enqueuedAt),
-          lte(deliveries.nextAttemptAt, new Date(now + opts.lookaheadMs)),
-        ),
-      )
-      .orderBy(asc(deliveries.nextAttemptAt))
-      .limit(opts.batchSize)
-      .for("update", { skipLocked: true });
+  const count = await inTransaction(opts.db, async (run) => {
+    const rows = (await run(sql`
+      select d.id, d.attempts, d.next_attempt_at, d.last_error, d.plat_id, d.udevice_id,
+             r.data_type, r.device_status, r.reported_at, r.received_at, r.request_id,
+             p.data_gateway_url, p.data_gateway_disabled_at, p.secret_ciphertext, p.secret_key_id,
+             p.previous_secret_ciphertext, p.previous_secret_key_id, p.previous_secret_expires_at
+        from ${deliveries} d
+        join ${statusReports} r on r.id = d.report_id
+        join ${platforms} p on p.plat_id = d.plat_id
+       where d.status in ('pending', 'failed') and d.enqueued_at is null
+         and d.next_attempt_at <= ${new Date(now + opts.lookaheadMs).toISOString()}::timestamptz
+       order by d.next_attempt_at
+       limit ${opts.batchSize}::int
+         for update of d skip locked`)) as RelayRow[];
     if (rows.length === 0) return 0;
-    const jobs = rows.map((r) => ({
-      name: deliverJob.name,
-      data: { deliveryId: r.id },
-      opts: { ...deliverJob.options, jobId: r.id, delay: Math.max(0, r.nextAttemptAt.getTime() - now) },
-    }));
+    const jobs = rows.map((r) => {
+      const dueAt = new Date(r.next_attempt_at).getTime();
+      const prepared = prepare(r, dueAt);
+      return {
+        name: deliverJob.name,
+        data: prepared ? { deliveryId: r.id, prepared } : { deliveryId: r.id },
+        opts: { ...deliverJob.options, jobId: r.id, delay: Math.max(0, dueAt - now) },
+      };
+    });
     await withTimeout(opts.queue.addBulk(jobs), opts.addTimeoutMs, "BullMQ addBulk");
-    await tx
-      .update(deliveries)
-      .set({ enqueuedAt: new Date(now) })
-      .where(
-        inArray(
-          deliveries.id,
-          rows.map((r) => r.id),
-        ),
-      );
+    await run(sql`
+      update ${deliveries} set enqueued_at = ${new Date(now).toISOString()}::timestamptz
+       where id = any(${textArrayLiteral(rows.map((r) => r.id))}::text[])`);
     // A replayed row (attempts reset, an error on record) may still have its old delayed job in
     // Redis, which the add above left untouched: promote that job so the replay runs now.
-    for (const r of rows) if (r.attempts === 0 && r.lastError !== null) replayed.push(r.id);
+    for (const r of rows) if (Number(r.attempts) === 0 && r.last_error !== null) replayed.push(r.id);
     return rows.length;
   });
   for (const id of replayed) {
@@ -69,6 +66,59 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
   }
   return count;
+}
+
+/** One outbox row as the relay reads it (snake_case, as the driver hands it back). */
+interface RelayRow {
+  id: string;
+  attempts: number | string;
+  next_attempt_at: Date | string;
+  last_error: string | null;
+  plat_id: string;
+  udevice_id: string;
+  data_type: string;
+  device_status: Record<string, unknown> | string;
+  reported_at: Date | string | null;
+  received_at: Date | string;
+  request_id: string | null;
+  data_gateway_url: string | null;
+  data_gateway_disabled_at: Date | string | null;
+  secret_ciphertext: string;
+  secret_key_id: string;
+  previous_secret_ciphertext: string | null;
+  previous_secret_key_id: string | null;
+  previous_secret_expires_at: Date | string | null;
+}
+
+/**
+ * The first attempt's request, ready to send (see PreparedAttempt); none when the platform cannot
+ * receive (no URL, disabled), which the worker's ordinary path turns into a dead row.
+ */
+function prepare(r: RelayRow, dueAt: number): PreparedAttempt | undefined {
+  if (!r.data_gateway_url || r.data_gateway_disabled_at !== null) return undefined;
+  const deviceStatus = typeof r.device_status === "string" ? JSON.parse(r.device_status) : r.device_status;
+  const secrets: PreparedAttempt["secrets"] = [{ ciphertext: r.secret_ciphertext, keyId: r.secret_key_id }];
+  if (r.previous_secret_ciphertext && r.previous_secret_key_id && r.previous_secret_expires_at) {
+    secrets.push({
+      ciphertext: r.previous_secret_ciphertext,
+      keyId: r.previous_secret_key_id,
+      until: new Date(r.previous_secret_expires_at).getTime(),
+    });
+  }
+  return {
+    attempt: Number(r.attempts) + 1,
+    dueAt,
+    platId: r.plat_id,
+    url: r.data_gateway_url,
+    body: reportBody({
+      udeviceId: r.udevice_id,
+      dataType: r.data_type,
+      deviceStatus,
+      timestamp: String(new Date(r.reported_at ?? r.received_at).getTime()),
+    }),
+    requestId: r.request_id,
+    secrets,
+  };
 }
 
 export interface SweepOptions {

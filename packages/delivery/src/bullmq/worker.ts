@@ -24,8 +24,11 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): Worker<Delive
     );
   }
   const handler = async (job: Job<DeliverJobData>, token?: string) => {
-    const { deliveryId } = deliverJob.payload.parse(job.data);
-    const outcome = await attemptDelivery(ctx, deliveryId);
+    const { deliveryId, prepared } = deliverJob.payload.parse(job.data);
+    // The prepared request is for the job's first run only: a run after a retry, a postponement or
+    // a stall (its worker died or lost the lock mid-attempt) claims the row and reads it afresh.
+    const firstRun = job.attemptsStarted <= 1 && job.stalledCounter === 0 && job.attemptsMade === 0;
+    const outcome = await attemptDelivery(ctx, deliveryId, firstRun ? prepared : undefined);
     if (outcome.kind === "retry" || outcome.kind === "postponed" || outcome.kind === "not-due") {
       // Same job id, same webhook-id: the job waits in Redis's delayed set until the row is due.
       await job.moveToDelayed(outcome.at.getTime(), token);

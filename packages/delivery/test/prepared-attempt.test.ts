@@ -1,0 +1,109 @@
+import { deliveries, deliveryAttempts } from "@yunlian/db";
+import { Queue } from "bullmq";
+import { eq } from "drizzle-orm";
+import { Redis } from "ioredis";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  attemptDelivery,
+  closeDeliveryContext,
+  createDeliveryContext,
+  type DeliverJobData,
+  deliverJob,
+  ingestReport,
+  relayOnce,
+  reportBody,
+} from "../src/index.ts";
+import {
+  bindDevice,
+  insertPlatform,
+  openTestDb,
+  servicesCheck,
+  startTestReceiver,
+  TEST_REDIS_URL,
+  type TestDb,
+  type TestReceiver,
+  testKeyring,
+  testUdeviceId,
+  uniquePrefix,
+} from "../src/testing/index.ts";
+import { testConfig } from "./support/modes.ts";
+
+const svc = await servicesCheck(true);
+if (!svc.ok) console.warn(`prepared-attempt.test.ts ${svc.message}`);
+
+// The relay hands a job's first run everything it needs to send (no claim); the record must then
+// count the attempt, and a stale copy must never settle a row a second time.
+describe.skipIf(!svc.ok)("prepared first attempt", () => {
+  const keyring = testKeyring();
+  let t: TestDb;
+  let receiver: TestReceiver;
+  let conn: Redis;
+  let queue: Queue<DeliverJobData>;
+
+  beforeAll(async () => {
+    t = await openTestDb();
+    receiver = await startTestReceiver();
+    conn = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    queue = new Queue<DeliverJobData>("prepared", { connection: conn, prefix: uniquePrefix("prep") });
+  });
+  afterAll(async () => {
+    await queue?.obliterate({ force: true }).catch(() => undefined);
+    await queue?.close();
+    await conn?.quit();
+    await receiver?.close();
+    await t?.close();
+  });
+
+  it("is counted by its record, signed, and a stale copy leaves the settled row alone", async () => {
+    const dev = testUdeviceId("prep1");
+    await insertPlatform(t.db, keyring, { platId: "PV" });
+    const secret = await insertPlatform(t.db, keyring, { platId: "PA", dataGatewayUrl: receiver.url });
+    await bindDevice(t.db, { platId: "PA", udeviceId: dev, vendorPlatId: "PV" });
+    const report = {
+      udeviceId: dev,
+      dataType: "attr" as const,
+      deviceStatus: { mode: "eco" },
+      timestamp: "1700000000000",
+    };
+    const { deliveryIds } = await ingestReport({
+      db: t.db,
+      vendorPlatId: "PV",
+      report,
+      requestId: "req-prep-1",
+    });
+    const id = deliveryIds[0] ?? "";
+
+    expect(await relayOnce({ db: t.db, queue, batchSize: 10, lookaheadMs: 0, addTimeoutMs: 5_000 })).toBe(1);
+    const job = await queue.getJob(id);
+    const { prepared } = deliverJob.payload.parse(job?.data);
+    expect(prepared).toMatchObject({ attempt: 1, platId: "PA", url: receiver.url, requestId: "req-prep-1" });
+    expect(prepared?.body).toBe(reportBody(report));
+
+    const ctx = createDeliveryContext({ db: t.db, config: testConfig(), keyring });
+    try {
+      expect(await attemptDelivery(ctx, id, prepared)).toEqual({ kind: "delivered", attempt: 1 });
+      const [row] = await t.db.select().from(deliveries).where(eq(deliveries.id, id));
+      expect(row).toMatchObject({ status: "delivered", attempts: 1 });
+      const [req] = receiver.requests;
+      expect(req?.webhookId).toBe(id);
+      expect(req?.headers["x-request-id"]).toBe("req-prep-1");
+      expect(() =>
+        new Webhook(secret).verify(req?.body ?? "", req?.headers as Record<string, string>),
+      ).not.toThrow();
+
+      // The same prepared attempt again (a duplicate job): the request happens and is recorded,
+      // but the row, which no longer has attempt − 1 attempts, keeps its settled state.
+      await attemptDelivery(ctx, id, prepared);
+      const [after] = await t.db.select().from(deliveries).where(eq(deliveries.id, id));
+      expect(after).toMatchObject({ status: "delivered", attempts: 1, deliveredAt: row?.deliveredAt });
+      const records = await t.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, id));
+      expect(records).toHaveLength(2);
+
+      // Without a prepared request the claim path reads the row and finds nothing to do.
+      expect(await attemptDelivery(ctx, id)).toEqual({ kind: "settled", status: "delivered" });
+    } finally {
+      await closeDeliveryContext(ctx);
+    }
+  });
+});
