@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { HotCounter, HotHistogram } from "./hot-metrics.ts";
 
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -18,14 +19,14 @@ export class HubMetrics {
   readonly registry = new Registry();
   private sources?: MetricsSources;
 
-  readonly requests = new Counter({
+  readonly requests = new HotCounter({
     name: "yunlian_requests_total",
     help: "Requests served, by interface (route), RetCode (mirrored HTTP status) and vendor (none, one platform id, or multiple)",
     labelNames: ["interface", "ret_code", "vendor"] as const,
     registers: [this.registry],
   });
 
-  readonly requestDuration = new Histogram({
+  readonly requestDuration = new HotHistogram({
     name: "yunlian_request_duration_seconds",
     help: "Request latency by interface",
     labelNames: ["interface"] as const,
@@ -33,14 +34,14 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
-  readonly vendorCalls = new Counter({
+  readonly vendorCalls = new HotCounter({
     name: "yunlian_vendor_calls_total",
     help: "Calls to vendor clouds through their adapters, by vendor, operation and outcome (ok or the RetCode answered)",
     labelNames: ["vendor", "operation", "outcome"] as const,
     registers: [this.registry],
   });
 
-  readonly vendorDuration = new Histogram({
+  readonly vendorDuration = new HotHistogram({
     name: "yunlian_vendor_call_duration_seconds",
     help: "Vendor call latency by vendor and operation",
     labelNames: ["vendor", "operation"] as const,
@@ -109,8 +110,8 @@ export class HubMetrics {
 
   /** One request served: its count by interface, RetCode and vendor, and its latency. */
   countRequest(route: string, status: number, vendor: string, seconds: number): void {
-    this.requests.inc({ interface: route, ret_code: String(status), vendor });
-    this.requestDuration.observe({ interface: route }, seconds);
+    this.requests.inc([route, String(status), vendor]);
+    this.requestDuration.observe([route], seconds);
   }
 
   attachSources(sources: MetricsSources): void {

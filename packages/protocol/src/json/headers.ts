@@ -27,39 +27,56 @@ const FIELD_OF: Record<string, keyof CommonHeaders | undefined> = {
 // Straight and typographic quotes, which the standard's examples mix freely.
 const QUOTES = /^["'“”‘’]+|["'“”‘’]+$/g;
 
+// What node:http hands over for almost every header: a lower-case token, nothing to clean.
+const PLAIN_NAME = /^[a-z0-9-]+$/;
+
 function cleanName(name: string): string {
+  if (PLAIN_NAME.test(name)) return name;
   return name.trim().replace(QUOTES, "").trim().toLowerCase();
 }
 
+/** Neither blank nor a quote: a value starting and ending with such a character is already clean. */
+function isPlainEnd(code: number): boolean {
+  return code > 32 && code !== 34 && code !== 39 && (code < 0x2018 || code > 0x201d);
+}
+
 function cleanValue(value: string): string {
+  if (isPlainEnd(value.charCodeAt(0)) && isPlainEnd(value.charCodeAt(value.length - 1))) return value;
   return value.trim().replace(QUOTES, "").trim();
 }
 
+/** The fields found so far, and which spelling filled platId: `PlatID` wins over `PlateID` whatever the order. */
+interface Collected {
+  out: CommonHeaders;
+  platIdFromCanonical: boolean;
+}
+
+// A module-level function rather than a closure per call: this runs on every request.
+function take(state: Collected, rawName: string, rawValue: string | string[] | undefined): void {
+  const name = cleanName(rawName);
+  const field = FIELD_OF[name];
+  if (field === undefined || rawValue === undefined) return;
+  const first = Array.isArray(rawValue) ? rawValue[0] : rawValue;
+  if (first === undefined) return;
+  const value = cleanValue(first);
+  if (value === "") return;
+  if (field === "platId") {
+    const canonical = name === "platid";
+    if (state.out.platId !== undefined && state.platIdFromCanonical && !canonical) return;
+    state.platIdFromCanonical = canonical;
+  }
+  state.out[field] = value;
+}
+
 export function normaliseHeaders(headers: HeaderInput): CommonHeaders {
-  const out: CommonHeaders = {};
-  // Which spelling filled platId: `PlatID` wins over `PlateID` whatever the order.
-  let platIdFromCanonical = false;
-  const take = (rawName: string, rawValue: string | string[] | undefined): void => {
-    const name = cleanName(rawName);
-    const field = FIELD_OF[name];
-    if (field === undefined || rawValue === undefined) return;
-    const first = Array.isArray(rawValue) ? rawValue[0] : rawValue;
-    if (first === undefined) return;
-    const value = cleanValue(first);
-    if (value === "") return;
-    if (field === "platId") {
-      const canonical = name === "platid";
-      if (out.platId !== undefined && platIdFromCanonical && !canonical) return;
-      platIdFromCanonical = canonical;
-    }
-    out[field] = value;
-  };
+  const state: Collected = { out: {}, platIdFromCanonical: false };
   if (typeof Headers !== "undefined" && headers instanceof Headers) {
     headers.forEach((value, name) => {
-      take(name, value);
+      take(state, name, value);
     });
   } else {
-    for (const name of Object.keys(headers)) take(name, (headers as Record<string, string | string[]>)[name]);
+    for (const name of Object.keys(headers))
+      take(state, name, (headers as Record<string, string | string[]>)[name]);
   }
-  return out;
+  return state.out;
 }
