@@ -142,10 +142,12 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** undici hands over lower-case names already; repeated headers are joined the way fetch() joins them. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers)) {
-    if (value !== undefined) out[key.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  for (const key in headers) {
+    const value = headers[key];
+    if (value !== undefined) out[key] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
 }

@@ -24,58 +24,76 @@ export function standardListener(
   fallback: RequestListener,
 ): RequestListener {
   const byPath = new Map(endpoints.map((e) => [e.path, e]));
-  const maxBytes = services.config.maxBodyBytes;
   return (req, res) => {
     const endpoint = req.method === "POST" && req.url !== undefined ? byPath.get(req.url) : undefined;
-    if (!endpoint) {
-      fallback(req, res);
-      return;
-    }
-    const start = performance.now();
-    const trace = newTrace(requestIdOf(req.headers["x-request-id"]));
-    const finish = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      send(res, status, body, trace.requestId, headers);
-      recordRequest(services, {
-        route: endpoint.path,
+    if (endpoint === undefined) fallback(req, res);
+    else void serveStandard(services, endpoint, req, res);
+  };
+}
+
+/**
+ * One standard request from body to answer. Written as one async function without closures:
+ * it runs for every device call, and under tsx each named closure would cost a property
+ * definition per request. Never rejects: a failure after the answer is only logged.
+ */
+async function serveStandard(
+  services: HubServices,
+  endpoint: StandardEndpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const start = performance.now();
+  const trace = newTrace(requestIdOf(req.headers["x-request-id"]));
+  const maxBytes = services.config.maxBodyBytes;
+  let rawBody: string | undefined;
+  try {
+    rawBody = await readBody(req, maxBytes);
+  } catch {
+    // The client went away while sending: nobody is left to answer.
+    req.destroy();
+    return;
+  }
+  let status: number;
+  let body: unknown;
+  let headers: Record<string, string>;
+  if (rawBody === undefined) {
+    status = 413;
+    body = retBody(RetCode.TOO_LARGE, `request body is larger than ${maxBytes} bytes`);
+    headers = { connection: "close" };
+  } else {
+    try {
+      const answer = await endpoint.serve(services, {
         method: "POST",
         path: endpoint.path,
-        status,
+        headers: req.headers,
+        rawBody,
+        socket: req.socket,
         trace,
-        seconds: (performance.now() - start) / 1000,
       });
-    };
-    readBody(req, maxBytes).then(
-      (rawBody) => {
-        if (rawBody === undefined) {
-          finish(413, retBody(RetCode.TOO_LARGE, `request body is larger than ${maxBytes} bytes`), {
-            connection: "close",
-          });
-          return;
-        }
-        endpoint
-          .serve(services, {
-            method: "POST",
-            path: endpoint.path,
-            headers: req.headers,
-            rawBody,
-            socket: req.socket,
-            trace,
-          })
-          .then(
-            (answer) => finish(httpStatusOf(answer.body.RetCode), answer.body, answer.headers),
-            (err: unknown) => {
-              const failed = answerForError(err, services.log, {
-                requestId: trace.requestId,
-                path: endpoint.path,
-              });
-              finish(failed.status, failed.body, failed.headers);
-            },
-          );
-      },
-      // The client went away while sending: nobody is left to answer.
-      () => req.destroy(),
-    );
-  };
+      status = httpStatusOf(answer.body.RetCode);
+      body = answer.body;
+      headers = answer.headers ?? {};
+    } catch (err) {
+      const failed = answerForError(err, services.log, { requestId: trace.requestId, path: endpoint.path });
+      status = failed.status;
+      body = failed.body;
+      headers = failed.headers;
+    }
+  }
+  try {
+    send(res, status, body, trace.requestId, headers);
+    recordRequest(services, {
+      route: endpoint.path,
+      method: "POST",
+      path: endpoint.path,
+      status,
+      trace,
+      seconds: (performance.now() - start) / 1000,
+    });
+  } catch (err) {
+    services.log.error({ err, requestId: trace.requestId }, "could not send an answer");
+    res.destroy();
+  }
 }
 
 /**

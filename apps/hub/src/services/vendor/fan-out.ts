@@ -67,9 +67,8 @@ export async function fanOut<T>(
         outcome = describeVendorError(vendor, err, log).retCode;
         throw err;
       } finally {
-        const labels = { vendor: vendor.platId, operation };
-        metrics.vendorCalls.inc({ ...labels, outcome });
-        metrics.vendorDuration.observe(labels, (performance.now() - start) / 1000);
+        metrics.vendorCalls.inc([vendor.platId, operation, outcome]);
+        metrics.vendorDuration.observe([vendor.platId, operation], (performance.now() - start) / 1000);
       }
     }),
   );

@@ -4,39 +4,56 @@ import { decryptSecret, encryptSecret } from "@yunlian/secrets";
 import { and, eq } from "drizzle-orm";
 import type { HubServices } from "../hub-services.ts";
 
-/** The vendor session of one hub user at one vendor: memory first, then the encrypted row. */
+/**
+ * The vendor session of one hub user at one vendor: memory first, then the encrypted row.
+ * A class rather than an object of closures: one is made for every vendor call, and most calls
+ * are answered from memory without touching the database.
+ */
+class DbSessionStore implements SessionStore {
+  constructor(
+    private readonly services: HubServices,
+    private readonly userId: string,
+    private readonly vendorPlatId: string,
+  ) {}
+
+  private where() {
+    return and(eq(vendorSessions.userId, this.userId), eq(vendorSessions.vendorPlatId, this.vendorPlatId));
+  }
+
+  async load(): Promise<VendorSession | undefined> {
+    const { db, keyring, sessions } = this.services;
+    const cached = sessions.get(this.userId, this.vendorPlatId);
+    if (cached) return cached;
+    const [row] = await db.select().from(vendorSessions).where(this.where());
+    if (!row) return undefined;
+    const session = {
+      vendorUserId: row.vendorUserId,
+      accessToken: decryptSecret(keyring, row.tokenCiphertext, row.tokenKeyId),
+    };
+    sessions.set(this.userId, this.vendorPlatId, session);
+    return session;
+  }
+
+  async save(session: VendorSession): Promise<void> {
+    const { db, keyring, sessions } = this.services;
+    const { ciphertext, keyId } = encryptSecret(keyring, session.accessToken);
+    const values = { vendorUserId: session.vendorUserId, tokenCiphertext: ciphertext, tokenKeyId: keyId };
+    await db
+      .insert(vendorSessions)
+      .values({ userId: this.userId, vendorPlatId: this.vendorPlatId, ...values })
+      .onConflictDoUpdate({
+        target: [vendorSessions.userId, vendorSessions.vendorPlatId],
+        set: { ...values, updatedAt: new Date() },
+      });
+    sessions.set(this.userId, this.vendorPlatId, session);
+  }
+
+  async clear(): Promise<void> {
+    this.services.sessions.delete(this.userId, this.vendorPlatId);
+    await this.services.db.delete(vendorSessions).where(this.where());
+  }
+}
+
 export function dbSessionStore(services: HubServices, userId: string, vendorPlatId: string): SessionStore {
-  const { db, keyring, sessions } = services;
-  // Built only when the database is asked: most calls are answered from memory.
-  const where = () => and(eq(vendorSessions.userId, userId), eq(vendorSessions.vendorPlatId, vendorPlatId));
-  return {
-    async load(): Promise<VendorSession | undefined> {
-      const cached = sessions.get(userId, vendorPlatId);
-      if (cached) return cached;
-      const [row] = await db.select().from(vendorSessions).where(where());
-      if (!row) return undefined;
-      const session = {
-        vendorUserId: row.vendorUserId,
-        accessToken: decryptSecret(keyring, row.tokenCiphertext, row.tokenKeyId),
-      };
-      sessions.set(userId, vendorPlatId, session);
-      return session;
-    },
-    async save(session: VendorSession): Promise<void> {
-      const { ciphertext, keyId } = encryptSecret(keyring, session.accessToken);
-      const values = { vendorUserId: session.vendorUserId, tokenCiphertext: ciphertext, tokenKeyId: keyId };
-      await db
-        .insert(vendorSessions)
-        .values({ userId, vendorPlatId, ...values })
-        .onConflictDoUpdate({
-          target: [vendorSessions.userId, vendorSessions.vendorPlatId],
-          set: { ...values, updatedAt: new Date() },
-        });
-      sessions.set(userId, vendorPlatId, session);
-    },
-    async clear(): Promise<void> {
-      sessions.delete(userId, vendorPlatId);
-      await db.delete(vendorSessions).where(where());
-    },
-  };
+  return new DbSessionStore(services, userId, vendorPlatId);
 }

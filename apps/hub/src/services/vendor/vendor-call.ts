@@ -30,19 +30,32 @@ export function vendorTarget(
     vendor,
     adapter,
     call: {
-      platform: {
-        platId: vendor.platId,
-        apiBaseUrl: vendor.apiBaseUrl,
-        vendorAppId: vendor.vendorAppId,
-        adapterConfig: vendor.adapterConfig,
-        manufacturerCodes: vendor.manufacturerCodes,
-      },
+      platform: platformView(vendor, vendor.apiBaseUrl),
       hub: { platId: services.config.platId },
       user: { userId },
       sessions: dbSessionStore(services, userId, vendor.platId),
-      issueAuthToken: () => issueVerifyToken(services, userId, vendor.platId),
+      // bind, not an arrow: built for every vendor call, and an arrow here costs a name definition each time.
+      issueAuthToken: issueVerifyToken.bind(null, services, userId, vendor.platId),
       http: services.http,
       requestId: trace?.requestId,
     },
   };
+}
+
+const views = new WeakMap<PlatformRecord, AdapterCall["platform"]>();
+
+/** What an adapter sees of its vendor, made once per registry record (a change replaces the record). */
+function platformView(vendor: PlatformRecord, apiBaseUrl: string): AdapterCall["platform"] {
+  let view = views.get(vendor);
+  if (view === undefined) {
+    view = {
+      platId: vendor.platId,
+      apiBaseUrl,
+      vendorAppId: vendor.vendorAppId,
+      adapterConfig: vendor.adapterConfig,
+      manufacturerCodes: vendor.manufacturerCodes,
+    };
+    views.set(vendor, view);
+  }
+  return view;
 }
