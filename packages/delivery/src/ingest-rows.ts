@@ -26,64 +26,62 @@ export interface RowResult {
 }
 
 /**
- * Writes many reports in one statement, with the same effect as one single-report statement each,
- * in order. Rows are split into rounds in which every device appears once (a device's k-th report
- * goes in round k), so each round's shadow upsert touches a row once; rounds run one after the
- * other, so one device's reports are merged in arrival order. The upsert's SET is written so it
- * is right for every data type: `attrs || excluded.attrs` with {} for non-attr reports, and
- * `coalesce(excluded.x, s.x)` where null means "this report does not say".
+ * Writes many reports in one statement (its own implicit transaction: one round trip, one commit),
+ * with the same effect as one single-report statement each, in order. History and outbox rows are
+ * one per report. The shadow gets one write per device, which folds that device's reports in
+ * arrival order (`ord`): attrs merged key by key with the later report winning
+ * (`jsonb_object_agg … order by ord`, as `attrs || excluded.attrs` one by one would), and for
+ * online / last alarm the latest report that says something (null means "this report does not
+ * say"). Shadow rows are written in device order, so concurrent writers take their locks in one
+ * order. Report ids are drawn from the table's sequence up front, so each outbox row points at its
+ * own report even when a device reported twice.
  */
 export async function ingestRows(run: RunSql, rows: readonly IngestRow[]): Promise<RowResult[]> {
-  const results: RowResult[] = new Array(rows.length);
-  const seen = new Map<string, number>();
-  const rounds: number[][] = [];
-  rows.forEach((row, i) => {
-    const k = seen.get(row.udevice_id) ?? 0;
-    seen.set(row.udevice_id, k + 1);
-    const round = rounds[k];
-    if (round) round.push(i);
-    else rounds[k] = [i];
-  });
-  for (const round of rounds) {
-    // Sorted by device: concurrent writers take shadow row locks in one order.
-    round.sort((a, b) => ((rows[a]?.udevice_id ?? "") < (rows[b]?.udevice_id ?? "") ? -1 : 1));
-    const answer = (await run(roundStatement(round.map((i) => rows[i])))) as {
-      udevice_id: string;
-      report_id: number | string;
-      delivery_ids: string[] | string;
-    }[];
-    const byDevice = new Map(answer.map((a) => [a.udevice_id, a]));
-    for (const i of round) {
-      const a = byDevice.get(rows[i]?.udevice_id ?? "");
-      if (!a) throw new Error("ingestReport: the batch statement returned no row for a report");
-      results[i] = { reportId: Number(a.report_id), deliveryIds: textArray(a.delivery_ids) };
-    }
+  const answer = (await run(batchStatement(rows))) as {
+    ord: number | string;
+    report_id: number | string;
+    delivery_ids: string[] | string;
+  }[];
+  const results: (RowResult | undefined)[] = new Array(rows.length);
+  for (const a of answer) {
+    results[Number(a.ord)] = { reportId: Number(a.report_id), deliveryIds: textArray(a.delivery_ids) };
   }
-  return results;
+  return results.map((r) => {
+    if (!r) throw new Error("ingestReport: the batch statement returned no row for a report");
+    return r;
+  });
 }
 
-/** Whether every device appears once, so the rows are written by a single statement. */
-export function singleRound(rows: readonly IngestRow[]): boolean {
-  return new Set(rows.map((r) => r.udevice_id)).size === rows.length;
-}
-
-function roundStatement(rows: (IngestRow | undefined)[]) {
+function batchStatement(rows: readonly IngestRow[]) {
   // One jsonb parameter: the statement text (hence its prepared plan) is the same for any batch.
   return sql`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows.map((r, ord) => ({ ...r, ord })))}::jsonb) as i(
+      select i.*, nextval(pg_get_serial_sequence('status_reports', 'id')) as report_id
+      from jsonb_to_recordset(${JSON.stringify(rows.map((r, ord) => ({ ...r, ord })))}::jsonb) as i(
         udevice_id text, vendor_plat_id text, data_type text, device_status jsonb, reported_at timestamptz,
         received_at timestamptz, request_id text, attrs jsonb, online boolean, last_alarm jsonb,
         last_alarm_at timestamptz, id_prefix text, first_attempt_at timestamptz, ord int)
     ), report as (
-      insert into ${statusReports} (udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id)
-      select udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id
+      insert into ${statusReports} (id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id)
+      select report_id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id
       from input order by ord
-      returning id, udevice_id
+      returning 1
+    ), device as (
+      select i.udevice_id,
+             (array_agg(i.vendor_plat_id order by i.ord desc))[1] as vendor_plat_id,
+             coalesce((select jsonb_object_agg(e.key, e.value order by j.ord)
+                         from input j cross join lateral jsonb_each(j.attrs) e
+                        where j.udevice_id = i.udevice_id), '{}'::jsonb) as attrs,
+             (array_agg(i.online order by i.ord desc) filter (where i.online is not null))[1] as online,
+             (array_agg(i.last_alarm order by i.ord desc) filter (where i.last_alarm is not null))[1] as last_alarm,
+             (array_agg(i.last_alarm_at order by i.ord desc) filter (where i.last_alarm_at is not null))[1] as last_alarm_at,
+             (array_agg(i.received_at order by i.ord desc))[1] as last_report_at
+      from input i
+      group by i.udevice_id
     ), shadow as (
       insert into ${deviceShadows} as s (udevice_id, vendor_plat_id, attrs, online, last_alarm, last_alarm_at, last_report_at)
-      select udevice_id, vendor_plat_id, attrs, online, last_alarm, last_alarm_at, received_at
-      from input order by ord
+      select udevice_id, vendor_plat_id, attrs, online, last_alarm, last_alarm_at, last_report_at
+      from device order by udevice_id
       on conflict (udevice_id) do update set
         vendor_plat_id = excluded.vendor_plat_id,
         attrs = s.attrs || excluded.attrs,
@@ -95,22 +93,22 @@ function roundStatement(rows: (IngestRow | undefined)[]) {
       returning 1
     ), outbox as (
       insert into ${deliveries} (id, report_id, plat_id, udevice_id, next_attempt_at, created_at, updated_at)
-      select i.id_prefix || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16), r.id, sub.plat_id,
+      select i.id_prefix || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16), i.report_id, sub.plat_id,
              i.udevice_id, i.first_attempt_at, i.received_at, i.received_at
       from input i
-      join report r on r.udevice_id = i.udevice_id
       cross join lateral (
         select distinct b.plat_id
         from ${bindings} b join ${platforms} p on p.plat_id = b.plat_id
         where b.udevice_id = i.udevice_id
           and p.data_gateway_url is not null and p.data_gateway_disabled_at is null
       ) sub
-      returning id, udevice_id
+      returning id, report_id
     )
-    select r.udevice_id, r.id as report_id,
-           coalesce((select array_agg(o.id) from outbox o where o.udevice_id = r.udevice_id), '{}'::text[]) as delivery_ids,
+    select i.ord, i.report_id,
+           coalesce((select array_agg(o.id) from outbox o where o.report_id = i.report_id), '{}'::text[]) as delivery_ids,
+           (select count(*) from report) as reports,
            (select count(*) from shadow) as shadows
-    from report r`;
+    from input i`;
 }
 
 /** Drivers differ: postgres.js parses text[] into an array, PGlite may hand back the literal. */

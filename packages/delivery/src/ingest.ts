@@ -1,9 +1,9 @@
 import type { Database } from "@yunlian/db";
 import { withJitter } from "./backoff.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { type IngestRow, ingestRows, singleRound } from "./ingest-rows.ts";
+import { type IngestRow, ingestRows } from "./ingest-rows.ts";
 import { type NormalisedReport, parseOnLine, reportedAtOf } from "./report.ts";
-import { inTransaction, runSql } from "./sql-exec.ts";
+import { runSql } from "./sql-exec.ts";
 import { type DeliveryNotifier, wakeDelivery } from "./wake.ts";
 
 export interface IngestInput {
@@ -59,14 +59,13 @@ export async function ingestReport(input: IngestInput): Promise<IngestResult> {
 function groupCommitFor(db: Database): GroupCommit<PreparedIngest, IngestResult> {
   return new GroupCommit<PreparedIngest, IngestResult>({
     maxBatch: MAX_BATCH,
-    runBatch: (items) => {
-      const rows = items.map((i) => i.row);
-      // One statement (every device once) is its own implicit transaction: no BEGIN/COMMIT round
-      // trips. Several rounds (a device reported twice) need one transaction around them.
-      return singleRound(rows)
-        ? ingestRows(runSql(db), rows)
-        : inTransaction(db, (run) => ingestRows(run, rows));
-    },
+    // One statement, even when a device reported twice, is its own implicit transaction: no
+    // BEGIN/COMMIT round trips.
+    runBatch: (items) =>
+      ingestRows(
+        runSql(db),
+        items.map((i) => i.row),
+      ),
     runOne: async (item) => (await ingestRows(runSql(db), [item.row]))[0] as IngestResult,
     afterCommit(items, results) {
       // One wake-up per batch (per notifier), after the commit; not awaited: a lost NOTIFY only

@@ -176,4 +176,28 @@ describe.skipIf(!svc.ok)("ingestReport", () => {
     expect(s?.lastAlarm).toEqual({ error: "E1" });
     expect(s?.lastAlarmAt).toBeInstanceOf(Date);
   });
+
+  it("one device reported several times in a batch: each report keeps its own id and deliveries", async () => {
+    const reports = ["1", "2", "3"].map((seq) => ({
+      udeviceId: dev,
+      dataType: "attr" as const,
+      deviceStatus: { seq },
+      timestamp: "1700000004000",
+    }));
+    const results = await Promise.all(
+      reports.map((report) => ingestReport({ db: t.db, vendorPlatId: "VENDOR", report })),
+    );
+    expect(new Set(results.map((r) => r.reportId)).size).toBe(3);
+    for (const [i, r] of results.entries()) {
+      const [stored] = await t.db.select().from(statusReports).where(eq(statusReports.id, r.reportId));
+      expect(stored?.deviceStatus).toEqual({ seq: String(i + 1) });
+      expect(r.deliveryIds).toHaveLength(2); // APP-A and APP-B
+      for (const id of r.deliveryIds) {
+        const [d] = await t.db.select().from(deliveries).where(eq(deliveries.id, id));
+        expect(d?.reportId).toBe(r.reportId);
+      }
+    }
+    const [s] = await t.db.select().from(deviceShadows).where(eq(deviceShadows.udeviceId, dev));
+    expect(s?.attrs).toMatchObject({ seq: "3" });
+  });
 });
