@@ -127,37 +127,41 @@ async function send(ctx: DeliveryContext, t: Sendable): Promise<AttemptOutcome> 
   }
 
   let verdict: "success" | "failure" | "abandoned" = "abandoned";
+  const sentAt = new Date(ctx.now());
+  let res: HttpAttemptResult;
+  let ok: boolean;
   try {
-    const sentAt = new Date(ctx.now());
-    const res = await post(ctx, t, sentAt);
-    const durationMs = ctx.now() - sentAt.getTime();
-    const ok = res.status !== undefined && res.status >= 200 && res.status < 300 && res.retCode === "200";
+    res = await post(ctx, t, sentAt);
+    ok = res.status !== undefined && res.status >= 200 && res.status < 300 && res.retCode === "200";
     // Breaker health: did the endpoint answer sanely? A business "500" RetCode is not an outage.
     verdict =
       ok || (res.status !== undefined && res.status < 500 && res.status !== 429) ? "success" : "failure";
-    const outcome = await settle(ctx, t, sentAt, durationMs, res, ok);
-    if (outcome.kind === "delivered" || outcome.kind === "retry" || outcome.kind === "dead") {
-      ctx.observer?.attempt({ platId: t.platId, outcome: outcome.kind, durationMs });
-      const fields = {
-        deliveryId: t.id,
-        requestId: t.requestId,
-        platId: t.platId,
-        attempt: t.attempt,
-        outcome: outcome.kind,
-        durationMs,
-        httpStatus: res.status,
-      };
-      if (outcome.kind === "delivered") ctx.log.info(fields, "delivery attempt");
-      else
-        ctx.log.warn(
-          { ...fields, error: "error" in outcome ? outcome.error : undefined },
-          "delivery attempt failed",
-        );
-    }
-    return outcome;
   } finally {
+    // The slot limits requests in flight to the endpoint: it is free once the answer is in, not
+    // only after the record is written (that wait held slots idle and capped one endpoint's rate).
     gate.release(verdict);
   }
+  const durationMs = ctx.now() - sentAt.getTime();
+  const outcome = await settle(ctx, t, sentAt, durationMs, res, ok);
+  if (outcome.kind === "delivered" || outcome.kind === "retry" || outcome.kind === "dead") {
+    ctx.observer?.attempt({ platId: t.platId, outcome: outcome.kind, durationMs });
+    const fields = {
+      deliveryId: t.id,
+      requestId: t.requestId,
+      platId: t.platId,
+      attempt: t.attempt,
+      outcome: outcome.kind,
+      durationMs,
+      httpStatus: res.status,
+    };
+    if (outcome.kind === "delivered") ctx.log.info(fields, "delivery attempt");
+    else
+      ctx.log.warn(
+        { ...fields, error: "error" in outcome ? outcome.error : undefined },
+        "delivery attempt failed",
+      );
+  }
+  return outcome;
 }
 
 async function post(ctx: DeliveryContext, t: Sendable, at: Date): Promise<HttpAttemptResult> {
