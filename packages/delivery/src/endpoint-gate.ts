@@ -1,10 +1,19 @@
 import { CircuitBreaker } from "./breaker.ts";
 import type { BreakerOptions } from "./config.ts";
 
+const keys = new Map<string, string>();
+
 /** Endpoint = origin + path of a dataGatewayUrl: two platforms on one URL share a fate. */
 export function endpointKey(url: string): string {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname}`;
+  // Parsed once per distinct URL (there are as many as receiving platforms), not once per attempt.
+  let key = keys.get(url);
+  if (key === undefined) {
+    const u = new URL(url);
+    key = `${u.origin}${u.pathname}`;
+    if (keys.size >= 10_000) keys.clear();
+    keys.set(url, key);
+  }
+  return key;
 }
 
 export type GateDecision =

@@ -1,20 +1,20 @@
-import { createHmac } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 
-const keys = new Map<string, Buffer>();
+const keys = new Map<string, KeyObject>();
 
 /**
  * The HMAC key of a `whsec_…` secret. The secret is checked once by the standardwebhooks library
  * (which throws on an empty or malformed one); signing itself uses node:crypto, whose native HMAC
  * costs a fraction of the library's pure-JS SHA-256 on every attempt.
  */
-function keyFor(secret: string): Buffer {
+function keyFor(secret: string): KeyObject {
   let key = keys.get(secret);
   if (!key) {
     new Webhook(secret); // validation only
     // Bounded: one entry per live platform secret; a rotation storm just rebuilds the map.
     if (keys.size > 10_000) keys.clear();
-    key = Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64");
+    key = createSecretKey(Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64"));
     keys.set(secret, key);
   }
   return key;
