@@ -1,4 +1,4 @@
-import { type DeliveryConfig, deliveryConfigFromEnv } from "@yunlian/delivery";
+import { DEFAULT_WORKER_CONCURRENCY, type DeliveryConfig, deliveryConfigFromEnv } from "@yunlian/delivery";
 
 export interface WorkerConfig {
   databaseUrl: string;
@@ -46,7 +46,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ),
     secretKeyHex: required(env, "HUB_SECRET_KEY", "platform secrets are stored encrypted with it"),
     delivery,
-    concurrency: optionalInt(env, "HUB_WORKER_CONCURRENCY") ?? 32,
+    concurrency: optionalInt(env, "HUB_WORKER_CONCURRENCY") ?? DEFAULT_WORKER_CONCURRENCY,
   };
   const extra: Array<[keyof WorkerConfig, string]> = [
     ["lockDurationMs", "HUB_WORKER_LOCK_MS"],

@@ -9,7 +9,13 @@ import { Queue, Worker } from "bullmq";
 import { count, eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { request } from "undici";
-import { deliveryConfigFromEnv, ingestReport, reportBody, startQueueDelivery } from "../src/index.ts";
+import {
+  DEFAULT_WORKER_CONCURRENCY,
+  deliveryConfigFromEnv,
+  ingestReport,
+  reportBody,
+  startQueueDelivery,
+} from "../src/index.ts";
 import {
   bindDevice,
   insertPlatform,
@@ -27,8 +33,8 @@ const REPORTS_1 = Number(process.env.BENCH_REPORTS_1 ?? 1_000);
 const REPORTS_10 = Number(process.env.BENCH_REPORTS_10 ?? 300);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
-/** Jobs in flight, the same for our worker and raw BullMQ (32 is HUB_WORKER_CONCURRENCY's default). */
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+/** Jobs in flight, the same for our worker and raw BullMQ (default: HUB_WORKER_CONCURRENCY's default). */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? DEFAULT_WORKER_CONCURRENCY);
 /** Rounds of (ours, raw) run back to back; the table shows medians, as the machine is shared. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Profiling aid: run only one side ("ours" or "raw"); the docs section is then not written. */

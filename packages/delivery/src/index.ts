@@ -18,7 +18,12 @@ export {
 } from "./backoff.ts";
 export { type BreakerDecision, type BreakerState, CircuitBreaker } from "./breaker.ts";
 export { relayOnce, sweepOnce } from "./bullmq/relay.ts";
-export { type QueueDelivery, type QueueDeliveryOptions, startQueueDelivery } from "./bullmq/start.ts";
+export {
+  DEFAULT_WORKER_CONCURRENCY,
+  type QueueDelivery,
+  type QueueDeliveryOptions,
+  startQueueDelivery,
+} from "./bullmq/start.ts";
 export {
   type BreakerOptions,
   DEFAULT_HUB_PLAT_ID,
