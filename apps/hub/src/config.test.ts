@@ -19,4 +19,16 @@ describe("config", () => {
     expect(() => loadConfig({ HUB_SECRET_KEY: "abc" })).toThrow(/HUB_SECRET_KEY/);
     expect(loadConfig({ DATABASE_URL: "" }).databaseUrl).toBeUndefined();
   });
+
+  it("runs several HTTP processes only where they can share state", () => {
+    expect(loadConfig({}).httpProcesses).toBe(1);
+    const shared = { DATABASE_URL: "postgres://h/db", REDIS_URL: "redis://h:6379" };
+    expect(loadConfig({ ...shared, HUB_HTTP_PROCESSES: "3" }).httpProcesses).toBe(3);
+    expect(loadConfig({ ...shared, HUB_HTTP_PROCESSES: "auto" }).httpProcesses).toBeGreaterThanOrEqual(1);
+    expect(() => loadConfig({ HUB_HTTP_PROCESSES: "2" })).toThrow(/DATABASE_URL and REDIS_URL/);
+    expect(() => loadConfig({ DATABASE_URL: shared.DATABASE_URL, HUB_HTTP_PROCESSES: "2" })).toThrow(
+      /REDIS_URL/,
+    );
+    expect(() => loadConfig({ ...shared, HUB_HTTP_PROCESSES: "0" })).toThrow(/HUB_HTTP_PROCESSES/);
+  });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { parseRateLimit, type RateLimit } from "./security/rate-limit.ts";
 
@@ -24,6 +25,10 @@ const envSchema = z.object({
   HUB_VENDOR_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   HUB_TOKEN_TTL: z.string().default("30d"),
   HUB_WORKERS: z.enum(["0", "1"]).default("1"),
+  HUB_HTTP_PROCESSES: z
+    .string()
+    .regex(/^(auto|[1-9]\d{0,2})$/, 'must be a number of processes (1-999) or "auto" (one per CPU)')
+    .default("1"),
   HUB_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -61,6 +66,8 @@ export interface HubConfig {
   vendorTimeoutMs: number;
   tokenTtlMs: number;
   runWorkers: boolean;
+  /** HTTP server processes sharing the port (node:cluster); 1 = this process serves alone. */
+  httpProcesses: number;
   maxBodyBytes: number;
   logLevel: HubEnv["HUB_LOG_LEVEL"];
   /** Per-platform token bucket; undefined = no limit (HUB_RATE_LIMIT=off). */
@@ -100,6 +107,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(e.HUB_TLS_CERT) !== Boolean(e.HUB_TLS_KEY)) {
     throw new Error("invalid hub configuration:\n  HUB_TLS_CERT and HUB_TLS_KEY must be set together");
   }
+  const httpProcesses =
+    e.HUB_HTTP_PROCESSES === "auto" ? availableParallelism() : Number(e.HUB_HTTP_PROCESSES);
+  if (httpProcesses > 1 && (!e.DATABASE_URL || !e.REDIS_URL)) {
+    // Embedded PGlite belongs to one process; replay protection and rate limits must be shared.
+    throw new Error(
+      "invalid hub configuration:\n  HUB_HTTP_PROCESSES above 1 needs DATABASE_URL and REDIS_URL (processes share the database, replay protection and rate limits)",
+    );
+  }
   let rateLimit: RateLimit | undefined;
   try {
     rateLimit = parseRateLimit(e.HUB_RATE_LIMIT);
@@ -120,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     vendorTimeoutMs: e.HUB_VENDOR_TIMEOUT_MS,
     tokenTtlMs: parseDuration(e.HUB_TOKEN_TTL),
     runWorkers: e.HUB_WORKERS === "1",
+    httpProcesses,
     maxBodyBytes: e.HUB_MAX_BODY_BYTES,
     logLevel: e.HUB_LOG_LEVEL,
     rateLimit,

@@ -1,14 +1,21 @@
+import cluster from "node:cluster";
 import { loadConfig } from "./config.ts";
 import { buildHub } from "./hub.ts";
+import { shareMetricsWithPrimary } from "./observability/cluster-metrics.ts";
 import { serveHub } from "./security/http-server.ts";
+import { processIndex, runPrimary } from "./server/cluster.ts";
 
 /** `pnpm start`: a working hub with nothing but Node.js (embedded PGlite when DATABASE_URL is unset). */
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.httpProcesses > 1 && cluster.isPrimary) return runPrimary(config);
   const hub = await buildHub(config);
+  if (cluster.isWorker) shareMetricsWithPrimary(hub.services.metrics.registry);
   const { log } = hub.services;
 
   const server = serveHub(hub.listener, config, (info) => {
+    // With several HTTP processes the first one speaks for all of them.
+    if (processIndex() > 0) return;
     const scheme = config.tls ? "https" : "http";
     const url = `${scheme}://${info.address.includes(":") ? "localhost" : info.address}:${info.port}`;
     const storage = config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`;
@@ -17,6 +24,9 @@ async function main(): Promise<void> {
         "",
         `Yunlian hub ${config.platId} listening on ${url}`,
         `  storage:     ${storage}`,
+        ...(config.httpProcesses > 1
+          ? [`  processes:   ${config.httpProcesses} HTTP processes share the port`]
+          : []),
         `  health:      ${url}/health`,
         `  standard API ${url}/v1/…   admin API ${url}/admin/v1/…`,
         `  console:     ${url}/console   API reference ${url}/docs   metrics ${url}/metrics`,

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from "prom-client";
+import { AggregatorRegistry, Counter, Histogram, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { HotCounter, HotHistogram } from "./hot-metrics.ts";
 
@@ -39,6 +39,14 @@ describe("hot metrics", () => {
 
     const text = await ours.metrics();
     expect(text).toBe(await theirs.metrics());
+    // Several HTTP processes: the primary sums what each process's registry answers as JSON.
+    const summed = async (registry: Registry) => {
+      const json = await registry.getMetricsAsJSON();
+      return AggregatorRegistry.aggregate([json, json]).metrics();
+    };
+    const twice = await summed(ours);
+    expect(twice).toBe(await summed(theirs));
+    expect(twice).toContain('t_duration_seconds_bucket{le="0.005",route="/v1/devices/op"} 4');
     expect(text).toContain('t_requests_total{route="/v1/devices/op",code="200"} 7');
     expect(text).toContain('t_duration_seconds_bucket{le="0.005",route="/v1/devices/op"} 2');
     expect(text).toContain('t_duration_seconds_bucket{le="+Inf",route="/v1/user/login"} 1');

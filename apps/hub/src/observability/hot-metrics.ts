@@ -128,8 +128,24 @@ export class HotHistogram<L extends string> {
     series.count += 1;
   }
 
-  /** prom-client's exposition shape: cumulative `_bucket` lines with `le`, then `_sum` and `_count`. */
+  /**
+   * As prom-client's Histogram answers `get()`: each value's labels hold the series labels and
+   * `le` (the cluster aggregator groups values by them).
+   */
   get() {
+    const exposed = this.getForPromString();
+    return {
+      ...exposed,
+      values: exposed.values.map(({ labels, sharedLabels, value, metricName }) => ({
+        labels: { ...labels, ...sharedLabels },
+        value,
+        metricName,
+      })),
+    };
+  }
+
+  /** prom-client's text shape (the Registry prefers it): cumulative `_bucket` lines with `le`, then `_sum` and `_count`. */
+  getForPromString() {
     const values: {
       labels: Record<string, string | number>;
       sharedLabels: Labels<L>;

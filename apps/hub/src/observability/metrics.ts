@@ -68,6 +68,8 @@ export class HubMetrics {
     const self = this;
     new Gauge({
       name: "yunlian_deliveries",
+      // Read from the shared database/queue: every HTTP process reports the same figure.
+      aggregator: "first",
       help: "Deliveries in the outbox by status (all processes: read from the database)",
       labelNames: ["status"] as const,
       registers: [this.registry],
@@ -79,6 +81,8 @@ export class HubMetrics {
     });
     new Gauge({
       name: "yunlian_delivery_oldest_pending_age_seconds",
+      // Read from the shared database/queue: every HTTP process reports the same figure.
+      aggregator: "first",
       help: "Age of the oldest delivery not yet settled (pending or failed)",
       registers: [this.registry],
       async collect() {
@@ -87,6 +91,8 @@ export class HubMetrics {
     });
     new Gauge({
       name: "yunlian_delivery_queue_depth",
+      // Read from the shared database/queue: every HTTP process reports the same figure.
+      aggregator: "first",
       help: "Jobs waiting, delayed or active in the BullMQ delivery queue (absent in embedded mode)",
       registers: [this.registry],
       async collect() {
@@ -96,6 +102,8 @@ export class HubMetrics {
     });
     new Gauge({
       name: "yunlian_delivery_breaker_state",
+      // Only the process that runs delivery has breakers; the others report none.
+      aggregator: "max",
       help: "Circuit breaker per receiving endpoint in this process: 0 closed, 1 half-open, 2 open",
       labelNames: ["endpoint"] as const,
       registers: [this.registry],

@@ -1,0 +1,164 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer, request } from "node:http";
+import { createTestDatabase } from "@yunlian/db/testing";
+import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
+import { startDeviceCloud } from "@yunlian/vendor-sim";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminClient, platformClient } from "./support/client.ts";
+import { freePort, postgresOrSkip } from "./support/harness.ts";
+import { type HubProcess, startHubProcess } from "./support/hub-process.ts";
+
+/** The hub processes whose parent is `pid` (Linux /proc): the HTTP processes of a hub primary (not tsx's esbuild helper). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== pid) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("main.ts")) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One POST on a connection of its own, so node:cluster hands each to a process afresh. */
+function postOnNewConnection(url: string, path: string, headers: Record<string, string>, body: string) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(`${url}${path}`, { method: "POST", agent: false, headers }, (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => {
+        text += d.toString();
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** HUB_HTTP_PROCESSES=2: two HTTP processes share the port behind one primary. */
+describe("several HTTP processes (HUB_HTTP_PROCESSES)", () => {
+  let hub: HubProcess | undefined;
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  let opCall: (() => Promise<{ status: number; body: string }>) | undefined;
+  const ADMIN = "cluster-admin-token-0123456789";
+
+  beforeAll(async () => {
+    if (!(await postgresOrSkip()) || !(await redisAvailable())) return;
+    database = await createTestDatabase();
+    hub = await startHubProcess({
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      HUB_QUEUE_PREFIX: uniquePrefix("cluster"),
+      HUB_HTTP_PROCESSES: "2",
+      HUB_ADMIN_TOKEN: ADMIN,
+      HUB_SECRET_KEY: "44".repeat(32),
+      HUB_ALLOW_PRIVATE_URLS: "1",
+    });
+    const verifyPort = await freePort();
+    const verify = createServer((_req, res) => res.end('{"RetCode":"200","RetInfo":"ok"}')).listen(
+      verifyPort,
+    );
+    const sim = await startDeviceCloud({
+      platId: "CL-VENDOR",
+      manufacturerCode: "000006",
+      port: await freePort(),
+      verifyUrl: `${hub.url}/v1/user/verify`,
+      recordCalls: false,
+    });
+    cleanup = async () => {
+      await sim.close();
+      verify.close();
+    };
+    const admin = adminClient(hub.url, ADMIN);
+    const app = await admin.post("/admin/v1/platforms", {
+      platId: "CL-APP",
+      name: "app",
+      verifyUrl: `http://127.0.0.1:${verifyPort}/verify`,
+      security: { mode: "none" },
+    });
+    await admin.post("/admin/v1/platforms", {
+      platId: "CL-VENDOR",
+      name: "vendor",
+      manufacturerCodes: ["000006"],
+      apiBaseUrl: sim.url,
+      security: { mode: "none" },
+    });
+    const call = platformClient(hub.url, { platId: "CL-APP", appId: String(app.body.appId) });
+    const login = await call("user/login", { User: [{ UserBase: { loginID: "u1" } }], AuthToken: "t" });
+    const userId = (login.body.User as { UserBase: { userID: string } }[])[0]?.UserBase.userID ?? "";
+    const device = [...sim.devices.keys()].find((id) => id.slice(8, 13) === "02002") ?? "";
+    const bound = await call("user/bindDevices", {
+      UserID: userId,
+      Device: [{ DeviceInfo: { deviceID: device } }],
+    });
+    expect(bound.body.FailedIDs).toEqual([]);
+    const body = JSON.stringify({
+      UserID: userId,
+      Device: [{ DeviceInfo: { deviceID: device }, DeviceAttr: { laundryCycle: "2" } }],
+    });
+    const headers = {
+      "content-type": "application/json",
+      PlatID: "CL-APP",
+      AccessToken: login.headers.accesstoken ?? "",
+    };
+    const url = hub.url;
+    opCall = () => postOnNewConnection(url, "/v1/devices/op", headers, body);
+  }, 90_000);
+
+  afterAll(async () => {
+    await hub?.stop();
+    await cleanup?.();
+    await database?.drop();
+  });
+
+  it("answers every call, counts each once in /metrics summed over the processes, and replaces a killed one", async (ctx) => {
+    if (!hub || !opCall) return ctx.skip();
+    const primary = hub.child.pid ?? 0;
+    await waitFor("two HTTP processes", () => childrenOf(primary).length === 2);
+
+    const answers = await Promise.all(Array.from({ length: 40 }, () => opCall?.()));
+    expect(answers.map((a) => a?.status)).toEqual(Array(40).fill(200));
+    // Every op counted once, whichever process served it: the primary sums the processes.
+    const opsCounted = async () => {
+      const text = await (await fetch(`${hub?.url}/metrics`)).text();
+      const line = text
+        .split("\n")
+        .find((l) => l.startsWith('yunlian_requests_total{interface="/v1/devices/op"'));
+      return Number(line?.split(" ").pop());
+    };
+    expect(await opsCounted()).toBe(40);
+
+    const [victim] = childrenOf(primary);
+    process.kill(victim ?? 0, "SIGKILL");
+    await waitFor("the killed process to be replaced", () => {
+      const now = childrenOf(primary);
+      return now.length === 2 && !now.includes(victim ?? 0);
+    });
+    await waitFor("the new process to serve", async () => {
+      const again = await Promise.all(Array.from({ length: 10 }, () => opCall?.()));
+      return again.every((a) => a?.status === 200);
+    });
+  }, 60_000);
+
+  it("stops every process on SIGTERM", async (ctx) => {
+    if (!hub) return ctx.skip();
+    const primary = hub.child.pid ?? 0;
+    const exited = new Promise<number | null>((resolve) => hub?.child.once("exit", (code) => resolve(code)));
+    hub.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    await waitFor("the HTTP processes to exit", () => childrenOf(primary).length === 0);
+  }, 30_000);
+});
