@@ -6,12 +6,13 @@
  * BENCH_QUICK=1 (the 10-platform comparison only, docs left alone: for profiling loops).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { cpus } from "node:os";
+import { availableParallelism, cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@yunlian/db/testing";
+import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
 import { encryptSecret, keyringFromHex, newAppSecret } from "@yunlian/secrets";
 import { startDeviceCloud } from "@yunlian/vendor-sim";
 import postgres from "postgres";
@@ -22,6 +23,7 @@ import { describe, type LoadResult, runLoad } from "./load.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const PROCESSES = availableParallelism();
 const SECRET_KEY = "22".repeat(32);
 const ADMIN = "bench-admin-token-0123456789";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,11 +37,24 @@ async function verifyServer(): Promise<{ url: string; close(): void }> {
   return { url: `http://127.0.0.1:${port}/verify`, close: () => server.close() };
 }
 
-async function startForwarder(target: string, token: string): Promise<{ url: string; child: ChildProcess }> {
+async function startForwarder(
+  target: string,
+  token: string,
+  processes = 1,
+): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(here, "forwarder.ts"), String(port), target, token, "BENCH-FWD"],
+    [
+      "--import",
+      "tsx",
+      join(here, "forwarder.ts"),
+      String(port),
+      target,
+      token,
+      "BENCH-FWD",
+      String(processes),
+    ],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },
@@ -48,15 +63,35 @@ async function startForwarder(target: string, token: string): Promise<{ url: str
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-/** CPU seconds (user + system) an OS process has used so far, from /proc (Linux). */
+/**
+ * CPU seconds (user + system) an OS process and its descendants (cluster processes) have used
+ * so far, from /proc (Linux); undefined elsewhere.
+ */
 function cpuSecondsOf(child: ChildProcess): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
+  if (!existsSync("/proc/self/stat")) return undefined;
+  const stats = new Map<number, { ppid: number; seconds: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      // ppid, utime and stime are fields 4, 14 and 15 of stat(5); times in clock ticks (100/s).
+      stats.set(Number(entry), {
+        ppid: Number(fields[1]),
+        seconds: (Number(fields[11]) + Number(fields[12])) / 100,
+      });
+    } catch {
+      // the process ended meanwhile
+    }
   }
+  let total = 0;
+  const queue = [child.pid ?? -1];
+  while (queue.length > 0) {
+    const pid = queue.pop() as number;
+    total += stats.get(pid)?.seconds ?? 0;
+    for (const [other, s] of stats) if (s.ppid === pid) queue.push(other);
+  }
+  return total;
 }
 
 /** runLoad plus the CPU the server process spent per request: the figure machine noise moves least. */
@@ -153,9 +188,10 @@ async function main() {
       concurrency: CONCURRENCY,
       seconds,
     });
+  let forwarderNow = forwarder;
   const throughForwarder = (seconds: number) =>
-    measured(forwarder.child, {
-      url: forwarder.url,
+    measured(forwarderNow.child, {
+      url: forwarderNow.url,
       path: "/v1/devices/op",
       headers: { "content-type": "application/json" },
       body: opBody(simUser, fwdDevice),
@@ -177,9 +213,36 @@ async function main() {
   const fwd = await throughForwarder(SECONDS);
   print("bare forwarder", fwd);
 
+  // Both again with one process per CPU: the hub through HUB_HTTP_PROCESSES (which needs
+  // REDIS_URL), the forwarder as as many node:cluster copies.
+  let clustered: { hub: LoadResult; fwd: LoadResult } | undefined;
+  if (PROCESSES > 1 && (await redisAvailable())) {
+    await hub.stop();
+    hub = await startHubProcess({
+      ...env,
+      REDIS_URL: TEST_REDIS_URL,
+      HUB_QUEUE_PREFIX: uniquePrefix("bench"),
+      HUB_HTTP_PROCESSES: String(PROCESSES),
+    });
+    forwarderNow = await startForwarder(new URL(sim.url).origin, simToken, PROCESSES);
+    await throughHub(2);
+    await throughForwarder(2);
+    clustered = { hub: await throughHub(SECONDS), fwd: await throughForwarder(SECONDS) };
+    print(`hub, ${PROCESSES} HTTP processes`, clustered.hub);
+    print(`bare forwarder, ${PROCESSES} processes`, clustered.fwd);
+    forwarderNow.child.kill();
+    forwarderNow = forwarder;
+  }
+  const ratios = [
+    `hub / forwarder, 1 process each:        ${(hub10.rps / fwd.rps).toFixed(2)}  (target ≥ 0.85)`,
+    clustered
+      ? `hub / forwarder, ${PROCESSES} processes each:       ${(clustered.hub.rps / clustered.fwd.rps).toFixed(2)}  (target ≥ 0.85)`
+      : `hub / forwarder, ${PROCESSES} processes each:       not measured (needs more than one CPU and Redis)`,
+  ];
+
   if (process.env.BENCH_QUICK === "1") {
-    // Development loop: the 10-platform comparison only, docs/benchmarks.md left alone.
-    process.stdout.write(`hub / forwarder: ${(hub10.rps / fwd.rps).toFixed(2)}\n`);
+    // Development loop: the 10-platform comparisons only, docs/benchmarks.md left alone.
+    for (const r of ratios) process.stdout.write(`${r}\n`);
     await hub.stop();
     forwarder.child.kill();
     await sim.close();
@@ -209,7 +272,7 @@ async function main() {
   print("bare forwarder (again)", fwd2);
 
   const summary = [
-    `hub / forwarder (10 platforms):        ${(hub10.rps / fwd.rps).toFixed(2)}  (target ≥ 0.85)`,
+    ...ratios,
     `hub 100k / hub 10, requests/s:         ${(hub100k.rps / hub10.rps).toFixed(2)}`,
     `hub 100k / hub 10, p50 latency:        ${(hub100k.p50 / hub10.p50).toFixed(2)}  (target ≤ 1.1)`,
     // The machine's speed drifts between measurements (the forwarder's own figure moves too), so
