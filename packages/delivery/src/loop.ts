@@ -7,11 +7,18 @@ export class Loop {
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = false;
+  #lastEnd = 0;
 
+  /**
+   * `minGapMs`: a kick right after a pass waits until this long after that pass ended, so a burst
+   * of kicks (one NOTIFY per ingest batch) is served by fewer, larger passes. An idle loop (last
+   * pass longer ago) still runs at once.
+   */
   constructor(
     private readonly pass: () => Promise<boolean>,
     private readonly intervalMs: number,
     private readonly onError: (err: unknown) => void,
+    private readonly minGapMs = 0,
   ) {}
 
   start(): void {
@@ -24,7 +31,7 @@ export class Loop {
       this.#again = true;
       return;
     }
-    this.#schedule(0);
+    this.#schedule(this.#gap());
   }
 
   async stop(): Promise<void> {
@@ -51,6 +58,11 @@ export class Loop {
     } catch (err) {
       this.onError(err);
     }
-    this.#schedule(more || this.#again ? 0 : this.intervalMs);
+    this.#lastEnd = Date.now();
+    this.#schedule(more ? 0 : this.#again ? this.#gap() : this.intervalMs);
+  }
+
+  #gap(): number {
+    return Math.max(0, this.#lastEnd + this.minGapMs - Date.now());
   }
 }

@@ -28,6 +28,12 @@ export interface QueueDeliveryOptions {
   stalledIntervalMs?: number;
   relayIntervalMs?: number;
   relayBatchSize?: number;
+  /**
+   * A NOTIFY right after a relay pass waits until this long after it (default 10 ms): under a
+   * stream of ingest batches, fewer and larger passes (each scans the open outbox rows) instead
+   * of one per batch. An idle relay still runs at once.
+   */
+  relayMinGapMs?: number;
   lookaheadMs?: number;
   sweepIntervalMs?: number;
   sweepGraceMs?: number;
@@ -103,6 +109,7 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
         log.warn({ err: String(err) }, "delivery relay pass failed; outbox rows will be retried");
       }
     },
+    opts.relayMinGapMs ?? 10,
   );
   const sweeper = new Loop(
     async () => {
