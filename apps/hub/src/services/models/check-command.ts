@@ -34,6 +34,7 @@ export function valueProblem(attr: ModelAttribute, value: string): string | unde
 export function checkCommand(model: DeviceModelSpec, attrs: Record<string, string>, field: string): void {
   for (const [name, value] of Object.entries(attrs)) {
     const attr = model.attributes.find((a) => a.name === name);
+    if (attr?.writable && valueProblem(attr, value) === undefined) continue;
     const where = `${field}.${name}`;
     if (!attr) {
       const known = model.attributes.filter((a) => a.writable).map((a) => a.name);

@@ -54,33 +54,46 @@ export async function fanOut<T>(
   groups: Map<PlatformRecord, string[]>,
   send: (vendor: PlatformRecord, deviceIds: string[]) => Promise<T>,
 ): Promise<FanOutResult<T>> {
-  const { log, metrics } = services;
-  const entries = [...groups.entries()];
-  // Wrapped so a synchronous throw in `send` is one vendor's failure, not the whole request's.
-  const settled = await Promise.allSettled(
-    entries.map(async ([vendor, ids]) => {
-      const start = performance.now();
-      let outcome = "ok";
-      try {
-        return await send(vendor, ids);
-      } catch (err) {
-        outcome = describeVendorError(vendor, err, log).retCode;
-        throw err;
-      } finally {
-        metrics.vendorCalls.inc([vendor.platId, operation, outcome]);
-        metrics.vendorDuration.observe([vendor.platId, operation], (performance.now() - start) / 1000);
-      }
-    }),
-  );
   const result: FanOutResult<T> = { done: [], failures: [] };
-  settled.forEach((outcome, i) => {
-    const entry = entries[i];
-    if (!entry) return;
-    const [vendor, deviceIds] = entry;
-    if (outcome.status === "fulfilled") result.done.push({ vendor, deviceIds, value: outcome.value });
-    else result.failures.push({ vendor, deviceIds, ...describeVendorError(vendor, outcome.reason, log) });
-  });
+  // Most device calls name one vendor: that one is awaited directly, without Promise.all.
+  if (groups.size === 1) {
+    for (const [vendor, deviceIds] of groups)
+      await callOne(services, operation, vendor, deviceIds, send, result);
+    return result;
+  }
+  await Promise.all(
+    [...groups].map(([vendor, deviceIds]) => callOne(services, operation, vendor, deviceIds, send, result)),
+  );
+  // Parallel answers arrive in any order; report them in the order the vendors were named.
+  const order = [...groups.keys()];
+  const byOrder = (a: { vendor: PlatformRecord }, b: { vendor: PlatformRecord }) =>
+    order.indexOf(a.vendor) - order.indexOf(b.vendor);
+  result.done.sort(byOrder);
+  result.failures.sort(byOrder);
   return result;
+}
+
+/** One vendor's share: its answer or its failure lands in `result`, and it is counted and timed. Never throws. */
+async function callOne<T>(
+  { log, metrics }: Pick<HubServices, "log" | "metrics">,
+  operation: string,
+  vendor: PlatformRecord,
+  deviceIds: string[],
+  send: (vendor: PlatformRecord, deviceIds: string[]) => Promise<T>,
+  result: FanOutResult<T>,
+): Promise<void> {
+  const start = performance.now();
+  let outcome = "ok";
+  try {
+    // A synchronous throw in `send` is this vendor's failure too, not the whole request's.
+    result.done.push({ vendor, deviceIds, value: await send(vendor, deviceIds) });
+  } catch (err) {
+    const failure = describeVendorError(vendor, err, log);
+    outcome = failure.retCode;
+    result.failures.push({ vendor, deviceIds, ...failure });
+  }
+  metrics.vendorCalls.inc([vendor.platId, operation, outcome]);
+  metrics.vendorDuration.observe([vendor.platId, operation], (performance.now() - start) / 1000);
 }
 
 /** The RetCode of a partly failed request: the first failure's code ("200" when none failed). */
