@@ -44,7 +44,13 @@ export class DeliveryHttp {
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
       const res = await request(url, { method: "POST", headers, body, dispatcher: this.#agent, signal });
-      const text = await readCapped(res.body);
+      // A declared small length (the usual RetCode answer) is read in one go; anything else is
+      // streamed and cut at the cap.
+      const length = Number(res.headers["content-length"]);
+      const text =
+        Number.isInteger(length) && length <= MAX_BODY_BYTES
+          ? await res.body.text()
+          : await readCapped(res.body);
       const retryAfter = res.headers["retry-after"];
       const out: HttpAttemptResult = { status: res.statusCode };
       const retCode = retCodeOf(text);
