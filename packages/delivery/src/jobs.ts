@@ -13,6 +13,8 @@ export const preparedAttempt = z.object({
   attempt: z.number().int().positive(),
   /** Epoch ms the row was due at when queued. */
   dueAt: z.number(),
+  /** Epoch ms the relay read it: an old copy is not used (see attemptDelivery). */
+  preparedAt: z.number(),
   platId: z.string(),
   url: z.string(),
   body: z.string(),

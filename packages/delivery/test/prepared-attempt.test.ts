@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PREPARED_MAX_AGE_MS } from "../src/attempt/attempt.ts";
 import {
   attemptDelivery,
   closeDeliveryContext,
@@ -102,6 +103,37 @@ describe.skipIf(!svc.ok)("prepared first attempt", () => {
 
       // Without a prepared request the claim path reads the row and finds nothing to do.
       expect(await attemptDelivery(ctx, id)).toEqual({ kind: "settled", status: "delivered" });
+    } finally {
+      await closeDeliveryContext(ctx);
+    }
+  });
+
+  it("an old prepared request is not sent: the attempt claims the row and reads the platform afresh", async () => {
+    const dev = testUdeviceId("prep2");
+    await insertPlatform(t.db, keyring, { platId: "PV2" });
+    await insertPlatform(t.db, keyring, { platId: "PA2", dataGatewayUrl: receiver.url });
+    await bindDevice(t.db, { platId: "PA2", udeviceId: dev, vendorPlatId: "PV2" });
+    const report = {
+      udeviceId: dev,
+      dataType: "attr" as const,
+      deviceStatus: { mode: "dry" },
+      timestamp: "1700000000000",
+    };
+    const { deliveryIds } = await ingestReport({ db: t.db, vendorPlatId: "PV2", report });
+    const id = deliveryIds[0] ?? "";
+    expect(await relayOnce({ db: t.db, queue, batchSize: 10, lookaheadMs: 0, addTimeoutMs: 5_000 })).toBe(1);
+    const { prepared } = deliverJob.payload.parse((await queue.getJob(id))?.data);
+    if (!prepared) throw new Error("the relay prepared no request");
+    // As if the platform's URL had changed since: the old copy must not be used.
+    const old = {
+      ...prepared,
+      url: "http://127.0.0.1:9/moved-away",
+      preparedAt: prepared.preparedAt - PREPARED_MAX_AGE_MS - 1,
+    };
+    const ctx = createDeliveryContext({ db: t.db, config: testConfig(), keyring });
+    try {
+      expect(await attemptDelivery(ctx, id, old)).toEqual({ kind: "delivered", attempt: 1 });
+      expect(receiver.byId.get(id)).toHaveLength(1);
     } finally {
       await closeDeliveryContext(ctx);
     }

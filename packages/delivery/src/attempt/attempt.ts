@@ -30,6 +30,14 @@ export type AttemptOutcome =
 /** Tolerance for clock rounding between the job's delay and the row's nextAttemptAt. */
 const DUE_SLACK_MS = 5;
 
+/**
+ * A prepared request older than this is not sent; the attempt claims the row and reads the
+ * platform afresh instead. It bounds how long a changed receiver URL, a rotated secret or a
+ * disabled gateway can go unseen to about what an attempt in flight could always miss (a claim
+ * read just before the change, then up to the request timeout).
+ */
+export const PREPARED_MAX_AGE_MS = 5_000;
+
 /** One attempt's request, whichever way it was obtained. */
 interface Sendable {
   id: string;
@@ -61,7 +69,13 @@ export async function attemptDelivery(
   prepared?: PreparedAttempt,
 ): Promise<AttemptOutcome> {
   const startedAt = new Date(ctx.now());
-  if (prepared && prepared.dueAt <= startedAt.getTime() + DUE_SLACK_MS && !ctx.gone.has(prepared.platId)) {
+  const now = startedAt.getTime();
+  if (
+    prepared &&
+    prepared.dueAt <= now + DUE_SLACK_MS &&
+    now - prepared.preparedAt <= PREPARED_MAX_AGE_MS &&
+    !ctx.gone.has(prepared.platId)
+  ) {
     return send(ctx, { ...prepared, id: deliveryId, claimed: false });
   }
   const target = await claimBatched(ctx.db, {

@@ -108,6 +108,7 @@ function prepare(r: RelayRow, dueAt: number): PreparedAttempt | undefined {
   return {
     attempt: Number(r.attempts) + 1,
     dueAt,
+    preparedAt: Date.now(),
     platId: r.plat_id,
     url: r.data_gateway_url,
     body: reportBody({
