@@ -27,6 +27,8 @@ if (processes > 1 && cluster.isPrimary) {
   });
 } else {
   serve();
+  // A clean exit (rather than death by signal) lets --cpu-prof write its profile.
+  if (cluster.isPrimary) process.on("SIGTERM", () => process.exit(0));
 }
 
 function serve(): void {

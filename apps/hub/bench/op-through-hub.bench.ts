@@ -3,7 +3,8 @@
  * node:http + undici forwarder in front of the same sim, same run, same concurrency. Then the
  * hub again with 100,000 registered platforms/manufacturer codes instead of 10.
  * Needs PostgreSQL (TEST_DATABASE_URL or the local server). Knobs: BENCH_SECONDS, BENCH_CONCURRENCY,
- * BENCH_QUICK=1 (the 10-platform comparison only, docs left alone: for profiling loops).
+ * BENCH_QUICK=1 (the 10-platform comparison only, docs left alone: for profiling loops),
+ * HUB_PROCESS_NODE_ARGS / FORWARDER_NODE_ARGS (extra node flags, e.g. --cpu-prof, for either server).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -46,6 +47,8 @@ async function startForwarder(
   const child = spawn(
     process.execPath,
     [
+      // e.g. "--cpu-prof --cpu-prof-dir=/tmp/fwd", as HUB_PROCESS_NODE_ARGS does for the hub.
+      ...(process.env.FORWARDER_NODE_ARGS ?? "").split(" ").filter(Boolean),
       "--import",
       "tsx",
       join(here, "forwarder.ts"),
