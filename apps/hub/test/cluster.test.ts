@@ -2,11 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { createTestDatabase } from "@yunlian/db/testing";
 import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
-import { startDeviceCloud } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminClient, platformClient } from "./support/client.ts";
-import { freePort, postgresOrSkip } from "./support/harness.ts";
+import { postgresOrSkip } from "./support/harness.ts";
 import { type HubProcess, startHubProcess } from "./support/hub-process.ts";
+import { setUpDeviceOp } from "./support/op-setup.ts";
 
 /** The hub processes whose parent is `pid` (Linux /proc): the HTTP processes of a hub primary (not tsx's esbuild helper). */
 function childrenOf(pid: number): number[] {
@@ -67,55 +66,10 @@ describe("several HTTP processes (HUB_HTTP_PROCESSES)", () => {
       HUB_SECRET_KEY: "44".repeat(32),
       HUB_ALLOW_PRIVATE_URLS: "1",
     });
-    const verifyPort = await freePort();
-    const verify = createServer((_req, res) => res.end('{"RetCode":"200","RetInfo":"ok"}')).listen(
-      verifyPort,
-    );
-    const sim = await startDeviceCloud({
-      platId: "CL-VENDOR",
-      manufacturerCode: "000006",
-      port: await freePort(),
-      verifyUrl: `${hub.url}/v1/user/verify`,
-      recordCalls: false,
-    });
-    cleanup = async () => {
-      await sim.close();
-      verify.close();
-    };
-    const admin = adminClient(hub.url, ADMIN);
-    const app = await admin.post("/admin/v1/platforms", {
-      platId: "CL-APP",
-      name: "app",
-      verifyUrl: `http://127.0.0.1:${verifyPort}/verify`,
-      security: { mode: "none" },
-    });
-    await admin.post("/admin/v1/platforms", {
-      platId: "CL-VENDOR",
-      name: "vendor",
-      manufacturerCodes: ["000006"],
-      apiBaseUrl: sim.url,
-      security: { mode: "none" },
-    });
-    const call = platformClient(hub.url, { platId: "CL-APP", appId: String(app.body.appId) });
-    const login = await call("user/login", { User: [{ UserBase: { loginID: "u1" } }], AuthToken: "t" });
-    const userId = (login.body.User as { UserBase: { userID: string } }[])[0]?.UserBase.userID ?? "";
-    const device = [...sim.devices.keys()].find((id) => id.slice(8, 13) === "02002") ?? "";
-    const bound = await call("user/bindDevices", {
-      UserID: userId,
-      Device: [{ DeviceInfo: { deviceID: device } }],
-    });
-    expect(bound.body.FailedIDs).toEqual([]);
-    const body = JSON.stringify({
-      UserID: userId,
-      Device: [{ DeviceInfo: { deviceID: device }, DeviceAttr: { laundryCycle: "2" } }],
-    });
-    const headers = {
-      "content-type": "application/json",
-      PlatID: "CL-APP",
-      AccessToken: login.headers.accesstoken ?? "",
-    };
+    const setup = await setUpDeviceOp(hub.url, ADMIN);
+    cleanup = setup.close;
     const url = hub.url;
-    opCall = () => postOnNewConnection(url, "/v1/devices/op", headers, body);
+    opCall = () => postOnNewConnection(url, "/v1/devices/op", setup.headers, setup.body);
   }, 90_000);
 
   afterAll(async () => {
