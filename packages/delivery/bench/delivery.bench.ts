@@ -253,7 +253,6 @@ async function main() {
     keyring,
     prefix: uniquePrefix("bench"),
     concurrency: CONCURRENCY,
-    relayIntervalMs: 100,
     observer: {
       attempt: ({ outcome }) => {
         if (outcome === "delivered") confirmed += 1;

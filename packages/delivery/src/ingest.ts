@@ -4,7 +4,7 @@ import { GroupCommit } from "./group-commit.ts";
 import { type IngestRow, ingestRows } from "./ingest-rows.ts";
 import { type NormalisedReport, parseOnLine, reportedAtOf } from "./report.ts";
 import { runSql } from "./sql-exec.ts";
-import { type DeliveryNotifier, wakeDelivery } from "./wake.ts";
+import { type DeliveryNotifier, idsPayload, wakeDelivery } from "./wake.ts";
 
 export interface IngestInput {
   db: Database;
@@ -68,13 +68,18 @@ function groupCommitFor(db: Database): GroupCommit<PreparedIngest, IngestResult>
       ),
     runOne: async (item) => (await ingestRows(runSql(db), [item.row]))[0] as IngestResult,
     afterCommit(items, results) {
-      // One wake-up per batch (per notifier), after the commit; not awaited: a lost NOTIFY only
-      // costs latency (relay and runner poll), and the callers need not wait for it.
-      const woken = new Set<DeliveryNotifier>();
+      // One wake-up per batch (per notifier), after the commit, naming the new rows so the relay
+      // can fetch them by key; not awaited: a lost NOTIFY only costs latency (relay and runner
+      // poll), and the callers need not wait for it.
+      const woken = new Map<DeliveryNotifier, string[]>();
       items.forEach((item, i) => {
-        if (item.notifier && (results[i]?.deliveryIds.length ?? 0) > 0) woken.add(item.notifier);
+        const ids = results[i]?.deliveryIds ?? [];
+        if (!item.notifier || ids.length === 0) return;
+        const list = woken.get(item.notifier);
+        if (list) list.push(...ids);
+        else woken.set(item.notifier, [...ids]);
       });
-      for (const n of woken) void wakeDelivery(n);
+      for (const [n, ids] of woken) void wakeDelivery(n, idsPayload(ids));
     },
   });
 }

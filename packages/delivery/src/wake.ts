@@ -20,3 +20,26 @@ export async function wakeDelivery(notifier: DeliveryNotifier | undefined, paylo
     // Deliberately ignored: the outbox row is committed and polling will find it.
   }
 }
+
+/**
+ * NOTIFY payloads stay far below PostgreSQL's 8,000-byte limit: up to this many ids are named,
+ * a bigger batch sends an empty payload (the relay then scans for due rows instead).
+ */
+const MAX_IDS_PER_WAKE = 200;
+const DELIVERY_ID = /^msg_[0-9a-z]+$/;
+
+/** The wake-up payload naming new outbox rows, or "" when there are too many to name. */
+export function idsPayload(ids: readonly string[]): string {
+  return ids.length <= MAX_IDS_PER_WAKE ? ids.join(",") : "";
+}
+
+/**
+ * The delivery ids a wake-up names; undefined for an empty or unreadable payload (any other
+ * NOTIFY on the channel), which means "look at the whole outbox".
+ */
+export function idsOfPayload(payload: string): string[] | undefined {
+  if (payload === "") return undefined;
+  const ids = payload.split(",");
+  if (ids.length > MAX_IDS_PER_WAKE || !ids.every((id) => DELIVERY_ID.test(id))) return undefined;
+  return ids;
+}

@@ -17,6 +17,11 @@ export interface RelayOptions {
   lookaheadMs: number;
   /** Redis may be down: give up on this batch (rows stay un-enqueued) rather than hold row locks. */
   addTimeoutMs: number;
+  /**
+   * Only these rows (the ids an ingest NOTIFY named), found by primary key; the others are left to
+   * a full pass. Without it, the pass scans for every due, unqueued row.
+   */
+  ids?: readonly string[];
 }
 
 /**
@@ -28,20 +33,24 @@ export interface RelayOptions {
 export async function relayOnce(opts: RelayOptions): Promise<number> {
   const now = Date.now();
   const replayed: string[] = [];
+  const dueBy = new Date(now + opts.lookaheadMs).toISOString();
   const count = await inTransaction(opts.db, async (run) => {
-    const rows = (await run(sql`
-      select d.id, d.attempts, d.next_attempt_at, d.last_error, d.plat_id, d.udevice_id,
-             r.data_type, r.device_status, r.reported_at, r.received_at, r.request_id,
-             p.data_gateway_url, p.data_gateway_disabled_at, p.secret_ciphertext, p.secret_key_id,
-             p.previous_secret_ciphertext, p.previous_secret_key_id, p.previous_secret_expires_at
-        from ${deliveries} d
-        join ${statusReports} r on r.id = d.report_id
-        join ${platforms} p on p.plat_id = d.plat_id
-       where d.status in ('pending', 'failed') and d.enqueued_at is null
-         and d.next_attempt_at <= ${new Date(now + opts.lookaheadMs).toISOString()}::timestamptz
-       order by d.next_attempt_at
-       limit ${opts.batchSize}::int
-         for update of d skip locked`)) as RelayRow[];
+    const rows = (await run(
+      opts.ids
+        ? sql`${selectRows}
+           where d.id = any(${textArrayLiteral(opts.ids)}::text[])
+             and d.status in ('pending', 'failed') and d.enqueued_at is null
+             and d.next_attempt_at <= ${dueBy}::timestamptz
+           order by d.next_attempt_at
+           limit ${opts.batchSize}::int
+             for update of d skip locked`
+        : sql`${selectRows}
+           where d.status in ('pending', 'failed') and d.enqueued_at is null
+             and d.next_attempt_at <= ${dueBy}::timestamptz
+           order by d.next_attempt_at
+           limit ${opts.batchSize}::int
+             for update of d skip locked`,
+    )) as RelayRow[];
     if (rows.length === 0) return 0;
     const jobs = rows.map((r) => {
       const dueAt = new Date(r.next_attempt_at).getTime();
@@ -67,6 +76,15 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
   }
   return count;
 }
+
+const selectRows = sql`
+  select d.id, d.attempts, d.next_attempt_at, d.last_error, d.plat_id, d.udevice_id,
+         r.data_type, r.device_status, r.reported_at, r.received_at, r.request_id,
+         p.data_gateway_url, p.data_gateway_disabled_at, p.secret_ciphertext, p.secret_key_id,
+         p.previous_secret_ciphertext, p.previous_secret_key_id, p.previous_secret_expires_at
+    from ${deliveries} d
+    join ${statusReports} r on r.id = d.report_id
+    join ${platforms} p on p.plat_id = d.plat_id`;
 
 /** One outbox row as the relay reads it (snake_case, as the driver hands it back). */
 interface RelayRow {

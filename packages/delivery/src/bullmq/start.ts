@@ -10,6 +10,7 @@ import { type DeliveryLogger, silentLogger } from "../logger.ts";
 import { Loop } from "../loop.ts";
 import { DELIVERY_CHANNEL, type DeliveryListener } from "../wake.ts";
 import { relayOnce, sweepOnce } from "./relay.ts";
+import { RelayLoop } from "./relay-loop.ts";
 import { createDeliveryWorker } from "./worker.ts";
 
 export interface QueueDeliveryOptions {
@@ -30,8 +31,8 @@ export interface QueueDeliveryOptions {
   relayBatchSize?: number;
   /**
    * A NOTIFY right after a relay pass waits until this long after it (default 10 ms): under a
-   * stream of ingest batches, fewer and larger passes (each scans the open outbox rows) instead
-   * of one per batch. An idle relay still runs at once.
+   * stream of ingest batches, fewer and larger passes instead of one per batch. An idle relay
+   * still runs at once.
    */
   relayMinGapMs?: number;
   lookaheadMs?: number;
@@ -92,25 +93,27 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
 
   let lastRelayError = 0;
   const batchSize = opts.relayBatchSize ?? 500;
-  const relay = new Loop(
-    async () =>
-      (await relayOnce({
+  const relay = new RelayLoop({
+    pass: (ids) =>
+      relayOnce({
         db: opts.db,
         queue,
         batchSize,
         lookaheadMs: opts.lookaheadMs ?? 60_000,
         addTimeoutMs: 5_000,
-      })) >= batchSize,
-    opts.relayIntervalMs ?? 1_000,
-    (err) => {
+        ...(ids ? { ids } : {}),
+      }),
+    batchSize,
+    intervalMs: opts.relayIntervalMs ?? 1_000,
+    minGapMs: opts.relayMinGapMs ?? 10,
+    onError: (err) => {
       // Redis down: rows stay in the outbox; say so at most every 10 s instead of every pass.
       if (Date.now() - lastRelayError > 10_000) {
         lastRelayError = Date.now();
         log.warn({ err: String(err) }, "delivery relay pass failed; outbox rows will be retried");
       }
     },
-    opts.relayMinGapMs ?? 10,
-  );
+  });
   const sweeper = new Loop(
     async () => {
       const n = await sweepOnce({ db: opts.db, graceMs: opts.sweepGraceMs ?? 60_000, batchSize: 1_000 });
@@ -125,7 +128,7 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
   );
 
   const unlisten = opts.listener
-    ? await opts.listener.listen(DELIVERY_CHANNEL, () => relay.kick())
+    ? await opts.listener.listen(DELIVERY_CHANNEL, (payload) => relay.wake(payload))
     : undefined;
   relay.start();
   sweeper.start();
