@@ -39,7 +39,8 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
       opts.ids
         ? sql`${selectRows}
            where d.id = any(${textArrayLiteral(opts.ids)}::text[])
-             and d.status in ('pending', 'failed') and d.enqueued_at is null
+             -- open, written so that only the primary key serves this lookup (see recordAttempts)
+             and d.status <> 'delivered' and d.status <> 'dead' and d.enqueued_at is null
              and d.next_attempt_at <= ${dueBy}::timestamptz
            order by d.next_attempt_at
            limit ${opts.batchSize}::int
