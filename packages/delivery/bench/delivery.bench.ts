@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, deliveries, openDatabase } from "@yunlian/db";
 import { createTestDatabase } from "@yunlian/db/testing";
 import { Queue, Worker } from "bullmq";
-import { count, eq } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { request } from "undici";
 import {
@@ -261,6 +261,8 @@ async function main() {
   });
   try {
     const loadBefore = loadavg()[0] ?? 0;
+    const [av] = (await hub.db.execute(sql`show autovacuum`)) as unknown as { autovacuum?: string }[];
+    const autovacuum = av?.autovacuum ?? "unknown";
     type Round = { ours: Awaited<ReturnType<typeof throughput>>; raw: Awaited<ReturnType<typeof rawBullmq>> };
     const rounds: Record<"one" | "ten", Round[]> = { one: [], ten: [] };
     let base = 0;
@@ -331,6 +333,7 @@ async function main() {
       `Machine load average (1 min) ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after the run: other work shares`,
       `these CPUs, so single runs swing widely (raw BullMQ alone ranged ${fmt(Math.min(...rawAll))}–${fmt(Math.max(...rawAll))} jobs/s across this run's rounds).`,
       `Each figure is the median of ${ROUNDS} rounds; every round runs our path and then raw BullMQ back to back.`,
+      `PostgreSQL autovacuum is ${autovacuum} on this server${autovacuum === "off" ? ": the dead row versions every delivery leaves (queued, then settled) pile up over the run, so later rounds of our path cost more Postgres CPU than earlier ones" : ""}.`,
       "",
       "Throughput, ingest (16 concurrent reports, group-committed: reports that arrive while a commit is in flight",
       "share the next transaction) → confirmed delivery, against raw BullMQ `add` (16 at a time) + a worker with the",
