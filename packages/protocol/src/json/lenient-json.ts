@@ -329,58 +329,6 @@ class Parser {
 
 /** Parse a request or response body leniently (see the file comment). Never throws. */
 export function parseLenientJson(text: string, options: LenientJsonOptions = {}): LenientJsonResult {
-  return viaJsonParse(text, options) ?? parseByHand(text, options);
-}
-
-// Sixteen digits in a row anywhere (even inside a string): maybe an integer beyond 2^53.
-const LONG_DIGIT_RUN = /\d{16}/;
-
-/**
- * The common case, at the speed of the engine's own parser: a body that is plain JSON with
- * nothing to be lenient about gives the same value from JSON.parse as from the hand-written
- * parser. Anything else — possible big integers, keys to trim, limits exceeded, an empty body,
- * a syntax error (whose message needs line and column) — returns undefined and is read by hand.
- * One difference, harmless: repeated keys collapse before the member limit counts them.
- */
-function viaJsonParse(text: string, options: LenientJsonOptions): LenientJsonResult | undefined {
-  if (LONG_DIGIT_RUN.test(text)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const limits = {
-    depth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-    array: options.maxArrayLength ?? DEFAULT_MAX_ARRAY,
-    keys: options.maxObjectKeys ?? DEFAULT_MAX_KEYS,
-  };
-  return needsNothing(value, 1, limits) ? { ok: true, value } : undefined;
-}
-
-/** True when `value` (an object or array at nesting `depth`) has no key to trim and stays within the limits. */
-function needsNothing(
-  value: unknown,
-  depth: number,
-  limits: { depth: number; array: number; keys: number },
-): boolean {
-  if (typeof value !== "object" || value === null) return true;
-  if (depth > limits.depth) return false;
-  if (Array.isArray(value)) {
-    if (value.length > limits.array) return false;
-    for (const item of value) if (!needsNothing(item, depth + 1, limits)) return false;
-    return true;
-  }
-  let count = 0;
-  for (const key in value) {
-    if (++count > limits.keys || key.trim() !== key) return false;
-    if (!needsNothing((value as Record<string, unknown>)[key], depth + 1, limits)) return false;
-  }
-  return true;
-}
-
-/** The hand-written reader alone (exported for the test that holds both paths to the same answers). */
-export function parseByHand(text: string, options: LenientJsonOptions = {}): LenientJsonResult {
   const parser = new Parser(text, options);
   try {
     // A leading byte-order mark is an encoding artefact, not content.
