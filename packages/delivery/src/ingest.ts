@@ -4,7 +4,7 @@ import { GroupCommit } from "./group-commit.ts";
 import { type IngestRow, ingestRows } from "./ingest-rows.ts";
 import { type NormalisedReport, parseOnLine, reportedAtOf } from "./report.ts";
 import { runSql } from "./sql-exec.ts";
-import { type DeliveryNotifier, idsPayload, wakeDelivery } from "./wake.ts";
+import { type DeliveryNotifier, idsPayloads, wakeDelivery } from "./wake.ts";
 
 export interface IngestInput {
   db: Database;
@@ -79,7 +79,7 @@ function groupCommitFor(db: Database): GroupCommit<PreparedIngest, IngestResult>
         if (list) list.push(...ids);
         else woken.set(item.notifier, [...ids]);
       });
-      for (const [n, ids] of woken) void wakeDelivery(n, idsPayload(ids));
+      for (const [n, ids] of woken) for (const payload of idsPayloads(ids)) void wakeDelivery(n, payload);
     },
   });
 }

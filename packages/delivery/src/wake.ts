@@ -21,16 +21,16 @@ export async function wakeDelivery(notifier: DeliveryNotifier | undefined, paylo
   }
 }
 
-/**
- * NOTIFY payloads stay far below PostgreSQL's 8,000-byte limit: up to this many ids are named,
- * a bigger batch sends an empty payload (the relay then scans for due rows instead).
- */
+/** NOTIFY payloads stay far below PostgreSQL's 8,000-byte limit: up to this many ids each. */
 const MAX_IDS_PER_WAKE = 200;
 const DELIVERY_ID = /^msg_[0-9a-z]+$/;
 
-/** The wake-up payload naming new outbox rows, or "" when there are too many to name. */
-export function idsPayload(ids: readonly string[]): string {
-  return ids.length <= MAX_IDS_PER_WAKE ? ids.join(",") : "";
+/** Wake-up payloads naming new outbox rows: one per 200 ids. */
+export function idsPayloads(ids: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < ids.length; i += MAX_IDS_PER_WAKE)
+    out.push(ids.slice(i, i + MAX_IDS_PER_WAKE).join(","));
+  return out;
 }
 
 /**

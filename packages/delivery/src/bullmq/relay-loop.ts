@@ -14,8 +14,9 @@ export interface RelayLoopOptions {
 /**
  * Runs the relay. A wake-up that names new rows (an ingest NOTIFY) adds them to a set that the
  * next pass fetches by primary key, which costs the same however many rows are already queued; a
- * wake-up without ids, the interval, or a full batch runs a scan of the due, unqueued rows. Hinted
- * rows a pass could not take (locked by another relay, not yet due) are left to the scans.
+ * wake-up without ids, the interval, or a full batch runs a scan of the due, unqueued rows (older
+ * than the hinted ones). Hinted rows a pass could not take (locked by another relay, not yet
+ * due) are left to the scans.
  */
 export class RelayLoop {
   readonly #hinted = new Set<string>();
@@ -55,11 +56,10 @@ export class RelayLoop {
     if (scan) {
       this.#scanDue = false;
       this.#lastScan = Date.now();
-      // Hints are covered by the scan (or, past its batch, by the next one).
-      this.#hinted.clear();
+      // Hinted rows are left for the next pass: a scan skips rows that young (see relayOnce).
       const n = await this.opts.pass(undefined);
       if (n >= this.opts.batchSize) this.#scanDue = true;
-      return n >= this.opts.batchSize;
+      return n >= this.opts.batchSize || this.#hinted.size > 0;
     }
     const ids: string[] = [];
     for (const id of this.#hinted) {

@@ -22,6 +22,12 @@ export interface RelayOptions {
    * a full pass. Without it, the pass scans for every due, unqueued row.
    */
   ids?: readonly string[];
+  /**
+   * With `ids`: rows queued this way are not marked `enqueued_at` (one row write less per
+   * delivery). A scan leaves rows younger than `hintedMs` to that path and takes (and marks) older
+   * open ones, so a row whose NOTIFY was lost, or whose pass failed, waits at most that long.
+   */
+  hintedMs?: number;
 }
 
 /**
@@ -48,6 +54,7 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
         : sql`${selectRows}
            where d.status in ('pending', 'failed') and d.enqueued_at is null
              and d.next_attempt_at <= ${dueBy}::timestamptz
+             and d.created_at <= ${new Date(now - (opts.hintedMs ?? 0)).toISOString()}::timestamptz
            order by d.next_attempt_at
            limit ${opts.batchSize}::int
              for update of d skip locked`,
@@ -62,10 +69,14 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
         opts: { ...deliverJob.options, jobId: r.id, delay: Math.max(0, dueAt - now) },
       };
     });
+    // The row locks are held until the add is done: a job cannot record (hence finish and be
+    // removed) meanwhile, so an add for a row already queued always finds its job and is a no-op.
     await withTimeout(opts.queue.addBulk(jobs), opts.addTimeoutMs, "BullMQ addBulk");
-    await run(sql`
-      update ${deliveries} set enqueued_at = ${new Date(now).toISOString()}::timestamptz
-       where id = any(${textArrayLiteral(rows.map((r) => r.id))}::text[])`);
+    if (!(opts.ids && opts.hintedMs !== undefined)) {
+      await run(sql`
+        update ${deliveries} set enqueued_at = ${new Date(now).toISOString()}::timestamptz
+         where id = any(${textArrayLiteral(rows.map((r) => r.id))}::text[])`);
+    }
     // A replayed row (attempts reset, an error on record) may still have its old delayed job in
     // Redis, which the add above left untouched: promote that job so the replay runs now.
     for (const r of rows) if (Number(r.attempts) === 0 && r.last_error !== null) replayed.push(r.id);

@@ -35,6 +35,12 @@ export interface QueueDeliveryOptions {
    * still runs at once.
    */
   relayMinGapMs?: number;
+  /**
+   * Rows an ingest NOTIFY named are queued without marking them; the relay's scans leave rows
+   * this young (default 5 s) to that path, and take over older open ones (a lost NOTIFY, a failed
+   * pass, a long backlog), marking them as before.
+   */
+  relayHintedMs?: number;
   lookaheadMs?: number;
   sweepIntervalMs?: number;
   sweepGraceMs?: number;
@@ -101,6 +107,7 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
         batchSize,
         lookaheadMs: opts.lookaheadMs ?? 60_000,
         addTimeoutMs: 5_000,
+        hintedMs: opts.relayHintedMs ?? 5_000,
         ...(ids ? { ids } : {}),
       }),
     batchSize,
