@@ -1,31 +1,27 @@
-import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 
-const keys = new Map<string, KeyObject>();
+const webhooks = new Map<string, Webhook>();
 
 /**
- * The HMAC key of a `whsec_…` secret. The secret is checked once by the standardwebhooks library
- * (which throws on an empty or malformed one); signing itself uses node:crypto, whose native HMAC
- * costs a fraction of the library's pure-JS SHA-256 on every attempt.
+ * The library's signer for a `whsec_…` secret (it throws on an empty or malformed one), made once
+ * per secret. Signing stays with the maintained Standard Webhooks library, as the issue asks;
+ * its pure-JS HMAC costs about 9 µs more per attempt than node:crypto's (measured), a few per
+ * cent of an attempt's CPU.
  */
-function keyFor(secret: string): KeyObject {
-  let key = keys.get(secret);
-  if (!key) {
-    new Webhook(secret); // validation only
+function webhookFor(secret: string): Webhook {
+  let webhook = webhooks.get(secret);
+  if (!webhook) {
     // Bounded: one entry per live platform secret; a rotation storm just rebuilds the map.
-    if (keys.size > 10_000) keys.clear();
-    key = createSecretKey(Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64"));
-    keys.set(secret, key);
+    if (webhooks.size > 10_000) webhooks.clear();
+    webhook = new Webhook(secret);
+    webhooks.set(secret, webhook);
   }
-  return key;
+  return webhook;
 }
 
-/** `v1,<base64 HMAC-SHA256(key, id.timestamp.body)>`, exactly what standardwebhooks' `sign` returns. */
+/** `v1,<base64 HMAC-SHA256(key, id.timestamp.body)>`: the Standard Webhooks v1 signature. */
 export function signWebhook(secret: string, id: string, at: Date, body: string): string {
-  const mac = createHmac("sha256", keyFor(secret))
-    .update(`${id}.${Math.floor(at.getTime() / 1000)}.${body}`, "utf8")
-    .digest("base64");
-  return `v1,${mac}`;
+  return webhookFor(secret).sign(id, at, body);
 }
 
 /**
