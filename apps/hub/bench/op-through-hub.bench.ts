@@ -2,14 +2,14 @@
  * `pnpm bench` (apps/hub): devices/op through the hub to a device-cloud sim, against a bare
  * node:http + undici forwarder in front of the same sim, same run, same concurrency. Then the
  * hub again with 100,000 registered platforms/manufacturer codes instead of 10.
- * Needs PostgreSQL (TEST_DATABASE_URL or the local server). Knobs: BENCH_SECONDS, BENCH_CONCURRENCY,
+ * Needs PostgreSQL (TEST_DATABASE_URL or the local server). Knobs: BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY,
  * BENCH_QUICK=1 (the 10-platform comparison only, docs left alone: for profiling loops),
  * HUB_PROCESS_NODE_ARGS / FORWARDER_NODE_ARGS (extra node flags, e.g. --cpu-prof, for either server).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { availableParallelism, cpus } from "node:os";
+import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@yunlian/db/testing";
@@ -21,10 +21,15 @@ import { adminClient, platformClient } from "../test/support/client.ts";
 import { freePort } from "../test/support/harness.ts";
 import { startHubProcess } from "../test/support/hub-process.ts";
 import { describe, type LoadResult, runLoad } from "./load.ts";
+import { cpuSecondsOfTree, pinServer, placeBench } from "./processes.ts";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const PROCESSES = availableParallelism();
+// Before any server starts: the servers are re-pinned from here (see placeBench).
+const placement = placeBench();
+// A multi-process server is only worth measuring where its processes get CPUs of their own.
+const PROCESSES = placement.pinned ? placement.serverCpuCount : 1;
 const SECRET_KEY = "22".repeat(32);
 const ADMIN = "bench-admin-token-0123456789";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -66,42 +71,11 @@ async function startForwarder(
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-/**
- * CPU seconds (user + system) an OS process and its descendants (cluster processes) have used
- * so far, from /proc (Linux); undefined elsewhere.
- */
-function cpuSecondsOf(child: ChildProcess): number | undefined {
-  if (!existsSync("/proc/self/stat")) return undefined;
-  const stats = new Map<number, { ppid: number; seconds: number }>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-      // ppid, utime and stime are fields 4, 14 and 15 of stat(5); times in clock ticks (100/s).
-      stats.set(Number(entry), {
-        ppid: Number(fields[1]),
-        seconds: (Number(fields[11]) + Number(fields[12])) / 100,
-      });
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  let total = 0;
-  const queue = [child.pid ?? -1];
-  while (queue.length > 0) {
-    const pid = queue.pop() as number;
-    total += stats.get(pid)?.seconds ?? 0;
-    for (const [other, s] of stats) if (s.ppid === pid) queue.push(other);
-  }
-  return total;
-}
-
 /** runLoad plus the CPU the server process spent per request: the figure machine noise moves least. */
 async function measured(server: ChildProcess, opts: Parameters<typeof runLoad>[0]): Promise<LoadResult> {
-  const before = cpuSecondsOf(server);
+  const before = cpuSecondsOfTree(server.pid);
   const result = await runLoad(opts);
-  const after = cpuSecondsOf(server);
+  const after = cpuSecondsOfTree(server.pid);
   if (before !== undefined && after !== undefined)
     result.cpuMicrosPerRequest = ((after - before) * 1e6) / result.requests;
   return result;
@@ -130,6 +104,7 @@ async function main() {
     HUB_RATE_LIMIT: "off",
   };
   let hub = await startHubProcess(env);
+  pinServer(placement, hub.child.pid);
 
   // 10 registered platforms: the app platform, the vendor, and 8 more vendors.
   const admin = adminClient(hub.url, ADMIN);
@@ -176,6 +151,7 @@ async function main() {
     { AccessToken: simToken },
   );
   const forwarder = await startForwarder(new URL(sim.url).origin, simToken);
+  pinServer(placement, forwarder.child.pid);
 
   const opBody = (user: string, device: string) =>
     JSON.stringify({
@@ -208,17 +184,30 @@ async function main() {
     lines.push(line);
     process.stdout.write(`${line}\n`);
   };
-  process.stdout.write(`concurrency ${CONCURRENCY}, ${SECONDS} s per measurement\n`);
-  await throughHub(2);
-  await throughForwarder(2);
-  const hub10 = await throughHub(SECONDS);
-  print("hub, 10 platforms", hub10);
-  const fwd = await throughForwarder(SECONDS);
-  print("bare forwarder", fwd);
+  /**
+   * ROUNDS pairs of (hub, forwarder) measurements back to back, after a warm-up of both. The
+   * machine's speed drifts over a run (the forwarder alone moves by a third), so each hub figure
+   * is compared with the forwarder measured right after it, and the ratio is the median of the
+   * rounds rather than one comparison.
+   */
+  const compare = async (label: string, forwarderLabel: string) => {
+    await throughHub(3);
+    await throughForwarder(2);
+    const rounds: { hub: LoadResult; fwd: LoadResult }[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const pair = { hub: await throughHub(SECONDS), fwd: await throughForwarder(SECONDS) };
+      print(`${label}, round ${round}`, pair.hub);
+      print(`${forwarderLabel}, round ${round}`, pair.fwd);
+      rounds.push(pair);
+    }
+    return rounds;
+  };
+  process.stdout.write(`concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS} s per measurement\n`);
+  const single = await compare("hub, 10 platforms", "bare forwarder");
 
   // Both again with one process per CPU: the hub through HUB_HTTP_PROCESSES (which needs
   // REDIS_URL), the forwarder as as many node:cluster copies.
-  let clustered: { hub: LoadResult; fwd: LoadResult } | undefined;
+  let clustered: { hub: LoadResult; fwd: LoadResult }[] | undefined;
   if (PROCESSES > 1 && (await redisAvailable())) {
     await hub.stop();
     hub = await startHubProcess({
@@ -227,20 +216,18 @@ async function main() {
       HUB_QUEUE_PREFIX: uniquePrefix("bench"),
       HUB_HTTP_PROCESSES: String(PROCESSES),
     });
+    pinServer(placement, hub.child.pid);
     forwarderNow = await startForwarder(new URL(sim.url).origin, simToken, PROCESSES);
-    await throughHub(2);
-    await throughForwarder(2);
-    clustered = { hub: await throughHub(SECONDS), fwd: await throughForwarder(SECONDS) };
-    print(`hub, ${PROCESSES} HTTP processes`, clustered.hub);
-    print(`bare forwarder, ${PROCESSES} processes`, clustered.fwd);
+    pinServer(placement, forwarderNow.child.pid);
+    clustered = await compare(`hub, ${PROCESSES} HTTP processes`, `bare forwarder, ${PROCESSES} processes`);
     forwarderNow.child.kill();
     forwarderNow = forwarder;
   }
   const ratios = [
-    `hub / forwarder, 1 process each:        ${(hub10.rps / fwd.rps).toFixed(2)}  (target ≥ 0.85)`,
+    `hub / forwarder, 1 process each:        ${medianRatio(single, (r) => r.hub.rps / r.fwd.rps)}  (target ≥ 0.85)`,
     clustered
-      ? `hub / forwarder, ${PROCESSES} processes each:       ${(clustered.hub.rps / clustered.fwd.rps).toFixed(2)}  (target ≥ 0.85)`
-      : `hub / forwarder, ${PROCESSES} processes each:       not measured (needs more than one CPU and Redis)`,
+      ? `hub / forwarder, ${PROCESSES} processes each:       ${medianRatio(clustered, (r) => r.hub.rps / r.fwd.rps)}  (target ≥ 0.85)`
+      : "hub / forwarder, several processes each: not measured (needs 3+ CPUs, one for the load generator, and Redis)",
   ];
 
   if (process.env.BENCH_QUICK === "1") {
@@ -268,22 +255,18 @@ async function main() {
   const t0 = performance.now();
   hub = await startHubProcess(env);
   const startMs = performance.now() - t0;
-  await throughHub(2);
-  const hub100k = await throughHub(SECONDS);
-  print("hub, 100,000 platforms", hub100k);
-  const fwd2 = await throughForwarder(SECONDS);
-  print("bare forwarder (again)", fwd2);
+  pinServer(placement, hub.child.pid);
+  const many = await compare("hub, 100,000 platforms", "bare forwarder");
 
   const summary = [
     ...ratios,
-    `hub 100k / hub 10, requests/s:         ${(hub100k.rps / hub10.rps).toFixed(2)}`,
-    `hub 100k / hub 10, p50 latency:        ${(hub100k.p50 / hub10.p50).toFixed(2)}  (target ≤ 1.1)`,
-    // The machine's speed drifts between measurements (the forwarder's own figure moves too), so
-    // the same comparison, each hub figure taken relative to the forwarder measured right after it:
-    `same, normalised by the forwarder:     ${(hub10.rps / fwd.rps / (hub100k.rps / fwd2.rps)).toFixed(2)} (slowdown in requests/s; 1.00 = none)`,
+    // Routing cost: each hub figure relative to the forwarder measured right after it, 100k vs 10.
+    `hub 100k / hub 10, requests/s:         ${(median(many.map((r) => r.hub.rps / r.fwd.rps)) / median(single.map((r) => r.hub.rps / r.fwd.rps))).toFixed(2)} (each relative to its forwarder; 1.00 = no slowdown)`,
+    `hub 100k / hub 10, p50 latency:        ${(median(many.map((r) => r.hub.p50 / r.fwd.p50)) / median(single.map((r) => r.hub.p50 / r.fwd.p50))).toFixed(2)}  (target ≤ 1.1; each relative to its forwarder)`,
+    `hub 100k / hub 10, p50 latency, raw:   ${(median(many.map((r) => r.hub.p50)) / median(single.map((r) => r.hub.p50))).toFixed(2)}`,
     `hub process start with 100k platforms: ${(startMs / 1000).toFixed(1)} s (migrate + load registry + listen)`,
   ];
-  for (const s of summary) process.stdout.write(`${s}\n`);
+  for (const line of summary) process.stdout.write(`${line}\n`);
   writeSection(lines, summary);
 
   await hub.stop();
@@ -293,6 +276,18 @@ async function main() {
   await database.drop();
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** "0.78 (0.74, 0.78, 0.81)": the median and each round's value. */
+function medianRatio<T>(rounds: T[], ratio: (round: T) => number): string {
+  const each = rounds.map(ratio);
+  return `${median(each).toFixed(2)} (rounds ${each.map((r) => r.toFixed(2)).join(", ")})`;
+}
+
 /** Replaces this benchmark's section of docs/benchmarks.md with the figures of this run. */
 function writeSection(lines: string[], summary: string[]): void {
   const file = join(here, "..", "..", "..", "docs", "benchmarks.md");
@@ -300,11 +295,18 @@ function writeSection(lines: string[], summary: string[]): void {
   const body = [
     heading,
     "",
-    "Command: `cd apps/hub && npx -y pnpm@12.4.2 bench` (needs PostgreSQL; `BENCH_SECONDS`, `BENCH_CONCURRENCY`).",
-    `Run ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPU(s), concurrency ${CONCURRENCY}, ${SECONDS} s per measurement.`,
+    "Command: `cd apps/hub && npx -y pnpm@12.4.2 bench` (needs PostgreSQL, and Redis for the multi-process part; `BENCH_SECONDS`, `BENCH_ROUNDS`, `BENCH_CONCURRENCY`).",
+    `Run ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPU(s), concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS} s per measurement.`,
     "The hub (its own process, PostgreSQL, in-memory registry and authorization cache) and a bare node:http + undici",
     "forwarder (its own process) each sit in front of the same device-cloud sim; the load generator and the sim share",
     "one process. Every figure comes from this one run; the machine is shared with PostgreSQL and the sim.",
+    "Each round measures the hub and then the forwarder right after it; a ratio is the median over the rounds",
+    "(each round's value in brackets), because the machine's speed drifts within a run. The multi-process part",
+    "runs the hub with HUB_HTTP_PROCESSES (and REDIS_URL) and the forwarder as as many node:cluster copies.",
+    "`server CPU` is the user + system CPU time of the server's processes per request, from /proc.",
+    placement.pinned
+      ? `Placement: the load generator and the sim on CPU 0, the server under test on CPU(s) ${placement.serverCpus} (taskset).`
+      : "Placement: not pinned (no taskset or a single CPU); expect wider swings between rounds.",
     "",
     "```",
     ...lines,
