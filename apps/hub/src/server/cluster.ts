@@ -12,10 +12,9 @@ export function processIndex(env: NodeJS.ProcessEnv = process.env): number {
 /**
  * The primary of HUB_HTTP_PROCESSES > 1: it prepares what must happen once (migrations, the
  * locally generated key and token files), forks one hub process per slot — they share the
- * listening port through node:cluster — and replaces any that dies once it
- * was serving. Only process 0 runs status-
- * report delivery; the others serve HTTP alone (HUB_WORKERS=0), so delivery works exactly as
- * with one process. SIGTERM/SIGINT are passed on and the primary exits when all have stopped.
+ * listening port through node:cluster — and replaces any that dies once it was serving. Only
+ * process 0 runs status-report delivery; the others serve HTTP alone (HUB_WORKERS=0), so
+ * delivery works exactly as with one process. SIGTERM/SIGINT are passed on and the primary exits when all have stopped.
  */
 export async function runPrimary(config: HubConfig): Promise<void> {
   await prepareOnce(config);
