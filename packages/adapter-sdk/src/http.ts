@@ -1,5 +1,6 @@
 import { publicOnlyConnector } from "@yunlian/net-guard";
 import { Agent, errors as undiciErrors } from "undici";
+import { collectResponse, ResponseTooLarge } from "./collect-response.ts";
 import { AdapterError } from "./errors.ts";
 
 export interface PostJsonOptions {
@@ -30,6 +31,8 @@ export interface VendorHttpOptions {
    * sets it unless HUB_ALLOW_PRIVATE_URLS=1; off by default for tests and tools on loopback.
    */
   blockPrivateAddresses?: boolean;
+  /** Largest answer read from a vendor; a larger one is a bad answer (default 16 MiB). */
+  maxAnswerBytes?: number;
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -56,6 +59,7 @@ export function defaultVendorTimeoutMs(env: NodeJS.ProcessEnv = process.env): nu
  */
 export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { close(): Promise<void> } {
   const timeoutMs = opts.timeoutMs ?? defaultVendorTimeoutMs();
+  const maxAnswerBytes = opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
   const agent = new Agent({
     connections: opts.connections ?? 64,
     keepAliveTimeout: 30_000,
@@ -76,18 +80,20 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
     // on the hub's hot path. Each phase gets `limit`; a caller's signal still aborts at once.
     try {
       const { origin, path } = targetOf(url);
-      const res = await agent.request({
-        origin,
-        path,
-        method: "POST",
-        signal: callOpts.signal,
-        headers: { "content-type": "application/json;charset=UTF-8", ...callOpts.headers },
-        body: JSON.stringify(body),
-        headersTimeout: limit,
-        bodyTimeout: limit,
-      });
-      const text = await res.body.text();
-      return { status: res.statusCode, headers: flattenHeaders(res.headers), text };
+      return await collectResponse(
+        agent,
+        {
+          origin,
+          path,
+          method: "POST",
+          headers: { "content-type": "application/json;charset=UTF-8", ...callOpts.headers },
+          body: JSON.stringify(body),
+          headersTimeout: limit,
+          bodyTimeout: limit,
+        },
+        maxAnswerBytes,
+        callOpts.signal,
+      );
     } catch (err) {
       throw classify(err, url, limit, callOpts.signal?.aborted === true);
     }
@@ -115,9 +121,13 @@ function targetOf(url: string): { origin: string; path: string } {
   return target;
 }
 
+/** A device list of thousands of devices fits many times over; a runaway answer does not fill memory. */
+const DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
 function classify(err: unknown, url: string, limit: number, aborted: boolean): AdapterError {
   if (err instanceof AdapterError) return err;
   const origin = safeOrigin(url);
+  if (err instanceof ResponseTooLarge) return new AdapterError("bad_response", `${origin}: ${err.message}`);
   if (aborted) return new AdapterError("timeout", `${origin} did not answer within ${limit} ms`);
   const code = errorCode(err);
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
@@ -140,16 +150,6 @@ function errorCode(err: unknown): string | undefined {
     current = nested ?? (current as { cause?: unknown }).cause;
   }
   return undefined;
-}
-
-/** undici hands over lower-case names already; repeated headers are joined the way fetch() joins them. */
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key in headers) {
-    const value = headers[key];
-    if (value !== undefined) out[key] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
 }
 
 function safeOrigin(url: string): string {

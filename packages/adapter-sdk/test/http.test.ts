@@ -18,6 +18,10 @@ beforeAll(async () => {
     req.on("end", () => {
       received.push({ headers: req.headers, body });
       if (req.url === "/hang") return; // never answers
+      if (req.url === "/big") {
+        res.end(`{"RetCode":"200","pad":"${"x".repeat(100_000)}"}`);
+        return;
+      }
       res.setHeader("AccessToken", "tok");
       res.end('{"RetCode":"200"}');
     });
@@ -49,6 +53,29 @@ describe("createVendorHttp", () => {
     const error = await http.postJson(`${base}/hang`, {}, { timeoutMs: 150 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as AdapterError).kind).toBe("timeout");
+    await http.close();
+  });
+
+  it("refuses an answer above maxAnswerBytes as a bad answer, and reads one below it whole", async () => {
+    const http = createVendorHttp({ maxAnswerBytes: 50_000 });
+    const error = await http.postJson(`${base}/big`, {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdapterError);
+    expect((error as AdapterError).kind).toBe("bad_response");
+    const roomy = createVendorHttp({ maxAnswerBytes: 200_000 });
+    expect((await roomy.postJson(`${base}/big`, {})).text).toHaveLength(100_026);
+    await http.close();
+    await roomy.close();
+  });
+
+  it("stops waiting when the caller's signal aborts", async () => {
+    const http = createVendorHttp({ timeoutMs: 5000 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = http.postJson(`${base}/hang`, {}, { signal: controller.signal }).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 50);
+    const error = await pending;
+    expect((error as AdapterError).kind).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(4000);
     await http.close();
   });
 
