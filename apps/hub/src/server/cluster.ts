@@ -26,7 +26,6 @@ export async function runPrimary(config: HubConfig): Promise<void> {
   const fork = (index: number) => {
     const worker = cluster.fork({
       HUB_PROCESS_INDEX: String(index),
-      HUB_HTTP_PROCESSES_TOTAL: String(config.httpProcesses),
       ...(index > 0 ? { HUB_WORKERS: "0" } : {}),
     });
     // A process that dies before it listens is failing to start (bad configuration, database

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { httpStatusOf, RetCode, retBody } from "@yunlian/protocol";
+import { httpStatusOf } from "@yunlian/protocol";
+import { tooLargeBody } from "../lib/body-limit.ts";
 import { answerForError } from "../lib/error-answer.ts";
 import { recordRequest } from "../observability/observe-requests.ts";
 import { newTrace, requestIdOf } from "../observability/request-context.ts";
@@ -58,7 +59,7 @@ async function serveStandard(
   let headers: Record<string, string>;
   if (rawBody === undefined) {
     status = 413;
-    body = retBody(RetCode.TOO_LARGE, `request body is larger than ${maxBytes} bytes`);
+    body = tooLargeBody(maxBytes);
     headers = { connection: "close" };
   } else {
     try {

@@ -54,46 +54,43 @@ export async function fanOut<T>(
   groups: Map<PlatformRecord, string[]>,
   send: (vendor: PlatformRecord, deviceIds: string[]) => Promise<T>,
 ): Promise<FanOutResult<T>> {
-  const result: FanOutResult<T> = { done: [], failures: [] };
+  const entries = [...groups];
   // Most device calls name one vendor: that one is awaited directly, without Promise.all.
-  if (groups.size === 1) {
-    for (const [vendor, deviceIds] of groups)
-      await callOne(services, operation, vendor, deviceIds, send, result);
-    return result;
+  const outcomes =
+    entries.length === 1 && entries[0]
+      ? [await callOne(services, operation, entries[0][0], entries[0][1], send)]
+      : await Promise.all(
+          entries.map(([vendor, deviceIds]) => callOne(services, operation, vendor, deviceIds, send)),
+        );
+  // In the order the vendors were named, whichever answered first.
+  const result: FanOutResult<T> = { done: [], failures: [] };
+  for (const outcome of outcomes) {
+    if ("value" in outcome) result.done.push(outcome);
+    else result.failures.push(outcome);
   }
-  await Promise.all(
-    [...groups].map(([vendor, deviceIds]) => callOne(services, operation, vendor, deviceIds, send, result)),
-  );
-  // Parallel answers arrive in any order; report them in the order the vendors were named.
-  const order = [...groups.keys()];
-  const byOrder = (a: { vendor: PlatformRecord }, b: { vendor: PlatformRecord }) =>
-    order.indexOf(a.vendor) - order.indexOf(b.vendor);
-  result.done.sort(byOrder);
-  result.failures.sort(byOrder);
   return result;
 }
 
-/** One vendor's share: its answer or its failure lands in `result`, and it is counted and timed. Never throws. */
+/** One vendor's share: its answer or its failure, counted and timed. Never throws. */
 async function callOne<T>(
   { log, metrics }: Pick<HubServices, "log" | "metrics">,
   operation: string,
   vendor: PlatformRecord,
   deviceIds: string[],
   send: (vendor: PlatformRecord, deviceIds: string[]) => Promise<T>,
-  result: FanOutResult<T>,
-): Promise<void> {
+): Promise<FanOutResult<T>["done"][number] | VendorFailure> {
   const start = performance.now();
-  let outcome = "ok";
+  let outcome: FanOutResult<T>["done"][number] | VendorFailure;
   try {
     // A synchronous throw in `send` is this vendor's failure too, not the whole request's.
-    result.done.push({ vendor, deviceIds, value: await send(vendor, deviceIds) });
+    outcome = { vendor, deviceIds, value: await send(vendor, deviceIds) };
   } catch (err) {
-    const failure = describeVendorError(vendor, err, log);
-    outcome = failure.retCode;
-    result.failures.push({ vendor, deviceIds, ...failure });
+    outcome = { vendor, deviceIds, ...describeVendorError(vendor, err, log) };
   }
-  metrics.vendorCalls.inc([vendor.platId, operation, outcome]);
+  const label = "value" in outcome ? "ok" : outcome.retCode;
+  metrics.vendorCalls.inc([vendor.platId, operation, label]);
   metrics.vendorDuration.observe([vendor.platId, operation], (performance.now() - start) / 1000);
+  return outcome;
 }
 
 /** The RetCode of a partly failed request: the first failure's code ("200" when none failed). */
