@@ -29,7 +29,17 @@ async function migrateWithLock(url: string): Promise<void> {
 }
 
 export function openPostgres(url: string, maxConnections = 10): DatabaseHandle {
-  const sql = postgres(url, { max: maxConnections, onnotice: () => {} });
+  const sql = postgres(url, {
+    max: maxConnections,
+    onnotice: () => {},
+    // Named prepared statements (the delivery outbox's by-key batches) are otherwise planned once
+    // per connection after five runs and that generic plan is kept until the next ANALYZE: prepared
+    // while the outbox was nearly empty, it seq-scans it forever after — each pass reading the whole
+    // table, where autovacuum is off or has not analysed it yet. Planning each run costs less than
+    // a scan of a grown table. Unnamed statements (everything drizzle sends) are planned each run anyway.
+    // A `plan_cache_mode` in the URL wins.
+    connection: { plan_cache_mode: "force_custom_plan" },
+  });
   const db = drizzle(sql, { schema });
   return {
     db,

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, openDatabase } from "../src/index.ts";
-import { createTestDatabase, postgresAvailable, servicesRequired } from "../src/testing.ts";
+import {
+  createTestDatabase,
+  postgresAvailable,
+  seqScansAfterOutboxGrowth,
+  servicesRequired,
+} from "../src/testing.ts";
 import { expectCascadeDelete, expectListenNotify, expectMigratedTwice } from "./scenarios.ts";
 
 const available = await postgresAvailable();
@@ -57,4 +62,30 @@ describe.skipIf(!available)("PostgreSQL (postgres.js)", () => {
       await fresh.drop();
     }
   });
+
+  it("named statements are planned on each run, so a plan made on a nearly empty outbox does not outlive it", async () => {
+    await handle.migrate();
+    expect(await seqScansAfterOutboxGrowth(database.url)).toBe(0);
+  });
+
+  it("a plan_cache_mode named in the URL wins over that default", async () => {
+    const url = new URL(database.url);
+    url.searchParams.set("plan_cache_mode", "auto");
+    const other = await openDatabase({ url: url.toString(), maxConnections: 1 });
+    try {
+      const [row] = await (other.db as unknown as { $client: PostgresClient }).$client.unsafe(
+        "show plan_cache_mode",
+        [],
+        {},
+      );
+      expect(row).toEqual({ plan_cache_mode: "auto" });
+    } finally {
+      await other.close();
+    }
+  });
 });
+
+/** The slice of postgres.js these tests use (drizzle exposes its client as `db.$client`). */
+interface PostgresClient {
+  unsafe(query: string, params: unknown[], options: { prepare?: boolean }): Promise<unknown[]>;
+}
