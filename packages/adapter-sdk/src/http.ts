@@ -1,6 +1,5 @@
-import { publicOnlyConnector } from "@yunlian/net-guard";
+import { collectResponse, publicOnlyConnector, ResponseTooLarge } from "@yunlian/net-guard";
 import { Agent, errors as undiciErrors } from "undici";
-import { collectResponse, ResponseTooLarge } from "./collect-response.ts";
 import { AdapterError } from "./errors.ts";
 
 export interface PostJsonOptions {
@@ -91,8 +90,7 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
           headersTimeout: limit,
           bodyTimeout: limit,
         },
-        maxAnswerBytes,
-        callOpts.signal,
+        { maxBytes: maxAnswerBytes, signal: callOpts.signal },
       );
     } catch (err) {
       throw classify(err, url, limit, callOpts.signal?.aborted === true);

@@ -6,28 +6,51 @@ export interface CollectedResponse {
   text: string;
 }
 
-/** The vendor's answer was larger than the caller allows (a bad answer, not a network failure). */
+/** The answer was larger than the caller allows (a bad answer, not a network failure). */
 export class ResponseTooLarge extends Error {
-  constructor(readonly maxBytes: number) {
+  constructor(
+    readonly maxBytes: number,
+    /** The answer's HTTP status (it had arrived before the body grew too large). */
+    readonly status?: number,
+  ) {
     super(`answer larger than ${maxBytes} bytes`);
     this.name = "ResponseTooLarge";
   }
 }
 
+/** No complete answer within the caller's deadline (connect, request, answer and body together). */
+export class DeadlineExceeded extends Error {
+  constructor(readonly ms: number) {
+    super(`no complete answer within ${ms} ms`);
+    this.name = "DeadlineExceeded";
+  }
+}
+
+export interface CollectOptions {
+  /** Largest answer body read; a larger one fails with ResponseTooLarge. */
+  maxBytes: number;
+  /** Aborts the request at once. */
+  signal?: AbortSignal;
+  /**
+   * One deadline for the whole exchange, ms (undici's own timeouts bound each phase separately):
+   * it fails with DeadlineExceeded when it passes, whatever phase the request is in.
+   */
+  deadlineMs?: number;
+}
+
 /**
- * One request through undici's dispatch API, its answer collected into a string. Vendor answers
- * are small JSON documents read whole, so the stream and promise machinery of `request()` (a
- * Readable per answer, `body.text()`) is skipped; the answer is bounded by `maxBytes`. Timeouts
- * are undici's own (headersTimeout/bodyTimeout in `options`); a caller's signal aborts.
+ * One request through undici's dispatch API, its answer collected into a string. Answers from
+ * other clouds are small JSON documents read whole, so the stream and promise machinery of
+ * `request()` (a Readable per answer, `body.text()`, an AbortSignal per deadline) is skipped; the
+ * answer is bounded by `maxBytes`.
  */
 export function collectResponse(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  maxBytes: number,
-  signal?: AbortSignal,
+  opts: CollectOptions,
 ): Promise<CollectedResponse> {
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(options, new CollectingHandler(resolve, reject, maxBytes, signal));
+    dispatcher.dispatch(options, new CollectingHandler(resolve, reject, opts));
   });
 }
 
@@ -37,17 +60,26 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private controller: Dispatcher.DispatchController | undefined;
+  private readonly maxBytes: number;
+  private readonly signal: AbortSignal | undefined;
   private readonly onAbort: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** Set once the promise is settled: whatever undici reports afterwards is ignored. */
+  private settled = false;
 
   constructor(
     private readonly resolve: (answer: CollectedResponse) => void,
     private readonly reject: (err: unknown) => void,
-    private readonly maxBytes: number,
-    private readonly signal: AbortSignal | undefined,
+    opts: CollectOptions,
   ) {
-    if (signal) {
+    this.maxBytes = opts.maxBytes;
+    this.signal = opts.signal;
+    if (this.signal) {
       this.onAbort = this.abort.bind(this);
-      signal.addEventListener("abort", this.onAbort, { once: true });
+      this.signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+    if (opts.deadlineMs !== undefined) {
+      this.timer = setTimeout(this.expire.bind(this), opts.deadlineMs, opts.deadlineMs);
     }
   }
 
@@ -55,9 +87,18 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
     this.controller?.abort(this.signal?.reason ?? new Error("aborted"));
   }
 
+  /** The deadline passed: fail now, even if undici has not started the request (still connecting). */
+  private expire(ms: number): void {
+    this.timer = undefined;
+    const err = new DeadlineExceeded(ms);
+    this.controller?.abort(err);
+    this.fail(err);
+  }
+
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     if (this.signal?.aborted) this.abort();
+    else if (this.settled) controller.abort(new Error("request abandoned: its deadline passed"));
   }
 
   onResponseStart(
@@ -73,13 +114,14 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.size += chunk.length;
     if (this.size > this.maxBytes) {
-      controller.abort(new ResponseTooLarge(this.maxBytes));
+      controller.abort(new ResponseTooLarge(this.maxBytes, this.status));
       return;
     }
     this.chunks.push(chunk);
   }
 
   onResponseEnd(): void {
+    if (this.settled) return;
     this.done();
     const only = this.chunks.length === 1 ? this.chunks[0] : undefined;
     const text = (only ?? Buffer.concat(this.chunks)).toString("utf8");
@@ -87,11 +129,18 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  private fail(error: unknown): void {
+    if (this.settled) return;
     this.done();
     this.reject(error);
   }
 
   private done(): void {
+    this.settled = true;
+    if (this.timer) clearTimeout(this.timer);
     if (this.onAbort) this.signal?.removeEventListener("abort", this.onAbort);
   }
 }

@@ -1,2 +1,9 @@
+export {
+  type CollectedResponse,
+  type CollectOptions,
+  collectResponse,
+  DeadlineExceeded,
+  ResponseTooLarge,
+} from "./collect-response.ts";
 export { PrivateAddressError, publicOnlyConnector, publicOnlyLookup } from "./guarded-connect.ts";
 export { isPrivateAddress } from "./private-address.ts";

@@ -1,5 +1,5 @@
-import { publicOnlyConnector } from "@yunlian/net-guard";
-import { Agent, request } from "undici";
+import { collectResponse, DeadlineExceeded, publicOnlyConnector, ResponseTooLarge } from "@yunlian/net-guard";
+import { Agent } from "undici";
 
 export interface HttpAttemptResult {
   /** Undefined when no HTTP answer arrived (connection error, timeout). */
@@ -9,6 +9,7 @@ export interface HttpAttemptResult {
   error?: string;
 }
 
+/** A dataGateway answer is a tiny RetCode object; anything this big is not one. */
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
@@ -36,32 +37,38 @@ export class DeliveryHttp {
     });
   }
 
-  async post(url: string, headers: Record<string, string>, body: string, timeoutMs: number) {
-    // One timer for the whole attempt (connect + answer + body), cleared when it ends. A plain
-    // controller: AbortSignal.timeout costs several times more per call (weak timer bookkeeping).
-    const abort = new AbortController();
-    const { signal } = abort;
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
+  /**
+   * One POST, answered within `timeoutMs` in all (connect + answer + body) or failed. Through
+   * undici's dispatch API: no Readable, AbortController or async iterator per attempt.
+   */
+  async post(
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+    timeoutMs: number,
+  ): Promise<HttpAttemptResult> {
     try {
-      const res = await request(url, { method: "POST", headers, body, dispatcher: this.#agent, signal });
-      // A declared small length (the usual RetCode answer) is read in one go; anything else is
-      // streamed and cut at the cap.
-      const length = Number(res.headers["content-length"]);
-      const text =
-        Number.isInteger(length) && length <= MAX_BODY_BYTES
-          ? await res.body.text()
-          : await readCapped(res.body);
-      const retryAfter = res.headers["retry-after"];
-      const out: HttpAttemptResult = { status: res.statusCode };
-      const retCode = retCodeOf(text);
+      const { origin, path } = targetOf(url);
+      const res = await collectResponse(
+        this.#agent,
+        { origin, path, method: "POST", headers, body },
+        { maxBytes: MAX_BODY_BYTES, deadlineMs: timeoutMs },
+      );
+      const out: HttpAttemptResult = { status: res.status };
+      const retCode = retCodeOf(res.text);
       if (retCode !== undefined) out.retCode = retCode;
-      if (typeof retryAfter === "string") out.retryAfter = retryAfter;
+      const retryAfter = res.headers["retry-after"];
+      if (retryAfter !== undefined) out.retryAfter = retryAfter;
       return out;
     } catch (err) {
-      if (signal.aborted) return { error: `timed out after ${timeoutMs} ms` };
+      if (err instanceof DeadlineExceeded) return { error: `timed out after ${timeoutMs} ms` };
+      if (err instanceof ResponseTooLarge) {
+        return {
+          ...(err.status ? { status: err.status } : {}),
+          error: `answer larger than ${err.maxBytes} bytes`,
+        };
+      }
       return { error: describeError(err) };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -70,19 +77,21 @@ export class DeliveryHttp {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      // A dataGateway answer is a tiny RetCode object; anything this big is not one.
-      body.destroy();
-      break;
-    }
-    chunks.push(chunk);
+const targets = new Map<string, { origin: string; path: string }>();
+
+/**
+ * Origin and path of a receiver URL, parsed once per distinct URL (there are as many as receiving
+ * platforms). One that does not parse throws inside post's try and becomes the attempt's error.
+ */
+function targetOf(url: string): { origin: string; path: string } {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (targets.size >= 10_000) targets.clear();
+    targets.set(url, target);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return target;
 }
 
 /** RetCode from a response body, tolerating the standard's stray spaces in keys and numeric codes. */
