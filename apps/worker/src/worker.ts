@@ -1,5 +1,10 @@
 import { type DatabaseHandle, openDatabase } from "@yunlian/db";
-import { type DeliveryLogger, type QueueDeliveryOptions, startQueueDelivery } from "@yunlian/delivery";
+import {
+  type DeliveryLogger,
+  type QueueDeliveryOptions,
+  startQueueDelivery,
+  workerDatabaseUrl,
+} from "@yunlian/delivery";
 import { keyringFromHex } from "@yunlian/secrets";
 import type { WorkerConfig } from "./config.ts";
 
@@ -21,7 +26,7 @@ export async function startWorker(
   const handle =
     deps.handle ??
     (await openDatabase({
-      url: asyncCommitUrl(config.databaseUrl),
+      url: workerDatabaseUrl(config.databaseUrl),
       maxConnections: Math.min(config.concurrency + 4, 40),
     }));
   try {
@@ -60,18 +65,4 @@ export async function startWorker(
 /** Drops undefined values, so unset knobs fall back to the delivery package's defaults. */
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * The worker's own connections commit asynchronously (synchronous_commit=off, a session setting
- * postgres.js passes from the URL). They only write delivery bookkeeping (leases, attempt records,
- * relay marks): if PostgreSQL crashes, the last few hundred milliseconds of it may be lost, which
- * at worst re-sends a report with the same webhook-id — at-least-once still holds. Reports
- * themselves are ingested by the hub on synchronous connections. Without this every attempt waits
- * for two WAL flushes, which caps one worker at a few hundred deliveries per second.
- */
-export function asyncCommitUrl(url: string): string {
-  const u = new URL(url);
-  if (!u.searchParams.has("synchronous_commit")) u.searchParams.set("synchronous_commit", "off");
-  return u.toString();
 }

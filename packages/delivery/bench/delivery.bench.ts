@@ -15,6 +15,7 @@ import {
   ingestReport,
   reportBody,
   startQueueDelivery,
+  workerDatabaseUrl,
 } from "../src/index.ts";
 import {
   bindDevice,
@@ -239,12 +240,10 @@ async function latency(h: DatabaseHandle, base: number) {
 
 async function main() {
   const created = await createTestDatabase();
-  // Hub side (ingest) commits synchronously; the worker's connections commit asynchronously, as in apps/worker.
+  // Hub side (ingest) commits synchronously; the worker's pool has apps/worker's session settings.
   const hub = await openDatabase({ url: created.url, maxConnections: 20 });
   await hub.migrate();
-  const workerUrl = new URL(created.url);
-  workerUrl.searchParams.set("synchronous_commit", "off");
-  const workerDb = await openDatabase({ url: workerUrl.toString(), maxConnections: 36 });
+  const workerDb = await openDatabase({ url: workerDatabaseUrl(created.url), maxConnections: 36 });
   const delivery = await startQueueDelivery({
     db: workerDb.db,
     listener: hub,
