@@ -11,13 +11,16 @@
  *   rows by key or through an index (relay, claim, record, sweep). Planned with sequential scans
  *   ruled out, a statement's cached plan uses those indexes even when it was made while the outbox
  *   was nearly empty, so it is planned once per connection and kept — instead of planned on every
- *   run, the safe default `openDatabase` uses for pools that also run ad-hoc queries (measured:
- *   ≈ 80 µs of PostgreSQL CPU less per delivery with one subscriber). A statement with no index to
- *   use still runs, as a sequential scan.
+ *   run, the safe default `openDatabase` uses for pools that also run ad-hoc queries. A statement
+ *   with no index to use still runs, as a sequential scan.
+ * - `jit=off`: ruling out sequential scans adds a huge cost to any plan that still needs one
+ *   (postgres.js's type lookup on each new connection does), which would otherwise trigger JIT
+ *   compilation of it: ≈ 130 ms of PostgreSQL CPU per connection, measured. These are short
+ *   statements; JIT never pays for itself on them.
  */
 export function workerDatabaseUrl(url: string): string {
   const u = new URL(url);
-  const settings = { synchronous_commit: "off", enable_seqscan: "off", plan_cache_mode: "auto" };
+  const settings = { synchronous_commit: "off", enable_seqscan: "off", plan_cache_mode: "auto", jit: "off" };
   for (const [name, value] of Object.entries(settings)) {
     if (!u.searchParams.has(name)) u.searchParams.set(name, value);
   }

@@ -11,6 +11,7 @@ describe("workerDatabaseUrl", () => {
       synchronous_commit: "off",
       enable_seqscan: "off",
       plan_cache_mode: "auto",
+      jit: "off",
     });
   });
 
