@@ -7,6 +7,7 @@ import {
   bindings,
   type DatabaseHandle,
   deliveries,
+  deliveryAttempts,
   hubUsers,
   manufacturerCodes,
   migrationsFolder,
@@ -39,7 +40,10 @@ const platform = (platId: string) => ({
   secretKeyId: "00000000",
 });
 
-/** Deleting a platform removes its users and everything hanging off them or off the platform. */
+/**
+ * Deleting a platform removes its users and everything hanging off them or off the platform; a
+ * vendor's reports take their deliveries (to any platform) and those their attempts along.
+ */
 export async function expectCascadeDelete(handle: DatabaseHandle): Promise<void> {
   const { db } = handle;
   await db.insert(platforms).values([platform("APP-A"), platform("VENDOR-B")]);
@@ -71,7 +75,21 @@ export async function expectCascadeDelete(handle: DatabaseHandle): Promise<void>
     .values({ udeviceId, vendorPlatId: "VENDOR-B", dataType: "attr", deviceStatus: { onOffStatus: "1" } })
     .returning({ id: statusReports.id });
   expect(typeof report?.id).toBe("number");
-  await db.insert(deliveries).values({ id: "msg_1", reportId: report?.id ?? 0, platId: "APP-A", udeviceId });
+  // APP-A and APP-C each receive the report; each delivery has an attempt on record.
+  await db.insert(platforms).values(platform("APP-C"));
+  await db.insert(deliveries).values([
+    { id: "msg_1", reportId: report?.id ?? 0, platId: "APP-A", udeviceId },
+    { id: "msg_2", reportId: report?.id ?? 0, platId: "APP-C", udeviceId },
+  ]);
+  const attempt = { attempt: 1, startedAt: new Date(), durationMs: 3 };
+  await db.insert(deliveryAttempts).values([
+    { deliveryId: "msg_1", ...attempt },
+    { deliveryId: "msg_2", ...attempt },
+  ]);
+  const deliveryIds = async () =>
+    (await db.select({ id: deliveries.id }).from(deliveries)).map((d) => d.id).sort();
+  const attemptIds = async () =>
+    (await db.select({ id: deliveryAttempts.deliveryId }).from(deliveryAttempts)).map((a) => a.id).sort();
 
   // Same loginID on another platform is another user; same (platId, loginId) is refused.
   await expect(
@@ -87,7 +105,9 @@ export async function expectCascadeDelete(handle: DatabaseHandle): Promise<void>
   expect(await left(hubUsers)).toBe(0);
   expect(await left(accessTokens)).toBe(0);
   expect(await left(bindings)).toBe(0);
-  expect(await left(deliveries)).toBe(0);
+  // The receiving platform's deliveries go, and with them their attempts; APP-C's stay.
+  expect(await deliveryIds()).toEqual(["msg_2"]);
+  expect(await attemptIds()).toEqual(["msg_2"]);
   expect((await db.select({ n: count() }).from(vendorSessions))[0]?.n).toBe(0);
   // The vendor's own rows stay.
   expect((await db.select({ n: count() }).from(manufacturerCodes))[0]?.n).toBe(1);
@@ -96,6 +116,9 @@ export async function expectCascadeDelete(handle: DatabaseHandle): Promise<void>
   await db.delete(platforms).where(eq(platforms.platId, "VENDOR-B"));
   expect((await db.select({ n: count() }).from(manufacturerCodes))[0]?.n).toBe(0);
   expect((await db.select({ n: count() }).from(statusReports))[0]?.n).toBe(0);
+  // The vendor's reports took every delivery of them along, and those deliveries their attempts.
+  expect(await deliveryIds()).toEqual([]);
+  expect(await attemptIds()).toEqual([]);
 }
 
 /** A notification sent through one handle reaches a listener on another (or the same) handle. */

@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, pgTable, text, varchar } from "drizzle-orm/pg-core";
 import { createdAt, tstz, UDEVICE_ID_MAX, updatedAt } from "./columns.ts";
 import { platforms } from "./platforms.ts";
-import { statusReports } from "./status-reports.ts";
 
 export type DeliveryStatus = "pending" | "delivered" | "failed" | "dead";
 
@@ -15,9 +14,13 @@ export const deliveries = pgTable(
   {
     /** The webhook-id (msg_…), the same on every attempt so receivers can drop duplicates. */
     id: text("id").primaryKey(),
-    reportId: bigint("report_id", { mode: "number" })
-      .notNull()
-      .references(() => statusReports.id, { onDelete: "cascade" }),
+    /**
+     * The report delivered. Not a foreign key: a delivery row is only ever written in the statement
+     * that writes its report (ingest), so the reference holds by construction, and the per-row key
+     * check cost every outbox insert measurable Postgres time. Deleting a report still deletes its
+     * deliveries: a statement-level trigger does it (migrations/0002).
+     */
+    reportId: bigint("report_id", { mode: "number" }).notNull(),
     /** The receiving platform. */
     platId: text("plat_id")
       .notNull()

@@ -1,15 +1,18 @@
 import { bigserial, index, integer, pgTable, text } from "drizzle-orm/pg-core";
 import { tstz } from "./columns.ts";
-import { deliveries } from "./deliveries.ts";
 
 /** One row per HTTP attempt of a delivery: what the admin API shows when a partner asks "what happened?". */
 export const deliveryAttempts = pgTable(
   "delivery_attempts",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    deliveryId: text("delivery_id")
-      .notNull()
-      .references(() => deliveries.id, { onDelete: "cascade" }),
+    /**
+     * Not a foreign key, for the same reason as deliveries.reportId: attempts are recorded by the
+     * statement that settles their delivery row, on the hot path. Deleting a delivery deletes its
+     * attempts through a statement-level trigger (migrations/0002). The one thing given up: an
+     * attempt recorded just as its platform is being deleted can outlive the delivery row.
+     */
+    deliveryId: text("delivery_id").notNull(),
     attempt: integer("attempt").notNull(),
     startedAt: tstz("started_at").notNull(),
     durationMs: integer("duration_ms").notNull(),
