@@ -33,6 +33,8 @@ interface Endpoint {
  */
 export class EndpointGates {
   readonly #endpoints = new Map<string, Endpoint>();
+  /** What a granted slot needs from its gates, made once (not per grant). */
+  readonly #slots: SlotOwner = { free: (ep) => this.#free(ep), now: () => this.now() };
 
   constructor(
     private readonly opts: { breaker: BreakerOptions; concurrency: number; slotWaitMs: number },
@@ -72,18 +74,7 @@ export class EndpointGates {
       this.#free(ep);
       return { ok: false, retryAt: decision.retryAt, reason: "breaker-open" };
     }
-    let released = false;
-    return {
-      ok: true,
-      release: (result) => {
-        if (released) return;
-        released = true;
-        this.#free(ep);
-        if (result === "success") ep.breaker.onSuccess();
-        else if (result === "failure") ep.breaker.onFailure(this.now());
-        else if (decision.probe) ep.breaker.abandonProbe();
-      },
-    };
+    return new HeldSlot(this.#slots, ep, decision.probe);
   }
 
   #free(ep: Endpoint): void {
@@ -119,4 +110,34 @@ export class EndpointGates {
     }
     return ep;
   }
+}
+
+/**
+ * A granted slot: released once, reporting how the request went to the endpoint's breaker. A class
+ * rather than a closure per grant: under tsx every named closure costs a property definition, and
+ * a grant is made for every delivery attempt.
+ */
+class HeldSlot {
+  readonly ok = true;
+  #released = false;
+
+  constructor(
+    private readonly owner: SlotOwner,
+    private readonly ep: Endpoint,
+    private readonly probe: boolean,
+  ) {}
+
+  release(result: "success" | "failure" | "abandoned"): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.owner.free(this.ep);
+    if (result === "success") this.ep.breaker.onSuccess();
+    else if (result === "failure") this.ep.breaker.onFailure(this.owner.now());
+    else if (this.probe) this.ep.breaker.abandonProbe();
+  }
+}
+
+interface SlotOwner {
+  free(ep: Endpoint): void;
+  now(): number;
 }
