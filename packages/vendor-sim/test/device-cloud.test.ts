@@ -186,4 +186,20 @@ describe("vendor-sim device cloud", () => {
     cloud.setMode("normal");
     expect((await pending).status).toBe(503);
   });
+
+  it("holds answers back while a delay is set (a slow but working cloud)", async () => {
+    const timed = async () => {
+      const started = performance.now();
+      const res = await callApi(cloud.url, "users/devices", { UserID: "1" });
+      return { ms: performance.now() - started, status: res.status };
+    };
+    cloud.setDelay(200);
+    const slow = await timed();
+    cloud.setDelay(0);
+    const fast = await timed();
+    expect(slow.ms).toBeGreaterThanOrEqual(195);
+    // The same answer either way: only its timing changes.
+    expect(slow.status).toBe(fast.status);
+    expect(fast.ms).toBeLessThan(slow.ms);
+  });
 });

@@ -20,6 +20,8 @@ export interface CloudAppDeps extends userRoutes.LoginDeps {
   calls: ReceivedCall[];
   recordCalls: boolean;
   mode(): CloudMode;
+  /** Milliseconds every answer is held back (a slow cloud); 0 = answer at once. */
+  delayMs(): number;
   hang: ReturnType<typeof createHangPool>;
   /** Called after a successful op with what changed (a real device would report it). */
   onOpApplied(changes: { id: string; attrs: Record<string, string> }[]): void;
@@ -57,6 +59,8 @@ export function createDeviceCloudApp(deps: CloudAppDeps): Hono {
       return c.json(retBody("500", "simulated hang released"), 503);
     }
     if (deps.mode() === "fail500") return c.json(retBody("500", "simulated vendor failure"), 500);
+    const delay = deps.delayMs();
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (parsed === undefined) return c.json(retBody("404", `unknown interface ${api}`), 404);
     if (!parsed.ok) return c.json(retBody(parsed.retCode, parsed.retInfo), 400);
 

@@ -40,6 +40,8 @@ export interface DeviceCloud {
   calls: ReceivedCall[];
   invalidateTokens(): void;
   setMode(mode: CloudMode): void;
+  /** Holds every answer back this long (a slow but working cloud); 0 turns it off. */
+  setDelay(ms: number): void;
   /** Changes state as a user at the appliance would; reports it when `hubDataGatewayUrl` is set. */
   setDeviceAttrs(udid: string, attrs: Record<string, string>): Promise<SimPostResult | undefined>;
   /** POSTs a report to `hubDataGatewayUrl` (missing fields filled: attr, the device's state, now). */
@@ -54,6 +56,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
   const calls: ReceivedCall[] = [];
   const hang = createHangPool();
   let mode: CloudMode = "normal";
+  let delayMs = 0;
 
   const buildReport = (r: Partial<SimReport> & { DeviceID: string }): SimReport => ({
     DeviceID: r.DeviceID,
@@ -77,6 +80,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
     calls,
     recordCalls: opts.recordCalls ?? true,
     mode: () => mode,
+    delayMs: () => delayMs,
     hang,
     onOpApplied: (changes) => {
       if (!opts.reportOnOp || opts.hubDataGatewayUrl === undefined) return;
@@ -98,6 +102,9 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
     setMode: (next) => {
       mode = next;
       if (next !== "hang") hang.releaseAll();
+    },
+    setDelay: (ms) => {
+      delayMs = ms;
     },
     setDeviceAttrs: async (udid, attrs) => {
       const device = state.devices.get(udid);

@@ -1,6 +1,6 @@
-import { bindings, deviceGrants } from "@yunlian/db";
+import { bindings, type Database, deviceGrants, type Transaction } from "@yunlian/db";
 import { parseUDeviceId } from "@yunlian/protocol";
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
@@ -28,7 +28,9 @@ export async function bindDevices(
   const failed = new Map<string, string>();
   const candidates = routable(services, requested, failed);
 
-  await applyTrustRule(services, platform, candidates, failed);
+  // Checked before asking any vendor, so a refused device never reaches one; checked again when
+  // the bindings are recorded (recordBindings), where concurrent binds cannot race past it.
+  for (const [id, reason] of await trustRefusals(services.db, platform, candidates)) failed.set(id, reason);
   const alreadyMine = await boundIds(services, userId, candidates);
   const groups = new Map<PlatformRecord, string[]>();
   for (const id of candidates) {
@@ -53,10 +55,85 @@ export async function bindDevices(
   }
   for (const f of result.failures) for (const id of f.deviceIds) failed.set(id, f.info);
   if (newBindings.length > 0) {
-    await services.db.insert(bindings).values(newBindings).onConflictDoNothing();
-    await announceAuthChange(services, `u:${userId}`);
+    const lost = await recordBindings(services.db, platform, newBindings);
+    if (lost.size < newBindings.length) await announceAuthChange(services, `u:${userId}`);
+    if (lost.size > 0) await undoVendorBinds(services, userId, lost, failed, trace);
   }
   return { failed };
+}
+
+/**
+ * Records what the vendors bound, applying the trust rule again under a lock per device: two
+ * platforms' users binding one device at the same moment both pass the first check, and only
+ * one of them may keep it. Locks are taken in device order (no deadlock between two binds of
+ * several devices) and held until the insert commits. Returns the devices refused now, with why.
+ */
+async function recordBindings(
+  db: Database,
+  platform: PlatformRecord,
+  rows: (typeof bindings.$inferInsert)[],
+): Promise<Map<string, string>> {
+  const ids = rows.map((r) => r.udeviceId).sort();
+  return db.transaction(async (tx) => {
+    // unnest keeps the array's (sorted) order, so the locks are taken in that order.
+    const list = sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    );
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(d, ${BIND_LOCK_SEED}::bigint)) from unnest(array[${list}]::text[]) as d`,
+    );
+    const refused = await trustRefusals(tx, platform, ids);
+    const allowed = rows.filter((r) => !refused.has(r.udeviceId));
+    if (allowed.length > 0) await tx.insert(bindings).values(allowed).onConflictDoNothing();
+    return refused;
+  });
+}
+
+/** Seeds the advisory-lock key of a device's bind: keeps these locks apart from other advisory locks. */
+const BIND_LOCK_SEED = 7_372_617_002;
+
+/**
+ * A vendor bound devices that another platform's user got first (recordBindings refused them):
+ * the vendor's binding is undone, so the vendor and the hub agree again. Best effort: what the
+ * vendor does not undo is said in the device's FailedIDs reason and logged.
+ */
+async function undoVendorBinds(
+  services: HubServices,
+  userId: string,
+  lost: Map<string, string>,
+  failed: Map<string, string>,
+  trace?: RequestTrace,
+): Promise<void> {
+  const groups = new Map<PlatformRecord, string[]>();
+  for (const id of lost.keys()) {
+    const vendor = services.registry.vendorFor(id);
+    if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), id]);
+  }
+  const result = await fanOut(services, "unbind", groups, async (vendor, ids) => {
+    const t = vendorTarget(services, vendor, userId, trace);
+    return t.adapter.unbind(t.call, ids);
+  });
+  const notUndone = new Map<string, string>();
+  for (const { vendor, deviceIds, value } of result.done) {
+    for (const id of value.failedIds) {
+      if (deviceIds.includes(id)) notUndone.set(id, `vendor ${vendor.platId} refused to undo it`);
+    }
+  }
+  for (const f of result.failures) for (const id of f.deviceIds) notUndone.set(id, f.info);
+  for (const [id, reason] of lost) {
+    const undo = notUndone.get(id);
+    failed.set(
+      id,
+      `${reason} (bound there meanwhile; ${undo ? `the vendor's binding could not be undone: ${undo}` : "the vendor's binding was undone"})`,
+    );
+  }
+  if (notUndone.size > 0) {
+    services.log.warn(
+      { userId, devices: Object.fromEntries(notUndone), requestId: trace?.requestId },
+      "bind lost to another platform's user; the vendor still holds a binding the hub does not",
+    );
+  }
 }
 
 /** user/unbindDevices (7.2.2): only devices bound to this user; the binding goes when the vendor agrees. */
@@ -122,21 +199,21 @@ function routable(
 /**
  * Standard 7.2.1: a device already bound may be bound again only by a user the owner trusts.
  * A platform vouches for its own users; a device bound through another platform is refused
- * unless that platform granted it to this one (DESIGN.md §4).
+ * unless that platform granted it to this one (DESIGN.md §4). Returns the refused devices, with why.
  */
-async function applyTrustRule(
-  services: HubServices,
+async function trustRefusals(
+  db: Database | Transaction,
   platform: PlatformRecord,
   ids: readonly string[],
-  failed: Map<string, string>,
-): Promise<void> {
-  if (ids.length === 0) return;
-  const foreign = await services.db
+): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
+  if (ids.length === 0) return refused;
+  const foreign = await db
     .selectDistinct({ udeviceId: bindings.udeviceId, platId: bindings.platId })
     .from(bindings)
     .where(and(inArray(bindings.udeviceId, [...ids]), ne(bindings.platId, platform.platId)));
-  if (foreign.length === 0) return;
-  const grants = await services.db
+  if (foreign.length === 0) return refused;
+  const grants = await db
     .select({ udeviceId: deviceGrants.udeviceId })
     .from(deviceGrants)
     .where(
@@ -151,10 +228,11 @@ async function applyTrustRule(
   const granted = new Set(grants.map((g) => g.udeviceId));
   for (const f of foreign) {
     if (!granted.has(f.udeviceId)) {
-      failed.set(
+      refused.set(
         f.udeviceId,
         `already bound through platform ${f.platId}, which has not granted it to platform ${platform.platId}`,
       );
     }
   }
+  return refused;
 }
