@@ -26,9 +26,8 @@ const op = () =>
 // The first call logs in at the sim for real; afterwards the vendor answers instantly.
 const first = await op();
 if (first.body.RetCode !== "200") throw new Error(JSON.stringify(first.body));
-const instant: VendorHttp = {
-  postJson: async () => ({ status: 200, headers: {}, text: '{"RetCode":"200","RetInfo":"ok"}' }),
-};
+const answer = { status: 200, headers: {}, text: '{"RetCode":"200","RetInfo":"ok"}' };
+const instant: VendorHttp = { postJson: async () => answer, send: async () => answer };
 (services as { http: VendorHttp }).http = instant;
 for (let round = 0; round < 5; round++) {
   const n = 50_000;

@@ -14,9 +14,22 @@ export interface VendorResponse {
   text: string;
 }
 
-/** How adapters reach vendor clouds; one shared instance per hub process. */
+export type VendorMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+export interface SendOptions extends PostJsonOptions {
+  /** The request body as sent (already serialised); none for GET/DELETE without one. */
+  body?: string;
+}
+
+/**
+ * How adapters reach vendor clouds; one shared instance per hub process, so every vendor call
+ * gets the same timeouts, answer cap and connect-time address checks.
+ */
 export interface VendorHttp {
+  /** POST of a JSON body (the standard's every interface). */
   postJson(url: string, body: unknown, opts?: PostJsonOptions): Promise<VendorResponse>;
+  /** Any method, for vendors whose native API is REST (Tuya: GET status, PUT rename, DELETE unbind). */
+  send(method: VendorMethod, url: string, opts?: SendOptions): Promise<VendorResponse>;
 }
 
 export interface VendorHttpOptions {
@@ -68,10 +81,10 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
       : { timeout: timeoutMs },
   });
 
-  async function postJson(
+  async function send(
+    method: VendorMethod,
     url: string,
-    body: unknown,
-    callOpts: PostJsonOptions = {},
+    callOpts: SendOptions = {},
   ): Promise<VendorResponse> {
     const limit = callOpts.timeoutMs ?? timeoutMs;
     // The timeout is enforced by undici's own connect/headers/body timers rather than an
@@ -84,9 +97,9 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
         {
           origin,
           path,
-          method: "POST",
-          headers: { "content-type": "application/json;charset=UTF-8", ...callOpts.headers },
-          body: JSON.stringify(body),
+          method,
+          headers: callOpts.headers,
+          body: callOpts.body,
           headersTimeout: limit,
           bodyTimeout: limit,
         },
@@ -97,7 +110,15 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
     }
   }
 
-  return { postJson, close: () => agent.close() };
+  function postJson(url: string, body: unknown, callOpts: PostJsonOptions = {}): Promise<VendorResponse> {
+    return send("POST", url, {
+      ...callOpts,
+      headers: { "content-type": "application/json;charset=UTF-8", ...callOpts.headers },
+      body: JSON.stringify(body),
+    });
+  }
+
+  return { postJson, send, close: () => agent.close() };
 }
 
 const targets = new Map<string, { origin: string; path: string }>();

@@ -1,5 +1,5 @@
 export { AdapterError, type AdapterErrorKind, isAdapterError } from "./errors.ts";
-export type { PostJsonOptions, VendorHttp, VendorResponse } from "./http.ts";
+export type { PostJsonOptions, SendOptions, VendorHttp, VendorMethod, VendorResponse } from "./http.ts";
 export { type AdapterRegistry, createAdapterRegistry } from "./registry.ts";
 export { memorySessionStore, withSession } from "./session.ts";
 export type {

@@ -16,7 +16,7 @@ beforeAll(async () => {
       body += c.toString();
     });
     req.on("end", () => {
-      received.push({ headers: req.headers, body });
+      received.push({ headers: { ...req.headers, method: req.method }, body });
       if (req.url === "/hang") return; // never answers
       if (req.url === "/big") {
         res.end(`{"RetCode":"200","pad":"${"x".repeat(100_000)}"}`);
@@ -45,6 +45,32 @@ describe("createVendorHttp", () => {
       "content-type": "application/json;charset=UTF-8",
     });
     expect(received.at(-1)?.body).toBe('{"a":1}');
+    await http.close();
+  });
+
+  it("sends any method, with or without a body, through the same client", async () => {
+    const http = createVendorHttp();
+    for (const method of ["GET", "PUT", "DELETE"] as const) {
+      received.length = 0;
+      const body = method === "PUT" ? '{"name":"x"}' : undefined;
+      const res = await http.send(method, `${base}/rest?q=1`, {
+        headers: { client_id: "c" },
+        ...(body ? { body } : {}),
+      });
+      expect(res.status).toBe(200);
+      expect(received[0]?.headers).toMatchObject({ method, client_id: "c" });
+      expect(received[0]?.body).toBe(body ?? "");
+    }
+    await http.close();
+  });
+
+  it("refuses loopback destinations for every method when told to block private addresses", async () => {
+    const http = createVendorHttp({ blockPrivateAddresses: true, timeoutMs: 2000 });
+    for (const call of [() => http.send("GET", `${base}/ok`), () => http.postJson(`${base}/ok`, {})]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AdapterError);
+      expect((err as AdapterError).kind).toBe("unreachable");
+    }
     await http.close();
   });
 

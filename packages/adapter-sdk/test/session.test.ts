@@ -15,7 +15,10 @@ function callWith(store = memorySessionStore()): AdapterCall {
     user: { userId: "u1" },
     sessions: store,
     issueAuthToken: async () => "t",
-    http: { postJson: async () => ({ status: 200, headers: {}, text: "{}" }) },
+    http: {
+      postJson: async () => ({ status: 200, headers: {}, text: "{}" }),
+      send: async () => ({ status: 200, headers: {}, text: "{}" }),
+    },
   };
 }
 

@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { type AdapterCall, AdapterError } from "@yunlian/adapter-sdk";
-import { defaultVendorTimeoutMs } from "@yunlian/adapter-sdk/http";
-import { Agent, request } from "undici";
 import type { TuyaEnvelope } from "./codes.ts";
 import { TuyaCode } from "./codes.ts";
 import { resolve } from "./config.ts";
@@ -17,13 +15,6 @@ export interface TuyaRequest {
   /** The project access token; absent for the token endpoints, which sign without it. */
   token?: string;
 }
-
-// The SDK's VendorHttp speaks POST only, and Tuya's API is REST (GET status, PUT rename, DELETE
-// unbind), so this package keeps its own keep-alive pool: one per process, one pool per origin.
-const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
-
-const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED/;
 
 /** One signed call; a non-success envelope becomes an AdapterError (1010 → "unauthorized"). */
 export async function tuyaRequest<T>(call: AdapterCall, req: TuyaRequest): Promise<T> {
@@ -53,33 +44,17 @@ export async function tuyaRequest<T>(call: AdapterCall, req: TuyaRequest): Promi
   if (req.token !== undefined) headers.access_token = req.token;
   if (body !== "") headers["content-type"] = "application/json";
 
-  const limit = config.timeoutMs ?? defaultVendorTimeoutMs();
-  const timer = AbortSignal.timeout(limit);
-  const signal = call.signal ? AbortSignal.any([timer, call.signal]) : timer;
+  // Through the hub's shared vendor client (its send, since Tuya's API is REST): the same
+  // keep-alive pools, answer cap and connect-time address checks as every other vendor call;
+  // network failures and timeouts come back as AdapterErrors already.
   const target = `${call.platform.apiBaseUrl.replace(/\/+$/, "")}${url}`;
-  let status: number;
-  let text: string;
-  try {
-    const res = await request(target, {
-      method: req.method,
-      headers,
-      body: body || undefined,
-      dispatcher: agent,
-      signal,
-      headersTimeout: limit,
-      bodyTimeout: limit,
-    });
-    status = res.statusCode;
-    text = await res.body.text();
-  } catch (err) {
-    if (timer.aborted) throw new AdapterError("timeout", `${platId} did not answer within ${limit} ms`);
-    const detail =
-      err instanceof Error
-        ? `${err.message} ${String((err as { code?: unknown }).code ?? "")} ${String(err.cause ?? "")}`
-        : String(err);
-    const why = UNREACHABLE.exec(detail)?.[0] ?? "connection error";
-    throw new AdapterError("unreachable", `${platId} unreachable (${why})`);
-  }
+  const res = await call.http.send(req.method, target, {
+    headers,
+    ...(body === "" ? {} : { body }),
+    ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+    ...(call.signal ? { signal: call.signal } : {}),
+  });
+  const { status, text } = res;
   let answer: TuyaEnvelope<T>;
   try {
     answer = JSON.parse(text) as TuyaEnvelope<T>;

@@ -16,7 +16,7 @@ runAdapterConformance({
     const hub = await startHubStub();
     const sim = await startTuyaSim({ pushUrl: hub.dataGatewayUrl, appSecret: APP_SECRET });
     const http = createVendorHttp({ timeoutMs: 2000 });
-    // Tuya calls go through the adapter's own client (see README), so its timeout comes from the config.
+    // A Tuya platform's own timeoutMs (adapterConfig) applies to its calls through the shared client.
     const config = { ...tuyaSimAdapterConfig(), timeoutMs: 1000 };
     const platform = {
       platId: sim.platId,

@@ -80,6 +80,22 @@ describe("Tuya project token", () => {
   });
 });
 
+describe("Tuya HTTP", () => {
+  it("goes through the hub's shared client: a client that blocks private addresses refuses the loopback sim", async () => {
+    const guarded = createVendorHttp({ timeoutMs: 2000, blockPrivateAddresses: true });
+    try {
+      const before = sim.calls.length;
+      const err = await errorOf(tuyaAdapter.listDevices({ ...callFor(sim), http: guarded }));
+      expect(err).toBeInstanceOf(AdapterError);
+      expect(err?.kind).toBe("unreachable");
+      // Refused when connecting: the sim never saw a request.
+      expect(sim.calls.length).toBe(before);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
 describe("Tuya data points", () => {
   it("maps attributes to DP codes and values both ways", async () => {
     const call = callFor(sim);
