@@ -1,4 +1,4 @@
-import { collectResponse, publicOnlyConnector, ResponseTooLarge } from "@yunlian/net-guard";
+import { collectResponse, publicOnlyConnector, ResponseTooLarge, requestTarget } from "@yunlian/net-guard";
 import { Agent, errors as undiciErrors } from "undici";
 import { AdapterError } from "./errors.ts";
 
@@ -91,7 +91,7 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
     // AbortSignal per call: creating signals costs more than the rest of the call's overhead
     // on the hub's hot path. Each phase gets `limit`; a caller's signal still aborts at once.
     try {
-      const { origin, path } = targetOf(url);
+      const { origin, path } = requestTarget(url);
       return await collectResponse(
         agent,
         {
@@ -119,25 +119,6 @@ export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { c
   }
 
   return { postJson, send, close: () => agent.close() };
-}
-
-const targets = new Map<string, { origin: string; path: string }>();
-const MAX_REMEMBERED_TARGETS = 10_000;
-
-/**
- * Origin and path of a vendor URL, parsed once per distinct URL: adapters call the same few
- * URLs ({apiBaseUrl}/{interface}) over and over, and parsing one costs more than a lookup.
- * A URL that does not parse throws here, inside postJson's try, as an "unreachable" error.
- */
-function targetOf(url: string): { origin: string; path: string } {
-  let target = targets.get(url);
-  if (target === undefined) {
-    const parsed = new URL(url);
-    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
-    if (targets.size >= MAX_REMEMBERED_TARGETS) targets.clear();
-    targets.set(url, target);
-  }
-  return target;
 }
 
 /** A device list of thousands of devices fits many times over; a runaway answer does not fill memory. */

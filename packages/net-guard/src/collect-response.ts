@@ -79,7 +79,7 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
       this.signal.addEventListener("abort", this.onAbort, { once: true });
     }
     if (opts.deadlineMs !== undefined) {
-      this.timer = setTimeout(this.expire.bind(this), opts.deadlineMs, opts.deadlineMs);
+      this.timer = setTimeout(deadlinePassed, opts.deadlineMs, this, opts.deadlineMs);
     }
   }
 
@@ -88,7 +88,7 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   }
 
   /** The deadline passed: fail now, even if undici has not started the request (still connecting). */
-  private expire(ms: number): void {
+  expire(ms: number): void {
     this.timer = undefined;
     const err = new DeadlineExceeded(ms);
     this.controller?.abort(err);
@@ -145,6 +145,11 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   }
 }
 
+/** The deadline timer's callback: a module function and arguments, not a bound function per request. */
+function deadlinePassed(handler: CollectingHandler, ms: number): void {
+  handler.expire(ms);
+}
+
 /** undici hands over lower-case names already; repeated headers are joined the way fetch() joins them. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -153,4 +158,23 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
     if (value !== undefined) out[key] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
+}
+
+const targets = new Map<string, { origin: string; path: string }>();
+const MAX_REMEMBERED_TARGETS = 10_000;
+
+/**
+ * Origin and path (with query) of a URL, as undici's dispatch wants them, parsed once per distinct
+ * URL: callers send to the same few vendor and receiver URLs over and over, and parsing one costs
+ * more than a lookup. Throws on a URL that does not parse.
+ */
+export function requestTarget(url: string): { origin: string; path: string } {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (targets.size >= MAX_REMEMBERED_TARGETS) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
 }

@@ -1,4 +1,10 @@
-import { collectResponse, DeadlineExceeded, publicOnlyConnector, ResponseTooLarge } from "@yunlian/net-guard";
+import {
+  collectResponse,
+  DeadlineExceeded,
+  publicOnlyConnector,
+  ResponseTooLarge,
+  requestTarget,
+} from "@yunlian/net-guard";
 import { Agent } from "undici";
 
 export interface HttpAttemptResult {
@@ -48,7 +54,7 @@ export class DeliveryHttp {
     timeoutMs: number,
   ): Promise<HttpAttemptResult> {
     try {
-      const { origin, path } = targetOf(url);
+      const { origin, path } = requestTarget(url);
       const res = await collectResponse(
         this.#agent,
         { origin, path, method: "POST", headers, body },
@@ -75,23 +81,6 @@ export class DeliveryHttp {
   async close(): Promise<void> {
     await this.#agent.close();
   }
-}
-
-const targets = new Map<string, { origin: string; path: string }>();
-
-/**
- * Origin and path of a receiver URL, parsed once per distinct URL (there are as many as receiving
- * platforms). One that does not parse throws inside post's try and becomes the attempt's error.
- */
-function targetOf(url: string): { origin: string; path: string } {
-  let target = targets.get(url);
-  if (target === undefined) {
-    const parsed = new URL(url);
-    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
-    if (targets.size >= 10_000) targets.clear();
-    targets.set(url, target);
-  }
-  return target;
 }
 
 /** RetCode from a response body, tolerating the standard's stray spaces in keys and numeric codes. */
