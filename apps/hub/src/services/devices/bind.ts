@@ -33,28 +33,16 @@ export async function bindDevices(
   // the bindings are recorded (recordBindings), where concurrent binds cannot race past it.
   for (const [id, reason] of await trustRefusals(services.db, platform, candidates)) failed.set(id, reason);
   const alreadyMine = await boundIds(services, userId, candidates);
-  const groups = new Map<PlatformRecord, string[]>();
-  for (const id of candidates) {
-    if (failed.has(id) || alreadyMine.has(id)) continue; // binding again is a no-op, not an error
-    const vendor = services.registry.vendorFor(id);
-    if (!vendor) continue;
-    groups.set(vendor, [...(groups.get(vendor) ?? []), id]);
-  }
-
-  const result = await fanOut(services, "bind", groups, async (vendor, ids) => {
-    const t = vendorTarget(services, vendor, userId, trace);
-    return t.adapter.bind(t.call, ids);
-  });
-  const newBindings: (typeof bindings.$inferInsert)[] = [];
-  for (const { vendor, deviceIds, value } of result.done) {
-    const refused = new Set(value.failedIds);
-    for (const id of deviceIds) {
-      if (refused.has(id))
-        failed.set(id, `vendor ${vendor.platId} refused it${value.info ? `: ${value.info}` : ""}`);
-      else newBindings.push({ userId, udeviceId: id, platId: platform.platId, vendorPlatId: vendor.platId });
-    }
-  }
-  for (const f of result.failures) for (const id of f.deviceIds) failed.set(id, f.info);
+  // binding again is a no-op, not an error
+  const toBind = candidates.filter((id) => !failed.has(id) && !alreadyMine.has(id));
+  const vendors = await atVendors(services, "bind", userId, toBind, trace);
+  for (const [id, reason] of vendors.failed) failed.set(id, reason);
+  const newBindings = vendors.accepted.map(({ id, vendor }) => ({
+    userId,
+    udeviceId: id,
+    platId: platform.platId,
+    vendorPlatId: vendor.platId,
+  }));
   if (newBindings.length > 0) {
     const lost = await recordBindings(services.db, platform, newBindings);
     if (lost.size < newBindings.length) await announceAuthChange(services, `u:${userId}`);
@@ -75,22 +63,7 @@ async function undoVendorBinds(
   failed: Map<string, string>,
   trace?: RequestTrace,
 ): Promise<void> {
-  const groups = new Map<PlatformRecord, string[]>();
-  for (const id of lost.keys()) {
-    const vendor = services.registry.vendorFor(id);
-    if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), id]);
-  }
-  const result = await fanOut(services, "unbind", groups, async (vendor, ids) => {
-    const t = vendorTarget(services, vendor, userId, trace);
-    return t.adapter.unbind(t.call, ids);
-  });
-  const notUndone = new Map<string, string>();
-  for (const { vendor, deviceIds, value } of result.done) {
-    for (const id of value.failedIds) {
-      if (deviceIds.includes(id)) notUndone.set(id, `vendor ${vendor.platId} refused to undo it`);
-    }
-  }
-  for (const f of result.failures) for (const id of f.deviceIds) notUndone.set(id, f.info);
+  const { failed: notUndone } = await atVendors(services, "unbind", userId, [...lost.keys()], trace);
   for (const [id, reason] of lost) {
     const undo = notUndone.get(id);
     failed.set(
@@ -116,30 +89,16 @@ export async function unbindDevices(
   const failed = new Map<string, string>();
   const candidates = routable(services, requested, failed);
   const mine = await boundIds(services, userId, candidates);
-  const groups = new Map<PlatformRecord, string[]>();
-  for (const id of candidates) {
-    if (failed.has(id)) continue;
-    if (!mine.has(id)) {
-      failed.set(id, "not bound to this user");
-      continue;
-    }
-    const vendor = services.registry.vendorFor(id);
-    if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), id]);
-  }
-  const result = await fanOut(services, "unbind", groups, async (vendor, ids) => {
-    const t = vendorTarget(services, vendor, userId, trace);
-    return t.adapter.unbind(t.call, ids);
-  });
-  const removed: string[] = [];
-  for (const { vendor, deviceIds, value } of result.done) {
-    const refused = new Set(value.failedIds);
-    for (const id of deviceIds) {
-      if (refused.has(id))
-        failed.set(id, `vendor ${vendor.platId} refused it${value.info ? `: ${value.info}` : ""}`);
-      else removed.push(id);
-    }
-  }
-  for (const f of result.failures) for (const id of f.deviceIds) failed.set(id, f.info);
+  for (const id of candidates) if (!mine.has(id)) failed.set(id, "not bound to this user");
+  const vendors = await atVendors(
+    services,
+    "unbind",
+    userId,
+    candidates.filter((id) => mine.has(id)),
+    trace,
+  );
+  for (const [id, reason] of vendors.failed) failed.set(id, reason);
+  const removed = vendors.accepted.map((a) => a.id);
   if (removed.length > 0) {
     await services.db
       .delete(bindings)
@@ -147,6 +106,40 @@ export async function unbindDevices(
     await announceAuthChange(services, `u:${userId}`);
   }
   return { failed };
+}
+
+/**
+ * Asks each device's vendor (in parallel, one call per vendor) to bind or unbind it for `userId`.
+ * `accepted`: what the vendors did; `failed`: what a vendor refused or could not be reached for, with why.
+ */
+async function atVendors(
+  services: HubServices,
+  action: "bind" | "unbind",
+  userId: string,
+  ids: readonly string[],
+  trace?: RequestTrace,
+): Promise<{ accepted: { id: string; vendor: PlatformRecord }[]; failed: Map<string, string> }> {
+  const groups = new Map<PlatformRecord, string[]>();
+  for (const id of ids) {
+    const vendor = services.registry.vendorFor(id);
+    if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), id]);
+  }
+  const result = await fanOut(services, action, groups, async (vendor, vendorIds) => {
+    const t = vendorTarget(services, vendor, userId, trace);
+    return action === "bind" ? t.adapter.bind(t.call, vendorIds) : t.adapter.unbind(t.call, vendorIds);
+  });
+  const accepted: { id: string; vendor: PlatformRecord }[] = [];
+  const failed = new Map<string, string>();
+  for (const { vendor, deviceIds, value } of result.done) {
+    const refused = new Set(value.failedIds);
+    for (const id of deviceIds) {
+      if (refused.has(id))
+        failed.set(id, `vendor ${vendor.platId} refused it${value.info ? `: ${value.info}` : ""}`);
+      else accepted.push({ id, vendor });
+    }
+  }
+  for (const f of result.failures) for (const id of f.deviceIds) failed.set(id, f.info);
+  return { accepted, failed };
 }
 
 /** Unique IDs that parse and have a registered vendor; the others go to `failed` with the reason. */
