@@ -1,35 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresOrSkip } from "./support/harness.ts";
-import { addAppPlatform, devices, loginAs, startWorld, type World } from "./support/world.ts";
-
-const storages = [{ storage: "pglite" as const }, { storage: "postgres" as const }];
+import {
+  addAppPlatform,
+  bothStorages,
+  devices,
+  loginAs,
+  startWorldIfAvailable,
+  type World,
+} from "./support/world.ts";
 
 /**
  * The trust rule (standard 7.2.1) under concurrency: users of two platforms bind one device at the
  * same moment. Both pass the check made before the vendor is asked; only one may keep the device.
  */
-describe.each(storages)(
+describe.each(bothStorages)(
   "simultaneous binds of one device through two platforms on $storage",
   ({ storage }) => {
-    let w: World;
+    let world: World | undefined;
     let other: Awaited<ReturnType<typeof addAppPlatform>>;
-    let skip = false;
 
     beforeAll(async () => {
-      if (storage === "postgres" && !(await postgresOrSkip())) {
-        skip = true;
-        return;
-      }
-      w = await startWorld(storage);
-      other = await addAppPlatform(w, "APP-PLAT-0002", [{ loginId: "bob", authToken: "bob-token" }]);
+      world = await startWorldIfAvailable(storage);
+      if (world)
+        other = await addAppPlatform(world, "APP-PLAT-0002", [{ loginId: "bob", authToken: "bob-token" }]);
     }, 60_000);
     afterAll(async () => {
       await other?.app.close();
-      await w?.close();
+      await world?.close();
     });
 
     it("one platform's user gets the device, the other's is refused and the vendor's binding undone", async (ctx) => {
-      if (skip) ctx.skip();
+      if (!world) return ctx.skip();
+      const w = world;
       const vendor = w.vendors[0];
       const device = vendor?.deviceIds[1] ?? "";
       const alice = await loginAs(w, "alice", "alice-token-1");

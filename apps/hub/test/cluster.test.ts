@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer, request } from "node:http";
+import { request } from "node:http";
 import { createTestDatabase } from "@yunlian/db/testing";
 import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

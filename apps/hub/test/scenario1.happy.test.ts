@@ -1,24 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresOrSkip } from "./support/harness.ts";
-import { devices, loginAs, startWorld, type World } from "./support/world.ts";
+import { bothStorages, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
 
-const storages = [{ storage: "pglite" as const }, { storage: "postgres" as const }];
-
-describe.each(storages)("scenario 1 end to end on $storage", ({ storage }) => {
+describe.each(bothStorages)("scenario 1 end to end on $storage", ({ storage }) => {
   let world: World | undefined;
-  let skip = false;
 
   beforeAll(async () => {
-    if (storage === "postgres" && !(await postgresOrSkip())) {
-      skip = true;
-      return;
-    }
-    world = await startWorld(storage);
+    world = await startWorldIfAvailable(storage);
   }, 60_000);
   afterAll(async () => world?.close());
 
   it("logs in, binds across vendors, lists, reads, modifies, operates, logs out and unregisters", async (ctx) => {
-    if (skip || !world) return ctx.skip();
+    if (!world) return ctx.skip();
     const w = world;
     const [a, b] = w.vendors;
     if (!a || !b) throw new Error("two vendors expected");

@@ -56,28 +56,47 @@ describe.skipIf(!svc.ok)("prepared first attempt", () => {
     await t?.close();
   });
 
-  it("is counted by its record, signed, and a stale copy leaves the settled row alone", async () => {
-    const dev = testUdeviceId("prep1");
-    await insertPlatform(t.db, keyring, { platId: "PV" });
-    const secret = await insertPlatform(t.db, keyring, { platId: "PA", dataGatewayUrl: receiver.url });
-    await bindDevice(t.db, { platId: "PA", udeviceId: dev, vendorPlatId: "PV" });
+  /**
+   * A report of a fresh device, bound through `receiving` and reported by `vendor`, ingested and
+   * relayed once: its delivery id and the request the relay prepared for the job's first run.
+   */
+  async function relayedReport(o: {
+    vendor: string;
+    receiving: string;
+    device: string;
+    mode: string;
+    requestId?: string;
+  }) {
+    const dev = testUdeviceId(o.device);
+    await insertPlatform(t.db, keyring, { platId: o.vendor });
+    const secret = await insertPlatform(t.db, keyring, { platId: o.receiving, dataGatewayUrl: receiver.url });
+    await bindDevice(t.db, { platId: o.receiving, udeviceId: dev, vendorPlatId: o.vendor });
     const report = {
       udeviceId: dev,
       dataType: "attr" as const,
-      deviceStatus: { mode: "eco" },
+      deviceStatus: { mode: o.mode },
       timestamp: "1700000000000",
     };
     const { deliveryIds } = await ingestReport({
       db: t.db,
-      vendorPlatId: "PV",
+      vendorPlatId: o.vendor,
       report,
-      requestId: "req-prep-1",
+      ...(o.requestId ? { requestId: o.requestId } : {}),
     });
     const id = deliveryIds[0] ?? "";
-
     expect(await relayOnce({ db: t.db, queue, batchSize: 10, lookaheadMs: 0, addTimeoutMs: 5_000 })).toBe(1);
-    const job = await queue.getJob(id);
-    const { prepared } = deliverJob.payload.parse(job?.data);
+    const { prepared } = deliverJob.payload.parse((await queue.getJob(id))?.data);
+    return { id, prepared, report, secret };
+  }
+
+  it("is counted by its record, signed, and a stale copy leaves the settled row alone", async () => {
+    const { id, prepared, report, secret } = await relayedReport({
+      vendor: "PV",
+      receiving: "PA",
+      device: "prep1",
+      mode: "eco",
+      requestId: "req-prep-1",
+    });
     expect(prepared).toMatchObject({ attempt: 1, platId: "PA", url: receiver.url, requestId: "req-prep-1" });
     expect(prepared?.body).toBe(reportBody(report));
 
@@ -109,20 +128,12 @@ describe.skipIf(!svc.ok)("prepared first attempt", () => {
   });
 
   it("an old prepared request is not sent: the attempt claims the row and reads the platform afresh", async () => {
-    const dev = testUdeviceId("prep2");
-    await insertPlatform(t.db, keyring, { platId: "PV2" });
-    await insertPlatform(t.db, keyring, { platId: "PA2", dataGatewayUrl: receiver.url });
-    await bindDevice(t.db, { platId: "PA2", udeviceId: dev, vendorPlatId: "PV2" });
-    const report = {
-      udeviceId: dev,
-      dataType: "attr" as const,
-      deviceStatus: { mode: "dry" },
-      timestamp: "1700000000000",
-    };
-    const { deliveryIds } = await ingestReport({ db: t.db, vendorPlatId: "PV2", report });
-    const id = deliveryIds[0] ?? "";
-    expect(await relayOnce({ db: t.db, queue, batchSize: 10, lookaheadMs: 0, addTimeoutMs: 5_000 })).toBe(1);
-    const { prepared } = deliverJob.payload.parse((await queue.getJob(id))?.data);
+    const { id, prepared } = await relayedReport({
+      vendor: "PV2",
+      receiving: "PA2",
+      device: "prep2",
+      mode: "dry",
+    });
     if (!prepared) throw new Error("the relay prepared no request");
     // As if the platform's URL had changed since: the old copy must not be used.
     const old = {

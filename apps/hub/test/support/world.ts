@@ -6,7 +6,7 @@ import {
   startDeviceCloud,
 } from "@yunlian/vendor-sim";
 import { adminClient, platformClient } from "./client.ts";
-import { freePort, type Storage, startTestHub, type TestHub } from "./harness.ts";
+import { freePort, postgresOrSkip, type Storage, startTestHub, type TestHub } from "./harness.ts";
 
 export interface Vendor {
   platId: string;
@@ -62,6 +62,18 @@ export async function addVendor(
     appSecret,
     deviceIds: [...cloud.devices.keys()],
   };
+}
+
+/** Both storages, for suites that run once on embedded PGlite and once on the PostgreSQL server. */
+export const bothStorages = [{ storage: "pglite" as const }, { storage: "postgres" as const }];
+
+/**
+ * startWorld, or undefined when the storage is PostgreSQL and a developer machine has none (the
+ * suite then skips; in CI a missing server fails instead, see postgresOrSkip).
+ */
+export async function startWorldIfAvailable(storage: Storage): Promise<World | undefined> {
+  if (storage === "postgres" && !(await postgresOrSkip())) return undefined;
+  return startWorld(storage);
 }
 
 /** Scenario 1 of the standard: one app platform, two device clouds, all behind one hub. */
