@@ -2,7 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Database } from "@yunlian/db";
 import { deliveries, deliveryAttempts } from "@yunlian/db";
-import { ingestReport } from "@yunlian/delivery";
+import {
+  type DeliveryHandoff,
+  ingestReport,
+  type OpenedQueueHandoff,
+  openQueueHandoff,
+} from "@yunlian/delivery";
 import {
   bindDevice,
   insertPlatform,
@@ -64,7 +69,14 @@ export function spawnWorker(env: NodeJS.ProcessEnv): WorkerChild {
 }
 
 /** `n` receiving platforms (one receiver each) all bound to `devices` devices of one vendor. */
-export async function fanoutScenario(t: TestDb, opts: { subscribers: number; devices: number; tag: string }) {
+/**
+ * With `handoff`, ingest queues its deliveries itself, as the hub does with REDIS_URL; without it,
+ * it NOTIFYs and the workers' relay queues them.
+ */
+export async function fanoutScenario(
+  t: TestDb,
+  opts: { subscribers: number; devices: number; tag: string; handoff?: DeliveryHandoff },
+) {
   const keyring = testKeyring();
   const vendor = `VENDOR-${opts.tag}`;
   await insertPlatform(t.db, keyring, { platId: vendor });
@@ -88,6 +100,7 @@ export async function fanoutScenario(t: TestDb, opts: { subscribers: number; dev
           db: t.db,
           vendorPlatId: vendor,
           notifier: t.handle,
+          ...(opts.handoff ? { handoff: opts.handoff } : {}),
           report: {
             udeviceId: devs[n % devs.length] ?? "",
             dataType: "attr",
@@ -141,4 +154,9 @@ export async function successCountsNotOne(db: Database): Promise<number> {
     .leftJoin(deliveryAttempts, eq(deliveryAttempts.deliveryId, deliveries.id))
     .groupBy(deliveries.id);
   return rows.filter((r) => r.ok !== 1).length;
+}
+
+/** The hub's side of BullMQ mode: a hand-off on the workers' queue (close it at the end). */
+export function hubHandoff(env: NodeJS.ProcessEnv): OpenedQueueHandoff {
+  return openQueueHandoff({ redisUrl: env.REDIS_URL ?? "", prefix: env.HUB_QUEUE_PREFIX ?? "" });
 }

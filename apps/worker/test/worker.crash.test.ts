@@ -10,6 +10,7 @@ import {
   allDelivered,
   countByStatus,
   fanoutScenario,
+  hubHandoff,
   spawnWorker,
   successCountsNotOne,
   type WorkerChild,
@@ -23,7 +24,9 @@ if (!svc.ok) console.warn(`worker.crash.test.ts ${svc.message}`);
 describe.skipIf(!svc.ok)("worker process killed with SIGKILL mid-deliveries", () => {
   let t: TestDb;
   const children: WorkerChild[] = [];
+  const closers: (() => Promise<void>)[] = [];
   afterAll(async () => {
+    for (const close of closers) await close().catch(() => undefined);
     for (const c of children) if (c.child.exitCode === null) c.child.kill("SIGKILL");
     await t?.close();
   });
@@ -32,14 +35,17 @@ describe.skipIf(!svc.ok)("worker process killed with SIGKILL mid-deliveries", ()
   });
 
   it("a new worker finishes every delivery; none is lost", async () => {
-    const s = await fanoutScenario(t, { subscribers: 2, devices: 5, tag: "crash" });
+    const env = workerEnv(t.url, TEST_REDIS_URL, uniquePrefix("crash"));
+    // Queued by the ingesting side (the hub's way), before any worker runs.
+    const hub = hubHandoff(env);
+    closers.push(hub.close);
+    const s = await fanoutScenario(t, { subscribers: 2, devices: 5, tag: "crash", handoff: hub.handoff });
     // Slow receivers so the kill lands while many attempts are in flight.
     for (const r of s.receivers)
       r.setBehaviour(() => ({ status: 200, body: { RetCode: "200" }, delayMs: 40 }));
     const ids = await s.ingest(300);
     expect(ids).toHaveLength(600);
 
-    const env = workerEnv(t.url, TEST_REDIS_URL, uniquePrefix("crash"));
     const first = spawnWorker(env);
     children.push(first);
     await waitUntil(

@@ -6,6 +6,7 @@ import {
   allDelivered,
   countByStatus,
   fanoutScenario,
+  hubHandoff,
   successCountsNotOne,
   waitUntil,
   workerConfig,
@@ -37,11 +38,13 @@ describe.skipIf(!svc.ok)("Redis stopped while reports keep arriving", () => {
   let t: TestDb;
   let redis: ChildProcess | undefined;
   let worker: RunningWorker | undefined;
+  const closers: (() => Promise<void>)[] = [];
   beforeAll(async () => {
     t = await openTestDb();
   });
   afterAll(async () => {
     await worker?.stop().catch(() => undefined);
+    for (const close of closers) await close().catch(() => undefined);
     redis?.kill("SIGKILL");
     await t?.close();
   });
@@ -51,8 +54,11 @@ describe.skipIf(!svc.ok)("Redis stopped while reports keep arriving", () => {
     const r1 = startRedis(port);
     redis = r1.proc;
     await r1.ready;
-    const s = await fanoutScenario(t, { subscribers: 2, devices: 3, tag: "outage" });
     const env = workerEnv(t.url, `redis://127.0.0.1:${port}`, uniquePrefix("outage"));
+    // Reports come in the hub's way: queued by the ingesting side itself while Redis is up.
+    const hub = hubHandoff(env);
+    closers.push(hub.close);
+    const s = await fanoutScenario(t, { subscribers: 2, devices: 3, tag: "outage", handoff: hub.handoff });
     worker = await startWorker(workerConfig(env));
 
     const before = await s.ingest(50);

@@ -11,6 +11,7 @@ import {
   allDelivered,
   countByStatus,
   fanoutScenario,
+  hubHandoff,
   spawnWorker,
   successCountsNotOne,
   type WorkerChild,
@@ -25,18 +26,22 @@ if (!svc.ok) console.warn(`worker.scale.test.ts ${svc.message}`);
 describe.skipIf(!svc.ok)("scale-out", () => {
   const dbs: TestDb[] = [];
   const children: WorkerChild[] = [];
+  const closers: (() => Promise<void>)[] = [];
   let worker: RunningWorker | undefined;
   afterAll(async () => {
     for (const c of children) if (c.child.exitCode === null) c.child.kill("SIGKILL");
     await worker?.stop();
+    for (const close of closers) await close().catch(() => undefined);
     for (const t of dbs) await t.close();
   });
 
   it("two worker processes on one queue: every delivery done, each webhook-id settled once", async () => {
     const t = await openTestDb();
     dbs.push(t);
-    const s = await fanoutScenario(t, { subscribers: 3, devices: 4, tag: "two" });
     const env = workerEnv(t.url, TEST_REDIS_URL, uniquePrefix("two"));
+    const hub = hubHandoff(env);
+    closers.push(hub.close);
+    const s = await fanoutScenario(t, { subscribers: 3, devices: 4, tag: "two", handoff: hub.handoff });
     const a = spawnWorker(env);
     const b = spawnWorker(env);
     children.push(a, b);
@@ -59,8 +64,10 @@ describe.skipIf(!svc.ok)("scale-out", () => {
   it("1,000 reports × 10 subscribers → exactly 10,000 deliveries delivered", async () => {
     const t = await openTestDb(20);
     dbs.push(t);
-    const s = await fanoutScenario(t, { subscribers: 10, devices: 10, tag: "tenk" });
     const env = { ...workerEnv(t.url, TEST_REDIS_URL, uniquePrefix("tenk")), HUB_WORKER_CONCURRENCY: "64" };
+    const hub = hubHandoff(env);
+    closers.push(hub.close);
+    const s = await fanoutScenario(t, { subscribers: 10, devices: 10, tag: "tenk", handoff: hub.handoff });
     worker = await startWorker(workerConfig(env));
     const ids = await s.ingest(1_000);
     expect(ids).toHaveLength(10_000);

@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import { request } from "undici";
 import {
   DEFAULT_WORKER_CONCURRENCY,
+  type DeliveryHandoff,
   deliveryConfigFromEnv,
   ingestReport,
   reportBody,
@@ -41,6 +42,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Profiling aid: run only one side ("ours" or "raw"); the docs section is then not written. */
 const ONLY = process.env.BENCH_ONLY;
 const keyring = testKeyring();
+/** Comparison aid: BENCH_HANDOFF=0 queues through NOTIFY + relay instead of the ingest hand-off. */
+const HANDOFF = process.env.BENCH_HANDOFF !== "0";
+let handoff: DeliveryHandoff | undefined;
 
 async function delivered(h: DatabaseHandle): Promise<number> {
   const [row] = await h.db.select({ n: count() }).from(deliveries).where(eq(deliveries.status, "delivered"));
@@ -85,6 +89,7 @@ async function scenario(h: DatabaseHandle, tag: string, subscribers: number) {
       db: h.db,
       vendorPlatId: vendor,
       notifier: h,
+      ...(HANDOFF && handoff ? { handoff } : {}),
       report: {
         udeviceId: devs[n % devs.length] ?? "",
         dataType: "attr",
@@ -258,6 +263,7 @@ async function main() {
       },
     },
   });
+  if (HANDOFF) handoff = delivery.handoff;
   try {
     const loadBefore = loadavg()[0] ?? 0;
     const [av] = (await hub.db.execute(sql`show autovacuum`)) as unknown as { autovacuum?: string }[];

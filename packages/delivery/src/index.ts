@@ -17,6 +17,7 @@ export {
   withJitter,
 } from "./backoff.ts";
 export { type BreakerDecision, type BreakerState, CircuitBreaker } from "./breaker.ts";
+export { type OpenedQueueHandoff, openQueueHandoff, QueueHandoff } from "./bullmq/handoff.ts";
 export { relayOnce, sweepOnce } from "./bullmq/relay.ts";
 export {
   DEFAULT_WORKER_CONCURRENCY,
@@ -32,6 +33,7 @@ export {
 } from "./config.ts";
 export { type InProcessDelivery, type InProcessDeliveryOptions, startInProcessDelivery } from "./embedded.ts";
 export { EndpointGates, endpointKey } from "./endpoint-gate.ts";
+export type { DeliveryHandoff, HandedDelivery } from "./handoff.ts";
 export { newDeliveryId } from "./ids.ts";
 export { type IngestInput, type IngestResult, ingestReport } from "./ingest.ts";
 export { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData, deliverJob } from "./jobs.ts";

@@ -1,5 +1,6 @@
 import { bindings, deliveries, deviceShadows, platforms, statusReports } from "@yunlian/db";
 import { sql } from "drizzle-orm";
+import type { PlatformDeliveryColumns } from "./prepared.ts";
 import type { RunSql } from "./sql-exec.ts";
 
 /** One report's values, as the multi-row ingest statement reads them (JSON field names = columns). */
@@ -20,9 +21,14 @@ export interface IngestRow {
   first_attempt_at: string;
 }
 
+/** One outbox row the batch wrote, with its platform's delivery columns (for a hand-off to the queue). */
+export interface WrittenDelivery extends PlatformDeliveryColumns {
+  id: string;
+}
+
 export interface RowResult {
   reportId: number;
-  deliveryIds: string[];
+  deliveries: WrittenDelivery[];
 }
 
 /**
@@ -34,17 +40,36 @@ export interface RowResult {
  * online / last alarm the latest report that says something (null means "this report does not
  * say"). Shadow rows are written in device order, so concurrent writers take their locks in one
  * order. Report ids are drawn from the table's sequence up front, so each outbox row points at its
- * own report even when a device reported twice.
+ * own report even when a device reported twice. The answer has one row per outbox row (one with
+ * no delivery for a report nobody subscribes to), carrying what its first attempt needs from the
+ * platform, so the ingesting process can queue it without reading it back.
  */
 export async function ingestRows(run: RunSql, rows: readonly IngestRow[]): Promise<RowResult[]> {
-  const answer = (await run(batchStatement(rows))) as {
+  const answer = (await run(batchStatement(rows))) as ({
     ord: number | string;
     report_id: number | string;
-    delivery_ids: string[] | string;
-  }[];
+    id: string | null;
+  } & PlatformDeliveryColumns)[];
   const results: (RowResult | undefined)[] = new Array(rows.length);
   for (const a of answer) {
-    results[Number(a.ord)] = { reportId: Number(a.report_id), deliveryIds: textArray(a.delivery_ids) };
+    const ord = Number(a.ord);
+    let r = results[ord];
+    if (!r) {
+      r = { reportId: Number(a.report_id), deliveries: [] };
+      results[ord] = r;
+    }
+    if (a.id !== null) {
+      r.deliveries.push({
+        id: a.id,
+        plat_id: a.plat_id,
+        data_gateway_url: a.data_gateway_url,
+        secret_ciphertext: a.secret_ciphertext,
+        secret_key_id: a.secret_key_id,
+        previous_secret_ciphertext: a.previous_secret_ciphertext,
+        previous_secret_key_id: a.previous_secret_key_id,
+        previous_secret_expires_at: a.previous_secret_expires_at,
+      });
+    }
   }
   return results.map((r) => {
     if (!r) throw new Error("ingestReport: the batch statement returned no row for a report");
@@ -91,29 +116,29 @@ function batchStatement(rows: readonly IngestRow[]) {
         last_report_at = excluded.last_report_at,
         updated_at = excluded.last_report_at
       returning 1
-    ), outbox as (
-      insert into ${deliveries} (id, report_id, plat_id, udevice_id, next_attempt_at, created_at, updated_at)
-      select i.id_prefix || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16), i.report_id, sub.plat_id,
-             i.udevice_id, i.first_attempt_at, i.received_at, i.received_at
+    ), target as (
+      -- One row per (report × subscribed platform), its id drawn once here (a CTE is evaluated
+      -- once), with the platform's delivery columns for the answer.
+      select i.ord, i.report_id, i.udevice_id, i.first_attempt_at, i.received_at,
+             i.id_prefix || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16) as id, sub.*
       from input i
       cross join lateral (
-        select distinct b.plat_id
+        select distinct b.plat_id, p.data_gateway_url, p.secret_ciphertext, p.secret_key_id,
+               p.previous_secret_ciphertext, p.previous_secret_key_id, p.previous_secret_expires_at
         from ${bindings} b join ${platforms} p on p.plat_id = b.plat_id
         where b.udevice_id = i.udevice_id
           and p.data_gateway_url is not null and p.data_gateway_disabled_at is null
       ) sub
-      returning id, report_id
+    ), outbox as (
+      insert into ${deliveries} (id, report_id, plat_id, udevice_id, next_attempt_at, created_at, updated_at)
+      select id, report_id, plat_id, udevice_id, first_attempt_at, received_at, received_at
+      from target
+      returning 1
     )
-    select i.ord, i.report_id,
-           coalesce((select array_agg(o.id) from outbox o where o.report_id = i.report_id), '{}'::text[]) as delivery_ids,
+    select i.ord, i.report_id, t.id, t.plat_id, t.data_gateway_url, t.secret_ciphertext, t.secret_key_id,
+           t.previous_secret_ciphertext, t.previous_secret_key_id, t.previous_secret_expires_at,
            (select count(*) from report) as reports,
-           (select count(*) from shadow) as shadows
-    from input i`;
-}
-
-/** Drivers differ: postgres.js parses text[] into an array, PGlite may hand back the literal. */
-export function textArray(value: string[] | string): string[] {
-  if (Array.isArray(value)) return value;
-  const inner = value.replace(/^\{|\}$/g, "");
-  return inner === "" ? [] : inner.split(",").map((v) => v.replace(/^"|"$/g, ""));
+           (select count(*) from shadow) as shadows,
+           (select count(*) from outbox) as outboxed
+    from input i left join target t on t.ord = i.ord`;
 }

@@ -1,8 +1,11 @@
 import type { Database } from "@yunlian/db";
 import { withJitter } from "./backoff.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { type IngestRow, ingestRows } from "./ingest-rows.ts";
-import { type NormalisedReport, parseOnLine, reportedAtOf } from "./report.ts";
+import type { DeliveryHandoff, HandedDelivery } from "./handoff.ts";
+import { type IngestRow, ingestRows, type RowResult, type WrittenDelivery } from "./ingest-rows.ts";
+import type { PreparedAttempt } from "./jobs.ts";
+import { secretsOf } from "./prepared.ts";
+import { type NormalisedReport, parseOnLine, reportBody, reportedAtOf } from "./report.ts";
 import { runSql } from "./sql-exec.ts";
 import { type DeliveryNotifier, idsPayloads, wakeDelivery } from "./wake.ts";
 
@@ -13,6 +16,11 @@ export interface IngestInput {
   vendorPlatId: string;
   /** NOTIFY after commit so the relay/runner picks the new rows up at once (the DatabaseHandle fits). */
   notifier?: DeliveryNotifier;
+  /**
+   * BullMQ mode: queue the new deliveries straight from here after the commit, instead of the
+   * NOTIFY and a relay pass reading them back (see DeliveryHandoff). The notifier is then not used.
+   */
+  handoff?: DeliveryHandoff;
   /** Delay before the first attempt (HUB_DELIVERY_BACKOFF's first entry); default 0. */
   firstDelayMs?: number;
   now?: Date;
@@ -29,13 +37,14 @@ export interface IngestResult {
 interface PreparedIngest {
   row: IngestRow;
   notifier?: DeliveryNotifier;
+  handoff?: DeliveryHandoff;
 }
 
 /** Concurrent reports wait this many at most for one batch; more form the next batch. */
 const MAX_BATCH = 256;
 
 /** One group committer per database (a Database object is one pool, or PGlite's one connection). */
-const committers = new WeakMap<Database, GroupCommit<PreparedIngest, IngestResult>>();
+const committers = new WeakMap<Database, GroupCommit<PreparedIngest, RowResult>>();
 
 /**
  * Stores a status report: history row, device shadow, and one outbox row per subscribed platform,
@@ -53,11 +62,12 @@ export async function ingestReport(input: IngestInput): Promise<IngestResult> {
     committer = groupCommitFor(input.db);
     committers.set(input.db, committer);
   }
-  return committer.submit(prepared);
+  const written = await committer.submit(prepared);
+  return { reportId: written.reportId, deliveryIds: written.deliveries.map((d) => d.id) };
 }
 
-function groupCommitFor(db: Database): GroupCommit<PreparedIngest, IngestResult> {
-  return new GroupCommit<PreparedIngest, IngestResult>({
+function groupCommitFor(db: Database): GroupCommit<PreparedIngest, RowResult> {
+  return new GroupCommit<PreparedIngest, RowResult>({
     maxBatch: MAX_BATCH,
     // One statement, even when a device reported twice, is its own implicit transaction: no
     // BEGIN/COMMIT round trips.
@@ -66,21 +76,70 @@ function groupCommitFor(db: Database): GroupCommit<PreparedIngest, IngestResult>
         runSql(db),
         items.map((i) => i.row),
       ),
-    runOne: async (item) => (await ingestRows(runSql(db), [item.row]))[0] as IngestResult,
-    afterCommit(items, results) {
-      // One wake-up per batch (per notifier), after the commit, naming the new rows so the relay
-      // can fetch them by key; not awaited: a lost NOTIFY only costs latency (relay and runner
-      // poll), and the callers need not wait for it.
-      const woken = new Map<DeliveryNotifier, string[]>();
-      items.forEach((item, i) => {
-        const ids = results[i]?.deliveryIds ?? [];
-        if (!item.notifier || ids.length === 0) return;
-        const list = woken.get(item.notifier);
-        if (list) list.push(...ids);
-        else woken.set(item.notifier, [...ids]);
-      });
-      for (const [n, ids] of woken) for (const payload of idsPayloads(ids)) void wakeDelivery(n, payload);
-    },
+    runOne: async (item) => (await ingestRows(runSql(db), [item.row]))[0] as RowResult,
+    afterCommit: wakeAfterCommit,
+  });
+}
+
+/**
+ * After a batch commits: hand its deliveries to the queue, or else send one wake-up per notifier
+ * naming the new rows so the relay or runner fetches them by key. Neither is awaited by the
+ * callers: the rows are durable, and what these miss the relay's scans and the runner's polls find.
+ */
+function wakeAfterCommit(items: readonly PreparedIngest[], results: readonly RowResult[]): void {
+  const handed = new Map<DeliveryHandoff, HandedDelivery[]>();
+  const woken = new Map<DeliveryNotifier, string[]>();
+  items.forEach((item, i) => {
+    const written = results[i]?.deliveries ?? [];
+    if (written.length === 0) return;
+    if (item.handoff) {
+      const list = handed.get(item.handoff) ?? [];
+      handed.set(item.handoff, list);
+      const body = bodyOf(item.row);
+      for (const d of written) {
+        if (d.data_gateway_url === null) continue; // ingest only writes rows for receiving platforms
+        list.push({ deliveryId: d.id, prepared: firstAttempt(item.row, body, d, d.data_gateway_url) });
+      }
+    } else if (item.notifier) {
+      const list = woken.get(item.notifier) ?? [];
+      woken.set(item.notifier, list);
+      for (const d of written) list.push(d.id);
+    }
+  });
+  // A failed hand-off is not followed by a NOTIFY: a relay pass could then queue, send and settle a
+  // row before the timed-out add lands with a prepared request young enough to be sent again. The
+  // scan only takes rows older than the prepared requests' maximum age (see DeliveryHandoff).
+  for (const [h, list] of handed) void h.hand(list);
+  for (const [n, ids] of woken) for (const payload of idsPayloads(ids)) void wakeDelivery(n, payload);
+}
+
+/** A new row's first attempt: attempt 1 (the row has none yet), due when ingest scheduled it. */
+function firstAttempt(row: IngestRow, body: string, d: WrittenDelivery, url: string): PreparedAttempt {
+  return {
+    attempt: 1,
+    dueAt: Date.parse(row.first_attempt_at),
+    // The row's creation time, not now: the scan's age cut-off and the prepared request's maximum
+    // age are measured from the same instant, so the request is never younger than the row.
+    preparedAt: Date.parse(row.received_at),
+    platId: d.plat_id,
+    url,
+    body,
+    requestId: row.request_id,
+    secrets: secretsOf(d),
+  };
+}
+
+/**
+ * The report as the relay and a claim build it from the stored row (timestamp: reported_at, else
+ * received_at). DeviceStatus keeps the vendor's key order here, where the stored jsonb reorders
+ * keys: the same JSON either way, and every attempt is signed as sent.
+ */
+function bodyOf(row: IngestRow): string {
+  return reportBody({
+    udeviceId: row.udevice_id,
+    dataType: row.data_type,
+    deviceStatus: row.device_status,
+    timestamp: String(Date.parse(row.reported_at ?? row.received_at)),
   });
 }
 
@@ -95,14 +154,16 @@ function prepareIngest(input: IngestInput): PreparedIngest {
   // Dates go in as ISO text: raw parameters are not serialised alike by every driver. Delivery ids
   // follow newDeliveryId's shape: the time prefix from here, 16 random hex characters from Postgres.
   const at = now.toISOString();
+  const reportedAt = reportedAtOf(report.timestamp);
   return {
     notifier: input.notifier,
+    handoff: input.handoff,
     row: {
       udevice_id: report.udeviceId,
       vendor_plat_id: vendorPlatId,
       data_type: report.dataType,
       device_status: status,
-      reported_at: reportedAtOf(report.timestamp)?.toISOString() ?? null,
+      reported_at: reportedAt?.toISOString() ?? null,
       received_at: at,
       request_id: input.requestId ?? null,
       attrs: report.dataType === "attr" ? status : {},

@@ -2,7 +2,7 @@ import { deliveries, deliveryAttempts, platforms } from "@yunlian/db";
 import { asc, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDelivery, ingestReport, replayDelivery } from "../src/index.ts";
+import { type DeliveryHandoff, getDelivery, ingestReport, replayDelivery } from "../src/index.ts";
 import {
   answerOk,
   bindDevice,
@@ -24,7 +24,11 @@ const keyring = testKeyring();
 let seq = 0;
 
 /** A vendor, one receiving platform on `receiver`, and a device bound to it. */
-async function scenario(t: TestDb, receiver: TestReceiver, extra: { previousSecret?: string } = {}) {
+async function scenario(
+  t: TestDb,
+  receiver: TestReceiver,
+  extra: { previousSecret?: string; handoff?: DeliveryHandoff } = {},
+) {
   seq += 1;
   const vendor = `V${seq}`;
   const app = `APP${seq}`;
@@ -43,6 +47,7 @@ async function scenario(t: TestDb, receiver: TestReceiver, extra: { previousSecr
       db: t.db,
       vendorPlatId: vendor,
       notifier: t.handle,
+      ...(extra.handoff ? { handoff: extra.handoff } : {}),
       report: { udeviceId: dev, dataType: "attr", deviceStatus: status, timestamp: String(Date.now()) },
     });
   return { vendor, app, dev, secret, ingest };
@@ -55,7 +60,7 @@ const failThen =
       ? { status, body: { RetCode: "500", RetInfo: "busy" } }
       : { status: 200, body: { RetCode: "200" } };
 
-describe.skipIf(!svc.ok).each<Mode>(["bullmq", "embedded"])("delivery reliability (%s mode)", (mode) => {
+describe.skipIf(!svc.ok).each<Mode>(["bullmq", "bullmq-handoff", "embedded"])("delivery reliability (%s mode)", (mode) => {
   let t: TestDb;
   let runner: Runner;
   const receivers: TestReceiver[] = [];
@@ -64,6 +69,9 @@ describe.skipIf(!svc.ok).each<Mode>(["bullmq", "embedded"])("delivery reliabilit
     receivers.push(r);
     return r;
   };
+  /** The scenario, ingesting the way this mode does (with the runner's hand-off, if any). */
+  const scene = (rec: TestReceiver, extra: { previousSecret?: string } = {}) =>
+    scenario(t, rec, { ...extra, ...(runner.handoff ? { handoff: runner.handoff } : {}) });
 
   beforeAll(async () => {
     t = await openTestDb();
@@ -82,7 +90,7 @@ describe.skipIf(!svc.ok).each<Mode>(["bullmq", "embedded"])("delivery reliabilit
 
   it("500 twice then 200: delivered on the third attempt, one webhook-id, every signature valid", async () => {
     const rec = await receiver(failThen(2));
-    const s = await scenario(t, rec);
+    const s = await scene(rec);
     const { deliveryIds } = await s.ingest({ onOffStatus: "1", mode: "eco" });
     const id = deliveryIds[0] ?? "";
     await waitForStatus(t.db, [id], "delivered", 10_000);
@@ -123,7 +131,7 @@ describe.skipIf(!svc.ok).each<Mode>(["bullmq", "embedded"])("delivery reliabilit
 
   it("receiver down for the whole schedule → dead → replay → delivered", async () => {
     const rec = await receiver(() => ({ status: 503, body: "down" }));
-    const s = await scenario(t, rec);
+    const s = await scene(rec);
     const id = (await s.ingest()).deliveryIds[0] ?? "";
     await waitForStatus(t.db, [id], "dead", 10_000);
     let detail = await getDelivery({ db: t.db, id });
@@ -152,7 +160,7 @@ describe.skipIf(!svc.ok).each<Mode>(["bullmq", "embedded"])("delivery reliabilit
         ? { status: 200, body: { RetCode: "500", RetInfo: "no" } }
         : { status: 410, body: { RetCode: "410" } },
     );
-    const s = await scenario(t, rec);
+    const s = await scene(rec);
     const id = (await s.ingest()).deliveryIds[0] ?? "";
     await waitForStatus(t.db, [id], "dead", 10_000);
     const detail = await getDelivery({ db: t.db, id });
@@ -170,7 +178,7 @@ describe.skipIf(!svc.ok).each<Mode>(["bullmq", "embedded"])("delivery reliabilit
   it("signs with both secrets while the previous one is in its grace period", async () => {
     const rec = await receiver();
     const old = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    const s = await scenario(t, rec, { previousSecret: old });
+    const s = await scene(rec, { previousSecret: old });
     const id = (await s.ingest()).deliveryIds[0] ?? "";
     await waitForStatus(t.db, [id], "delivered", 10_000);
     const r = rec.requests[0];
@@ -188,7 +196,7 @@ describe.skipIf(!svc.ok).each<Mode>(["bullmq", "embedded"])("delivery reliabilit
     const rec = await receiver((_r, n) =>
       n === 1 ? { status: 503, headers: { "retry-after": "1" } } : { status: 200, body: { RetCode: "200" } },
     );
-    const s = await scenario(t, rec);
+    const s = await scene(rec);
     const id = (await s.ingest()).deliveryIds[0] ?? "";
     await waitForStatus(t.db, [id], "delivered", 10_000);
     const [a, b] = rec.requests;
@@ -198,8 +206,8 @@ describe.skipIf(!svc.ok).each<Mode>(["bullmq", "embedded"])("delivery reliabilit
   it("a hanging endpoint opens its breaker while a healthy one keeps getting deliveries fast", async () => {
     const bad = await receiver(() => "hang");
     const good = await receiver();
-    const sBad = await scenario(t, bad);
-    const sGood = await scenario(t, good);
+    const sBad = await scene(bad);
+    const sGood = await scene(good);
     // The same device bound by both platforms: every report fans out to both.
     await bindDevice(t.db, { platId: sGood.app, udeviceId: sBad.dev, vendorPlatId: sBad.vendor });
     const started = Date.now();

@@ -3,7 +3,8 @@ import { deliveries, platforms, statusReports } from "@yunlian/db";
 import type { Queue } from "bullmq";
 import { and, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { textArrayLiteral } from "../attempt/store.ts";
-import { type DeliverJobData, deliverJob, type PreparedAttempt } from "../jobs.ts";
+import type { DeliverJobData, PreparedAttempt } from "../jobs.ts";
+import { deliverJobFor, type PlatformDeliveryColumns, secretsOf } from "../prepared.ts";
 import { reportBody } from "../report.ts";
 import { inTransaction } from "../sql-exec.ts";
 
@@ -62,12 +63,7 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
     if (rows.length === 0) return 0;
     const jobs = rows.map((r) => {
       const dueAt = new Date(r.next_attempt_at).getTime();
-      const prepared = prepare(r, dueAt);
-      return {
-        name: deliverJob.name,
-        data: prepared ? { deliveryId: r.id, prepared } : { deliveryId: r.id },
-        opts: { ...deliverJob.options, jobId: r.id, delay: Math.max(0, dueAt - now) },
-      };
+      return deliverJobFor(r.id, prepare(r, dueAt), dueAt, now);
     });
     // The row locks are held until the add is done: a job cannot record (hence finish and be
     // removed) meanwhile, so an add for a row already queued always finds its job and is a no-op.
@@ -99,25 +95,18 @@ const selectRows = sql`
     join ${platforms} p on p.plat_id = d.plat_id`;
 
 /** One outbox row as the relay reads it (snake_case, as the driver hands it back). */
-interface RelayRow {
+interface RelayRow extends PlatformDeliveryColumns {
   id: string;
   attempts: number | string;
   next_attempt_at: Date | string;
   last_error: string | null;
-  plat_id: string;
   udevice_id: string;
   data_type: string;
   device_status: Record<string, unknown> | string;
   reported_at: Date | string | null;
   received_at: Date | string;
   request_id: string | null;
-  data_gateway_url: string | null;
   data_gateway_disabled_at: Date | string | null;
-  secret_ciphertext: string;
-  secret_key_id: string;
-  previous_secret_ciphertext: string | null;
-  previous_secret_key_id: string | null;
-  previous_secret_expires_at: Date | string | null;
 }
 
 /**
@@ -127,14 +116,6 @@ interface RelayRow {
 function prepare(r: RelayRow, dueAt: number): PreparedAttempt | undefined {
   if (!r.data_gateway_url || r.data_gateway_disabled_at !== null) return undefined;
   const deviceStatus = typeof r.device_status === "string" ? JSON.parse(r.device_status) : r.device_status;
-  const secrets: PreparedAttempt["secrets"] = [{ ciphertext: r.secret_ciphertext, keyId: r.secret_key_id }];
-  if (r.previous_secret_ciphertext && r.previous_secret_key_id && r.previous_secret_expires_at) {
-    secrets.push({
-      ciphertext: r.previous_secret_ciphertext,
-      keyId: r.previous_secret_key_id,
-      until: new Date(r.previous_secret_expires_at).getTime(),
-    });
-  }
   return {
     attempt: Number(r.attempts) + 1,
     dueAt,
@@ -148,7 +129,7 @@ function prepare(r: RelayRow, dueAt: number): PreparedAttempt | undefined {
       timestamp: String(new Date(r.reported_at ?? r.received_at).getTime()),
     }),
     requestId: r.request_id,
-    secrets,
+    secrets: secretsOf(r),
   };
 }
 

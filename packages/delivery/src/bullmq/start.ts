@@ -2,13 +2,16 @@ import type { Database } from "@yunlian/db";
 import type { Keyring } from "@yunlian/secrets";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { PREPARED_MAX_AGE_MS } from "../attempt/attempt.ts";
 import { closeDeliveryContext, createDeliveryContext, type DeliveryObserver } from "../attempt/context.ts";
 import type { DeliveryConfig } from "../config.ts";
 import type { EndpointGates } from "../endpoint-gate.ts";
+import type { DeliveryHandoff } from "../handoff.ts";
 import { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData } from "../jobs.ts";
 import { type DeliveryLogger, silentLogger } from "../logger.ts";
 import { Loop } from "../loop.ts";
 import { DELIVERY_CHANNEL, type DeliveryListener } from "../wake.ts";
+import { QueueHandoff } from "./handoff.ts";
 import { relayOnce, sweepOnce } from "./relay.ts";
 import { RelayLoop } from "./relay-loop.ts";
 import { createDeliveryWorker } from "./worker.ts";
@@ -36,9 +39,10 @@ export interface QueueDeliveryOptions {
    */
   relayMinGapMs?: number;
   /**
-   * Rows an ingest NOTIFY named are queued without marking them; the relay's scans leave rows
-   * this young (default 5 s) to that path, and take over older open ones (a lost NOTIFY, a failed
-   * pass, a long backlog), marking them as before.
+   * Rows an ingest NOTIFY named, or an ingest handed off, are queued without marking them; the
+   * relay's scans leave rows this young to those paths, and take over older open ones (a lost
+   * NOTIFY, a failed pass or hand-off, a long backlog), marking them as before. Default and
+   * minimum PREPARED_MAX_AGE_MS: a hand-off's add that lands late is then too old to be sent.
    */
   relayHintedMs?: number;
   lookaheadMs?: number;
@@ -53,6 +57,8 @@ export interface QueueDelivery {
   /** Runs a relay pass soon (what a NOTIFY does). */
   kick(): void;
   readonly queue: Queue<DeliverJobData>;
+  /** Queues deliveries that this process ingests straight into `queue` (see DeliveryHandoff). */
+  readonly handoff: DeliveryHandoff;
   /** Breaker state of every endpoint this process delivers to. */
   breakers(): ReturnType<EndpointGates["snapshot"]>;
 }
@@ -107,7 +113,7 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
         batchSize,
         lookaheadMs: opts.lookaheadMs ?? 60_000,
         addTimeoutMs: 5_000,
-        hintedMs: opts.relayHintedMs ?? 5_000,
+        hintedMs: Math.max(opts.relayHintedMs ?? PREPARED_MAX_AGE_MS, PREPARED_MAX_AGE_MS),
         ...(ids ? { ids } : {}),
       }),
     batchSize,
@@ -144,6 +150,7 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
   let stopping: Promise<void> | undefined;
   return {
     queue,
+    handoff: new QueueHandoff(queue, log, queueConn),
     kick: () => relay.kick(),
     breakers: () => ctx.gates.snapshot(),
     stop() {

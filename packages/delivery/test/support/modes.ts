@@ -3,13 +3,15 @@ import { deliveries } from "@yunlian/db";
 import { eq, inArray } from "drizzle-orm";
 import {
   type DeliveryConfig,
+  type DeliveryHandoff,
   deliveryConfigFromEnv,
   startInProcessDelivery,
   startQueueDelivery,
 } from "../../src/index.ts";
 import { TEST_REDIS_URL, testKeyring, uniquePrefix } from "../../src/testing/index.ts";
 
-export type Mode = "bullmq" | "embedded";
+/** bullmq-handoff: BullMQ with ingest queuing its deliveries itself (the hub's way with REDIS_URL). */
+export type Mode = "bullmq" | "bullmq-handoff" | "embedded";
 
 /** Short schedules so a whole retry history fits in a test. */
 export function testConfig(overrides: Partial<DeliveryConfig> = {}): DeliveryConfig {
@@ -21,6 +23,8 @@ export function testConfig(overrides: Partial<DeliveryConfig> = {}): DeliveryCon
 
 export interface Runner {
   stop(): Promise<void>;
+  /** For ingestReport: set in bullmq-handoff mode only. */
+  handoff?: DeliveryHandoff;
 }
 
 /** Starts delivery in the given mode with fast polling; each call gets its own queue prefix. */
@@ -40,7 +44,7 @@ export async function startRunner(
       pollIntervalMs: 50,
     });
   }
-  return startQueueDelivery({
+  const queued = await startQueueDelivery({
     db: handle.db,
     listener: handle,
     redisUrl: TEST_REDIS_URL,
@@ -53,6 +57,7 @@ export async function startRunner(
     sweepIntervalMs: 1_000,
     sweepGraceMs: 2_000,
   });
+  return mode === "bullmq-handoff" ? { stop: queued.stop, handoff: queued.handoff } : queued;
 }
 
 export async function statusOf(db: Database, id: string): Promise<DeliveryStatus | undefined> {

@@ -1,8 +1,10 @@
 import type { DatabaseHandle } from "@yunlian/db";
 import {
   type DeliveryConfig,
+  type DeliveryHandoff,
   deliveryConfigFromEnv,
   type InProcessDelivery,
+  openQueueHandoff,
   type QueueDelivery,
   startInProcessDelivery,
   startQueueDelivery,
@@ -17,7 +19,12 @@ export interface DeliveryRunner {
   mode: "in-process" | "bullmq" | "none";
   /** Delay before a new delivery's first attempt (the schedule's first entry). */
   firstDelayMs: number;
-  /** Pick up new outbox rows now (after an ingest on this instance). */
+  /**
+   * BullMQ mode (REDIS_URL set, with or without workers here): ingest queues its new deliveries
+   * through this itself, so no relay pass is needed for them (see DeliveryHandoff).
+   */
+  handoff?: DeliveryHandoff;
+  /** Pick up new outbox rows now (after an ingest on this instance without a hand-off). */
   kick(): void;
   stop(): Promise<void>;
   /** Jobs waiting, delayed or active in BullMQ; undefined when this process runs no queue. */
@@ -41,7 +48,24 @@ export async function startDeliveryRunner(
   const deliveryConfig: DeliveryConfig = deliveryConfigFromEnv(config.env, { hubPlatId: config.platId });
   const firstDelayMs = deliveryConfig.backoff[0] ?? 0;
   const deliveryLog = log.child({ component: "delivery" });
-  if (!enabled || (config.redisUrl && !config.runWorkers)) {
+  if (enabled && config.redisUrl && !config.runWorkers) {
+    // apps/worker processes deliver; this instance only ingests, and queues what it ingests.
+    const opened = openQueueHandoff({
+      redisUrl: config.redisUrl,
+      prefix: config.env.HUB_QUEUE_PREFIX,
+      log: deliveryLog,
+    });
+    return {
+      mode: "none",
+      firstDelayMs,
+      handoff: opened.handoff,
+      kick: () => {},
+      stop: () => opened.close(),
+      queueDepth: async () => undefined,
+      breakers: () => [],
+    };
+  }
+  if (!enabled) {
     return {
       mode: "none",
       firstDelayMs,
@@ -75,6 +99,7 @@ export async function startDeliveryRunner(
     return {
       mode: "bullmq",
       firstDelayMs,
+      handoff: queued.handoff,
       kick: () => queued.kick(),
       stop: () => queued.stop(),
       async queueDepth() {

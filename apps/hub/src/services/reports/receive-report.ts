@@ -53,11 +53,13 @@ export async function receiveReport(
         report,
         vendorPlatId: vendor.platId,
         notifier: services.database,
+        ...(services.delivery.handoff ? { handoff: services.delivery.handoff } : {}),
         firstDelayMs: services.delivery.firstDelayMs,
         requestId,
       }),
     );
   }
-  services.delivery.kick();
+  // With a hand-off the deliveries are queued already; a kick would only cost a relay scan.
+  if (!services.delivery.handoff) services.delivery.kick();
   return stored;
 }

@@ -1,0 +1,96 @@
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import type { DeliveryHandoff, HandedDelivery } from "../handoff.ts";
+import { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData } from "../jobs.ts";
+import { type DeliveryLogger, silentLogger } from "../logger.ts";
+import { deliverJobFor } from "../prepared.ts";
+
+/** An add that takes longer is given up on (the scan re-queues the rows): well below PREPARED_MAX_AGE_MS. */
+const ADD_TIMEOUT_MS = 2_000;
+
+const LOST = new Set(["reconnecting", "close", "end"]);
+
+/** Queues committed deliveries straight into BullMQ (see DeliveryHandoff). */
+export class QueueHandoff implements DeliveryHandoff {
+  #lastWarning = 0;
+
+  /**
+   * `connection`: the queue's own connection, when known. While it is lost (reconnecting, closed)
+   * a hand-off fails at once: BullMQ would otherwise wait for it, up to the timeout, on every call.
+   * A first connect still in progress is waited for (bounded by the timeout).
+   */
+  constructor(
+    private readonly queue: Queue<DeliverJobData>,
+    private readonly log: DeliveryLogger = silentLogger,
+    private readonly connection?: Redis,
+  ) {}
+
+  async hand(deliveries: readonly HandedDelivery[]): Promise<boolean> {
+    if (deliveries.length === 0) return true;
+    const now = Date.now();
+    if (this.connection && LOST.has(this.connection.status)) {
+      this.#warn(now, `Redis connection ${this.connection.status}`, deliveries.length);
+      return false;
+    }
+    const jobs = deliveries.map((d) => deliverJobFor(d.deliveryId, d.prepared, d.prepared.dueAt, now));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.queue.addBulk(jobs),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`addBulk timed out after ${ADD_TIMEOUT_MS} ms`)),
+            ADD_TIMEOUT_MS,
+          );
+        }),
+      ]);
+      return true;
+    } catch (err) {
+      this.#warn(now, String(err), deliveries.length);
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Redis down or slow: the rows wait in the outbox for the relay's scan. Said at most every 10 s. */
+  #warn(now: number, err: string, count: number): void {
+    if (now - this.#lastWarning <= 10_000) return;
+    this.#lastWarning = now;
+    this.log.warn(
+      { err, deliveries: count },
+      "delivery hand-off to the queue failed; the relay will queue these rows",
+    );
+  }
+}
+
+export interface OpenedQueueHandoff {
+  handoff: DeliveryHandoff;
+  close(): Promise<void>;
+}
+
+/**
+ * A hand-off with a queue connection of its own, for a process that ingests but runs no worker
+ * (the hub with HUB_WORKERS=0). Its connection fails fast instead of buffering while Redis is down.
+ */
+export function openQueueHandoff(opts: {
+  redisUrl: string;
+  prefix?: string;
+  queueName?: string;
+  log?: DeliveryLogger;
+}): OpenedQueueHandoff {
+  const conn = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  conn.on("error", () => undefined); // reconnects are retried by ioredis; failed adds are logged by hand()
+  const queue = new Queue<DeliverJobData>(opts.queueName ?? DEFAULT_QUEUE_NAME, {
+    connection: conn,
+    prefix: opts.prefix ?? DEFAULT_QUEUE_PREFIX,
+  });
+  queue.on("error", () => undefined);
+  return {
+    handoff: new QueueHandoff(queue, opts.log, conn),
+    async close() {
+      await queue.close();
+      await conn.quit().catch(() => undefined);
+    },
+  };
+}
