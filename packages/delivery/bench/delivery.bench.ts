@@ -37,6 +37,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 50);
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
 /** Jobs in flight, the same for our worker and raw BullMQ (default: HUB_WORKER_CONCURRENCY's default). */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? DEFAULT_WORKER_CONCURRENCY);
+/** Reports ingested (ours) or jobs added (raw) at a time: the offered load, the same on both sides. */
+const INGEST_PARALLEL = Number(process.env.BENCH_INGEST_PARALLEL ?? 16);
 /** Rounds of (ours, raw) run back to back; the table shows medians, as the machine is shared. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Profiling aid: run only one side ("ours" or "raw"); the docs section is then not written. */
@@ -113,8 +115,8 @@ async function throughput(
   const cpu0 = process.cpuUsage();
   const srv0 = serverCpuMicros();
   const started = performance.now();
-  for (let i = 0; i < reports; i += 16) {
-    await Promise.all(Array.from({ length: Math.min(16, reports - i) }, () => s.ingestOne()));
+  for (let i = 0; i < reports; i += INGEST_PARALLEL) {
+    await Promise.all(Array.from({ length: Math.min(INGEST_PARALLEL, reports - i) }, () => s.ingestOne()));
   }
   const ingested = performance.now();
   await allDelivered(h, base + reports * subscribers);
@@ -161,9 +163,9 @@ async function rawBullmq(jobs: number, subscribers: number) {
   const cpu0 = process.cpuUsage();
   const srv0 = serverCpuMicros();
   const started = performance.now();
-  for (let i = 0; i < jobs; i += 16) {
+  for (let i = 0; i < jobs; i += INGEST_PARALLEL) {
     await Promise.all(
-      Array.from({ length: Math.min(16, jobs - i) }, (_, k) =>
+      Array.from({ length: Math.min(INGEST_PARALLEL, jobs - i) }, (_, k) =>
         queue.add(
           "deliver",
           { url: receivers[(i + k) % subscribers]?.url ?? "", body },

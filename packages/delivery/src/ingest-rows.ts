@@ -71,8 +71,10 @@ export async function ingestRows(run: RunSql, rows: readonly IngestRow[]): Promi
       });
     }
   }
-  return results.map((r) => {
-    if (!r) throw new Error("ingestReport: the batch statement returned no row for a report");
+  // Not results.map: it skips the holes, which are exactly the reports to complain about.
+  return rows.map((row, i) => {
+    const r = results[i];
+    if (!r) throw new Error(`report not stored: platform ${row.vendor_plat_id} no longer exists`);
     return r;
   });
 }
@@ -86,22 +88,36 @@ function batchStatement(rows: readonly IngestRow[]) {
         udevice_id text, vendor_plat_id text, data_type text, device_status jsonb, reported_at timestamptz,
         received_at timestamptz, request_id text, attrs jsonb, online boolean, last_alarm jsonb,
         last_alarm_at timestamptz, id_prefix text, first_attempt_at timestamptz, ord int)
+    ), locked as (
+      -- Every platform this batch writes rows for (reporting vendors, receivers), key-share locked
+      -- once per batch as a foreign key check would lock it per row (migrations/0003): a deletion
+      -- in flight makes this wait and, once committed, leaves its platform out; a deletion that
+      -- comes later waits for this commit, and its cascade then finds these rows.
+      select p.plat_id, p.data_gateway_url, p.data_gateway_disabled_at, p.secret_ciphertext, p.secret_key_id,
+             p.previous_secret_ciphertext, p.previous_secret_key_id, p.previous_secret_expires_at
+      from ${platforms} p
+      where p.plat_id in (select vendor_plat_id from input
+                          union select b.plat_id from ${bindings} b where b.udevice_id in (select udevice_id from input))
+      for key share of p
+    ), accepted as (
+      -- Reports of a vendor deleted meanwhile are not stored (the caller is told).
+      select i.* from input i where i.vendor_plat_id in (select plat_id from locked)
     ), report as (
       insert into ${statusReports} (id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id)
       select report_id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id
-      from input order by ord
+      from accepted order by ord
       returning 1
     ), device as (
       select i.udevice_id,
              (array_agg(i.vendor_plat_id order by i.ord desc))[1] as vendor_plat_id,
              coalesce((select jsonb_object_agg(e.key, e.value order by j.ord)
-                         from input j cross join lateral jsonb_each(j.attrs) e
+                         from accepted j cross join lateral jsonb_each(j.attrs) e
                         where j.udevice_id = i.udevice_id), '{}'::jsonb) as attrs,
              (array_agg(i.online order by i.ord desc) filter (where i.online is not null))[1] as online,
              (array_agg(i.last_alarm order by i.ord desc) filter (where i.last_alarm is not null))[1] as last_alarm,
              (array_agg(i.last_alarm_at order by i.ord desc) filter (where i.last_alarm_at is not null))[1] as last_alarm_at,
              (array_agg(i.received_at order by i.ord desc))[1] as last_report_at
-      from input i
+      from accepted i
       group by i.udevice_id
     ), shadow as (
       insert into ${deviceShadows} as s (udevice_id, vendor_plat_id, attrs, online, last_alarm, last_alarm_at, last_report_at)
@@ -121,13 +137,13 @@ function batchStatement(rows: readonly IngestRow[]) {
       -- once), with the platform's delivery columns for the answer.
       select i.ord, i.report_id, i.udevice_id, i.first_attempt_at, i.received_at,
              i.id_prefix || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16) as id, sub.*
-      from input i
+      from accepted i
       cross join lateral (
-        select distinct b.plat_id, p.data_gateway_url, p.secret_ciphertext, p.secret_key_id,
-               p.previous_secret_ciphertext, p.previous_secret_key_id, p.previous_secret_expires_at
-        from ${bindings} b join ${platforms} p on p.plat_id = b.plat_id
+        select distinct b.plat_id, l.data_gateway_url, l.secret_ciphertext, l.secret_key_id,
+               l.previous_secret_ciphertext, l.previous_secret_key_id, l.previous_secret_expires_at
+        from ${bindings} b join locked l on l.plat_id = b.plat_id
         where b.udevice_id = i.udevice_id
-          and p.data_gateway_url is not null and p.data_gateway_disabled_at is null
+          and l.data_gateway_url is not null and l.data_gateway_disabled_at is null
       ) sub
     ), outbox as (
       insert into ${deliveries} (id, report_id, plat_id, udevice_id, next_attempt_at, created_at, updated_at)
@@ -140,5 +156,5 @@ function batchStatement(rows: readonly IngestRow[]) {
            (select count(*) from report) as reports,
            (select count(*) from shadow) as shadows,
            (select count(*) from outbox) as outboxed
-    from input i left join target t on t.ord = i.ord`;
+    from accepted i left join target t on t.ord = i.ord`;
 }

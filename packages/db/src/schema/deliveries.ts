@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, pgTable, text, varchar } from "drizzle-orm/pg-core";
 import { createdAt, tstz, UDEVICE_ID_MAX, updatedAt } from "./columns.ts";
-import { platforms } from "./platforms.ts";
 
 export type DeliveryStatus = "pending" | "delivered" | "failed" | "dead";
 
@@ -21,10 +20,11 @@ export const deliveries = pgTable(
      * deliveries: a statement-level trigger does it (migrations/0002).
      */
     reportId: bigint("report_id", { mode: "number" }).notNull(),
-    /** The receiving platform. */
-    platId: text("plat_id")
-      .notNull()
-      .references(() => platforms.platId, { onDelete: "cascade" }),
+    /**
+     * The receiving platform. Not a foreign key, for the reason given on status_reports.vendor_plat_id;
+     * deleting a platform deletes its deliveries (and their attempts) by trigger (migrations/0003).
+     */
+    platId: text("plat_id").notNull(),
     udeviceId: varchar("udevice_id", { length: UDEVICE_ID_MAX }).notNull(),
     status: text("status").$type<DeliveryStatus>().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),

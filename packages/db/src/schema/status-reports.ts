@@ -1,6 +1,5 @@
 import { bigserial, index, jsonb, pgTable, text, varchar } from "drizzle-orm/pg-core";
 import { tstz, UDEVICE_ID_MAX } from "./columns.ts";
-import { platforms } from "./platforms.ts";
 
 export type ReportDataType = "attr" | "alarm" | "onOffline";
 
@@ -10,9 +9,12 @@ export const statusReports = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     udeviceId: varchar("udevice_id", { length: UDEVICE_ID_MAX }).notNull(),
-    vendorPlatId: text("vendor_plat_id")
-      .notNull()
-      .references(() => platforms.platId, { onDelete: "cascade" }),
+    /**
+     * The reporting vendor platform. Not a foreign key: ingest, the only writer, key-share locks the
+     * batch's platforms once instead of a per-row key check, and deleting a platform still deletes
+     * its reports through a statement-level trigger (migrations/0003).
+     */
+    vendorPlatId: text("vendor_plat_id").notNull(),
     dataType: text("data_type").$type<ReportDataType>().notNull(),
     deviceStatus: jsonb("device_status").$type<Record<string, unknown>>().notNull(),
     /** The report's own TimeStamp; null when the vendor sent none we could read. */
