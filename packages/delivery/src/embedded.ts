@@ -1,7 +1,7 @@
-import type { Database, DeliveryStatus } from "@yunlian/db";
-import { deliveries } from "@yunlian/db";
+import type { Database } from "@yunlian/db";
+import { deliveries, deliveryIsOpen } from "@yunlian/db";
 import type { Keyring } from "@yunlian/secrets";
-import { and, asc, inArray, lte, notInArray } from "drizzle-orm";
+import { and, asc, lte, notInArray } from "drizzle-orm";
 import { attemptDelivery } from "./attempt/attempt.ts";
 import { closeDeliveryContext, createDeliveryContext, type DeliveryObserver } from "./attempt/context.ts";
 import type { DeliveryConfig } from "./config.ts";
@@ -9,8 +9,6 @@ import type { EndpointGates } from "./endpoint-gate.ts";
 import { type DeliveryLogger, silentLogger } from "./logger.ts";
 import { Loop } from "./loop.ts";
 import { DELIVERY_CHANNEL, type DeliveryListener } from "./wake.ts";
-
-const OPEN: DeliveryStatus[] = ["pending", "failed"];
 
 export interface InProcessDeliveryOptions {
   db: Database;
@@ -60,7 +58,7 @@ export async function startInProcessDelivery(opts: InProcessDeliveryOptions): Pr
         .from(deliveries)
         .where(
           and(
-            inArray(deliveries.status, OPEN),
+            deliveryIsOpen,
             lte(deliveries.nextAttemptAt, new Date()),
             busy.length > 0 ? notInArray(deliveries.id, busy) : undefined,
           ),

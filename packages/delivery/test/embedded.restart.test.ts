@@ -82,6 +82,16 @@ describe.skipIf(!svc.ok)("embedded mode restart and admin queries", () => {
     expect(newest.deliveries[0]?.id).toBe(all[0]);
     expect((await listDeliveries({ db: t.db, status: "dead", limit: 10 })).deliveries).toEqual([]);
     expect((await listDeliveries({ db: t.db, udeviceId: "nope", limit: 10 })).deliveries).toEqual([]);
+    // By device (found through its reports): all of this device's, newest first, the cursor intact.
+    const byDevice = await listDeliveries({ db: t.db, udeviceId: dev, limit: 10 });
+    expect(byDevice.deliveries.map((d) => d.id)).toEqual(all.slice(0, 10));
+    const rest = await listDeliveries({
+      db: t.db,
+      udeviceId: dev,
+      limit: 10,
+      cursor: byDevice.nextCursor ?? "",
+    });
+    expect(rest.deliveries.map((d) => d.id)).toEqual(all.slice(10));
     expect(await replayDeliveries({ db: t.db, platId: "APP", since: new Date(0) })).toBe(0); // none failed/dead
     await expect(listDeliveries({ db: t.db, limit: 5, cursor: "garbage" })).rejects.toThrow(/cursor/);
   });

@@ -1,7 +1,9 @@
+import { deliveries, openDatabase } from "@yunlian/db";
 import { seqScansAfterOutboxGrowth } from "@yunlian/db/testing";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { workerDatabaseUrl } from "../src/index.ts";
-import { openTestDb, servicesCheck, type TestDb } from "../src/testing/index.ts";
+import { sweepOnce, workerDatabaseUrl } from "../src/index.ts";
+import { insertPlatform, openTestDb, servicesCheck, type TestDb, testKeyring } from "../src/testing/index.ts";
 
 describe("workerDatabaseUrl", () => {
   it("adds the worker's session settings", () => {
@@ -38,5 +40,54 @@ describe.skipIf(!svc.ok)("a worker pool's cached plans", () => {
 
   it("keep using the outbox's indexes after a plan made on a nearly empty outbox", async () => {
     expect(await seqScansAfterOutboxGrowth(workerDatabaseUrl(t.url))).toBe(0);
+  });
+
+  it("find open rows through the partial index once settled rows fill the outbox (sweeper)", async () => {
+    const keyring = testKeyring();
+    await insertPlatform(t.db, keyring, { platId: "PV" });
+    await insertPlatform(t.db, keyring, { platId: "PA", dataGatewayUrl: "http://127.0.0.1:9/a" });
+    const outbox = (settled: number, open: number) =>
+      t.db.execute(sql`
+        with r as (
+          insert into status_reports (udevice_id, vendor_plat_id, data_type, device_status)
+          select 'dev' || g, 'PV', 'attr', '{}' from generate_series(1, ${settled + open}) g returning id
+        )
+        insert into ${deliveries} (id, report_id, plat_id, udevice_id, status, next_attempt_at, created_at, enqueued_at)
+        select 'msg_' || r.id, r.id, 'PA', 'dev', case when r.id % ${settled + open} < ${settled} then 'delivered' else 'pending' end,
+               now() - interval '1 hour', now() - interval '1 hour', now() - interval '1 hour'
+          from r`);
+    const worker = await openDatabase({ url: workerDatabaseUrl(t.url), maxConnections: 1 });
+    // The worker's backend reports its counters when idle after asking for it (and at most once a
+    // second otherwise): ask, wait a moment, then read them from another connection.
+    const scans = async () => {
+      await worker.db.execute(sql`select pg_stat_force_next_flush()`);
+      await new Promise((r) => setTimeout(r, 100));
+      const [row] = (await t.db.execute(sql`
+        select pg_stat_clear_snapshot(),
+               (select seq_scan from pg_stat_user_tables where relname = 'deliveries') as seq,
+               (select coalesce(sum(idx_scan), 0) from pg_stat_user_indexes
+                 where indexrelname = 'deliveries_open_next_attempt_at_idx') as open_index`)) as unknown as {
+        seq: number | string;
+        open_index: number | string;
+      }[];
+      return { seq: Number(row?.seq), openIndex: Number(row?.open_index) };
+    };
+    try {
+      // Plans made while the outbox is small, then kept (generic) by the worker's pool.
+      await outbox(5, 1);
+      for (let i = 0; i < 8; i++) await sweepOnce({ db: worker.db, graceMs: 60_000, batchSize: 10 });
+      await outbox(20_000, 3);
+      await t.db.execute(sql`analyze ${deliveries}`);
+      const before = await scans();
+      const swept: number[] = [];
+      for (let i = 0; i < 5; i++)
+        swept.push(await sweepOnce({ db: worker.db, graceMs: 60_000, batchSize: 1_000 }));
+      expect(swept).toEqual([3, 0, 0, 0, 0]);
+      const after = await scans();
+      expect(after.seq - before.seq).toBe(0);
+      expect(after.openIndex - before.openIndex).toBeGreaterThanOrEqual(5);
+    } finally {
+      await worker.close();
+    }
   });
 });

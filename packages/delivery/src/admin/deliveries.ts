@@ -1,5 +1,5 @@
 import type { Database, Delivery, DeliveryAttempt, DeliveryStatus } from "@yunlian/db";
-import { deliveries, deliveryAttempts } from "@yunlian/db";
+import { deliveries, deliveryAttempts, statusReports } from "@yunlian/db";
 import { and, asc, desc, eq, gte, inArray, lt, lte, or, type SQL } from "drizzle-orm";
 import { type DeliveryNotifier, wakeDelivery } from "../wake.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
@@ -36,7 +36,16 @@ export async function listDeliveries(input: ListDeliveriesInput): Promise<Delive
   const where: (SQL | undefined)[] = [
     input.platId === undefined ? undefined : eq(deliveries.platId, input.platId),
     input.status === undefined ? undefined : eq(deliveries.status, input.status),
-    input.udeviceId === undefined ? undefined : eq(deliveries.udeviceId, input.udeviceId),
+    // Through the reports (deliveries keep no device index of their own: see migrations/0004).
+    input.udeviceId === undefined
+      ? undefined
+      : inArray(
+          deliveries.reportId,
+          input.db
+            .select({ id: statusReports.id })
+            .from(statusReports)
+            .where(eq(statusReports.udeviceId, input.udeviceId)),
+        ),
     input.from === undefined ? undefined : gte(deliveries.createdAt, input.from),
     input.to === undefined ? undefined : lt(deliveries.createdAt, input.to),
   ];

@@ -1,5 +1,5 @@
-import type { Database, DeliveryStatus } from "@yunlian/db";
-import { deliveries, platforms, statusReports } from "@yunlian/db";
+import type { Database } from "@yunlian/db";
+import { deliveries, deliveryIsOpen, platforms, statusReports } from "@yunlian/db";
 import type { Queue } from "bullmq";
 import { and, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { textArrayLiteral } from "../attempt/store.ts";
@@ -7,8 +7,6 @@ import type { DeliverJobData, PreparedAttempt } from "../jobs.ts";
 import { deliverJobFor, type PlatformDeliveryColumns, secretsOf } from "../prepared.ts";
 import { reportBody } from "../report.ts";
 import { inTransaction } from "../sql-exec.ts";
-
-const OPEN: DeliveryStatus[] = ["pending", "failed"];
 
 export interface RelayOptions {
   db: Database;
@@ -149,7 +147,7 @@ export async function sweepOnce(opts: SweepOptions): Promise<number> {
       .from(deliveries)
       .where(
         and(
-          inArray(deliveries.status, OPEN),
+          deliveryIsOpen,
           isNotNull(deliveries.enqueuedAt),
           lt(deliveries.enqueuedAt, cutoff),
           lt(deliveries.nextAttemptAt, cutoff),
