@@ -77,8 +77,20 @@ function groupCommitFor(db: Database): GroupCommit<PreparedIngest, RowResult> {
         items.map((i) => i.row),
       ),
     runOne: async (item) => (await ingestRows(runSql(db), [item.row]))[0] as RowResult,
-    afterCommit: wakeAfterCommit,
+    // Deferred a turn: the callers (often the next batch's writers) go first, and building and
+    // encoding the jobs stays off the commit-to-next-commit path (measured: ~4% more reports/s
+    // with 16 reports in flight).
+    afterCommit: (items, results) => setImmediate(wakeAfterCommitSafely, items, results),
   });
+}
+
+/** Runs outside GroupCommit's guard (deferred), so it keeps its own: nothing here may crash the process. */
+function wakeAfterCommitSafely(items: readonly PreparedIngest[], results: readonly RowResult[]): void {
+  try {
+    wakeAfterCommit(items, results);
+  } catch {
+    // The rows are committed; the relay's scans and the runner's polls find what this missed.
+  }
 }
 
 /**
@@ -109,7 +121,7 @@ function wakeAfterCommit(items: readonly PreparedIngest[], results: readonly Row
   // A failed hand-off is not followed by a NOTIFY: a relay pass could then queue, send and settle a
   // row before the timed-out add lands with a prepared request young enough to be sent again. The
   // scan only takes rows older than the prepared requests' maximum age (see DeliveryHandoff).
-  for (const [h, list] of handed) void h.hand(list);
+  for (const [h, list] of handed) h.hand(list).catch(() => false); // never rejects, by contract; still guarded
   for (const [n, ids] of woken) for (const payload of idsPayloads(ids)) void wakeDelivery(n, payload);
 }
 
