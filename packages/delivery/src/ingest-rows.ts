@@ -106,7 +106,6 @@ function batchStatement(rows: readonly IngestRow[]) {
       insert into ${statusReports} (id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id)
       select report_id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id
       from accepted order by ord
-      returning 1
     ), device as (
       select i.udevice_id,
              (array_agg(i.vendor_plat_id order by i.ord desc))[1] as vendor_plat_id,
@@ -131,7 +130,6 @@ function batchStatement(rows: readonly IngestRow[]) {
         last_alarm_at = coalesce(excluded.last_alarm_at, s.last_alarm_at),
         last_report_at = excluded.last_report_at,
         updated_at = excluded.last_report_at
-      returning 1
     ), target as (
       -- One row per (report × subscribed platform), its id drawn once here (a CTE is evaluated
       -- once), with the platform's delivery columns for the answer.
@@ -149,12 +147,9 @@ function batchStatement(rows: readonly IngestRow[]) {
       insert into ${deliveries} (id, report_id, plat_id, udevice_id, next_attempt_at, created_at, updated_at)
       select id, report_id, plat_id, udevice_id, first_attempt_at, received_at, received_at
       from target
-      returning 1
     )
+    -- The data-modifying CTEs run to completion whether or not this reads them.
     select i.ord, i.report_id, t.id, t.plat_id, t.data_gateway_url, t.secret_ciphertext, t.secret_key_id,
-           t.previous_secret_ciphertext, t.previous_secret_key_id, t.previous_secret_expires_at,
-           (select count(*) from report) as reports,
-           (select count(*) from shadow) as shadows,
-           (select count(*) from outbox) as outboxed
+           t.previous_secret_ciphertext, t.previous_secret_key_id, t.previous_secret_expires_at
     from accepted i left join target t on t.ord = i.ord`;
 }
