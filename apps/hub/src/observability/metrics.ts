@@ -56,6 +56,13 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly deliveryHandoffs = new Counter({
+    name: "yunlian_delivery_handoffs_total",
+    help: "New deliveries this process queued in BullMQ right after ingest (queued), or could not (failed: the workers' relay queues those from the outbox after 5 s)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+
   readonly deliveryDuration = new Histogram({
     name: "yunlian_delivery_attempt_duration_seconds",
     help: "Delivery attempt latency by receiving platform",

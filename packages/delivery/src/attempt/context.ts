@@ -12,6 +12,8 @@ export interface DeliveryObserver {
     outcome: "delivered" | "retry" | "dead" | "postponed";
     durationMs?: number;
   }): void;
+  /** New deliveries this process handed to the queue after ingest, or failed to (see DeliveryHandoff). */
+  handoff?(info: { deliveries: number; queued: boolean }): void;
 }
 
 /** What an attempt needs; one per worker process (the gates hold that process's breaker state). */

@@ -1,5 +1,6 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import type { DeliveryObserver } from "../attempt/context.ts";
 import type { DeliveryHandoff, HandedDelivery } from "../handoff.ts";
 import { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData } from "../jobs.ts";
 import { type DeliveryLogger, silentLogger } from "../logger.ts";
@@ -14,29 +15,37 @@ const LOST = new Set(["reconnecting", "close", "end"]);
 export class QueueHandoff implements DeliveryHandoff {
   #lastWarning = 0;
 
+  readonly #queue: Queue<DeliverJobData>;
+  readonly #log: DeliveryLogger;
+  readonly #connection: Redis | undefined;
+  readonly #observer: Pick<DeliveryObserver, "handoff"> | undefined;
+
   /**
    * `connection`: the queue's own connection, when known. While it is lost (reconnecting, closed)
    * a hand-off fails at once: BullMQ would otherwise wait for it, up to the timeout, on every call.
    * A first connect still in progress is waited for (bounded by the timeout).
    */
   constructor(
-    private readonly queue: Queue<DeliverJobData>,
-    private readonly log: DeliveryLogger = silentLogger,
-    private readonly connection?: Redis,
-  ) {}
+    queue: Queue<DeliverJobData>,
+    opts: { log?: DeliveryLogger; connection?: Redis; observer?: Pick<DeliveryObserver, "handoff"> } = {},
+  ) {
+    this.#queue = queue;
+    this.#log = opts.log ?? silentLogger;
+    this.#connection = opts.connection;
+    this.#observer = opts.observer;
+  }
 
   async hand(deliveries: readonly HandedDelivery[]): Promise<boolean> {
     if (deliveries.length === 0) return true;
     const now = Date.now();
-    if (this.connection && LOST.has(this.connection.status)) {
-      this.#warn(now, `Redis connection ${this.connection.status}`, deliveries.length);
-      return false;
+    if (this.#connection && LOST.has(this.#connection.status)) {
+      return this.#failed(now, `Redis connection ${this.#connection.status}`, deliveries.length);
     }
     const jobs = deliveries.map((d) => deliverJobFor(d.deliveryId, d.prepared, d.prepared.dueAt, now));
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.queue.addBulk(jobs),
+        this.#queue.addBulk(jobs),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`addBulk timed out after ${ADD_TIMEOUT_MS} ms`)),
@@ -44,23 +53,26 @@ export class QueueHandoff implements DeliveryHandoff {
           );
         }),
       ]);
+      this.#observer?.handoff?.({ deliveries: deliveries.length, queued: true });
       return true;
     } catch (err) {
-      this.#warn(now, String(err), deliveries.length);
-      return false;
+      return this.#failed(now, String(err), deliveries.length);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /** Redis down or slow: the rows wait in the outbox for the relay's scan. Said at most every 10 s. */
-  #warn(now: number, err: string, count: number): void {
-    if (now - this.#lastWarning <= 10_000) return;
-    this.#lastWarning = now;
-    this.log.warn(
-      { err, deliveries: count },
-      "delivery hand-off to the queue failed; the relay will queue these rows",
-    );
+  /** Redis down or slow: the rows wait in the outbox for the relay's scan. Logged at most every 10 s. */
+  #failed(now: number, err: string, count: number): false {
+    this.#observer?.handoff?.({ deliveries: count, queued: false });
+    if (now - this.#lastWarning > 10_000) {
+      this.#lastWarning = now;
+      this.#log.warn(
+        { err, deliveries: count },
+        "delivery hand-off to the queue failed; the relay will queue these rows",
+      );
+    }
+    return false;
   }
 }
 
@@ -78,6 +90,7 @@ export function openQueueHandoff(opts: {
   prefix?: string;
   queueName?: string;
   log?: DeliveryLogger;
+  observer?: Pick<DeliveryObserver, "handoff">;
 }): OpenedQueueHandoff {
   const conn = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   conn.on("error", () => undefined); // reconnects are retried by ioredis; failed adds are logged by hand()
@@ -87,7 +100,11 @@ export function openQueueHandoff(opts: {
   });
   queue.on("error", () => undefined);
   return {
-    handoff: new QueueHandoff(queue, opts.log, conn),
+    handoff: new QueueHandoff(queue, {
+      connection: conn,
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.observer ? { observer: opts.observer } : {}),
+    }),
     async close() {
       await queue.close();
       await conn.quit().catch(() => undefined);

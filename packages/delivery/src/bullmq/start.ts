@@ -150,7 +150,11 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
   let stopping: Promise<void> | undefined;
   return {
     queue,
-    handoff: new QueueHandoff(queue, log, queueConn),
+    handoff: new QueueHandoff(queue, {
+      log,
+      connection: queueConn,
+      ...(opts.observer ? { observer: opts.observer } : {}),
+    }),
     kick: () => relay.kick(),
     breakers: () => ctx.gates.snapshot(),
     stop() {

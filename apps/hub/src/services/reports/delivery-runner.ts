@@ -48,12 +48,23 @@ export async function startDeliveryRunner(
   const deliveryConfig: DeliveryConfig = deliveryConfigFromEnv(config.env, { hubPlatId: config.platId });
   const firstDelayMs = deliveryConfig.backoff[0] ?? 0;
   const deliveryLog = log.child({ component: "delivery" });
+  const observer = {
+    attempt(info: { platId: string; outcome: string; durationMs?: number }) {
+      metrics.deliveryAttempts.inc({ platform: info.platId, outcome: info.outcome });
+      if (info.durationMs !== undefined)
+        metrics.deliveryDuration.observe({ platform: info.platId }, info.durationMs / 1000);
+    },
+    handoff(info: { deliveries: number; queued: boolean }) {
+      metrics.deliveryHandoffs.inc({ outcome: info.queued ? "queued" : "failed" }, info.deliveries);
+    },
+  };
   if (enabled && config.redisUrl && !config.runWorkers) {
     // apps/worker processes deliver; this instance only ingests, and queues what it ingests.
     const opened = openQueueHandoff({
       redisUrl: config.redisUrl,
       prefix: config.env.HUB_QUEUE_PREFIX,
       log: deliveryLog,
+      observer,
     });
     return {
       mode: "none",
@@ -75,13 +86,6 @@ export async function startDeliveryRunner(
       breakers: () => [],
     };
   }
-  const observer = {
-    attempt(info: { platId: string; outcome: string; durationMs?: number }) {
-      metrics.deliveryAttempts.inc({ platform: info.platId, outcome: info.outcome });
-      if (info.durationMs !== undefined)
-        metrics.deliveryDuration.observe({ platform: info.platId }, info.durationMs / 1000);
-    },
-  };
   const common = {
     db: database.db,
     listener: database,
