@@ -219,9 +219,11 @@ describe.skipIf(!svc.ok)("ingest hand-off to the queue", () => {
 
   it("with Redis unreachable a hand-off answers false at once instead of buffering", async () => {
     const port = await freePort();
+    const observed: { deliveries: number; queued: boolean }[] = [];
     const opened = openQueueHandoff({
       redisUrl: `redis://127.0.0.1:${port}`,
       prefix: uniquePrefix("nowhere"),
+      observer: { handoff: (info) => observed.push(info) },
     });
     try {
       const { vendor, dev } = await twoReceivers();
@@ -236,6 +238,7 @@ describe.skipIf(!svc.ok)("ingest hand-off to the queue", () => {
       const started = Date.now();
       expect(await opened.handoff.hand(recorded.handed[0] ?? [])).toBe(false);
       expect(Date.now() - started).toBeLessThan(1_000);
+      expect(observed).toEqual([{ deliveries: 2, queued: false }]);
     } finally {
       await opened.close();
     }
