@@ -98,6 +98,26 @@ describe.skipIf(!svc.ok)("ingest hand-off to the queue", () => {
     return { vendor, dev };
   }
 
+  /** What ingest hands off for one report to twoReceivers(), captured (not queued). */
+  async function handedDeliveries(opts: { firstDelayMs?: number } = {}): Promise<HandedDelivery[]> {
+    const { vendor, dev } = await twoReceivers();
+    const recorded = new RecordingHandoff(true);
+    await ingestReport({
+      db: t.db,
+      vendorPlatId: vendor,
+      handoff: recorded,
+      ...opts,
+      report: {
+        udeviceId: dev,
+        dataType: "alarm",
+        deviceStatus: { fault: "E1" },
+        timestamp: "1700000000002",
+      },
+    });
+    await settle();
+    return recorded.handed[0] ?? [];
+  }
+
   it("hands each new delivery the first attempt the relay would have prepared, and sends no NOTIFY", async () => {
     const { vendor, dev } = await twoReceivers();
     const handoff = new RecordingHandoff(true);
@@ -186,22 +206,7 @@ describe.skipIf(!svc.ok)("ingest hand-off to the queue", () => {
   });
 
   it("QueueHandoff adds one job per delivery id, delayed until due; handing the same rows again adds nothing", async () => {
-    const { vendor, dev } = await twoReceivers();
-    const recorded = new RecordingHandoff(true);
-    await ingestReport({
-      db: t.db,
-      vendorPlatId: vendor,
-      handoff: recorded,
-      firstDelayMs: 60_000,
-      report: {
-        udeviceId: dev,
-        dataType: "alarm",
-        deviceStatus: { fault: "E1" },
-        timestamp: "1700000000002",
-      },
-    });
-    await settle();
-    const handed = recorded.handed[0] ?? [];
+    const handed = await handedDeliveries({ firstDelayMs: 60_000 });
     expect(handed).toHaveLength(2);
     const real = new QueueHandoff(queue);
     expect(await real.hand(handed)).toBe(true);
@@ -226,17 +231,9 @@ describe.skipIf(!svc.ok)("ingest hand-off to the queue", () => {
       observer: { handoff: (info) => observed.push(info) },
     });
     try {
-      const { vendor, dev } = await twoReceivers();
-      const recorded = new RecordingHandoff(true);
-      await ingestReport({
-        db: t.db,
-        vendorPlatId: vendor,
-        handoff: recorded,
-        report: { udeviceId: dev, dataType: "attr", deviceStatus: { mode: "x" }, timestamp: "1700000000003" },
-      });
-      await settle();
+      const handed = await handedDeliveries();
       const started = Date.now();
-      expect(await opened.handoff.hand(recorded.handed[0] ?? [])).toBe(false);
+      expect(await opened.handoff.hand(handed)).toBe(false);
       expect(Date.now() - started).toBeLessThan(1_000);
       expect(observed).toEqual([{ deliveries: 2, queued: false }]);
     } finally {

@@ -26,6 +26,25 @@ function stateAfter(p: Promise<unknown>, ms: number): Promise<"settled" | "pendi
   ]);
 }
 
+/**
+ * Runs `work` in a transaction that stays open (holding its locks) until `release()`; `done`
+ * settles once it has committed.
+ */
+function heldTransaction(
+  db: TestDb["db"],
+  work: (tx: Parameters<Parameters<TestDb["db"]["transaction"]>[0]>[0]) => Promise<unknown>,
+) {
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  const done = db.transaction(async (tx) => {
+    await work(tx);
+    await held;
+  });
+  return { release, done };
+}
+
 // Reports and deliveries reference their platforms without foreign keys (migrations/0003); ingest
 // locks the platforms instead. A platform deleted while reports about it are being written must
 // leave no report or delivery behind, whichever of the two transactions goes first.
@@ -78,18 +97,14 @@ describe.skipIf(!svc.ok)("ingest racing a platform deletion", () => {
 
   it("a receiver deleted (uncommitted) first: ingest waits, then writes no delivery for it", async () => {
     const w = await world();
-    let commit = () => {};
-    const deleting = t.db.transaction(async (tx) => {
-      await tx.delete(platforms).where(eq(platforms.platId, w.receiver));
-      await new Promise<void>((r) => {
-        commit = r;
-      });
-    });
+    const deleting = heldTransaction(t.db, (tx) =>
+      tx.delete(platforms).where(eq(platforms.platId, w.receiver)),
+    );
     await new Promise((r) => setTimeout(r, 100)); // the delete holds the row
     const ingesting = w.ingest();
     expect(await stateAfter(ingesting, 300)).toBe("pending");
-    commit();
-    await deleting;
+    deleting.release();
+    await deleting.done;
     const res = await ingesting;
     const rows = await t.db.select().from(deliveries).where(eq(deliveries.reportId, res.reportId));
     expect(rows.map((r) => r.platId)).toEqual([w.other]);
@@ -98,19 +113,15 @@ describe.skipIf(!svc.ok)("ingest racing a platform deletion", () => {
 
   it("the reporting vendor deleted (uncommitted) first: ingest waits, then stores nothing and says why", async () => {
     const w = await world();
-    let commit = () => {};
-    const deleting = t.db.transaction(async (tx) => {
-      await tx.delete(platforms).where(eq(platforms.platId, w.vendor));
-      await new Promise<void>((r) => {
-        commit = r;
-      });
-    });
+    const deleting = heldTransaction(t.db, (tx) =>
+      tx.delete(platforms).where(eq(platforms.platId, w.vendor)),
+    );
     await new Promise((r) => setTimeout(r, 100));
     const ingesting = w.ingest();
     ingesting.catch(() => undefined);
     expect(await stateAfter(ingesting, 300)).toBe("pending");
-    commit();
-    await deleting;
+    deleting.release();
+    await deleting.done;
     await expect(ingesting).rejects.toThrow(`platform ${w.vendor} no longer exists`);
     expect(await orphans()).toEqual({ deliveries: 0, reports: 0 });
   });
@@ -120,20 +131,16 @@ describe.skipIf(!svc.ok)("ingest racing a platform deletion", () => {
     // Seed the shadow, then hold its row so the next ingest stops at the shadow write, after it
     // has locked its platforms and before it commits.
     await w.ingest();
-    let release = () => {};
-    const holding = t.db.transaction(async (tx) => {
-      await tx.select().from(deviceShadows).where(eq(deviceShadows.udeviceId, w.dev)).for("update");
-      await new Promise<void>((r) => {
-        release = r;
-      });
-    });
+    const holding = heldTransaction(t.db, (tx) =>
+      tx.select().from(deviceShadows).where(eq(deviceShadows.udeviceId, w.dev)).for("update"),
+    );
     await new Promise((r) => setTimeout(r, 100));
     const ingesting = w.ingest();
     await new Promise((r) => setTimeout(r, 200)); // it is now waiting for the shadow row
     const deleting = t.db.delete(platforms).where(eq(platforms.platId, w.receiver));
     expect(await stateAfter(deleting, 300)).toBe("pending"); // blocked by ingest's key-share lock
-    release();
-    await holding;
+    holding.release();
+    await holding.done;
     const res = await ingesting;
     await deleting;
     expect(await t.db.select().from(deliveries).where(eq(deliveries.reportId, res.reportId))).toHaveLength(1);
