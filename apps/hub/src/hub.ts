@@ -6,6 +6,7 @@ import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { standardAdapter } from "@yunlian/adapter-standard";
 import { tuyaAdapter } from "@yunlian/adapter-tuya";
 import { type DatabaseHandle, openDatabase, resolveDataDir } from "@yunlian/db";
+import { ingestDatabaseUrl } from "@yunlian/delivery";
 import { keyringFromHex } from "@yunlian/secrets";
 import type { Hono } from "hono";
 import { type Logger, pino } from "pino";
@@ -60,6 +61,10 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
       dataDir: config.databaseUrl ? undefined : config.dataDir,
     }));
   await database.migrate();
+  // Group commit writes one ingest batch at a time per pool: two connections are plenty.
+  const ingestDatabase = config.databaseUrl
+    ? await openDatabase({ url: ingestDatabaseUrl(config.databaseUrl), maxConnections: 2 })
+    : undefined;
 
   const secretKey = config.secretKeyHex
     ? { value: config.secretKeyHex, generated: false }
@@ -100,6 +105,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     config,
     db: database.db,
     database,
+    ingestDb: ingestDatabase?.db ?? database.db,
     registry,
     platformSync,
     replay: security.replay,
@@ -136,6 +142,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
       await stopAuthListen();
       await http.close();
       await security.close();
+      await ingestDatabase?.close();
       if (!options.database) await database.close();
     },
   };

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { type DatabaseHandle, deliveries, openDatabase } from "@yunlian/db";
+import { type Database, type DatabaseHandle, deliveries, openDatabase } from "@yunlian/db";
 import { createTestDatabase } from "@yunlian/db/testing";
 import { Queue, Worker } from "bullmq";
 import { count, eq, sql } from "drizzle-orm";
@@ -13,6 +13,7 @@ import {
   DEFAULT_WORKER_CONCURRENCY,
   type DeliveryHandoff,
   deliveryConfigFromEnv,
+  ingestDatabaseUrl,
   ingestReport,
   reportBody,
   startQueueDelivery,
@@ -51,6 +52,8 @@ const keyring = testKeyring();
 /** Comparison aid: BENCH_HANDOFF=0 queues through NOTIFY + relay instead of the ingest hand-off. */
 const HANDOFF = process.env.BENCH_HANDOFF !== "0";
 let handoff: DeliveryHandoff | undefined;
+/** Where reports are written: the hub's ingest pool (kept plans, synchronous commits), as in apps/hub. */
+let ingestDb: Database | undefined;
 
 async function delivered(h: DatabaseHandle): Promise<number> {
   const [row] = await h.db.select({ n: count() }).from(deliveries).where(eq(deliveries.status, "delivered"));
@@ -92,7 +95,7 @@ async function scenario(h: DatabaseHandle, tag: string, subscribers: number) {
   const ingestOne = () => {
     n += 1;
     return ingestReport({
-      db: h.db,
+      db: ingestDb ?? h.db,
       vendorPlatId: vendor,
       notifier: h,
       ...(HANDOFF && handoff ? { handoff } : {}),
@@ -255,6 +258,8 @@ async function main() {
   // Hub side (ingest) commits synchronously; the worker's pool has apps/worker's session settings.
   const hub = await openDatabase({ url: created.url, maxConnections: 20 });
   await hub.migrate();
+  const ingest = await openDatabase({ url: ingestDatabaseUrl(created.url), maxConnections: 2 });
+  ingestDb = ingest.db;
   const workerDb = await openDatabase({ url: workerDatabaseUrl(created.url), maxConnections: 36 });
   const delivery = await startQueueDelivery({
     db: workerDb.db,
@@ -390,7 +395,8 @@ async function main() {
       `Latency at a fixed offered rate of ${RATE} reports/s for ${RATE_SECONDS} s (1 subscriber, ${lat.total} reports),`,
       `from the start of ingest to the receiver getting the request: p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms, max ${fmt(lat.max)} ms.`,
       "",
-      "What our path does per report and delivery. Ingest: concurrent `ingestReport` calls on one database are",
+      "What our path does per report and delivery. Ingest (on a pool of its own that keeps the statement's plan, as",
+      "the hub's is): concurrent `ingestReport` calls on one database are",
       "written together — one statement per batch (history rows, one shadow write per device folding its reports in",
       "arrival order, outbox rows, one key-share lock of the batch's platforms instead of per-row foreign-key",
       "checks), one commit, one WAL flush; a failed batch is retried report by report. The statement answers",
@@ -413,6 +419,7 @@ async function main() {
   } finally {
     await delivery.stop();
     await workerDb.close();
+    await ingest.close();
     await hub.close();
     await created.drop();
   }

@@ -40,4 +40,4 @@ export { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData, deliverJ
 export { type DeliveryLogger, silentLogger } from "./logger.ts";
 export { type DataGatewayBody, type NormalisedReport, reportBody } from "./report.ts";
 export { DELIVERY_CHANNEL, type DeliveryListener, type DeliveryNotifier, wakeDelivery } from "./wake.ts";
-export { workerDatabaseUrl } from "./worker-database-url.ts";
+export { ingestDatabaseUrl, workerDatabaseUrl } from "./worker-database-url.ts";

@@ -83,7 +83,7 @@ function batchStatement(rows: readonly IngestRow[]) {
   // One jsonb parameter: the statement text (hence its prepared plan) is the same for any batch.
   return sql`
     with input as (
-      select i.*, nextval(pg_get_serial_sequence('status_reports', 'id')) as report_id
+      select i.*, nextval('status_reports_id_seq'::regclass) as report_id
       from jsonb_to_recordset(${JSON.stringify(rows.map((r, ord) => ({ ...r, ord })))}::jsonb) as i(
         udevice_id text, vendor_plat_id text, data_type text, device_status jsonb, reported_at timestamptz,
         received_at timestamptz, request_id text, attrs jsonb, online boolean, last_alarm jsonb,

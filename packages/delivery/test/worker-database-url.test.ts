@@ -2,8 +2,27 @@ import { deliveries, openDatabase } from "@yunlian/db";
 import { seqScansAfterOutboxGrowth } from "@yunlian/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sweepOnce, workerDatabaseUrl } from "../src/index.ts";
-import { insertPlatform, openTestDb, servicesCheck, type TestDb, testKeyring } from "../src/testing/index.ts";
+import { ingestDatabaseUrl, ingestReport, sweepOnce, workerDatabaseUrl } from "../src/index.ts";
+import {
+  bindDevice,
+  insertPlatform,
+  openTestDb,
+  servicesCheck,
+  type TestDb,
+  testKeyring,
+  testUdeviceId,
+} from "../src/testing/index.ts";
+
+describe("ingestDatabaseUrl", () => {
+  it("keeps plans made without sequential scans, and synchronous commits", () => {
+    const url = new URL(ingestDatabaseUrl("postgres://u@db:5432/hub"));
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      enable_seqscan: "off",
+      plan_cache_mode: "auto",
+      jit: "off",
+    });
+  });
+});
 
 describe("workerDatabaseUrl", () => {
   it("adds the worker's session settings", () => {
@@ -88,6 +107,54 @@ describe.skipIf(!svc.ok)("a worker pool's cached plans", () => {
       expect(after.openIndex - before.openIndex).toBeGreaterThanOrEqual(5);
     } finally {
       await worker.close();
+    }
+  });
+
+  it("the ingest pool's kept plan finds platforms and bindings by key after both grow", async () => {
+    const keyring = testKeyring();
+    const dev = testUdeviceId("plan1");
+    await insertPlatform(t.db, keyring, { platId: "IV" });
+    await insertPlatform(t.db, keyring, { platId: "IA", dataGatewayUrl: "http://127.0.0.1:9/i" });
+    await bindDevice(t.db, { platId: "IA", udeviceId: dev, vendorPlatId: "IV" });
+    const ingest = await openDatabase({ url: ingestDatabaseUrl(t.url), maxConnections: 1 });
+    const report = () =>
+      ingestReport({
+        db: ingest.db,
+        vendorPlatId: "IV",
+        report: {
+          udeviceId: dev,
+          dataType: "attr",
+          deviceStatus: { mode: "eco" },
+          timestamp: "1700000000000",
+        },
+      });
+    const seqScans = async () => {
+      await ingest.db.execute(sql`select pg_stat_force_next_flush()`);
+      await new Promise((r) => setTimeout(r, 100));
+      const rows = (await t.db.execute(sql`
+        select pg_stat_clear_snapshot(), relname, seq_scan from pg_stat_user_tables
+         where relname in ('platforms', 'bindings')`)) as unknown as {
+        relname: string;
+        seq_scan: number | string;
+      }[];
+      return rows.reduce((n, r) => n + Number(r.seq_scan), 0);
+    };
+    try {
+      // Planned (and then kept) while both tables hold a few rows.
+      for (let i = 0; i < 8; i++) expect((await report()).deliveryIds).toHaveLength(1);
+      await t.db.execute(sql`
+        insert into platforms (plat_id, name, app_id, secret_ciphertext, secret_key_id)
+        select 'BULK' || g, 'bulk', 'bulk' || g, 'c', 'k' from generate_series(1, 20000) g`);
+      await t.db.execute(sql`
+        insert into hub_users (user_id, plat_id, login_id) select 'bu' || g, 'BULK' || g, 'l' from generate_series(1, 20000) g`);
+      await t.db.execute(sql`
+        insert into bindings (user_id, udevice_id, plat_id, vendor_plat_id)
+        select 'bu' || g, 'other' || g, 'BULK' || g, 'IV' from generate_series(1, 20000) g`);
+      const before = await seqScans();
+      for (let i = 0; i < 5; i++) expect((await report()).deliveryIds).toHaveLength(1);
+      expect((await seqScans()) - before).toBe(0);
+    } finally {
+      await ingest.close();
     }
   });
 });

@@ -22,6 +22,11 @@ export interface HubServices {
   config: HubConfig;
   db: Database;
   database: DatabaseHandle;
+  /**
+   * Where status reports are written: with PostgreSQL, a small pool of its own that keeps the
+   * ingest statement's plan (ingestDatabaseUrl); with embedded PGlite, `db` itself.
+   */
+  ingestDb: Database;
   registry: PlatformRegistry;
   platformSync: PlatformSync;
   replay: ReplayStore;

@@ -49,7 +49,7 @@ export async function receiveReport(
   for (const report of reports) {
     stored.push(
       await ingestReport({
-        db: services.db,
+        db: services.ingestDb,
         report,
         vendorPlatId: vendor.platId,
         notifier: services.database,
