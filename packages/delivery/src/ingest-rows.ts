@@ -83,6 +83,7 @@ function batchStatement(rows: readonly IngestRow[]) {
   // One jsonb parameter: the statement text (hence its prepared plan) is the same for any batch.
   return sql`
     with input as (
+      -- The bigserial's own sequence, named: pg_get_serial_sequence() looked it up again per row.
       select i.*, nextval('status_reports_id_seq'::regclass) as report_id
       from jsonb_to_recordset(${JSON.stringify(rows.map((r, ord) => ({ ...r, ord })))}::jsonb) as i(
         udevice_id text, vendor_plat_id text, data_type text, device_status jsonb, reported_at timestamptz,
