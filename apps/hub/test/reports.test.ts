@@ -1,3 +1,5 @@
+import { platforms, statusReports } from "@yunlian/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { platformClient } from "./support/client.ts";
 import { devices, loginAs, startWorld, type World } from "./support/world.ts";
@@ -84,6 +86,27 @@ describe("status reports through the hub (embedded mode)", () => {
     expect(last?.signatureValid).toBe(true);
     expect((await w.admin.post("/admin/v1/deliveries/msg_nope/replay", {})).status).toBe(404);
     expect((await w.admin.get("/admin/v1/deliveries?status=lost")).status).toBe(400);
+  });
+
+  // Last in this file: it removes vendor B. Deleted in the database only, so this hub's registry
+  // still knows B, as a hub does between an operator's deletion and its announcement.
+  it("a vendor deleted while its report is in flight gets 401 with the reason, and nothing is stored", async () => {
+    const b = w.vendors[1];
+    const device = b?.deviceIds[0];
+    if (!b || !device) throw new Error("vendor");
+    await w.hub.hub.services.db.delete(platforms).where(eq(platforms.platId, b.platId));
+    const res = await platformClient(w.hub.url, { platId: b.platId, appSecret: b.appSecret })(
+      "dataservices/dataGateway",
+      report(device),
+    );
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ RetCode: "401" });
+    expect(String(res.body.RetInfo)).toContain(`platform ${b.platId} no longer exists`);
+    const stored = await w.hub.hub.services.db
+      .select()
+      .from(statusReports)
+      .where(eq(statusReports.udeviceId, device));
+    expect(stored).toEqual([]);
   });
 });
 

@@ -36,6 +36,7 @@ export { EndpointGates, endpointKey } from "./endpoint-gate.ts";
 export type { DeliveryHandoff, HandedDelivery } from "./handoff.ts";
 export { newDeliveryId } from "./ids.ts";
 export { type IngestInput, type IngestResult, ingestReport } from "./ingest.ts";
+export { ReportingPlatformGone } from "./ingest-rows.ts";
 export { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData, deliverJob } from "./jobs.ts";
 export { type DeliveryLogger, silentLogger } from "./logger.ts";
 export { type DataGatewayBody, type NormalisedReport, reportBody } from "./report.ts";

@@ -21,6 +21,17 @@ export interface IngestRow {
   first_attempt_at: string;
 }
 
+/**
+ * The reporting platform was deleted while its report was being written (the statement found no
+ * platform to lock): nothing of the report was stored. The caller's credentials are gone with it.
+ */
+export class ReportingPlatformGone extends Error {
+  constructor(readonly platId: string) {
+    super(`report not stored: platform ${platId} no longer exists`);
+    this.name = "ReportingPlatformGone";
+  }
+}
+
 /** One outbox row the batch wrote, with its platform's delivery columns (for a hand-off to the queue). */
 export interface WrittenDelivery extends PlatformDeliveryColumns {
   id: string;
@@ -74,7 +85,7 @@ export async function ingestRows(run: RunSql, rows: readonly IngestRow[]): Promi
   // Not results.map: it skips the holes, which are exactly the reports to complain about.
   return rows.map((row, i) => {
     const r = results[i];
-    if (!r) throw new Error(`report not stored: platform ${row.vendor_plat_id} no longer exists`);
+    if (!r) throw new ReportingPlatformGone(row.vendor_plat_id);
     return r;
   });
 }

@@ -1,7 +1,7 @@
 import { deliveries, deviceShadows, platforms, statusReports } from "@yunlian/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ingestReport } from "../src/index.ts";
+import { ingestReport, ReportingPlatformGone } from "../src/index.ts";
 import {
   bindDevice,
   insertPlatform,
@@ -123,6 +123,7 @@ describe.skipIf(!svc.ok)("ingest racing a platform deletion", () => {
     deleting.release();
     await deleting.done;
     await expect(ingesting).rejects.toThrow(`platform ${w.vendor} no longer exists`);
+    await expect(ingesting).rejects.toBeInstanceOf(ReportingPlatformGone);
     expect(await orphans()).toEqual({ deliveries: 0, reports: 0 });
   });
 

@@ -1,7 +1,7 @@
 import { isAdapterError, type NormalisedReport } from "@yunlian/adapter-sdk";
-import { ingestReport } from "@yunlian/delivery";
+import { type IngestInput, ingestReport, ReportingPlatformGone } from "@yunlian/delivery";
 import { RetCode } from "@yunlian/protocol";
-import { forbidden, HubError, invalid } from "../../lib/hub-error.ts";
+import { forbidden, HubError, invalid, unauthorized } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { HubServices } from "../hub-services.ts";
 
@@ -48,7 +48,7 @@ export async function receiveReport(
   const stored = [];
   for (const report of reports) {
     stored.push(
-      await ingestReport({
+      await ingestOrRefuse({
         db: services.ingestDb,
         report,
         vendorPlatId: vendor.platId,
@@ -62,4 +62,16 @@ export async function receiveReport(
   // With a hand-off the deliveries are queued already; a kick would only cost a relay scan.
   if (!services.delivery.handoff) services.delivery.kick();
   return stored;
+}
+
+/** The vendor deleted by an operator while its report was in flight: its credentials are gone too. */
+async function ingestOrRefuse(input: IngestInput) {
+  try {
+    return await ingestReport(input);
+  } catch (err) {
+    if (err instanceof ReportingPlatformGone) {
+      throw unauthorized(`platform ${err.platId} no longer exists; the report was not stored`);
+    }
+    throw err;
+  }
 }
