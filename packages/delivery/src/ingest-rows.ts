@@ -69,18 +69,8 @@ export async function ingestRows(run: RunSql, rows: readonly IngestRow[]): Promi
       r = { reportId: Number(a.report_id), deliveries: [] };
       results[ord] = r;
     }
-    if (a.id !== null) {
-      r.deliveries.push({
-        id: a.id,
-        plat_id: a.plat_id,
-        data_gateway_url: a.data_gateway_url,
-        secret_ciphertext: a.secret_ciphertext,
-        secret_key_id: a.secret_key_id,
-        previous_secret_ciphertext: a.previous_secret_ciphertext,
-        previous_secret_key_id: a.previous_secret_key_id,
-        previous_secret_expires_at: a.previous_secret_expires_at,
-      });
-    }
+    // The answer row itself: it has every column a WrittenDelivery needs (and two it ignores).
+    if (a.id !== null) r.deliveries.push(a as WrittenDelivery);
   }
   // Not results.map: it skips the holes, which are exactly the reports to complain about.
   return rows.map((row, i) => {

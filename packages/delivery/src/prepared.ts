@@ -11,17 +11,30 @@ export interface PlatformDeliveryColumns {
   previous_secret_expires_at: Date | string | null;
 }
 
-/** The signing secrets of a platform row: the current one, then a previous one still in its grace period. */
-export function secretsOf(p: PlatformDeliveryColumns): PreparedAttempt["secrets"] {
-  const secrets: PreparedAttempt["secrets"] = [{ ciphertext: p.secret_ciphertext, keyId: p.secret_key_id }];
-  if (p.previous_secret_ciphertext && p.previous_secret_key_id && p.previous_secret_expires_at) {
+/** A platform's signing secrets: the current one, then a previous one still in its grace period. */
+export function signingSecrets(
+  ciphertext: string,
+  keyId: string,
+  previous: { ciphertext: string | null; keyId: string | null; expiresAt: Date | string | null },
+): PreparedAttempt["secrets"] {
+  const secrets: PreparedAttempt["secrets"] = [{ ciphertext, keyId }];
+  if (previous.ciphertext && previous.keyId && previous.expiresAt) {
     secrets.push({
-      ciphertext: p.previous_secret_ciphertext,
-      keyId: p.previous_secret_key_id,
-      until: new Date(p.previous_secret_expires_at).getTime(),
+      ciphertext: previous.ciphertext,
+      keyId: previous.keyId,
+      until: new Date(previous.expiresAt).getTime(),
     });
   }
   return secrets;
+}
+
+/** signingSecrets of a platform row as a raw statement hands it back. */
+export function secretsOf(p: PlatformDeliveryColumns): PreparedAttempt["secrets"] {
+  return signingSecrets(p.secret_ciphertext, p.secret_key_id, {
+    ciphertext: p.previous_secret_ciphertext,
+    keyId: p.previous_secret_key_id,
+    expiresAt: p.previous_secret_expires_at,
+  });
 }
 
 /** One BullMQ job for a delivery: job id = delivery id, so adding the same row twice is a no-op. */

@@ -1,6 +1,7 @@
 import { nextRetryDelay, parseRetryAfter } from "../backoff.ts";
 import { endpointKey } from "../endpoint-gate.ts";
 import type { PreparedAttempt } from "../jobs.ts";
+import { signingSecrets } from "../prepared.ts";
 import { reportBody } from "../report.ts";
 import { claimBatched, recordBatched } from "./batched.ts";
 import type { DeliveryContext } from "./context.ts";
@@ -104,14 +105,6 @@ export async function attemptDelivery(
 }
 
 function fromClaim(t: AttemptTarget, url: string): Sendable {
-  const secrets: Sendable["secrets"] = [{ ciphertext: t.secretCiphertext, keyId: t.secretKeyId }];
-  if (t.previousSecretCiphertext && t.previousSecretKeyId && t.previousSecretExpiresAt) {
-    secrets.push({
-      ciphertext: t.previousSecretCiphertext,
-      keyId: t.previousSecretKeyId,
-      until: t.previousSecretExpiresAt.getTime(),
-    });
-  }
   return {
     id: t.id,
     platId: t.platId,
@@ -123,7 +116,11 @@ function fromClaim(t: AttemptTarget, url: string): Sendable {
       timestamp: String((t.reportedAt ?? t.receivedAt).getTime()),
     }),
     requestId: t.requestId,
-    secrets,
+    secrets: signingSecrets(t.secretCiphertext, t.secretKeyId, {
+      ciphertext: t.previousSecretCiphertext,
+      keyId: t.previousSecretKeyId,
+      expiresAt: t.previousSecretExpiresAt,
+    }),
     attempt: t.attempts,
     claimed: true,
   };

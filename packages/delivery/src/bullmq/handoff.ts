@@ -5,6 +5,7 @@ import type { DeliveryHandoff, HandedDelivery } from "../handoff.ts";
 import { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData } from "../jobs.ts";
 import { type DeliveryLogger, silentLogger } from "../logger.ts";
 import { deliverJobFor } from "../prepared.ts";
+import { withTimeout } from "../with-timeout.ts";
 
 /** An add that takes longer is given up on (the scan re-queues the rows): well below PREPARED_MAX_AGE_MS. */
 const ADD_TIMEOUT_MS = 2_000;
@@ -42,23 +43,12 @@ export class QueueHandoff implements DeliveryHandoff {
       return this.#failed(now, `Redis connection ${this.#connection.status}`, deliveries.length);
     }
     const jobs = deliveries.map((d) => deliverJobFor(d.deliveryId, d.prepared, d.prepared.dueAt, now));
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.#queue.addBulk(jobs),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`addBulk timed out after ${ADD_TIMEOUT_MS} ms`)),
-            ADD_TIMEOUT_MS,
-          );
-        }),
-      ]);
+      await withTimeout(this.#queue.addBulk(jobs), ADD_TIMEOUT_MS, "BullMQ addBulk");
       this.#observer?.handoff?.({ deliveries: deliveries.length, queued: true });
       return true;
     } catch (err) {
       return this.#failed(now, String(err), deliveries.length);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

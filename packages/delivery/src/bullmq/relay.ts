@@ -7,6 +7,7 @@ import type { DeliverJobData, PreparedAttempt } from "../jobs.ts";
 import { deliverJobFor, type PlatformDeliveryColumns, secretsOf } from "../prepared.ts";
 import { reportBody } from "../report.ts";
 import { inTransaction } from "../sql-exec.ts";
+import { withTimeout } from "../with-timeout.ts";
 
 export interface RelayOptions {
   db: Database;
@@ -167,14 +168,4 @@ export async function sweepOnce(opts: SweepOptions): Promise<number> {
       );
     return rows.length;
   });
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  // The loser of the race may still reject later; that is expected, not an unhandled error.
-  p.catch(() => undefined);
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
