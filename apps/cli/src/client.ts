@@ -1,6 +1,6 @@
 import { Agent, request } from "undici";
 import { z } from "zod";
-import { HubError, NetworkError, UsageError } from "./errors.ts";
+import { HubRefusal, NetworkError, UsageError } from "./errors.ts";
 
 export const DEFAULT_HUB_URL = "http://127.0.0.1:8080";
 const TIMEOUT_MS = 30_000;
@@ -67,9 +67,9 @@ export class AdminClient {
       throw new NetworkError(describeNetworkError(err, this.target.url));
     }
     const body = text.trim() === "" ? undefined : parseJson(text);
-    if (status >= 400) throw hubError(status, body, text);
+    if (status >= 400) throw hubRefusal(status, body, text);
     if (body === NOT_JSON) {
-      throw new HubError(
+      throw new HubRefusal(
         status,
         undefined,
         `the hub answered HTTP ${status} with a body that is not JSON: ${snippet(text)}`,
@@ -98,10 +98,10 @@ function snippet(text: string): string {
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
-function hubError(status: number, body: unknown, text: string): HubError {
+function hubRefusal(status: number, body: unknown, text: string): HubRefusal {
   const parsed = errorBody.safeParse(body);
-  if (parsed.success) return new HubError(status, parsed.data.RetCode, parsed.data.RetInfo);
-  return new HubError(status, undefined, text.trim() === "" ? `HTTP ${status}` : snippet(text));
+  if (parsed.success) return new HubRefusal(status, parsed.data.RetCode, parsed.data.RetInfo);
+  return new HubRefusal(status, undefined, text.trim() === "" ? `HTTP ${status}` : snippet(text));
 }
 
 function errorCode(err: unknown): string | undefined {

@@ -13,15 +13,15 @@ export class UsageError extends Error {
   }
 }
 
-/** The hub answered with an error status. */
-export class HubError extends Error {
+/** The hub answered with an error status (its RetCode and RetInfo). Not the hub's own HubError: this is the answer as the CLI reads it. */
+export class HubRefusal extends Error {
   constructor(
     readonly status: number,
     readonly retCode: string | undefined,
     readonly retInfo: string,
   ) {
     super(retInfo);
-    this.name = "HubError";
+    this.name = "HubRefusal";
   }
 }
 

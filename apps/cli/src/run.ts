@@ -2,7 +2,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { AdminClient, DEFAULT_HUB_URL } from "./client.ts";
 import { type CommandDef, Flags, type GroupDef } from "./command.ts";
 import { groups } from "./commands/index.ts";
-import { ExitCode, HubError, InvalidDataError, NetworkError, UsageError } from "./errors.ts";
+import { ExitCode, HubRefusal, InvalidDataError, NetworkError, UsageError } from "./errors.ts";
 import { commandHelp, globalOptions, groupHelp, topHelp } from "./help.ts";
 import { type Io, println } from "./io.ts";
 
@@ -123,7 +123,7 @@ function report(err: unknown, io: Io): number {
     println(io.stderr, `Run 'hubctl ${err.command ? `${err.command} ` : ""}--help' for usage.`);
     return ExitCode.usage;
   }
-  if (err instanceof HubError) {
+  if (err instanceof HubRefusal) {
     const code = err.retCode && err.retCode !== String(err.status) ? ` (RetCode ${err.retCode})` : "";
     println(io.stderr, `hubctl: the hub answered ${err.status}${code}: ${err.retInfo}`);
     if (err.status === 401)

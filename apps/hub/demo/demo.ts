@@ -5,11 +5,10 @@
  * scenario 2 (one brand's appliance drives another's), then leaves everything running.
  */
 import { rmSync } from "node:fs";
-import { serve } from "@hono/node-server";
 import { resolveDataDir } from "@yunlian/db";
 import { startAppPlatform, startDeviceCloud } from "@yunlian/vendor-sim";
 import { loadConfig } from "../src/config.ts";
-import { buildHub } from "../src/hub.ts";
+import { startHubServer } from "../src/server/start.ts";
 import { adminClient, platformClient } from "../test/support/client.ts";
 import { freePort } from "../test/support/harness.ts";
 
@@ -32,9 +31,9 @@ async function main() {
     HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? "warn",
     HUB_DELIVERY_BACKOFF: "0s,2s,10s,30s",
   });
-  const hub = await buildHub(config);
-  serve({ fetch: hub.app.fetch, port, hostname: "127.0.0.1" });
-  const hubUrl = `http://127.0.0.1:${port}`;
+  // The same start as `pnpm start` (server/start.ts), on loopback.
+  const running = await startHubServer({ ...config, host: "127.0.0.1" });
+  const { hub, url: hubUrl } = running;
   const admin = adminClient(hubUrl, hub.adminToken);
 
   say("The hub is up (embedded PGlite, in-process delivery)");
@@ -174,7 +173,7 @@ async function main() {
   const stop = async () => {
     await appPlatform.close();
     for (const v of vendors) await v.close();
-    await hub.close();
+    await running.close();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

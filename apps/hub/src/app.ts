@@ -1,12 +1,13 @@
+import type { Database, DatabaseHandle } from "@yunlian/db";
 import { RetCode, retBody } from "@yunlian/protocol";
 import { Hono } from "hono";
-import { registerConsole } from "./console/register-console.tsx";
-import { bodyLimit } from "./lib/body-limit.ts";
-import { answerForError } from "./lib/error-answer.ts";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { type ConsoleDeps, registerConsole } from "./console/register-console.tsx";
+import { answerForError, noSuchInterface } from "./lib/error-answer.ts";
 import type { HubEnv } from "./lib/hono-env.ts";
-import { observeRequests } from "./observability/observe-requests.ts";
-import { requestIdOf } from "./observability/request-context.ts";
 import { registerApiReference } from "./openapi/register-api-reference.ts";
+import type { PlatformRegistry } from "./registry/platform-registry.ts";
 import { registerAuditRoutes } from "./routes/admin/audit.ts";
 import { registerDeliveryRoutes } from "./routes/admin/deliveries.ts";
 import { registerDeviceAdminRoutes } from "./routes/admin/devices.ts";
@@ -15,57 +16,64 @@ import { registerPlatformRoutes } from "./routes/admin/platforms.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
 import { registerSelfRoutes } from "./routes/self/index.ts";
-import { standardEndpoints } from "./routes/standard/index.ts";
-import { registerStandardEndpoints } from "./routes/standard/standard-route.ts";
 import { adminGate } from "./security/admin-gate.ts";
-import type { HubServices } from "./services/hub-services.ts";
+import type { GuardCtx } from "./security/guard-caller.ts";
+import { stateOf } from "./server/request-state.ts";
+import type { ModelsCtx } from "./services/models/publish-model.ts";
+import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
+import type { DeliveriesCtx } from "./services/reports/manage-deliveries.ts";
 
-export interface AppOptions {
+/** What the Hono app's routes use, each group its own. */
+export interface AppDeps {
   /** The operator token for /admin; the caller resolves it (env, or generated and stored). */
   adminToken: string;
-  /** Extra route groups (deliveries, dataGateway …) registered by other modules. */
-  extraRoutes?: ((app: Hono<HubEnv>) => void)[];
+  guard: GuardCtx;
+  health: Pick<DatabaseHandle, "ping">;
+  metrics: Registry;
+  /** HUB_PUBLIC_URL, for the OpenAPI document's server. */
+  publicUrl?: string;
+  platforms: PlatformsCtx;
+  deliveries: DeliveriesCtx;
+  models: ModelsCtx;
+  devices: { db: Database; registry: PlatformRegistry };
+  console: Omit<ConsoleDeps, "adminToken">;
+  log: Logger;
 }
 
 /**
- * The hub's HTTP app: one place that sets the services on the context, the limits, the
- * error handler and the routes. Exported so tests call `app.request()` without a port.
+ * The hub's Hono app: everything but the platform API under /v1 (admin API, self-service,
+ * console, docs, health, metrics). Only reachable through the hub listener
+ * (server/hub-listener.ts), which has read the body, set the request id and records the request.
  */
-export function createApp(services: HubServices, options: AppOptions): Hono<HubEnv> {
+export function createApp(deps: AppDeps): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
 
   app.use("*", async (c, next) => {
-    c.set("services", services);
-    const requestId = requestIdOf(c.req.header("x-request-id"));
-    c.set("requestId", requestId);
-    c.header("x-request-id", requestId);
+    const state = stateOf(c.env.incoming);
+    c.set("requestId", state.trace.requestId);
+    c.set("trace", state.trace);
     await next();
+    // The route pattern, for the listener's metrics (after next(): the handler that answered).
+    if (c.req.routePath && c.req.routePath !== "*" && c.req.routePath !== "/*") state.route = c.req.routePath;
   });
-  app.use("*", observeRequests());
 
-  app.use("*", bodyLimit(services.config.maxBodyBytes));
+  registerHealth(app, deps.health);
+  registerMetrics(app, deps.metrics);
+  registerApiReference(app, deps.publicUrl);
+  registerConsole(app, { ...deps.console, adminToken: deps.adminToken });
 
-  registerHealth(app);
-  registerMetrics(app);
-  registerStandardEndpoints(app, standardEndpoints);
-  registerApiReference(app);
-  registerConsole(app, options.adminToken);
-
-  app.use("/admin/*", adminGate(options.adminToken));
-  registerPlatformRoutes(app);
-  registerSelfRoutes(app);
-  registerAuditRoutes(app);
-  registerDeliveryRoutes(app);
-  registerDeviceAdminRoutes(app);
-  registerModelRoutes(app);
-  for (const register of options.extraRoutes ?? []) register(app);
+  app.use("/admin/*", adminGate(deps.adminToken, deps.guard));
+  registerPlatformRoutes(app, deps.platforms);
+  registerSelfRoutes(app, { platforms: deps.platforms, deliveries: deps.deliveries, models: deps.models });
+  registerAuditRoutes(app, deps.platforms);
+  registerDeliveryRoutes(app, deps.deliveries);
+  registerDeviceAdminRoutes(app, deps.devices);
+  registerModelRoutes(app, deps.models);
 
   registerMethodNotAllowed(app);
-  app.notFound((c) =>
-    c.json(retBody(RetCode.NOT_FOUND, `no such interface: ${c.req.method} ${c.req.path}`), 404),
-  );
+  app.notFound((c) => c.json(noSuchInterface(c.req.method, c.req.path), 404));
   app.onError((err, c) => {
-    const answer = answerForError(err, services.log, { requestId: c.get("requestId"), path: c.req.path });
+    const answer = answerForError(err, deps.log, { requestId: c.get("requestId"), path: c.req.path });
     for (const [k, v] of Object.entries(answer.headers)) c.header(k, v);
     return c.json(answer.body, answer.status as 400);
   });

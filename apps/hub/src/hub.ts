@@ -6,13 +6,11 @@ import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { standardAdapter } from "@yunlian/adapter-standard";
 import { tuyaAdapter } from "@yunlian/adapter-tuya";
 import { type DatabaseHandle, openDatabase, resolveDataDir } from "@yunlian/db";
-import { ingestDatabaseUrl } from "@yunlian/delivery";
+import { deliveryConfigFromEnv, ingestDatabaseUrl } from "@yunlian/delivery";
 import { keyringFromHex } from "@yunlian/secrets";
-import type { Hono } from "hono";
 import { type Logger, pino } from "pino";
 import { createApp } from "./app.ts";
 import type { HubConfig } from "./config.ts";
-import type { HubEnv } from "./lib/hono-env.ts";
 import { generateAdminToken, generateHexKey, storedOrGenerated } from "./lib/local-secrets.ts";
 import { HubMetrics } from "./observability/metrics.ts";
 import { metricsSources } from "./observability/metrics-sources.ts";
@@ -21,20 +19,37 @@ import { PlatformSync } from "./registry/platform-sync.ts";
 import { standardEndpoints } from "./routes/standard/index.ts";
 import { LOG_REDACT } from "./security/log-redact.ts";
 import { buildSecurity } from "./security/security-services.ts";
-import { standardListener } from "./server/standard-listener.ts";
-import type { HubServices } from "./services/hub-services.ts";
+import { hubListener } from "./server/hub-listener.ts";
+import { StandardRouter } from "./server/standard-router.ts";
+import type { AuditCtx } from "./services/audit/audit.ts";
+import type { DevicesCtx } from "./services/devices/devices-context.ts";
 import { startModelRegistry } from "./services/models/model-store.ts";
-import { startDeliveryRunner } from "./services/reports/delivery-runner.ts";
+import type { ModelsCtx } from "./services/models/publish-model.ts";
+import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
+import { type DeliveryRunner, startDeliveryRunner } from "./services/reports/delivery-runner.ts";
+import type { DeliveriesCtx } from "./services/reports/manage-deliveries.ts";
+import type { ReportsCtx } from "./services/reports/receive-report.ts";
 import { AUTH_CHANNEL, AuthCache } from "./services/users/auth-cache.ts";
+import type { LoginCtx } from "./services/users/login.ts";
+import { authChanges, type UsersCtx } from "./services/users/users-context.ts";
 import { SessionCache } from "./services/vendor/session-cache.ts";
+import type { VendorCtx } from "./services/vendor/vendor-context.ts";
 
+/** A running hub: what node:http serves, and the parts tests and the process entry look at. */
 export interface Hub {
-  app: Hono<HubEnv>;
-  /** What node:http serves: the standard API's fast path in front of the app (standard-listener.ts). */
+  /** The one request listener (server/hub-listener.ts): what `pnpm start`, tests and demo serve. */
   listener: RequestListener;
-  services: HubServices;
+  config: HubConfig;
+  database: DatabaseHandle;
+  registry: PlatformRegistry;
+  platformSync: PlatformSync;
+  delivery: DeliveryRunner;
+  metrics: HubMetrics;
+  log: Logger;
   adminToken: string;
   adminTokenGenerated: boolean;
+  /** Every route served, /v1 and the rest (the OpenAPI coverage and fuzz tests walk them). */
+  routes(): { method: string; path: string }[];
   close(): Promise<void>;
 }
 
@@ -45,10 +60,12 @@ export interface BuildHubOptions {
   adapters?: Adapter[];
   /** Run status-report delivery in this process (default true; see startDeliveryRunner). */
   delivery?: boolean;
-  extraRoutes?: ((app: Hono<HubEnv>) => void)[];
 }
 
-/** Everything the hub needs, wired once: database (migrated), registry, adapters, HTTP app. */
+/**
+ * The composition root: opens what the hub runs on (database, migrated; caches; Redis-backed
+ * security; delivery) and gives each service the few parts it uses (its context).
+ */
 export async function buildHub(given: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
   // One data folder whichever directory pnpm runs the script in (see resolveDataDir).
   const config = { ...given, dataDir: resolveDataDir(given.dataDir) };
@@ -61,6 +78,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
       dataDir: config.databaseUrl ? undefined : config.dataDir,
     }));
   await database.migrate();
+  const db = database.db;
   // Group commit writes one ingest batch at a time per pool: two connections are plenty.
   const ingestDatabase = config.databaseUrl
     ? await openDatabase({ url: ingestDatabaseUrl(config.databaseUrl), maxConnections: 2 })
@@ -76,6 +94,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     ? { value: config.adminToken, generated: false }
     : storedOrGenerated(config.dataDir, "admin-token", generateAdminToken);
 
+  const now = () => new Date();
   const keyring = keyringFromHex(secretKey.value);
   const registry = new PlatformRegistry();
   const authCache = new AuthCache();
@@ -85,12 +104,13 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     (message) => authCache.invalidate(message),
     () => authCache.invalidate("*"),
   );
-  const platformSync = new PlatformSync(database, database.db, keyring, registry, log);
+  const platformSync = new PlatformSync(database, db, keyring, registry, log);
   const http = createVendorHttp({
     timeoutMs: config.vendorTimeoutMs,
     blockPrivateAddresses: !config.allowPrivateUrls,
   });
-  const security = buildSecurity(config, log);
+  const auditCtx: AuditCtx = { db, log };
+  const security = buildSecurity(config, log, auditCtx);
   const models = await startModelRegistry(database, log);
   const metrics = new HubMetrics();
   const delivery = await startDeliveryRunner(
@@ -101,40 +121,103 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     metrics,
     options.delivery ?? true,
   );
-  const services: HubServices = {
-    config,
-    db: database.db,
-    database,
-    ingestDb: ingestDatabase?.db ?? database.db,
-    registry,
-    platformSync,
-    replay: security.replay,
-    security,
-    keyring,
-    adapters: createAdapterRegistry(options.adapters ?? [standardAdapter, miotAdapter, tuyaAdapter]),
-    http,
-    sessions: new SessionCache(),
-    authCache,
-    models: models.registry,
-    metrics,
-    log,
-    now: () => new Date(),
-    delivery,
-  };
-  metrics.attachSources(metricsSources(services));
+  metrics.attachSources(metricsSources({ db, now, delivery }));
   await platformSync.start();
   for (const p of registry.all()) {
     if (p.securityMode === "none")
       log.warn({ platId: p.platId }, "platform uses security mode none (unsigned requests)");
   }
 
-  const app = createApp(services, { adminToken: admin.value, extraRoutes: options.extraRoutes });
+  // Each service's context: the few parts it uses.
+  const adapters = createAdapterRegistry(options.adapters ?? [standardAdapter, miotAdapter, tuyaAdapter]);
+  const changes = authChanges(authCache, database);
+  const users: UsersCtx = { db, now, authCache, authChanges: changes, tokenTtlMs: config.tokenTtlMs };
+  const login: LoginCtx = { db, now, tokenTtlMs: config.tokenTtlMs, http, hubPlatId: config.platId, log };
+  const vendors: VendorCtx = {
+    db,
+    keyring,
+    sessions: new SessionCache(),
+    adapters,
+    http,
+    hubPlatId: config.platId,
+    now,
+    log,
+    metrics,
+  };
+  const devices: DevicesCtx = { ...vendors, registry, authChanges: changes };
+  const reports: ReportsCtx = {
+    registry,
+    adapters,
+    ingestDb: ingestDatabase?.db ?? db,
+    notifier: database,
+    delivery,
+  };
+  const platforms: PlatformsCtx = {
+    ...auditCtx,
+    keyring,
+    registry,
+    platformSync,
+    adapters,
+    authChanges: changes,
+    allowPrivateUrls: config.allowPrivateUrls,
+    now,
+  };
+  const deliveries: DeliveriesCtx = { ...auditCtx, notifier: database, registry, delivery };
+  const modelsCtx: ModelsCtx = { ...auditCtx, notifier: database, models: models.registry, registry };
+  const guard = {
+    registry,
+    replay: security.replay,
+    rateLimiter: security.rateLimiter,
+    authFailures: security.authFailures,
+  };
+
+  const standard = new StandardRouter(
+    standardEndpoints({ hubPlatId: config.platId, users, login, devices, reports, models: models.registry }),
+    guard,
+    log,
+  );
+  const app = createApp({
+    adminToken: admin.value,
+    guard,
+    health: database,
+    metrics: metrics.registry,
+    publicUrl: config.publicUrl,
+    platforms,
+    deliveries,
+    models: modelsCtx,
+    devices: { db, registry },
+    console: {
+      platforms,
+      deliveries,
+      devices: { db, registry },
+      audit: auditCtx,
+      breakerThreshold: deliveryConfigFromEnv(config.env).breaker.failureThreshold,
+      now,
+    },
+    log,
+  });
+  const listener = hubListener({
+    standard,
+    app: getRequestListener(app.fetch),
+    maxBodyBytes: config.maxBodyBytes,
+    recorder: { log, metrics },
+    log,
+  });
   return {
-    app,
-    listener: standardListener(services, standardEndpoints, getRequestListener(app.fetch)),
-    services,
+    listener,
+    config,
+    database,
+    registry,
+    platformSync,
+    delivery,
+    metrics,
+    log,
     adminToken: admin.value,
     adminTokenGenerated: admin.generated,
+    routes: () => [
+      ...standard.routes(),
+      ...app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, path: r.path })),
+    ],
     async close() {
       await delivery.stop();
       await models.stop();

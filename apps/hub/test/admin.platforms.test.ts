@@ -86,7 +86,7 @@ describe("admin API: platforms (DESIGN.md §7)", () => {
     const rename = await admin.patch(`/admin/v1/platforms/${body.platId}`, { platId: "OTHER" });
     expect(rename.status).toBe(400);
     expect((await admin.get("/admin/v1/platforms/NOPE")).status).toBe(404);
-    expect(hub.hub.services.registry.vendorFor("0000160102002001X")?.platId).toBe(body.platId);
+    expect(hub.hub.registry.vendorFor("0000160102002001X")?.platId).toBe(body.platId);
   });
 
   it("rotates the secret: the new one signs, the old one still verifies during the grace period", async () => {
@@ -118,7 +118,7 @@ describe("admin API: platforms (DESIGN.md §7)", () => {
     expect((await admin.delete(`/admin/v1/platforms/${body.platId}`)).status).toBe(204);
     expect((await admin.get(`/admin/v1/platforms/${body.platId}`)).status).toBe(404);
     expect((await admin.delete(`/admin/v1/platforms/${body.platId}`)).status).toBe(404);
-    expect(hub.hub.services.registry.vendorFor("0000060102002001X")).toBeUndefined();
+    expect(hub.hub.registry.vendorFor("0000060102002001X")).toBeUndefined();
     const reuse = await admin.post("/admin/v1/platforms", { ...body, platId: "NEW-OWNER" });
     expect(reuse.status).toBe(201);
   });

@@ -77,7 +77,12 @@ describe("fuzzing: hostile requests to every endpoint of the standard and the ad
     });
     // Every admin route the app has, whoever registered it (self-service, audit, deliveries …).
     adminPaths = [
-      ...new Set(hub.hub.app.routes.map((r) => r.path).filter((p) => p.startsWith("/admin/v1/"))),
+      ...new Set(
+        hub.hub
+          .routes()
+          .map((r) => r.path)
+          .filter((p) => p.startsWith("/admin/v1/")),
+      ),
     ];
     pool = new Pool(hub.url, { connections: 8 });
   }, 60_000);

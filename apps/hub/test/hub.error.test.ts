@@ -83,20 +83,22 @@ describe("hub error paths", () => {
     expect(String(res.body.RetInfo)).toContain("not issued to this UserID");
   });
 
-  it("401: an AccessToken past HUB_TOKEN_TTL (default 30 days) has expired", async () => {
-    const services = w.hub.hub.services;
-    const realNow = services.now;
-    services.now = () => new Date(Date.now() + 31 * 86_400_000);
+  it("401: an AccessToken past HUB_TOKEN_TTL has expired", async () => {
+    // A hub of its own whose tokens live one second: the expiry is the configured one, not a fake clock.
+    const short = await startWorld("pglite", { HUB_TOKEN_TTL: "1s" });
     try {
-      const res = await w.call(
+      const carol = await loginAs(short, "alice", "alice-token-1");
+      await new Promise((r) => setTimeout(r, 1_200));
+      const device = short.vendors[0]?.deviceIds[0] ?? "";
+      const res = await short.call(
         "devices/op",
-        { UserID: alice.userId, Device: devices([a1], { onOffStatus: "True" }) },
-        { AccessToken: alice.accessToken },
+        { UserID: carol.userId, Device: devices([device], { onOffStatus: "True" }) },
+        { AccessToken: carol.accessToken },
       );
       expect(res.status).toBe(401);
       expect(String(res.body.RetInfo)).toContain("expired");
     } finally {
-      services.now = realNow;
+      await short.close();
     }
   });
 

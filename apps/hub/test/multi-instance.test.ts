@@ -116,13 +116,13 @@ describe("a hub that lost its LISTEN connection", () => {
         values ('SILENT-VENDOR', 'silent', 'SILENTAPP', ${secret.ciphertext}, ${secret.keyId}, 'http://127.0.0.1:9/v1')`;
       await sql`insert into manufacturer_codes (code, plat_id) values ('000777', 'SILENT-VENDOR')`;
       await new Promise((r) => setTimeout(r, 300));
-      expect(hub.hub.services.registry.vendorFor("0007770102002001A")).toBeUndefined();
+      expect(hub.hub.registry.vendorFor("0007770102002001A")).toBeUndefined();
       // The LISTEN connection drops; postgres.js reconnects and listens again.
       const killed = await sql`select pg_terminate_backend(pid) as ok from pg_stat_activity
         where datname = current_database() and pid <> pg_backend_pid() and query ilike 'listen%'`;
       expect(killed.length).toBeGreaterThan(0);
       const start = Date.now();
-      while (hub.hub.services.registry.vendorFor("0007770102002001A")?.platId !== "SILENT-VENDOR") {
+      while (hub.hub.registry.vendorFor("0007770102002001A")?.platId !== "SILENT-VENDOR") {
         if (Date.now() - start > 20_000) throw new Error("the registry never picked up the missed change");
         await new Promise((r) => setTimeout(r, 100));
       }

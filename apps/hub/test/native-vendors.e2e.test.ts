@@ -66,7 +66,7 @@ describe("standard, MIoT-style and Tuya-style vendors behind one hub", () => {
   });
 
   it("keeps the Tuya client secret encrypted at rest and redacted in answers", async () => {
-    const [row] = await w.hub.hub.services.db
+    const [row] = await w.hub.hub.database.db
       .select({ config: platforms.adapterConfig })
       .from(platforms)
       .where(eq(platforms.platId, "VENDOR-TUYA"));
@@ -118,4 +118,20 @@ describe("standard, MIoT-style and Tuya-style vendors behind one hub", () => {
     for (const id of all) expect(byDevice.get(id)?.DeviceStatus.runningstatus).toBe("2");
     expect(reports.every((r) => r.signatureValid)).toBe(true);
   }, 30_000);
+
+  it("a command the vendor's mapping cannot express is the caller's 400, named by the adapter", async () => {
+    const miotWasher = miot.deviceIds.find((id) => id.slice(8, 13) === "02002") ?? "";
+    const bob = await loginAs(w, "bob", "bob-token-1");
+    const bind = await w.call("user/bindDevices", { UserID: bob.userId, Device: devices([miotWasher]) });
+    expect(bind.body).toMatchObject({ RetCode: "200", FailedIDs: [] });
+    // The MIoT mapping takes programmes 1–8: 12 is the caller's mistake, not the vendor's (one error map).
+    const op = await w.call(
+      "devices/op",
+      { UserID: bob.userId, Device: devices([miotWasher], { laundryCycle: "12" }) },
+      { AccessToken: bob.accessToken },
+    );
+    expect(op.status).toBe(400);
+    expect(op.body).toMatchObject({ RetCode: "400", FailedIDs: [miotWasher] });
+    expect(String(op.body.RetInfo)).toContain("laundryCycle");
+  });
 });

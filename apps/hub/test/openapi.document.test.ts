@@ -78,7 +78,7 @@ describe("GET /openapi.json", () => {
   it("documents every route the app serves", () => {
     const paths = doc.paths as Record<string, Json>;
     const missing: string[] = [];
-    for (const route of hub.hub.app.routes) {
+    for (const route of hub.hub.routes()) {
       if (route.method === "ALL" || route.path.includes("*") || NOT_API.some((re) => re.test(route.path)))
         continue;
       const template = route.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");

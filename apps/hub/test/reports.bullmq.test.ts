@@ -52,7 +52,7 @@ describe("status reports through the hub with REDIS_URL (BullMQ)", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(world.app.reports).toHaveLength(20); // no duplicate deliveries either
     expect(received.every((r) => r.signatureValid)).toBe(true);
-    expect(world.hub.hub.services.delivery.mode).toBe("bullmq");
+    expect(world.hub.hub.delivery.mode).toBe("bullmq");
   }, 30_000);
 });
 
@@ -94,10 +94,10 @@ describe("a hub without workers queues the reports it ingests", () => {
       });
       expect(res.body.RetCode).toBe("200");
     }
-    expect(world.hub.hub.services.delivery.mode).toBe("none");
+    expect(world.hub.hub.delivery.mode).toBe("none");
     const queue = new Queue(DEFAULT_QUEUE_NAME, { connection: conn, prefix });
     try {
-      const rows = await world.hub.hub.services.db.select().from(deliveries);
+      const rows = await world.hub.hub.database.db.select().from(deliveries);
       expect(rows).toHaveLength(3);
       // Nothing relays in this process: the jobs are there because ingest put them there.
       for (const row of rows) {

@@ -94,7 +94,7 @@ describe("status reports through the hub (embedded mode)", () => {
     const b = w.vendors[1];
     const device = b?.deviceIds[0];
     if (!b || !device) throw new Error("vendor");
-    await w.hub.hub.services.db.delete(platforms).where(eq(platforms.platId, b.platId));
+    await w.hub.hub.database.db.delete(platforms).where(eq(platforms.platId, b.platId));
     const res = await platformClient(w.hub.url, { platId: b.platId, appSecret: b.appSecret })(
       "dataservices/dataGateway",
       report(device),
@@ -102,7 +102,7 @@ describe("status reports through the hub (embedded mode)", () => {
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ RetCode: "401" });
     expect(String(res.body.RetInfo)).toContain(`platform ${b.platId} no longer exists`);
-    const stored = await w.hub.hub.services.db
+    const stored = await w.hub.hub.database.db
       .select()
       .from(statusReports)
       .where(eq(statusReports.udeviceId, device));

@@ -116,11 +116,11 @@ describe("caller authentication: hmac signatures, replay, rotation, PlatID and d
     expect((await usersDevices(signed(app, body))).status).toBe(404);
     expect((await usersDevices(signed(app, body, { secret: fresh }))).status).toBe(404);
     // End the grace period now (as 24 h later), and reload the platform.
-    await hub.hub.services.db
+    await hub.hub.database.db
       .update(platforms)
       .set({ previousSecretExpiresAt: new Date(Date.now() - 1000) })
       .where(eq(platforms.platId, app.platId));
-    await hub.hub.services.platformSync.refresh(app.platId);
+    await hub.hub.platformSync.refresh(app.platId);
     expect((await usersDevices(signed(app, body))).status).toBe(401);
     expect((await usersDevices(signed(app, body, { secret: fresh }))).status).toBe(404);
     app = { ...app, appSecret: fresh };

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DatabaseHandle, openDatabase } from "@yunlian/db";
@@ -7,16 +6,14 @@ import { pino } from "pino";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
-import { buildHub, type Hub } from "../src/hub.ts";
-import { serveHub } from "../src/security/http-server.ts";
+import { type RunningHub, startHubServer } from "../src/server/start.ts";
 import { createTestPki, type Pem, type TestPki } from "./support/certs.ts";
 
 /** The hub serving HTTPS and asking for client certificates; platforms in mode mtls. */
 describe("mtls: the client certificate's fingerprint must be one the platform registered", () => {
   let pki: TestPki;
-  let hub: Hub;
+  let running: RunningHub;
   let database: DatabaseHandle;
-  let server: Server;
   let url: string;
   let dataDir: string;
   let certA: Pem;
@@ -58,19 +55,21 @@ describe("mtls: the client certificate's fingerprint must be one the platform re
       HUB_TLS_CA: pki.ca.cert,
     });
     database = await openDatabase({ dataDir: "memory://" });
-    hub = await buildHub(config, { database, logger: pino({ level: "silent" }), delivery: false });
-    server = serveHub(hub.listener, { ...config, port: 0, host: "127.0.0.1" });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    const address = server.address();
-    url = `https://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-    const admin = { authorization: `Bearer ${hub.adminToken}` };
+    running = await startHubServer(
+      { ...config, port: 0, host: "127.0.0.1" },
+      { database, logger: pino({ level: "silent" }), delivery: false },
+    );
+    url = running.url;
+    const admin = { authorization: `Bearer ${running.hub.adminToken}` };
+    const operator = new Agent({ connect: { ca: pki.ca.cert } });
     for (const [platId, pem] of [
       ["MTLS-A", certA],
       ["MTLS-B", certB],
       // Registered, but not issued by the CA the hub trusts: must still be refused.
       ["MTLS-SELF", selfSigned],
     ] as const) {
-      const res = await hub.app.request("/admin/v1/platforms", {
+      const res = await request(`${url}/admin/v1/platforms`, {
+        dispatcher: operator,
         method: "POST",
         headers: { ...admin, "content-type": "application/json" },
         body: JSON.stringify({
@@ -80,13 +79,14 @@ describe("mtls: the client certificate's fingerprint must be one the platform re
           security: { mode: "mtls", certFingerprints: [pem.fingerprint] },
         }),
       });
-      expect(res.status).toBe(201);
+      expect(res.statusCode).toBe(201);
+      await res.body.dump();
     }
+    await operator.close();
   }, 60_000);
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => server?.close(() => resolve()));
-    await hub?.close();
+    await running?.close();
     await database?.close();
     pki?.dispose();
     rmSync(dataDir, { recursive: true, force: true });

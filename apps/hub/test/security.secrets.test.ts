@@ -6,8 +6,9 @@ import { type DatabaseHandle, openDatabase } from "@yunlian/db";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HubConfig, loadConfig } from "../src/config.ts";
-import { buildHub, type Hub } from "../src/hub.ts";
+import type { Hub } from "../src/hub.ts";
 import { LOG_REDACT } from "../src/security/log-redact.ts";
+import { type RunningHub, startHubServer } from "../src/server/start.ts";
 
 /** Everything the hub logs, as text. */
 function capturingLogger() {
@@ -33,8 +34,10 @@ describe("secrets: never echoed, never logged; mode none warned about", () => {
   let config: HubConfig;
   let hub: Hub;
   const logs = capturingLogger();
+  let url: string;
+  let running: RunningHub;
   const admin = (path: string, method = "GET", body?: unknown) =>
-    hub.app.request(path, {
+    fetch(`${url}${path}`, {
       method,
       headers: { authorization: `Bearer ${hub.adminToken}`, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -49,10 +52,15 @@ describe("secrets: never echoed, never logged; mode none warned about", () => {
       HUB_SECRET_KEY: "11".repeat(32),
     });
     database = await openDatabase({ dataDir: "memory://" });
-    hub = await buildHub(config, { database, logger: logs.log, delivery: false });
+    running = await startHubServer(
+      { ...config, port: 0, host: "127.0.0.1" },
+      { database, logger: logs.log, delivery: false },
+    );
+    hub = running.hub;
+    url = running.url;
   }, 60_000);
   afterAll(async () => {
-    await hub?.close();
+    await running?.close();
     await database?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -78,7 +86,7 @@ describe("secrets: never echoed, never logged; mode none warned about", () => {
       adapterConfig: { ...got.adapterConfig, clientId: "new-id" },
     });
     expect(patched.status).toBe(200);
-    const stored = hub.services.registry.get("TUYA-VENDOR")?.adapterConfig as Record<string, unknown>;
+    const stored = hub.registry.get("TUYA-VENDOR")?.adapterConfig as Record<string, unknown>;
     expect(stored.clientSecret).toBe(TUYA_CONFIG.clientSecret);
     expect(stored.clientId).toBe("new-id");
     // Nothing secret in anything logged so far (registration, update, platform reloads).
@@ -101,7 +109,10 @@ describe("secrets: never echoed, never logged; mode none warned about", () => {
       .filter((l) => l.includes("PLAIN-APP"));
     expect(atRegistration.some((l) => /"level":40/.test(l) && /mode none/.test(l))).toBe(true);
     const second = capturingLogger();
-    const again = await buildHub(config, { database, logger: second.log, delivery: false });
+    const again = await startHubServer(
+      { ...config, port: 0, host: "127.0.0.1" },
+      { database, logger: second.log, delivery: false },
+    );
     await again.close();
     const atStart = second
       .text()

@@ -34,7 +34,7 @@ describe("platform self-service: its own registration, secret and deliveries, no
     plain = await register("SELF-PLAIN", { security: { mode: "none" } });
     self = selfClient(hub.url, mine);
     // One stored report delivered to two platforms: each sees only its own delivery row.
-    const db = hub.hub.services.db;
+    const db = hub.hub.database.db;
     const [report] = await db
       .insert(statusReports)
       .values({
@@ -87,7 +87,7 @@ describe("platform self-service: its own registration, secret and deliveries, no
       expect(res.status).toBe(400);
       expect(String(res.body.RetInfo)).toMatch(/only the operator/);
     }
-    expect(hub.hub.services.registry.get(mine.platId)?.manufacturerCodes).toEqual(["000016"]);
+    expect(hub.hub.registry.get(mine.platId)?.manufacturerCodes).toEqual(["000016"]);
   });
 
   it("cannot reach another platform: its own credentials name only itself", async () => {
@@ -101,7 +101,7 @@ describe("platform self-service: its own registration, secret and deliveries, no
       { PlatID: theirs.platId },
     );
     expect(patchThem.status).toBe(401);
-    expect(hub.hub.services.registry.get(theirs.platId)?.dataGatewayUrl).toBe("http://127.0.0.1:9/gw");
+    expect(hub.hub.registry.get(theirs.platId)?.dataGatewayUrl).toBe("http://127.0.0.1:9/gw");
     // The operator routes stay operator-only.
     const operatorRoute = await self("GET", "/../platforms");
     expect([401, 404]).toContain(operatorRoute.status);

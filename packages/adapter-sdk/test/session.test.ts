@@ -82,21 +82,6 @@ describe("withSession", () => {
   });
 });
 
-describe("AdapterError.retCode", () => {
-  it("maps kinds and passes known vendor codes through", () => {
-    expect(new AdapterError("unauthorized", "").retCode).toBe("401");
-    expect(new AdapterError("timeout", "").retCode).toBe("504");
-    expect(new AdapterError("unreachable", "").retCode).toBe("502");
-    expect(new AdapterError("bad_response", "").retCode).toBe("502");
-    expect(new AdapterError("invalid", "").retCode).toBe("400");
-    expect(new AdapterError("rejected", "").retCode).toBe("500");
-    expect(new AdapterError("rejected", "", "404").retCode).toBe("404");
-    expect(new AdapterError("rejected", "", "403").retCode).toBe("403");
-    expect(new AdapterError("rejected", "", "777").retCode).toBe("500");
-    expect(new AdapterError("rejected", "", "502").retCode).toBe("500");
-  });
-});
-
 describe("createAdapterRegistry", () => {
   it("finds adapters by name and refuses duplicates", () => {
     const fake = { name: "fake" } as unknown as Adapter;

@@ -4,7 +4,6 @@ import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import type { HubEnv } from "../lib/hono-env.ts";
 import { audit } from "../services/audit/audit.ts";
-import { adminCaller } from "./admin-call.ts";
 import { type ConsoleDeps, type ConsoleEnv, field } from "./console-env.ts";
 import { registerAuditPage } from "./pages/audit.tsx";
 import { registerDeliveryPages } from "./pages/deliveries.tsx";
@@ -21,12 +20,14 @@ const CSP =
 
 /**
  * The operator's web console at /console: sign in with the admin token, then platforms,
- * deliveries, devices and the audit log. Server-rendered (hono/jsx); changes go through the
- * admin API in-process.
+ * deliveries, devices and the audit log. Server-rendered (hono/jsx); it reads and changes through
+ * the same services as the admin API, which validate and audit every change.
  */
-export function registerConsole(app: Hono<HubEnv>, adminToken: string) {
+export type { ConsoleDeps };
+
+export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
   const ui = new Hono<ConsoleEnv>();
-  const deps: ConsoleDeps = { adminToken, call: adminCaller(app, adminToken) };
+  const { adminToken } = deps;
 
   ui.use("*", async (c, next) => {
     await next();
@@ -44,28 +45,27 @@ export function registerConsole(app: Hono<HubEnv>, adminToken: string) {
   );
 
   ui.get("/login", (c) => {
-    if (currentSession(c, adminToken, c.var.services.now())) return c.redirect("/console/platforms", 303);
+    if (currentSession(c, adminToken, deps.now())) return c.redirect("/console/platforms", 303);
     return c.html(<LoginPage />);
   });
 
   ui.post("/login", async (c) => {
-    const services = c.var.services;
     const token = field(await c.req.parseBody(), "token");
     const ok = token !== "" && timingSafeEqualStr(token, adminToken);
-    await audit(services, {
+    await audit(deps.audit, {
       actor: ok ? "operator" : "anonymous",
       action: "console.login",
       outcome: ok ? "ok" : "denied",
       detail: ok ? {} : { reason: "wrong admin token", ip: c.env?.incoming?.socket?.remoteAddress },
     });
     if (!ok) return c.html(<LoginPage error="That is not the admin token." />, 401);
-    startSession(c, adminToken, services.now());
+    startSession(c, adminToken, deps.now());
     return c.redirect("/console/platforms", 303);
   });
 
   // Everything below needs a session; every POST also the session's CSRF token.
   ui.use("*", async (c, next) => {
-    const session = currentSession(c, adminToken, c.var.services.now());
+    const session = currentSession(c, adminToken, deps.now());
     if (!session) {
       if (c.req.method === "GET") return c.redirect("/console/login", 303);
       return c.text("Your console session has ended: sign in again.", 401);
@@ -87,7 +87,7 @@ export function registerConsole(app: Hono<HubEnv>, adminToken: string) {
   registerPlatformPages(ui, deps);
   registerDeliveryPages(ui, deps);
   registerDevicePage(ui, deps);
-  registerAuditPage(ui);
+  registerAuditPage(ui, deps);
 
   app.route("/console", ui);
 }

@@ -2,15 +2,16 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";
 import type { Context } from "hono";
 import type { RequestTrace } from "../observability/request-context.ts";
+import { stateOf } from "../server/request-state.ts";
 import type { HubEnv } from "./hono-env.ts";
 
 /**
- * One platform request as the services see it, whichever way it arrived: straight from
- * node:http (the standard API's fast path) or through the Hono app (self-service, and tests
- * that call `app.request()` without a socket).
+ * One platform request as authentication sees it, whichever route serves it: the platform API
+ * (StandardRouter) or self-service on the Hono app. Both read the same listener state.
  */
 export interface CallerRequest {
   method: string;
+  /** The request target as received, query string included (it is signed, DESIGN.md §7). */
   path: string;
   /** Header names in lower case (node:http's record). */
   headers: IncomingHttpHeaders;
@@ -26,23 +27,16 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The CallerRequest of a request served by the Hono app. */
-export function callerFromContext(c: Context<HubEnv>, rawBody: string): CallerRequest {
-  const incoming = c.env?.incoming;
+/** The CallerRequest of a request served by the Hono app (the listener read its body). */
+export function callerOf(c: Context<HubEnv>): CallerRequest {
+  const incoming = c.env.incoming;
+  const state = stateOf(incoming);
   return {
-    method: c.req.method,
-    path: c.req.path,
-    headers: incoming?.headers ?? headerRecord(c.req.raw.headers),
-    rawBody,
-    socket: incoming?.socket,
-    trace: c.get("trace"),
+    method: incoming.method ?? c.req.method,
+    path: incoming.url ?? c.req.path,
+    headers: incoming.headers,
+    rawBody: state.rawBody,
+    socket: incoming.socket,
+    trace: state.trace,
   };
-}
-
-function headerRecord(headers: Headers): IncomingHttpHeaders {
-  const out: IncomingHttpHeaders = {};
-  headers.forEach((value, name) => {
-    out[name] = value;
-  });
-  return out;
 }

@@ -11,6 +11,11 @@ export interface ErrorAnswer {
 
 const RET_CODES = new Set<string>(Object.values(RetCode));
 
+/** The 404 of a path no route serves, the same under /v1 and elsewhere. */
+export function noSuchInterface(method: string, path: string) {
+  return retBody(RetCode.NOT_FOUND, `no such interface: ${method} ${path}`);
+}
+
 /**
  * What the caller is told when a request fails, whichever server path it took: the RetCode of
  * a HubError or ProtocolError with the mirrored HTTP status; anything else is a bug, logged

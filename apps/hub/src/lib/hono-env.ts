@@ -1,15 +1,16 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { RequestTrace } from "../observability/request-context.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
-import type { HubServices } from "../services/hub-services.ts";
 
-/** Typed context of every route: the services and the request id are set by one middleware. */
+/**
+ * Typed context of every Hono route. Routes get their services by closure when they are
+ * registered (each the few it uses), never from the context: only per-request facts live here.
+ */
 export interface HubEnv {
   Bindings: HttpBindings;
   Variables: {
-    services: HubServices;
     requestId: string;
-    /** The request id and the vendors the request reached (set by observeRequests). */
+    /** The request id and the vendors the request reached (the listener's, see request-state.ts). */
     trace: RequestTrace;
     /** Set on /admin/v1/self/… by the admin gate: whose registration, and who acts on it. */
     selfCaller?: { platform: PlatformRecord; actor: string };

@@ -1,7 +1,12 @@
-import type { MiddlewareHandler } from "hono";
-import type { HubEnv } from "../lib/hono-env.ts";
-import type { HubServices } from "../services/hub-services.ts";
-import { newTrace, type RequestTrace } from "./request-context.ts";
+import type { Logger } from "pino";
+import type { HubMetrics } from "./metrics.ts";
+import type { RequestTrace } from "./request-context.ts";
+
+/** Where a served request is recorded: the log and the request metrics. */
+export interface RequestRecorder {
+  log: Logger;
+  metrics: Pick<HubMetrics, "countRequest">;
+}
 
 export interface ServedRequest {
   /** The route pattern (metrics label), or "unmatched". */
@@ -15,12 +20,9 @@ export interface ServedRequest {
 
 /**
  * One structured log line and the request metrics per request, with the request id and the
- * vendors the request reached. Called by both server paths (the standard fast path and the app).
+ * vendors the request reached. The hub listener calls it once per request, for every route.
  */
-export function recordRequest(
-  { log, metrics }: Pick<HubServices, "log" | "metrics">,
-  r: ServedRequest,
-): void {
+export function recordRequest({ log, metrics }: RequestRecorder, r: ServedRequest): void {
   const { vendors } = r.trace;
   const vendor = vendors.size === 0 ? "none" : vendors.size === 1 ? [...vendors][0] : "multiple";
   metrics.countRequest(r.route, r.status, vendor ?? "none", r.seconds);
@@ -38,23 +40,4 @@ export function recordRequest(
     },
     "request",
   );
-}
-
-/** The app's middleware: a trace for the request (see request-context.ts), recorded once answered. */
-export function observeRequests(): MiddlewareHandler<HubEnv> {
-  return async (c, next) => {
-    const trace = newTrace(c.get("requestId"));
-    c.set("trace", trace);
-    const start = performance.now();
-    await next();
-    const route = c.req.routePath && c.req.routePath !== "*" ? c.req.routePath : "unmatched";
-    recordRequest(c.get("services"), {
-      route,
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      trace,
-      seconds: (performance.now() - start) / 1000,
-    });
-  };
 }

@@ -13,12 +13,10 @@ function hubVersion(): string {
 }
 
 /** GET /openapi.json (built once, on first use) and the interactive reference at GET /docs. */
-export function registerApiReference(app: Hono<HubEnv>) {
+export function registerApiReference(app: Hono<HubEnv>, publicUrl: string | undefined) {
   let document: string | undefined;
   app.get("/openapi.json", (c) => {
-    document ??= JSON.stringify(
-      buildOpenApiDocument({ version: hubVersion(), serverUrl: c.get("services").config.publicUrl }),
-    );
+    document ??= JSON.stringify(buildOpenApiDocument({ version: hubVersion(), serverUrl: publicUrl }));
     c.header("Cache-Control", "no-cache");
     return c.body(document, 200, { "Content-Type": "application/json; charset=utf-8" });
   });

@@ -1,5 +1,4 @@
-import { audit } from "../services/audit/audit.ts";
-import type { HubServices } from "../services/hub-services.ts";
+import { type AuditCtx, audit } from "../services/audit/audit.ts";
 import { MemoryRateLimiter } from "./rate-limit.ts";
 
 export interface AuthFailure {
@@ -29,7 +28,9 @@ export class AuthFailureAudit {
   private readonly suppressed = new Map<string, number>();
   private sources = 0;
 
-  async record(services: HubServices, failure: AuthFailure): Promise<void> {
+  constructor(private readonly ctx: AuditCtx) {}
+
+  async record(failure: AuthFailure): Promise<void> {
     const source = failure.ip ?? "unknown";
     if (this.sources > MAX_SOURCES) this.reset();
     if (!this.suppressed.has(source)) this.sources++;
@@ -39,7 +40,7 @@ export class AuthFailureAudit {
       return;
     }
     this.suppressed.set(source, 0);
-    await audit(services, {
+    await audit(this.ctx, {
       actor: "anonymous",
       action: `auth.${failure.surface}`,
       target: failure.claimedPlatId?.slice(0, 128),

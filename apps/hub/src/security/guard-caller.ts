@@ -1,15 +1,19 @@
 import { type CommonHeaders, RetCode } from "@yunlian/protocol";
-import type { Context } from "hono";
 import { type AuthenticateOptions, authenticateCaller } from "../lib/authenticate-caller.ts";
 import type { CallerRequest } from "../lib/caller-request.ts";
-import type { HubEnv } from "../lib/hono-env.ts";
 import { HubError } from "../lib/hub-error.ts";
+import type { ReplayStore } from "../lib/replay-guard.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
-import type { HubServices } from "../services/hub-services.ts";
+import type { PlatformRegistry } from "../registry/platform-registry.ts";
+import type { AuthFailureAudit } from "./auth-failure-audit.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 
-/** The client address, for the audit log (the socket's; a proxy's X-Forwarded-For is not trusted). */
-export function clientIp(c: Context<HubEnv>): string | undefined {
-  return c.env?.incoming?.socket?.remoteAddress;
+/** What the door of every platform-facing route uses. */
+export interface GuardCtx {
+  registry: PlatformRegistry;
+  replay: ReplayStore;
+  rateLimiter: RateLimiter;
+  authFailures: AuthFailureAudit;
 }
 
 /**
@@ -19,7 +23,7 @@ export function clientIp(c: Context<HubEnv>): string | undefined {
  * by sending requests in its name. `headers` are the caller's common headers, normalised once.
  */
 export async function guardCaller(
-  services: HubServices,
+  ctx: GuardCtx,
   caller: CallerRequest,
   headers: CommonHeaders,
   surface: "standard" | "self",
@@ -28,14 +32,14 @@ export async function guardCaller(
   let platform: PlatformRecord;
   try {
     platform = await authenticateCaller(
-      services.registry,
-      services.replay,
+      ctx.registry,
+      ctx.replay,
       { headers, rawHeaders: caller.headers, rawBody: caller.rawBody, socket: caller.socket },
       options,
     );
   } catch (err) {
     if (err instanceof HubError) {
-      await services.security.authFailures.record(services, {
+      await ctx.authFailures.record({
         surface,
         method: caller.method,
         path: caller.path,
@@ -46,13 +50,13 @@ export async function guardCaller(
     }
     throw err;
   }
-  await chargeRequest(services, platform.platId);
+  await chargeRequest(ctx.rateLimiter, platform.platId);
   return platform;
 }
 
 /** One request against the platform's bucket; 429 with Retry-After (whole seconds) when empty. */
-export async function chargeRequest(services: HubServices, platId: string): Promise<void> {
-  const decision = await services.security.rateLimiter.take(platId);
+export async function chargeRequest(rateLimiter: RateLimiter, platId: string): Promise<void> {
+  const decision = await rateLimiter.take(platId);
   if (decision.allowed) return;
   const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
   throw new HubError(

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { HubConfig } from "../config.ts";
 
@@ -19,7 +18,6 @@ export function pem(value: string): string {
 export function serveHub(
   listener: RequestListener,
   config: Pick<HubConfig, "port" | "host" | "tls" | "server">,
-  onListen?: (info: { address: string; port: number }) => void,
 ): Server {
   const limits = {
     maxHeaderSize: config.server.maxHeaderBytes,
@@ -41,7 +39,7 @@ export function serveHub(
   const server: Server = tls
     ? createHttpsServer({ ...limits, ...tls }, listener)
     : createHttpServer(limits, listener);
-  server.listen(config.port, config.host, () => onListen?.(server.address() as AddressInfo));
+  server.listen(config.port, config.host);
   // A connection idle this long without a complete request is closed (slowloris).
   server.timeout = config.server.requestTimeoutMs;
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { HubConfig } from "../config.ts";
 import { REPLAY_WINDOW_MS, ReplayGuard, type ReplayStore } from "../lib/replay-guard.ts";
+import type { AuditCtx } from "../services/audit/audit.ts";
 import { AuthFailureAudit } from "./auth-failure-audit.ts";
 import { MemoryRateLimiter, type RateLimiter, unlimited } from "./rate-limit.ts";
 import { RedisRateLimiter } from "./redis-rate-limit.ts";
@@ -18,8 +19,12 @@ export interface HubSecurity {
  * Rate-limit buckets and the webhook-id replay store: in Redis when REDIS_URL is set (shared by
  * every hub instance), in this process otherwise (the embedded single-instance hub).
  */
-export function buildSecurity(config: HubConfig, log: Logger): HubSecurity {
-  const authFailures = new AuthFailureAudit();
+export function buildSecurity(
+  config: Pick<HubConfig, "redisUrl" | "rateLimit">,
+  log: Logger,
+  audit: AuditCtx,
+): HubSecurity {
+  const authFailures = new AuthFailureAudit(audit);
   if (!config.redisUrl) {
     return {
       rateLimiter: config.rateLimit ? new MemoryRateLimiter(config.rateLimit) : unlimited,

@@ -6,8 +6,8 @@ import { openDatabase } from "@yunlian/db";
 import { createTestDatabase, postgresAvailable, servicesRequired } from "@yunlian/db/testing";
 import { pino } from "pino";
 import { type HubConfig, loadConfig } from "../../src/config.ts";
-import { buildHub, type Hub } from "../../src/hub.ts";
-import { serveHub } from "../../src/security/http-server.ts";
+import type { Hub } from "../../src/hub.ts";
+import { startHubServer } from "../../src/server/start.ts";
 
 export type Storage = "pglite" | "postgres";
 
@@ -64,20 +64,18 @@ export async function startTestHub(
     ...env,
   });
   const database = databaseUrl ? undefined : await openDatabase({ dataDir: "memory://" });
-  const hub = await buildHub(config, { database, logger: pino({ level: "silent" }) });
-  // The server main.ts runs (limits, timeouts), on a free port; plain HTTP (mtls tests start their own).
-  const server = serveHub(hub.listener, { ...config, tls: undefined, port: 0, host: "127.0.0.1" });
-  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  // What main.ts runs (one listener, limits, timeouts), on a free port; plain HTTP (mtls tests start their own).
+  const running = await startHubServer(
+    { ...config, tls: undefined, port: 0, host: "127.0.0.1" },
+    { database, logger: pino({ level: "silent" }) },
+  );
   return {
-    url: `http://127.0.0.1:${port}`,
-    hub,
-    adminToken: hub.adminToken,
+    url: running.url,
+    hub: running.hub,
+    adminToken: running.hub.adminToken,
     databaseUrl,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await hub.close();
+      await running.close();
       if (database) await database.close();
       await created?.drop();
       rmSync(dataDir, { recursive: true, force: true });

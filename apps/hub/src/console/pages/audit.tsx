@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
-import type { ConsoleEnv } from "../console-env.ts";
+import { readAudit } from "../../services/audit/audit-query.ts";
+import type { ConsoleDeps, ConsoleEnv } from "../console-env.ts";
 import { Badge, Layout, when } from "../layout.tsx";
-import { queryAudit } from "../queries/audit-query.ts";
 
 const PAGE = 100;
 const OUTCOMES = ["ok", "denied", "failed"] as const;
@@ -13,14 +13,16 @@ function utc(value: string | undefined): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-export function registerAuditPage(ui: Hono<ConsoleEnv>) {
+export function registerAuditPage(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
   ui.get("/audit", async (c) => {
     const q = c.req.query();
     const outcome = OUTCOMES.find((o) => o === q.outcome);
     const before = Number(q.before);
-    const entries = await queryAudit(c.var.services.db, {
+    const action = q.action?.trim();
+    // The console's action filter matches the action and everything under it.
+    const entries = await readAudit(deps.audit, {
       actor: q.actor?.trim() || undefined,
-      action: q.action?.trim() || undefined,
+      action: action ? `${action.replace(/\*$/, "")}*` : undefined,
       outcome,
       from: utc(q.from),
       to: utc(q.to),

@@ -1,33 +1,35 @@
-import { deliveryConfigFromEnv } from "@yunlian/delivery";
 import type { Context, Hono } from "hono";
-import type { z } from "zod";
-import type { DeliveryDetail, DeliveryView } from "../../openapi/admin-schemas.ts";
-import { errorText } from "../admin-call.ts";
-import { type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
+import { validate } from "../../lib/validate.ts";
+import { bulkReplayInput } from "../../services/reports/delivery-queries.ts";
+import { deliveryStats } from "../../services/reports/delivery-stats.ts";
+import {
+  deliveryDetail,
+  listDeliveryViews,
+  replayOne,
+  replaySince,
+} from "../../services/reports/manage-deliveries.ts";
+import { attempt, type ConsoleDeps, type ConsoleEnv, field, OPERATOR } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
-import { deliveryStats } from "../queries/delivery-stats.ts";
 import { ms, percent, Sparkline } from "./delivery-charts.tsx";
 
-type Delivery = z.infer<typeof DeliveryView>;
 const STATUSES = ["dead", "failed", "pending", "delivered"] as const;
 
 export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
+  const ctx = deps.deliveries;
   const page = async (c: Context<ConsoleEnv>, flash?: Flash) => {
-    const services = c.var.services;
     const hours = [1, 6, 24, 72, 168].includes(Number(c.req.query("hours")))
       ? Number(c.req.query("hours"))
       : 24;
     const platId = c.req.query("platId") ?? "";
     const status = STATUSES.find((s) => s === c.req.query("status")) ?? "dead";
-    const query = new URLSearchParams({ status, limit: "50", ...(platId ? { platId } : {}) });
     const [stats, list] = await Promise.all([
-      deliveryStats(services.db, services.now(), hours),
-      deps.call(c, "GET", `/admin/v1/deliveries?${query}`),
+      deliveryStats(ctx.db, deps.now(), hours),
+      listDeliveryViews(ctx, { status, limit: 50, ...(platId ? { platId } : {}) }),
     ]);
-    const rows = (list.body.deliveries ?? []) as Delivery[];
-    const threshold = deliveryConfigFromEnv(services.config.env).breaker.failureThreshold;
+    const rows = list.deliveries;
+    const threshold = deps.breakerThreshold;
     const failing = stats.platforms.filter((p) => p.consecutiveFailures > 0);
-    const platforms = services.registry
+    const platforms = ctx.registry
       .all()
       .filter((p) => p.dataGatewayUrl)
       .map((p) => p.platId)
@@ -107,7 +109,7 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
             {failing.map((p) => (
               <tr>
                 <td class="mono">{p.platId}</td>
-                <td class="mono">{services.registry.get(p.platId)?.dataGatewayUrl ?? "—"}</td>
+                <td class="mono">{ctx.registry.get(p.platId)?.dataGatewayUrl ?? "—"}</td>
                 <td class="num">{p.consecutiveFailures}</td>
                 <td>
                   <Badge value={p.consecutiveFailures >= threshold ? "open" : "failing"} />
@@ -144,7 +146,6 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
             </button>
           </form>
         </div>
-        {list.status !== 200 && <p class="flash error">{errorText(list)}</p>}
         <table id="dead-letters">
           <thead>
             <tr>
@@ -226,45 +227,43 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     const form = await c.req.parseBody();
     const since = new Date(`${field(form, "since")}Z`);
     if (Number.isNaN(since.getTime())) return page(c, { kind: "error", text: "since: not a date and time" });
-    const res = await deps.call(c, "POST", "/admin/v1/deliveries/replay", {
-      platId: field(form, "platId"),
-      since: since.toISOString(),
-    });
+    const res = await attempt(() =>
+      replaySince(
+        ctx,
+        validate(bulkReplayInput, { platId: field(form, "platId"), since: since.toISOString() }),
+        OPERATOR,
+      ),
+    );
     return page(
       c,
-      res.status === 202
-        ? {
-            kind: "ok",
-            text: `Replayed ${String(res.body.replayed)} deliveries of ${field(form, "platId")}.`,
-          }
-        : { kind: "error", text: errorText(res) },
+      res.ok
+        ? { kind: "ok", text: `Replayed ${res.value.replayed} deliveries of ${field(form, "platId")}.` }
+        : { kind: "error", text: res.text },
     );
   });
 
   ui.post("/deliveries/:id/replay", async (c) => {
     const id = c.req.param("id");
-    const res = await deps.call(c, "POST", `/admin/v1/deliveries/${encodeURIComponent(id)}/replay`);
+    const res = await attempt(() => replayOne(ctx, id, OPERATOR));
     return page(
       c,
-      res.status === 202
-        ? { kind: "ok", text: `Delivery ${id} is pending again.` }
-        : { kind: "error", text: errorText(res) },
+      res.ok ? { kind: "ok", text: `Delivery ${id} is pending again.` } : { kind: "error", text: res.text },
     );
   });
 
   ui.get("/deliveries/:id", async (c) => {
-    const res = await deps.call(c, "GET", `/admin/v1/deliveries/${encodeURIComponent(c.req.param("id"))}`);
-    if (res.status !== 200)
+    const res = await attempt(() => deliveryDetail(ctx, c.req.param("id")));
+    if (!res.ok)
       return c.html(
         <Layout
           title="Delivery"
           section="deliveries"
           csrf={c.var.csrf}
-          flash={{ kind: "error", text: errorText(res) }}
+          flash={{ kind: "error", text: res.text }}
         />,
         404,
       );
-    const d = res.body as unknown as z.infer<typeof DeliveryDetail>;
+    const d = res.value;
     return c.html(
       <Layout title={`Delivery ${d.id}`} section="deliveries" csrf={c.var.csrf}>
         <table class="kv">

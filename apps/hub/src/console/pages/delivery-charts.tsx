@@ -1,4 +1,4 @@
-import type { Bucket } from "../queries/delivery-stats.ts";
+import type { Bucket } from "../../services/reports/delivery-stats.ts";
 
 /** Attempts per time bucket as stacked bars (green delivered, red failed), drawn server-side. */
 export function Sparkline(props: { buckets: Bucket[] }) {

@@ -1,13 +1,11 @@
 import { parseUDeviceId } from "@yunlian/protocol";
 import type { Hono } from "hono";
 import type { Child } from "hono/jsx";
-import type { z } from "zod";
-import type { DeviceAdminView } from "../../openapi/admin-schemas.ts";
-import { errorText } from "../admin-call.ts";
-import type { ConsoleDeps, ConsoleEnv } from "../console-env.ts";
+import { deviceView } from "../../services/devices/device-view.ts";
+import { attempt, type ConsoleDeps, type ConsoleEnv } from "../console-env.ts";
 import { Badge, Layout, when } from "../layout.tsx";
 
-type Device = z.infer<typeof DeviceAdminView>;
+type Device = Awaited<ReturnType<typeof deviceView>>;
 
 function Lookup(props: { id: string }) {
   return (
@@ -191,8 +189,8 @@ export function registerDevicePage(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       );
     const decoded = parseUDeviceId(id);
     if (!decoded.ok) return frame(null, `Not a UDeviceID: ${decoded.error.part}: ${decoded.error.reason}`);
-    const res = await deps.call(c, "GET", `/admin/v1/devices/${encodeURIComponent(id)}`);
-    if (res.status !== 200) return frame(null, errorText(res));
-    return frame(<DeviceDetail d={res.body as unknown as Device} />);
+    const res = await attempt(() => deviceView(deps.devices, id, 20));
+    if (!res.ok) return frame(null, res.text);
+    return frame(<DeviceDetail d={res.value} />);
   });
 }

@@ -1,11 +1,18 @@
 import type { Context, Hono } from "hono";
-import type { PlatformView } from "../../openapi/admin-schemas.ts";
-import { errorText } from "../admin-call.ts";
-import { type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
+import { validate } from "../../lib/validate.ts";
+import {
+  deletePlatform,
+  registerPlatform,
+  rotateSecret,
+  updatePlatform,
+} from "../../services/platforms/manage-platforms.ts";
+import { registerPlatformInput, updatePlatformInput } from "../../services/platforms/platform-input.ts";
+import { platformView } from "../../services/platforms/platform-view.ts";
+import { attempt, type ConsoleDeps, type ConsoleEnv, field, OPERATOR } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
 import { emptyPlatformForm, PlatformForm, type PlatformFormValues, platformBody } from "./platform-form.tsx";
 
-type Platform = import("zod").infer<typeof PlatformView>;
+type Platform = ReturnType<typeof platformView>;
 
 const formValues = (form: Record<string, unknown>): PlatformFormValues => ({
   platId: field(form, "platId"),
@@ -81,11 +88,14 @@ function SecretOnce(props: {
 }
 
 export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
-  const adapters = (c: Context<ConsoleEnv>) => c.var.services.adapters.names();
+  const ctx = deps.platforms;
+  const adapters = () => ctx.adapters.names();
 
   ui.get("/platforms", async (c) => {
-    const res = await deps.call(c, "GET", "/admin/v1/platforms");
-    const platforms = (res.body.platforms ?? []) as Platform[];
+    const platforms = ctx.registry
+      .all()
+      .sort((a, b) => a.platId.localeCompare(b.platId))
+      .map(platformView);
     const flash = c.req.query("deleted")
       ? { kind: "ok" as const, text: `Removed ${c.req.query("deleted")}.` }
       : undefined;
@@ -145,7 +155,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
             action="/console/platforms"
             csrf={c.var.csrf}
             values={emptyPlatformForm}
-            adapters={adapters(c)}
+            adapters={adapters()}
             mode="register"
           />
         </div>
@@ -155,21 +165,23 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
 
   ui.post("/platforms", async (c) => {
     const values = formValues(await c.req.parseBody());
-    const res = await deps.call(c, "POST", "/admin/v1/platforms", platformBody(values, "register"));
-    if (res.status !== 201) {
+    const res = await attempt(() =>
+      registerPlatform(ctx, validate(registerPlatformInput, platformBody(values, "register")), OPERATOR),
+    );
+    if (!res.ok) {
       return c.html(
         <Layout
           title="Register a platform"
           section="platforms"
           csrf={c.var.csrf}
-          flash={{ kind: "error", text: errorText(res) }}
+          flash={{ kind: "error", text: res.text }}
         >
           <div class="panel">
             <PlatformForm
               action="/console/platforms"
               csrf={c.var.csrf}
               values={values}
-              adapters={adapters(c)}
+              adapters={adapters()}
               mode="register"
             />
           </div>
@@ -181,8 +193,8 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       <SecretOnce
         title={`Registered ${values.platId}`}
         platId={values.platId}
-        appId={String(res.body.appId)}
-        appSecret={String(res.body.appSecret)}
+        appId={res.value.record.appId}
+        appSecret={res.value.appSecret}
         csrf={c.var.csrf}
       />,
       201,
@@ -191,18 +203,18 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
 
   const detail = async (c: Context<ConsoleEnv>, flash?: Flash, values?: PlatformFormValues, status = 200) => {
     const platId = c.req.param("platId") ?? "";
-    const res = await deps.call(c, "GET", `/admin/v1/platforms/${encodeURIComponent(platId)}`);
-    if (res.status !== 200)
+    const record = ctx.registry.get(platId);
+    if (!record)
       return c.html(
         <Layout
           title="No such platform"
           section="platforms"
           csrf={c.var.csrf}
-          flash={{ kind: "error", text: errorText(res) }}
+          flash={{ kind: "error", text: `platform ${platId} not found` }}
         />,
         404,
       );
-    const p = res.body as unknown as Platform;
+    const p = platformView(record);
     const path = `/console/platforms/${encodeURIComponent(p.platId)}`;
     return c.html(
       <Layout title={p.name} section="platforms" csrf={c.var.csrf} flash={flash}>
@@ -275,7 +287,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               action={path}
               csrf={c.var.csrf}
               values={values ?? valuesOf(p)}
-              adapters={adapters(c)}
+              adapters={adapters()}
               mode="edit"
             />
           </div>
@@ -290,31 +302,32 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
   ui.post("/platforms/:platId", async (c) => {
     const values = formValues(await c.req.parseBody());
     const platId = c.req.param("platId");
-    const path = `/admin/v1/platforms/${encodeURIComponent(platId)}`;
-    const current = await deps.call(c, "GET", path);
-    if (current.status !== 200) return detail(c);
+    const current = ctx.registry.get(platId);
+    if (!current) return detail(c);
     // Only what the form changed, so the audit log says what the operator actually edited.
-    const before = platformBody(valuesOf(current.body as unknown as Platform), "edit");
+    const before = platformBody(valuesOf(platformView(current)), "edit");
     const changes = Object.fromEntries(
       Object.entries(platformBody(values, "edit")).filter(
         ([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k]),
       ),
     );
     if (Object.keys(changes).length === 0) return detail(c, { kind: "ok", text: "Nothing changed." });
-    const res = await deps.call(c, "PATCH", path, changes);
-    if (res.status !== 200) return detail(c, { kind: "error", text: errorText(res) }, values, 400);
+    const res = await attempt(() =>
+      updatePlatform(ctx, platId, validate(updatePlatformInput, changes), OPERATOR),
+    );
+    if (!res.ok) return detail(c, { kind: "error", text: res.text }, values, 400);
     return detail(c, { kind: "ok", text: "Saved." });
   });
 
   ui.post("/platforms/:platId/secret", async (c) => {
     const platId = c.req.param("platId");
-    const res = await deps.call(c, "POST", `/admin/v1/platforms/${encodeURIComponent(platId)}/secret`);
-    if (res.status !== 200) return detail(c, { kind: "error", text: errorText(res) }, undefined, 400);
+    const res = await attempt(() => rotateSecret(ctx, platId, OPERATOR));
+    if (!res.ok) return detail(c, { kind: "error", text: res.text }, undefined, 400);
     return c.html(
       <SecretOnce
         title={`New secret for ${platId}`}
         platId={platId}
-        appSecret={String(res.body.appSecret)}
+        appSecret={res.value.appSecret}
         csrf={c.var.csrf}
       />,
     );
@@ -329,8 +342,8 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         undefined,
         400,
       );
-    const res = await deps.call(c, "DELETE", `/admin/v1/platforms/${encodeURIComponent(platId)}`);
-    if (res.status !== 204) return detail(c, { kind: "error", text: errorText(res) }, undefined, 400);
+    const res = await attempt(() => deletePlatform(ctx, platId, OPERATOR));
+    if (!res.ok) return detail(c, { kind: "error", text: res.text }, undefined, 400);
     return c.redirect(`/console/platforms?deleted=${encodeURIComponent(platId)}`, 303);
   });
 }

@@ -1,8 +1,8 @@
-import { auditLog } from "@yunlian/db";
-import { and, desc, eq, gte, like, lt, type SQL } from "drizzle-orm";
+import type { Database } from "@yunlian/db";
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { HubEnv } from "../../lib/hono-env.ts";
+import { readAudit } from "../../services/audit/audit-query.ts";
 import { queryInput } from "./query-input.ts";
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -23,32 +23,12 @@ const auditQuery = z.strictObject({
   cursor: cursor.optional(),
 });
 
-/** `%`, `_` and `\` are LIKE wildcards: escape them so a prefix means just itself. */
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 /** GET /admin/v1/audit: who did what when, newest first (operator only). */
-export function registerAuditRoutes(app: Hono<HubEnv>) {
+export function registerAuditRoutes(app: Hono<HubEnv>, ctx: { db: Database }) {
   app.get("/admin/v1/audit", async (c) => {
-    const q = queryInput(c, auditQuery);
-    const where: (SQL | undefined)[] = [
-      q.actor === undefined ? undefined : eq(auditLog.actor, q.actor),
-      q.action === undefined
-        ? undefined
-        : q.action.endsWith("*")
-          ? like(auditLog.action, `${escapeLike(q.action.slice(0, -1))}%`)
-          : eq(auditLog.action, q.action),
-      q.from === undefined ? undefined : gte(auditLog.at, q.from),
-      q.to === undefined ? undefined : lt(auditLog.at, q.to),
-      q.cursor === undefined ? undefined : lt(auditLog.id, q.cursor),
-    ];
-    const rows = await c
-      .get("services")
-      .db.select()
-      .from(auditLog)
-      .where(and(...where))
-      .orderBy(desc(auditLog.id))
-      .limit(q.limit + 1);
-    const page = rows.slice(0, q.limit);
+    const { cursor, limit, ...filter } = queryInput(c, auditQuery);
+    const rows = await readAudit(ctx, { ...filter, before: cursor, limit: limit + 1 });
+    const page = rows.slice(0, limit);
     const last = page.at(-1);
     return c.json({
       entries: page.map((e) => ({
@@ -60,7 +40,7 @@ export function registerAuditRoutes(app: Hono<HubEnv>) {
         outcome: e.outcome,
         detail: e.detail,
       })),
-      nextCursor: rows.length > q.limit && last ? `c${last.id}` : null,
+      nextCursor: rows.length > limit && last ? `c${last.id}` : null,
     });
   });
 }

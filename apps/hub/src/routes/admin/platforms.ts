@@ -1,9 +1,9 @@
 import type { Hono } from "hono";
 import type { HubEnv } from "../../lib/hono-env.ts";
 import { notFound } from "../../lib/hub-error.ts";
-import { audit } from "../../services/audit/audit.ts";
 import {
   deletePlatform,
+  type PlatformsCtx,
   registerPlatform,
   rotateSecret,
   updatePlatform,
@@ -12,72 +12,40 @@ import { registerPlatformInput, updatePlatformInput } from "../../services/platf
 import { platformView } from "../../services/platforms/platform-view.ts";
 import { jsonInput } from "./json-input.ts";
 
-/** The platform registry of DESIGN.md §7 (operator only; the auth middleware sits in front). */
-export function registerPlatformRoutes(app: Hono<HubEnv>) {
+const OPERATOR = { actor: "operator" };
+
+/** The platform registry of DESIGN.md §7 (operator only; the admin gate sits in front). */
+export function registerPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
   app.post("/admin/v1/platforms", async (c) => {
-    const services = c.get("services");
-    const input = await jsonInput(c, registerPlatformInput);
-    const { record, appSecret } = await registerPlatform(services, input);
-    await audit(services, {
-      actor: "operator",
-      action: "platform.register",
-      target: record.platId,
-      outcome: "ok",
-      detail: { manufacturerCodes: record.manufacturerCodes, securityMode: record.securityMode },
-    });
+    const { record, appSecret } = await registerPlatform(ctx, jsonInput(c, registerPlatformInput), OPERATOR);
     return c.json({ ...platformView(record), appSecret }, 201);
   });
 
   app.get("/admin/v1/platforms", (c) => {
-    const list = c
-      .get("services")
-      .registry.all()
+    const list = ctx.registry
+      .all()
       .sort((a, b) => a.platId.localeCompare(b.platId))
       .map(platformView);
     return c.json({ platforms: list });
   });
 
   app.get("/admin/v1/platforms/:platId", (c) => {
-    const record = c.get("services").registry.get(c.req.param("platId"));
+    const record = ctx.registry.get(c.req.param("platId"));
     if (!record) throw notFound(`platform ${c.req.param("platId")} not found`);
     return c.json(platformView(record));
   });
 
   app.patch("/admin/v1/platforms/:platId", async (c) => {
-    const services = c.get("services");
-    const input = await jsonInput(c, updatePlatformInput);
-    const record = await updatePlatform(services, c.req.param("platId"), input);
-    await audit(services, {
-      actor: "operator",
-      action: "platform.update",
-      target: record.platId,
-      outcome: "ok",
-      detail: { fields: Object.keys(input) },
-    });
-    return c.json(platformView(record));
+    const input = jsonInput(c, updatePlatformInput);
+    return c.json(platformView(await updatePlatform(ctx, c.req.param("platId"), input, OPERATOR)));
   });
 
   app.delete("/admin/v1/platforms/:platId", async (c) => {
-    const services = c.get("services");
-    await deletePlatform(services, c.req.param("platId"));
-    await audit(services, {
-      actor: "operator",
-      action: "platform.delete",
-      target: c.req.param("platId"),
-      outcome: "ok",
-    });
+    await deletePlatform(ctx, c.req.param("platId"), OPERATOR);
     return c.body(null, 204);
   });
 
-  app.post("/admin/v1/platforms/:platId/secret", async (c) => {
-    const services = c.get("services");
-    const rotated = await rotateSecret(services, c.req.param("platId"));
-    await audit(services, {
-      actor: "operator",
-      action: "platform.rotateSecret",
-      target: c.req.param("platId"),
-      outcome: "ok",
-    });
-    return c.json(rotated);
-  });
+  app.post("/admin/v1/platforms/:platId/secret", async (c) =>
+    c.json(await rotateSecret(ctx, c.req.param("platId"), OPERATOR)),
+  );
 }

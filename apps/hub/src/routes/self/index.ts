@@ -1,12 +1,21 @@
 import type { Hono } from "hono";
 import type { HubEnv } from "../../lib/hono-env.ts";
+import type { ModelsCtx } from "../../services/models/publish-model.ts";
+import type { PlatformsCtx } from "../../services/platforms/manage-platforms.ts";
+import type { DeliveriesCtx } from "../../services/reports/manage-deliveries.ts";
 import { registerSelfDeliveryRoutes } from "./self-deliveries.ts";
 import { registerSelfModelRoutes } from "./self-models.ts";
 import { registerSelfPlatformRoutes } from "./self-platform.ts";
 
+export interface SelfServiceCtx {
+  platforms: PlatformsCtx;
+  deliveries: Pick<DeliveriesCtx, "db">;
+  models: ModelsCtx;
+}
+
 /** Platform self-service (/admin/v1/self/…); the admin gate authenticates the caller first. */
-export function registerSelfRoutes(app: Hono<HubEnv>) {
-  registerSelfPlatformRoutes(app);
-  registerSelfDeliveryRoutes(app);
-  registerSelfModelRoutes(app);
+export function registerSelfRoutes(app: Hono<HubEnv>, ctx: SelfServiceCtx) {
+  registerSelfPlatformRoutes(app, ctx.platforms);
+  registerSelfDeliveryRoutes(app, ctx.deliveries);
+  registerSelfModelRoutes(app, ctx.models);
 }

@@ -3,8 +3,11 @@ import { z } from "zod";
 import type { HubEnv } from "../../lib/hono-env.ts";
 import { invalid } from "../../lib/hub-error.ts";
 import { selfCaller } from "../../security/admin-gate.ts";
-import { audit } from "../../services/audit/audit.ts";
-import { rotateSecret, updatePlatform } from "../../services/platforms/manage-platforms.ts";
+import {
+  type PlatformsCtx,
+  rotateSecret,
+  updatePlatform,
+} from "../../services/platforms/manage-platforms.ts";
 import { updatePlatformInput } from "../../services/platforms/platform-input.ts";
 import { platformView } from "../../services/platforms/platform-view.ts";
 import { jsonInput } from "../admin/json-input.ts";
@@ -35,29 +38,17 @@ function operatorOnlyFields(body: unknown): void {
 }
 
 /** GET/PATCH /admin/v1/self and POST /admin/v1/self/secret: a platform's own registration. */
-export function registerSelfPlatformRoutes(app: Hono<HubEnv>) {
+export function registerSelfPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
   app.get("/admin/v1/self", (c) => c.json(platformView(selfCaller(c).platform)));
 
   app.patch("/admin/v1/self", async (c) => {
-    const services = c.get("services");
     const { platform, actor } = selfCaller(c);
-    const input = await jsonInput(c, selfUpdateInput, operatorOnlyFields);
-    const record = await updatePlatform(services, platform.platId, input);
-    await audit(services, {
-      actor,
-      action: "self.update",
-      target: platform.platId,
-      outcome: "ok",
-      detail: { fields: Object.keys(input) },
-    });
-    return c.json(platformView(record));
+    const input = jsonInput(c, selfUpdateInput, operatorOnlyFields);
+    return c.json(platformView(await updatePlatform(ctx, platform.platId, input, { actor, viaSelf: true })));
   });
 
   app.post("/admin/v1/self/secret", async (c) => {
-    const services = c.get("services");
     const { platform, actor } = selfCaller(c);
-    const rotated = await rotateSecret(services, platform.platId);
-    await audit(services, { actor, action: "self.rotateSecret", target: platform.platId, outcome: "ok" });
-    return c.json(rotated);
+    return c.json(await rotateSecret(ctx, platform.platId, { actor, viaSelf: true }));
   });
 }

@@ -1,6 +1,7 @@
 import type { ApiName } from "@yunlian/protocol";
 import { invalid } from "../../lib/hub-error.ts";
 import { authorizeCall, type CallAuthorization } from "../../services/users/authorize-call.ts";
+import type { UsersCtx } from "../../services/users/users-context.ts";
 import type { StandardRequest } from "./standard-route.ts";
 
 /**
@@ -10,12 +11,13 @@ import type { StandardRequest } from "./standard-route.ts";
  * user's (DESIGN.md §3.5). Also answers which devices are bound to the user.
  */
 export async function actingUser<K extends ApiName>(
+  ctx: Pick<UsersCtx, "db" | "now" | "authCache">,
   req: StandardRequest<K> & { body: { UserID?: string } },
   opts: { tokenRequired: boolean },
 ): Promise<CallAuthorization> {
   const userId = req.body.UserID;
   if (!userId) throw invalid("UserID: required");
-  return authorizeCall(req.services, req.platform, {
+  return authorizeCall(ctx, req.platform, {
     userId,
     accessToken: req.headers.accessToken,
     tokenRequired: opts.tokenRequired,

@@ -1,3 +1,8 @@
+import type { DevicesCtx } from "../../services/devices/devices-context.ts";
+import type { ModelRegistry } from "../../services/models/model-registry.ts";
+import type { ReportsCtx } from "../../services/reports/receive-report.ts";
+import type { LoginCtx } from "../../services/users/login.ts";
+import type { UsersCtx } from "../../services/users/users-context.ts";
 import { dataGateway } from "./data-gateway.ts";
 import { devicesDeviceInfo, devicesModifyDeviceInfo } from "./devices-info.ts";
 import { devicesOp } from "./devices-op.ts";
@@ -10,18 +15,31 @@ import { userUnregister } from "./user-unregister.ts";
 import { userVerify } from "./user-verify.ts";
 import { usersDevices } from "./users-devices.ts";
 
-/** Every POST interface the hub serves to platforms (standard §7 A→B, the verify callback, reports in). */
-export const standardEndpoints: readonly StandardEndpoint[] = [
-  userLogin,
-  userLogout,
-  userUnregister,
-  userVerify,
-  userBindDevices,
-  userUnbindDevices,
-  usersDevices,
-  devicesDeviceInfo,
-  devicesModifyDeviceInfo,
-  devicesDeviceStatus,
-  devicesOp,
-  dataGateway,
-];
+/** What the platform API's endpoints use, by area. */
+export interface StandardCtx {
+  hubPlatId: string;
+  users: UsersCtx;
+  login: LoginCtx;
+  devices: DevicesCtx;
+  reports: ReportsCtx;
+  models: ModelRegistry;
+}
+
+/** Every interface the hub serves to platforms (standard §7 A→B, the verify callback, reports in). */
+export function standardEndpoints(ctx: StandardCtx): StandardEndpoint[] {
+  const account = { ...ctx.users, ...ctx.devices };
+  return [
+    userLogin(ctx.login),
+    userLogout(ctx.users),
+    userUnregister(account),
+    userVerify(ctx.users),
+    userBindDevices(account),
+    userUnbindDevices(account),
+    usersDevices(account),
+    devicesDeviceInfo(account),
+    devicesModifyDeviceInfo(account),
+    devicesDeviceStatus(account),
+    devicesOp({ ...account, models: ctx.models }),
+    dataGateway(ctx.reports),
+  ];
+}

@@ -1,5 +1,6 @@
 import { RetCode, retBody } from "@yunlian/protocol";
 import { bindDevices, unbindDevices } from "../../services/devices/bind.ts";
+import type { AccountCtx } from "./account-context.ts";
 import { actingUser } from "./acting-user.ts";
 import { standardEndpoint } from "./standard-route.ts";
 
@@ -16,21 +17,20 @@ function deviceIdsOf(devices: readonly { DeviceInfo?: { deviceID?: string | null
   return (devices ?? []).map((d) => d.DeviceInfo?.deviceID ?? "").filter((id) => id !== "");
 }
 
-/** POST /v1/user/bindDevices and /v1/user/unbindDevices. */
-export const userBindDevices = standardEndpoint("/v1/user/bindDevices", "user/bindDevices", async (req) => {
-  const { userId } = await actingUser(req, { tokenRequired: false });
-  const ids = deviceIdsOf(req.body.Device);
-  const { failed } = await bindDevices(req.services, req.platform, userId, ids, req.trace);
-  return bindAnswer(new Set(ids).size, failed);
-});
-
-export const userUnbindDevices = standardEndpoint(
-  "/v1/user/unbindDevices",
-  "user/unbindDevices",
-  async (req) => {
-    const { userId } = await actingUser(req, { tokenRequired: false });
+/** POST /v1/user/bindDevices (7.2.1). */
+export const userBindDevices = (ctx: AccountCtx) =>
+  standardEndpoint("/v1/user/bindDevices", "user/bindDevices", async (req) => {
+    const { userId } = await actingUser(ctx, req, { tokenRequired: false });
     const ids = deviceIdsOf(req.body.Device);
-    const { failed } = await unbindDevices(req.services, userId, ids, req.trace);
+    const { failed } = await bindDevices(ctx, req.platform, userId, ids, req.trace);
     return bindAnswer(new Set(ids).size, failed);
-  },
-);
+  });
+
+/** POST /v1/user/unbindDevices (7.2.2). */
+export const userUnbindDevices = (ctx: AccountCtx) =>
+  standardEndpoint("/v1/user/unbindDevices", "user/unbindDevices", async (req) => {
+    const { userId } = await actingUser(ctx, req, { tokenRequired: false });
+    const ids = deviceIdsOf(req.body.Device);
+    const { failed } = await unbindDevices(ctx, userId, ids, req.trace);
+    return bindAnswer(new Set(ids).size, failed);
+  });

@@ -1,15 +1,14 @@
 import { RetCode, retBody } from "@yunlian/protocol";
 import { unregister } from "../../services/users/logout.ts";
+import type { AccountCtx } from "./account-context.ts";
 import { standardEndpoint } from "./standard-route.ts";
 
 /** POST /v1/user/unregister (standard 7.1.3). */
-export const userUnregister = standardEndpoint(
-  "/v1/user/unregister",
-  "user/unregister",
-  async ({ services, platform, headers, body, trace }) => {
+export const userUnregister = (ctx: AccountCtx) =>
+  standardEndpoint("/v1/user/unregister", "user/unregister", async ({ platform, headers, body, trace }) => {
     const loginId = body.User?.[0]?.UserBase?.loginID ?? undefined;
     const { unbindFailures, logoutFailures } = await unregister(
-      services,
+      ctx,
       platform,
       headers.accessToken,
       loginId,
@@ -24,6 +23,5 @@ export const userUnregister = standardEndpoint(
       notes.length === 0
         ? "注销成功。unregistered"
         : `unregistered; not cleaned up at vendors: ${notes.join("; ")}`;
-    return { headers: { PlatID: services.config.platId }, body: retBody(RetCode.OK, info) };
-  },
-);
+    return { headers: { PlatID: ctx.hubPlatId }, body: retBody(RetCode.OK, info) };
+  });

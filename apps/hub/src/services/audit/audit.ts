@@ -1,5 +1,19 @@
-import { type AuditOutcome, auditLog } from "@yunlian/db";
-import type { HubServices } from "../hub-services.ts";
+import { type AuditOutcome, auditLog, type Database } from "@yunlian/db";
+import type { Logger } from "pino";
+
+/** What writing the audit log needs. */
+export interface AuditCtx {
+  db: Database;
+  log: Logger;
+}
+
+/** Who made a change, for the audit entry the service writes. */
+export interface Actor {
+  /** "operator", "platform:<PlatID>", or "anonymous" (refused attempts). */
+  actor: string;
+  /** Made through self-service (/admin/v1/self/…): the action is audited as "self.…". */
+  viaSelf?: boolean;
+}
 
 export interface AuditEvent {
   actor: string;
@@ -10,12 +24,13 @@ export interface AuditEvent {
 }
 
 /**
- * Appends to the audit log. Never throws: failing to audit must not turn a successful admin
- * change into an error answer (the failure is logged instead). Never pass secrets in `detail`.
+ * Appends to the audit log. Called by the service that makes the change, never by a route.
+ * Never throws: failing to audit must not turn a successful change into an error answer (the
+ * failure is logged instead). Never pass secrets in `detail`.
  */
-export async function audit(services: HubServices, event: AuditEvent): Promise<void> {
+export async function audit(ctx: AuditCtx, event: AuditEvent): Promise<void> {
   try {
-    await services.db.insert(auditLog).values({
+    await ctx.db.insert(auditLog).values({
       actor: event.actor,
       action: event.action,
       target: event.target ?? null,
@@ -23,6 +38,6 @@ export async function audit(services: HubServices, event: AuditEvent): Promise<v
       detail: event.detail ?? {},
     });
   } catch (err) {
-    services.log.error({ err, action: event.action }, "writing the audit log failed");
+    ctx.log.error({ err, action: event.action }, "writing the audit log failed");
   }
 }

@@ -3,11 +3,10 @@ import { parseUDeviceId } from "@yunlian/protocol";
 import { and, eq, inArray } from "drizzle-orm";
 import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
-import type { HubServices } from "../hub-services.ts";
-import { announceAuthChange } from "../users/authorize-call.ts";
 import { fanOut } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
 import { boundIds } from "./bindings-query.ts";
+import type { DevicesCtx } from "./devices-context.ts";
 import { recordBindings, trustRefusals } from "./trust-rule.ts";
 
 export interface BindOutcome {
@@ -20,22 +19,22 @@ export interface BindOutcome {
  * the rest go to their vendors in parallel, and what the vendor bound is recorded as a binding.
  */
 export async function bindDevices(
-  services: HubServices,
+  ctx: DevicesCtx,
   platform: PlatformRecord,
   userId: string,
   requested: readonly string[],
   trace?: RequestTrace,
 ): Promise<BindOutcome> {
   const failed = new Map<string, string>();
-  const candidates = routable(services, requested, failed);
+  const candidates = routable(ctx, requested, failed);
 
   // Checked before asking any vendor, so a refused device never reaches one; checked again when
   // the bindings are recorded (recordBindings), where concurrent binds cannot race past it.
-  for (const [id, reason] of await trustRefusals(services.db, platform, candidates)) failed.set(id, reason);
-  const alreadyMine = await boundIds(services, userId, candidates);
+  for (const [id, reason] of await trustRefusals(ctx.db, platform, candidates)) failed.set(id, reason);
+  const alreadyMine = await boundIds(ctx, userId, candidates);
   // binding again is a no-op, not an error
   const toBind = candidates.filter((id) => !failed.has(id) && !alreadyMine.has(id));
-  const vendors = await atVendors(services, "bind", userId, toBind, trace);
+  const vendors = await atVendors(ctx, "bind", userId, toBind, trace);
   for (const [id, reason] of vendors.failed) failed.set(id, reason);
   const newBindings = vendors.accepted.map(({ id, vendor }) => ({
     userId,
@@ -44,9 +43,9 @@ export async function bindDevices(
     vendorPlatId: vendor.platId,
   }));
   if (newBindings.length > 0) {
-    const lost = await recordBindings(services.db, platform, newBindings);
-    if (lost.size < newBindings.length) await announceAuthChange(services, `u:${userId}`);
-    if (lost.size > 0) await undoVendorBinds(services, userId, lost, failed, trace);
+    const lost = await recordBindings(ctx.db, platform, newBindings);
+    if (lost.size < newBindings.length) await ctx.authChanges.announce(`u:${userId}`);
+    if (lost.size > 0) await undoVendorBinds(ctx, userId, lost, failed, trace);
   }
   return { failed };
 }
@@ -57,13 +56,13 @@ export async function bindDevices(
  * vendor does not undo is said in the device's FailedIDs reason and logged.
  */
 async function undoVendorBinds(
-  services: HubServices,
+  ctx: DevicesCtx,
   userId: string,
   lost: Map<string, string>,
   failed: Map<string, string>,
   trace?: RequestTrace,
 ): Promise<void> {
-  const { failed: notUndone } = await atVendors(services, "unbind", userId, [...lost.keys()], trace);
+  const { failed: notUndone } = await atVendors(ctx, "unbind", userId, [...lost.keys()], trace);
   for (const [id, reason] of lost) {
     const undo = notUndone.get(id);
     failed.set(
@@ -72,7 +71,7 @@ async function undoVendorBinds(
     );
   }
   if (notUndone.size > 0) {
-    services.log.warn(
+    ctx.log.warn(
       { userId, devices: Object.fromEntries(notUndone), requestId: trace?.requestId },
       "bind lost to another platform's user; the vendor still holds a binding the hub does not",
     );
@@ -81,17 +80,17 @@ async function undoVendorBinds(
 
 /** user/unbindDevices (7.2.2): only devices bound to this user; the binding goes when the vendor agrees. */
 export async function unbindDevices(
-  services: HubServices,
+  ctx: DevicesCtx,
   userId: string,
   requested: readonly string[],
   trace?: RequestTrace,
 ): Promise<BindOutcome> {
   const failed = new Map<string, string>();
-  const candidates = routable(services, requested, failed);
-  const mine = await boundIds(services, userId, candidates);
+  const candidates = routable(ctx, requested, failed);
+  const mine = await boundIds(ctx, userId, candidates);
   for (const id of candidates) if (!mine.has(id)) failed.set(id, "not bound to this user");
   const vendors = await atVendors(
-    services,
+    ctx,
     "unbind",
     userId,
     candidates.filter((id) => mine.has(id)),
@@ -100,10 +99,10 @@ export async function unbindDevices(
   for (const [id, reason] of vendors.failed) failed.set(id, reason);
   const removed = vendors.accepted.map((a) => a.id);
   if (removed.length > 0) {
-    await services.db
+    await ctx.db
       .delete(bindings)
       .where(and(eq(bindings.userId, userId), inArray(bindings.udeviceId, removed)));
-    await announceAuthChange(services, `u:${userId}`);
+    await ctx.authChanges.announce(`u:${userId}`);
   }
   return { failed };
 }
@@ -113,7 +112,7 @@ export async function unbindDevices(
  * `accepted`: what the vendors did; `failed`: what a vendor refused or could not be reached for, with why.
  */
 async function atVendors(
-  services: HubServices,
+  ctx: DevicesCtx,
   action: "bind" | "unbind",
   userId: string,
   ids: readonly string[],
@@ -121,11 +120,11 @@ async function atVendors(
 ): Promise<{ accepted: { id: string; vendor: PlatformRecord }[]; failed: Map<string, string> }> {
   const groups = new Map<PlatformRecord, string[]>();
   for (const id of ids) {
-    const vendor = services.registry.vendorFor(id);
+    const vendor = ctx.registry.vendorFor(id);
     if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), id]);
   }
-  const result = await fanOut(services, action, groups, async (vendor, vendorIds) => {
-    const t = vendorTarget(services, vendor, userId, trace);
+  const result = await fanOut(ctx, action, groups, async (vendor, vendorIds) => {
+    const t = vendorTarget(ctx, vendor, userId, trace);
     return action === "bind" ? t.adapter.bind(t.call, vendorIds) : t.adapter.unbind(t.call, vendorIds);
   });
   const accepted: { id: string; vendor: PlatformRecord }[] = [];
@@ -143,16 +142,12 @@ async function atVendors(
 }
 
 /** Unique IDs that parse and have a registered vendor; the others go to `failed` with the reason. */
-function routable(
-  services: HubServices,
-  requested: readonly string[],
-  failed: Map<string, string>,
-): string[] {
+function routable(ctx: DevicesCtx, requested: readonly string[], failed: Map<string, string>): string[] {
   const out: string[] = [];
   for (const id of new Set(requested)) {
     const parsed = parseUDeviceId(id);
     if (!parsed.ok) failed.set(id, `not a UDeviceID (${parsed.error.part}: ${parsed.error.reason})`);
-    else if (!services.registry.vendorFor(id)) {
+    else if (!ctx.registry.vendorFor(id)) {
       failed.set(id, `no registered vendor owns manufacturer code ${parsed.value.manufacturerCode}`);
     } else out.push(id);
   }

@@ -1,15 +1,14 @@
-import { bindings } from "@yunlian/db";
+import { bindings, type Database } from "@yunlian/db";
 import { and, eq, inArray } from "drizzle-orm";
-import type { HubServices } from "../hub-services.ts";
 
 /** Which of `ids` are bound to `userId` (through the hub). */
 export async function boundIds(
-  services: HubServices,
+  ctx: { db: Database },
   userId: string,
   ids: readonly string[],
 ): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await services.db
+  const rows = await ctx.db
     .select({ udeviceId: bindings.udeviceId })
     .from(bindings)
     .where(and(eq(bindings.userId, userId), inArray(bindings.udeviceId, [...new Set(ids)])));

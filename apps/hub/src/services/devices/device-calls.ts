@@ -4,11 +4,11 @@ import type { DeviceInfo } from "@yunlian/protocol";
 import { eq } from "drizzle-orm";
 import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
-import type { HubServices } from "../hub-services.ts";
 import { type CallAuthorization, requireAllBound } from "../users/authorize-call.ts";
 import { type FanOutResult, fanOut, type VendorFailure } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
 import { groupByVendor } from "./device-ids.ts";
+import type { DevicesCtx } from "./devices-context.ts";
 
 /**
  * The device interfaces that act on named, bound devices (deviceInfo, modifyDeviceInfo,
@@ -17,26 +17,26 @@ import { groupByVendor } from "./device-ids.ts";
  */
 async function onBoundDevices<T>(
   operation: string,
-  services: HubServices,
+  ctx: DevicesCtx,
   auth: CallAuthorization,
   ids: readonly string[],
   trace: RequestTrace | undefined,
   send: (target: ReturnType<typeof vendorTarget>, ids: string[]) => Promise<T>,
 ): Promise<FanOutResult<T>> {
-  const groups = groupByVendor(services.registry, ids);
+  const groups = groupByVendor(ctx.registry, ids);
   requireAllBound(auth, ids);
-  return fanOut(services, operation, groups, async (vendor, vendorIds) =>
-    send(vendorTarget(services, vendor, auth.userId, trace), vendorIds),
+  return fanOut(ctx, operation, groups, async (vendor, vendorIds) =>
+    send(vendorTarget(ctx, vendor, auth.userId, trace), vendorIds),
   );
 }
 
 export async function deviceInfo(
-  services: HubServices,
+  ctx: DevicesCtx,
   auth: CallAuthorization,
   ids: string[],
   trace?: RequestTrace,
 ) {
-  const result = await onBoundDevices("deviceInfo", services, auth, ids, trace, (t, vendorIds) =>
+  const result = await onBoundDevices("deviceInfo", ctx, auth, ids, trace, (t, vendorIds) =>
     t.adapter.deviceInfo(t.call, vendorIds),
   );
   const byId = new Map<string, DeviceInfo>();
@@ -50,14 +50,14 @@ export async function deviceInfo(
 }
 
 export async function modifyDeviceInfo(
-  services: HubServices,
+  ctx: DevicesCtx,
   auth: CallAuthorization,
   infos: DeviceInfo[],
   trace?: RequestTrace,
 ): Promise<VendorFailure[]> {
   const ids = infos.map((i) => i.deviceID ?? "");
   const byId = new Map(infos.map((i) => [i.deviceID ?? "", i]));
-  const result = await onBoundDevices("modifyDeviceInfo", services, auth, ids, trace, (t, vendorIds) =>
+  const result = await onBoundDevices("modifyDeviceInfo", ctx, auth, ids, trace, (t, vendorIds) =>
     t.adapter.modifyDeviceInfo(
       t.call,
       vendorIds.flatMap((id) => {
@@ -71,12 +71,12 @@ export async function modifyDeviceInfo(
 
 /** Device states in request order (standard 7.2.6), each entry echoing its deviceID (DESIGN.md §3.4). */
 export async function deviceStatus(
-  services: HubServices,
+  ctx: DevicesCtx,
   auth: CallAuthorization,
   ids: string[],
   trace?: RequestTrace,
 ) {
-  const result = await onBoundDevices("deviceStatus", services, auth, ids, trace, (t, vendorIds) =>
+  const result = await onBoundDevices("deviceStatus", ctx, auth, ids, trace, (t, vendorIds) =>
     t.adapter.deviceStatus(t.call, vendorIds),
   );
   const byId = new Map<string, DeviceState>();
@@ -91,13 +91,13 @@ export async function deviceStatus(
 }
 
 export async function operateDevices(
-  services: HubServices,
+  ctx: DevicesCtx,
   auth: CallAuthorization,
   commands: DeviceCommand[],
   trace?: RequestTrace,
 ): Promise<VendorFailure[]> {
   const ids = commands.map((c) => c.deviceId);
-  const result = await onBoundDevices("op", services, auth, ids, trace, (t, vendorIds) => {
+  const result = await onBoundDevices("op", ctx, auth, ids, trace, (t, vendorIds) => {
     const wanted = new Set(vendorIds);
     return t.adapter.op(
       t.call,
@@ -112,23 +112,23 @@ export async function operateDevices(
  * keeps only devices bound through the hub (a vendor never widens a user's view).
  */
 export async function listDevices(
-  services: HubServices,
+  ctx: DevicesCtx,
   userId: string,
   filter: Partial<DeviceInfo> | undefined,
   trace?: RequestTrace,
 ) {
-  const rows = await services.db
+  const rows = await ctx.db
     .select({ udeviceId: bindings.udeviceId, vendorPlatId: bindings.vendorPlatId })
     .from(bindings)
     .where(eq(bindings.userId, userId));
   const bound = new Set(rows.map((r) => r.udeviceId));
   const groups = new Map<PlatformRecord, string[]>();
   for (const r of rows) {
-    const vendor = services.registry.get(r.vendorPlatId);
+    const vendor = ctx.registry.get(r.vendorPlatId);
     if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), r.udeviceId]);
   }
-  const result = await fanOut(services, "listDevices", groups, async (vendor) => {
-    const t = vendorTarget(services, vendor, userId, trace);
+  const result = await fanOut(ctx, "listDevices", groups, async (vendor) => {
+    const t = vendorTarget(ctx, vendor, userId, trace);
     return t.adapter.listDevices(t.call, filter);
   });
   const devices = result.done.flatMap(({ value }) =>

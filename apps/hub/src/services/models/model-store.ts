@@ -2,12 +2,11 @@ import { type Database, type DatabaseHandle, deviceModels } from "@yunlian/db";
 import { and, desc, eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { BUILTIN_MODELS, type DeviceModelSpec } from "./builtin-models.ts";
-import type { ModelInput } from "./model-input.ts";
 import { ModelRegistry } from "./model-registry.ts";
 
 export const MODELS_CHANNEL = "yunlian_models";
 
-function spec(row: typeof deviceModels.$inferSelect): DeviceModelSpec {
+export function spec(row: typeof deviceModels.$inferSelect): DeviceModelSpec {
   return {
     deviceType: row.deviceType,
     version: row.version,
@@ -50,30 +49,6 @@ export async function startModelRegistry(
   );
   await loadAll();
   return { registry, stop };
-}
-
-/** Publishes the next version of `owner`'s model for a deviceType; every instance picks it up. */
-export async function publishModel(
-  db: Database,
-  database: DatabaseHandle,
-  registry: ModelRegistry,
-  owner: string,
-  input: ModelInput,
-): Promise<DeviceModelSpec> {
-  const [latest] = await db
-    .select({ version: deviceModels.version })
-    .from(deviceModels)
-    .where(and(eq(deviceModels.ownerPlatId, owner), eq(deviceModels.deviceType, input.deviceType)))
-    .orderBy(desc(deviceModels.version))
-    .limit(1);
-  const [row] = await db
-    .insert(deviceModels)
-    .values({ ...input, ownerPlatId: owner, version: (latest?.version ?? 0) + 1 })
-    .returning();
-  if (!row) throw new Error("model insert returned nothing");
-  registry.put(spec(row));
-  await database.notify(MODELS_CHANNEL, `${owner} ${input.deviceType}`);
-  return spec(row);
 }
 
 export async function modelVersions(

@@ -1,14 +1,19 @@
 import { randomBytes } from "node:crypto";
+import type { AdapterRegistry } from "@yunlian/adapter-sdk";
+import type { Database } from "@yunlian/db";
 import { manufacturerCodes, platforms } from "@yunlian/db";
 import { RetCode } from "@yunlian/protocol";
+import type { Keyring } from "@yunlian/secrets";
 import { encryptSecret, newAppSecret } from "@yunlian/secrets";
 import { eq } from "drizzle-orm";
 import { conflict, HubError, invalid, notFound } from "../../lib/hub-error.ts";
 import { resolvedUrlProblem, urlProblem } from "../../lib/url-guard.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
+import type { PlatformRegistry } from "../../registry/platform-registry.ts";
+import type { PlatformSync } from "../../registry/platform-sync.ts";
 import { restoreRedacted } from "../../security/redact.ts";
-import type { HubServices } from "../hub-services.ts";
-import { announceAuthChange } from "../users/authorize-call.ts";
+import { type Actor, type AuditCtx, audit } from "../audit/audit.ts";
+import type { AuthChanges } from "../users/users-context.ts";
 import type { RegisterPlatformInput, UpdatePlatformInput } from "./platform-input.ts";
 import { sealSecrets } from "./sealed-config.ts";
 import { uniqueViolation } from "./unique-violation.ts";
@@ -18,12 +23,28 @@ export const SECRET_ROTATION_GRACE_MS = 24 * 3_600_000;
 
 type Settings = Omit<RegisterPlatformInput, "platId">;
 
+/** What managing the platform registry uses. */
+export interface PlatformsCtx extends AuditCtx {
+  db: Database;
+  keyring: Keyring;
+  registry: PlatformRegistry;
+  platformSync: PlatformSync;
+  adapters: AdapterRegistry;
+  authChanges: AuthChanges;
+  /** HUB_ALLOW_PRIVATE_URLS: loopback/private URLs may be registered (development only). */
+  allowPrivateUrls: boolean;
+  now(): Date;
+}
+
+/** "platform.update" for the operator, "self.update" through self-service. */
+const actionOf = (by: Actor, verb: string) => `${by.viaSelf ? "self" : "platform"}.${verb}`;
+
 /** The cross-field rules of DESIGN.md §7, checked on the platform as it would be stored. */
-function checkSettings(services: HubServices, platId: string, s: Settings): void {
+function checkSettings(ctx: PlatformsCtx, platId: string, s: Settings): void {
   for (const key of ["apiBaseUrl", "verifyUrl", "dataGatewayUrl"] as const) {
     const url = s[key];
     if (url) {
-      const problem = urlProblem(url, services.config.allowPrivateUrls);
+      const problem = urlProblem(url, ctx.allowPrivateUrls);
       if (problem) throw invalid(`${key}: ${problem}`);
     }
   }
@@ -33,9 +54,9 @@ function checkSettings(services: HubServices, platId: string, s: Settings): void
   if (new Set(s.manufacturerCodes).size !== s.manufacturerCodes.length) {
     throw invalid("manufacturerCodes: each code may appear once");
   }
-  const adapter = services.adapters.get(s.adapter);
+  const adapter = ctx.adapters.get(s.adapter);
   if (!adapter)
-    throw invalid(`adapter: unknown adapter "${s.adapter}" (known: ${services.adapters.names().join(", ")})`);
+    throw invalid(`adapter: unknown adapter "${s.adapter}" (known: ${ctx.adapters.names().join(", ")})`);
   const config = adapter.configSchema.safeParse(s.adapterConfig);
   if (!config.success) {
     const issue = config.error.issues[0];
@@ -45,34 +66,34 @@ function checkSettings(services: HubServices, platId: string, s: Settings): void
     throw invalid("security.certFingerprints: at least one is required for mode mtls");
   }
   for (const code of s.manufacturerCodes) {
-    const owner = services.registry.ownerOfCode(code);
+    const owner = ctx.registry.ownerOfCode(code);
     if (owner && owner.platId !== platId)
       throw conflict(`manufacturer code ${code} is already owned by ${owner.platId}`);
   }
 }
 
 /** The registered URLs' host names resolved: none may answer with a private address (SSRF). */
-async function checkResolvedUrls(services: HubServices, s: Settings): Promise<void> {
+async function checkResolvedUrls(ctx: PlatformsCtx, s: Settings): Promise<void> {
   for (const key of ["apiBaseUrl", "verifyUrl", "dataGatewayUrl"] as const) {
     const url = s[key];
-    const problem = url ? await resolvedUrlProblem(url, services.config.allowPrivateUrls) : undefined;
+    const problem = url ? await resolvedUrlProblem(url, ctx.allowPrivateUrls) : undefined;
     if (problem) throw invalid(`${key}: ${problem}`);
   }
 }
 
-function warnPlainMode(services: HubServices, platId: string, mode: string): void {
+function warnPlainMode(ctx: PlatformsCtx, platId: string, mode: string): void {
   if (mode === "none") {
-    services.log.warn(
+    ctx.log.warn(
       { platId },
       "platform uses security mode none: its requests are not signed or certificate-bound",
     );
   }
 }
 
-async function reloaded(services: HubServices, platId: string): Promise<PlatformRecord> {
-  await services.platformSync.refresh(platId);
-  await services.platformSync.announce(platId);
-  const record = services.registry.get(platId);
+async function reloaded(ctx: PlatformsCtx, platId: string): Promise<PlatformRecord> {
+  await ctx.platformSync.refresh(platId);
+  await ctx.platformSync.announce(platId);
+  const record = ctx.registry.get(platId);
   if (!record) throw notFound(`platform ${platId} not found`);
   return record;
 }
@@ -88,19 +109,20 @@ function rethrowConflicts(err: unknown, platId: string): never {
   throw err;
 }
 
-export async function registerPlatform(services: HubServices, input: RegisterPlatformInput) {
-  if (services.registry.get(input.platId)) throw conflict(`platform ${input.platId} already exists`);
-  checkSettings(services, input.platId, input);
-  await checkResolvedUrls(services, input);
+/** Registers a platform (DESIGN.md §7); its appSecret is returned once, here. Audited. */
+export async function registerPlatform(ctx: PlatformsCtx, input: RegisterPlatformInput, by: Actor) {
+  if (ctx.registry.get(input.platId)) throw conflict(`platform ${input.platId} already exists`);
+  checkSettings(ctx, input.platId, input);
+  await checkResolvedUrls(ctx, input);
   const appSecret = newAppSecret();
-  const secret = encryptSecret(services.keyring, appSecret);
+  const secret = encryptSecret(ctx.keyring, appSecret);
   try {
-    await services.db.transaction(async (tx) => {
+    await ctx.db.transaction(async (tx) => {
       await tx.insert(platforms).values({
         platId: input.platId,
         name: input.name,
         adapter: input.adapter,
-        adapterConfig: sealSecrets(input.adapterConfig, services.keyring) as Record<string, unknown>,
+        adapterConfig: sealSecrets(input.adapterConfig, ctx.keyring) as Record<string, unknown>,
         apiBaseUrl: input.apiBaseUrl ?? null,
         verifyUrl: input.verifyUrl ?? null,
         dataGatewayUrl: input.dataGatewayUrl ?? null,
@@ -120,12 +142,26 @@ export async function registerPlatform(services: HubServices, input: RegisterPla
   } catch (err) {
     rethrowConflicts(err, input.platId);
   }
-  warnPlainMode(services, input.platId, input.security.mode);
-  return { record: await reloaded(services, input.platId), appSecret };
+  warnPlainMode(ctx, input.platId, input.security.mode);
+  const record = await reloaded(ctx, input.platId);
+  await audit(ctx, {
+    actor: by.actor,
+    action: "platform.register",
+    target: record.platId,
+    outcome: "ok",
+    detail: { manufacturerCodes: record.manufacturerCodes, securityMode: record.securityMode },
+  });
+  return { record, appSecret };
 }
 
-export async function updatePlatform(services: HubServices, platId: string, input: UpdatePlatformInput) {
-  const current = services.registry.get(platId);
+/** Changes any field but platId; omitted fields stay. Audited with the fields changed. */
+export async function updatePlatform(
+  ctx: PlatformsCtx,
+  platId: string,
+  input: UpdatePlatformInput,
+  by: Actor,
+) {
+  const current = ctx.registry.get(platId);
   if (!current) throw notFound(`platform ${platId} not found`);
   if (input.platId !== undefined && input.platId !== platId) throw invalid("platId: cannot be changed");
   const next: Settings = {
@@ -145,16 +181,16 @@ export async function updatePlatform(services: HubServices, platId: string, inpu
       certFingerprints: input.security?.certFingerprints ?? current.certFingerprints,
     },
   };
-  checkSettings(services, platId, next);
-  await checkResolvedUrls(services, next);
+  checkSettings(ctx, platId, next);
+  await checkResolvedUrls(ctx, next);
   try {
-    await services.db.transaction(async (tx) => {
+    await ctx.db.transaction(async (tx) => {
       await tx
         .update(platforms)
         .set({
           name: next.name,
           adapter: next.adapter,
-          adapterConfig: sealSecrets(next.adapterConfig, services.keyring) as Record<string, unknown>,
+          adapterConfig: sealSecrets(next.adapterConfig, ctx.keyring) as Record<string, unknown>,
           apiBaseUrl: next.apiBaseUrl ?? null,
           verifyUrl: next.verifyUrl ?? null,
           dataGatewayUrl: next.dataGatewayUrl ?? null,
@@ -163,7 +199,7 @@ export async function updatePlatform(services: HubServices, platId: string, inpu
           certFingerprints: next.security.certFingerprints,
           // A new receiver URL is a fresh start for an endpoint disabled by a 410.
           ...(input.dataGatewayUrl !== undefined ? { dataGatewayDisabledAt: null } : {}),
-          updatedAt: services.now(),
+          updatedAt: ctx.now(),
         })
         .where(eq(platforms.platId, platId));
       if (input.manufacturerCodes !== undefined) {
@@ -176,33 +212,43 @@ export async function updatePlatform(services: HubServices, platId: string, inpu
   } catch (err) {
     rethrowConflicts(err, platId);
   }
-  if (input.security?.mode) warnPlainMode(services, platId, input.security.mode);
-  return reloaded(services, platId);
+  if (input.security?.mode) warnPlainMode(ctx, platId, input.security.mode);
+  const record = await reloaded(ctx, platId);
+  await audit(ctx, {
+    actor: by.actor,
+    action: actionOf(by, "update"),
+    target: platId,
+    outcome: "ok",
+    detail: { fields: Object.keys(input) },
+  });
+  return record;
 }
 
-export async function deletePlatform(services: HubServices, platId: string): Promise<void> {
-  const deleted = await services.db
+/** Removes a platform; its users, tokens and bindings go with it (cascade). Audited. */
+export async function deletePlatform(ctx: PlatformsCtx, platId: string, by: Actor): Promise<void> {
+  const deleted = await ctx.db
     .delete(platforms)
     .where(eq(platforms.platId, platId))
     .returning({ platId: platforms.platId });
   if (deleted.length === 0) throw notFound(`platform ${platId} not found`);
   // Its users, tokens and bindings are gone (cascade): no instance may keep serving them.
-  await announceAuthChange(services, "*");
-  await services.platformSync.refresh(platId);
-  await services.platformSync.announce(platId);
+  await ctx.authChanges.announce("*");
+  await ctx.platformSync.refresh(platId);
+  await ctx.platformSync.announce(platId);
+  await audit(ctx, { actor: by.actor, action: "platform.delete", target: platId, outcome: "ok" });
 }
 
-/** A new hub-issued appSecret; the old one keeps verifying for SECRET_ROTATION_GRACE_MS. */
-export async function rotateSecret(services: HubServices, platId: string) {
+/** A new hub-issued appSecret; the old one keeps verifying for SECRET_ROTATION_GRACE_MS. Audited. */
+export async function rotateSecret(ctx: PlatformsCtx, platId: string, by: Actor) {
   const appSecret = newAppSecret();
-  const secret = encryptSecret(services.keyring, appSecret);
-  const graceUntil = new Date(services.now().getTime() + SECRET_ROTATION_GRACE_MS);
-  const [current] = await services.db
+  const secret = encryptSecret(ctx.keyring, appSecret);
+  const graceUntil = new Date(ctx.now().getTime() + SECRET_ROTATION_GRACE_MS);
+  const [current] = await ctx.db
     .select({ ciphertext: platforms.secretCiphertext, keyId: platforms.secretKeyId })
     .from(platforms)
     .where(eq(platforms.platId, platId));
   if (!current) throw notFound(`platform ${platId} not found`);
-  const updated = await services.db
+  const updated = await ctx.db
     .update(platforms)
     .set({
       secretCiphertext: secret.ciphertext,
@@ -210,11 +256,12 @@ export async function rotateSecret(services: HubServices, platId: string) {
       previousSecretCiphertext: current.ciphertext,
       previousSecretKeyId: current.keyId,
       previousSecretExpiresAt: graceUntil,
-      updatedAt: services.now(),
+      updatedAt: ctx.now(),
     })
     .where(eq(platforms.platId, platId))
     .returning({ platId: platforms.platId });
   if (updated.length === 0) throw new HubError(RetCode.NOT_FOUND, `platform ${platId} not found`);
-  await reloaded(services, platId);
+  await reloaded(ctx, platId);
+  await audit(ctx, { actor: by.actor, action: actionOf(by, "rotateSecret"), target: platId, outcome: "ok" });
   return { appSecret, previousSecretValidUntil: graceUntil.toISOString() };
 }

@@ -1,9 +1,22 @@
+import type { AdapterRegistry } from "@yunlian/adapter-sdk";
 import { isAdapterError, type NormalisedReport } from "@yunlian/adapter-sdk";
+import type { Database, DatabaseHandle } from "@yunlian/db";
 import { type IngestInput, ingestReport, ReportingPlatformGone } from "@yunlian/delivery";
 import { RetCode } from "@yunlian/protocol";
 import { forbidden, HubError, invalid, unauthorized } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
-import type { HubServices } from "../hub-services.ts";
+import type { PlatformRegistry } from "../../registry/platform-registry.ts";
+import type { DeliveryRunner } from "./delivery-runner.ts";
+
+/** What taking in a vendor's status report uses. */
+export interface ReportsCtx {
+  registry: PlatformRegistry;
+  adapters: AdapterRegistry;
+  /** Where reports are written (ingestDatabaseUrl's pool with PostgreSQL). */
+  ingestDb: Database;
+  notifier: Pick<DatabaseHandle, "notify">;
+  delivery: Pick<DeliveryRunner, "handoff" | "firstDelayMs" | "kick">;
+}
 
 /**
  * A status report pushed by a vendor cloud (standard 7.2.8). The vendor's adapter turns its
@@ -13,12 +26,12 @@ import type { HubServices } from "../hub-services.ts";
  * one transaction (packages/delivery) before the hub answers "200".
  */
 export async function receiveReport(
-  services: HubServices,
+  ctx: ReportsCtx,
   vendor: PlatformRecord,
   body: unknown,
   requestId?: string,
 ) {
-  const adapter = services.adapters.get(vendor.adapter);
+  const adapter = ctx.adapters.get(vendor.adapter);
   if (!adapter) throw new HubError(RetCode.BUSINESS, `platform ${vendor.platId} has no usable adapter`);
   let reports: NormalisedReport[];
   try {
@@ -38,7 +51,7 @@ export async function receiveReport(
   }
   if (reports.length === 0) throw invalid("report carries no device status");
   for (const report of reports) {
-    const owner = services.registry.vendorFor(report.udeviceId);
+    const owner = ctx.registry.vendorFor(report.udeviceId);
     if (owner?.platId !== vendor.platId) {
       throw forbidden(
         `DeviceID ${report.udeviceId}: manufacturer code ${report.udeviceId.slice(0, 6)} is not one of platform ${vendor.platId}'s`,
@@ -49,18 +62,18 @@ export async function receiveReport(
   for (const report of reports) {
     stored.push(
       await ingestOrRefuse({
-        db: services.ingestDb,
+        db: ctx.ingestDb,
         report,
         vendorPlatId: vendor.platId,
-        notifier: services.database,
-        ...(services.delivery.handoff ? { handoff: services.delivery.handoff } : {}),
-        firstDelayMs: services.delivery.firstDelayMs,
+        notifier: ctx.notifier,
+        ...(ctx.delivery.handoff ? { handoff: ctx.delivery.handoff } : {}),
+        firstDelayMs: ctx.delivery.firstDelayMs,
         requestId,
       }),
     );
   }
   // With a hand-off the deliveries are queued already; a kick would only cost a relay scan.
-  if (!services.delivery.handoff) services.delivery.kick();
+  if (!ctx.delivery.handoff) ctx.delivery.kick();
   return stored;
 }
 

@@ -3,20 +3,20 @@ import { randomToken, sha256Hex } from "@yunlian/secrets";
 import { eq } from "drizzle-orm";
 import { unauthorized } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
-import type { HubServices } from "../hub-services.ts";
+import type { UsersCtx } from "./users-context.ts";
 
 /** Issues a hub AccessToken (256-bit random; only its SHA-256 is stored). */
 export async function issueAccessToken(
-  services: HubServices,
+  ctx: Pick<UsersCtx, "db" | "now" | "tokenTtlMs">,
   platId: string,
   userId: string,
 ): Promise<string> {
   const token = randomToken();
-  await services.db.insert(accessTokens).values({
+  await ctx.db.insert(accessTokens).values({
     tokenHash: sha256Hex(token),
     userId,
     platId,
-    expiresAt: new Date(services.now().getTime() + services.config.tokenTtlMs),
+    expiresAt: new Date(ctx.now().getTime() + ctx.tokenTtlMs),
   });
   return token;
 }
@@ -42,13 +42,13 @@ export function assertTokenValid(
 
 /** The hub user an AccessToken was issued to (logout, unregister: read from the database, never cached). */
 export async function authenticateToken(
-  services: HubServices,
+  ctx: Pick<UsersCtx, "db" | "now">,
   platform: PlatformRecord,
   token: string | undefined,
 ): Promise<{ userId: string; tokenHash: string }> {
   if (!token) throw unauthorized("header AccessToken is required for this interface");
   const tokenHash = sha256Hex(token);
-  const [row] = await services.db
+  const [row] = await ctx.db
     .select({
       userId: accessTokens.userId,
       platId: accessTokens.platId,
@@ -57,14 +57,14 @@ export async function authenticateToken(
     })
     .from(accessTokens)
     .where(eq(accessTokens.tokenHash, tokenHash));
-  assertTokenValid(row, platform, services.now());
+  assertTokenValid(row, platform, ctx.now());
   return { userId: row.userId, tokenHash };
 }
 
 /** Revokes one token (logout). */
-export async function revokeToken(services: HubServices, tokenHash: string): Promise<void> {
-  await services.db
+export async function revokeToken(ctx: Pick<UsersCtx, "db" | "now">, tokenHash: string): Promise<void> {
+  await ctx.db
     .update(accessTokens)
-    .set({ revokedAt: services.now() })
+    .set({ revokedAt: ctx.now() })
     .where(eq(accessTokens.tokenHash, tokenHash));
 }

@@ -3,9 +3,9 @@ import { sha256Hex } from "@yunlian/secrets";
 import { and, eq, sql } from "drizzle-orm";
 import { forbidden, notFound, unauthorized } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
-import type { HubServices } from "../hub-services.ts";
 import { assertTokenValid } from "./access-tokens.ts";
-import { AUTH_CHANNEL, type CachedToken, type CachedUser } from "./auth-cache.ts";
+import type { CachedToken, CachedUser } from "./auth-cache.ts";
+import type { UsersCtx } from "./users-context.ts";
 
 export interface CallAuthorization {
   userId: string;
@@ -21,34 +21,34 @@ export interface CallAuthorization {
  * answers all three and fills the cache. This is the hot path of every device operation.
  */
 export async function authorizeCall(
-  services: HubServices,
+  ctx: Pick<UsersCtx, "db" | "now" | "authCache">,
   platform: PlatformRecord,
   input: { userId: string; accessToken?: string; tokenRequired: boolean },
 ): Promise<CallAuthorization> {
   if (input.tokenRequired && !input.accessToken)
     throw unauthorized("header AccessToken is required for this interface");
   const tokenHash = input.accessToken ? sha256Hex(input.accessToken) : undefined;
-  const cache = services.authCache;
+  const cache = ctx.authCache;
   let user = cache.user(input.userId);
   let token = tokenHash ? cache.token(tokenHash) : undefined;
   if (!user || (tokenHash && !token)) {
-    const loaded = await load(services, input.userId, tokenHash);
+    const loaded = await load(ctx, input.userId, tokenHash);
     user = loaded.user;
     token = loaded.token;
   }
   if (!user || user.platId !== platform.platId) {
     throw notFound(`UserID ${input.userId} is not a user of platform ${platform.platId}`);
   }
-  if (tokenHash) assertTokenValid(token, platform, services.now(), input.userId);
+  if (tokenHash) assertTokenValid(token, platform, ctx.now(), input.userId);
   return { userId: input.userId, bound: user.bound };
 }
 
 async function load(
-  services: HubServices,
+  ctx: Pick<UsersCtx, "db" | "authCache">,
   userId: string,
   tokenHash: string | undefined,
 ): Promise<{ user?: CachedUser; token?: CachedToken }> {
-  const [row] = await services.db
+  const [row] = await ctx.db
     .select({
       platId: hubUsers.platId,
       tokenUserId: accessTokens.userId,
@@ -63,14 +63,14 @@ async function load(
     .where(and(eq(hubUsers.userId, userId)));
   if (!row) return {};
   const user: CachedUser = { platId: row.platId, bound: new Set(textArray(row.bound)) };
-  services.authCache.putUser(userId, user);
+  ctx.authCache.putUser(userId, user);
   if (!tokenHash || !row.tokenUserId || !row.tokenPlatId || !row.expiresAt || row.revokedAt) return { user };
   const token: CachedToken = {
     userId: row.tokenUserId,
     platId: row.tokenPlatId,
     expiresAt: row.expiresAt.getTime(),
   };
-  services.authCache.putToken(tokenHash, token);
+  ctx.authCache.putToken(tokenHash, token);
   return { user, token };
 }
 
@@ -79,16 +79,6 @@ export function requireAllBound(auth: CallAuthorization, ids: readonly string[])
   const missing = [...new Set(ids.filter((id) => !auth.bound.has(id)))];
   if (missing.length > 0)
     throw forbidden(`device(s) not bound to UserID ${auth.userId}: ${missing.join(", ")}`);
-}
-
-/**
- * Tells every hub instance (this one included) that a user's tokens or bindings changed:
- * "u:<userId>", "t:<token hash>" or "*". The local cache is cleared at once, before the
- * caller answers, so this instance never serves the old answer.
- */
-export async function announceAuthChange(services: HubServices, message: string): Promise<void> {
-  services.authCache.invalidate(message);
-  await services.database.notify(AUTH_CHANNEL, message);
 }
 
 /** Drivers differ: postgres.js parses text[] into an array, others may hand back the literal. */

@@ -1,13 +1,22 @@
 import { randomBytes } from "node:crypto";
+import type { VendorHttp } from "@yunlian/adapter-sdk/http";
 import { hubUsers } from "@yunlian/db";
 import { type LoginRequest, parseResponse, RetCode } from "@yunlian/protocol";
 import { sql } from "drizzle-orm";
+import type { Logger } from "pino";
 import { forbidden, HubError, invalid, unauthorized } from "../../lib/hub-error.ts";
 import { signedHeaders } from "../../lib/sign.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
-import type { HubServices } from "../hub-services.ts";
 import { describeVendorError } from "../vendor/fan-out.ts";
 import { issueAccessToken } from "./access-tokens.ts";
+import type { UsersCtx } from "./users-context.ts";
+
+/** What logging a platform's user in uses: the platform's verify URL is called over `http`. */
+export interface LoginCtx extends Pick<UsersCtx, "db" | "now" | "tokenTtlMs"> {
+  http: VendorHttp;
+  hubPlatId: string;
+  log: Logger;
+}
 
 const ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -24,7 +33,7 @@ export function newUserId(): string {
  * whether (loginID, AuthToken) is one of its users; on "200" it creates or reuses the hub
  * user for that loginID (namespaced per platform) and issues an AccessToken.
  */
-export async function login(services: HubServices, platform: PlatformRecord, body: LoginRequest) {
+export async function login(ctx: LoginCtx, platform: PlatformRecord, body: LoginRequest) {
   const base = body.User[0]?.UserBase;
   const loginId = base?.loginID;
   if (!loginId) throw invalid("User[0].UserBase.loginID: required");
@@ -34,10 +43,10 @@ export async function login(services: HubServices, platform: PlatformRecord, bod
     throw forbidden(`platform ${platform.platId} has no verifyUrl registered, so its users cannot log in`);
   }
 
-  await verifyWithPlatform(services, platform, loginId, authToken);
+  await verifyWithPlatform(ctx, platform, loginId, authToken);
 
   const profile = body.User[0]?.UserProfile ?? {};
-  const [user] = await services.db
+  const [user] = await ctx.db
     .insert(hubUsers)
     .values({
       userId: newUserId(),
@@ -55,34 +64,34 @@ export async function login(services: HubServices, platform: PlatformRecord, bod
         loginName: sql`coalesce(excluded.login_name, ${hubUsers.loginName})`,
         email: sql`coalesce(excluded.email, ${hubUsers.email})`,
         mobile: sql`coalesce(excluded.mobile, ${hubUsers.mobile})`,
-        updatedAt: services.now(),
+        updatedAt: ctx.now(),
       },
     })
     .returning({ userId: hubUsers.userId });
   if (!user) throw new HubError(RetCode.BUSINESS, "could not create the hub user");
 
-  const accessToken = await issueAccessToken(services, platform.platId, user.userId);
+  const accessToken = await issueAccessToken(ctx, platform.platId, user.userId);
   return { userId: user.userId, accessToken };
 }
 
 async function verifyWithPlatform(
-  services: HubServices,
+  ctx: LoginCtx,
   platform: PlatformRecord,
   loginId: string,
   authToken: string,
 ): Promise<void> {
   const url = platform.verifyUrl ?? "";
   const payload = { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken };
-  const headers: Record<string, string> = { PlatID: services.config.platId };
+  const headers: Record<string, string> = { PlatID: ctx.hubPlatId };
   if (platform.vendorAppId) headers.AppID = platform.vendorAppId;
   if (platform.securityMode === "hmac")
     Object.assign(headers, signedHeaders(platform.secrets, JSON.stringify(payload)));
 
-  let answer: Awaited<ReturnType<typeof services.http.postJson>>;
+  let answer: Awaited<ReturnType<VendorHttp["postJson"]>>;
   try {
-    answer = await services.http.postJson(url, payload, { headers });
+    answer = await ctx.http.postJson(url, payload, { headers });
   } catch (err) {
-    const { retCode, info } = describeVendorError(platform, err, services.log);
+    const { retCode, info } = describeVendorError(platform, err, ctx.log);
     throw new HubError(retCode, `verifying the user with ${info}`);
   }
   const parsed = parseResponse("user/verify", answer.text);

@@ -4,21 +4,21 @@ import { invalid } from "../../lib/hub-error.ts";
 import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import { unbindDevices } from "../devices/bind.ts";
-import type { HubServices } from "../hub-services.ts";
+import type { DevicesCtx } from "../devices/devices-context.ts";
 import { type FanOutResult, fanOut } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
 import { authenticateToken, revokeToken } from "./access-tokens.ts";
-import { announceAuthChange } from "./authorize-call.ts";
+import type { UsersCtx } from "./users-context.ts";
 
 /** user/logout (7.1.2): the AccessToken in the header is destroyed. */
 export async function logout(
-  services: HubServices,
+  ctx: Pick<UsersCtx, "db" | "now" | "authChanges">,
   platform: PlatformRecord,
   accessToken: string | undefined,
 ) {
-  const { tokenHash } = await authenticateToken(services, platform, accessToken);
-  await revokeToken(services, tokenHash);
-  await announceAuthChange(services, `t:${tokenHash}`);
+  const { tokenHash } = await authenticateToken(ctx, platform, accessToken);
+  await revokeToken(ctx, tokenHash);
+  await ctx.authChanges.announce(`t:${tokenHash}`);
 }
 
 /**
@@ -27,14 +27,14 @@ export async function logout(
  * body's loginID must be the token's own user: a token cannot unregister someone else.
  */
 export async function unregister(
-  services: HubServices,
+  ctx: DevicesCtx,
   platform: PlatformRecord,
   accessToken: string | undefined,
   loginId: string | undefined,
   trace?: RequestTrace,
 ): Promise<{ unbindFailures: Map<string, string>; logoutFailures: FanOutResult<void>["failures"] }> {
-  const { userId } = await authenticateToken(services, platform, accessToken);
-  const [user] = await services.db
+  const { userId } = await authenticateToken(ctx, platform, accessToken);
+  const [user] = await ctx.db
     .select({ loginId: hubUsers.loginId })
     .from(hubUsers)
     .where(eq(hubUsers.userId, userId));
@@ -42,12 +42,12 @@ export async function unregister(
     throw invalid(`User[0].UserBase.loginID: "${loginId}" is not the user this AccessToken belongs to`);
   }
 
-  const bound = await services.db
+  const bound = await ctx.db
     .select({ udeviceId: bindings.udeviceId, vendorPlatId: bindings.vendorPlatId })
     .from(bindings)
     .where(eq(bindings.userId, userId));
   const { failed } = await unbindDevices(
-    services,
+    ctx,
     userId,
     bound.map((b) => b.udeviceId),
     trace,
@@ -56,16 +56,16 @@ export async function unregister(
   const vendors = new Set(bound.map((b) => b.vendorPlatId));
   const groups = new Map<PlatformRecord, string[]>();
   for (const platId of vendors) {
-    const vendor = services.registry.get(platId);
+    const vendor = ctx.registry.get(platId);
     if (vendor) groups.set(vendor, []);
   }
-  const ended = await fanOut(services, "unregister", groups, async (vendor) => {
-    const t = vendorTarget(services, vendor, userId, trace);
+  const ended = await fanOut(ctx, "unregister", groups, async (vendor) => {
+    const t = vendorTarget(ctx, vendor, userId, trace);
     await t.adapter.unregister(t.call);
   });
 
-  await services.db.delete(hubUsers).where(eq(hubUsers.userId, userId));
-  services.sessions.deleteUser(userId);
-  await announceAuthChange(services, `u:${userId}`);
+  await ctx.db.delete(hubUsers).where(eq(hubUsers.userId, userId));
+  ctx.sessions.deleteUser(userId);
+  await ctx.authChanges.announce(`u:${userId}`);
   return { unbindFailures: failed, logoutFailures: ended.failures };
 }

@@ -2,7 +2,7 @@ import { isAdapterError } from "@yunlian/adapter-sdk";
 import { RetCode } from "@yunlian/protocol";
 import type { Logger } from "pino";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
-import type { HubServices } from "../hub-services.ts";
+import type { VendorCtx } from "./vendor-context.ts";
 
 /** One vendor's share of a request that failed, and why (in words a caller can act on). */
 export interface VendorFailure {
@@ -17,7 +17,20 @@ export interface FanOutResult<T> {
   failures: VendorFailure[];
 }
 
-/** Why a vendor call failed, as the RetCode and RetInfo the hub answers with. */
+const WORDS: Record<string, string> = {
+  timeout: "timed out",
+  unreachable: "is unreachable",
+  unauthorized: "refused the hub's session",
+  bad_response: "answered wrongly",
+  invalid: "cannot take this request",
+  rejected: "refused",
+};
+
+/**
+ * Why a vendor call failed, as the RetCode and RetInfo the hub answers with. The RetCode comes
+ * from the adapter SDK's one map (AdapterError.retCode); this only puts the vendor's name and
+ * the kind of failure into words. Anything that is not an AdapterError is a bug: logged, 502.
+ */
 export function describeVendorError(
   vendor: PlatformRecord,
   err: unknown,
@@ -28,20 +41,7 @@ export function describeVendorError(
     log.error({ err, vendor: vendor.platId }, "unexpected error while calling a vendor");
     return { retCode: RetCode.BAD_GATEWAY, info: `${who}: internal error while calling it` };
   }
-  switch (err.kind) {
-    case "timeout":
-      return { retCode: RetCode.GATEWAY_TIMEOUT, info: `${who} timed out: ${err.message}` };
-    case "unreachable":
-      return { retCode: RetCode.BAD_GATEWAY, info: `${who} is unreachable: ${err.message}` };
-    case "unauthorized":
-      // The hub already logged in again once: the vendor refuses the hub itself, not the caller.
-      return { retCode: RetCode.BAD_GATEWAY, info: `${who} refused the hub's session: ${err.message}` };
-    case "bad_response":
-    case "invalid":
-      return { retCode: RetCode.BAD_GATEWAY, info: `${who} answered wrongly: ${err.message}` };
-    case "rejected":
-      return { retCode: err.retCode, info: `${who} refused: ${err.message}` };
-  }
+  return { retCode: err.retCode, info: `${who} ${WORDS[err.kind] ?? "failed"}: ${err.message}` };
 }
 
 /**
@@ -49,7 +49,7 @@ export function describeVendorError(
  * into successes and failures: a vendor that is down or slow fails only its own devices.
  */
 export async function fanOut<T>(
-  services: Pick<HubServices, "log" | "metrics">,
+  ctx: Pick<VendorCtx, "log" | "metrics">,
   operation: string,
   groups: Map<PlatformRecord, string[]>,
   send: (vendor: PlatformRecord, deviceIds: string[]) => Promise<T>,
@@ -58,9 +58,9 @@ export async function fanOut<T>(
   // Most device calls name one vendor: that one is awaited directly, without Promise.all.
   const outcomes =
     entries.length === 1 && entries[0]
-      ? [await callOne(services, operation, entries[0][0], entries[0][1], send)]
+      ? [await callOne(ctx, operation, entries[0][0], entries[0][1], send)]
       : await Promise.all(
-          entries.map(([vendor, deviceIds]) => callOne(services, operation, vendor, deviceIds, send)),
+          entries.map(([vendor, deviceIds]) => callOne(ctx, operation, vendor, deviceIds, send)),
         );
   // In the order the vendors were named, whichever answered first.
   const result: FanOutResult<T> = { done: [], failures: [] };
@@ -73,7 +73,7 @@ export async function fanOut<T>(
 
 /** One vendor's share: its answer or its failure, counted and timed. Never throws. */
 async function callOne<T>(
-  { log, metrics }: Pick<HubServices, "log" | "metrics">,
+  { log, metrics }: Pick<VendorCtx, "log" | "metrics">,
   operation: string,
   vendor: PlatformRecord,
   deviceIds: string[],
@@ -91,11 +91,4 @@ async function callOne<T>(
   metrics.vendorCalls.inc([vendor.platId, operation, label]);
   metrics.vendorDuration.observe([vendor.platId, operation], (performance.now() - start) / 1000);
   return outcome;
-}
-
-/** The RetCode of a partly failed request: the first failure's code ("200" when none failed). */
-export function failureSummary(failures: VendorFailure[]): { retCode: RetCode; info: string } | undefined {
-  const first = failures[0];
-  if (!first) return undefined;
-  return { retCode: first.retCode, info: failures.map((f) => f.info).join("; ") };
 }

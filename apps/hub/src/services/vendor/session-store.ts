@@ -2,16 +2,14 @@ import type { SessionStore, VendorSession } from "@yunlian/adapter-sdk";
 import { vendorSessions } from "@yunlian/db";
 import { decryptSecret, encryptSecret } from "@yunlian/secrets";
 import { and, eq } from "drizzle-orm";
-import type { HubServices } from "../hub-services.ts";
+import type { VendorCtx } from "./vendor-context.ts";
 
-/**
- * The vendor session of one hub user at one vendor: memory first, then the encrypted row.
- * A class rather than an object of closures: one is made for every vendor call, and most calls
- * are answered from memory without touching the database.
- */
+type SessionCtx = Pick<VendorCtx, "db" | "keyring" | "sessions">;
+
+/** The vendor session of one hub user at one vendor: memory first, then the encrypted row. */
 class DbSessionStore implements SessionStore {
   constructor(
-    private readonly services: HubServices,
+    private readonly ctx: SessionCtx,
     private readonly userId: string,
     private readonly vendorPlatId: string,
   ) {}
@@ -21,7 +19,7 @@ class DbSessionStore implements SessionStore {
   }
 
   async load(): Promise<VendorSession | undefined> {
-    const { db, keyring, sessions } = this.services;
+    const { db, keyring, sessions } = this.ctx;
     const cached = sessions.get(this.userId, this.vendorPlatId);
     if (cached) return cached;
     const [row] = await db.select().from(vendorSessions).where(this.where());
@@ -35,7 +33,7 @@ class DbSessionStore implements SessionStore {
   }
 
   async save(session: VendorSession): Promise<void> {
-    const { db, keyring, sessions } = this.services;
+    const { db, keyring, sessions } = this.ctx;
     const { ciphertext, keyId } = encryptSecret(keyring, session.accessToken);
     const values = { vendorUserId: session.vendorUserId, tokenCiphertext: ciphertext, tokenKeyId: keyId };
     await db
@@ -49,11 +47,11 @@ class DbSessionStore implements SessionStore {
   }
 
   async clear(): Promise<void> {
-    this.services.sessions.delete(this.userId, this.vendorPlatId);
-    await this.services.db.delete(vendorSessions).where(this.where());
+    this.ctx.sessions.delete(this.userId, this.vendorPlatId);
+    await this.ctx.db.delete(vendorSessions).where(this.where());
   }
 }
 
-export function dbSessionStore(services: HubServices, userId: string, vendorPlatId: string): SessionStore {
-  return new DbSessionStore(services, userId, vendorPlatId);
+export function dbSessionStore(ctx: SessionCtx, userId: string, vendorPlatId: string): SessionStore {
+  return new DbSessionStore(ctx, userId, vendorPlatId);
 }

@@ -3,8 +3,8 @@ import { RetCode } from "@yunlian/protocol";
 import { HubError } from "../../lib/hub-error.ts";
 import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
-import type { HubServices } from "../hub-services.ts";
 import { dbSessionStore } from "./session-store.ts";
+import type { VendorCtx } from "./vendor-context.ts";
 import { issueVerifyToken } from "./verify-tokens.ts";
 
 export interface VendorTarget {
@@ -15,12 +15,12 @@ export interface VendorTarget {
 
 /** Builds what an adapter needs to act for `userId` at `vendor`, and notes the vendor on the request's trace. */
 export function vendorTarget(
-  services: HubServices,
+  ctx: VendorCtx,
   vendor: PlatformRecord,
   userId: string,
   trace?: RequestTrace,
 ): VendorTarget {
-  const adapter = services.adapters.get(vendor.adapter);
+  const adapter = ctx.adapters.get(vendor.adapter);
   if (!adapter || !vendor.apiBaseUrl) {
     // Registration validates both; this guards a platform edited into an unusable state.
     throw new HubError(RetCode.BAD_GATEWAY, `vendor ${vendor.platId} has no usable adapter or apiBaseUrl`);
@@ -31,12 +31,11 @@ export function vendorTarget(
     adapter,
     call: {
       platform: platformView(vendor, vendor.apiBaseUrl),
-      hub: { platId: services.config.platId },
+      hub: { platId: ctx.hubPlatId },
       user: { userId },
-      sessions: dbSessionStore(services, userId, vendor.platId),
-      // bind, not an arrow: built for every vendor call, and an arrow here costs a name definition each time.
-      issueAuthToken: issueVerifyToken.bind(null, services, userId, vendor.platId),
-      http: services.http,
+      sessions: dbSessionStore(ctx, userId, vendor.platId),
+      issueAuthToken: () => issueVerifyToken(ctx, userId, vendor.platId),
+      http: ctx.http,
       requestId: trace?.requestId,
     },
   };

@@ -1,0 +1,77 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { type RequestRecorder, recordRequest } from "../observability/observe-requests.ts";
+import { sendJson } from "./answer.ts";
+import { mayHaveBody, readBody, tooLargeBody } from "./read-body.ts";
+import { beginRequest, type RequestState } from "./request-state.ts";
+import type { StandardRouter } from "./standard-router.ts";
+
+export interface HubListenerOptions {
+  /** The platform API under /v1 (standard-router.ts). */
+  standard: StandardRouter;
+  /** Everything else: the Hono app (admin API, self-service, console, docs, health, metrics). */
+  app: RequestListener;
+  maxBodyBytes: number;
+  recorder: RequestRecorder;
+  log: Logger;
+}
+
+/**
+ * The hub's one request listener (what `pnpm start`, the tests, the demo and the benchmarks
+ * serve). Every request passes the same steps here, whichever route answers it: a request id
+ * and trace, the body read once under the size limit (413 otherwise), then the route — the
+ * platform API under /v1 is served by the StandardRouter, the rest by the Hono app — and one
+ * log line and metric per request. Why /v1 bypasses Hono: docs/adr/0005-one-request-pipeline.md.
+ */
+export function hubListener(options: HubListenerOptions): RequestListener {
+  return (req, res) => {
+    serve(options, req, res).catch((err: unknown) => {
+      options.log.error({ err }, "request failed outside any route");
+      if (!res.headersSent) res.destroy();
+    });
+  };
+}
+
+async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const state = beginRequest(req);
+  res.setHeader("x-request-id", state.trace.requestId);
+  if (mayHaveBody(req.method)) {
+    let body: Buffer | undefined;
+    try {
+      body = await readBody(req, o.maxBodyBytes);
+    } catch {
+      // The client went away while sending: nobody is left to answer.
+      req.destroy();
+      return;
+    }
+    if (body === undefined) {
+      sendJson(res, 413, tooLargeBody(o.maxBodyBytes), { connection: "close" });
+      return finish(o, state, req, res);
+    }
+    state.rawBody = body.toString("utf8");
+    // @hono/node-server builds the web Request's body from `rawBody` instead of the stream.
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+  }
+  const path = pathOf(req.url);
+  if (o.standard.owns(path)) await o.standard.serve(state, req, res, path);
+  else await o.app(req, res);
+  finish(o, state, req, res);
+}
+
+function finish(o: HubListenerOptions, state: RequestState, req: IncomingMessage, res: ServerResponse): void {
+  recordRequest(o.recorder, {
+    route: state.route,
+    method: req.method ?? "",
+    path: pathOf(req.url),
+    status: res.statusCode,
+    trace: state.trace,
+    seconds: (performance.now() - state.start) / 1000,
+  });
+}
+
+/** The request target without its query string. */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return "/";
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
+}

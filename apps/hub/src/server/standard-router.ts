@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { httpStatusOf, normaliseHeaders, RetCode, retBody } from "@yunlian/protocol";
+import type { Logger } from "pino";
+import type { CallerRequest } from "../lib/caller-request.ts";
+import { answerForError, noSuchInterface } from "../lib/error-answer.ts";
+import type { StandardEndpoint } from "../routes/standard/standard-route.ts";
+import { type GuardCtx, guardCaller } from "../security/guard-caller.ts";
+import { sendJson } from "./answer.ts";
+import type { RequestState } from "./request-state.ts";
+
+/**
+ * The platform API under /v1: every request is authenticated as the platform it claims to be
+ * (and charged to that platform's rate limit) before its body is read as JSON, then served by
+ * its endpoint. Answers are `{RetCode, RetInfo, …}` with the HTTP status mirroring RetCode.
+ */
+export class StandardRouter {
+  private readonly byPath = new Map<string, StandardEndpoint[]>();
+
+  constructor(
+    endpoints: readonly StandardEndpoint[],
+    private readonly guard: GuardCtx,
+    private readonly log: Logger,
+  ) {
+    for (const e of endpoints) this.byPath.set(e.path, [...(this.byPath.get(e.path) ?? []), e]);
+  }
+
+  owns(path: string): boolean {
+    return path === "/v1" || path.startsWith("/v1/");
+  }
+
+  /** The endpoints (for the OpenAPI coverage test and the 405 answers' Allow header). */
+  routes(): { method: string; path: string }[] {
+    return [...this.byPath.values()].flat().map((e) => ({ method: e.method, path: e.path }));
+  }
+
+  async serve(state: RequestState, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const candidates = this.byPath.get(path);
+    const endpoint = candidates?.find((e) => e.method === req.method);
+    let status: number;
+    let body: unknown;
+    let headers: Record<string, string> = {};
+    if (!candidates) {
+      ({ status, body } = { status: 404, body: noSuchInterface(req.method ?? "", path) });
+    } else if (!endpoint) {
+      const allow = candidates.map((e) => e.method).join(", ");
+      status = 405;
+      body = retBody(RetCode.METHOD_NOT_ALLOWED, `${req.method} is not allowed here; use ${allow}`);
+      headers = { Allow: allow };
+    } else {
+      state.route = endpoint.path;
+      const caller: CallerRequest = {
+        method: req.method ?? "",
+        path: req.url ?? path,
+        headers: req.headers,
+        rawBody: state.rawBody,
+        socket: req.socket,
+        trace: state.trace,
+      };
+      try {
+        const common = normaliseHeaders(req.headers);
+        // Authenticated (failures audited) and charged to its rate limit before the body is parsed.
+        const platform = await guardCaller(this.guard, caller, common, "standard");
+        const answer = await endpoint.serve({ platform, headers: common, caller });
+        status = httpStatusOf(answer.body.RetCode);
+        body = answer.body;
+        headers = answer.headers ?? {};
+      } catch (err) {
+        ({ status, body, headers } = answerForError(err, this.log, {
+          requestId: state.trace.requestId,
+          path,
+        }));
+      }
+    }
+    try {
+      sendJson(res, status, body, headers);
+    } catch (err) {
+      this.log.error({ err, requestId: state.trace.requestId }, "could not send an answer");
+      res.destroy();
+    }
+  }
+}
