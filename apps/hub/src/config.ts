@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseRateLimit, type RateLimit } from "./security/rate-limit.ts";
 
 /**
- * Every environment variable the hub reads, validated once at start (DESIGN.md §6).
+ * Every environment variable the hub reads, validated once at start (docs/design.md §6).
  * Defaults give a working embedded hub on a fresh machine.
  */
 const hex64 = z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 32 bytes as 64 hex characters");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, platformClient } from "./support/client.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
 
-describe("admin API: platforms (DESIGN.md §7)", () => {
+describe("admin API: platforms (docs/design.md §7)", () => {
   let hub: TestHub;
   let admin: ReturnType<typeof adminClient>;
   const body = {

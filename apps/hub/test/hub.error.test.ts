@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { platformClient } from "./support/client.ts";
 import { addAppPlatform, devices, loginAs, startWorld, type World } from "./support/world.ts";
 
-/** Every caller-caused error of DESIGN.md §3 answers with its RetCode, mirrored in the HTTP status. */
+/** Every caller-caused error of docs/design.md §3 answers with its RetCode, mirrored in the HTTP status. */
 describe("hub error paths", () => {
   let w: World;
   let alice: { userId: string; accessToken: string };

@@ -10,7 +10,7 @@ export type AdapterErrorKind =
 
 /**
  * The one mapping from an adapter's failure to the RetCode the hub answers its caller with
- * (DESIGN.md §3.3). Read from the caller's side: `invalid` means the adapter could not express
+ * (docs/design.md §3.3). Read from the caller's side: `invalid` means the adapter could not express
  * the caller's request (or a vendor's report) in the vendor's terms — the caller's input, 400;
  * `unauthorized` reaches the caller only after the hub logged in again once and the vendor still
  * refused the hub's own session — the hub↔vendor link, 502, never the caller's 401.

@@ -11,7 +11,7 @@ export interface VendorAnswer<K extends ApiName> {
 /**
  * One A → B call of the standard: `{apiBaseUrl}/{api}` with the hub's PlatID, the AppID the vendor
  * issued to the hub, and the session's AccessToken. Anything but RetCode "200" becomes an
- * AdapterError; "401" in the body or HTTP 401 both mean the token is no longer valid (DESIGN §4:
+ * AdapterError; "401" in the body or HTTP 401 both mean the token is no longer valid (docs/design.md §4:
  * the standard defines no code for it, so both are read).
  */
 export async function callVendor<K extends ApiName>(

@@ -6,7 +6,7 @@ interface StatusEntry {
 }
 
 /**
- * 7.2.6 answers are positional. When every entry echoes its deviceID (DESIGN §3.4) the echo wins,
+ * 7.2.6 answers are positional. When every entry echoes its deviceID (docs/design.md §3.4) the echo wins,
  * so a vendor that answers in another order is still read right; otherwise position decides.
  */
 export function statesInRequestOrder(

@@ -1,4 +1,4 @@
-/** DESIGN.md §7: the delay before each attempt; after the last one the delivery is dead. */
+/** docs/design.md §7: the delay before each attempt; after the last one the delivery is dead. */
 export const DEFAULT_BACKOFF = "0s,5s,30s,2m,10m,30m,1h,3h,6h,12h,24h";
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };

@@ -9,7 +9,7 @@ import {
 } from "../src/index.ts";
 
 describe("parseBackoff", () => {
-  it("parses the default schedule (DESIGN.md §7)", () => {
+  it("parses the default schedule (docs/design.md §7)", () => {
     expect(parseBackoff(DEFAULT_BACKOFF)).toEqual([
       0, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000,
       86_400_000,

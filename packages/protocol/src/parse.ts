@@ -1,5 +1,5 @@
 /**
- * The one entry point a server (or a vendor) needs per call: lenient JSON (DESIGN §3.2) + header
+ * The one entry point a server (or a vendor) needs per call: lenient JSON (docs/design.md §3.2) + header
  * normalisation + schema validation, returning either the canonical body or a "400" whose RetInfo
  * names the field. Never throws.
  */

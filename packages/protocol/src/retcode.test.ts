@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { httpStatusOf, isRetCode, ProtocolError, RetCode, retBody } from "./retcode.ts";
 
 describe("RetCode", () => {
-  it("holds DESIGN §3.3's table, and the HTTP status mirrors each code", () => {
+  it("holds docs/design.md §3.3's table, and the HTTP status mirrors each code", () => {
     expect(Object.values(RetCode)).toEqual([
       "200",
       "400",

@@ -1,5 +1,5 @@
 /**
- * Result codes (DESIGN §3.3). The standard defines only "200" (ok) and "500" (business failure);
+ * Result codes (docs/design.md §3.3). The standard defines only "200" (ok) and "500" (business failure);
  * the hub adds finer codes, always as strings as the standard's RetCode is a String, and the HTTP
  * status mirrors the code so a plain HTTP client sees the same outcome as a RetCode reader.
  */

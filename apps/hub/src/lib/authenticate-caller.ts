@@ -31,7 +31,7 @@ const MAX_WEBHOOK_ID = 256;
 
 /**
  * Who is calling: the platform its PlatID names, proven the way that platform registered
- * (DESIGN.md §7 security modes). With mutual TLS the PlatID header may be omitted (the
+ * (docs/design.md §7 security modes). With mutual TLS the PlatID header may be omitted (the
  * certificate names the platform); when sent, it must name the certificate's platform. The
  * AppID header, when sent, must be the one the hub issued to that same platform. Every failure
  * is a 401 that says what was wrong, never which secret.

@@ -11,7 +11,7 @@ import type { HubEnv } from "./hono-env.ts";
  */
 export interface CallerRequest {
   method: string;
-  /** The request target as received, query string included (it is signed, DESIGN.md §7). */
+  /** The request target as received, query string included (it is signed, docs/design.md §7). */
   path: string;
   /** Header names in lower case (node:http's record). */
   headers: IncomingHttpHeaders;

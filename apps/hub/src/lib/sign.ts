@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 
 /**
- * Standard Webhooks headers for a request the hub sends to a platform (DESIGN.md §7): the same
+ * Standard Webhooks headers for a request the hub sends to a platform (docs/design.md §7): the same
  * scheme the platform uses to sign its requests to the hub, with its hub-issued appSecret.
  * With several secrets (rotation grace) every signature is sent, space separated.
  */

@@ -22,7 +22,7 @@ const DELIVERIES = "Admin: deliveries";
 const platIdParam = [{ name: "platId", description: "The platform's PlatID" }];
 const deliveryIdParam = [{ name: "id", description: "The delivery id (its webhook-id, msg_…)" }];
 
-/** The register body of DESIGN.md §7, as the standard's scenario registers a vendor. */
+/** The register body of docs/design.md §7, as the standard's scenario registers a vendor. */
 const registerExample = {
   platId: "PARTNER-HAIER-0000",
   name: "Haier U+",

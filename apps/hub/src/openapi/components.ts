@@ -1,7 +1,7 @@
 import { RetCode } from "@yunlian/protocol";
 import { errorResponses } from "./operation.ts";
 
-/** What each RetCode means (DESIGN §3.3); the HTTP status is the same number. */
+/** What each RetCode means (docs/design.md §3.3); the HTTP status is the same number. */
 const RET_CODE_MEANING: Record<RetCode, string> = {
   "200": "OK (the standard)",
   "400": "Invalid input; RetInfo names the field",

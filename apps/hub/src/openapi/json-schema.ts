@@ -66,7 +66,7 @@ export function inlineSchema(schema: z.ZodType, io: Io): JsonSchema {
 /**
  * A transform's output has no JSON Schema of its own. Every transform in the protocol's schemas
  * canonicalises to a string (liberal in, canonical out: numbers, booleans and padded IDs come out
- * as trimmed strings, DESIGN §3.2), so the output side of a transform is a string.
+ * as trimmed strings, docs/design.md §3.2), so the output side of a transform is a string.
  */
 function canonicalTransforms(ctx: { zodSchema: z.core.$ZodTypes; jsonSchema: JsonSchema }): void {
   if (ctx.zodSchema._zod.def.type === "transform" && Object.keys(ctx.jsonSchema).length === 0) {

@@ -30,7 +30,7 @@ const NOTES: Partial<Record<ApiName, string>> = {
   "devices/deviceStatus":
     "Devices come back in request order; as a documented extension each entry also echoes DeviceInfo.deviceID.",
   "devices/op":
-    "The hub requires the AccessToken here (DESIGN §3.5); only devices bound to that user are operated.",
+    "The hub requires the AccessToken here (docs/design.md §3.5); only devices bound to that user are operated.",
   "dataservices/dataGateway":
     "A vendor cloud pushes status here. A vendor on a native adapter sends its own format, which the adapter validates; the schema is the standard's body. The hub stores the report, updates the device shadow and fans it out to every platform with a user bound to the device (see the statusReport webhook).",
 };

@@ -16,7 +16,7 @@ export const updatedAt = () =>
     .defaultNow()
     .$onUpdate(() => new Date());
 
-/** UDeviceID: a 13-character routable prefix plus 1–64 vendor characters (DESIGN.md §3.1). */
+/** UDeviceID: a 13-character routable prefix plus 1–64 vendor characters (docs/design.md §3.1). */
 export const UDEVICE_ID_MAX = 77;
 
 /** Hub-issued userID: the standard caps user ids at 20 characters. */

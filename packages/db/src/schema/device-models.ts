@@ -18,7 +18,7 @@ export interface ModelAttribute {
 
 /**
  * Device models published by vendors, versioned: the standard leaves DeviceAttr to each model
- * and asks vendors to publish their attributes. `deviceType` is BBCCC or BBCCC+D (DESIGN.md
+ * and asks vendors to publish their attributes. `deviceType` is BBCCC or BBCCC+D (docs/design.md
  * §3.1); for a device, the newest version of its vendor's most specific match applies (the
  * models the hub ships live in code, not here).
  */

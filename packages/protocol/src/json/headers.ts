@@ -1,5 +1,5 @@
 /**
- * The standard's common header parameters (table 9), read the liberal way of DESIGN §3.2: names
+ * The standard's common header parameters (table 9), read the liberal way of docs/design.md §3.2: names
  * case-insensitive, `PlateID` (table 9's spelling) read as `PlatID`, values trimmed. The standard's
  * printed examples also quote names and values (`”PlatID”: “000006“`, `"AuthToken ":`); real HTTP
  * header names cannot carry quotes or spaces, but a plain record (a test, a queue payload, a

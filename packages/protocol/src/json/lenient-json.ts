@@ -1,5 +1,5 @@
 /**
- * The request-body reader of DESIGN §3.2: strict JSON grammar, with exactly the documented
+ * The request-body reader of docs/design.md §3.2: strict JSON grammar, with exactly the documented
  * leniencies and nothing more —
  *   - object keys are trimmed at every depth (the standard's own examples send `"deviceID "`);
  *   - an integer beyond Number.MAX_SAFE_INTEGER is kept as its exact digit string (the standard

@@ -46,7 +46,7 @@ export const ModifyDeviceInfoResponse = ResponseBase;
 
 /**
  * 7.2.6 (tables 44–45): DeviceAttr per device, in request order. DeviceInfo.deviceID may be echoed
- * in each entry (DESIGN §3.4, a documented extension) so multi-device answers are unambiguous.
+ * in each entry (docs/design.md §3.4, a documented extension) so multi-device answers are unambiguous.
  */
 export const DeviceStatusRequest = z.looseObject({ UserID, Device: namedDevices });
 export const DeviceStatusResponse = ResponseBase.extend({

@@ -1,5 +1,5 @@
 /**
- * Zod issues → the RetInfo of a "400" (DESIGN §3.3: say what was wrong and which field), in the
+ * Zod issues → the RetInfo of a "400" (docs/design.md §3.3: say what was wrong and which field), in the
  * field-path notation a caller can find in its own JSON: `Device[0].DeviceInfo.deviceID: required`.
  */
 import type { z } from "zod";

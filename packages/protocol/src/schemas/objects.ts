@@ -1,7 +1,7 @@
 /**
  * The standard's objects (6.5.2.3 Device, 6.5.2.4 User). Every object is loose: extra fields are
  * allowed and kept, because the standard lets vendors extend DeviceInfo, DeviceAttr and UserProfile
- * (6.5.2.2) and readers ignore what they do not know (DESIGN §3.4). Which fields are required
+ * (6.5.2.2) and readers ignore what they do not know (docs/design.md §3.4). Which fields are required
  * depends on the interface; the per-interface schemas tighten these bases.
  */
 import { z } from "zod";

@@ -1,6 +1,6 @@
 /**
  * Field-level building blocks. The standard types every field as String, but vendors send numbers
- * and booleans; the rule is liberal in, canonical out (DESIGN §3.2): accept the scalar, emit the
+ * and booleans; the rule is liberal in, canonical out (docs/design.md §3.2): accept the scalar, emit the
  * string.
  */
 import { z } from "zod";

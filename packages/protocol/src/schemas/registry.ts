@@ -53,7 +53,7 @@ export type ApiName = (typeof apiNames)[number];
 export interface ApiSpec {
   request: z.ZodType;
   response: z.ZodType;
-  /** Header parameters required without mutual TLS (the standard's tables; DESIGN §3.5 for AccessToken). */
+  /** Header parameters required without mutual TLS (the standard's tables; docs/design.md §3.5 for AccessToken). */
   requiredHeaders: readonly (keyof CommonHeaders)[];
   summary: string;
   summaryZh: string;

@@ -17,7 +17,7 @@ function userArrayWith<S extends z.ZodRawShape>(shape: S) {
     .min(1, { error: "must hold at least one user" });
 }
 
-/** 7.1.1 (table 17): User[].UserBase.loginID and AuthToken (body, or the header — DESIGN §3.2). */
+/** 7.1.1 (table 17): User[].UserBase.loginID and AuthToken (body, or the header — docs/design.md §3.2). */
 export const LoginRequest = z.looseObject({ User: userArrayWith({ loginID: loginId }), AuthToken: token });
 
 /** Table 18: User[].UserBase.userID on success; the AccessToken travels in the response header. */

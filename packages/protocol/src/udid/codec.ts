@@ -1,5 +1,5 @@
 /**
- * UDeviceID codec (standard 6.4, DESIGN §3.1).
+ * UDeviceID codec (standard 6.4, docs/design.md §3.1).
  *
  *   MMMMMM 01 BB CCC vendor-part
  *   └ manufacturer (6 digits) · appliance class "01" · category (table 2) · sub-category

@@ -1,5 +1,5 @@
 /**
- * `deviceType` (DeviceInfo): BBCCC followed by the D digits (DESIGN §3.1; the op example's
+ * `deviceType` (DeviceInfo): BBCCC followed by the D digits (docs/design.md §3.1; the op example's
  * "02002001" is laundry / drum washer / D "001"). The standard types the field as a free String and
  * its own list example filters by "010101", whose CCC ("010") is no refrigeration sub-category; such
  * values stay valid but opaque: callers may match them as strings, never route or classify by them.

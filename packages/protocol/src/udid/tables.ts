@@ -6,7 +6,7 @@
  * - Category names follow table 2; the sub-tables' own titles differ (table 4 "洗衣干衣类",
  *   table 6 "烹饪类", table 7 "热水类") but describe the same category.
  * - Category 05 is "水处理类" (water treatment) in table 2, yet table 7 lists only water heaters;
- *   the English name says what the codes hold: water heating (DESIGN §2).
+ *   the English name says what the codes hold: water heating (docs/design.md §2).
  * - Table 8 (TV) prints rows 003, 004 and 005 with no name. A blank row assigns nothing, so those
  *   codes are reserved and rejected as unknown until the association fills them; a TV that is
  *   neither LED nor LCD is 099. (Accepting them would let IDs through that a later edition could

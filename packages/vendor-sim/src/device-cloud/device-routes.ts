@@ -98,7 +98,7 @@ export function modifyDeviceInfo(input: HandlerInput): Answer {
   return ok();
 }
 
-/** 7.2.6: DeviceAttr per device in request order, deviceID echoed (DESIGN §3.4). */
+/** 7.2.6: DeviceAttr per device in request order, deviceID echoed (docs/design.md §3.4). */
 export function deviceStatus(input: HandlerInput): Answer {
   const mismatch = userIdMismatch(input);
   if (mismatch) return mismatch;

@@ -12,7 +12,7 @@ export interface SimPostResult {
 
 /**
  * POSTs JSON the way a vendor cloud calls the hub: PlatID header always, Standard Webhooks
- * signature headers when the platform holds a hub-issued appSecret (DESIGN §7, security "hmac").
+ * signature headers when the platform holds a hub-issued appSecret (docs/design.md §7, security "hmac").
  */
 export async function postJson(
   url: string,

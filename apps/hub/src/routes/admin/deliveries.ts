@@ -13,7 +13,7 @@ import { queryInput } from "./query-input.ts";
 
 const OPERATOR = { actor: "operator" };
 
-/** Status-report deliveries (DESIGN.md §7): list, one with its attempts, replay one, replay in bulk. */
+/** Status-report deliveries (docs/design.md §7): list, one with its attempts, replay one, replay in bulk. */
 export function registerDeliveryRoutes(app: Hono<HubEnv>, ctx: DeliveriesCtx) {
   app.get("/admin/v1/deliveries", async (c) =>
     c.json(await listDeliveryViews(ctx, queryInput(c, deliveryListQuery))),

@@ -14,7 +14,7 @@ import { jsonInput } from "./json-input.ts";
 
 const OPERATOR = { actor: "operator" };
 
-/** The platform registry of DESIGN.md §7 (operator only; the admin gate sits in front). */
+/** The platform registry of docs/design.md §7 (operator only; the admin gate sits in front). */
 export function registerPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
   app.post("/admin/v1/platforms", async (c) => {
     const { record, appSecret } = await registerPlatform(ctx, jsonInput(c, registerPlatformInput), OPERATOR);

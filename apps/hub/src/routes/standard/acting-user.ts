@@ -8,7 +8,7 @@ import type { StandardRequest } from "./standard-route.ts";
  * The hub user a device call acts for: the body's UserID must be a user of the calling
  * platform (404 otherwise, so another tenant's users are indistinguishable from missing
  * ones), and an AccessToken — required for devices/op, accepted everywhere — must be that
- * user's (DESIGN.md §3.5). Also answers which devices are bound to the user.
+ * user's (docs/design.md §3.5). Also answers which devices are bound to the user.
  */
 export async function actingUser<K extends ApiName>(
   ctx: Pick<UsersCtx, "db" | "now" | "authCache">,

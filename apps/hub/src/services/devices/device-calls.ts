@@ -69,7 +69,7 @@ export async function modifyDeviceInfo(
   return result.failures;
 }
 
-/** Device states in request order (standard 7.2.6), each entry echoing its deviceID (DESIGN.md §3.4). */
+/** Device states in request order (standard 7.2.6), each entry echoing its deviceID (docs/design.md §3.4). */
 export async function deviceStatus(
   ctx: DevicesCtx,
   auth: CallAuthorization,

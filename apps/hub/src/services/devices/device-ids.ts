@@ -8,7 +8,7 @@ interface NamedDevice {
 }
 
 /**
- * The UDeviceIDs a request names, in request order, each one checked (DESIGN.md §3.1): a
+ * The UDeviceIDs a request names, in request order, each one checked (docs/design.md §3.1): a
  * malformed ID is 400 naming the entry, so nothing reaches a vendor for a request that is wrong.
  */
 export function namedDeviceIds(devices: readonly NamedDevice[] | undefined): string[] {

@@ -2,13 +2,13 @@ import { bindings, type Database, deviceGrants, type Transaction } from "@yunlia
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 
-// Standard 7.2.1's trust rule, as DESIGN.md §4 states it for the hub: checked before a vendor is
+// Standard 7.2.1's trust rule, as docs/design.md §4 states it for the hub: checked before a vendor is
 // asked (trustRefusals) and again, race-free, when the bindings are recorded (recordBindings).
 
 /**
  * Standard 7.2.1: a device already bound may be bound again only by a user the owner trusts.
  * A platform vouches for its own users; a device bound through another platform is refused
- * unless that platform granted it to this one (DESIGN.md §4). Returns the refused devices, with why.
+ * unless that platform granted it to this one (docs/design.md §4). Returns the refused devices, with why.
  */
 export async function trustRefusals(
   db: Database | Transaction,

@@ -1,7 +1,7 @@
 import type { ModelAttribute } from "@yunlian/db";
 
 export interface DeviceModelSpec {
-  /** BBCCC (category + sub-category) or BBCCC + D (DESIGN.md §3.1). */
+  /** BBCCC (category + sub-category) or BBCCC + D (docs/design.md §3.1). */
   deviceType: string;
   version: number;
   ownerPlatId: string | null;

@@ -39,7 +39,7 @@ export interface PlatformsCtx extends AuditCtx {
 /** "platform.update" for the operator, "self.update" through self-service. */
 const actionOf = (by: Actor, verb: string) => `${by.viaSelf ? "self" : "platform"}.${verb}`;
 
-/** The cross-field rules of DESIGN.md §7, checked on the platform as it would be stored. */
+/** The cross-field rules of docs/design.md §7, checked on the platform as it would be stored. */
 function checkSettings(ctx: PlatformsCtx, platId: string, s: Settings): void {
   for (const key of ["apiBaseUrl", "verifyUrl", "dataGatewayUrl"] as const) {
     const url = s[key];
@@ -109,7 +109,7 @@ function rethrowConflicts(err: unknown, platId: string): never {
   throw err;
 }
 
-/** Registers a platform (DESIGN.md §7); its appSecret is returned once, here. Audited. */
+/** Registers a platform (docs/design.md §7); its appSecret is returned once, here. Audited. */
 export async function registerPlatform(ctx: PlatformsCtx, input: RegisterPlatformInput, by: Actor) {
   if (ctx.registry.get(input.platId)) throw conflict(`platform ${input.platId} already exists`);
   checkSettings(ctx, input.platId, input);

@@ -29,7 +29,7 @@ export const platIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "1–64 characters of A-Z a-z 0-9 _ -" });
 
-/** The register body of DESIGN.md §7, exactly. */
+/** The register body of docs/design.md §7, exactly. */
 export const registerPlatformInput = z.strictObject({
   ...fields,
   platId: platIdSchema,

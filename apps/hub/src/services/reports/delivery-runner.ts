@@ -33,7 +33,7 @@ export interface DeliveryRunner {
 }
 
 /**
- * DESIGN.md §6: without REDIS_URL the hub delivers in-process from the Postgres outbox; with
+ * docs/design.md §6: without REDIS_URL the hub delivers in-process from the Postgres outbox; with
  * REDIS_URL it runs a BullMQ relay + worker beside the HTTP server unless HUB_WORKERS=0 (then
  * apps/worker processes do it and this instance only ingests).
  */

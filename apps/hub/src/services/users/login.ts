@@ -29,7 +29,7 @@ export function newUserId(): string {
 }
 
 /**
- * user/login (standard 7.1.1, DESIGN.md §4): the hub asks the calling platform's verify URL
+ * user/login (standard 7.1.1, docs/design.md §4): the hub asks the calling platform's verify URL
  * whether (loginID, AuthToken) is one of its users; on "200" it creates or reuses the hub
  * user for that loginID (namespaced per platform) and issues an AccessToken.
  */
