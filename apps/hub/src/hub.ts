@@ -5,7 +5,7 @@ import { type Adapter, createAdapterRegistry } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { standardAdapter } from "@yunlian/adapter-standard";
 import { tuyaAdapter } from "@yunlian/adapter-tuya";
-import { type DatabaseHandle, openDatabase, resolveDataDir } from "@yunlian/db";
+import { type DatabaseHandle, openDatabase } from "@yunlian/db";
 import { ingestDatabaseUrl } from "@yunlian/delivery";
 import { keyringFromHex } from "@yunlian/secrets";
 import type { Hono } from "hono";
@@ -49,9 +49,7 @@ export interface BuildHubOptions {
 }
 
 /** Everything the hub needs, wired once: database (migrated), registry, adapters, HTTP app. */
-export async function buildHub(given: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
-  // One data folder whichever directory pnpm runs the script in (see resolveDataDir).
-  const config = { ...given, dataDir: resolveDataDir(given.dataDir) };
+export async function buildHub(config: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
   const log =
     options.logger ?? pino({ level: config.logLevel, base: { service: "hub" }, redact: LOG_REDACT });
   const database =
@@ -59,6 +57,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     (await openDatabase({
       url: config.databaseUrl,
       dataDir: config.databaseUrl ? undefined : config.dataDir,
+      migrationsDir: config.migrationsDir,
     }));
   await database.migrate();
   // Group commit writes one ingest batch at a time per pool: two connections are plenty.

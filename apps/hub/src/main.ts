@@ -3,11 +3,12 @@ import { loadConfig } from "./config.ts";
 import { buildHub } from "./hub.ts";
 import { shareMetricsWithPrimary } from "./observability/cluster-metrics.ts";
 import { serveHub } from "./security/http-server.ts";
-import { processIndex, runPrimary } from "./server/cluster.ts";
+import { runPrimary } from "./server/cluster.ts";
 
 /** `pnpm start`: a working hub with nothing but Node.js (embedded PGlite when DATABASE_URL is unset). */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // The one place the hub reads its environment: parsed once, passed down as HubConfig.
+  const config = loadConfig(process.env);
   if (config.httpProcesses > 1 && cluster.isPrimary) return runPrimary(config);
   const hub = await buildHub(config);
   if (cluster.isWorker) shareMetricsWithPrimary(hub.services.metrics.registry);
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
 
   const server = serveHub(hub.listener, config, (info) => {
     // With several HTTP processes the first one speaks for all of them.
-    if (processIndex() > 0) return;
+    if (config.processIndex > 0) return;
     const scheme = config.tls ? "https" : "http";
     const url = `${scheme}://${info.address.includes(":") ? "localhost" : info.address}:${info.port}`;
     const storage = config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`;

@@ -12,9 +12,10 @@ export { duration, durationList, flag, httpUrl, parsedBy, positiveInt, required,
 export {
   ConfigError,
   type ConfigProblem,
-  crossCheck,
+  type CrossRule,
   type EnvRecord,
   parseEnv,
+  withCrossRules,
   withoutEmpty,
 } from "./parse-env.ts";
 export {

@@ -47,21 +47,33 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: EnvRecord, deploya
   );
 }
 
+/** A rule across variables, such as two that must be set together. */
+export interface CrossRule<T> {
+  variables: readonly (keyof T & string)[];
+  /** The problem (named after one of the variables), or undefined when the rule holds. */
+  check(env: T): ConfigProblem | undefined;
+}
+
 /**
- * A rule across variables (say, two that must be set together), for `schema.superRefine(...)`.
- * It runs whenever the variables it names are valid themselves, even if others are not, so its
- * problem is reported together with theirs. `check` returns the problem, or undefined.
+ * Adds rules across variables to an environment schema. Each runs whenever the variables it names
+ * are valid themselves, even when others are not, so its problem is reported together with theirs.
  */
-export function crossCheck<T extends Record<string, unknown>>(
-  variables: readonly (keyof T & string)[],
-  check: (env: T) => ConfigProblem | undefined,
-): [(env: T, ctx: z.RefinementCtx<T>) => void, z.core.$ZodSuperRefineParams] {
-  const named = new Set<PropertyKey>(variables);
-  return [
-    (env, ctx) => {
-      const problem = check(env);
-      if (problem) ctx.addIssue({ code: "custom", path: [problem.variable], message: problem.message });
-    },
-    { when: (payload) => !payload.issues.some((issue) => named.has(issue.path?.[0] ?? "")) },
-  ];
+export function withCrossRules<S extends z.ZodObject>(
+  schema: S,
+  rules: readonly CrossRule<z.output<S>>[],
+): S {
+  return rules.reduce<S>(
+    (withRules, rule) =>
+      withRules.superRefine(
+        (env, ctx) => {
+          const problem = rule.check(env);
+          if (problem) ctx.addIssue({ code: "custom", path: [problem.variable], message: problem.message });
+        },
+        {
+          when: (payload) =>
+            !payload.issues.some((issue) => rule.variables.some((name) => name === issue.path?.[0])),
+        },
+      ),
+    schema,
+  );
 }

@@ -1,22 +1,33 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigError, crossCheck, hexKey, parseEnv, positiveInt, required, url } from "../src/index.ts";
+import { ConfigError, hexKey, parseEnv, positiveInt, required, url, withCrossRules } from "../src/index.ts";
 
-const schema = z
-  .object({
+const schema = withCrossRules(
+  z.object({
     DATABASE_URL: required(url, "the worker reads the outbox from PostgreSQL"),
     HUB_SECRET_KEY: hexKey.optional(),
     HUB_WORKER_CONCURRENCY: positiveInt.default(64),
     HUB_TLS_CERT: z.string().optional(),
     HUB_TLS_KEY: z.string().optional(),
-  })
-  .superRefine(
-    ...crossCheck(["HUB_TLS_CERT", "HUB_TLS_KEY"], (e) =>
-      Boolean(e.HUB_TLS_CERT) === Boolean(e.HUB_TLS_KEY)
-        ? undefined
-        : { variable: "HUB_TLS_KEY", message: "HUB_TLS_CERT and HUB_TLS_KEY must be set together" },
-    ),
-  );
+  }),
+  [
+    {
+      variables: ["HUB_TLS_CERT", "HUB_TLS_KEY"],
+      check: (e) =>
+        Boolean(e.HUB_TLS_CERT) === Boolean(e.HUB_TLS_KEY)
+          ? undefined
+          : { variable: "HUB_TLS_KEY", message: "HUB_TLS_CERT and HUB_TLS_KEY must be set together" },
+    },
+    {
+      // Skipped while a variable it names is bad: that variable's own problem is reported instead.
+      variables: ["HUB_WORKER_CONCURRENCY"],
+      check: (e) =>
+        e.HUB_WORKER_CONCURRENCY > 100
+          ? { variable: "HUB_WORKER_CONCURRENCY", message: "at most 100" }
+          : undefined,
+    },
+  ],
+);
 
 function problemsOf(env: Record<string, string | undefined>): string {
   try {
@@ -47,6 +58,15 @@ describe("parseEnv", () => {
         "  HUB_WORKER_CONCURRENCY: must be a whole number",
         "  HUB_TLS_KEY: HUB_TLS_CERT and HUB_TLS_KEY must be set together",
       ].join("\n"),
+    );
+  });
+
+  it("a cross-variable rule holds its tongue while a variable it names is bad itself", () => {
+    expect(problemsOf({ DATABASE_URL: "postgres://h/db", HUB_WORKER_CONCURRENCY: "500" })).toBe(
+      "invalid worker configuration:\n  HUB_WORKER_CONCURRENCY: at most 100",
+    );
+    expect(problemsOf({ DATABASE_URL: "postgres://h/db", HUB_WORKER_CONCURRENCY: "x" })).toBe(
+      "invalid worker configuration:\n  HUB_WORKER_CONCURRENCY: must be a whole number",
     );
   });
 

@@ -1,4 +1,4 @@
-import { deliveryConfigFromEnv } from "@yunlian/delivery";
+import { DELIVERY_STATUSES } from "@yunlian/db";
 import type { Context, Hono } from "hono";
 import type { z } from "zod";
 import type { DeliveryDetail, DeliveryView } from "../../openapi/admin-schemas.ts";
@@ -9,7 +9,8 @@ import { deliveryStats } from "../queries/delivery-stats.ts";
 import { ms, percent, Sparkline } from "./delivery-charts.tsx";
 
 type Delivery = z.infer<typeof DeliveryView>;
-const STATUSES = ["dead", "failed", "pending", "delivered"] as const;
+/** Dead letters first: what an operator comes here for. */
+const STATUSES = [...DELIVERY_STATUSES].reverse();
 
 export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
   const page = async (c: Context<ConsoleEnv>, flash?: Flash) => {
@@ -25,7 +26,8 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       deps.call(c, "GET", `/admin/v1/deliveries?${query}`),
     ]);
     const rows = (list.body.deliveries ?? []) as Delivery[];
-    const threshold = deliveryConfigFromEnv(services.config.env).breaker.failureThreshold;
+    // As configured at start (HUB_DELIVERY_BREAKER_THRESHOLD), like the breakers themselves.
+    const threshold = services.config.delivery.breaker.failureThreshold;
     const failing = stats.platforms.filter((p) => p.consecutiveFailures > 0);
     const platforms = services.registry
       .all()
