@@ -16,7 +16,6 @@ export {
   type EnvRecord,
   parseEnv,
   withCrossRules,
-  withoutEmpty,
 } from "./parse-env.ts";
 export {
   DEFAULT_DATA_DIR,

@@ -25,7 +25,7 @@ export class ConfigError extends Error {
 }
 
 /** Empty strings mean "unset": docker-compose passes `VAR=` through as "". */
-export function withoutEmpty(env: EnvRecord): Record<string, string> {
+function withoutEmpty(env: EnvRecord): Record<string, string> {
   const set: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value !== undefined && value !== "") set[name] = value;
   return set;
