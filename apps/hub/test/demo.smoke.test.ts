@@ -42,7 +42,9 @@ describe("pnpm demo", () => {
       }
       expect(out).toContain('"FailedIDs":[]');
       // Scenario 2: the washer's report reached the app platform through the hub's delivery.
-      expect(out).toMatch(/the app platform received \(signed, Standard Webhooks\): .*"DeviceStatus":\{"runningstatus":"3"\}/);
+      expect(out).toMatch(
+        /the app platform received \(signed, Standard Webhooks\): .*"DeviceStatus":\{"runningstatus":"3"\}/,
+      );
       expect(out).toMatch(/air conditioner after: .*"onOffStatus":"True","mode":"dry"/);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
