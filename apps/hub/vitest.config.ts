@@ -1,11 +1,11 @@
 import { defineConfig } from "vitest/config";
 
+// Sims and receivers listen on loopback: the tests that reach them pass HUB_ALLOW_PRIVATE_URLS=1
+// to the hub's config the way a user would (test/support/harness.ts), not through this process.
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Sims and receivers listen on loopback: let the connect-time SSRF guard allow it (docs/security.md).
-    env: { HUB_ALLOW_PRIVATE_URLS: "1" },
   },
 });

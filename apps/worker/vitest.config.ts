@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 // Integration tests talk to real PostgreSQL, Redis and HTTP receivers: allow for retry schedules.
+// Receivers listen on loopback: workers under test get HUB_ALLOW_PRIVATE_URLS=1 in their
+// environment (test/support.ts workerEnv), the way a user would set it.
 export default defineConfig({
-  // Receivers listen on loopback: let the connect-time SSRF guard allow it.
-  test: { testTimeout: 30_000, hookTimeout: 30_000, env: { HUB_ALLOW_PRIVATE_URLS: "1" } },
+  test: { testTimeout: 30_000, hookTimeout: 30_000 },
 });

@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 // Integration tests talk to real PostgreSQL, Redis and HTTP receivers: allow for retry schedules.
+// Receivers listen on loopback: tests allow private addresses in the delivery config they pass
+// (test/support/modes.ts), as a deployment does with HUB_ALLOW_PRIVATE_URLS=1.
 export default defineConfig({
-  // Receivers listen on loopback: let the connect-time SSRF guard allow it.
-  test: { testTimeout: 30_000, hookTimeout: 30_000, env: { HUB_ALLOW_PRIVATE_URLS: "1" } },
+  test: { testTimeout: 30_000, hookTimeout: 30_000 },
 });

@@ -1,7 +1,9 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { AdminClient, DEFAULT_HUB_URL } from "./client.ts";
+import { ConfigError } from "@yunlian/config";
+import { AdminClient } from "./client.ts";
 import { type CommandDef, Flags, type GroupDef } from "./command.ts";
 import { groups } from "./commands/index.ts";
+import { loadCliConfig } from "./config.ts";
 import { ExitCode, HubRefusal, InvalidDataError, NetworkError, UsageError } from "./errors.ts";
 import { commandHelp, globalOptions, groupHelp, topHelp } from "./help.ts";
 import { type Io, println } from "./io.ts";
@@ -100,13 +102,14 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     throw new UsageError(`unexpected argument "${positionals[cmd.args.max]}"`, where);
   }
 
+  // Before any command runs, even one that needs no hub: a bad setting is reported, not ignored.
+  const config = loadCliConfig(io.env, { url: flags.string("url"), token: flags.string("token") });
   let client: AdminClient | undefined;
   const hub = () => {
     if (client) return client;
-    const url = flags.string("url") ?? (io.env.HUB_URL || DEFAULT_HUB_URL);
-    const token = flags.string("token") ?? io.env.HUB_ADMIN_TOKEN;
+    const token = config.adminToken;
     if (!token) throw new UsageError("no operator token: set HUB_ADMIN_TOKEN or pass --token", where);
-    client = new AdminClient({ url, token });
+    client = new AdminClient({ url: config.hubUrl, token });
     return client;
   };
   try {
@@ -118,6 +121,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
 }
 
 function report(err: unknown, io: Io): number {
+  if (err instanceof ConfigError) {
+    println(io.stderr, `hubctl: ${err.message}`);
+    return ExitCode.usage;
+  }
   if (err instanceof UsageError) {
     println(io.stderr, `hubctl: ${err.message}`);
     println(io.stderr, `Run 'hubctl ${err.command ? `${err.command} ` : ""}--help' for usage.`);

@@ -60,6 +60,22 @@ describe("usage errors exit 2 with a pointer to --help", () => {
     expect(r.stderr).toContain("no operator token: set HUB_ADMIN_TOKEN or pass --token");
   });
 
+  it("a bad setting stops every command before it runs, naming each bad variable", async () => {
+    const r = await cli(["udid", "categories"], { env: { HUB_URL: "ftp://hub.example" } });
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "hubctl: invalid hubctl configuration:\n  HUB_URL: must be an http:// or https:// URL\n",
+    });
+  });
+
+  it("--url overrides HUB_URL, which is then not read at all", async () => {
+    const r = await cli(["udid", "categories"], { env: { HUB_URL: "not a url" }, hubUrl });
+    expect(r.stderr).toContain("HUB_URL: must be an http:// or https:// URL");
+    const overridden = await cli(["udid", "categories", "--url", hubUrl], { env: { HUB_URL: "not a url" } });
+    expect(overridden.code).toBe(0);
+  });
+
   it("no arguments prints the overview to stderr and exits 2", async () => {
     const r = await cli([]);
     expect(r.code).toBe(2);

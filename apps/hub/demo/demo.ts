@@ -5,7 +5,6 @@
  * scenario 2 (one brand's appliance drives another's), then leaves everything running.
  */
 import { rmSync } from "node:fs";
-import { resolveDataDir } from "@yunlian/db";
 import { startAppPlatform, startDeviceCloud } from "@yunlian/vendor-sim";
 import { loadConfig } from "../src/config.ts";
 import { startHubServer } from "../src/server/start.ts";
@@ -20,17 +19,16 @@ const show = (label: string, value: unknown) =>
   process.stdout.write(`   ${label}: ${dim(typeof value === "string" ? value : JSON.stringify(value))}\n`);
 
 async function main() {
-  const dataDir = resolveDataDir(process.env.DEMO_DATA_DIR ?? "./.data-demo");
-  rmSync(dataDir, { recursive: true, force: true }); // every demo starts from a clean hub
   const port = Number(process.env.PORT ?? 8080);
   const config = loadConfig({
     ...process.env,
     PORT: String(port),
-    HUB_DATA_DIR: dataDir,
+    HUB_DATA_DIR: process.env.DEMO_DATA_DIR ?? "./.data-demo",
     HUB_ALLOW_PRIVATE_URLS: "1", // the simulated clouds listen on loopback
     HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? "warn",
     HUB_DELIVERY_BACKOFF: "0s,2s,10s,30s",
   });
+  rmSync(config.dataDir, { recursive: true, force: true }); // every demo starts from a clean hub
   // The same start as `pnpm start` (server/start.ts), on loopback.
   const running = await startHubServer({ ...config, host: "127.0.0.1" });
   const { hub, url: hubUrl } = running;

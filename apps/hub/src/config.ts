@@ -1,75 +1,120 @@
 import { availableParallelism } from "node:os";
+import {
+  databaseEnv,
+  dataDirEnv,
+  deliveryEnv,
+  deliverySettings,
+  duration,
+  type EnvRecord,
+  flag,
+  httpUrl,
+  type LogLevel,
+  logLevelEnv,
+  parsedBy,
+  parseEnv,
+  positiveInt,
+  queueEnv,
+  redisEnv,
+  secretKeyEnv,
+  withCrossRules,
+} from "@yunlian/config";
+import { resolveDataDir } from "@yunlian/db";
+import { type DeliveryConfig, deliveryConfig } from "@yunlian/delivery";
 import { z } from "zod";
 import { parseRateLimit, type RateLimit } from "./security/rate-limit.ts";
 
 /**
- * Every environment variable the hub reads, validated once at start (docs/design.md §6).
- * Defaults give a working embedded hub on a fresh machine.
+ * Every environment variable the hub reads, validated once at start (docs/design.md §6); the shared
+ * ones come from @yunlian/config, as apps/worker reads them. Defaults give a working embedded hub
+ * on a fresh machine.
  */
-const hex64 = z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 32 bytes as 64 hex characters");
-
-const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default("0.0.0.0"),
-  DATABASE_URL: z.string().url().optional(),
-  REDIS_URL: z.string().url().optional(),
-  HUB_PLAT_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .default("YUNLIAN-HUB-0000"),
-  HUB_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  HUB_SECRET_KEY: hex64.optional(),
-  HUB_PUBLIC_URL: z.string().url().optional(),
-  HUB_DATA_DIR: z.string().default("./.data"),
-  HUB_ALLOW_PRIVATE_URLS: z.enum(["0", "1"]).default("0"),
-  HUB_VENDOR_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
-  HUB_TOKEN_TTL: z.string().default("30d"),
-  HUB_WORKERS: z.enum(["0", "1"]).default("1"),
-  HUB_HTTP_PROCESSES: z
-    .string()
-    .regex(/^(auto|[1-9]\d{0,2})$/, 'must be a number of processes (1-999) or "auto" (one per CPU)')
-    .default("1"),
-  HUB_MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
-  HUB_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  // Security and hostile input (docs/security.md).
-  HUB_RATE_LIMIT: z.string().default("1000/s,burst=2000"),
-  HUB_TLS_CERT: z.string().optional(),
-  HUB_TLS_KEY: z.string().optional(),
-  HUB_TLS_CA: z.string().optional(),
-  HUB_MAX_HEADER_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(16 * 1024),
-  HUB_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
-  HUB_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  HUB_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
-});
-
-export type HubEnv = z.infer<typeof envSchema>;
+const envSchema = withCrossRules(
+  z.object({
+    ...databaseEnv,
+    ...redisEnv,
+    ...secretKeyEnv,
+    ...logLevelEnv,
+    // HUB_PLAT_ID, HUB_ALLOW_PRIVATE_URLS and the HUB_DELIVERY_* knobs.
+    ...deliveryEnv,
+    ...queueEnv,
+    ...dataDirEnv,
+    PORT: z.coerce
+      .number({ error: "must be a port number (0-65535)" })
+      .int("must be a port number (0-65535)")
+      .min(0, "must be a port number (0-65535)")
+      .max(65535, "must be a port number (0-65535)")
+      .default(8080),
+    HOST: z.string().default("0.0.0.0"),
+    HUB_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    HUB_PUBLIC_URL: httpUrl.optional(),
+    HUB_VENDOR_TIMEOUT_MS: positiveInt.default(5000),
+    HUB_TOKEN_TTL: duration.prefault("30d"),
+    HUB_WORKERS: flag.default(true),
+    HUB_HTTP_PROCESSES: z
+      .string()
+      .regex(/^(auto|[1-9]\d{0,2})$/, 'must be a number of processes (1-999) or "auto" (one per CPU)')
+      .transform((v) => (v === "auto" ? availableParallelism() : Number(v)))
+      .prefault("1"),
+    /** Set by the primary of HUB_HTTP_PROCESSES > 1 in each process it forks (server/cluster.ts). */
+    HUB_PROCESS_INDEX: z.coerce.number().int().min(0).default(0),
+    HUB_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
+    // Security and hostile input (docs/security.md).
+    HUB_RATE_LIMIT: parsedBy(parseRateLimit).prefault("1000/s,burst=2000"),
+    HUB_TLS_CERT: z.string().optional(),
+    HUB_TLS_KEY: z.string().optional(),
+    HUB_TLS_CA: z.string().optional(),
+    HUB_MAX_HEADER_BYTES: positiveInt.min(1024, "must be at least 1024").default(16 * 1024),
+    HUB_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+    HUB_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+    HUB_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+  }),
+  [
+    {
+      variables: ["HUB_TLS_CERT", "HUB_TLS_KEY"],
+      check: (e) =>
+        Boolean(e.HUB_TLS_CERT) === Boolean(e.HUB_TLS_KEY)
+          ? undefined
+          : { variable: "HUB_TLS_CERT", message: "HUB_TLS_CERT and HUB_TLS_KEY must be set together" },
+    },
+    {
+      variables: ["HUB_HTTP_PROCESSES", "DATABASE_URL", "REDIS_URL"],
+      check: (e) =>
+        e.HUB_HTTP_PROCESSES > 1 && (!e.DATABASE_URL || !e.REDIS_URL)
+          ? {
+              variable: "HUB_HTTP_PROCESSES",
+              // Embedded PGlite belongs to one process; replay protection and rate limits must be shared.
+              message:
+                "above 1 needs DATABASE_URL and REDIS_URL (processes share the database, replay protection and rate limits)",
+            }
+          : undefined,
+    },
+  ],
+);
 
 export interface HubConfig {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** HUB_MIGRATIONS_DIR: where migrate() finds the SQL files; unset: the repository's migrations/. */
+  migrationsDir?: string;
   redisUrl?: string;
   platId: string;
   adminToken?: string;
   secretKeyHex?: string;
   publicUrl?: string;
+  /** Absolute: HUB_DATA_DIR resolved against the directory the command was run in ("memory://" as is). */
   dataDir: string;
+  /** HUB_ALLOW_PRIVATE_URLS=1: platforms may register loopback/private URLs, and the hub may call them. */
   allowPrivateUrls: boolean;
   vendorTimeoutMs: number;
   tokenTtlMs: number;
   runWorkers: boolean;
   /** HTTP server processes sharing the port (node:cluster); 1 = this process serves alone. */
   httpProcesses: number;
+  /** Which of those processes this is (0 when the hub runs as one process). */
+  processIndex: number;
   maxBodyBytes: number;
-  logLevel: HubEnv["HUB_LOG_LEVEL"];
+  logLevel: LogLevel;
   /** Per-platform token bucket; undefined = no limit (HUB_RATE_LIMIT=off). */
   rateLimit?: RateLimit;
   /** PEM text or file paths; HTTPS (and client certificates for mtls) when cert and key are set. */
@@ -80,65 +125,40 @@ export interface HubConfig {
     headersTimeoutMs: number;
     keepAliveTimeoutMs: number;
   };
-  /** The environment the config was read from: the delivery engine reads its own knobs from it. */
-  env: Record<string, string | undefined>;
+  /** Status-report delivery, wherever this hub runs it (in-process or its BullMQ worker). */
+  delivery: DeliveryConfig;
+  /** The BullMQ queue (REDIS_URL): unset parts take the delivery package's defaults, as in apps/worker. */
+  queue: { prefix?: string; name?: string };
 }
 
-const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "30d", "12h", "90s", "500ms" → milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
-  const unit = m?.[2] ? unitMs[m[2]] : undefined;
-  if (!m?.[1] || unit === undefined)
-    throw new Error(`invalid duration "${text}" (use e.g. 500ms, 30s, 2m, 12h, 30d)`);
-  return Number(m[1]) * unit;
-}
-
-export function loadConfig(env: Record<string, string | undefined> = process.env): HubConfig {
-  // Empty strings mean "unset": docker-compose passes `VAR=` through as "".
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`invalid hub configuration:\n${lines.join("\n")}`);
-  }
-  const e = parsed.data;
-  if (Boolean(e.HUB_TLS_CERT) !== Boolean(e.HUB_TLS_KEY)) {
-    throw new Error("invalid hub configuration:\n  HUB_TLS_CERT and HUB_TLS_KEY must be set together");
-  }
-  const httpProcesses =
-    e.HUB_HTTP_PROCESSES === "auto" ? availableParallelism() : Number(e.HUB_HTTP_PROCESSES);
-  if (httpProcesses > 1 && (!e.DATABASE_URL || !e.REDIS_URL)) {
-    // Embedded PGlite belongs to one process; replay protection and rate limits must be shared.
-    throw new Error(
-      "invalid hub configuration:\n  HUB_HTTP_PROCESSES above 1 needs DATABASE_URL and REDIS_URL (processes share the database, replay protection and rate limits)",
-    );
-  }
-  let rateLimit: RateLimit | undefined;
-  try {
-    rateLimit = parseRateLimit(e.HUB_RATE_LIMIT);
-  } catch (err) {
-    throw new Error(`invalid hub configuration:\n  HUB_RATE_LIMIT: ${(err as Error).message}`);
-  }
+/**
+ * Reads the hub's configuration from `env` (main.ts passes process.env). Throws one error naming
+ * every bad variable. `cwd` is where relative paths start when pnpm did not record the caller's
+ * directory (INIT_CWD).
+ */
+export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
+  const e = parseEnv(envSchema, env, "hub");
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    migrationsDir: e.HUB_MIGRATIONS_DIR,
     redisUrl: e.REDIS_URL,
     platId: e.HUB_PLAT_ID,
     adminToken: e.HUB_ADMIN_TOKEN,
     secretKeyHex: e.HUB_SECRET_KEY,
     publicUrl: e.HUB_PUBLIC_URL?.replace(/\/+$/, ""),
-    dataDir: e.HUB_DATA_DIR,
-    allowPrivateUrls: e.HUB_ALLOW_PRIVATE_URLS === "1",
+    // One data folder whichever directory pnpm runs the script in (see dataDirEnv).
+    dataDir: resolveDataDir(e.HUB_DATA_DIR, e.INIT_CWD ?? cwd),
+    allowPrivateUrls: e.HUB_ALLOW_PRIVATE_URLS,
     vendorTimeoutMs: e.HUB_VENDOR_TIMEOUT_MS,
-    tokenTtlMs: parseDuration(e.HUB_TOKEN_TTL),
-    runWorkers: e.HUB_WORKERS === "1",
-    httpProcesses,
+    tokenTtlMs: e.HUB_TOKEN_TTL,
+    runWorkers: e.HUB_WORKERS,
+    httpProcesses: e.HUB_HTTP_PROCESSES,
+    processIndex: e.HUB_PROCESS_INDEX,
     maxBodyBytes: e.HUB_MAX_BODY_BYTES,
     logLevel: e.HUB_LOG_LEVEL,
-    rateLimit,
+    rateLimit: e.HUB_RATE_LIMIT,
     tls:
       e.HUB_TLS_CERT && e.HUB_TLS_KEY
         ? { cert: e.HUB_TLS_CERT, key: e.HUB_TLS_KEY, ...(e.HUB_TLS_CA ? { ca: e.HUB_TLS_CA } : {}) }
@@ -150,6 +170,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       headersTimeoutMs: Math.min(e.HUB_HEADERS_TIMEOUT_MS, e.HUB_REQUEST_TIMEOUT_MS),
       keepAliveTimeoutMs: e.HUB_KEEP_ALIVE_TIMEOUT_MS,
     },
-    env: cleaned,
+    delivery: deliveryConfig(deliverySettings(e)),
+    queue: {
+      ...(e.HUB_QUEUE_PREFIX ? { prefix: e.HUB_QUEUE_PREFIX } : {}),
+      ...(e.HUB_QUEUE_NAME ? { name: e.HUB_QUEUE_NAME } : {}),
+    },
   };
 }

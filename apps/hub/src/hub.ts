@@ -5,8 +5,8 @@ import { type Adapter, createAdapterRegistry } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { standardAdapter } from "@yunlian/adapter-standard";
 import { tuyaAdapter } from "@yunlian/adapter-tuya";
-import { type DatabaseHandle, openDatabase, resolveDataDir } from "@yunlian/db";
-import { deliveryConfigFromEnv, ingestDatabaseUrl } from "@yunlian/delivery";
+import { type DatabaseHandle, openDatabase } from "@yunlian/db";
+import { ingestDatabaseUrl } from "@yunlian/delivery";
 import { keyringFromHex } from "@yunlian/secrets";
 import { type Logger, pino } from "pino";
 import { createApp } from "./app.ts";
@@ -66,9 +66,7 @@ export interface BuildHubOptions {
  * The composition root: opens what the hub runs on (database, migrated; caches; Redis-backed
  * security; delivery) and gives each service the few parts it uses (its context).
  */
-export async function buildHub(given: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
-  // One data folder whichever directory pnpm runs the script in (see resolveDataDir).
-  const config = { ...given, dataDir: resolveDataDir(given.dataDir) };
+export async function buildHub(config: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
   const log =
     options.logger ?? pino({ level: config.logLevel, base: { service: "hub" }, redact: LOG_REDACT });
   const database =
@@ -76,6 +74,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
     (await openDatabase({
       url: config.databaseUrl,
       dataDir: config.databaseUrl ? undefined : config.dataDir,
+      migrationsDir: config.migrationsDir,
     }));
   await database.migrate();
   const db = database.db;
@@ -191,7 +190,7 @@ export async function buildHub(given: HubConfig, options: BuildHubOptions = {}):
       deliveries,
       devices: { db, registry },
       audit: auditCtx,
-      breakerThreshold: deliveryConfigFromEnv(config.env).breaker.failureThreshold,
+      breakerThreshold: config.delivery.breaker.failureThreshold,
       now,
     },
     log,

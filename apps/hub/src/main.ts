@@ -1,18 +1,19 @@
 import cluster from "node:cluster";
 import { type HubConfig, loadConfig } from "./config.ts";
 import { shareMetricsWithPrimary } from "./observability/cluster-metrics.ts";
-import { processIndex, runPrimary } from "./server/cluster.ts";
+import { runPrimary } from "./server/cluster.ts";
 import { type RunningHub, startHubServer } from "./server/start.ts";
 
 /** `pnpm start`: a working hub with nothing but Node.js (embedded PGlite when DATABASE_URL is unset). */
 async function main(): Promise<void> {
+  // The one place the hub reads its environment: parsed once, passed down as HubConfig.
   const config = loadConfig(process.env);
   if (config.httpProcesses > 1 && cluster.isPrimary) return runPrimary(config);
   const running = await startHubServer(config);
   const { hub } = running;
   if (cluster.isWorker) shareMetricsWithPrimary(hub.metrics.registry);
   // With several HTTP processes the first one speaks for all of them.
-  if (processIndex() === 0) process.stdout.write(banner(config, running));
+  if (config.processIndex === 0) process.stdout.write(banner(config, running));
 
   let stopping = false;
   const stop = async (signal: string) => {

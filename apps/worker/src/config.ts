@@ -1,10 +1,49 @@
-import { DEFAULT_WORKER_CONCURRENCY, type DeliveryConfig, deliveryConfigFromEnv } from "@yunlian/delivery";
+import {
+  databaseEnv,
+  deliveryEnv,
+  deliverySettings,
+  type EnvRecord,
+  hexKey,
+  type LogLevel,
+  logLevelEnv,
+  parseEnv,
+  positiveInt,
+  queueEnv,
+  required,
+  url,
+} from "@yunlian/config";
+import { DEFAULT_WORKER_CONCURRENCY, type DeliveryConfig, deliveryConfig } from "@yunlian/delivery";
+import { z } from "zod";
+
+/**
+ * Every environment variable the worker reads, validated once at start. The delivery settings are
+ * the hub's (@yunlian/config): a worker delivers exactly as a hub that delivers in-process would.
+ */
+const envSchema = z.object({
+  ...databaseEnv,
+  ...logLevelEnv,
+  // HUB_PLAT_ID, HUB_ALLOW_PRIVATE_URLS and the HUB_DELIVERY_* knobs.
+  ...deliveryEnv,
+  ...queueEnv,
+  DATABASE_URL: required(url, "the worker reads the delivery outbox from PostgreSQL"),
+  REDIS_URL: required(url, "apps/worker runs BullMQ (embedded delivery runs inside the hub instead)"),
+  HUB_SECRET_KEY: required(hexKey, "platform secrets are stored encrypted with it"),
+  HUB_WORKER_CONCURRENCY: positiveInt.default(DEFAULT_WORKER_CONCURRENCY),
+  HUB_WORKER_LOCK_MS: positiveInt.optional(),
+  HUB_WORKER_STALLED_INTERVAL_MS: positiveInt.optional(),
+  HUB_WORKER_RELAY_INTERVAL_MS: positiveInt.optional(),
+  HUB_WORKER_SWEEP_INTERVAL_MS: positiveInt.optional(),
+  HUB_WORKER_SWEEP_GRACE_MS: positiveInt.optional(),
+});
 
 export interface WorkerConfig {
   databaseUrl: string;
+  /** HUB_MIGRATIONS_DIR: where migrate() finds the SQL files; unset: the repository's migrations/. */
+  migrationsDir?: string;
   redisUrl: string;
   /** HUB_SECRET_KEY: 64 hex chars; decrypts the platforms' appSecrets for signing. */
   secretKeyHex: string;
+  logLevel: LogLevel;
   delivery: DeliveryConfig;
   /** HUB_WORKER_CONCURRENCY: jobs in flight in this process. */
   concurrency: number;
@@ -19,47 +58,27 @@ export interface WorkerConfig {
   migrate?: boolean;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string, why: string): string {
-  const v = env[name];
-  if (!v) throw new Error(`${name} is required: ${why}`);
-  return v;
-}
-
-function optionalInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
-
-/** Reads the worker's environment; throws one clear error per missing or malformed variable. */
-export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const leaseMs = optionalInt(env, "HUB_DELIVERY_LEASE_MS");
-  const delivery = deliveryConfigFromEnv(env, leaseMs === undefined ? {} : { leaseMs });
-  const config: WorkerConfig = {
-    databaseUrl: required(env, "DATABASE_URL", "the worker reads the delivery outbox from PostgreSQL"),
-    redisUrl: required(
-      env,
-      "REDIS_URL",
-      "apps/worker runs BullMQ (embedded delivery runs inside the hub instead)",
-    ),
-    secretKeyHex: required(env, "HUB_SECRET_KEY", "platform secrets are stored encrypted with it"),
-    delivery,
-    concurrency: optionalInt(env, "HUB_WORKER_CONCURRENCY") ?? DEFAULT_WORKER_CONCURRENCY,
+/**
+ * Reads the worker's configuration from `env` (main.ts passes process.env). Throws one error
+ * naming every missing or malformed variable. Unset tuning knobs stay undefined: startWorker
+ * leaves them to the delivery package's defaults.
+ */
+export function loadWorkerConfig(env: EnvRecord): WorkerConfig {
+  const e = parseEnv(envSchema, env, "worker");
+  return {
+    databaseUrl: e.DATABASE_URL,
+    migrationsDir: e.HUB_MIGRATIONS_DIR,
+    redisUrl: e.REDIS_URL,
+    secretKeyHex: e.HUB_SECRET_KEY,
+    logLevel: e.HUB_LOG_LEVEL,
+    delivery: deliveryConfig(deliverySettings(e)),
+    concurrency: e.HUB_WORKER_CONCURRENCY,
+    queuePrefix: e.HUB_QUEUE_PREFIX,
+    queueName: e.HUB_QUEUE_NAME,
+    lockDurationMs: e.HUB_WORKER_LOCK_MS,
+    stalledIntervalMs: e.HUB_WORKER_STALLED_INTERVAL_MS,
+    relayIntervalMs: e.HUB_WORKER_RELAY_INTERVAL_MS,
+    sweepIntervalMs: e.HUB_WORKER_SWEEP_INTERVAL_MS,
+    sweepGraceMs: e.HUB_WORKER_SWEEP_GRACE_MS,
   };
-  const extra: Array<[keyof WorkerConfig, string]> = [
-    ["lockDurationMs", "HUB_WORKER_LOCK_MS"],
-    ["stalledIntervalMs", "HUB_WORKER_STALLED_INTERVAL_MS"],
-    ["relayIntervalMs", "HUB_WORKER_RELAY_INTERVAL_MS"],
-    ["sweepIntervalMs", "HUB_WORKER_SWEEP_INTERVAL_MS"],
-    ["sweepGraceMs", "HUB_WORKER_SWEEP_GRACE_MS"],
-  ];
-  for (const [key, name] of extra) {
-    const v = optionalInt(env, name);
-    if (v !== undefined) Object.assign(config, { [key]: v });
-  }
-  if (env.HUB_QUEUE_PREFIX) config.queuePrefix = env.HUB_QUEUE_PREFIX;
-  if (env.HUB_QUEUE_NAME) config.queueName = env.HUB_QUEUE_NAME;
-  return config;
 }

@@ -1,2 +1,2 @@
-export { type WorkerConfig, workerConfigFromEnv } from "./config.ts";
+export { loadWorkerConfig, type WorkerConfig } from "./config.ts";
 export { type RunningWorker, startWorker } from "./worker.ts";

@@ -1,12 +1,23 @@
+import { ConfigError } from "@yunlian/config";
 import { pino } from "pino";
-import { workerConfigFromEnv } from "./config.ts";
+import { loadWorkerConfig, type WorkerConfig } from "./config.ts";
 import { startWorker } from "./worker.ts";
 
 // The worker process entry point (`pnpm start`): JSON logs on stdout, graceful stop on SIGTERM/SIGINT.
-const log = pino({ name: "yunlian-worker" });
+
+// The one place the worker reads its environment: parsed once, passed down as WorkerConfig. A bad
+// configuration stops it here, with one message naming every bad variable.
+let config: WorkerConfig;
+try {
+  config = loadWorkerConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`worker failed to start: ${err.message}\n`);
+  process.exit(1);
+}
+const log = pino({ name: "yunlian-worker", level: config.logLevel });
 
 async function main(): Promise<void> {
-  const config = workerConfigFromEnv();
   const worker = await startWorker(config, { log });
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -28,6 +28,7 @@ export async function startWorker(
     (await openDatabase({
       url: workerDatabaseUrl(config.databaseUrl),
       maxConnections: Math.min(config.concurrency + 4, 40),
+      migrationsDir: config.migrationsDir,
     }));
   try {
     if (config.migrate !== false) await handle.migrate();

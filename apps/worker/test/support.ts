@@ -19,14 +19,17 @@ import {
   testUdeviceId,
 } from "@yunlian/delivery/testing";
 import { count, eq, sql } from "drizzle-orm";
-import type { WorkerConfig } from "../src/index.ts";
-import { workerConfigFromEnv } from "../src/index.ts";
+import { loadWorkerConfig, type WorkerConfig } from "../src/index.ts";
 
 const workerDir = fileURLToPath(new URL("..", import.meta.url));
 
-/** Environment for a worker under test: short schedule, lease, lock and sweep so recovery is quick. */
-export function workerEnv(databaseUrl: string, redisUrl: string, prefix: string): NodeJS.ProcessEnv {
+/**
+ * Environment for a worker under test: short schedule, lease, lock and sweep so recovery is quick.
+ * Receivers listen on loopback: HUB_ALLOW_PRIVATE_URLS=1, as a developer would set it.
+ */
+export function workerEnv(databaseUrl: string, redisUrl: string, prefix: string): Record<string, string> {
   return {
+    HUB_ALLOW_PRIVATE_URLS: "1",
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     HUB_SECRET_KEY: TEST_SECRET_KEY_HEX,
@@ -44,8 +47,8 @@ export function workerEnv(databaseUrl: string, redisUrl: string, prefix: string)
   };
 }
 
-export function workerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
-  return { ...workerConfigFromEnv(env), migrate: false };
+export function workerConfig(env: Record<string, string>): WorkerConfig {
+  return { ...loadWorkerConfig(env), migrate: false };
 }
 
 export interface WorkerChild {
@@ -54,11 +57,14 @@ export interface WorkerChild {
   exited: Promise<number | null>;
 }
 
-/** The real entry point (src/main.ts) as its own process, run by node with tsx's loader (one pid). */
-export function spawnWorker(env: NodeJS.ProcessEnv): WorkerChild {
+/**
+ * The real entry point (src/main.ts) as its own process, run by node with tsx's loader (one pid),
+ * with `env` as its whole environment (plus what Node needs): nothing of this process's leaks in.
+ */
+export function spawnWorker(env: Record<string, string>): WorkerChild {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: workerDir,
-    env: { ...process.env, ...env, NODE_ENV: "test" },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env, NODE_ENV: "test" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
@@ -157,6 +163,6 @@ export async function successCountsNotOne(db: Database): Promise<number> {
 }
 
 /** The hub's side of BullMQ mode: a hand-off on the workers' queue (close it at the end). */
-export function hubHandoff(env: NodeJS.ProcessEnv): OpenedQueueHandoff {
+export function hubHandoff(env: Record<string, string>): OpenedQueueHandoff {
   return openQueueHandoff({ redisUrl: env.REDIS_URL ?? "", prefix: env.HUB_QUEUE_PREFIX ?? "" });
 }

@@ -19,7 +19,7 @@ runAdapterConformance({
       pushUrl: hub.dataGatewayUrl,
       appSecret: APP_SECRET,
     });
-    const http = createVendorHttp({ timeoutMs: 2000 });
+    const http = createVendorHttp({ timeoutMs: 2000, blockPrivateAddresses: false });
     const config = miotSimAdapterConfig();
     const platform = {
       platId: sim.platId,

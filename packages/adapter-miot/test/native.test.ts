@@ -9,7 +9,7 @@ import { type MiotSim, miotSimAdapterConfig, startMiotSim } from "../src/sim/ind
 const SECRET = `whsec_${Buffer.from("miot-native-test-secret-32-bytes").toString("base64")}`;
 let sim: MiotSim;
 let hub: Awaited<ReturnType<typeof startHubStub>>;
-const http = createVendorHttp({ timeoutMs: 2000 });
+const http = createVendorHttp({ timeoutMs: 2000, blockPrivateAddresses: false });
 const config = miotSimAdapterConfig();
 let n = 0;
 

@@ -33,16 +33,16 @@ export interface VendorHttp {
 }
 
 export interface VendorHttpOptions {
-  /** Per-call timeout; default `HUB_VENDOR_TIMEOUT_MS` or 5000. */
-  timeoutMs?: number;
+  /** Per-call timeout (the hub's HUB_VENDOR_TIMEOUT_MS); a call may ask for its own. */
+  timeoutMs: number;
   /** Keep-alive connections per vendor origin. */
   connections?: number;
   /**
    * Refuse to connect to loopback/private/link-local addresses, checked on the address the
-   * socket actually connects to (so DNS rebinding cannot reach the caller's network). The hub
-   * sets it unless HUB_ALLOW_PRIVATE_URLS=1; off by default for tests and tools on loopback.
+   * socket actually connects to (so DNS rebinding cannot reach the caller's network). No default:
+   * the hub sets it unless HUB_ALLOW_PRIVATE_URLS=1; tests and tools on loopback turn it off.
    */
-  blockPrivateAddresses?: boolean;
+  blockPrivateAddresses: boolean;
   /** Largest answer read from a vendor; a larger one is a bad answer (default 16 MiB). */
   maxAnswerBytes?: number;
 }
@@ -60,17 +60,12 @@ const UNREACHABLE_CODES = new Set([
 ]);
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
 
-export function defaultVendorTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const parsed = Number(env.HUB_VENDOR_TIMEOUT_MS);
-  return Number.isFinite(parsed) && parsed > 0 ? parsed : 5000;
-}
-
 /**
  * undici's Agent keeps one keep-alive Pool per origin, so every vendor gets its own bounded set of
  * connections and a slow vendor cannot starve the others' sockets.
  */
-export function createVendorHttp(opts: VendorHttpOptions = {}): VendorHttp & { close(): Promise<void> } {
-  const timeoutMs = opts.timeoutMs ?? defaultVendorTimeoutMs();
+export function createVendorHttp(opts: VendorHttpOptions): VendorHttp & { close(): Promise<void> } {
+  const timeoutMs = opts.timeoutMs;
   const maxAnswerBytes = opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
   const agent = new Agent({
     connections: opts.connections ?? 64,

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedPortUrl } from "../src/conformance/env.ts";
 import { AdapterError } from "../src/errors.ts";
-import { createVendorHttp, defaultVendorTimeoutMs } from "../src/http.ts";
+import { createVendorHttp } from "../src/http.ts";
 
 let server: Server;
 let base: string;
@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe("createVendorHttp", () => {
   it("posts JSON with the given headers and returns status, lower-cased headers and text", async () => {
-    const http = createVendorHttp();
+    const http = createVendorHttp({ timeoutMs: 5000, blockPrivateAddresses: false });
     const res = await http.postJson(`${base}/ok`, { a: 1 }, { headers: { PlatID: "HUB" } });
     expect(res).toMatchObject({ status: 200, text: '{"RetCode":"200"}' });
     expect(res.headers.accesstoken).toBe("tok");
@@ -49,7 +49,7 @@ describe("createVendorHttp", () => {
   });
 
   it("sends any method, with or without a body, through the same client", async () => {
-    const http = createVendorHttp();
+    const http = createVendorHttp({ timeoutMs: 5000, blockPrivateAddresses: false });
     for (const method of ["GET", "PUT", "DELETE"] as const) {
       received.length = 0;
       const body = method === "PUT" ? '{"name":"x"}' : undefined;
@@ -75,7 +75,7 @@ describe("createVendorHttp", () => {
   });
 
   it("turns a hanging vendor into AdapterError timeout", async () => {
-    const http = createVendorHttp({ timeoutMs: 5000 });
+    const http = createVendorHttp({ timeoutMs: 5000, blockPrivateAddresses: false });
     const error = await http.postJson(`${base}/hang`, {}, { timeoutMs: 150 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as AdapterError).kind).toBe("timeout");
@@ -83,18 +83,22 @@ describe("createVendorHttp", () => {
   });
 
   it("refuses an answer above maxAnswerBytes as a bad answer, and reads one below it whole", async () => {
-    const http = createVendorHttp({ maxAnswerBytes: 50_000 });
+    const http = createVendorHttp({ maxAnswerBytes: 50_000, timeoutMs: 5000, blockPrivateAddresses: false });
     const error = await http.postJson(`${base}/big`, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as AdapterError).kind).toBe("bad_response");
-    const roomy = createVendorHttp({ maxAnswerBytes: 200_000 });
+    const roomy = createVendorHttp({
+      maxAnswerBytes: 200_000,
+      timeoutMs: 5000,
+      blockPrivateAddresses: false,
+    });
     expect((await roomy.postJson(`${base}/big`, {})).text).toHaveLength(100_026);
     await http.close();
     await roomy.close();
   });
 
   it("stops waiting when the caller's signal aborts", async () => {
-    const http = createVendorHttp({ timeoutMs: 5000 });
+    const http = createVendorHttp({ timeoutMs: 5000, blockPrivateAddresses: false });
     const controller = new AbortController();
     const started = Date.now();
     const pending = http.postJson(`${base}/hang`, {}, { signal: controller.signal }).catch((e: unknown) => e);
@@ -106,16 +110,11 @@ describe("createVendorHttp", () => {
   });
 
   it("turns a refused connection or an unknown host into AdapterError unreachable", async () => {
-    const http = createVendorHttp();
+    const http = createVendorHttp({ timeoutMs: 5000, blockPrivateAddresses: false });
     const refused = await http.postJson(`${await closedPortUrl()}/x`, {}).catch((e: unknown) => e);
     expect((refused as AdapterError).kind).toBe("unreachable");
     const dns = await http.postJson("http://no-such-host.invalid/v1/x", {}).catch((e: unknown) => e);
     expect((dns as AdapterError).kind).toBe("unreachable");
     await http.close();
-  });
-
-  it("reads HUB_VENDOR_TIMEOUT_MS", () => {
-    expect(defaultVendorTimeoutMs({ HUB_VENDOR_TIMEOUT_MS: "1234" })).toBe(1234);
-    expect(defaultVendorTimeoutMs({})).toBe(5000);
   });
 });

@@ -20,7 +20,7 @@ runAdapterConformance({
       verifyUrl: verify.url,
       hubDataGatewayUrl: receiver.dataGatewayUrl,
     });
-    const http = createVendorHttp({ timeoutMs: 2000 });
+    const http = createVendorHttp({ timeoutMs: 2000, blockPrivateAddresses: false });
     const platform = {
       platId: "VENDOR-STD",
       apiBaseUrl: sim.url,

@@ -15,7 +15,7 @@ let answer: (api: string) => { status?: number; headers?: Record<string, string>
 const seen: { api: string; headers: Record<string, unknown>; body: unknown }[] = [];
 let server: Server;
 let base: string;
-const http = createVendorHttp({ timeoutMs: 2000 });
+const http = createVendorHttp({ timeoutMs: 2000, blockPrivateAddresses: false });
 
 beforeAll(async () => {
   server = createServer((req, res) => {

@@ -15,7 +15,7 @@ runAdapterConformance({
   async setup() {
     const hub = await startHubStub();
     const sim = await startTuyaSim({ pushUrl: hub.dataGatewayUrl, appSecret: APP_SECRET });
-    const http = createVendorHttp({ timeoutMs: 2000 });
+    const http = createVendorHttp({ timeoutMs: 2000, blockPrivateAddresses: false });
     // A Tuya platform's own timeoutMs (adapterConfig) applies to its calls through the shared client.
     const config = { ...tuyaSimAdapterConfig(), timeoutMs: 1000 };
     const platform = {

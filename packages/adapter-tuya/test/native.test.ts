@@ -7,7 +7,7 @@ import { tuyaAdapter } from "../src/index.ts";
 import { startTuyaSim, type TuyaSim, tuyaSimAdapterConfig } from "../src/sim/index.ts";
 
 const SECRET = `whsec_${Buffer.from("tuya-native-test-secret-32-byte").toString("base64")}`;
-const http = createVendorHttp({ timeoutMs: 2000 });
+const http = createVendorHttp({ timeoutMs: 2000, blockPrivateAddresses: false });
 let hub: Awaited<ReturnType<typeof startHubStub>>;
 let sim: TuyaSim;
 let n = 0;

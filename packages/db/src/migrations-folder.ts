@@ -3,10 +3,10 @@ import { fileURLToPath } from "node:url";
 /**
  * The committed top-level migrations/ folder, found relative to this file (not the cwd) so
  * the hub, the worker, tests and the CLI all apply the same files wherever they are started.
- * HUB_MIGRATIONS_DIR overrides it for deployments that ship the folder elsewhere.
+ * `override` (HUB_MIGRATIONS_DIR) is for deployments that ship the folder elsewhere.
  */
-export function migrationsFolder(): string {
-  return process.env.HUB_MIGRATIONS_DIR ?? fileURLToPath(new URL("../../../migrations", import.meta.url));
+export function migrationsFolder(override?: string): string {
+  return override ?? fileURLToPath(new URL("../../../migrations", import.meta.url));
 }
 
 /** Serialises migrate() calls on one handle: drizzle's migrator is not safe to run twice concurrently. */

@@ -8,7 +8,7 @@ import type { DatabaseHandle, OpenDatabaseOptions } from "./types.ts";
  * decide when (the hub at start, the CLI on demand).
  */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  if (opts.url) return openPostgres(opts.url, opts.maxConnections);
+  if (opts.url) return openPostgres(opts.url, opts.maxConnections, opts.migrationsDir);
   if (!opts.dataDir) throw new Error("openDatabase: give a postgres url or a PGlite dataDir");
-  return openPglite(opts.dataDir);
+  return openPglite(opts.dataDir, opts.migrationsDir);
 }

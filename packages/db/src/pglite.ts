@@ -14,7 +14,7 @@ const MEMORY = "memory://";
  * in-process serialisation of migrate() is all the locking it needs. The cluster lives in a
  * `pglite/` subfolder so the hub can keep its own files (generated keys) beside it in dataDir.
  */
-export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+export async function openPglite(dataDir: string, migrationsDir?: string): Promise<DatabaseHandle> {
   let where = dataDir;
   if (!dataDir.startsWith(MEMORY)) {
     where = join(resolve(process.cwd(), dataDir), "pglite");
@@ -25,7 +25,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   return {
     db,
     kind: "pglite",
-    migrate: serialised(() => migrate(db, { migrationsFolder: migrationsFolder() })),
+    migrate: serialised(() => migrate(db, { migrationsFolder: migrationsFolder(migrationsDir) })),
     // In-process: the LISTEN cannot lose its connection, so there is never a re-listen.
     listen: (channel, onPayload) => client.listen(channel, onPayload),
     async notify(channel, payload) {

@@ -12,14 +12,14 @@ import type { DatabaseHandle } from "./types.ts";
  */
 const MIGRATION_LOCK_KEY = 7_372_617_001;
 
-async function migrateWithLock(url: string): Promise<void> {
+async function migrateWithLock(url: string, migrationsDir: string | undefined): Promise<void> {
   // A dedicated single connection: the advisory lock belongs to a session, so taking it,
   // migrating and releasing it must all happen on the same connection.
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
-      await migrate(drizzle(sql, { schema }), { migrationsFolder: migrationsFolder() });
+      await migrate(drizzle(sql, { schema }), { migrationsFolder: migrationsFolder(migrationsDir) });
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
     }
@@ -28,7 +28,7 @@ async function migrateWithLock(url: string): Promise<void> {
   }
 }
 
-export function openPostgres(url: string, maxConnections = 10): DatabaseHandle {
+export function openPostgres(url: string, maxConnections = 10, migrationsDir?: string): DatabaseHandle {
   const sql = postgres(url, {
     max: maxConnections,
     onnotice: () => {},
@@ -44,7 +44,7 @@ export function openPostgres(url: string, maxConnections = 10): DatabaseHandle {
   return {
     db,
     kind: "postgres",
-    migrate: serialised(() => migrateWithLock(url)),
+    migrate: serialised(() => migrateWithLock(url, migrationsDir)),
     async listen(channel, onPayload, onRelisten) {
       // postgres.js keeps LISTEN on its own connection and re-listens after a reconnect; its
       // onlisten callback runs on the first LISTEN and on every re-LISTEN.

@@ -35,4 +35,6 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** postgres.js pool size (default 10); ignored for PGlite, which has one connection. */
   maxConnections?: number;
+  /** Where migrate() finds the SQL files (HUB_MIGRATIONS_DIR); default the repository's migrations/. */
+  migrationsDir?: string;
 }

@@ -50,4 +50,15 @@ describe("committed migrations", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("the migrate CLI names every bad variable and exits 1 before touching a database", async () => {
+    const env = { PATH: process.env.PATH ?? "", DATABASE_URL: "not a url", HUB_MIGRATIONS_DIR: "" };
+    const failed = await run("npx", ["tsx", "src/migrate-cli.ts"], { cwd: packageDir, env }).catch(
+      (err: { code?: number; stderr?: string }) => err,
+    );
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toContain(
+      "invalid db:migrate configuration:\n  DATABASE_URL: must be a URL",
+    );
+  }, 60_000);
 });

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { loadDeliverySettings } from "@yunlian/config";
 import { type Database, type DatabaseHandle, deliveries, openDatabase } from "@yunlian/db";
 import { createTestDatabase } from "@yunlian/db/testing";
 import { Queue, Worker } from "bullmq";
@@ -12,7 +13,7 @@ import { request } from "undici";
 import {
   DEFAULT_WORKER_CONCURRENCY,
   type DeliveryHandoff,
-  deliveryConfigFromEnv,
+  deliveryConfig,
   ingestDatabaseUrl,
   ingestReport,
   reportBody,
@@ -30,8 +31,6 @@ import {
   uniquePrefix,
 } from "../src/testing/index.ts";
 
-// Receivers listen on loopback: the delivery client refuses private addresses unless told.
-process.env.HUB_ALLOW_PRIVATE_URLS ??= "1";
 const REPORTS_1 = Number(process.env.BENCH_REPORTS_1 ?? 3_000);
 const REPORTS_10 = Number(process.env.BENCH_REPORTS_10 ?? 500);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
@@ -265,7 +264,11 @@ async function main() {
     db: workerDb.db,
     listener: hub,
     redisUrl: TEST_REDIS_URL,
-    config: deliveryConfigFromEnv({}, { timeoutMs: 5_000 }),
+    // The production defaults but for a shorter timeout; receivers listen on loopback, so
+    // private addresses are allowed as HUB_ALLOW_PRIVATE_URLS=1 allows them.
+    config: deliveryConfig(
+      loadDeliverySettings({ HUB_DELIVERY_TIMEOUT_MS: "5000", HUB_ALLOW_PRIVATE_URLS: "1" }, "benchmark"),
+    ),
     keyring,
     prefix: uniquePrefix("bench"),
     concurrency: CONCURRENCY,

@@ -1,27 +1,3 @@
-/** docs/design.md §7: the delay before each attempt; after the last one the delivery is dead. */
-export const DEFAULT_BACKOFF = "0s,5s,30s,2m,10m,30m,1h,3h,6h,12h,24h";
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-
-/** Parses "0s,5s,30s,2m" into milliseconds. Throws an error naming the bad entry. */
-export function parseBackoff(spec: string): number[] {
-  if (spec.trim() === "") {
-    throw new Error("HUB_DELIVERY_BACKOFF is empty: give comma-separated durations such as 0s,5s,30s,2m");
-  }
-  return spec.split(",").map((raw, i) => {
-    const entry = raw.trim();
-    const m = DURATION.exec(entry);
-    const unit = m?.[2] === undefined ? undefined : UNIT_MS[m[2]];
-    if (!m?.[1] || unit === undefined) {
-      throw new Error(
-        `HUB_DELIVERY_BACKOFF entry ${i + 1} "${entry}" is not a duration (use a number with ms, s, m or h, e.g. 500ms, 5s, 2m, 1h)`,
-      );
-    }
-    return Math.round(Number(m[1]) * unit);
-  });
-}
-
 /** Spreads retries of many deliveries that failed together: ±ratio around the nominal delay. */
 export function withJitter(ms: number, ratio = 0.2, random: () => number = Math.random): number {
   if (ms <= 0) return 0;

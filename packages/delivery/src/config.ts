@@ -1,5 +1,3 @@
-import { DEFAULT_BACKOFF, parseBackoff } from "./backoff.ts";
-
 export interface BreakerOptions {
   /** Consecutive failures that open the breaker. */
   failureThreshold: number;
@@ -27,38 +25,43 @@ export interface DeliveryConfig {
   endpointConcurrency: number;
   /** How long an attempt waits for a free endpoint slot before it is postponed instead. */
   slotWaitMs: number;
+  /**
+   * Refuse loopback, private and link-local receivers, checked on the address actually connected
+   * to (DNS rebinding). Off only where the deployment allows private URLs (HUB_ALLOW_PRIVATE_URLS).
+   */
+  blockPrivateAddresses: boolean;
 }
 
-export const DEFAULT_HUB_PLAT_ID = "YUNLIAN-HUB-0000";
-
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return n;
+/**
+ * What a deployment chooses (its HUB_DELIVERY_* variables, HUB_PLAT_ID and HUB_ALLOW_PRIVATE_URLS,
+ * parsed by the deployable's config: see @yunlian/config). The rest of DeliveryConfig is this
+ * engine's own.
+ */
+export interface DeliverySettings {
+  hubPlatId: string;
+  backoff: readonly number[];
+  timeoutMs: number;
+  /** Default: the timeout plus LEASE_MARGIN_MS. */
+  leaseMs?: number;
+  breaker: { failureThreshold: number; cooldownMs: number };
+  endpointConcurrency: number;
+  blockPrivateAddresses: boolean;
 }
 
-/** Reads HUB_PLAT_ID, HUB_DELIVERY_BACKOFF, HUB_DELIVERY_TIMEOUT_MS and the breaker/concurrency knobs. */
-export function deliveryConfigFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-  overrides: Partial<DeliveryConfig> = {},
-): DeliveryConfig {
-  const timeoutMs = intFromEnv(env, "HUB_DELIVERY_TIMEOUT_MS", 10_000);
+/** How long a lease outlives its attempt's timeout: room for recording the outcome. */
+export const LEASE_MARGIN_MS = 15_000;
+
+export function deliveryConfig(settings: DeliverySettings): DeliveryConfig {
   return {
-    hubPlatId: env.HUB_PLAT_ID || DEFAULT_HUB_PLAT_ID,
-    backoff: parseBackoff(env.HUB_DELIVERY_BACKOFF || DEFAULT_BACKOFF),
+    hubPlatId: settings.hubPlatId,
+    backoff: settings.backoff,
     jitterRatio: 0.2,
     maxRetryAfterMs: 24 * 3_600_000,
-    timeoutMs,
-    leaseMs: timeoutMs + 15_000,
-    breaker: {
-      failureThreshold: intFromEnv(env, "HUB_DELIVERY_BREAKER_THRESHOLD", 5),
-      cooldownMs: intFromEnv(env, "HUB_DELIVERY_BREAKER_COOLDOWN_MS", 30_000),
-      maxCooldownMs: 10 * 60_000,
-    },
-    endpointConcurrency: intFromEnv(env, "HUB_DELIVERY_ENDPOINT_CONCURRENCY", 8),
+    timeoutMs: settings.timeoutMs,
+    leaseMs: settings.leaseMs ?? settings.timeoutMs + LEASE_MARGIN_MS,
+    breaker: { ...settings.breaker, maxCooldownMs: 10 * 60_000 },
+    endpointConcurrency: settings.endpointConcurrency,
     slotWaitMs: 500,
-    ...overrides,
+    blockPrivateAddresses: settings.blockPrivateAddresses,
   };
 }

@@ -9,9 +9,7 @@ export {
 export { retCodeOf } from "./attempt/http.ts";
 export { webhookHeaders } from "./attempt/signing.ts";
 export {
-  DEFAULT_BACKOFF,
   nextRetryDelay,
-  parseBackoff,
   parseRetryAfter,
   type RetryPolicy,
   withJitter,
@@ -27,9 +25,9 @@ export {
 } from "./bullmq/start.ts";
 export {
   type BreakerOptions,
-  DEFAULT_HUB_PLAT_ID,
   type DeliveryConfig,
-  deliveryConfigFromEnv,
+  type DeliverySettings,
+  deliveryConfig,
 } from "./config.ts";
 export { type InProcessDelivery, type InProcessDeliveryOptions, startInProcessDelivery } from "./embedded.ts";
 export { EndpointGates, endpointKey } from "./endpoint-gate.ts";

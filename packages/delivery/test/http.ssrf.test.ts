@@ -30,8 +30,8 @@ describe("DeliveryHttp refuses private destinations unless allowed", () => {
     await http.close();
   });
 
-  it("delivers to loopback when allowed (HUB_ALLOW_PRIVATE_URLS=1, as in these tests)", async () => {
-    const http = new DeliveryHttp({ connectionsPerOrigin: 1, timeoutMs: 2000 });
+  it("delivers to loopback when allowed (HUB_ALLOW_PRIVATE_URLS=1)", async () => {
+    const http = new DeliveryHttp({ connectionsPerOrigin: 1, timeoutMs: 2000, blockPrivateAddresses: false });
     expect((await http.post(`http://localhost:${port}/gw`, {}, "{}", 2000)).status).toBe(200);
     expect(hits).toBe(1);
     await http.close();

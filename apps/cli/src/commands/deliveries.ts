@@ -1,11 +1,10 @@
+import { DELIVERY_STATUSES } from "@yunlian/db/delivery-status";
 import { z } from "zod";
 import type { CommandContext, CommandDef, GroupDef } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { fieldsOf, keyValues, table } from "../format.ts";
 import { printJson, println } from "../io.ts";
 import { oneOf, parseTime, positiveInt, seg, shape } from "./shared.ts";
-
-export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "dead"] as const;
 
 const delivery = z.looseObject({
   id: z.string(),

@@ -1,3 +1,4 @@
+import { DELIVERY_STATUSES } from "@yunlian/db";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { HotCounter, HotHistogram } from "./hot-metrics.ts";
 
@@ -82,8 +83,7 @@ export class HubMetrics {
       registers: [this.registry],
       async collect() {
         const counts = (await self.sources?.deliveriesByStatus()) ?? {};
-        for (const status of ["pending", "delivered", "failed", "dead"])
-          this.set({ status }, counts[status] ?? 0);
+        for (const status of DELIVERY_STATUSES) this.set({ status }, counts[status] ?? 0);
       },
     });
     new Gauge({

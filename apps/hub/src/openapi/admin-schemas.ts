@@ -3,6 +3,7 @@
  * document imports those); answers are built by view functions, so their shapes are written
  * here once, and tests parse real answers with them so they cannot drift.
  */
+import { DELIVERY_STATUSES } from "@yunlian/db";
 import { z } from "zod";
 
 const iso = z.iso.datetime({ offset: true });
@@ -39,7 +40,7 @@ export const SecretRotated = z.strictObject({
   previousSecretValidUntil: iso.describe("The old secret keeps working until then"),
 });
 
-const deliveryStatus = z.enum(["pending", "delivered", "failed", "dead"]);
+const deliveryStatus = z.enum(DELIVERY_STATUSES);
 
 export const DeliveryView = z.strictObject({
   id: z.string().describe("The webhook-id, the same on every attempt"),

@@ -1,13 +1,8 @@
 import cluster, { type Worker } from "node:cluster";
-import { openDatabase, resolveDataDir } from "@yunlian/db";
+import { openDatabase } from "@yunlian/db";
 import type { HubConfig } from "../config.ts";
 import { generateAdminToken, generateHexKey, storedOrGenerated } from "../lib/local-secrets.ts";
 import { serveClusterMetrics } from "../observability/cluster-metrics.ts";
-
-/** Which of the HTTP processes this is (0 when the hub runs as one process). */
-export function processIndex(env: NodeJS.ProcessEnv = process.env): number {
-  return Number(env.HUB_PROCESS_INDEX ?? 0);
-}
 
 /**
  * The primary of HUB_HTTP_PROCESSES > 1: it prepares what must happen once (migrations, the
@@ -24,6 +19,7 @@ export async function runPrimary(config: HubConfig): Promise<void> {
   let exitCode = 0;
 
   const fork = (index: number) => {
+    // Each process reads its index back through its config (HubConfig.processIndex).
     const worker = cluster.fork({
       HUB_PROCESS_INDEX: String(index),
       ...(index > 0 ? { HUB_WORKERS: "0" } : {}),
@@ -66,10 +62,13 @@ export async function runPrimary(config: HubConfig): Promise<void> {
 
 /** Migrations and generated secrets, done before any hub process starts so none of them race. */
 async function prepareOnce(config: HubConfig): Promise<void> {
-  const dataDir = resolveDataDir(config.dataDir);
-  if (!config.secretKeyHex) storedOrGenerated(dataDir, "secret-key", generateHexKey);
-  if (!config.adminToken) storedOrGenerated(dataDir, "admin-token", generateAdminToken);
-  const database = await openDatabase({ url: config.databaseUrl, maxConnections: 1 });
+  if (!config.secretKeyHex) storedOrGenerated(config.dataDir, "secret-key", generateHexKey);
+  if (!config.adminToken) storedOrGenerated(config.dataDir, "admin-token", generateAdminToken);
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    maxConnections: 1,
+    migrationsDir: config.migrationsDir,
+  });
   try {
     await database.migrate();
   } finally {

@@ -14,15 +14,17 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
-/** The hub as its own OS process (`tsx src/main.ts`), exactly as `pnpm start` runs it. */
+/** The hub as its own OS process (`tsx src/main.ts`), exactly as `pnpm start` runs it, with `env` as its environment. */
 export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
   const port = await freePort();
   let output = "";
   const nodeArgs = (process.env.HUB_PROCESS_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
     cwd: hubRoot,
+    // Only what the test gives it (and what Node needs to run): nothing of this process's environment.
     env: {
-      ...process.env,
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? tmpdir(),
       PORT: String(port),
       HOST: "127.0.0.1",
       HUB_DATA_DIR: mkdtempSync(join(tmpdir(), "yunlian-hubproc-")),

@@ -67,7 +67,7 @@ export function registerResilienceCases(
 
   it("a vendor that hangs fails with AdapterError timeout", { timeout }, async () => {
     const env = getEnv();
-    const http = createVendorHttp({ timeoutMs: 300 });
+    const http = createVendorHttp({ timeoutMs: 300, blockPrivateAddresses: false });
     const { call } = withStore(env);
     await adapter.listDevices(call);
     await env.setHanging(true);

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, pgTable, text, varchar } from "drizzle-orm/pg-core";
 import { createdAt, tstz, UDEVICE_ID_MAX, updatedAt } from "./columns.ts";
+import { DELIVERY_STATUSES, type DeliveryStatus } from "./delivery-status.ts";
 
-export type DeliveryStatus = "pending" | "delivered" | "failed" | "dead";
+export { DELIVERY_STATUSES, type DeliveryStatus };
 
 /**
  * The Postgres outbox: one row per (report × subscribed platform), written in the ingest
@@ -50,7 +51,10 @@ export const deliveries = pgTable(
     index("deliveries_plat_id_status_created_at_idx").on(t.platId, t.status, t.createdAt),
     // Cascades from reports, and the admin filter by device (through status_reports' device index).
     index("deliveries_report_id_idx").on(t.reportId),
-    check("deliveries_status_check", sql`${t.status} in ('pending', 'delivered', 'failed', 'dead')`),
+    check(
+      "deliveries_status_check",
+      sql`${t.status} in (${sql.raw(DELIVERY_STATUSES.map((s) => `'${s}'`).join(", "))})`,
+    ),
   ],
 );
 

@@ -53,6 +53,7 @@ export function createDeliveryContext(opts: {
     http: new DeliveryHttp({
       connectionsPerOrigin: opts.config.endpointConcurrency,
       timeoutMs: opts.config.timeoutMs,
+      blockPrivateAddresses: opts.config.blockPrivateAddresses,
     }),
     gates: new EndpointGates(
       {

@@ -26,15 +26,14 @@ export class DeliveryHttp {
   readonly #agent: Agent;
 
   /**
-   * `blockPrivateAddresses` (default: unless HUB_ALLOW_PRIVATE_URLS=1) refuses loopback, private
-   * and link-local destinations on the address actually connected to, so a receiver URL whose
-   * name is re-pointed at the internal network (DNS rebinding) is not delivered to.
+   * `blockPrivateAddresses` refuses loopback, private and link-local destinations on the address
+   * actually connected to, so a receiver URL whose name is re-pointed at the internal network (DNS
+   * rebinding) is not delivered to. No default: the deployment says (HUB_ALLOW_PRIVATE_URLS).
    */
-  constructor(opts: { connectionsPerOrigin: number; timeoutMs: number; blockPrivateAddresses?: boolean }) {
-    const block = opts.blockPrivateAddresses ?? process.env.HUB_ALLOW_PRIVATE_URLS !== "1";
+  constructor(opts: { connectionsPerOrigin: number; timeoutMs: number; blockPrivateAddresses: boolean }) {
     this.#agent = new Agent({
       connections: opts.connectionsPerOrigin,
-      ...(block
+      ...(opts.blockPrivateAddresses
         ? { connect: publicOnlyConnector({ timeout: opts.timeoutMs }) }
         : { connectTimeout: opts.timeoutMs }),
       headersTimeout: opts.timeoutMs,

@@ -1,10 +1,11 @@
+import { loadDeliverySettings } from "@yunlian/config";
 import type { Database, DatabaseHandle, DeliveryStatus } from "@yunlian/db";
 import { deliveries } from "@yunlian/db";
 import { eq, inArray } from "drizzle-orm";
 import {
   type DeliveryConfig,
   type DeliveryHandoff,
-  deliveryConfigFromEnv,
+  deliveryConfig,
   startInProcessDelivery,
   startQueueDelivery,
 } from "../../src/index.ts";
@@ -13,12 +14,19 @@ import { TEST_REDIS_URL, testKeyring, uniquePrefix } from "../../src/testing/ind
 /** bullmq-handoff: BullMQ with ingest queuing its deliveries itself (the hub's way with REDIS_URL). */
 export type Mode = "bullmq" | "bullmq-handoff" | "embedded";
 
-/** Short schedules so a whole retry history fits in a test. */
+/**
+ * Short schedules so a whole retry history fits in a test, set the way a deployment sets them.
+ * Receivers listen on loopback: private addresses allowed, as HUB_ALLOW_PRIVATE_URLS=1 does.
+ */
 export function testConfig(overrides: Partial<DeliveryConfig> = {}): DeliveryConfig {
-  return deliveryConfigFromEnv(
-    { HUB_DELIVERY_BACKOFF: "0s,100ms,200ms", HUB_PLAT_ID: "YUNLIAN-HUB-TEST" },
-    { timeoutMs: 1_000, leaseMs: 3_000, ...overrides },
-  );
+  const settings = loadDeliverySettings({
+    HUB_PLAT_ID: "YUNLIAN-HUB-TEST",
+    HUB_ALLOW_PRIVATE_URLS: "1",
+    HUB_DELIVERY_BACKOFF: "0s,100ms,200ms",
+    HUB_DELIVERY_TIMEOUT_MS: "1000",
+    HUB_DELIVERY_LEASE_MS: "3000",
+  });
+  return { ...deliveryConfig(settings), ...overrides };
 }
 
 export interface Runner {

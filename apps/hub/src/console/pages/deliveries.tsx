@@ -1,3 +1,4 @@
+import { DELIVERY_STATUSES } from "@yunlian/db";
 import type { Context, Hono } from "hono";
 import { validate } from "../../lib/validate.ts";
 import { bulkReplayInput } from "../../services/reports/delivery-queries.ts";
@@ -12,7 +13,8 @@ import { attempt, type ConsoleDeps, type ConsoleEnv, field, OPERATOR } from "../
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
 import { ms, percent, Sparkline } from "./delivery-charts.tsx";
 
-const STATUSES = ["dead", "failed", "pending", "delivered"] as const;
+/** Dead letters first: what an operator comes here for. */
+const STATUSES = [...DELIVERY_STATUSES].reverse();
 
 export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
   const ctx = deps.deliveries;
@@ -27,6 +29,7 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       listDeliveryViews(ctx, { status, limit: 50, ...(platId ? { platId } : {}) }),
     ]);
     const rows = list.deliveries;
+    // As configured at start (HUB_DELIVERY_BREAKER_THRESHOLD), like the breakers themselves.
     const threshold = deps.breakerThreshold;
     const failing = stats.platforms.filter((p) => p.consecutiveFailures > 0);
     const platforms = ctx.registry

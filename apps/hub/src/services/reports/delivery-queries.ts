@@ -1,3 +1,4 @@
+import { DELIVERY_STATUSES } from "@yunlian/db";
 import { z } from "zod";
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -5,7 +6,7 @@ const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 /** Query string of GET /admin/v1/deliveries (also the self-service list, minus platId). */
 export const deliveryListQuery = z.strictObject({
   platId: z.string().min(1).max(64).optional(),
-  status: z.enum(["pending", "delivered", "failed", "dead"]).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
   device: z.string().min(1).max(77).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),

@@ -1,8 +1,6 @@
 import type { DatabaseHandle } from "@yunlian/db";
 import {
-  type DeliveryConfig,
   type DeliveryHandoff,
-  deliveryConfigFromEnv,
   type InProcessDelivery,
   openQueueHandoff,
   type QueueDelivery,
@@ -45,7 +43,7 @@ export async function startDeliveryRunner(
   metrics: HubMetrics,
   enabled = true,
 ): Promise<DeliveryRunner> {
-  const deliveryConfig: DeliveryConfig = deliveryConfigFromEnv(config.env, { hubPlatId: config.platId });
+  const deliveryConfig = config.delivery;
   const firstDelayMs = deliveryConfig.backoff[0] ?? 0;
   const deliveryLog = log.child({ component: "delivery" });
   const observer = {
@@ -62,7 +60,8 @@ export async function startDeliveryRunner(
     // apps/worker processes deliver; this instance only ingests, and queues what it ingests.
     const opened = openQueueHandoff({
       redisUrl: config.redisUrl,
-      prefix: config.env.HUB_QUEUE_PREFIX,
+      prefix: config.queue.prefix,
+      queueName: config.queue.name,
       log: deliveryLog,
       observer,
     });
@@ -98,7 +97,8 @@ export async function startDeliveryRunner(
     const queued: QueueDelivery = await startQueueDelivery({
       ...common,
       redisUrl: config.redisUrl,
-      prefix: config.env.HUB_QUEUE_PREFIX,
+      prefix: config.queue.prefix,
+      queueName: config.queue.name,
     });
     return {
       mode: "bullmq",

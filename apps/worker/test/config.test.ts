@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { loadWorkerConfig } from "../src/index.ts";
+import { spawnWorker } from "./support.ts";
+
+const valid = {
+  DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
+  REDIS_URL: "redis://127.0.0.1:6379",
+  HUB_SECRET_KEY: "11".repeat(32),
+};
+
+describe("worker configuration", () => {
+  it("reads the shared delivery settings as the hub does, HUB_ALLOW_PRIVATE_URLS included", () => {
+    const c = loadWorkerConfig({
+      ...valid,
+      HUB_DELIVERY_LEASE_MS: "2000",
+      HUB_WORKER_SWEEP_GRACE_MS: "1500",
+    });
+    expect(c).toMatchObject({ concurrency: 64, sweepGraceMs: 1500, logLevel: "info" });
+    expect(c.delivery).toMatchObject({
+      hubPlatId: "YUNLIAN-HUB-0000",
+      leaseMs: 2000,
+      blockPrivateAddresses: true,
+    });
+    expect(loadWorkerConfig({ ...valid, HUB_ALLOW_PRIVATE_URLS: "1" }).delivery.blockPrivateAddresses).toBe(
+      false,
+    );
+  });
+
+  it("names every missing or bad variable in one message", () => {
+    expect(() =>
+      loadWorkerConfig({ HUB_SECRET_KEY: "abc", HUB_WORKER_CONCURRENCY: "0", REDIS_URL: "" }),
+    ).toThrow(
+      [
+        "invalid worker configuration:",
+        "  DATABASE_URL: required: the worker reads the delivery outbox from PostgreSQL",
+        "  REDIS_URL: required: apps/worker runs BullMQ (embedded delivery runs inside the hub instead)",
+        "  HUB_SECRET_KEY: must be 32 bytes as 64 hex characters",
+        "  HUB_WORKER_CONCURRENCY: must be above 0",
+      ].join("\n"),
+    );
+  });
+
+  it("the process stops at start with that message and exit code 1", async () => {
+    const worker = spawnWorker({ REDIS_URL: valid.REDIS_URL, HUB_DELIVERY_BACKOFF: "soon" });
+    expect(await worker.exited).toBe(1);
+    const output = worker.output.join("");
+    expect(output).toContain("worker failed to start: invalid worker configuration:");
+    expect(output).toContain("  DATABASE_URL: required");
+    expect(output).toContain("  HUB_SECRET_KEY: required");
+    expect(output).toContain('  HUB_DELIVERY_BACKOFF: entry 1: "soon" is not a duration');
+  });
+});

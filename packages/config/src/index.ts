@@ -1,0 +1,33 @@
+export {
+  DEFAULT_DELIVERY_BACKOFF,
+  type DeliveryEnv,
+  type DeliveryEnvSettings,
+  deliveryEnv,
+  deliverySettings,
+  loadDeliverySettings,
+  queueEnv,
+} from "./delivery.ts";
+export { parseDuration, parseDurationList } from "./duration.ts";
+export { duration, durationList, flag, httpUrl, parsedBy, positiveInt, required, url } from "./fields.ts";
+export {
+  ConfigError,
+  type ConfigProblem,
+  type CrossRule,
+  type EnvRecord,
+  parseEnv,
+  withCrossRules,
+} from "./parse-env.ts";
+export {
+  DEFAULT_DATA_DIR,
+  DEFAULT_HUB_PLAT_ID,
+  databaseEnv,
+  dataDirEnv,
+  hexKey,
+  hubPlatIdEnv,
+  LOG_LEVELS,
+  type LogLevel,
+  logLevelEnv,
+  privateUrlsEnv,
+  redisEnv,
+  secretKeyEnv,
+} from "./shared.ts";

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { flag, url } from "./fields.ts";
+
+/**
+ * Fragments of environment schemas that several deployables share: each spreads the ones it
+ * reads into its own `z.object({...})`, and may tighten a field (the worker requires DATABASE_URL).
+ */
+
+/** The hub's own PlatID when HUB_PLAT_ID is unset: sent as PlatID on every call and delivery it makes. */
+export const DEFAULT_HUB_PLAT_ID = "YUNLIAN-HUB-0000";
+
+/** Embedded data folder when HUB_DATA_DIR is unset, relative to where the command was run. */
+export const DEFAULT_DATA_DIR = "./.data";
+
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const hexKey = z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 32 bytes as 64 hex characters");
+
+/** PostgreSQL (unset: the hub embeds PGlite) and where the migration files are. */
+export const databaseEnv = {
+  DATABASE_URL: url.optional(),
+  HUB_MIGRATIONS_DIR: z.string().optional(),
+};
+
+/** Redis for BullMQ (unset: the hub delivers in-process). */
+export const redisEnv = { REDIS_URL: url.optional() };
+
+/** Encrypts stored vendor secrets; the same on every hub and worker. */
+export const secretKeyEnv = { HUB_SECRET_KEY: hexKey.optional() };
+
+export const logLevelEnv = {
+  HUB_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+};
+
+export const hubPlatIdEnv = {
+  HUB_PLAT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 of A-Za-z0-9_-")
+    .default(DEFAULT_HUB_PLAT_ID),
+};
+
+/** `1` lets platforms register, and deliveries reach, loopback/private URLs: development and tests only. */
+export const privateUrlsEnv = { HUB_ALLOW_PRIVATE_URLS: flag.default(false) };
+
+/**
+ * The embedded data folder. pnpm runs scripts inside the package folder but records the caller's
+ * directory in INIT_CWD: resolving against it puts `pnpm start` and `pnpm db:migrate`, run from the
+ * repository root, on the same <root>/.data.
+ */
+export const dataDirEnv = {
+  HUB_DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
+  INIT_CWD: z.string().optional(),
+};
