@@ -215,3 +215,32 @@ describe("caller authentication: hmac signatures, replay, rotation, PlatID and d
     expect((adminFailures.body.entries as unknown[]).length).toBeGreaterThan(0);
   });
 });
+
+describe("behind a proxy that strips HUB_PUBLIC_URL's path, the platform signs the path it called", () => {
+  let hub: TestHub;
+  let creds: Creds;
+
+  beforeAll(async () => {
+    // The proxy serves the hub at https://gateway.example/yunlian/ and forwards /v1/… to it.
+    hub = await startTestHub("pglite", { HUB_PUBLIC_URL: "https://gateway.example/yunlian/" });
+    const res = await adminClient(hub.url, hub.adminToken).post("/admin/v1/platforms", {
+      platId: "PROXIED-APP",
+      name: "proxied",
+      verifyUrl: "http://127.0.0.1:9/v",
+    });
+    creds = { platId: "PROXIED-APP", appId: String(res.body.appId), appSecret: String(res.body.appSecret) };
+  }, 60_000);
+  afterAll(async () => hub?.close());
+
+  it("verifies the signature of /yunlian/v1/… for the /v1/… the hub receives, not of /v1/…", async () => {
+    const body = JSON.stringify({ UserID: "U-NOBODY" });
+    const call = async (signedPath: string) => {
+      const headers = signed(creds, body, { path: signedPath });
+      const res = await request(`${hub.url}/v1/users/devices`, { method: "POST", headers, body });
+      await res.body.dump();
+      return res.statusCode;
+    };
+    expect(await call("/yunlian/v1/users/devices")).toBe(404);
+    expect(await call("/v1/users/devices")).toBe(401);
+  });
+});
