@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { CommonHeaders } from "@yunlian/protocol";
+import { timingSafeEqualStr } from "@yunlian/secrets";
 import { liveSecrets, type PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import { headerValue } from "./caller-request.ts";
@@ -56,11 +57,10 @@ export async function authenticateCaller(
   const platform = registry.get(platId);
   if (!platform) throw unauthorized(`PlatID ${platId} is not registered at this hub`);
   if (appId === undefined && platform.securityMode === "none") {
-    throw unauthorized(
-      `header AppID is required: PlatID ${platId} is in security mode none (send the AppID the hub issued)`,
-    );
+    throw unauthorized(`header AppID is required: send the AppID the hub issued to PlatID ${platId}`);
   }
-  if (appId !== undefined && appId !== platform.appId) {
+  // Compared in constant time: in mode none the AppID is what the platform proves itself with.
+  if (appId !== undefined && !timingSafeEqualStr(appId, platform.appId)) {
     throw unauthorized(`AppID ${appId} was not issued to PlatID ${platId}`);
   }
   if (platform.securityMode === "mtls") verifyCertificate(platform, evidence.socket);
