@@ -62,11 +62,18 @@ describe("platforms list", () => {
 
 describe("platforms register", () => {
   const secret = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
+  const webhookSecret = "whsec_d2ViaG9vay13ZWJob29rLXdlYmhvb2std2ViaG9vay0zMmI=";
 
-  it("sends the flags as the register body and prints the appSecret once, with a warning", async () => {
+  it("sends the flags as the register body and prints both secrets once, with a warning", async () => {
     hub.on("POST /admin/v1/platforms", (req) => ({
       status: 201,
-      body: { ...haier, ...(req.body as object), vendorAppId: "haier-issued", appSecret: secret },
+      body: {
+        ...haier,
+        ...(req.body as object),
+        vendorAppId: "haier-issued",
+        appSecret: secret,
+        webhookSecret,
+      },
     }));
     const r = await cli(
       [
@@ -119,13 +126,14 @@ describe("platforms register", () => {
     expect(r.stdout).toContain("Registered platform PARTNER-HAIER-0000.\n");
     expect(r.stdout).toMatch(/\nmanufacturerCodes +000006,000007\n/);
     expect(r.stdout).toMatch(/\nadapterConfig.region +cn\n/);
-    expect(r.stdout).toContain(`\nappSecret  ${secret}\n`);
+    expect(r.stdout).toContain(`\nappSecret      ${secret}\nwebhookSecret  ${webhookSecret}\n`);
     expect(r.stdout.split(secret)).toHaveLength(2); // shown once
-    expect(r.stderr).toContain("store this appSecret now");
+    expect(r.stdout.split(webhookSecret)).toHaveLength(2);
+    expect(r.stderr).toContain("store the appSecret and the webhookSecret now");
   });
 
   it("--file supplies the body and flags override its fields", async () => {
-    hub.on("POST /admin/v1/platforms", { status: 201, body: { ...haier, appSecret: secret } });
+    hub.on("POST /admin/v1/platforms", { status: 201, body: { ...haier, appSecret: secret, webhookSecret } });
     const dir = await mkdtemp(join(tmpdir(), "hubctl-"));
     writeFileSync(
       join(dir, "body.json"),
@@ -150,8 +158,8 @@ describe("platforms register", () => {
       manufacturerCodes: ["000006"],
       security: { mode: "hmac", certFingerprints: [] },
     });
-    expect(JSON.parse(r.stdout)).toEqual({ ...haier, appSecret: secret });
-    expect(r.stderr).toContain("store this appSecret now");
+    expect(JSON.parse(r.stdout)).toEqual({ ...haier, appSecret: secret, webhookSecret });
+    expect(r.stderr).toContain("store the appSecret and the webhookSecret now");
   });
 });
 
@@ -220,10 +228,14 @@ describe("platforms show / edit / rotate-secret / delete", () => {
     expect(hub.requests[0]?.body).toEqual({ manufacturerCodes: [] });
   });
 
-  it("rotate-secret POSTs to /secret and prints the new secret and the grace period", async () => {
+  it("rotate-secret POSTs to /secret and prints the new secrets and the grace period", async () => {
     hub.on("POST /admin/v1/platforms/PARTNER-HAIER-0000/secret", {
       status: 200,
-      body: { appSecret: "whsec_bmV3", previousSecretValidUntil: "2025-03-02T08:00:00.000Z" },
+      body: {
+        appSecret: "whsec_bmV3",
+        webhookSecret: "whsec_aG9vaw==",
+        previousSecretValidUntil: "2025-03-02T08:00:00.000Z",
+      },
     });
     const r = await cli(["platforms", "rotate-secret", "PARTNER-HAIER-0000"], { hubUrl: hub.url });
     expect(r.code).toBe(0);
@@ -234,13 +246,40 @@ describe("platforms show / edit / rotate-secret / delete", () => {
     });
     expect(r.stdout).toBe(
       [
-        "New appSecret for PARTNER-HAIER-0000.",
+        "New appSecret and webhookSecret for PARTNER-HAIER-0000.",
         "appSecret                 whsec_bmV3",
+        "webhookSecret             whsec_aG9vaw==",
         "previousSecretValidUntil  2025-03-02 08:00:00Z",
         "",
       ].join("\n"),
     );
-    expect(r.stderr).toContain("store this appSecret now");
+    expect(r.stderr).toContain("store the appSecret and the webhookSecret now");
+  });
+
+  it("rotate-secret --grace-seconds 0 ends the previous secrets at once (a leaked secret)", async () => {
+    hub.on("POST /admin/v1/platforms/PARTNER-HAIER-0000/secret", {
+      status: 200,
+      body: { appSecret: "whsec_bmV3", webhookSecret: "whsec_aG9vaw==", previousSecretValidUntil: null },
+    });
+    const r = await cli(["platforms", "rotate-secret", "PARTNER-HAIER-0000", "--grace-seconds", "0"], {
+      hubUrl: hub.url,
+    });
+    expect(r.code).toBe(0);
+    expect(hub.requests[0]).toMatchObject({
+      method: "POST",
+      url: "/admin/v1/platforms/PARTNER-HAIER-0000/secret",
+      contentType: "application/json",
+      body: { graceSeconds: 0 },
+    });
+    expect(r.stdout).toContain("previousSecretValidUntil  ended now\n");
+    for (const bad of ["-1", "86401", "1.5", "soon"]) {
+      const refused = await cli(["platforms", "rotate-secret", "X", "--grace-seconds", bad], {
+        hubUrl: hub.url,
+      });
+      expect(refused.code, bad).toBe(2);
+      expect(refused.stderr).toContain("--grace-seconds");
+    }
+    expect(hub.requests).toHaveLength(1);
   });
 
   it("delete needs --yes, then DELETEs and exits 0 on 204", async () => {

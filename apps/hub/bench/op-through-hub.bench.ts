@@ -162,7 +162,12 @@ async function main() {
     measured(hub.child, {
       url: hub.url,
       path: "/v1/devices/op",
-      headers: { "content-type": "application/json", PlatID: "BENCH-APP", AccessToken: token },
+      headers: {
+        "content-type": "application/json",
+        PlatID: "BENCH-APP",
+        AppID: String(app.body.appId),
+        AccessToken: token,
+      },
       body: opBody(userId, hubDevice),
       concurrency: CONCURRENCY,
       seconds,

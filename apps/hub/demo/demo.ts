@@ -45,7 +45,10 @@ async function main() {
     verifyUrl: `http://127.0.0.1:${appPort}/v1/user/verify`,
     dataGatewayUrl: `http://127.0.0.1:${appPort}/v1/dataservices/dataGateway`,
   });
-  show("app platform", `${app.body.platId} — hub-issued AppID ${app.body.appId}, appSecret shown once`);
+  show(
+    "app platform",
+    `${app.body.platId} — hub-issued AppID ${app.body.appId}; appSecret and webhookSecret shown once`,
+  );
   const vendors: Awaited<ReturnType<typeof startDeviceCloud>>[] = [];
   for (const [platId, name, code] of [
     ["DEMO-WASHER-CO", "Washer maker (standard cloud)", "000006"],
@@ -60,6 +63,7 @@ async function main() {
     });
     const cloud = await startDeviceCloud({
       platId,
+      appId: String(reg.body.appId),
       manufacturerCode: code,
       port: vendorPort,
       verifyUrl: `${hubUrl}/v1/user/verify`,
@@ -81,6 +85,7 @@ async function main() {
     hubUrl,
     appId: String(app.body.appId),
     appSecret: String(app.body.appSecret),
+    webhookSecret: String(app.body.webhookSecret),
     rules: [
       // Scenario 2: the rule lives in the app platform, as the standard says.
       {

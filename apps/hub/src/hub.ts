@@ -17,6 +17,7 @@ import { metricsSources } from "./observability/metrics-sources.ts";
 import { PlatformRegistry } from "./registry/platform-registry.ts";
 import { PlatformSync } from "./registry/platform-sync.ts";
 import { standardEndpoints } from "./routes/standard/index.ts";
+import { type GuardCtx, publicPathPrefix } from "./security/guard-caller.ts";
 import { LOG_REDACT } from "./security/log-redact.ts";
 import { buildSecurity } from "./security/security-services.ts";
 import { hubListener } from "./server/hub-listener.ts";
@@ -112,6 +113,9 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
   const security = buildSecurity(config, log, auditCtx);
   const models = await startModelRegistry(database, log);
   const metrics = new HubMetrics();
+  // Before delivery starts: loading the platforms gives rows from before migration 0005 their
+  // webhookSecret (platform-secrets.ts), which every delivery is signed with.
+  await platformSync.start();
   const delivery = await startDeliveryRunner(
     config,
     database,
@@ -121,7 +125,6 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     options.delivery ?? true,
   );
   metrics.attachSources(metricsSources({ db, now, delivery }));
-  await platformSync.start();
   for (const p of registry.all()) {
     if (p.securityMode === "none")
       log.warn({ platId: p.platId }, "platform uses security mode none (unsigned requests)");
@@ -163,11 +166,12 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
   };
   const deliveries: DeliveriesCtx = { ...auditCtx, notifier: database, registry, delivery };
   const modelsCtx: ModelsCtx = { ...auditCtx, notifier: database, models: models.registry, registry };
-  const guard = {
+  const guard: GuardCtx = {
     registry,
     replay: security.replay,
     rateLimiter: security.rateLimiter,
     authFailures: security.authFailures,
+    publicPathPrefix: publicPathPrefix(config.publicUrl),
   };
 
   const standard = new StandardRouter(

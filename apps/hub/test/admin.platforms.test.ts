@@ -30,7 +30,7 @@ describe("admin API: platforms (docs/design.md §7)", () => {
     expect(res.body.RetCode).toBe("401");
   });
 
-  it("registers: 201 with the stored platform, the hub-issued appId and the appSecret (once)", async () => {
+  it("registers: 201 with the stored platform, the hub-issued appId, appSecret and webhookSecret (once)", async () => {
     const res = await admin.post("/admin/v1/platforms", body);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
@@ -44,9 +44,14 @@ describe("admin API: platforms (docs/design.md §7)", () => {
     });
     expect(String(res.body.appId)).toMatch(/^YL[0-9A-F]{24}$/);
     expect(String(res.body.appSecret)).toMatch(/^whsec_/);
+    // docs/design.md §7: whsec_ + base64 of 32 random bytes, another secret than the appSecret.
+    expect(String(res.body.webhookSecret)).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(String(res.body.webhookSecret).slice(6), "base64")).toHaveLength(32);
+    expect(res.body.webhookSecret).not.toBe(res.body.appSecret);
     const shown = await admin.get(`/admin/v1/platforms/${body.platId}`);
     expect(shown.status).toBe(200);
     expect(shown.body.appSecret).toBeUndefined();
+    expect(shown.body.webhookSecret).toBeUndefined();
     expect(shown.body.appId).toBe(res.body.appId);
     const list = await admin.get("/admin/v1/platforms");
     expect((list.body.platforms as { platId: string }[]).map((p) => p.platId)).toEqual([body.platId]);
@@ -100,6 +105,10 @@ describe("admin API: platforms (docs/design.md §7)", () => {
     expect(rotated.status).toBe(200);
     const newSecret = String(rotated.body.appSecret);
     expect(newSecret).not.toBe(oldSecret);
+    expect(String(rotated.body.webhookSecret)).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(rotated.body.webhookSecret).not.toBe(created.body.webhookSecret);
+    const validUntil = Date.parse(String(rotated.body.previousSecretValidUntil));
+    expect(Math.abs(validUntil - (Date.now() + 24 * 3_600_000))).toBeLessThan(60_000);
     // users/devices for an unknown user is 404 — i.e. authentication passed — with either secret.
     for (const secret of [oldSecret, newSecret]) {
       const res = await platformClient(hub.url, { platId: "APP-ROT", appSecret: secret })("users/devices", {
@@ -112,6 +121,22 @@ describe("admin API: platforms (docs/design.md §7)", () => {
       appSecret: "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
     })("users/devices", { UserID: "UX" });
     expect(forged.status).toBe(401);
+  });
+
+  it("validates the rotation body: only graceSeconds, a whole number of seconds from 0 to 86400", async () => {
+    for (const bad of [{ graceSeconds: -1 }, { graceSeconds: 86_401 }, { graceSeconds: "0" }, { grace: 0 }]) {
+      const res = await admin.post("/admin/v1/platforms/APP-ROT/secret", bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(String(res.body.RetInfo)).toMatch(/grace/);
+    }
+    // No body at all: a 24 h grace, as before.
+    const res = await fetch(`${hub.url}/admin/v1/platforms/APP-ROT/secret`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${hub.adminToken}` },
+    });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { previousSecretValidUntil: string };
+    expect(Date.parse(answer.previousSecretValidUntil)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
   });
 
   it("DELETE removes the platform and frees its manufacturer codes", async () => {

@@ -101,7 +101,7 @@ describe.skipIf(!hasChromium)("web console in headless Chromium", () => {
     await shot("02-platforms");
   });
 
-  it("registers a platform and shows its appSecret once", async () => {
+  it("registers a platform and shows its appSecret and webhookSecret once", async () => {
     await page.click("text=Register platform");
     await page.waitForURL("**/console/platforms/new");
     await page.fill('input[name="platId"]', "E2E-VENDOR-0001");
@@ -114,6 +114,7 @@ describe.skipIf(!hasChromium)("web console in headless Chromium", () => {
     await page.click('button:has-text("Register platform")');
     const secret = await page.textContent("#app-secret");
     expect(secret).toMatch(/^whsec_/);
+    expect(await page.textContent("#webhook-secret")).toMatch(/^whsec_/);
     await shot("04-secret-once");
 
     const stored = await w.admin.get("/admin/v1/platforms/E2E-VENDOR-0001");

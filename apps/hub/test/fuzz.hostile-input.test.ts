@@ -1,6 +1,6 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { apiNames } from "@yunlian/protocol";
+import { apiNames, requestSigningContent } from "@yunlian/protocol";
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { Pool } from "undici";
@@ -56,6 +56,7 @@ describe("fuzzing: hostile requests to every endpoint of the standard and the ad
   let hub: TestHub;
   let pool: Pool;
   let creds: { platId: string; appSecret: string };
+  let plainAppId: string;
   let adminPaths: string[];
 
   beforeAll(async () => {
@@ -67,7 +68,7 @@ describe("fuzzing: hostile requests to every endpoint of the standard and the ad
       verifyUrl: "http://127.0.0.1:9/v",
     });
     creds = { platId: "FUZZ-APP", appSecret: String(app.body.appSecret) };
-    await admin.post("/admin/v1/platforms", {
+    const plain = await admin.post("/admin/v1/platforms", {
       platId: "FUZZ-PLAIN",
       name: "plain",
       manufacturerCodes: ["000006"],
@@ -75,6 +76,7 @@ describe("fuzzing: hostile requests to every endpoint of the standard and the ad
       verifyUrl: "http://127.0.0.1:9/v",
       security: { mode: "none" },
     });
+    plainAppId = String(plain.body.appId);
     // Every admin route the app has, whoever registered it (self-service, audit, deliveries …).
     adminPaths = [
       ...new Set(
@@ -167,6 +169,8 @@ describe("fuzzing: hostile requests to every endpoint of the standard and the ad
       const headers: Record<string, string> = { ...(r.extraHeaders as Record<string, string>) };
       if (r.contentType) headers["content-type"] = r.contentType;
       if (r.platId !== null) headers.PlatID = r.platId;
+      // Mode none authenticates with PlatID + AppID: send it unless the fuzzed headers carry one.
+      if (r.platId === "FUZZ-PLAIN" && headers.AppID === undefined) headers.AppID = plainAppId;
       const text = r.method === "GET" || r.method === "HEAD" ? undefined : r.body;
       if (r.sign !== "none") {
         const id = `msg_${Math.random().toString(36).slice(2)}`;
@@ -174,7 +178,9 @@ describe("fuzzing: hostile requests to every endpoint of the standard and the ad
         headers["webhook-id"] = id;
         headers["webhook-timestamp"] = String(Math.floor(now.getTime() / 1000));
         headers["webhook-signature"] =
-          r.sign === "valid" ? new Webhook(creds.appSecret).sign(id, now, text ?? "") : "v1,Zm9v v2,???";
+          r.sign === "valid"
+            ? new Webhook(creds.appSecret).sign(id, now, requestSigningContent(r.method, path, text ?? ""))
+            : "v1,Zm9v v2,???";
       }
       if (r.admin !== "none")
         headers.authorization = `Bearer ${r.admin === "valid" ? hub.adminToken : "wrong-token"}`;

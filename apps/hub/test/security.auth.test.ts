@@ -1,9 +1,8 @@
 import { platforms } from "@yunlian/db";
 import { eq } from "drizzle-orm";
-import { Webhook } from "standardwebhooks";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminClient, platformClient } from "./support/client.ts";
+import { adminClient, platformClient, requestSignature } from "./support/client.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
 
 interface Creds {
@@ -12,16 +11,19 @@ interface Creds {
   appSecret: string;
 }
 
-/** Signs like a platform would, but lets the test choose the id, the time and the secret. */
-function signed(creds: Creds, body: string, opts: { id?: string; at?: Date; secret?: string } = {}) {
-  const id = opts.id ?? `msg_${Math.random().toString(36).slice(2)}`;
-  const at = opts.at ?? new Date();
+/**
+ * Signs like a platform would (POST, the path, the body: docs/design.md §7), but lets the test
+ * choose the id, the time and the secret.
+ */
+function signed(
+  creds: Creds,
+  body: string,
+  opts: { id?: string; at?: Date; secret?: string; path?: string } = {},
+) {
   return {
     "content-type": "application/json",
     PlatID: creds.platId,
-    "webhook-id": id,
-    "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
-    "webhook-signature": new Webhook(opts.secret ?? creds.appSecret).sign(id, at, body),
+    ...requestSignature(opts.secret ?? creds.appSecret, "POST", opts.path ?? "/v1/users/devices", body, opts),
   };
 }
 
@@ -135,16 +137,21 @@ describe("caller authentication: hmac signatures, replay, rotation, PlatID and d
         TimeStamp: "1444965812870",
       });
     const othersDevice = report("0000060102002001ABC");
-    const res = await post("/v1/dataservices/dataGateway", signed(vendorB, othersDevice), othersDevice);
+    const gateway = { path: "/v1/dataservices/dataGateway" };
+    const res = await post(
+      "/v1/dataservices/dataGateway",
+      signed(vendorB, othersDevice, gateway),
+      othersDevice,
+    );
     expect(res.status).toBe(403);
     expect(res.body.RetCode).toBe("403");
     const ownDevice = report("0000070102002001ABC");
-    expect((await post("/v1/dataservices/dataGateway", signed(vendorB, ownDevice), ownDevice)).status).toBe(
-      200,
-    );
+    expect(
+      (await post("/v1/dataservices/dataGateway", signed(vendorB, ownDevice, gateway), ownDevice)).status,
+    ).toBe(200);
   });
 
-  it("mode none: unsigned requests pass on the standard API (PlatID + tokens only)", async () => {
+  it("mode none: PlatID and the hub-issued AppID, both required (no signature)", async () => {
     const res = await admin.post("/admin/v1/platforms", {
       platId: "AUTH-PLAIN",
       name: "plain",
@@ -152,8 +159,45 @@ describe("caller authentication: hmac signatures, replay, rotation, PlatID and d
       security: { mode: "none" },
     });
     expect(res.status).toBe(201);
-    const call = platformClient(hub.url, { platId: "AUTH-PLAIN" });
-    expect((await call("users/devices", { UserID: "U-NOBODY" })).status).toBe(404);
+    const appId = String(res.body.appId);
+    const withBoth = platformClient(hub.url, { platId: "AUTH-PLAIN", appId });
+    expect((await withBoth("users/devices", { UserID: "U-NOBODY" })).status).toBe(404);
+    // PlatIDs are easy to learn: alone, one is no longer a credential.
+    const platIdOnly = await platformClient(hub.url, { platId: "AUTH-PLAIN" })("users/devices", {
+      UserID: "U-NOBODY",
+    });
+    expect(platIdOnly.status).toBe(401);
+    expect(String(platIdOnly.body.RetInfo)).toMatch(/AppID is required/);
+    const wrongAppId = await platformClient(hub.url, { platId: "AUTH-PLAIN", appId: app.appId })(
+      "users/devices",
+      { UserID: "U-NOBODY" },
+    );
+    expect(wrongAppId.status).toBe(401);
+    // A report "from" a none vendor needs both headers too.
+    await admin.post("/admin/v1/platforms", {
+      platId: "AUTH-PLAIN-VENDOR",
+      name: "plain vendor",
+      manufacturerCodes: ["000008"],
+      apiBaseUrl: "http://127.0.0.1:9/v1",
+      security: { mode: "none" },
+    });
+    const vendor = await admin.get("/admin/v1/platforms/AUTH-PLAIN-VENDOR");
+    const report = {
+      DeviceID: "0000080102002001ABC",
+      DataType: "attr",
+      DeviceStatus: { onOffStatus: "True" },
+      TimeStamp: "1444965812870",
+    };
+    const fake = await platformClient(hub.url, { platId: "AUTH-PLAIN-VENDOR" })(
+      "dataservices/dataGateway",
+      report,
+    );
+    expect(fake.status).toBe(401);
+    const real = await platformClient(hub.url, {
+      platId: "AUTH-PLAIN-VENDOR",
+      appId: String(vendor.body.appId),
+    })("dataservices/dataGateway", report);
+    expect(real.status).toBe(200);
   });
 
   it("every authentication failure is in the audit log, with who claimed what and why", async () => {
@@ -169,5 +213,34 @@ describe("caller authentication: hmac signatures, replay, rotation, PlatID and d
     expect(bad.status).toBe(401);
     const adminFailures = await admin.get("/admin/v1/audit?action=auth.admin");
     expect((adminFailures.body.entries as unknown[]).length).toBeGreaterThan(0);
+  });
+});
+
+describe("behind a proxy that strips HUB_PUBLIC_URL's path, the platform signs the path it called", () => {
+  let hub: TestHub;
+  let creds: Creds;
+
+  beforeAll(async () => {
+    // The proxy serves the hub at https://gateway.example/yunlian/ and forwards /v1/… to it.
+    hub = await startTestHub("pglite", { HUB_PUBLIC_URL: "https://gateway.example/yunlian/" });
+    const res = await adminClient(hub.url, hub.adminToken).post("/admin/v1/platforms", {
+      platId: "PROXIED-APP",
+      name: "proxied",
+      verifyUrl: "http://127.0.0.1:9/v",
+    });
+    creds = { platId: "PROXIED-APP", appId: String(res.body.appId), appSecret: String(res.body.appSecret) };
+  }, 60_000);
+  afterAll(async () => hub?.close());
+
+  it("verifies the signature of /yunlian/v1/… for the /v1/… the hub receives, not of /v1/…", async () => {
+    const body = JSON.stringify({ UserID: "U-NOBODY" });
+    const call = async (signedPath: string) => {
+      const headers = signed(creds, body, { path: signedPath });
+      const res = await request(`${hub.url}/v1/users/devices`, { method: "POST", headers, body });
+      await res.body.dump();
+      return res.statusCode;
+    };
+    expect(await call("/yunlian/v1/users/devices")).toBe(404);
+    expect(await call("/v1/users/devices")).toBe(401);
   });
 });

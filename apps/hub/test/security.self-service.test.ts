@@ -1,15 +1,15 @@
 import { deliveries, statusReports } from "@yunlian/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminClient } from "./support/client.ts";
+import { adminClient, platformClient } from "./support/client.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
 import { selfClient } from "./support/self-client.ts";
 
 describe("platform self-service: its own registration, secret and deliveries, nothing of anyone else's", () => {
   let hub: TestHub;
   let admin: ReturnType<typeof adminClient>;
-  let mine: { platId: string; appSecret: string };
-  let theirs: { platId: string; appSecret: string };
-  let plain: { platId: string; appSecret: string };
+  let mine: { platId: string; appId: string; appSecret: string };
+  let theirs: { platId: string; appId: string; appSecret: string };
+  let plain: { platId: string; appId: string; appSecret: string };
   let self: ReturnType<typeof selfClient>;
 
   beforeAll(async () => {
@@ -24,7 +24,7 @@ describe("platform self-service: its own registration, secret and deliveries, no
         ...extra,
       });
       expect(res.status).toBe(201);
-      return { platId, appSecret: String(res.body.appSecret) };
+      return { platId, appId: String(res.body.appId), appSecret: String(res.body.appSecret) };
     };
     mine = await register("SELF-MINE", {
       manufacturerCodes: ["000016"],
@@ -120,21 +120,45 @@ describe("platform self-service: its own registration, secret and deliveries, no
     expect(sneaky.status).toBe(400);
   });
 
-  it("rotates its own secret: the new one works at once, the old one during the grace period", async () => {
-    const res = await self("POST", "/secret");
+  it("rotates its own secrets with {}: the new appSecret works at once; the old one only on /v1 during the grace", async () => {
+    const res = await self("POST", "/secret", {});
     expect(res.status).toBe(200);
     const fresh = String(res.body.appSecret);
     expect(fresh).toMatch(/^whsec_/);
+    expect(String(res.body.webhookSecret)).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(res.body.webhookSecret).not.toBe(fresh);
     expect((await selfClient(hub.url, { ...mine, appSecret: fresh })("GET", "")).status).toBe(200);
-    expect((await self("GET", "")).status).toBe(200);
+    // The previous appSecret: still good for the standard API for 24 h …
+    const standard = await platformClient(hub.url, mine)("users/devices", { UserID: "U-NOBODY" });
+    expect(standard.status).toBe(404);
+    // … never again for self-service (docs/design.md §7).
+    const stale = await self("GET", "");
+    expect(stale.status).toBe(401);
+    mine = { ...mine, appSecret: fresh };
+    self = selfClient(hub.url, mine);
   });
 
-  it("a platform in mode none must still sign its self-service requests", async () => {
+  it("a rotation body other than {} is refused on self-service: the grace is the operator's", async () => {
+    for (const body of [{ graceSeconds: 0 }, { appSecret: "whsec_mine" }, []]) {
+      const res = await self("POST", "/secret", body);
+      expect(res.status).toBe(400);
+    }
+  });
+
+  it("mode none: PlatID and AppID authenticate self-service (docs/design.md §7); PlatID alone does not", async () => {
     const unsigned = await adminClient(hub.url, "").get("/admin/v1/self");
     expect(unsigned.status).toBe(401);
-    const res = await fetch(`${hub.url}/admin/v1/self`, { headers: { PlatID: plain.platId } });
-    expect(res.status).toBe(401);
-    expect((await selfClient(hub.url, plain)("GET", "")).status).toBe(200);
+    const platIdOnly = await fetch(`${hub.url}/admin/v1/self`, { headers: { PlatID: plain.platId } });
+    expect(platIdOnly.status).toBe(401);
+    const wrongAppId = await fetch(`${hub.url}/admin/v1/self`, {
+      headers: { PlatID: plain.platId, AppID: mine.appId },
+    });
+    expect(wrongAppId.status).toBe(401);
+    const res = await fetch(`${hub.url}/admin/v1/self`, {
+      headers: { PlatID: plain.platId, AppID: plain.appId },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { platId: string }).platId).toBe(plain.platId);
   });
 
   it("the operator token can act on any platform's self-service (naming it in PlatID)", async () => {

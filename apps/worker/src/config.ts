@@ -41,7 +41,7 @@ export interface WorkerConfig {
   /** HUB_MIGRATIONS_DIR: where migrate() finds the SQL files; unset: the repository's migrations/. */
   migrationsDir?: string;
   redisUrl: string;
-  /** HUB_SECRET_KEY: 64 hex chars; decrypts the platforms' appSecrets for signing. */
+  /** HUB_SECRET_KEY: 64 hex chars; decrypts the platforms' webhookSecrets, which sign the deliveries. */
   secretKeyHex: string;
   logLevel: LogLevel;
   delivery: DeliveryConfig;

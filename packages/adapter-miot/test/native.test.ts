@@ -1,6 +1,7 @@
 import { type AdapterCall, AdapterError, memorySessionStore } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { startHubStub } from "@yunlian/adapter-sdk/sim-kit";
+import { requestSigningContent } from "@yunlian/protocol";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { miotAdapter } from "../src/index.ts";
@@ -108,7 +109,11 @@ describe("MIoT adapter against the MIoT sim", () => {
     const [pushed] = (await hub.waitFor(before + 1)).slice(before);
     expect(pushed?.headers.platid).toBe("VENDOR-MIOT");
     expect(() =>
-      new Webhook(SECRET).verify(pushed?.text ?? "", pushed?.headers as Record<string, string>),
+      new Webhook(SECRET).verify(
+        requestSigningContent("POST", "/v1/dataservices/dataGateway", pushed?.text ?? ""),
+        pushed?.headers as Record<string, string>,
+        { jsonParse: false },
+      ),
     ).not.toThrow();
     const reports = miotAdapter.parseReport(call().platform, pushed?.text);
     expect(reports).toEqual([

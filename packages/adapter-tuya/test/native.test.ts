@@ -1,6 +1,7 @@
 import { type AdapterCall, AdapterError, memorySessionStore } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { startHubStub } from "@yunlian/adapter-sdk/sim-kit";
+import { requestSigningContent } from "@yunlian/protocol";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tuyaAdapter } from "../src/index.ts";
@@ -153,7 +154,11 @@ describe("Tuya data points", () => {
     for (const pushed of [status, offline]) {
       expect(pushed?.headers.platid).toBe("VENDOR-TUYA");
       expect(() =>
-        new Webhook(SECRET).verify(pushed?.text ?? "", pushed?.headers as Record<string, string>),
+        new Webhook(SECRET).verify(
+          requestSigningContent("POST", "/v1/dataservices/dataGateway", pushed?.text ?? ""),
+          pushed?.headers as Record<string, string>,
+          { jsonParse: false },
+        ),
       ).not.toThrow();
     }
     expect(tuyaAdapter.parseReport(platform, status?.text)).toEqual([

@@ -17,7 +17,7 @@ const ALLOWED: Record<string, string> = {
   "apps/cli/src/main.ts": "hubctl's entry point (run → loadCliConfig)",
   "packages/db/src/migrate-cli.ts": "`pnpm db:migrate`'s entry point (its schema is in the file)",
   // A deployable-like tool: a simulated vendor cloud run as its own process.
-  "packages/vendor-sim/src/cli.ts": "the vendor-sim CLI (SIM_APP_SECRET)",
+  "packages/vendor-sim/src/cli.ts": "the vendor-sim CLI (SIM_APP_SECRET, SIM_WEBHOOK_SECRET)",
   // Test support exported to other packages' tests: where the test services run (TEST_*, CI).
   "packages/db/src/testing.ts": "test support: TEST_DATABASE_URL, TEST_REQUIRE_SERVICES, CI",
   "packages/delivery/src/testing/services.ts": "test support: TEST_REDIS_URL",

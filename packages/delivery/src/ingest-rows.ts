@@ -95,8 +95,9 @@ function batchStatement(rows: readonly IngestRow[]) {
       -- once per batch as a foreign key check would lock it per row (migrations/0003): a deletion
       -- in flight makes this wait and, once committed, leaves its platform out; a deletion that
       -- comes later waits for this commit, and its cascade then finds these rows.
-      select p.plat_id, p.data_gateway_url, p.data_gateway_disabled_at, p.secret_ciphertext, p.secret_key_id,
-             p.previous_secret_ciphertext, p.previous_secret_key_id, p.previous_secret_expires_at
+      select p.plat_id, p.data_gateway_url, p.data_gateway_disabled_at, p.webhook_secret_ciphertext,
+             p.webhook_secret_key_id, p.previous_webhook_secret_ciphertext, p.previous_webhook_secret_key_id,
+             p.previous_webhook_secret_expires_at
       from ${platforms} p
       where p.plat_id in (select vendor_plat_id from input
                           union select b.plat_id from ${bindings} b where b.udevice_id in (select udevice_id from input))
@@ -139,8 +140,9 @@ function batchStatement(rows: readonly IngestRow[]) {
              i.id_prefix || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16) as id, sub.*
       from accepted i
       cross join lateral (
-        select distinct b.plat_id, l.data_gateway_url, l.secret_ciphertext, l.secret_key_id,
-               l.previous_secret_ciphertext, l.previous_secret_key_id, l.previous_secret_expires_at
+        select distinct b.plat_id, l.data_gateway_url, l.webhook_secret_ciphertext, l.webhook_secret_key_id,
+               l.previous_webhook_secret_ciphertext, l.previous_webhook_secret_key_id,
+               l.previous_webhook_secret_expires_at
         from ${bindings} b join locked l on l.plat_id = b.plat_id
         where b.udevice_id = i.udevice_id
           and l.data_gateway_url is not null and l.data_gateway_disabled_at is null
@@ -151,7 +153,8 @@ function batchStatement(rows: readonly IngestRow[]) {
       from target
     )
     -- The data-modifying CTEs run to completion whether or not this reads them.
-    select i.ord, i.report_id, t.id, t.plat_id, t.data_gateway_url, t.secret_ciphertext, t.secret_key_id,
-           t.previous_secret_ciphertext, t.previous_secret_key_id, t.previous_secret_expires_at
+    select i.ord, i.report_id, t.id, t.plat_id, t.data_gateway_url, t.webhook_secret_ciphertext,
+           t.webhook_secret_key_id, t.previous_webhook_secret_ciphertext, t.previous_webhook_secret_key_id,
+           t.previous_webhook_secret_expires_at
     from accepted i left join target t on t.ord = i.ord`;
 }

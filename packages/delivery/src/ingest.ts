@@ -110,7 +110,9 @@ function wakeAfterCommit(items: readonly PreparedIngest[], results: readonly Row
       const body = bodyOf(item.row);
       for (const d of written) {
         if (d.data_gateway_url === null) continue; // ingest only writes rows for receiving platforms
-        list.push({ deliveryId: d.id, prepared: firstAttempt(item.row, body, d, d.data_gateway_url) });
+        const prepared = firstAttempt(item.row, body, d, d.data_gateway_url);
+        // Without a webhookSecret yet (see signingSecrets) the relay's scan queues it later.
+        if (prepared) list.push({ deliveryId: d.id, prepared });
       }
     } else if (item.notifier) {
       const list = woken.get(item.notifier) ?? [];
@@ -126,7 +128,14 @@ function wakeAfterCommit(items: readonly PreparedIngest[], results: readonly Row
 }
 
 /** A new row's first attempt: attempt 1 (the row has none yet), due when ingest scheduled it. */
-function firstAttempt(row: IngestRow, body: string, d: WrittenDelivery, url: string): PreparedAttempt {
+function firstAttempt(
+  row: IngestRow,
+  body: string,
+  d: WrittenDelivery,
+  url: string,
+): PreparedAttempt | undefined {
+  const secrets = secretsOf(d);
+  if (!secrets) return undefined;
   return {
     attempt: 1,
     dueAt: Date.parse(row.first_attempt_at),
@@ -137,7 +146,7 @@ function firstAttempt(row: IngestRow, body: string, d: WrittenDelivery, url: str
     url,
     body,
     requestId: row.request_id,
-    secrets: secretsOf(d),
+    secrets,
   };
 }
 

@@ -4,19 +4,25 @@ import { type DeliverJobData, deliverJob, type PreparedAttempt } from "./jobs.ts
 export interface PlatformDeliveryColumns {
   plat_id: string;
   data_gateway_url: string | null;
-  secret_ciphertext: string;
-  secret_key_id: string;
-  previous_secret_ciphertext: string | null;
-  previous_secret_key_id: string | null;
-  previous_secret_expires_at: Date | string | null;
+  webhook_secret_ciphertext: string | null;
+  webhook_secret_key_id: string | null;
+  previous_webhook_secret_ciphertext: string | null;
+  previous_webhook_secret_key_id: string | null;
+  previous_webhook_secret_expires_at: Date | string | null;
 }
 
-/** A platform's signing secrets: the current one, then a previous one still in its grace period. */
+/**
+ * A platform's webhook signing secrets: the current webhookSecret, then a previous one still in
+ * its grace period. Undefined for a row that has no webhookSecret yet (written before migration
+ * 0005, until a hub loads it and fills it in): such a delivery waits, it is never signed with
+ * anything else (docs/design.md §7).
+ */
 export function signingSecrets(
-  ciphertext: string,
-  keyId: string,
+  ciphertext: string | null,
+  keyId: string | null,
   previous: { ciphertext: string | null; keyId: string | null; expiresAt: Date | string | null },
-): PreparedAttempt["secrets"] {
+): PreparedAttempt["secrets"] | undefined {
+  if (!ciphertext || !keyId) return undefined;
   const secrets: PreparedAttempt["secrets"] = [{ ciphertext, keyId }];
   if (previous.ciphertext && previous.keyId && previous.expiresAt) {
     secrets.push({
@@ -29,11 +35,11 @@ export function signingSecrets(
 }
 
 /** signingSecrets of a platform row as a raw statement hands it back. */
-export function secretsOf(p: PlatformDeliveryColumns): PreparedAttempt["secrets"] {
-  return signingSecrets(p.secret_ciphertext, p.secret_key_id, {
-    ciphertext: p.previous_secret_ciphertext,
-    keyId: p.previous_secret_key_id,
-    expiresAt: p.previous_secret_expires_at,
+export function secretsOf(p: PlatformDeliveryColumns): PreparedAttempt["secrets"] | undefined {
+  return signingSecrets(p.webhook_secret_ciphertext, p.webhook_secret_key_id, {
+    ciphertext: p.previous_webhook_secret_ciphertext,
+    keyId: p.previous_webhook_secret_key_id,
+    expiresAt: p.previous_webhook_secret_expires_at,
   });
 }
 

@@ -27,7 +27,7 @@ let seq = 0;
 async function scenario(
   t: TestDb,
   receiver: TestReceiver,
-  extra: { previousSecret?: string; handoff?: DeliveryHandoff } = {},
+  extra: { previousWebhookSecret?: string; handoff?: DeliveryHandoff } = {},
 ) {
   seq += 1;
   const vendor = `V${seq}`;
@@ -37,8 +37,13 @@ async function scenario(
   const secret = await insertPlatform(t.db, keyring, {
     platId: app,
     dataGatewayUrl: receiver.url,
-    ...(extra.previousSecret
-      ? { previousSecret: { secret: extra.previousSecret, expiresAt: new Date(Date.now() + 3_600_000) } }
+    ...(extra.previousWebhookSecret
+      ? {
+          previousWebhookSecret: {
+            secret: extra.previousWebhookSecret,
+            expiresAt: new Date(Date.now() + 3_600_000),
+          },
+        }
       : {}),
   });
   await bindDevice(t.db, { platId: app, udeviceId: dev, vendorPlatId: vendor });
@@ -72,7 +77,7 @@ describe.skipIf(!svc.ok).each<Mode>(["bullmq", "bullmq-handoff", "embedded"])(
       return r;
     };
     /** The scenario, ingesting the way this mode does (with the runner's hand-off, if any). */
-    const scene = (rec: TestReceiver, extra: { previousSecret?: string } = {}) =>
+    const scene = (rec: TestReceiver, extra: { previousWebhookSecret?: string } = {}) =>
       scenario(t, rec, { ...extra, ...(runner.handoff ? { handoff: runner.handoff } : {}) });
 
     beforeAll(async () => {
@@ -180,7 +185,7 @@ describe.skipIf(!svc.ok).each<Mode>(["bullmq", "bullmq-handoff", "embedded"])(
     it("signs with both secrets while the previous one is in its grace period", async () => {
       const rec = await receiver();
       const old = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-      const s = await scene(rec, { previousSecret: old });
+      const s = await scene(rec, { previousWebhookSecret: old });
       const id = (await s.ingest()).deliveryIds[0] ?? "";
       await waitForStatus(t.db, [id], "delivered", 10_000);
       const r = rec.requests[0];

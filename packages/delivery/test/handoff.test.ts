@@ -86,7 +86,7 @@ describe.skipIf(!svc.ok)("ingest hand-off to the queue", () => {
         dataGatewayUrl: `https://${platId.toLowerCase()}.example/v1/dataservices/dataGateway`,
         ...(previous
           ? {
-              previousSecret: {
+              previousWebhookSecret: {
                 secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                 expiresAt: new Date(Date.now() + 60_000),
               },

@@ -1,4 +1,4 @@
-import { deliveries, deliveryAttempts } from "@yunlian/db";
+import { deliveries, deliveryAttempts, platforms } from "@yunlian/db";
 import { Queue } from "bullmq";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
@@ -145,6 +145,30 @@ describe.skipIf(!svc.ok)("prepared first attempt", () => {
     try {
       expect(await attemptDelivery(ctx, id, old)).toEqual({ kind: "delivered", attempt: 1 });
       expect(receiver.byId.get(id)).toHaveLength(1);
+    } finally {
+      await closeDeliveryContext(ctx);
+    }
+  });
+
+  it("a platform without a webhookSecret yet (a row from before it existed) gets nothing: never signed otherwise", async () => {
+    const dev = testUdeviceId("prep3");
+    await insertPlatform(t.db, keyring, { platId: "PV3" });
+    await insertPlatform(t.db, keyring, { platId: "PA3", dataGatewayUrl: receiver.url });
+    await t.db
+      .update(platforms)
+      .set({ webhookSecretCiphertext: null, webhookSecretKeyId: null })
+      .where(eq(platforms.platId, "PA3"));
+    await bindDevice(t.db, { platId: "PA3", udeviceId: dev, vendorPlatId: "PV3" });
+    const report = { udeviceId: dev, dataType: "attr" as const, deviceStatus: { mode: "x" }, timestamp: "1" };
+    const id = (await ingestReport({ db: t.db, vendorPlatId: "PV3", report })).deliveryIds[0] ?? "";
+    const ctx = createDeliveryContext({ db: t.db, config: testConfig(), keyring });
+    try {
+      const outcome = await attemptDelivery(ctx, id);
+      expect(outcome).toMatchObject({ kind: "postponed", reason: expect.stringMatching(/webhookSecret/) });
+      expect(receiver.byId.get(id)).toBeUndefined();
+      const [row] = await t.db.select().from(deliveries).where(eq(deliveries.id, id));
+      expect(row).toMatchObject({ status: "pending", attempts: 0 });
+      expect(row?.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
     } finally {
       await closeDeliveryContext(ctx);
     }

@@ -27,6 +27,14 @@ describe("webhook signing", () => {
     expect(new Webhook(previous).verify(body, headers)).toEqual({ RetCode: "200" });
   });
 
+  it("gives the hub-to-platform test vector of docs/design.md §7 (content = body)", () => {
+    const body = '{"PlatID":"APP-P","UserID":"U1","Device":[]}';
+    const at = new Date(1614265330 * 1000);
+    expect(
+      signWebhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", at, body),
+    ).toBe("v1,mJD1E29rof4YLKrReVzYojtlN1q6WTQU7TLuhTquPtw=");
+  });
+
   it("refuses a malformed secret, like the library", () => {
     expect(() => signWebhook("whsec_", "msg_1", new Date(), "{}")).toThrow();
   });

@@ -19,4 +19,5 @@ export {
 } from "./parse.ts";
 export { httpStatusOf, isRetCode, ProtocolError, RetCode, retBody } from "./retcode.ts";
 export * from "./schemas/index.ts";
+export { requestSigningContent, requestTargetOf } from "./signing.ts";
 export * from "./udid/index.ts";

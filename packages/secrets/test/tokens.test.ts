@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newAppSecret, randomToken, sha256Hex, timingSafeEqualStr } from "../src/index.ts";
+import { newAppSecret, newWebhookSecret, randomToken, sha256Hex, timingSafeEqualStr } from "../src/index.ts";
 
 describe("tokens", () => {
   it("randomToken is base64url of the requested size", () => {
@@ -26,5 +26,12 @@ describe("tokens", () => {
     const s = newAppSecret();
     expect(s).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     expect(Buffer.from(s.slice(6), "base64")).toHaveLength(24);
+  });
+
+  it("newWebhookSecret is whsec_ + base64 of 32 random bytes (docs/design.md §7)", () => {
+    const s = newWebhookSecret();
+    expect(s).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(s.slice(6), "base64")).toHaveLength(32);
+    expect(newWebhookSecret()).not.toBe(s);
   });
 });

@@ -2,7 +2,9 @@
  * Runs a simulated cloud as its own process:
  *   tsx src/cli.ts --role device --port 4001 --hub http://127.0.0.1:8080 --plat-id SIM-DEV-1 [--manufacturer 000006] [--devices 4]
  *   tsx src/cli.ts --role app --port 4100 --hub http://127.0.0.1:8080 --plat-id SIM-APP-1 [--users alice:tok1,bob:tok2]
- * `--host 0.0.0.0` listens on every interface (containers). `--app-secret` (or SIM_APP_SECRET) is the hub-issued secret used to sign calls to the hub.
+ * `--host 0.0.0.0` listens on every interface (containers). `--app-id` is the hub-issued AppID;
+ * `--app-secret` (or SIM_APP_SECRET) the hub-issued appSecret that signs calls to the hub;
+ * `--webhook-secret` (or SIM_WEBHOOK_SECRET, app role) the webhookSecret that verifies the hub's webhooks.
  */
 import { parseArgs } from "node:util";
 import { startAppPlatform } from "./app-platform/index.ts";
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     users: { type: "string", default: "demo-user:demo-auth-token" },
     "app-id": { type: "string" },
     "app-secret": { type: "string" },
+    "webhook-secret": { type: "string" },
   },
 });
 
@@ -34,6 +37,7 @@ const platId = values["plat-id"] ?? fail("--plat-id is required");
 const hub = (values.hub ?? fail("--hub is required")).replace(/\/+$/, "");
 const port = Number(values.port);
 const appSecret = values["app-secret"] ?? process.env.SIM_APP_SECRET;
+const webhookSecret = values["webhook-secret"] ?? process.env.SIM_WEBHOOK_SECRET;
 
 if (role === "device") {
   const cloud = await startDeviceCloud({
@@ -44,6 +48,7 @@ if (role === "device") {
     devices: defaultDevices(values.manufacturer, Number(values.devices)),
     port,
     hostname: values.host,
+    appId: values["app-id"],
     appSecret,
     reportOnOp: true,
     // A long-running process must not grow without bound.
@@ -66,6 +71,7 @@ if (role === "device") {
     users,
     hubUrl: hub,
     appSecret,
+    webhookSecret,
     appId: values["app-id"],
   });
   process.stdout.write(`vendor-sim app platform ${platId} listening on ${platform.url}\n`);

@@ -14,4 +14,4 @@ export {
   startDeviceCloud,
 } from "./device-cloud/index.ts";
 export { defaultDevices, type SimDevice, type SimDeviceInfo, type SimDeviceSeed } from "./devices.ts";
-export { type SimPostResult, signatureHeaders, verifySignature } from "./shared/sign.ts";
+export { requestSignatureHeaders, type SimPostResult, verifySignature } from "./shared/sign.ts";

@@ -1,4 +1,6 @@
+import { requestSigningContent } from "@yunlian/protocol";
 import { Webhook } from "standardwebhooks";
+import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultDevices, startAppPlatform, startDeviceCloud } from "../src/index.ts";
 import { callApi, devicesBody } from "./helpers.ts";
@@ -29,7 +31,7 @@ async function pair(rules?: Parameters<typeof startAppPlatform>[0]["rules"], hub
 }
 
 describe("vendor-sim status reports", () => {
-  it("pushes a signed attr report when the device changes", async () => {
+  it("pushes an attr report when the device changes, signed over method, path and body", async () => {
     const { app, cloud } = await pair();
     const washer = [...cloud.devices.keys()][0] as string;
     const res = await cloud.setDeviceAttrs(washer, { runningstatus: "1" });
@@ -42,8 +44,12 @@ describe("vendor-sim status reports", () => {
     });
     expect(report?.headers.platid).toBe("VENDOR-B");
     expect(report?.webhookId).toMatch(/^msg_/);
-    expect(report?.signatureValid).toBe(true);
-    expect(() => new Webhook(SECRET).verify(report?.text ?? "", report?.headers ?? {})).not.toThrow();
+    // What a vendor sends the hub (docs/design.md §7): the content is METHOD path\nbody.
+    const signed = requestSigningContent("POST", "/v1/dataservices/dataGateway", report?.text ?? "");
+    expect(() =>
+      new Webhook(SECRET).verify(signed, report?.headers ?? {}, { jsonParse: false }),
+    ).not.toThrow();
+    expect(() => new Webhook(SECRET).verify(report?.text ?? "", report?.headers ?? {})).toThrow();
     expect(cloud.devices.get(washer)?.attrs.runningstatus).toBe("1");
   });
 
@@ -105,5 +111,44 @@ describe("vendor-sim status reports", () => {
     expect(app.linkage).toHaveLength(1);
     const op = hubLike.calls.find((c) => c.api === "devices/op");
     expect(op?.headers["webhook-signature"]).toMatch(/^v1,/);
+  });
+
+  it("verifies the hub's webhooks with its webhookSecret, and vouches only for signed verify calls", async () => {
+    const app = await startAppPlatform({
+      platId: "APP-W",
+      users: [{ loginId: "alice", authToken: "tok-a" }],
+      webhookSecret: SECRET,
+    });
+    running.push(app);
+    const other = `whsec_${Buffer.from("another-secret-of-32-bytes-long!").toString("base64")}`;
+    const post = async (url: string, body: string, secret: string) => {
+      const id = `msg_${Math.random().toString(36).slice(2)}`;
+      const now = new Date();
+      const res = await request(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          PlatID: "HUB",
+          "webhook-id": id,
+          "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+          "webhook-signature": new Webhook(secret).sign(id, now, body),
+        },
+        body,
+      });
+      return (await res.body.json()) as { RetCode: string };
+    };
+    const verify = JSON.stringify({ User: [{ UserBase: { loginID: "alice" } }], AuthToken: "tok-a" });
+    expect((await post(app.verifyUrl, verify, SECRET)).RetCode).toBe("200");
+    expect((await post(app.verifyUrl, verify, other)).RetCode).toBe("401");
+    expect(app.verifyCalls.map((c) => c.signatureValid)).toEqual([true, false]);
+    const report = JSON.stringify({
+      DeviceID: "0000060102002001ABC",
+      DataType: "attr",
+      DeviceStatus: { onOffStatus: "True" },
+      TimeStamp: "1",
+    });
+    await post(app.dataGatewayUrl, report, SECRET);
+    await post(app.dataGatewayUrl, report, other);
+    expect(app.reports.map((r) => r.signatureValid)).toEqual([true, false]);
   });
 });

@@ -18,8 +18,15 @@ const platform = z.looseObject({
 type Platform = z.infer<typeof platform>;
 
 const platformList = z.looseObject({ platforms: z.array(platform) });
-const registered = platform.extend({ appSecret: z.string() });
-const rotated = z.looseObject({ appSecret: z.string(), previousSecretValidUntil: z.string().nullish() });
+const registered = platform.extend({ appSecret: z.string(), webhookSecret: z.string() });
+const rotated = z.looseObject({
+  appSecret: z.string(),
+  webhookSecret: z.string(),
+  previousSecretValidUntil: z.string().nullish(),
+});
+
+/** The most the previous secrets may keep working after a rotation (the hub's limit, 24 h). */
+const MAX_GRACE_SECONDS = 86_400;
 
 function codes(p: Platform): string {
   const list = p.manufacturerCodes ?? [];
@@ -30,7 +37,11 @@ function codes(p: Platform): string {
 function secretWarning(io: Io, platId: string): void {
   println(
     io.stderr,
-    "hubctl: store this appSecret now in the platform's secret store: the hub shows it only once.",
+    "hubctl: store the appSecret and the webhookSecret now in the platform's secret store: the hub shows them only once.",
+  );
+  println(
+    io.stderr,
+    "hubctl: the platform signs its requests with the appSecret and verifies the hub's webhooks with the webhookSecret.",
   );
   println(
     io.stderr,
@@ -42,7 +53,7 @@ const register: CommandDef = {
   name: "register",
   summary: "Register a platform (a vendor cloud, an app platform, or both)",
   details: [
-    "Prints the hub-issued AppID and appSecret. The appSecret is shown only here (and at rotation).",
+    "Prints the hub-issued AppID, appSecret and webhookSecret. The secrets are shown only here (and at rotation).",
     "--plat-id and --name are required unless the --file body has them.",
   ].join("\n"),
   args: { min: 0, max: 0 },
@@ -74,9 +85,15 @@ const register: CommandDef = {
     } else {
       const p = shape(registered, answer.body, "platforms register");
       println(ctx.io.stdout, `Registered platform ${p.platId}.`);
-      println(ctx.io.stdout, keyValues(fieldsOf(answer.body, ["appSecret"])));
+      println(ctx.io.stdout, keyValues(fieldsOf(answer.body, ["appSecret", "webhookSecret"])));
       println(ctx.io.stdout);
-      println(ctx.io.stdout, `appSecret  ${p.appSecret}`);
+      println(
+        ctx.io.stdout,
+        keyValues([
+          ["appSecret", p.appSecret],
+          ["webhookSecret", p.webhookSecret],
+        ]),
+      );
     }
     secretWarning(ctx.io, String(body.platId));
   },
@@ -147,29 +164,64 @@ const edit: CommandDef = {
 
 const rotateSecret: CommandDef = {
   name: "rotate-secret",
-  summary: "Issue a new appSecret (the previous one stays valid for a grace period)",
+  summary: "Issue a new appSecret and webhookSecret (the previous ones stay valid for a grace period)",
   usage: "<platId>",
+  details: [
+    "For 24 h the previous appSecret still works on the standard API (never on self-service) and the",
+    "hub's webhooks carry a second signature made with the previous webhookSecret.",
+    "--grace-seconds 0 ends the previous secrets at once: use it when a secret leaked.",
+  ].join("\n"),
   args: { min: 1, max: 1 },
-  options: {},
+  options: {
+    "grace-seconds": {
+      type: "string",
+      value: "<seconds>",
+      description: `how long the previous secrets keep working, 0 to ${MAX_GRACE_SECONDS} (default ${MAX_GRACE_SECONDS})`,
+    },
+  },
+  examples: [
+    "hubctl platforms rotate-secret PARTNER-HAIER-0000",
+    "hubctl platforms rotate-secret PARTNER-HAIER-0000 --grace-seconds 0   # the secret leaked",
+  ],
   async run(ctx) {
     const platId = ctx.args[0] ?? "";
-    const answer = await ctx.hub().call("POST", `/admin/v1/platforms/${seg(platId)}/secret`);
+    const grace = graceSeconds(ctx.flags.string("grace-seconds"));
+    const answer = await ctx
+      .hub()
+      .call(
+        "POST",
+        `/admin/v1/platforms/${seg(platId)}/secret`,
+        grace === undefined ? {} : { body: { graceSeconds: grace } },
+      );
     if (ctx.json) {
       printJson(ctx.io.stdout, answer.body);
     } else {
       const r = shape(rotated, answer.body, "platforms rotate-secret");
-      println(ctx.io.stdout, `New appSecret for ${platId}.`);
+      println(ctx.io.stdout, `New appSecret and webhookSecret for ${platId}.`);
       println(
         ctx.io.stdout,
         keyValues([
           ["appSecret", r.appSecret],
-          ["previousSecretValidUntil", r.previousSecretValidUntil],
+          ["webhookSecret", r.webhookSecret],
+          ["previousSecretValidUntil", r.previousSecretValidUntil ?? "ended now"],
         ]),
       );
     }
     secretWarning(ctx.io, platId);
   },
 };
+
+function graceSeconds(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 0 && n <= MAX_GRACE_SECONDS)) {
+    throw new UsageError(
+      `--grace-seconds must be a whole number from 0 to ${MAX_GRACE_SECONDS}, got "${text}"`,
+      "platforms rotate-secret",
+    );
+  }
+  return n;
+}
 
 const remove: CommandDef = {
   name: "delete",

@@ -1,17 +1,24 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { CommonHeaders } from "@yunlian/protocol";
-import { Webhook } from "standardwebhooks";
-import type { PlatformRecord } from "../registry/platform-record.ts";
+import { timingSafeEqualStr } from "@yunlian/secrets";
+import { liveSecrets, type PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import { headerValue } from "./caller-request.ts";
 import { unauthorized } from "./hub-error.ts";
 import type { ReplayStore } from "./replay-guard.ts";
+import { requestSignatureProblem } from "./request-signature.ts";
 
 export interface CallerEvidence {
   headers: CommonHeaders;
   /** Lower-case names (node:http's record): the signature headers are read from here. */
   rawHeaders: IncomingHttpHeaders;
+  method: string;
+  /**
+   * The request target the platform signed: path and query string as received, with the path of
+   * HUB_PUBLIC_URL in front when a proxy strips it (docs/design.md §7).
+   */
+  target: string;
   rawBody: string;
   /** The TLS socket when the hub serves HTTPS (mtls mode reads the client certificate). */
   socket?: unknown;
@@ -19,11 +26,12 @@ export interface CallerEvidence {
 
 export interface AuthenticateOptions {
   /**
-   * Refuse the plain mode: a platform in security mode `none` must sign as if it were `hmac`.
-   * Self-service (changing URLs, rotating the secret) needs proof even where the standard API
-   * does not.
+   * The standard API accepts the previous appSecret while its rotation grace lasts; self-service
+   * never does (docs/design.md §7), so a stolen secret that was rotated away cannot rotate again
+   * or re-point the platform's URLs.
    */
-  requireProof?: boolean;
+  acceptPreviousSecret: boolean;
+  now?: Date;
 }
 
 /** Longest webhook-id remembered: ids are keys of the replay store, so they are bounded. */
@@ -33,27 +41,30 @@ const MAX_WEBHOOK_ID = 256;
  * Who is calling: the platform its PlatID names, proven the way that platform registered
  * (docs/design.md §7 security modes). With mutual TLS the PlatID header may be omitted (the
  * certificate names the platform); when sent, it must name the certificate's platform. The
- * AppID header, when sent, must be the one the hub issued to that same platform. Every failure
- * is a 401 that says what was wrong, never which secret.
+ * AppID header must be the one the hub issued to that same platform: required in mode `none`
+ * (PlatID + AppID are all it proves itself with), checked whenever sent. Every failure is a 401
+ * that says what was wrong, never which secret.
  */
 export async function authenticateCaller(
   registry: PlatformRegistry,
   replay: ReplayStore,
   evidence: CallerEvidence,
-  options: AuthenticateOptions = {},
+  options: AuthenticateOptions,
 ): Promise<PlatformRecord> {
   const { appId } = evidence.headers;
   const platId = evidence.headers.platId ?? platformOfCertificate(registry, evidence.socket)?.platId;
   if (!platId) throw unauthorized("header PlatID is required");
   const platform = registry.get(platId);
   if (!platform) throw unauthorized(`PlatID ${platId} is not registered at this hub`);
-  if (appId !== undefined && appId !== platform.appId) {
+  if (appId === undefined && platform.securityMode === "none") {
+    throw unauthorized(`header AppID is required: send the AppID the hub issued to PlatID ${platId}`);
+  }
+  // Compared in constant time: in mode none the AppID is what the platform proves itself with.
+  if (appId !== undefined && !timingSafeEqualStr(appId, platform.appId)) {
     throw unauthorized(`AppID ${appId} was not issued to PlatID ${platId}`);
   }
   if (platform.securityMode === "mtls") verifyCertificate(platform, evidence.socket);
-  else if (platform.securityMode === "hmac" || options.requireProof) {
-    await verifySignature(platform, replay, evidence);
-  }
+  else if (platform.securityMode === "hmac") await verifySignature(platform, replay, evidence, options);
   return platform;
 }
 
@@ -61,6 +72,7 @@ async function verifySignature(
   platform: PlatformRecord,
   replay: ReplayStore,
   evidence: CallerEvidence,
+  options: AuthenticateOptions,
 ): Promise<void> {
   const id = headerValue(evidence.rawHeaders, "webhook-id");
   const timestamp = headerValue(evidence.rawHeaders, "webhook-timestamp");
@@ -71,20 +83,19 @@ async function verifySignature(
     );
   }
   if (id.length > MAX_WEBHOOK_ID) throw unauthorized(`webhook-id: at most ${MAX_WEBHOOK_ID} characters`);
-  const headers = { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature };
-  let lastError = "signature does not match";
-  // During a rotation grace period both the new and the previous secret verify.
-  const valid = platform.secrets.some((secret) => {
-    try {
-      // The library compares in constant time and refuses timestamps more than 5 minutes off.
-      new Webhook(secret).verify(evidence.rawBody, headers, { jsonParse: false });
-      return true;
-    } catch (err) {
-      lastError = err instanceof Error ? err.message : lastError;
-      return false;
-    }
-  });
-  if (!valid) throw unauthorized(`request signature rejected: ${lastError}`);
+  const secrets = options.acceptPreviousSecret
+    ? liveSecrets(platform.appSecret, options.now ?? new Date())
+    : [platform.appSecret.current];
+  const problem = requestSignatureProblem(
+    secrets,
+    { method: evidence.method, target: evidence.target, body: evidence.rawBody },
+    { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature },
+  );
+  if (problem) {
+    throw unauthorized(
+      `request signature rejected: ${problem} (signed: webhook-id.webhook-timestamp.METHOD path\\nbody, docs/design.md §7)`,
+    );
+  }
   // Claimed only after the signature verified: forged requests cannot fill the store.
   if (!(await replay.claim(`${platform.platId}\u0000${id}`))) {
     throw unauthorized(`webhook-id ${id} was already used: replayed request refused`);

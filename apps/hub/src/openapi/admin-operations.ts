@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { registerPlatformInput, updatePlatformInput } from "../services/platforms/platform-input.ts";
+import {
+  registerPlatformInput,
+  rotateSecretInput,
+  updatePlatformInput,
+} from "../services/platforms/platform-input.ts";
 import { bulkReplayInput, deliveryListQuery } from "../services/reports/delivery-queries.ts";
 import {
   AuditPage,
@@ -77,7 +81,7 @@ export function adminOperations(): OperationDoc[] {
       tag: PLATFORMS,
       summary: "Register a platform (vendor cloud or app platform)",
       description:
-        "manufacturerCodes are owned by at most one platform (a second claim is 409). apiBaseUrl is required with manufacturer codes; verifyUrl for platforms whose users log in through the hub; dataGatewayUrl to receive status reports. The answer carries appId and appSecret; the secret is shown only here and at rotation.",
+        "manufacturerCodes are owned by at most one platform (a second claim is 409). apiBaseUrl is required with manufacturer codes; verifyUrl for platforms whose users log in through the hub; dataGatewayUrl to receive status reports. The answer carries appId (send it in the AppID header), appSecret (signs the platform's requests to the hub) and webhookSecret (verifies what the hub sends the platform); both secrets are shown only here and at rotation. Registering a platform in security mode none logs a warning: it authenticates with PlatID and AppID only.",
       body: {
         name: "RegisterPlatformInput",
         schema: registerPlatformInput,
@@ -147,14 +151,24 @@ export function adminOperations(): OperationDoc[] {
       path: "/admin/v1/platforms/{platId}/secret",
       operationId: "admin_rotateSecret",
       tag: PLATFORMS,
-      summary: "Rotate the hub-issued appSecret (the previous one stays valid for a grace period)",
+      summary: "Rotate the hub-issued appSecret and webhookSecret",
+      description:
+        'For graceSeconds (default and at most 86400: 24 h) the previous appSecret still verifies on the standard API (never on self-service) and webhooks carry a second signature made with the previous webhookSecret. `{"graceSeconds": 0}` ends the previous secrets at once (a leaked secret). No body is the same as `{}`.',
       pathParams: platIdParam,
+      body: {
+        name: "RotateSecretInput",
+        schema: rotateSecretInput,
+        examples: {
+          leaked: { summary: "A leaked secret: the old ones stop now", value: { graceSeconds: 0 } },
+          planned: { summary: "A planned rotation: 24 h to switch", value: {} },
+        },
+      },
       responses: {
         "200": {
-          description: "The new secret, shown once",
+          description: "The new secrets, shown once",
           body: { name: "SecretRotated", schema: SecretRotated },
         },
-        ...errors("Unauthorized", "NotFound"),
+        ...errors("Invalid", "Unauthorized", "NotFound"),
       },
     }),
     op({

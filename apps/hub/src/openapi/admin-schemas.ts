@@ -29,15 +29,27 @@ export const PlatformView = z.strictObject({
   updatedAt: iso,
 });
 
-export const PlatformCreated = PlatformView.extend({
-  appSecret: z.string().describe("whsec_… Standard Webhooks secret; shown only here and at rotation"),
-});
+const appSecret = z
+  .string()
+  .describe(
+    "whsec_… The platform signs its requests to the hub with it: Standard Webhooks over `webhook-id.webhook-timestamp.METHOD path\\nbody`. Shown only here and at rotation.",
+  );
+const webhookSecret = z
+  .string()
+  .describe(
+    "whsec_ + base64 of 32 random bytes. The hub signs what it sends to the platform (status-report deliveries, verify calls) with it: plain Standard Webhooks over `webhook-id.webhook-timestamp.body`. Shown only here and at rotation.",
+  );
+
+export const PlatformCreated = PlatformView.extend({ appSecret, webhookSecret });
 
 export const PlatformList = z.strictObject({ platforms: z.array(PlatformView) });
 
 export const SecretRotated = z.strictObject({
-  appSecret: z.string(),
-  previousSecretValidUntil: iso.describe("The old secret keeps working until then"),
+  appSecret,
+  webhookSecret,
+  previousSecretValidUntil: isoOrNull.describe(
+    "Until then the previous appSecret still verifies on the standard API (/v1, never on self-service) and webhooks carry a second signature made with the previous webhookSecret; null when the operator ended the grace at once (graceSeconds 0)",
+  ),
 });
 
 const deliveryStatus = z.enum(DELIVERY_STATUSES);

@@ -28,7 +28,7 @@ export function retCodeSchema() {
 }
 
 const SIGNATURE_NOTE =
-  'Standard Webhooks: sign `webhook-id + "." + webhook-timestamp + "." + body` with HMAC-SHA256 using the hub-issued appSecret (whsec_ base64); send `webhook-signature: v1,<base64>`. Required for platforms in security mode `hmac` (the default); the hub signs its deliveries the same way.';
+  'Security mode `hmac` (the default): `webhook-signature: v1,<base64 HMAC-SHA256(key, content)>`, key = the base64 after `whsec_` of the hub-issued appSecret, content = `webhook-id + "." + webhook-timestamp + "." + METHOD + " " + path + "\\n" + body` — METHOD upper case, path the request target with its query string as sent (e.g. `POST /v1/devices/op`; behind a proxy, with the path of the hub\'s public URL), body the raw bytes (empty for a GET). With a Standard Webhooks library: `sign(id, timestamp, METHOD + " " + path + "\\n" + body)`. Each webhook-id is accepted once. What the hub sends to a platform (deliveries, verify calls) is signed the plain Standard Webhooks way (content `id.timestamp.body`) with another secret, the platform\'s webhookSecret.';
 
 export const securitySchemes = {
   operatorToken: {
@@ -46,7 +46,8 @@ export const securitySchemes = {
     type: "apiKey",
     in: "header",
     name: "webhook-timestamp",
-    description: "Unix seconds; requests outside the tolerance window are refused (replay protection).",
+    description:
+      "Unix seconds; a timestamp more than 5 minutes from the hub's clock is refused (replay protection). Signed, with the webhook-id, the method, the path and the body.",
   },
   webhookSignature: {
     type: "apiKey",
@@ -61,7 +62,10 @@ export const securitySchemes = {
   },
 };
 
-/** Security requirement alternatives of a platform calling the standard API (by its security.mode). */
+/**
+ * Security requirement alternatives of a platform calling the standard API (by its security.mode):
+ * a signature (`hmac`), a client certificate (`mtls`), or none beyond the PlatID and AppID headers.
+ */
 export const platformSecurity = [
   { webhookId: [], webhookTimestamp: [], webhookSignature: [] },
   { mutualTLS: [] },
@@ -82,7 +86,8 @@ export const commonHeaderParameters = {
     name: "AppID",
     in: "header",
     required: false,
-    description: "The AppID the hub issued to the caller at registration.",
+    description:
+      "The AppID the hub issued to the caller at registration. Required for a platform in security mode `none` (with PlatID, all it authenticates with); checked whenever sent.",
     schema: { type: "string" },
     example: "17592186044420",
   },

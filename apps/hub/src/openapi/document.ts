@@ -73,7 +73,7 @@ export function buildOpenApiDocument(options: DocumentOptions) {
           operationId: "statusReport",
           summary: "A device's status report, delivered to the platform's dataGatewayUrl (7.2.8)",
           description:
-            "At least once: retried on the HUB_DELIVERY_BACKOFF schedule, then dead until replayed. Every attempt carries the same webhook-id, so a receiver can drop duplicates. Signed with the receiving platform's appSecret (Standard Webhooks). Answer RetCode 200 to acknowledge.",
+            "At least once: retried on the HUB_DELIVERY_BACKOFF schedule, then dead until replayed. Every attempt carries the same webhook-id, so a receiver can drop duplicates. Signed with the receiving platform's webhookSecret as plain Standard Webhooks (`v1,` HMAC-SHA256 over `webhook-id.webhook-timestamp.body`); during a rotation grace two signatures, space-separated, one per webhookSecret. Verify with any Standard Webhooks library and the webhookSecret. Answer RetCode 200 to acknowledge.",
           parameters: [
             { $ref: "#/components/parameters/PlatID" },
             ...["webhook-id", "webhook-timestamp", "webhook-signature"].map((name) => ({

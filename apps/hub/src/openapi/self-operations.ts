@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { updatePlatformInput } from "../services/platforms/platform-input.ts";
+import { selfRotateSecretInput, updatePlatformInput } from "../services/platforms/platform-input.ts";
 import { deliveryListQuery } from "../services/reports/delivery-queries.ts";
 import { DeliveryPage, PlatformView, SecretRotated } from "./admin-schemas.ts";
 import { errors, type OperationDoc } from "./operation.ts";
@@ -20,7 +20,7 @@ const selfUpdateInput = updatePlatformInput
   .strict();
 
 const SELF_NOTE =
-  "A platform proves itself as it does on the standard API (Standard Webhooks signature, or its client certificate; a platform in mode none must sign here). The operator may act for a platform with the admin token and the platform's PlatID header.";
+  "A platform proves itself by its own security mode: a signature over `webhook-id.webhook-timestamp.METHOD path\\nbody` with its current appSecret (hmac; never the previous one, even during a rotation grace), its client certificate (mtls), or the PlatID and AppID headers (none). The operator may act for a platform with the admin token and the platform's PlatID header.";
 
 /** A platform managing its own registration and reading its own deliveries (issue 5). */
 export function selfOperations(): OperationDoc[] {
@@ -71,14 +71,17 @@ export function selfOperations(): OperationDoc[] {
       method: "post",
       path: "/admin/v1/self/secret",
       operationId: "self_rotateSecret",
-      summary: "Rotate its own appSecret (the previous one stays valid for a grace period)",
+      summary: "Rotate its own appSecret and webhookSecret",
+      description:
+        "Body `{}`. For 24 h the previous appSecret still verifies on the standard API (not here) and webhooks carry a second signature made with the previous webhookSecret; only the operator can end that grace early.",
       headers: [{ name: "PlatID", requiredWithoutMtls: true }],
+      body: { name: "SelfRotateSecretInput", schema: selfRotateSecretInput },
       responses: {
         "200": {
-          description: "The new secret, shown once",
+          description: "The new secrets, shown once",
           body: { name: "SecretRotated", schema: SecretRotated },
         },
-        ...errors("Unauthorized", "NotFound"),
+        ...errors("Invalid", "Unauthorized", "NotFound"),
       },
     }),
     op({

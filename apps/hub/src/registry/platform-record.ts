@@ -1,6 +1,17 @@
 /** A registered platform as the hub holds it in memory (secrets decrypted, codes attached). */
 export type SecurityMode = "none" | "hmac" | "mtls";
 
+/** A secret, and the one it replaced while that one's rotation grace lasts. */
+export interface RotatingSecret {
+  current: string;
+  previous?: { secret: string; until: Date };
+}
+
+/** The current secret, then the previous one if its grace has not ended at `now`. */
+export function liveSecrets(s: RotatingSecret, now: Date): string[] {
+  return s.previous && s.previous.until > now ? [s.current, s.previous.secret] : [s.current];
+}
+
 export interface PlatformRecord {
   platId: string;
   name: string;
@@ -14,8 +25,10 @@ export interface PlatformRecord {
   securityMode: SecurityMode;
   certFingerprints: string[];
   manufacturerCodes: string[];
-  /** Current hub-issued appSecret, plus the previous one while its rotation grace lasts. */
-  secrets: string[];
+  /** The hub-issued appSecret: verifies this platform's requests to the hub. */
+  appSecret: RotatingSecret;
+  /** The hub-issued webhookSecret: signs what the hub sends to this platform (deliveries, verify calls). */
+  webhookSecret: RotatingSecret;
   dataGatewayDisabledAt: Date | null;
   createdAt: Date;
   updatedAt: Date;

@@ -19,9 +19,10 @@ export function clientIp(c: Context<HubEnv>): string | undefined {
 
 /**
  * The door of /admin: the operator (`Authorization: Bearer $HUB_ADMIN_TOKEN`) everywhere; on
- * /admin/v1/self/… also a platform proving itself the way it calls the standard API (signature
- * or client certificate; a platform in mode `none` must sign there). Only the token's SHA-256
- * is kept, and compared in constant time. Every refusal is audited.
+ * /admin/v1/self/… also a platform proving itself by its own security mode (docs/design.md §7):
+ * a signature with its current appSecret (never the previous one), its client certificate, or
+ * PlatID + AppID in mode `none`. Only the token's SHA-256 is kept, and compared in constant
+ * time. Every refusal is audited.
  */
 export function adminGate(adminToken: string, guard: GuardCtx): MiddlewareHandler<HubEnv> {
   const tokenHash = sha256(adminToken);
@@ -49,9 +50,7 @@ export function adminGate(adminToken: string, guard: GuardCtx): MiddlewareHandle
       else if (operator === false) await refuse(c, "wrong admin token");
       else {
         const caller = callerOf(c);
-        const platform = await guardCaller(guard, caller, normaliseHeaders(caller.headers), "self", {
-          requireProof: true,
-        });
+        const platform = await guardCaller(guard, caller, normaliseHeaders(caller.headers), "self");
         c.set("selfCaller", { platform, actor: `platform:${platform.platId}` });
       }
       return next();

@@ -1,5 +1,5 @@
 import { type CommonHeaders, RetCode } from "@yunlian/protocol";
-import { type AuthenticateOptions, authenticateCaller } from "../lib/authenticate-caller.ts";
+import { authenticateCaller } from "../lib/authenticate-caller.ts";
 import type { CallerRequest } from "../lib/caller-request.ts";
 import { HubError } from "../lib/hub-error.ts";
 import type { ReplayStore } from "../lib/replay-guard.ts";
@@ -14,11 +14,23 @@ export interface GuardCtx {
   replay: ReplayStore;
   rateLimiter: RateLimiter;
   authFailures: AuthFailureAudit;
+  /**
+   * The path of HUB_PUBLIC_URL ("" when it has none): a proxy that strips it sends the hub
+   * `/v1/…` for what the platform signed as `/prefix/v1/…`, so it is put back in front.
+   */
+  publicPathPrefix: string;
+}
+
+/** The path of HUB_PUBLIC_URL, without a trailing slash ("" for none). */
+export function publicPathPrefix(publicUrl: string | undefined): string {
+  return publicUrl ? new URL(publicUrl).pathname.replace(/\/+$/, "") : "";
 }
 
 /**
  * The door of every platform-facing route: authenticate the caller by its security mode
- * (failures audited), then charge one request to its rate-limit bucket (429 when empty).
+ * (failures audited), then charge one request to its rate-limit bucket (429 when empty). On
+ * self-service only the current appSecret verifies; the standard API also takes the previous
+ * one while its rotation grace lasts (docs/design.md §7).
  * The bucket is the authenticated platform's, so nobody can exhaust another platform's quota
  * by sending requests in its name. `headers` are the caller's common headers, normalised once.
  */
@@ -27,15 +39,21 @@ export async function guardCaller(
   caller: CallerRequest,
   headers: CommonHeaders,
   surface: "standard" | "self",
-  options: AuthenticateOptions = {},
 ): Promise<PlatformRecord> {
   let platform: PlatformRecord;
   try {
     platform = await authenticateCaller(
       ctx.registry,
       ctx.replay,
-      { headers, rawHeaders: caller.headers, rawBody: caller.rawBody, socket: caller.socket },
-      options,
+      {
+        headers,
+        rawHeaders: caller.headers,
+        method: caller.method,
+        target: `${ctx.publicPathPrefix}${caller.path}`,
+        rawBody: caller.rawBody,
+        socket: caller.socket,
+      },
+      { acceptPreviousSecret: surface === "standard" },
     );
   } catch (err) {
     if (err instanceof HubError) {

@@ -5,6 +5,7 @@
 export const LOG_REDACT = {
   paths: [
     "*.appSecret",
+    "*.webhookSecret",
     "*.secret",
     "*.secrets",
     "*.clientSecret",

@@ -1,3 +1,4 @@
+import { requestSigningContent } from "@yunlian/protocol";
 import { Webhook } from "standardwebhooks";
 import { request } from "undici";
 
@@ -43,6 +44,26 @@ export interface PlatformCredentials {
   appSecret?: string;
 }
 
+/**
+ * The Standard Webhooks headers of a platform's request to the hub (docs/design.md §7): with the
+ * library, `sign(id, time, METHOD + " " + target + "\n" + body)` and its appSecret.
+ */
+export function requestSignature(
+  appSecret: string,
+  method: string,
+  target: string,
+  body: string,
+  opts: { id?: string; at?: Date } = {},
+): Record<string, string> {
+  const id = opts.id ?? `msg_${Math.random().toString(36).slice(2)}${Date.now()}`;
+  const at = opts.at ?? new Date();
+  return {
+    "webhook-id": id,
+    "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+    "webhook-signature": new Webhook(appSecret).sign(id, at, requestSigningContent(method, target, body)),
+  };
+}
+
 /** A platform calling the hub's standard API, signed with its appSecret when it has one. */
 export function platformClient(hubUrl: string, creds: PlatformCredentials) {
   return async (api: string, body: unknown, extra: Record<string, string> = {}): Promise<Answer> => {
@@ -53,13 +74,8 @@ export function platformClient(hubUrl: string, creds: PlatformCredentials) {
       ...(creds.appId ? { AppID: creds.appId } : {}),
       ...extra,
     };
-    if (creds.appSecret) {
-      const id = `msg_${Math.random().toString(36).slice(2)}${Date.now()}`;
-      const now = new Date();
-      headers["webhook-id"] = id;
-      headers["webhook-timestamp"] = String(Math.floor(now.getTime() / 1000));
-      headers["webhook-signature"] = new Webhook(creds.appSecret).sign(id, now, text);
-    }
+    if (creds.appSecret)
+      Object.assign(headers, requestSignature(creds.appSecret, "POST", `/v1/${api}`, text));
     return send("POST", `${hubUrl}/v1/${api}`, headers, text);
   };
 }

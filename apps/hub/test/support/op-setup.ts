@@ -6,7 +6,7 @@ import { freePort } from "./harness.ts";
 export interface OpSetup {
   /** A devices/op body setting a washer attribute of the bound device. */
   body: string;
-  /** PlatID and the user's AccessToken (header names as a platform sends them). */
+  /** PlatID, AppID and the user's AccessToken (header names as a platform sends them). */
   headers: Record<string, string>;
   userId: string;
   deviceId: string;
@@ -24,13 +24,7 @@ export async function setUpDeviceOp(
 ): Promise<OpSetup> {
   const verifyPort = await freePort();
   const verify = createServer((_req, res) => res.end('{"RetCode":"200","RetInfo":"ok"}')).listen(verifyPort);
-  const sim = await startDeviceCloud({
-    platId: ids.vendor,
-    manufacturerCode: "000006",
-    port: await freePort(),
-    verifyUrl: `${hubUrl}/v1/user/verify`,
-    recordCalls: false,
-  });
+  const simPort = await freePort();
   const admin = adminClient(hubUrl, adminToken);
   const app = await admin.post("/admin/v1/platforms", {
     platId: ids.app,
@@ -38,12 +32,21 @@ export async function setUpDeviceOp(
     verifyUrl: `http://127.0.0.1:${verifyPort}/verify`,
     security: { mode: "none" },
   });
-  await admin.post("/admin/v1/platforms", {
+  const vendor = await admin.post("/admin/v1/platforms", {
     platId: ids.vendor,
     name: "vendor",
     manufacturerCodes: ["000006"],
-    apiBaseUrl: sim.url,
+    apiBaseUrl: `http://127.0.0.1:${simPort}/v1`,
     security: { mode: "none" },
+  });
+  // Mode none: the vendor proves itself to the hub with its PlatID and the AppID the hub issued it.
+  const sim = await startDeviceCloud({
+    platId: ids.vendor,
+    appId: String(vendor.body.appId),
+    manufacturerCode: "000006",
+    port: simPort,
+    verifyUrl: `${hubUrl}/v1/user/verify`,
+    recordCalls: false,
   });
   const call = platformClient(hubUrl, { platId: ids.app, appId: String(app.body.appId) });
   const login = await call("user/login", { User: [{ UserBase: { loginID: "op-user" } }], AuthToken: "t" });
@@ -65,6 +68,7 @@ export async function setUpDeviceOp(
     headers: {
       "content-type": "application/json",
       PlatID: ids.app,
+      AppID: String(app.body.appId),
       AccessToken: login.headers.accesstoken ?? "",
     },
     userId,

@@ -1,21 +1,21 @@
-import { Webhook } from "standardwebhooks";
 import { request } from "undici";
-import type { Answer } from "./client.ts";
+import { type Answer, requestSignature } from "./client.ts";
 
-/** A platform calling its self-service API (/admin/v1/self/…), signed with its appSecret. */
-export function selfClient(hubUrl: string, creds: { platId: string; appSecret: string }) {
+/**
+ * A platform calling its self-service API (/admin/v1/self/…): signed with its appSecret over the
+ * method, the path and the body, or, for a platform in mode none, with its PlatID and AppID only.
+ */
+export function selfClient(hubUrl: string, creds: { platId: string; appId?: string; appSecret?: string }) {
   return async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
     const text = body === undefined ? "" : JSON.stringify(body);
-    const id = `msg_${Math.random().toString(36).slice(2)}`;
-    const now = new Date();
-    const res = await request(`${hubUrl}/admin/v1/self${path}`, {
+    const target = `/admin/v1/self${path}`;
+    const res = await request(`${hubUrl}${target}`, {
       method,
       headers: {
         "content-type": "application/json",
         PlatID: creds.platId,
-        "webhook-id": id,
-        "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-        "webhook-signature": new Webhook(creds.appSecret).sign(id, now, text),
+        ...(creds.appId ? { AppID: creds.appId } : {}),
+        ...(creds.appSecret ? requestSignature(creds.appSecret, method, target, text) : {}),
         ...extra,
       },
       body: text === "" ? undefined : text,

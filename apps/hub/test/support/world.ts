@@ -14,6 +14,7 @@ export interface Vendor {
   cloud: DeviceCloud;
   appId: string;
   appSecret: string;
+  webhookSecret: string;
   deviceIds: string[];
 }
 
@@ -21,7 +22,7 @@ export interface World {
   hub: TestHub;
   admin: ReturnType<typeof adminClient>;
   app: AppPlatform;
-  appCreds: { platId: string; appId: string; appSecret: string };
+  appCreds: { platId: string; appId: string; appSecret: string; webhookSecret: string };
   call: ReturnType<typeof platformClient>;
   vendors: Vendor[];
   close(): Promise<void>;
@@ -48,6 +49,7 @@ export async function addVendor(
   const appSecret = String(reg.body.appSecret);
   const cloud = await startDeviceCloud({
     platId,
+    appId: String(reg.body.appId),
     manufacturerCode: code,
     port,
     verifyUrl: `${hub.url}/v1/user/verify`,
@@ -60,6 +62,7 @@ export async function addVendor(
     cloud,
     appId: String(reg.body.appId),
     appSecret,
+    webhookSecret: String(reg.body.webhookSecret),
     deviceIds: [...cloud.devices.keys()],
   };
 }
@@ -71,9 +74,12 @@ export const bothStorages = [{ storage: "pglite" as const }, { storage: "postgre
  * startWorld, or undefined when the storage is PostgreSQL and a developer machine has none (the
  * suite then skips; in CI a missing server fails instead, see postgresOrSkip).
  */
-export async function startWorldIfAvailable(storage: Storage): Promise<World | undefined> {
+export async function startWorldIfAvailable(
+  storage: Storage,
+  env: Record<string, string> = {},
+): Promise<World | undefined> {
   if (storage === "postgres" && !(await postgresOrSkip())) return undefined;
-  return startWorld(storage);
+  return startWorld(storage, env);
 }
 
 /** Scenario 1 of the standard: one app platform, two device clouds, all behind one hub. */
@@ -97,6 +103,7 @@ export async function startWorld(
     platId: "APP-PLAT-0001",
     appId: String(reg.body.appId),
     appSecret: String(reg.body.appSecret),
+    webhookSecret: String(reg.body.webhookSecret),
   };
   const app = await startAppPlatform({
     platId: appCreds.platId,
@@ -108,6 +115,7 @@ export async function startWorld(
     hubUrl: hub.url,
     appId: appCreds.appId,
     appSecret: appCreds.appSecret,
+    webhookSecret: appCreds.webhookSecret,
     rules,
   });
   const vendors = [
@@ -160,7 +168,12 @@ export async function addAppPlatform(
     dataGatewayUrl: `http://127.0.0.1:${port}/v1/dataservices/dataGateway`,
   });
   if (reg.status !== 201) throw new Error(`registering ${platId}: ${JSON.stringify(reg.body)}`);
-  const creds = { platId, appId: String(reg.body.appId), appSecret: String(reg.body.appSecret) };
+  const creds = {
+    platId,
+    appId: String(reg.body.appId),
+    appSecret: String(reg.body.appSecret),
+    webhookSecret: String(reg.body.webhookSecret),
+  };
   const app = await startAppPlatform({ port, users, hubUrl: world.hub.url, ...creds });
   return { app, creds, call: platformClient(world.hub.url, creds) };
 }

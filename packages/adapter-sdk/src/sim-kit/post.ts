@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { requestSigningContent, requestTargetOf } from "@yunlian/protocol";
 import { Webhook } from "standardwebhooks";
 import { request } from "undici";
 
@@ -16,7 +17,8 @@ export interface HubLink {
 
 /**
  * A call from the native cloud to the hub (report push or user verify): JSON with the PlatID header
- * and, for a platform in hmac mode, `webhook-id` / `webhook-timestamp` / `webhook-signature`.
+ * and, for a platform in hmac mode, `webhook-id` / `webhook-timestamp` / `webhook-signature` over
+ * the method, the path and the body (docs/design.md §7).
  */
 export async function postToHub(url: string, body: unknown, link: HubLink): Promise<PostResult> {
   const text = JSON.stringify(body);
@@ -29,7 +31,11 @@ export async function postToHub(url: string, body: unknown, link: HubLink): Prom
     const now = new Date();
     headers["webhook-id"] = id;
     headers["webhook-timestamp"] = String(Math.floor(now.getTime() / 1000));
-    headers["webhook-signature"] = new Webhook(link.appSecret).sign(id, now, text);
+    headers["webhook-signature"] = new Webhook(link.appSecret).sign(
+      id,
+      now,
+      requestSigningContent("POST", requestTargetOf(url), text),
+    );
   }
   const res = await request(url, {
     method: "POST",

@@ -26,6 +26,18 @@ export const platforms = pgTable(
     previousSecretCiphertext: text("previous_secret_ciphertext"),
     previousSecretKeyId: text("previous_secret_key_id"),
     previousSecretExpiresAt: tstz("previous_secret_expires_at"),
+    /**
+     * The hub-issued webhookSecret (whsec_…, encrypted like the appSecret): the hub signs what it
+     * sends to this platform (deliveries, verify calls) with it, never with the appSecret
+     * (docs/design.md §7). Null only on rows written before it existed: the hub fills those in
+     * when it loads the platform (services/platforms/platform-secrets.ts).
+     */
+    webhookSecretCiphertext: text("webhook_secret_ciphertext"),
+    webhookSecretKeyId: text("webhook_secret_key_id"),
+    /** The webhookSecret before the last rotation: webhooks carry its signature too until the expiry. */
+    previousWebhookSecretCiphertext: text("previous_webhook_secret_ciphertext"),
+    previousWebhookSecretKeyId: text("previous_webhook_secret_key_id"),
+    previousWebhookSecretExpiresAt: tstz("previous_webhook_secret_expires_at"),
     securityMode: text("security_mode").$type<SecurityMode>().notNull().default("hmac"),
     certFingerprints: text("cert_fingerprints").array().notNull().default(sql`'{}'::text[]`),
     /** Set when the receiver answered 410 Gone: deliveries to it stop until an operator clears it. */

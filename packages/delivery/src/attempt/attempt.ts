@@ -101,10 +101,26 @@ export async function attemptDelivery(
     await killWithoutAttempt(ctx.db, deliveryId, attempt, error);
     return { kind: "dead", attempt: attempt - 1, error };
   }
-  return send(ctx, fromClaim(target, target.dataGatewayUrl));
+  const secrets = signingSecrets(target.webhookSecretCiphertext, target.webhookSecretKeyId, {
+    ciphertext: target.previousWebhookSecretCiphertext,
+    keyId: target.previousWebhookSecretKeyId,
+    expiresAt: target.previousWebhookSecretExpiresAt,
+  });
+  if (!secrets) {
+    // A platform row from before webhookSecrets (migration 0005) that no hub has loaded yet: the
+    // hub fills it in at start. Never sent unsigned or signed with the appSecret; no attempt counted.
+    const at = new Date(startedAt.getTime() + NO_WEBHOOK_SECRET_WAIT_MS);
+    await unclaim(ctx.db, deliveryId, attempt, at);
+    ctx.log.warn({ deliveryId, platId: target.platId }, "platform has no webhookSecret yet: delivery waits");
+    return { kind: "postponed", at, reason: "the platform has no webhookSecret yet" };
+  }
+  return send(ctx, fromClaim(target, target.dataGatewayUrl, secrets));
 }
 
-function fromClaim(t: AttemptTarget, url: string): Sendable {
+/** How long a delivery to a platform without a webhookSecret waits before it looks again. */
+const NO_WEBHOOK_SECRET_WAIT_MS = 60_000;
+
+function fromClaim(t: AttemptTarget, url: string, secrets: PreparedAttempt["secrets"]): Sendable {
   return {
     id: t.id,
     platId: t.platId,
@@ -116,11 +132,7 @@ function fromClaim(t: AttemptTarget, url: string): Sendable {
       timestamp: String((t.reportedAt ?? t.receivedAt).getTime()),
     }),
     requestId: t.requestId,
-    secrets: signingSecrets(t.secretCiphertext, t.secretKeyId, {
-      ciphertext: t.previousSecretCiphertext,
-      keyId: t.previousSecretKeyId,
-      expiresAt: t.previousSecretExpiresAt,
-    }),
+    secrets,
     attempt: t.attempts,
     claimed: true,
   };
@@ -176,7 +188,8 @@ async function send(ctx: DeliveryContext, t: Sendable): Promise<AttemptOutcome> 
 }
 
 async function post(ctx: DeliveryContext, t: Sendable, at: Date): Promise<HttpAttemptResult> {
-  // Signed now, for this attempt; a previous secret only while its grace period lasts.
+  // Signed now, for this attempt, with the receiver's webhookSecret (docs/design.md §7); a previous
+  // one too only while its grace period lasts.
   const secrets = t.secrets
     .filter((s) => s.until === undefined || s.until > at.getTime())
     .map((s) => cachedSecret(ctx.keyring, s.ciphertext, s.keyId));

@@ -25,9 +25,10 @@ export function signWebhook(secret: string, id: string, at: Date, body: string):
 }
 
 /**
- * Standard Webhooks headers. With a previous secret still in its grace period the signature
- * header carries both `v1,…` values (space-separated), so a receiver that has not yet switched
- * to the rotated secret keeps verifying.
+ * Standard Webhooks headers, signed with the receiving platform's webhookSecret(s) (payload = body;
+ * docs/design.md §7). With a previous secret still in its grace period the signature header
+ * carries both `v1,…` values (space-separated), so a receiver that has not yet switched to the
+ * rotated secret keeps verifying.
  */
 export function webhookHeaders(
   id: string,

@@ -19,11 +19,12 @@ const targetColumns = {
   requestId: statusReports.requestId,
   dataGatewayUrl: platforms.dataGatewayUrl,
   dataGatewayDisabledAt: platforms.dataGatewayDisabledAt,
-  secretCiphertext: platforms.secretCiphertext,
-  secretKeyId: platforms.secretKeyId,
-  previousSecretCiphertext: platforms.previousSecretCiphertext,
-  previousSecretKeyId: platforms.previousSecretKeyId,
-  previousSecretExpiresAt: platforms.previousSecretExpiresAt,
+  // Deliveries are signed with the receiver's webhookSecret, never its appSecret (docs/design.md §7).
+  webhookSecretCiphertext: platforms.webhookSecretCiphertext,
+  webhookSecretKeyId: platforms.webhookSecretKeyId,
+  previousWebhookSecretCiphertext: platforms.previousWebhookSecretCiphertext,
+  previousWebhookSecretKeyId: platforms.previousWebhookSecretKeyId,
+  previousWebhookSecretExpiresAt: platforms.previousWebhookSecretExpiresAt,
 };
 
 function claimStatement(db: Database) {

@@ -87,8 +87,9 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
 const selectRows = sql`
   select d.id, d.attempts, d.next_attempt_at, d.last_error, d.plat_id, d.udevice_id,
          r.data_type, r.device_status, r.reported_at, r.received_at, r.request_id,
-         p.data_gateway_url, p.data_gateway_disabled_at, p.secret_ciphertext, p.secret_key_id,
-         p.previous_secret_ciphertext, p.previous_secret_key_id, p.previous_secret_expires_at
+         p.data_gateway_url, p.data_gateway_disabled_at, p.webhook_secret_ciphertext, p.webhook_secret_key_id,
+         p.previous_webhook_secret_ciphertext, p.previous_webhook_secret_key_id,
+         p.previous_webhook_secret_expires_at
     from ${deliveries} d
     join ${statusReports} r on r.id = d.report_id
     join ${platforms} p on p.plat_id = d.plat_id`;
@@ -114,6 +115,9 @@ interface RelayRow extends PlatformDeliveryColumns {
  */
 function prepare(r: RelayRow, dueAt: number): PreparedAttempt | undefined {
   if (!r.data_gateway_url || r.data_gateway_disabled_at !== null) return undefined;
+  // No webhookSecret yet: the worker's claiming path decides (it waits for one).
+  const secrets = secretsOf(r);
+  if (!secrets) return undefined;
   const deviceStatus = typeof r.device_status === "string" ? JSON.parse(r.device_status) : r.device_status;
   return {
     attempt: Number(r.attempts) + 1,
@@ -128,7 +132,7 @@ function prepare(r: RelayRow, dueAt: number): PreparedAttempt | undefined {
       timestamp: String(new Date(r.reported_at ?? r.received_at).getTime()),
     }),
     requestId: r.request_id,
-    secrets: secretsOf(r),
+    secrets,
   };
 }
 

@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { bindings, type Database, type DatabaseHandle, hubUsers, openDatabase, platforms } from "@yunlian/db";
 import { createTestDatabase } from "@yunlian/db/testing";
-import { encryptSecret, type Keyring, keyringFromHex, newAppSecret } from "@yunlian/secrets";
+import {
+  encryptSecret,
+  type Keyring,
+  keyringFromHex,
+  newAppSecret,
+  newWebhookSecret,
+} from "@yunlian/secrets";
 
 /** A fixed test key: tests must not depend on HUB_SECRET_KEY being set. */
 export const TEST_SECRET_KEY_HEX = "11".repeat(32);
@@ -36,27 +42,35 @@ export async function openTestDb(maxConnections = 10): Promise<TestDb> {
 export interface TestPlatformInput {
   platId: string;
   dataGatewayUrl?: string | null;
-  secret?: string;
-  previousSecret?: { secret: string; expiresAt: Date };
+  /** The webhookSecret deliveries to it are signed with (random when left out). */
+  webhookSecret?: string;
+  previousWebhookSecret?: { secret: string; expiresAt: Date };
 }
 
-/** Inserts a platform row directly (the admin API is the hub's); returns its clear-text secret. */
+/**
+ * Inserts a platform row directly (the admin API is the hub's); returns its clear-text
+ * webhookSecret, what a receiver verifies deliveries with. Its appSecret is another random
+ * secret, as the hub issues them: a delivery signed with it verifies with nothing.
+ */
 export async function insertPlatform(db: Database, keyring: Keyring, p: TestPlatformInput): Promise<string> {
-  const secret = p.secret ?? newAppSecret();
-  const enc = encryptSecret(keyring, secret);
-  const prev = p.previousSecret ? encryptSecret(keyring, p.previousSecret.secret) : undefined;
+  const webhookSecret = p.webhookSecret ?? newWebhookSecret();
+  const app = encryptSecret(keyring, newAppSecret());
+  const webhook = encryptSecret(keyring, webhookSecret);
+  const prev = p.previousWebhookSecret ? encryptSecret(keyring, p.previousWebhookSecret.secret) : undefined;
   await db.insert(platforms).values({
     platId: p.platId,
     name: p.platId,
     appId: `app-${randomBytes(6).toString("hex")}`,
     dataGatewayUrl: p.dataGatewayUrl ?? null,
-    secretCiphertext: enc.ciphertext,
-    secretKeyId: enc.keyId,
-    previousSecretCiphertext: prev?.ciphertext ?? null,
-    previousSecretKeyId: prev?.keyId ?? null,
-    previousSecretExpiresAt: p.previousSecret?.expiresAt ?? null,
+    secretCiphertext: app.ciphertext,
+    secretKeyId: app.keyId,
+    webhookSecretCiphertext: webhook.ciphertext,
+    webhookSecretKeyId: webhook.keyId,
+    previousWebhookSecretCiphertext: prev?.ciphertext ?? null,
+    previousWebhookSecretKeyId: prev?.keyId ?? null,
+    previousWebhookSecretExpiresAt: p.previousWebhookSecret?.expiresAt ?? null,
   });
-  return secret;
+  return webhookSecret;
 }
 
 let userSeq = 0;

@@ -13,7 +13,7 @@ export interface ReceivedReport {
   body: unknown;
   text: string;
   webhookId?: string;
-  /** Only when the platform has an appSecret: did the Standard Webhooks signature verify? */
+  /** Only when the platform has a webhookSecret: did the Standard Webhooks signature verify? */
   signatureValid?: boolean;
   /** The answer this attempt got (receiver modes make it fail). */
   answeredStatus: number;
@@ -30,8 +30,10 @@ export interface AppPlatformOptions {
   hubUrl?: string;
   /** The hub-issued AppID this platform sends in its `AppID` header. */
   appId?: string;
-  /** Hub-issued secret: verifies delivery signatures and signs this platform's calls to the hub. */
+  /** Hub-issued appSecret: signs this platform's calls to the hub (method, path and body). */
   appSecret?: string;
+  /** Hub-issued webhookSecret: verifies the hub's deliveries and verify calls. */
+  webhookSecret?: string;
   rules?: LinkageRule[];
 }
 
@@ -42,7 +44,15 @@ export interface AppPlatform {
   dataGatewayUrl: string;
   reports: ReceivedReport[];
   /** Every verify request received (headers and body), for handshake assertions. */
-  verifyCalls: { headers: Record<string, string>; body: unknown; retCode: string }[];
+  verifyCalls: {
+    headers: Record<string, string>;
+    body: unknown;
+    /** The raw body, as signed. */
+    text: string;
+    retCode: string;
+    /** Only when the platform has a webhookSecret: did the hub's signature verify? */
+    signatureValid?: boolean;
+  }[];
   linkage: LinkageOutcome[];
   setReceiverMode(mode: ReceiverMode): void;
   /** Resolves with the reports once at least `n` arrived; rejects after `timeoutMs`. */
@@ -68,14 +78,26 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
   const app = new Hono();
   app.post("/v1/user/verify", async (c) => {
     const headers = Object.fromEntries(c.req.raw.headers);
-    const parsed = parseRequest("user/verify", await c.req.text(), headers);
+    const text = await c.req.text();
+    const signatureValid = opts.webhookSecret
+      ? verifySignature(opts.webhookSecret, text, headers)
+      : undefined;
+    const parsed = parseRequest("user/verify", text, headers);
+    // A platform that holds its webhookSecret vouches only for verify calls the hub signed.
     const ok =
+      signatureValid !== false &&
       parsed.ok &&
       opts.users.some(
         (u) => u.loginId === parsed.body.User[0]?.UserBase.loginID && u.authToken === parsed.body.AuthToken,
       );
     const answer = ok ? retBody("200", "身份验证成功") : retBody("401", "user not verified");
-    verifyCalls.push({ headers, body: parsed.ok ? parsed.body : undefined, retCode: answer.RetCode });
+    verifyCalls.push({
+      headers,
+      body: parsed.ok ? parsed.body : undefined,
+      text,
+      retCode: answer.RetCode,
+      signatureValid,
+    });
     return c.json(answer, 200);
   });
 
@@ -90,7 +112,7 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
       body: parsed.ok ? parsed.body : text,
       text,
       webhookId,
-      signatureValid: opts.appSecret ? verifySignature(opts.appSecret, text, headers) : undefined,
+      signatureValid: opts.webhookSecret ? verifySignature(opts.webhookSecret, text, headers) : undefined,
       answeredStatus: status,
       receivedAt: Date.now(),
     });

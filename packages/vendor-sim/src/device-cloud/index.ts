@@ -3,6 +3,7 @@ import { createHangPool, listen } from "../shared/server.ts";
 import { postJson, type SimPostResult } from "../shared/sign.ts";
 import { type CloudMode, createDeviceCloudApp, type ReceivedCall } from "./app.ts";
 import { CloudState } from "./state.ts";
+import { hubHeaders } from "./user-routes.ts";
 
 export interface DeviceCloudOptions {
   platId: string;
@@ -13,7 +14,13 @@ export interface DeviceCloudOptions {
   port?: number;
   /** Interface to listen on (default 127.0.0.1; `0.0.0.0` in containers). */
   hostname?: string;
-  /** Hub-issued secret: when set, verify calls and reports carry Standard Webhooks signatures. */
+  /** The hub-issued AppID, sent in the AppID header of every call to the hub (mode none requires it). */
+  appId?: string;
+  /**
+   * The hub-issued appSecret: when set, verify calls and reports carry Standard Webhooks signatures
+   * over method, path and body (docs/design.md §7). This cloud receives no webhooks from the hub,
+   * so it holds no webhookSecret.
+   */
   appSecret?: string;
   /** Where status reports go (the hub's `/v1/dataservices/dataGateway`). */
   hubDataGatewayUrl?: string;
@@ -67,7 +74,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
   const pushReport = (r: Partial<SimReport> & { DeviceID: string }): Promise<SimPostResult> => {
     if (opts.hubDataGatewayUrl === undefined) throw new Error("vendor-sim: no hubDataGatewayUrl configured");
     return postJson(opts.hubDataGatewayUrl, buildReport(r), {
-      headers: { PlatID: opts.platId },
+      headers: hubHeaders(opts),
       appSecret: opts.appSecret,
     });
   };
@@ -75,6 +82,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
   const app = createDeviceCloudApp({
     platId: opts.platId,
     verifyUrl: opts.verifyUrl,
+    appId: opts.appId,
     appSecret: opts.appSecret,
     state,
     calls,

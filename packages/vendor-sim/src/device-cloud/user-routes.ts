@@ -6,8 +6,15 @@ import type { CloudState } from "./state.ts";
 export interface LoginDeps {
   platId: string;
   verifyUrl: string;
+  /** The AppID the hub issued to this cloud (required by the hub in security mode none). */
+  appId?: string;
   appSecret?: string;
   state: CloudState;
+}
+
+/** The headers of this cloud's calls to the hub: its PlatID, and the AppID the hub issued it. */
+export function hubHeaders(deps: Pick<LoginDeps, "platId" | "appId">): Record<string, string> {
+  return { PlatID: deps.platId, ...(deps.appId ? { AppID: deps.appId } : {}) };
 }
 
 /**
@@ -31,7 +38,7 @@ export async function login(
     const res = await postJson(
       deps.verifyUrl,
       { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken },
-      { headers: { PlatID: deps.platId }, appSecret: deps.appSecret },
+      { headers: hubHeaders(deps), appSecret: deps.appSecret },
     );
     verified = retCodeOf(res.json);
   } catch (err) {

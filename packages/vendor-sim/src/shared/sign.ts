@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { requestSigningContent, requestTargetOf } from "@yunlian/protocol";
 import { Webhook } from "standardwebhooks";
 import { request } from "undici";
 
@@ -12,7 +13,8 @@ export interface SimPostResult {
 
 /**
  * POSTs JSON the way a vendor cloud calls the hub: PlatID header always, Standard Webhooks
- * signature headers when the platform holds a hub-issued appSecret (docs/design.md §7, security "hmac").
+ * signature headers over method, path and body when the platform holds a hub-issued appSecret
+ * (docs/design.md §7, security "hmac").
  */
 export async function postJson(
   url: string,
@@ -23,7 +25,7 @@ export async function postJson(
   const headers: Record<string, string> = {
     "content-type": "application/json;charset=UTF-8",
     ...opts.headers,
-    ...(opts.appSecret ? signatureHeaders(opts.appSecret, text) : {}),
+    ...(opts.appSecret ? requestSignatureHeaders(opts.appSecret, "POST", requestTargetOf(url), text) : {}),
   };
   const res = await request(url, {
     method: "POST",
@@ -39,23 +41,40 @@ export async function postJson(
   return { status: res.statusCode, headers: flat, text: answer, json: tryJson(answer) };
 }
 
-export function signatureHeaders(appSecret: string, payload: string, id: string = `msg_${randomUUID()}`) {
+/**
+ * The signature headers of a request to the hub: with a Standard Webhooks library,
+ * `sign(id, time, METHOD + " " + target + "\n" + body)` with the platform's appSecret.
+ */
+export function requestSignatureHeaders(
+  appSecret: string,
+  method: string,
+  target: string,
+  body: string,
+  id: string = `msg_${randomUUID()}`,
+) {
   const timestamp = new Date();
   return {
     "webhook-id": id,
     "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
-    "webhook-signature": new Webhook(appSecret).sign(id, timestamp, payload),
+    "webhook-signature": new Webhook(appSecret).sign(
+      id,
+      timestamp,
+      requestSigningContent(method, target, body),
+    ),
   };
 }
 
-/** True when the Standard Webhooks headers match the payload (stale timestamps included as false). */
+/**
+ * True when a webhook from the hub (a delivery, a verify call) carries a valid Standard Webhooks
+ * signature of its body made with the platform's webhookSecret (stale timestamps: false).
+ */
 export function verifySignature(
-  appSecret: string,
+  webhookSecret: string,
   payload: string,
   headers: Record<string, string>,
 ): boolean {
   try {
-    new Webhook(appSecret).verify(payload, headers);
+    new Webhook(webhookSecret).verify(payload, headers);
     return true;
   } catch {
     return false;

@@ -135,7 +135,7 @@ export function PlatformForm(props: {
           {[
             ["hmac", "hmac: Standard Webhooks signatures (default)"],
             ["mtls", "mtls: client certificate fingerprints"],
-            ["none", "none: the standard's plain mode (unsigned)"],
+            ["none", "none: the standard's plain mode (unsigned: PlatID + AppID only)"],
           ].map(([value, label]) => (
             <option value={value} selected={value === v.securityMode}>
               {label}

@@ -6,7 +6,11 @@ import {
   rotateSecret,
   updatePlatform,
 } from "../../services/platforms/manage-platforms.ts";
-import { registerPlatformInput, updatePlatformInput } from "../../services/platforms/platform-input.ts";
+import {
+  registerPlatformInput,
+  rotateSecretInput,
+  updatePlatformInput,
+} from "../../services/platforms/platform-input.ts";
 import { platformView } from "../../services/platforms/platform-view.ts";
 import { attempt, type ConsoleDeps, type ConsoleEnv, field, OPERATOR } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
@@ -42,11 +46,24 @@ const valuesOf = (p: Platform): PlatformFormValues => ({
   certFingerprints: p.security.certFingerprints.join("\n"),
 });
 
+/** Next to the security badge of a platform in mode none: it is not authenticated by any secret. */
+function PlainModeMark() {
+  return (
+    <span class="plain-mode" title="requests neither signed nor certificate-bound: PlatID + AppID only">
+      {" "}
+      ⚠ unsigned
+    </span>
+  );
+}
+
 /** Shown once, right after registration or rotation: the hub never shows a secret again. */
 function SecretOnce(props: {
   platId: string;
   appId?: string;
   appSecret: string;
+  webhookSecret: string;
+  /** After a rotation: until when the previous secrets keep working (null: they stopped now). */
+  previousValidUntil?: string | null;
   csrf: string;
   title: string;
 }) {
@@ -54,8 +71,9 @@ function SecretOnce(props: {
     <Layout title={props.title} section="platforms" csrf={props.csrf}>
       <div class="secret">
         <p>
-          <strong>Copy the appSecret now.</strong> It is shown only this once; give it to the platform's
-          engineers over a safe channel.
+          <strong>Copy both secrets now.</strong> They are shown only this once; give them to the platform's
+          engineers over a safe channel. The platform signs its requests to the hub with the appSecret and
+          verifies what the hub sends it (status reports, verify calls) with the webhookSecret.
         </p>
         <table class="kv">
           <tr>
@@ -76,6 +94,22 @@ function SecretOnce(props: {
               <code id="app-secret">{props.appSecret}</code>
             </td>
           </tr>
+          <tr>
+            <th>webhookSecret</th>
+            <td>
+              <code id="webhook-secret">{props.webhookSecret}</code>
+            </td>
+          </tr>
+          {props.previousValidUntil !== undefined && (
+            <tr>
+              <th>Previous secrets</th>
+              <td id="previous-valid-until">
+                {props.previousValidUntil === null
+                  ? "stopped working now"
+                  : `keep working until ${when(props.previousValidUntil)} (the appSecret on the standard API only)`}
+              </td>
+            </tr>
+          )}
         </table>
       </div>
       <p>
@@ -133,6 +167,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 <td>{p.adapter}</td>
                 <td>
                   <Badge value={p.security.mode} />
+                  {p.security.mode === "none" && <PlainModeMark />}
                 </td>
                 <td>
                   {p.dataGatewayUrl ? p.dataGatewayDisabledAt ? <Badge value="failing" /> : "yes" : "—"}
@@ -195,6 +230,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         platId={values.platId}
         appId={res.value.record.appId}
         appSecret={res.value.appSecret}
+        webhookSecret={res.value.webhookSecret}
         csrf={c.var.csrf}
       />,
       201,
@@ -218,6 +254,12 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     const path = `/console/platforms/${encodeURIComponent(p.platId)}`;
     return c.html(
       <Layout title={p.name} section="platforms" csrf={c.var.csrf} flash={flash}>
+        {p.security.mode === "none" && (
+          <p class="flash warning" id="plain-mode-warning" role="note">
+            Security mode none: this platform's requests are neither signed nor certificate-bound. Anyone who
+            learns its PlatID and AppID can act as it. Switch it to hmac (or mtls) as soon as it can sign.
+          </p>
+        )}
         <div class="row">
           <div class="panel">
             <h2>Registration</h2>
@@ -238,6 +280,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 <th>Security mode</th>
                 <td>
                   <Badge value={p.security.mode} />
+                  {p.security.mode === "none" && <PlainModeMark />}
                 </td>
               </tr>
               <tr>
@@ -261,13 +304,21 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 <td>{when(p.updatedAt)}</td>
               </tr>
             </table>
-            <h2>Secret</h2>
+            <h2>Secrets</h2>
             <form method="post" action={`${path}/secret`} class="inline">
               <Csrf token={c.var.csrf} />
+              <label>
+                The previous secrets
+                <select name="graceSeconds">
+                  <option value="86400" selected>
+                    keep working for 24 h (planned rotation)
+                  </option>
+                  <option value="0">stop now (a secret leaked)</option>
+                </select>
+              </label>
               <button type="submit" class="secondary">
-                Rotate appSecret
+                Rotate appSecret and webhookSecret
               </button>
-              <span class="muted">The old secret keeps working for a grace period.</span>
             </form>
             <h2>Remove</h2>
             <form method="post" action={`${path}/delete`} class="inline">
@@ -321,13 +372,25 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
 
   ui.post("/platforms/:platId/secret", async (c) => {
     const platId = c.req.param("platId");
-    const res = await attempt(() => rotateSecret(ctx, platId, OPERATOR));
+    const grace = field(await c.req.parseBody(), "graceSeconds");
+    const res = await attempt(() => {
+      // The form's choice, checked by the same schema as the admin API's body.
+      const { graceSeconds } = validate(
+        rotateSecretInput,
+        grace === "" ? {} : { graceSeconds: Number(grace) },
+      );
+      return rotateSecret(ctx, platId, OPERATOR, {
+        graceMs: graceSeconds === undefined ? undefined : graceSeconds * 1000,
+      });
+    });
     if (!res.ok) return detail(c, { kind: "error", text: res.text }, undefined, 400);
     return c.html(
       <SecretOnce
-        title={`New secret for ${platId}`}
+        title={`New secrets for ${platId}`}
         platId={platId}
         appSecret={res.value.appSecret}
+        webhookSecret={res.value.webhookSecret}
+        previousValidUntil={res.value.previousSecretValidUntil}
         csrf={c.var.csrf}
       />,
     );

@@ -21,3 +21,9 @@ export function jsonInput<S extends z.ZodType>(
   precheck?.(json.value);
   return validate(schema, json.value);
 }
+
+/** jsonInput for a body that may be left out: no body at all reads as `{}`. */
+export function jsonInputOrEmpty<S extends z.ZodType>(c: Context<HubEnv>, schema: S): z.output<S> {
+  if (stateOf(c.env.incoming).rawBody.trim() === "") return validate(schema, {});
+  return jsonInput(c, schema);
+}

@@ -8,17 +8,25 @@ import {
   rotateSecret,
   updatePlatform,
 } from "../../services/platforms/manage-platforms.ts";
-import { registerPlatformInput, updatePlatformInput } from "../../services/platforms/platform-input.ts";
+import {
+  registerPlatformInput,
+  rotateSecretInput,
+  updatePlatformInput,
+} from "../../services/platforms/platform-input.ts";
 import { platformView } from "../../services/platforms/platform-view.ts";
-import { jsonInput } from "./json-input.ts";
+import { jsonInput, jsonInputOrEmpty } from "./json-input.ts";
 
 const OPERATOR = { actor: "operator" };
 
 /** The platform registry of docs/design.md §7 (operator only; the admin gate sits in front). */
 export function registerPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
   app.post("/admin/v1/platforms", async (c) => {
-    const { record, appSecret } = await registerPlatform(ctx, jsonInput(c, registerPlatformInput), OPERATOR);
-    return c.json({ ...platformView(record), appSecret }, 201);
+    const { record, appSecret, webhookSecret } = await registerPlatform(
+      ctx,
+      jsonInput(c, registerPlatformInput),
+      OPERATOR,
+    );
+    return c.json({ ...platformView(record), appSecret, webhookSecret }, 201);
   });
 
   app.get("/admin/v1/platforms", (c) => {
@@ -45,7 +53,9 @@ export function registerPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
     return c.body(null, 204);
   });
 
-  app.post("/admin/v1/platforms/:platId/secret", async (c) =>
-    c.json(await rotateSecret(ctx, c.req.param("platId"), OPERATOR)),
-  );
+  app.post("/admin/v1/platforms/:platId/secret", async (c) => {
+    const { graceSeconds } = jsonInputOrEmpty(c, rotateSecretInput);
+    const graceMs = graceSeconds === undefined ? undefined : graceSeconds * 1000;
+    return c.json(await rotateSecret(ctx, c.req.param("platId"), OPERATOR, { graceMs }));
+  });
 }

@@ -8,9 +8,9 @@ import {
   rotateSecret,
   updatePlatform,
 } from "../../services/platforms/manage-platforms.ts";
-import { updatePlatformInput } from "../../services/platforms/platform-input.ts";
+import { selfRotateSecretInput, updatePlatformInput } from "../../services/platforms/platform-input.ts";
 import { platformView } from "../../services/platforms/platform-view.ts";
-import { jsonInput } from "../admin/json-input.ts";
+import { jsonInput, jsonInputOrEmpty } from "../admin/json-input.ts";
 
 /**
  * What a platform may change about itself: where the hub reaches it and which certificates are
@@ -49,6 +49,7 @@ export function registerSelfPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx)
 
   app.post("/admin/v1/self/secret", async (c) => {
     const { platform, actor } = selfCaller(c);
+    jsonInputOrEmpty(c, selfRotateSecretInput);
     return c.json(await rotateSecret(ctx, platform.platId, { actor, viaSelf: true }));
   });
 }

@@ -2,11 +2,9 @@ import { randomBytes } from "node:crypto";
 import type { AdapterRegistry } from "@yunlian/adapter-sdk";
 import type { Database } from "@yunlian/db";
 import { manufacturerCodes, platforms } from "@yunlian/db";
-import { RetCode } from "@yunlian/protocol";
 import type { Keyring } from "@yunlian/secrets";
-import { encryptSecret, newAppSecret } from "@yunlian/secrets";
 import { eq } from "drizzle-orm";
-import { conflict, HubError, invalid, notFound } from "../../lib/hub-error.ts";
+import { conflict, invalid, notFound } from "../../lib/hub-error.ts";
 import { resolvedUrlProblem, urlProblem } from "../../lib/url-guard.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { PlatformRegistry } from "../../registry/platform-registry.ts";
@@ -15,10 +13,14 @@ import { restoreRedacted } from "../../security/redact.ts";
 import { type Actor, type AuditCtx, audit } from "../audit/audit.ts";
 import type { AuthChanges } from "../users/users-context.ts";
 import type { RegisterPlatformInput, UpdatePlatformInput } from "./platform-input.ts";
+import { type IssuedSecrets, issuePlatformSecrets, rotatedPlatformSecrets } from "./platform-secrets.ts";
 import { sealSecrets } from "./sealed-config.ts";
 import { uniqueViolation } from "./unique-violation.ts";
 
-/** How long the previous appSecret keeps verifying after a rotation. */
+/**
+ * How long, after a rotation, the previous appSecret keeps verifying on the standard API (never
+ * on self-service) and webhooks carry the previous webhookSecret's signature too.
+ */
 export const SECRET_ROTATION_GRACE_MS = 24 * 3_600_000;
 
 type Settings = Omit<RegisterPlatformInput, "platId">;
@@ -109,13 +111,19 @@ function rethrowConflicts(err: unknown, platId: string): never {
   throw err;
 }
 
-/** Registers a platform (docs/design.md §7); its appSecret is returned once, here. Audited. */
-export async function registerPlatform(ctx: PlatformsCtx, input: RegisterPlatformInput, by: Actor) {
+/**
+ * Registers a platform (docs/design.md §7); its appSecret and webhookSecret are returned once,
+ * here. Audited.
+ */
+export async function registerPlatform(
+  ctx: PlatformsCtx,
+  input: RegisterPlatformInput,
+  by: Actor,
+): Promise<{ record: PlatformRecord } & IssuedSecrets> {
   if (ctx.registry.get(input.platId)) throw conflict(`platform ${input.platId} already exists`);
   checkSettings(ctx, input.platId, input);
   await checkResolvedUrls(ctx, input);
-  const appSecret = newAppSecret();
-  const secret = encryptSecret(ctx.keyring, appSecret);
+  const secrets = issuePlatformSecrets(ctx.keyring);
   try {
     await ctx.db.transaction(async (tx) => {
       await tx.insert(platforms).values({
@@ -128,8 +136,7 @@ export async function registerPlatform(ctx: PlatformsCtx, input: RegisterPlatfor
         dataGatewayUrl: input.dataGatewayUrl ?? null,
         vendorAppId: input.appId ?? null,
         appId: `YL${randomBytes(12).toString("hex").toUpperCase()}`,
-        secretCiphertext: secret.ciphertext,
-        secretKeyId: secret.keyId,
+        ...secrets.columns,
         securityMode: input.security.mode,
         certFingerprints: input.security.certFingerprints,
       });
@@ -151,7 +158,7 @@ export async function registerPlatform(ctx: PlatformsCtx, input: RegisterPlatfor
     outcome: "ok",
     detail: { manufacturerCodes: record.manufacturerCodes, securityMode: record.securityMode },
   });
-  return { record, appSecret };
+  return { record, ...secrets.clear };
 }
 
 /** Changes any field but platId; omitted fields stay. Audited with the fields changed. */
@@ -238,30 +245,53 @@ export async function deletePlatform(ctx: PlatformsCtx, platId: string, by: Acto
   await audit(ctx, { actor: by.actor, action: "platform.delete", target: platId, outcome: "ok" });
 }
 
-/** A new hub-issued appSecret; the old one keeps verifying for SECRET_ROTATION_GRACE_MS. Audited. */
-export async function rotateSecret(ctx: PlatformsCtx, platId: string, by: Actor) {
-  const appSecret = newAppSecret();
-  const secret = encryptSecret(ctx.keyring, appSecret);
-  const graceUntil = new Date(ctx.now().getTime() + SECRET_ROTATION_GRACE_MS);
-  const [current] = await ctx.db
-    .select({ ciphertext: platforms.secretCiphertext, keyId: platforms.secretKeyId })
-    .from(platforms)
-    .where(eq(platforms.platId, platId));
-  if (!current) throw notFound(`platform ${platId} not found`);
-  const updated = await ctx.db
-    .update(platforms)
-    .set({
-      secretCiphertext: secret.ciphertext,
-      secretKeyId: secret.keyId,
-      previousSecretCiphertext: current.ciphertext,
-      previousSecretKeyId: current.keyId,
-      previousSecretExpiresAt: graceUntil,
-      updatedAt: ctx.now(),
-    })
-    .where(eq(platforms.platId, platId))
-    .returning({ platId: platforms.platId });
-  if (updated.length === 0) throw new HubError(RetCode.NOT_FOUND, `platform ${platId} not found`);
+/** What a rotation answers (docs/design.md §7); a vendor's new ingestUrl belongs here too. */
+export interface RotatedSecrets extends IssuedSecrets {
+  /** When the previous appSecret and webhookSecret stop working; null when they stopped at once. */
+  previousSecretValidUntil: string | null;
+}
+
+/**
+ * A new appSecret and webhookSecret. The previous ones keep working for `graceMs` (default and
+ * at most SECRET_ROTATION_GRACE_MS; 0 ends them at once, for a secret known to be stolen): the
+ * previous appSecret on the standard API only, the previous webhookSecret as a second signature
+ * on webhooks. Audited.
+ */
+export async function rotateSecret(
+  ctx: PlatformsCtx,
+  platId: string,
+  by: Actor,
+  options: { graceMs?: number } = {},
+): Promise<RotatedSecrets> {
+  const graceMs = Math.min(options.graceMs ?? SECRET_ROTATION_GRACE_MS, SECRET_ROTATION_GRACE_MS);
+  const graceUntil = graceMs > 0 ? new Date(ctx.now().getTime() + graceMs) : null;
+  const clear = await ctx.db.transaction(async (tx) => {
+    // Locked: two rotations at once must not both keep the same "previous" secret.
+    const [current] = await tx
+      .select({
+        secretCiphertext: platforms.secretCiphertext,
+        secretKeyId: platforms.secretKeyId,
+        webhookSecretCiphertext: platforms.webhookSecretCiphertext,
+        webhookSecretKeyId: platforms.webhookSecretKeyId,
+      })
+      .from(platforms)
+      .where(eq(platforms.platId, platId))
+      .for("update");
+    if (!current) throw notFound(`platform ${platId} not found`);
+    const rotated = rotatedPlatformSecrets(ctx.keyring, current, graceUntil);
+    await tx
+      .update(platforms)
+      .set({ ...rotated.columns, updatedAt: ctx.now() })
+      .where(eq(platforms.platId, platId));
+    return rotated.clear;
+  });
   await reloaded(ctx, platId);
-  await audit(ctx, { actor: by.actor, action: actionOf(by, "rotateSecret"), target: platId, outcome: "ok" });
-  return { appSecret, previousSecretValidUntil: graceUntil.toISOString() };
+  await audit(ctx, {
+    actor: by.actor,
+    action: actionOf(by, "rotateSecret"),
+    target: platId,
+    outcome: "ok",
+    detail: { graceSeconds: Math.round(graceMs / 1000) },
+  });
+  return { ...clear, previousSecretValidUntil: graceUntil?.toISOString() ?? null };
 }

@@ -65,3 +65,14 @@ export const updatePlatformInput = z.strictObject({
 
 export type RegisterPlatformInput = z.infer<typeof registerPlatformInput>;
 export type UpdatePlatformInput = z.infer<typeof updatePlatformInput>;
+
+/**
+ * The operator's rotation body (`POST /admin/v1/platforms/{platId}/secret`); an empty body is `{}`.
+ * `graceSeconds` 0 ends the previous secrets at once (a stolen secret); the default and most is 24 h.
+ */
+export const rotateSecretInput = z.strictObject({
+  graceSeconds: z.number().int().min(0).max(86_400).optional(),
+});
+
+/** A platform rotating its own secrets sends `{}`: the grace period is the operator's to shorten. */
+export const selfRotateSecretInput = z.strictObject({});

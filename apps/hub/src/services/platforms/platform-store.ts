@@ -1,20 +1,12 @@
 import { type Database, manufacturerCodes, type Platform, platforms } from "@yunlian/db";
-import { decryptSecret, type Keyring } from "@yunlian/secrets";
+import type { Keyring } from "@yunlian/secrets";
 import { eq } from "drizzle-orm";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
+import { openPlatformSecrets, withWebhookSecrets } from "./platform-secrets.ts";
 import { openSecrets } from "./sealed-config.ts";
 
 /** Turns a stored row (secrets encrypted) into the in-memory record the hub routes with. */
 export function toRecord(row: Platform, codes: string[], keyring: Keyring, now = new Date()): PlatformRecord {
-  const secrets = [decryptSecret(keyring, row.secretCiphertext, row.secretKeyId)];
-  if (
-    row.previousSecretCiphertext &&
-    row.previousSecretKeyId &&
-    row.previousSecretExpiresAt &&
-    row.previousSecretExpiresAt > now
-  ) {
-    secrets.push(decryptSecret(keyring, row.previousSecretCiphertext, row.previousSecretKeyId));
-  }
   return {
     platId: row.platId,
     name: row.name,
@@ -28,7 +20,7 @@ export function toRecord(row: Platform, codes: string[], keyring: Keyring, now =
     securityMode: row.securityMode,
     certFingerprints: row.certFingerprints,
     manufacturerCodes: codes.sort(),
-    secrets,
+    ...openPlatformSecrets(keyring, row, now),
     dataGatewayDisabledAt: row.dataGatewayDisabledAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -40,7 +32,11 @@ export async function loadPlatform(
   keyring: Keyring,
   platId: string,
 ): Promise<PlatformRecord | undefined> {
-  const [row] = await db.select().from(platforms).where(eq(platforms.platId, platId));
+  const [row] = await withWebhookSecrets(
+    db,
+    keyring,
+    await db.select().from(platforms).where(eq(platforms.platId, platId)),
+  );
   if (!row) return undefined;
   const codes = await db
     .select({ code: manufacturerCodes.code })
@@ -64,5 +60,6 @@ export async function loadAllPlatforms(db: Database, keyring: Keyring): Promise<
     list.push(c.code);
     codesByPlat.set(c.platId, list);
   }
-  return rows.map((r) => toRecord(r, codesByPlat.get(r.platId) ?? [], keyring));
+  const complete = await withWebhookSecrets(db, keyring, rows);
+  return complete.map((r) => toRecord(r, codesByPlat.get(r.platId) ?? [], keyring));
 }

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { forbidden, HubError, invalid, unauthorized } from "../../lib/hub-error.ts";
 import { signedHeaders } from "../../lib/sign.ts";
-import type { PlatformRecord } from "../../registry/platform-record.ts";
+import { liveSecrets, type PlatformRecord } from "../../registry/platform-record.ts";
 import { describeVendorError } from "../vendor/fan-out.ts";
 import { issueAccessToken } from "./access-tokens.ts";
 import type { UsersCtx } from "./users-context.ts";
@@ -84,8 +84,13 @@ async function verifyWithPlatform(
   const payload = { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken };
   const headers: Record<string, string> = { PlatID: ctx.hubPlatId };
   if (platform.vendorAppId) headers.AppID = platform.vendorAppId;
-  if (platform.securityMode === "hmac")
-    Object.assign(headers, signedHeaders(platform.secrets, JSON.stringify(payload)));
+  // A webhook to the platform, whatever its mode: signed with its webhookSecret, payload = body
+  // (docs/design.md §7). Never with its appSecret: a captured verify call must be worth nothing
+  // as a request to the hub.
+  Object.assign(
+    headers,
+    signedHeaders(liveSecrets(platform.webhookSecret, ctx.now()), JSON.stringify(payload)),
+  );
 
   let answer: Awaited<ReturnType<VendorHttp["postJson"]>>;
   try {

@@ -1,0 +1,177 @@
+import { type Database, type Platform, platforms } from "@yunlian/db";
+import { decryptSecret, encryptSecret, type Keyring, newAppSecret, newWebhookSecret } from "@yunlian/secrets";
+import { and, eq, isNull } from "drizzle-orm";
+import type { RotatingSecret } from "../../registry/platform-record.ts";
+
+/**
+ * A platform's two hub-issued secrets (docs/design.md §7) at rest: the appSecret the platform
+ * signs its requests to the hub with, the webhookSecret the hub signs what it sends to the
+ * platform with. Every encryption and decryption of them in the hub happens in this file, so a
+ * change of how they are sealed (key rotation, associated data) is made here.
+ */
+
+/** The column values of one sealed secret. */
+interface Sealed {
+  ciphertext: string;
+  keyId: string;
+}
+
+const seal = (keyring: Keyring, clear: string): Sealed => encryptSecret(keyring, clear);
+const open = (keyring: Keyring, ciphertext: string, keyId: string): string =>
+  decryptSecret(keyring, ciphertext, keyId);
+
+/** The secrets' columns of a platform row. */
+type SecretColumns = Pick<
+  Platform,
+  | "secretCiphertext"
+  | "secretKeyId"
+  | "previousSecretCiphertext"
+  | "previousSecretKeyId"
+  | "previousSecretExpiresAt"
+  | "webhookSecretCiphertext"
+  | "webhookSecretKeyId"
+  | "previousWebhookSecretCiphertext"
+  | "previousWebhookSecretKeyId"
+  | "previousWebhookSecretExpiresAt"
+>;
+
+/** Both secrets in clear: what the register and rotation answers show, once. */
+export interface IssuedSecrets {
+  appSecret: string;
+  webhookSecret: string;
+}
+
+/** A new platform's secrets, clear (for the answer) and sealed (for its row). */
+export function issuePlatformSecrets(keyring: Keyring): { clear: IssuedSecrets; columns: SecretColumns } {
+  const clear = { appSecret: newAppSecret(), webhookSecret: newWebhookSecret() };
+  const app = seal(keyring, clear.appSecret);
+  const webhook = seal(keyring, clear.webhookSecret);
+  return {
+    clear,
+    columns: {
+      secretCiphertext: app.ciphertext,
+      secretKeyId: app.keyId,
+      previousSecretCiphertext: null,
+      previousSecretKeyId: null,
+      previousSecretExpiresAt: null,
+      webhookSecretCiphertext: webhook.ciphertext,
+      webhookSecretKeyId: webhook.keyId,
+      previousWebhookSecretCiphertext: null,
+      previousWebhookSecretKeyId: null,
+      previousWebhookSecretExpiresAt: null,
+    },
+  };
+}
+
+/**
+ * New secrets for a rotation: the current ones become the previous ones until `graceUntil`, or
+ * are dropped at once when it is null (the operator ended the grace: a leaked secret).
+ */
+export function rotatedPlatformSecrets(
+  keyring: Keyring,
+  current: Pick<
+    SecretColumns,
+    "secretCiphertext" | "secretKeyId" | "webhookSecretCiphertext" | "webhookSecretKeyId"
+  >,
+  graceUntil: Date | null,
+): { clear: IssuedSecrets; columns: SecretColumns } {
+  const issued = issuePlatformSecrets(keyring);
+  if (graceUntil === null) return issued;
+  const hasWebhook = current.webhookSecretCiphertext !== null && current.webhookSecretKeyId !== null;
+  return {
+    clear: issued.clear,
+    columns: {
+      ...issued.columns,
+      previousSecretCiphertext: current.secretCiphertext,
+      previousSecretKeyId: current.secretKeyId,
+      previousSecretExpiresAt: graceUntil,
+      previousWebhookSecretCiphertext: hasWebhook ? current.webhookSecretCiphertext : null,
+      previousWebhookSecretKeyId: hasWebhook ? current.webhookSecretKeyId : null,
+      previousWebhookSecretExpiresAt: hasWebhook ? graceUntil : null,
+    },
+  };
+}
+
+function rotating(
+  keyring: Keyring,
+  current: Sealed,
+  previous: { ciphertext: string | null; keyId: string | null; expiresAt: Date | null },
+  now: Date,
+): RotatingSecret {
+  const secret: RotatingSecret = { current: open(keyring, current.ciphertext, current.keyId) };
+  // An expired predecessor is not even decrypted; one still in grace carries its end, which
+  // every use checks again (a record can outlive the grace in memory).
+  if (previous.ciphertext && previous.keyId && previous.expiresAt && previous.expiresAt > now) {
+    secret.previous = {
+      secret: open(keyring, previous.ciphertext, previous.keyId),
+      until: previous.expiresAt,
+    };
+  }
+  return secret;
+}
+
+/** The secrets of a stored row, in clear, for the in-memory record. */
+export function openPlatformSecrets(
+  keyring: Keyring,
+  row: SecretColumns,
+  now = new Date(),
+): { appSecret: RotatingSecret; webhookSecret: RotatingSecret } {
+  if (!row.webhookSecretCiphertext || !row.webhookSecretKeyId) {
+    throw new Error("platform row without a webhookSecret: load it through withWebhookSecrets");
+  }
+  return {
+    appSecret: rotating(
+      keyring,
+      { ciphertext: row.secretCiphertext, keyId: row.secretKeyId },
+      {
+        ciphertext: row.previousSecretCiphertext,
+        keyId: row.previousSecretKeyId,
+        expiresAt: row.previousSecretExpiresAt,
+      },
+      now,
+    ),
+    webhookSecret: rotating(
+      keyring,
+      { ciphertext: row.webhookSecretCiphertext, keyId: row.webhookSecretKeyId },
+      {
+        ciphertext: row.previousWebhookSecretCiphertext,
+        keyId: row.previousWebhookSecretKeyId,
+        expiresAt: row.previousWebhookSecretExpiresAt,
+      },
+      now,
+    ),
+  };
+}
+
+/**
+ * The rows, each with a webhookSecret. Rows written before webhookSecrets existed (migration
+ * 0005 could add the columns but not encrypt a value) get one here, the first time any hub loads
+ * them: generated, sealed, and stored only if the row still has none, so hub instances starting
+ * together agree on one (the loser reads the winner's). The platform learns it at its next
+ * rotation; until then it cannot verify the hub's webhooks, which it could not before either.
+ */
+export async function withWebhookSecrets(
+  db: Database,
+  keyring: Keyring,
+  rows: Platform[],
+): Promise<Platform[]> {
+  const result: Platform[] = [];
+  for (const row of rows) {
+    if (row.webhookSecretCiphertext && row.webhookSecretKeyId) {
+      result.push(row);
+      continue;
+    }
+    const sealed = seal(keyring, newWebhookSecret());
+    const [filled] = await db
+      .update(platforms)
+      .set({ webhookSecretCiphertext: sealed.ciphertext, webhookSecretKeyId: sealed.keyId })
+      .where(and(eq(platforms.platId, row.platId), isNull(platforms.webhookSecretCiphertext)))
+      .returning();
+    const [stored] = filled
+      ? [filled]
+      : await db.select().from(platforms).where(eq(platforms.platId, row.platId));
+    // Deleted meanwhile: it is simply not loaded.
+    if (stored) result.push(stored);
+  }
+  return result;
+}

@@ -1,0 +1,111 @@
+/**
+ * The console's platform pages without a browser (issue 14): both secrets shown once, the grace
+ * choice when rotating, and platforms in security mode none marked on the list and detail pages.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminClient, platformClient } from "./support/client.ts";
+import { startTestHub, type TestHub } from "./support/harness.ts";
+
+let hub: TestHub;
+let admin: ReturnType<typeof adminClient>;
+let cookie: string;
+let csrf: string;
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+async function post(path: string, fields: Record<string, string>) {
+  const res = await fetch(`${hub.url}${path}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: hub.url, cookie },
+    body: form({ ...fields, _csrf: csrf }),
+  });
+  return { status: res.status, html: await res.text() };
+}
+
+const page = async (path: string) => (await fetch(`${hub.url}${path}`, { headers: { cookie } })).text();
+
+/** The text of the element with this id (the console's markup is simple enough for a pattern). */
+const byId = (html: string, id: string) =>
+  new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(html)?.[1]?.trim() ?? undefined;
+
+beforeAll(async () => {
+  hub = await startTestHub("pglite");
+  admin = adminClient(hub.url, hub.adminToken);
+  const login = await fetch(`${hub.url}/console/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: hub.url },
+    body: form({ token: hub.adminToken }),
+  });
+  cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  csrf = /name="_csrf" value="([^"]+)"/.exec(await page("/console/platforms/new"))?.[1] ?? "";
+  expect(csrf).not.toBe("");
+}, 60_000);
+afterAll(async () => hub?.close());
+
+describe("console: platform secrets and security modes", () => {
+  it("registering shows the appSecret and the webhookSecret once", async () => {
+    const res = await post("/console/platforms", {
+      platId: "CON-APP-0001",
+      name: "console app",
+      verifyUrl: "http://127.0.0.1:9/v",
+      securityMode: "hmac",
+    });
+    expect(res.status).toBe(201);
+    expect(byId(res.html, "app-secret")).toMatch(/^whsec_/);
+    expect(byId(res.html, "webhook-secret")).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(byId(res.html, "webhook-secret")).not.toBe(byId(res.html, "app-secret"));
+    expect(await page("/console/platforms/CON-APP-0001")).not.toContain("whsec_");
+  });
+
+  it("rotating offers the grace choice: 24 h keeps the old appSecret on /v1, 'stop now' ends it", async () => {
+    const reg = await admin.post("/admin/v1/platforms", {
+      platId: "CON-ROT-0001",
+      name: "rot",
+      verifyUrl: "http://127.0.0.1:9/v",
+    });
+    const detail = await page("/console/platforms/CON-ROT-0001");
+    expect(detail).toContain('name="graceSeconds"');
+    const first = platformClient(hub.url, { platId: "CON-ROT-0001", appSecret: String(reg.body.appSecret) });
+
+    const planned = await post("/console/platforms/CON-ROT-0001/secret", { graceSeconds: "86400" });
+    expect(planned.status).toBe(200);
+    expect(byId(planned.html, "previous-valid-until")).toMatch(/^keep working until/);
+    expect((await first("users/devices", { UserID: "U-NOBODY" })).status).toBe(404);
+    const second = platformClient(hub.url, {
+      platId: "CON-ROT-0001",
+      appSecret: byId(planned.html, "app-secret") ?? "",
+    });
+
+    const leaked = await post("/console/platforms/CON-ROT-0001/secret", { graceSeconds: "0" });
+    expect(leaked.status).toBe(200);
+    expect(byId(leaked.html, "previous-valid-until")).toBe("stopped working now");
+    expect(byId(leaked.html, "webhook-secret")).toMatch(/^whsec_/);
+    expect((await second("users/devices", { UserID: "U-NOBODY" })).status).toBe(401);
+    const third = platformClient(hub.url, {
+      platId: "CON-ROT-0001",
+      appSecret: byId(leaked.html, "app-secret") ?? "",
+    });
+    expect((await third("users/devices", { UserID: "U-NOBODY" })).status).toBe(404);
+
+    const bad = await post("/console/platforms/CON-ROT-0001/secret", { graceSeconds: "forever" });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain("graceSeconds");
+  });
+
+  it("marks a platform in mode none on the list and on its page; an hmac one is not marked", async () => {
+    await admin.post("/admin/v1/platforms", {
+      platId: "CON-PLAIN-0001",
+      name: "plain",
+      verifyUrl: "http://127.0.0.1:9/v",
+      security: { mode: "none" },
+    });
+    const list = await page("/console/platforms");
+    const row = (platId: string) => list.split("<tr>").find((r) => r.includes(`>${platId}<`)) ?? "";
+    expect(row("CON-PLAIN-0001")).toContain("unsigned");
+    expect(row("CON-APP-0001")).not.toContain("unsigned");
+    expect(await page("/console/platforms/CON-PLAIN-0001")).toContain('id="plain-mode-warning"');
+    expect(await page("/console/platforms/CON-APP-0001")).not.toContain('id="plain-mode-warning"');
+  });
+});
