@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { withoutTrailingSlashes } from "@yunlian/adapter-sdk/http";
 import {
   databaseEnv,
   dataDirEnv,
@@ -147,7 +148,7 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     platId: e.HUB_PLAT_ID,
     adminToken: e.HUB_ADMIN_TOKEN,
     secretKeyHex: e.HUB_SECRET_KEY,
-    publicUrl: e.HUB_PUBLIC_URL?.replace(/\/+$/, ""),
+    publicUrl: e.HUB_PUBLIC_URL && withoutTrailingSlashes(e.HUB_PUBLIC_URL),
     // One data folder whichever directory pnpm runs the script in (see dataDirEnv).
     dataDir: resolveDataDir(e.HUB_DATA_DIR, e.INIT_CWD ?? cwd),
     allowPrivateUrls: e.HUB_ALLOW_PRIVATE_URLS,
