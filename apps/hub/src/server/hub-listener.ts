@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { overlongHeader, overlongHeaderMessage, RetCode, retBody } from "@yunlian/protocol";
 import type { Logger } from "pino";
 import { type RequestRecorder, recordRequest } from "../observability/observe-requests.ts";
 import { sendJson } from "./answer.ts";
@@ -35,6 +36,13 @@ export function hubListener(options: HubListenerOptions): RequestListener {
 async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const state = beginRequest(req);
   res.setHeader("x-request-id", state.trace.requestId);
+  // Before anything reads a header (authentication, normalisation): nothing may cost more than a
+  // header of a sane length (issue 14). 400 naming the header, for every route.
+  const overlong = overlongHeader(req.headers);
+  if (overlong) {
+    sendJson(res, 400, retBody(RetCode.INVALID, overlongHeaderMessage(overlong)), { connection: "close" });
+    return finish(o, state, req, res);
+  }
   if (mayHaveBody(req.method)) {
     let body: Buffer | undefined;
     try {

@@ -58,7 +58,12 @@ describe("stripQuotes", () => {
     expect(stripQuotes('" a"b "')).toBe('a"b');
     const hostile = `x${'"'.repeat(15_000)}y`;
     expect(stripQuotes(hostile)).toBe(hostile);
-    expect(normaliseHeaders({ AccessToken: `'${hostile}` })).toEqual({ accessToken: hostile });
+    const longest = `x${'"'.repeat(4093)}y`;
+    expect(normaliseHeaders({ AccessToken: `'${longest}` })).toEqual({ accessToken: longest });
+    // Longer than any real token: refused before cleaning, naming the header.
+    expect(() => normaliseHeaders({ accesstoken: `'${hostile}` })).toThrow(
+      "header AccessToken is 15003 characters long; at most 4096 are accepted",
+    );
   });
 
   it("does not read Object.prototype's members as header fields", () => {

@@ -6,6 +6,8 @@
  * framework that hands over raw pairs) can, so surrounding quotes and spaces are stripped.
  */
 
+import { ProtocolError, RetCode } from "../retcode.ts";
+
 export interface CommonHeaders {
   platId?: string;
   appId?: string;
@@ -14,6 +16,65 @@ export interface CommonHeaders {
 }
 
 export type HeaderInput = Headers | Record<string, string | string[] | undefined>;
+
+/**
+ * The longest value accepted for each common header, judged on the raw value before any
+ * cleaning (issue 14: nothing before authentication may cost more than the header's length,
+ * and no header may be longer than a real one needs). PlatID is 1–64 characters and the
+ * hub-issued AppID shorter still; tokens may be a partner's JWT.
+ */
+export const COMMON_HEADER_LIMITS: ReadonlyMap<keyof CommonHeaders, number> = new Map([
+  ["platId", 256],
+  ["appId", 256],
+  ["accessToken", 4096],
+  ["authToken", 4096],
+]);
+
+/** The standard's spelling of each header name, for messages. */
+const SPELLING = new Map<string, string>([
+  ["platid", "PlatID"],
+  ["plateid", "PlateID"],
+  ["appid", "AppID"],
+  ["accesstoken", "AccessToken"],
+  ["authtoken", "AuthToken"],
+]);
+
+export interface OverlongHeader {
+  /** The standard's spelling (`AccessToken`). */
+  name: string;
+  limit: number;
+  length: number;
+}
+
+/** The first common header whose raw value is longer than its limit, or undefined. */
+export function overlongHeader(headers: HeaderInput): OverlongHeader | undefined {
+  let found: OverlongHeader | undefined;
+  const look = (rawName: string, rawValue: string | string[] | undefined) => {
+    if (found || rawValue === undefined) return;
+    const name = cleanName(rawName);
+    const field = FIELD_OF.get(name);
+    const limit = field && COMMON_HEADER_LIMITS.get(field);
+    if (limit === undefined) return;
+    for (const v of Array.isArray(rawValue) ? rawValue : [rawValue]) {
+      if (v.length > limit) {
+        found = { name: SPELLING.get(name) ?? rawName, limit, length: v.length };
+        return;
+      }
+    }
+  };
+  if (typeof Headers !== "undefined" && headers instanceof Headers) {
+    headers.forEach((v, n) => {
+      look(n, v);
+    });
+  } else
+    for (const name of Object.keys(headers)) look(name, (headers as Record<string, string | string[]>)[name]);
+  return found;
+}
+
+/** The RetInfo of a header over its limit. */
+export function overlongHeaderMessage(h: OverlongHeader): string {
+  return `header ${h.name} is ${h.length} characters long; at most ${h.limit} are accepted`;
+}
 
 /**
  * Lower-cased, unquoted header name → field. A Map, not an object: the names come from the
@@ -105,7 +166,13 @@ function take(state: Collected, rawName: string, rawValue: string | string[] | u
   state.out[field] = value;
 }
 
+/**
+ * The common headers of a request. Throws a ProtocolError (RetCode 400 naming the header) when
+ * one is longer than COMMON_HEADER_LIMITS allows, before cleaning anything.
+ */
 export function normaliseHeaders(headers: HeaderInput): CommonHeaders {
+  const overlong = overlongHeader(headers);
+  if (overlong) throw new ProtocolError(RetCode.INVALID, overlongHeaderMessage(overlong), overlong.name);
   const state: Collected = { out: {}, platIdFromCanonical: false };
   if (typeof Headers !== "undefined" && headers instanceof Headers) {
     headers.forEach((value, name) => {
