@@ -14,6 +14,7 @@ import type { PlatformSync } from "../../registry/platform-sync.ts";
 import { restoreRedacted } from "../../security/redact.ts";
 import { type Actor, type AuditCtx, audit } from "../audit/audit.ts";
 import type { AuthChanges } from "../users/users-context.ts";
+import { checkFingerprints, claimFingerprints } from "./fingerprints.ts";
 import type { RegisterPlatformInput, UpdatePlatformInput } from "./platform-input.ts";
 import { sealSecrets } from "./sealed-config.ts";
 import { uniqueViolation } from "./unique-violation.ts";
@@ -70,6 +71,7 @@ function checkSettings(ctx: PlatformsCtx, platId: string, s: Settings): void {
     if (owner && owner.platId !== platId)
       throw conflict(`manufacturer code ${code} is already owned by ${owner.platId}`);
   }
+  checkFingerprints(ctx.registry, platId, s.security.certFingerprints);
 }
 
 /** The registered URLs' host names resolved: none may answer with a private address (SSRF). */
@@ -118,6 +120,7 @@ export async function registerPlatform(ctx: PlatformsCtx, input: RegisterPlatfor
   const secret = encryptSecret(ctx.keyring, appSecret);
   try {
     await ctx.db.transaction(async (tx) => {
+      await claimFingerprints(tx, input.platId, input.security.certFingerprints);
       await tx.insert(platforms).values({
         platId: input.platId,
         name: input.name,
@@ -185,6 +188,8 @@ export async function updatePlatform(
   await checkResolvedUrls(ctx, next);
   try {
     await ctx.db.transaction(async (tx) => {
+      if (input.security?.certFingerprints !== undefined)
+        await claimFingerprints(tx, platId, next.security.certFingerprints);
       await tx
         .update(platforms)
         .set({
