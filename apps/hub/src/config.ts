@@ -46,7 +46,8 @@ const envSchema = withCrossRules(
       .max(65535, "must be a port number (0-65535)")
       .default(8080),
     HOST: z.string().default("0.0.0.0"),
-    HUB_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    // docs/security.md: an operator token shorter than 32 characters is guessable enough to refuse.
+    HUB_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
     HUB_PUBLIC_URL: httpUrl.optional(),
     HUB_VENDOR_TIMEOUT_MS: positiveInt.default(5000),
     HUB_TOKEN_TTL: duration.prefault("30d"),

@@ -52,7 +52,7 @@ describe("several HTTP processes (HUB_HTTP_PROCESSES)", () => {
   let database: { url: string; drop(): Promise<void> } | undefined;
   let cleanup: (() => Promise<void>) | undefined;
   let opCall: (() => Promise<{ status: number; body: string }>) | undefined;
-  const ADMIN = "cluster-admin-token-0123456789";
+  const ADMIN = "cluster-admin-token-0123456789-abcd";
 
   beforeAll(async () => {
     if (!(await postgresOrSkip()) || !(await redisAvailable())) return;
