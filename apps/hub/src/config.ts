@@ -49,6 +49,7 @@ const envSchema = withCrossRules(
     // docs/security.md: an operator token shorter than 32 characters is guessable enough to refuse.
     HUB_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
     HUB_PUBLIC_URL: httpUrl.optional(),
+    HUB_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
     HUB_VENDOR_TIMEOUT_MS: positiveInt.default(5000),
     HUB_TOKEN_TTL: duration.prefault("30d"),
     HUB_WORKERS: flag.default(true),
@@ -102,6 +103,8 @@ export interface HubConfig {
   redisUrl?: string;
   platId: string;
   adminToken?: string;
+  /** HUB_METRICS_TOKEN: what Prometheus sends to GET /metrics (the admin token works too). */
+  metricsToken?: string;
   secretKeyHex?: string;
   publicUrl?: string;
   /** Absolute: HUB_DATA_DIR resolved against the directory the command was run in ("memory://" as is). */
@@ -148,6 +151,7 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     redisUrl: e.REDIS_URL,
     platId: e.HUB_PLAT_ID,
     adminToken: e.HUB_ADMIN_TOKEN,
+    metricsToken: e.HUB_METRICS_TOKEN,
     secretKeyHex: e.HUB_SECRET_KEY,
     publicUrl: e.HUB_PUBLIC_URL && withoutTrailingSlashes(e.HUB_PUBLIC_URL),
     // One data folder whichever directory pnpm runs the script in (see dataDirEnv).

@@ -120,7 +120,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     metrics,
     options.delivery ?? true,
   );
-  metrics.attachSources(metricsSources({ db, now, delivery }));
+  metrics.attachSources(metricsSources({ db, now, delivery, registry }));
   await platformSync.start();
   for (const p of registry.all()) {
     if (p.securityMode === "none")
@@ -180,6 +180,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     guard,
     health: database,
     metrics: metrics.registry,
+    metricsToken: config.metricsToken,
     publicUrl: config.publicUrl,
     platforms,
     deliveries,
