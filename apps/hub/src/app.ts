@@ -60,7 +60,12 @@ export function createApp(deps: AppDeps): Hono<HubEnv> {
   });
 
   registerHealth(app, deps.health);
-  registerMetrics(app, deps.metrics, { metricsToken: deps.metricsToken, adminToken: deps.adminToken });
+  registerMetrics(
+    app,
+    deps.metrics,
+    { metricsToken: deps.metricsToken, adminToken: deps.adminToken },
+    deps.guard.unauthBudget,
+  );
   registerApiReference(app, deps.publicUrl);
   registerConsole(app, { ...deps.console, adminToken: deps.adminToken });
 

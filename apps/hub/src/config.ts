@@ -22,6 +22,7 @@ import {
 import { resolveDataDir } from "@yunlian/db";
 import { type DeliveryConfig, deliveryConfig } from "@yunlian/delivery";
 import { z } from "zod";
+import { parseTrustedProxies, type TrustedProxies } from "./security/client-address.ts";
 import { parseRateLimit, type RateLimit } from "./security/rate-limit.ts";
 
 /**
@@ -63,6 +64,10 @@ const envSchema = withCrossRules(
     HUB_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
     // Security and hostile input (docs/security.md).
     HUB_RATE_LIMIT: parsedBy(parseRateLimit).prefault("1000/s,burst=2000"),
+    // Failed authentications per client address (security/unauth-budget.ts); same syntax.
+    HUB_UNAUTH_RATE_LIMIT: parsedBy(parseRateLimit).prefault("10/s,burst=100"),
+    // Proxies whose X-Forwarded-For names the client (security/client-address.ts).
+    HUB_TRUSTED_PROXIES: parsedBy(parseTrustedProxies).prefault(""),
     HUB_TLS_CERT: z.string().optional(),
     HUB_TLS_KEY: z.string().optional(),
     HUB_TLS_CA: z.string().optional(),
@@ -122,6 +127,10 @@ export interface HubConfig {
   logLevel: LogLevel;
   /** Per-platform token bucket; undefined = no limit (HUB_RATE_LIMIT=off). */
   rateLimit?: RateLimit;
+  /** Failed authentications per client address; undefined = no budget (HUB_UNAUTH_RATE_LIMIT=off). */
+  unauthRateLimit?: RateLimit;
+  /** HUB_TRUSTED_PROXIES: the proxies in front of the hub, whose X-Forwarded-For is believed. */
+  trustedProxies: TrustedProxies;
   /** PEM text or file paths; HTTPS (and client certificates for mtls) when cert and key are set. */
   tls?: { cert: string; key: string; ca?: string };
   server: {
@@ -165,6 +174,8 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     maxBodyBytes: e.HUB_MAX_BODY_BYTES,
     logLevel: e.HUB_LOG_LEVEL,
     rateLimit: e.HUB_RATE_LIMIT,
+    unauthRateLimit: e.HUB_UNAUTH_RATE_LIMIT,
+    trustedProxies: e.HUB_TRUSTED_PROXIES,
     tls:
       e.HUB_TLS_CERT && e.HUB_TLS_KEY
         ? { cert: e.HUB_TLS_CERT, key: e.HUB_TLS_KEY, ...(e.HUB_TLS_CA ? { ca: e.HUB_TLS_CA } : {}) }

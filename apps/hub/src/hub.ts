@@ -168,6 +168,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     replay: security.replay,
     rateLimiter: security.rateLimiter,
     authFailures: security.authFailures,
+    unauthBudget: security.unauthBudget,
   };
 
   const standard = new StandardRouter(
@@ -202,6 +203,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     maxBodyBytes: config.maxBodyBytes,
     recorder: { log, metrics },
     log,
+    unauthBudget: security.unauthBudget,
   });
   return {
     listener,

@@ -5,6 +5,7 @@ import type { Registry } from "prom-client";
 import type { HubEnv } from "../lib/hono-env.ts";
 import { unauthorized } from "../lib/hub-error.ts";
 import { clusterMetricsText } from "../observability/cluster-metrics.ts";
+import type { UnauthBudgetLike } from "../security/unauth-budget.ts";
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
 
@@ -18,6 +19,7 @@ export function registerMetrics(
   app: Hono<HubEnv>,
   registry: Registry,
   tokens: { metricsToken?: string; adminToken: string },
+  unauthBudget: UnauthBudgetLike,
 ) {
   const accepted = [tokens.metricsToken, tokens.adminToken]
     .filter((t): t is string => t !== undefined && t !== "")
@@ -30,7 +32,10 @@ export function registerMetrics(
       const hash = sha256(given);
       for (const t of accepted) ok = timingSafeEqual(hash, t) || ok;
     }
-    if (!ok) throw unauthorized("metrics: send Authorization: Bearer <HUB_METRICS_TOKEN or HUB_ADMIN_TOKEN>");
+    if (!ok) {
+      await unauthBudget.charge(c.env.incoming);
+      throw unauthorized("metrics: send Authorization: Bearer <HUB_METRICS_TOKEN or HUB_ADMIN_TOKEN>");
+    }
     const text = cluster.isWorker ? await clusterMetricsText() : await registry.metrics();
     return c.body(text, 200, { "content-type": registry.contentType });
   });

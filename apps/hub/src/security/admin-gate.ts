@@ -38,6 +38,7 @@ export function adminGate(adminToken: string, guard: GuardCtx): MiddlewareHandle
       ip: clientIp(c),
       reason,
     });
+    await guard.unauthBudget.charge(c.env.incoming);
     throw unauthorized("admin API: send Authorization: Bearer <HUB_ADMIN_TOKEN>");
   };
 

@@ -7,6 +7,7 @@ import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import type { AuthFailureAudit } from "./auth-failure-audit.ts";
 import type { RateLimiter } from "./rate-limit.ts";
+import type { UnauthBudgetLike } from "./unauth-budget.ts";
 
 /** What the door of every platform-facing route uses. */
 export interface GuardCtx {
@@ -14,6 +15,8 @@ export interface GuardCtx {
   replay: ReplayStore;
   rateLimiter: RateLimiter;
   authFailures: AuthFailureAudit;
+  /** Charged once per failed authentication, by client address (HUB_UNAUTH_RATE_LIMIT). */
+  unauthBudget: UnauthBudgetLike;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function guardCaller(
         claimedPlatId: headers.platId,
         reason: err.message,
       });
+      await ctx.unauthBudget.charge(caller);
     }
     throw err;
   }
