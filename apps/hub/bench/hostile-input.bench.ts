@@ -9,6 +9,9 @@
  *    inert 15 KiB header (`X-Pad`) that nothing normalises. Knob: BENCH_HEADER_REQUESTS.
  * 2. user/bindDevices naming 10,000 devices, all held by the vendor (the largest request the JSON
  *    limits allow). Knob: BENCH_BIND_ROUNDS.
+ * 3. A flood of forged signatures (64 KiB bodies, each verified by HMAC before it fails) from one
+ *    address, without the unauthenticated budget and with its default (HUB_UNAUTH_RATE_LIMIT
+ *    10/s,burst=100): hub CPU per request, and how many reached authentication.
  */
 import { createServer } from "node:http";
 import { createTestDatabase } from "@yunlian/db/testing";
@@ -142,6 +145,50 @@ async function main() {
   out(
     `bind of ${BIND_DEVICES} devices, median of ${BIND_ROUNDS}: ${median(cpus).toFixed(0)} ms hub CPU, ${median(walls).toFixed(0)} ms wall`,
   );
+
+  // 3. Failed authentications, with and without the budget (a second hub with the default).
+  const guarded = await startHubProcess({
+    DATABASE_URL: database.url,
+    HUB_ADMIN_TOKEN: ADMIN,
+    HUB_SECRET_KEY: "33".repeat(32),
+    HUB_ALLOW_PRIVATE_URLS: "1",
+    HUB_RATE_LIMIT: "off",
+  });
+  const forgedBody = JSON.stringify({ UserID: "nobody", pad: "p".repeat(64 * 1024) });
+  const flood = async (url: string, pid: number | undefined) => {
+    const send = () =>
+      fetch(`${url}/v1/users/devices`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          PlatID: "BENCH-SIGNED",
+          "webhook-id": `msg_${Math.random()}`,
+          "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
+          "webhook-signature": "v1,Zm9yZ2VkIHNpZ25hdHVyZSBmb3JnZWQgc2lnbmF0dXJlIQ==",
+        },
+        body: forgedBody,
+      }).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      });
+    const before = cpuSecondsOfTree(pid) ?? Number.NaN;
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < HEADER_REQUESTS; i++) {
+      const status = await send();
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    const used = ((cpuSecondsOfTree(pid) ?? Number.NaN) - before) * 1000;
+    return `${(used / HEADER_REQUESTS).toFixed(3)} ms hub CPU/request; answers ${[...statuses]
+      .map(([k, v]) => `${v}× ${k}`)
+      .join(", ")}`;
+  };
+  await admin.post("/admin/v1/platforms", { platId: "BENCH-SIGNED", name: "signed", verifyUrl: verify.url });
+  // The second hub shares the database: wait until its registry has the platform.
+  await new Promise((r) => setTimeout(r, 500));
+  out(`forged signatures, 64 KiB bodies, ${HEADER_REQUESTS} sequential requests from one address:`);
+  out(`  HUB_UNAUTH_RATE_LIMIT=off:        ${await flood(hub.url, hub.child.pid)}`);
+  out(`  HUB_UNAUTH_RATE_LIMIT (default):  ${await flood(guarded.url, guarded.child.pid)}`);
+  await guarded.stop();
 
   await hub.stop();
   await sim.close();

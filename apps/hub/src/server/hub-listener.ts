@@ -56,7 +56,7 @@ async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerRes
   // client's unauthenticated budget like a failed authentication.
   const overlong = overlongHeader(req.headers);
   if (overlong) {
-    sendJson(res, 400, retBody(RetCode.INVALID, overlongHeaderMessage(overlong)), { connection: "close" });
+    sendJson(res, 400, retBody(RetCode.INVALID, overlongHeaderMessage(overlong)));
     finish(o, state, req, res);
     return o.unauthBudget.charge(req);
   }
