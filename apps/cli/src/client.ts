@@ -42,7 +42,7 @@ export class AdminClient {
 
   async call(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<HubAnswer> {
     const url = new URL(this.base);
-    url.pathname = `${this.base.pathname.replace(/\/+$/, "")}${path}`;
+    url.pathname = `${withoutTrailingSlashes(this.base.pathname)}${path}`;
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.target.token}`,
@@ -131,4 +131,11 @@ function describeNetworkError(err: unknown, url: string): string {
       return `cannot reach the hub at ${url}: ${message}${code ? ` (${code})` : ""}`;
     }
   }
+}
+
+/** A loop, not `/\/+$/` (quadratic on a long run of slashes; apps/hub/test/redos.security.test.ts). */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47) end--;
+  return path.slice(0, end);
 }

@@ -31,7 +31,7 @@ const placement = placeBench();
 // A multi-process server is only worth measuring where its processes get CPUs of their own.
 const PROCESSES = placement.pinned ? placement.serverCpuCount : 1;
 const SECRET_KEY = "22".repeat(32);
-const ADMIN = "bench-admin-token-0123456789";
+const ADMIN = "bench-admin-token-0123456789-abcdef";
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function verifyServer(): Promise<{ url: string; close(): void }> {

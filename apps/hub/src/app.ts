@@ -30,6 +30,8 @@ export interface AppDeps {
   guard: GuardCtx;
   health: Pick<DatabaseHandle, "ping">;
   metrics: Registry;
+  /** HUB_METRICS_TOKEN: a scrape may send it instead of the operator token. */
+  metricsToken?: string;
   /** HUB_PUBLIC_URL, for the OpenAPI document's server. */
   publicUrl?: string;
   platforms: PlatformsCtx;
@@ -58,7 +60,12 @@ export function createApp(deps: AppDeps): Hono<HubEnv> {
   });
 
   registerHealth(app, deps.health);
-  registerMetrics(app, deps.metrics);
+  registerMetrics(
+    app,
+    deps.metrics,
+    { metricsToken: deps.metricsToken, adminToken: deps.adminToken },
+    deps.guard.unauthBudget,
+  );
   registerApiReference(app, deps.publicUrl);
   registerConsole(app, { ...deps.console, adminToken: deps.adminToken });
 

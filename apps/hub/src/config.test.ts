@@ -74,6 +74,14 @@ describe("config", () => {
     );
   });
 
+  // Issue 14, part 6: docs/security.md says 32; the schema allowed 16.
+  it("refuses an operator token shorter than 32 characters", () => {
+    expect(() => loadConfig({ HUB_ADMIN_TOKEN: "a".repeat(31) })).toThrow(
+      "HUB_ADMIN_TOKEN: must be at least 32 characters",
+    );
+    expect(loadConfig({ HUB_ADMIN_TOKEN: "a".repeat(32) }).adminToken).toBe("a".repeat(32));
+  });
+
   it("runs several HTTP processes only where they can share state", () => {
     expect(loadConfig({}).httpProcesses).toBe(1);
     const shared = { DATABASE_URL: "postgres://h/db", REDIS_URL: "redis://h:6379" };

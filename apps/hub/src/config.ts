@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { withoutTrailingSlashes } from "@yunlian/adapter-sdk/http";
 import {
   databaseEnv,
   dataDirEnv,
@@ -21,6 +22,7 @@ import {
 import { resolveDataDir } from "@yunlian/db";
 import { type DeliveryConfig, deliveryConfig } from "@yunlian/delivery";
 import { z } from "zod";
+import { parseTrustedProxies, type TrustedProxies } from "./security/client-address.ts";
 import { parseRateLimit, type RateLimit } from "./security/rate-limit.ts";
 
 /**
@@ -45,8 +47,10 @@ const envSchema = withCrossRules(
       .max(65535, "must be a port number (0-65535)")
       .default(8080),
     HOST: z.string().default("0.0.0.0"),
-    HUB_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    // docs/security.md: an operator token shorter than 32 characters is guessable enough to refuse.
+    HUB_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
     HUB_PUBLIC_URL: httpUrl.optional(),
+    HUB_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
     HUB_VENDOR_TIMEOUT_MS: positiveInt.default(5000),
     HUB_TOKEN_TTL: duration.prefault("30d"),
     HUB_WORKERS: flag.default(true),
@@ -60,6 +64,10 @@ const envSchema = withCrossRules(
     HUB_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
     // Security and hostile input (docs/security.md).
     HUB_RATE_LIMIT: parsedBy(parseRateLimit).prefault("1000/s,burst=2000"),
+    // Failed authentications per client address (security/unauth-budget.ts); same syntax.
+    HUB_UNAUTH_RATE_LIMIT: parsedBy(parseRateLimit).prefault("10/s,burst=100"),
+    // Proxies whose X-Forwarded-For names the client (security/client-address.ts).
+    HUB_TRUSTED_PROXIES: parsedBy(parseTrustedProxies).prefault(""),
     HUB_TLS_CERT: z.string().optional(),
     HUB_TLS_KEY: z.string().optional(),
     HUB_TLS_CA: z.string().optional(),
@@ -100,6 +108,8 @@ export interface HubConfig {
   redisUrl?: string;
   platId: string;
   adminToken?: string;
+  /** HUB_METRICS_TOKEN: what Prometheus sends to GET /metrics (the admin token works too). */
+  metricsToken?: string;
   secretKeyHex?: string;
   publicUrl?: string;
   /** Absolute: HUB_DATA_DIR resolved against the directory the command was run in ("memory://" as is). */
@@ -117,6 +127,10 @@ export interface HubConfig {
   logLevel: LogLevel;
   /** Per-platform token bucket; undefined = no limit (HUB_RATE_LIMIT=off). */
   rateLimit?: RateLimit;
+  /** Failed authentications per client address; undefined = no budget (HUB_UNAUTH_RATE_LIMIT=off). */
+  unauthRateLimit?: RateLimit;
+  /** HUB_TRUSTED_PROXIES: the proxies in front of the hub, whose X-Forwarded-For is believed. */
+  trustedProxies: TrustedProxies;
   /** PEM text or file paths; HTTPS (and client certificates for mtls) when cert and key are set. */
   tls?: { cert: string; key: string; ca?: string };
   server: {
@@ -146,8 +160,9 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     redisUrl: e.REDIS_URL,
     platId: e.HUB_PLAT_ID,
     adminToken: e.HUB_ADMIN_TOKEN,
+    metricsToken: e.HUB_METRICS_TOKEN,
     secretKeyHex: e.HUB_SECRET_KEY,
-    publicUrl: e.HUB_PUBLIC_URL?.replace(/\/+$/, ""),
+    publicUrl: e.HUB_PUBLIC_URL && withoutTrailingSlashes(e.HUB_PUBLIC_URL),
     // One data folder whichever directory pnpm runs the script in (see dataDirEnv).
     dataDir: resolveDataDir(e.HUB_DATA_DIR, e.INIT_CWD ?? cwd),
     allowPrivateUrls: e.HUB_ALLOW_PRIVATE_URLS,
@@ -159,6 +174,8 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     maxBodyBytes: e.HUB_MAX_BODY_BYTES,
     logLevel: e.HUB_LOG_LEVEL,
     rateLimit: e.HUB_RATE_LIMIT,
+    unauthRateLimit: e.HUB_UNAUTH_RATE_LIMIT,
+    trustedProxies: e.HUB_TRUSTED_PROXIES,
     tls:
       e.HUB_TLS_CERT && e.HUB_TLS_KEY
         ? { cert: e.HUB_TLS_CERT, key: e.HUB_TLS_KEY, ...(e.HUB_TLS_CA ? { ca: e.HUB_TLS_CA } : {}) }

@@ -124,7 +124,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     metrics,
     options.delivery ?? true,
   );
-  metrics.attachSources(metricsSources({ db, now, delivery }));
+  metrics.attachSources(metricsSources({ db, now, delivery, registry }));
   for (const p of registry.all()) {
     if (p.securityMode === "none")
       log.warn({ platId: p.platId }, "platform uses security mode none (unsigned requests)");
@@ -172,6 +172,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     rateLimiter: security.rateLimiter,
     authFailures: security.authFailures,
     publicPathPrefix: publicPathPrefix(config.publicUrl),
+    unauthBudget: security.unauthBudget,
   };
 
   const standard = new StandardRouter(
@@ -184,6 +185,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     guard,
     health: database,
     metrics: metrics.registry,
+    metricsToken: config.metricsToken,
     publicUrl: config.publicUrl,
     platforms,
     deliveries,
@@ -205,6 +207,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     maxBodyBytes: config.maxBodyBytes,
     recorder: { log, metrics },
     log,
+    unauthBudget: security.unauthBudget,
   });
   return {
     listener,

@@ -52,7 +52,7 @@ describe("several HTTP processes (HUB_HTTP_PROCESSES)", () => {
   let database: { url: string; drop(): Promise<void> } | undefined;
   let cleanup: (() => Promise<void>) | undefined;
   let opCall: (() => Promise<{ status: number; body: string }>) | undefined;
-  const ADMIN = "cluster-admin-token-0123456789";
+  const ADMIN = "cluster-admin-token-0123456789-abcd";
 
   beforeAll(async () => {
     if (!(await postgresOrSkip()) || !(await redisAvailable())) return;
@@ -87,7 +87,8 @@ describe("several HTTP processes (HUB_HTTP_PROCESSES)", () => {
     expect(answers.map((a) => a?.status)).toEqual(Array(40).fill(200));
     // Every op counted once, whichever process served it: the primary sums the processes.
     const opsCounted = async () => {
-      const text = await (await fetch(`${hub?.url}/metrics`)).text();
+      const scrape = await fetch(`${hub?.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+      const text = await scrape.text();
       const line = text
         .split("\n")
         .find((l) => l.startsWith('yunlian_requests_total{interface="/v1/devices/op"'));

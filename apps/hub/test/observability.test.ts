@@ -3,13 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { platformClient } from "./support/client.ts";
 import { devices, loginAs, startWorld, type World } from "./support/world.ts";
 
+const METRICS_TOKEN = "metrics-scrape-token-0123456789-abcdef";
+const scrape = (url: string, token: string | null = METRICS_TOKEN) =>
+  request(`${url}/metrics`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
+
 describe("observability: request ids end to end, Prometheus metrics", () => {
   let w: World;
   let alice: { userId: string; accessToken: string };
   let washer: string;
 
   beforeAll(async () => {
-    w = await startWorld("pglite");
+    w = await startWorld("pglite", { HUB_METRICS_TOKEN: METRICS_TOKEN });
     alice = await loginAs(w, "alice", "alice-token-1");
     washer = w.vendors[0]?.deviceIds[0] ?? "";
     await w.call("user/bindDevices", { UserID: alice.userId, Device: devices([washer]) });
@@ -45,7 +49,7 @@ describe("observability: request ids end to end, Prometheus metrics", () => {
 
   it("GET /metrics exposes requests by interface/RetCode/vendor, vendor calls, deliveries and breakers", async () => {
     await w.call("devices/deviceStatus", { UserID: "UNKNOWN" }); // a 400 (no Device) — also counted
-    const res = await request(`${w.hub.url}/metrics`);
+    const res = await scrape(w.hub.url);
     expect(res.statusCode).toBe(200);
     const text = await res.body.text();
     const vendor = w.vendors[0]?.platId;
@@ -59,9 +63,43 @@ describe("observability: request ids end to end, Prometheus metrics", () => {
     expect(text).toContain('yunlian_request_duration_seconds_bucket{le="0.005",interface="/v1/devices/op"}');
     expect(text).toContain('yunlian_deliveries{status="delivered"} 1');
     expect(text).toContain('yunlian_delivery_attempts_total{platform="APP-PLAT-0001",outcome="delivered"} 1');
-    expect(text).toMatch(
-      /yunlian_delivery_breaker_state\{endpoint="http:\/\/127\.0\.0\.1:\d+\/v1\/dataservices\/dataGateway"\} 0/,
-    );
+    // The breaker is labelled by the receiving platform, never by its URL (issue 14).
+    expect(text).toContain('yunlian_delivery_breaker_state{platform="APP-PLAT-0001"} 0');
+    expect(text).not.toMatch(/="[a-z]+:\/\//);
     expect(text).toContain("yunlian_delivery_oldest_pending_age_seconds 0");
+  });
+
+  // Issue 14, part 5: /metrics named every platform, its traffic and its partners' URLs to anyone.
+  it("GET /metrics answers 401 without HUB_METRICS_TOKEN or the operator token", async () => {
+    for (const token of [null, "", "wrong-token-0123456789-0123456789", `${METRICS_TOKEN}x`]) {
+      const res = await scrape(w.hub.url, token);
+      expect(res.statusCode).toBe(401);
+      expect(await res.body.json()).toMatchObject({ RetCode: "401" });
+    }
+    expect((await scrape(w.hub.url, w.hub.adminToken)).statusCode).toBe(200);
+    const plain = await request(`${w.hub.url}/metrics`, {
+      headers: { authorization: `bearer  ${METRICS_TOKEN}` },
+    });
+    expect(plain.statusCode).toBe(200);
+    await plain.body.dump();
+  });
+
+  it("reads the delivery backlog from the database at most once per 10 s, whatever the scrape rate", async () => {
+    const delivered = async () => {
+      const text = await (await scrape(w.hub.url)).body.text();
+      return Number(/^yunlian_deliveries\{status="delivered"\} (\d+)$/m.exec(text)?.[1]);
+    };
+    const before = await delivered();
+    // One more delivery lands in the table…
+    const a = w.vendors[0];
+    if (!a) throw new Error("vendor");
+    const push = await platformClient(w.hub.url, { platId: a.platId, appSecret: a.appSecret })(
+      "dataservices/dataGateway",
+      { DeviceID: washer, DataType: "alarm", DeviceStatus: { error: "e2" }, TimeStamp: "1444965812871" },
+    );
+    expect(push.body.RetCode).toBe("200");
+    await w.app.waitForReports(2, 10_000);
+    // …and scrapes within 10 s of the last read still show the figure read then.
+    for (let i = 0; i < 5; i++) expect(await delivered()).toBe(before);
   });
 });

@@ -222,4 +222,14 @@ describe("GET /docs", () => {
     expect((await fetch(`${hub.url}/docs/assets/package.json`)).status).toBe(404);
     expect((await fetch(`${hub.url}/docs/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
   });
+
+  // Issue 14, part 6: names of Object.prototype's members were looked up in a plain object (500).
+  it.each(["constructor", "__proto__", "toString", "hasOwnProperty", "__defineGetter__"])(
+    "GET /docs/assets/%s is a 404, not a 500",
+    async (name) => {
+      const res = await fetch(`${hub.url}/docs/assets/${name}`);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ RetCode: "404" });
+    },
+  );
 });

@@ -113,7 +113,9 @@ describe("a hub without workers queues the reports it ingests", () => {
         expect(prepared?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/dataservices\/dataGateway$/);
       }
       // Counted for operators: a failing hand-off shows up before the backlog does.
-      const metrics = await fetch(`${world.hub.url}/metrics`);
+      const metrics = await fetch(`${world.hub.url}/metrics`, {
+        headers: { authorization: `Bearer ${world.hub.adminToken}` },
+      });
       expect(await metrics.text()).toMatch(/^yunlian_delivery_handoffs_total\{outcome="queued"\} 3$/m);
     } finally {
       await queue.obliterate({ force: true }).catch(() => undefined);

@@ -48,7 +48,7 @@ describe("mtls: the client certificate's fingerprint must be one the platform re
     const config = loadConfig({
       HUB_DATA_DIR: dataDir,
       HUB_ALLOW_PRIVATE_URLS: "1",
-      HUB_ADMIN_TOKEN: "test-admin-token-0123456789",
+      HUB_ADMIN_TOKEN: "test-admin-token-0123456789-abcdefgh",
       HUB_SECRET_KEY: "11".repeat(32),
       HUB_TLS_CERT: pki.server.cert,
       HUB_TLS_KEY: pki.server.key,

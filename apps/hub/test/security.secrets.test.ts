@@ -48,7 +48,7 @@ describe("secrets: never echoed, never logged; mode none warned about", () => {
     config = loadConfig({
       HUB_DATA_DIR: dataDir,
       HUB_ALLOW_PRIVATE_URLS: "1",
-      HUB_ADMIN_TOKEN: "test-admin-token-0123456789",
+      HUB_ADMIN_TOKEN: "test-admin-token-0123456789-abcdefgh",
       HUB_SECRET_KEY: "11".repeat(32),
     });
     database = await openDatabase({ dataDir: "memory://" });

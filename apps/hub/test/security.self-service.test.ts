@@ -1,4 +1,4 @@
-import { deliveries, statusReports } from "@yunlian/db";
+import { deliveries, platforms, statusReports } from "@yunlian/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, platformClient } from "./support/client.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
@@ -167,5 +167,76 @@ describe("platform self-service: its own registration, secret and deliveries, no
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { platId: string }).platId).toBe(theirs.platId);
+  });
+
+  // Issue 14, part 6: a platform added another's certificate fingerprint through self-service, so
+  // that platform's calls without a PlatID header became ambiguous (and were refused).
+  it("a certificate fingerprint belongs to at most one platform: 409 at register, PATCH and self-service PATCH", async () => {
+    const hex = "5e".repeat(32);
+    const colons = hex.toUpperCase().match(/../g)?.join(":") ?? "";
+    const owner = await admin.post("/admin/v1/platforms", {
+      platId: "SELF-CERT-OWNER",
+      name: "cert owner",
+      verifyUrl: "http://127.0.0.1:9/verify",
+      security: { mode: "mtls", certFingerprints: [hex] },
+    });
+    expect(owner.status).toBe(201);
+    const refused = {
+      RetCode: "409",
+      RetInfo: `security.certFingerprints: ${colons} is already registered to another platform`,
+    };
+    // The same fingerprint spelt with colons and upper case is the same certificate.
+    const selfPatch = await self("PATCH", "", { security: { certFingerprints: [colons] } });
+    expect(selfPatch.status).toBe(409);
+    expect(selfPatch.body).toEqual(refused);
+    const operatorPatch = await admin.patch(`/admin/v1/platforms/${theirs.platId}`, {
+      security: { certFingerprints: [colons] },
+    });
+    expect(operatorPatch.status).toBe(409);
+    const register = await admin.post("/admin/v1/platforms", {
+      platId: "SELF-CERT-COPY",
+      name: "copy",
+      verifyUrl: "http://127.0.0.1:9/verify",
+      security: { mode: "mtls", certFingerprints: [colons] },
+    });
+    expect(register.status).toBe(409);
+    expect(register.body).toEqual(refused);
+    // Nothing changed: the owner still alone holds it, the others hold none.
+    const mineNow = await admin.get(`/admin/v1/platforms/${mine.platId}`);
+    expect(JSON.stringify(mineNow.body).toLowerCase()).not.toContain("5e5e");
+    expect((await admin.get("/admin/v1/platforms/SELF-CERT-COPY")).status).toBe(404);
+    // Its owner may still send it again (PATCH with the list it has), and a list with the same
+    // fingerprint twice is a 400.
+    const ownerAgain = await admin.patch("/admin/v1/platforms/SELF-CERT-OWNER", {
+      security: { certFingerprints: [colons] },
+    });
+    expect(ownerAgain.status).toBe(200);
+    const twice = await self("PATCH", "", {
+      security: { certFingerprints: ["cd".repeat(32), "CD".repeat(32)] },
+    });
+    expect(twice.status).toBe(400);
+  });
+
+  it("a fingerprint stored by another hub instance, not yet in this one's registry, is still a 409", async () => {
+    // Written straight to the database, as another instance would before its NOTIFY arrives:
+    // only the check inside the storing transaction (under its advisory lock) can see it.
+    const fp = "7a".repeat(32);
+    await hub.hub.database.db.insert(platforms).values({
+      platId: "SELF-ELSEWHERE",
+      name: "registered on another instance",
+      appId: "YL-ELSEWHERE",
+      secretCiphertext: "x",
+      secretKeyId: "k",
+      securityMode: "mtls",
+      certFingerprints: [fp.toUpperCase().match(/../g)?.join(":") ?? ""],
+    });
+    const res = await admin.post("/admin/v1/platforms", {
+      platId: "SELF-RACE",
+      name: "race",
+      verifyUrl: "http://127.0.0.1:9/verify",
+      security: { mode: "mtls", certFingerprints: [fp] },
+    });
+    expect(res.status).toBe(409);
+    expect((await self("PATCH", "", { security: { certFingerprints: [fp] } })).status).toBe(409);
   });
 });

@@ -1,4 +1,5 @@
 import { type AdapterCall, AdapterError } from "@yunlian/adapter-sdk";
+import { withoutTrailingSlashes } from "@yunlian/adapter-sdk/http";
 import { describeMiotCode, MiotCode } from "./codes.ts";
 import { resolve } from "./config.ts";
 
@@ -10,7 +11,7 @@ interface Envelope {
 }
 
 export function baseUrl(call: AdapterCall): string {
-  return call.platform.apiBaseUrl.replace(/\/+$/, "");
+  return withoutTrailingSlashes(call.platform.apiBaseUrl);
 }
 
 export function parseJson(platId: string, path: string, status: number, text: string): unknown {

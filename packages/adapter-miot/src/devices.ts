@@ -83,8 +83,10 @@ export async function deviceInfo(call: AdapterCall, token: string, udids: string
     return did;
   });
   const results = await miotPost<MiotDeviceResult[]>(call, "/device/info", { dids }, token);
+  // Looked up by did, not searched per device (quadratic in a large request, issue 14).
+  const byDid = new Map(results.map((x) => [x.did, x]));
   return udids.map((udid, i) => {
-    const result = results.find((x) => x.did === dids[i]);
+    const result = byDid.get(dids[i] ?? "");
     if (result === undefined || result.code !== 0 || result.model === undefined) {
       const why = result ? describeMiotCode(result.code) : "no answer for this device";
       throw new AdapterError("rejected", `${call.platform.platId} device info ${udid}: ${why}`);

@@ -58,7 +58,8 @@ export function planCommands(call: AdapterCall, commands: DeviceCommand[]) {
     const did = requireNative(r.ids, deviceId, call.platform.platId);
     const { properties } = typeOf(r, deviceId);
     for (const [attr, raw] of Object.entries(attrs)) {
-      const spec = properties[attr];
+      // Own keys only: the attribute names come from the request (`constructor` is not one).
+      const spec = Object.hasOwn(properties, attr) ? properties[attr] : undefined;
       if (spec === undefined)
         throw new AdapterError("invalid", `${deviceId}: attribute ${attr} is not mapped`);
       const value = toNative(spec, raw);

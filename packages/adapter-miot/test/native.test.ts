@@ -87,6 +87,15 @@ describe("MIoT adapter against the MIoT sim", () => {
     }
   });
 
+  // Issue 14: attribute names come from the request; Object.prototype's are not mapped.
+  it.each(["constructor", "__proto__", "toString"])("refuses attribute %s as not mapped", async (attr) => {
+    const [w = ""] = sim.deviceIds;
+    const attrs = Object.fromEntries([[attr, "1"]]);
+    const error = await miotAdapter.op(call(), [{ deviceId: w, attrs }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdapterError);
+    expect((error as AdapterError).message).toContain(`attribute ${attr} is not mapped`);
+  });
+
   it("reports an offline device as onLine False", async () => {
     const c = call();
     const w = sim.deviceIds[2] ?? "";

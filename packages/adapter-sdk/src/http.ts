@@ -154,3 +154,14 @@ function safeOrigin(url: string): string {
     return "vendor";
   }
 }
+
+/**
+ * `url` without its trailing slashes (`https://v.example/api//` → `https://v.example/api`). A
+ * loop rather than `/\/+$/`, which backtracks quadratically on a long run of slashes that does
+ * not end the string (the ReDoS check in apps/hub/test/redos.security.test.ts refuses it).
+ */
+export function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 47) end--;
+  return end === url.length ? url : url.slice(0, end);
+}

@@ -1,4 +1,5 @@
 import { type AdapterCall, AdapterError } from "@yunlian/adapter-sdk";
+import { withoutTrailingSlashes } from "@yunlian/adapter-sdk/http";
 import { type ApiName, parseResponse, type ResponseOf } from "@yunlian/protocol";
 import { configOf } from "./config.ts";
 
@@ -26,7 +27,7 @@ export async function callVendor<K extends ApiName>(
   if (accessToken !== undefined) headers.AccessToken = accessToken;
   if (call.requestId) headers["X-Request-ID"] = call.requestId;
 
-  const url = `${platform.apiBaseUrl.replace(/\/+$/, "")}/${api}`;
+  const url = `${withoutTrailingSlashes(platform.apiBaseUrl)}/${api}`;
   const res = await call.http.postJson(url, body, {
     headers,
     signal: call.signal,

@@ -47,7 +47,8 @@ export function toCommands(
 ): { code: string; value: NativeValue }[] {
   const { dataPoints } = typeOf(resolve(call.platform), command.deviceId);
   return Object.entries(command.attrs).map(([attr, raw]) => {
-    const dp = dataPoints[attr];
+    // Own keys only: the attribute names come from the request (`constructor` is not one).
+    const dp = Object.hasOwn(dataPoints, attr) ? dataPoints[attr] : undefined;
     if (dp === undefined)
       throw new AdapterError("invalid", `${command.deviceId}: attribute ${attr} is not mapped`);
     const value = toNative(dp, raw);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type AdapterCall, AdapterError } from "@yunlian/adapter-sdk";
+import { withoutTrailingSlashes } from "@yunlian/adapter-sdk/http";
 import type { TuyaEnvelope } from "./codes.ts";
 import { TuyaCode } from "./codes.ts";
 import { resolve } from "./config.ts";
@@ -47,7 +48,7 @@ export async function tuyaRequest<T>(call: AdapterCall, req: TuyaRequest): Promi
   // Through the hub's shared vendor client (its send, since Tuya's API is REST): the same
   // keep-alive pools, answer cap and connect-time address checks as every other vendor call;
   // network failures and timeouts come back as AdapterErrors already.
-  const target = `${call.platform.apiBaseUrl.replace(/\/+$/, "")}${url}`;
+  const target = `${withoutTrailingSlashes(call.platform.apiBaseUrl)}${url}`;
   const res = await call.http.send(req.method, target, {
     headers,
     ...(body === "" ? {} : { body }),

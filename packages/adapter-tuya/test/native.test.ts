@@ -139,6 +139,16 @@ describe("Tuya data points", () => {
     expect(readOnly?.message).toMatch(/door_lock.*2008/);
   });
 
+  // Issue 14: attribute names come from the request; Object.prototype's are not mapped.
+  it.each(["constructor", "__proto__", "toString"])("refuses attribute %s as not mapped", async (attr) => {
+    const call = callFor(sim);
+    const washer = sim.deviceIds[0] ?? "";
+    await tuyaAdapter.bind(call, [washer]);
+    const attrs = Object.fromEntries([[attr, "1"]]);
+    const error = await errorOf(tuyaAdapter.op(call, [{ deviceId: washer, attrs }]));
+    expect(error?.message).toContain(`attribute ${attr} is not mapped`);
+  });
+
   it("turns signed status and online pushes into normalised reports", async () => {
     const washer = sim.deviceIds[2] ?? "";
     const before = hub.received.length;

@@ -2,7 +2,15 @@
  * @yunlian/protocol — the wire protocol of the cloud-to-cloud interconnection standard: RetCodes,
  * lenient input reading, zod schemas of every message, and the UDeviceID codec. No I/O.
  */
-export { type CommonHeaders, type HeaderInput, normaliseHeaders } from "./json/headers.ts";
+export {
+  COMMON_HEADER_LIMITS,
+  type CommonHeaders,
+  type HeaderInput,
+  normaliseHeaders,
+  type OverlongHeader,
+  overlongHeader,
+  overlongHeaderMessage,
+} from "./json/headers.ts";
 export {
   type LenientJsonError,
   type LenientJsonOptions,

@@ -34,7 +34,8 @@ function fail(message: string): never {
 
 const role = values.role;
 const platId = values["plat-id"] ?? fail("--plat-id is required");
-const hub = (values.hub ?? fail("--hub is required")).replace(/\/+$/, "");
+// new URL(…).href, not /\/+$/ (quadratic on a run of slashes; apps/hub/test/redos.security.test.ts).
+const hub = new URL(values.hub ?? fail("--hub is required")).href.replace(/\/$/, "");
 const port = Number(values.port);
 const appSecret = values["app-secret"] ?? process.env.SIM_APP_SECRET;
 const webhookSecret = values["webhook-secret"] ?? process.env.SIM_WEBHOOK_SECRET;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { run } from "../../src/index.ts";
 
-export const TOKEN = "test-operator-token-0123456789";
+export const TOKEN = "test-operator-token-0123456789-abcd";
 
 export interface RecordedRequest {
   method: string;

@@ -4,12 +4,18 @@ import { HotCounter, HotHistogram } from "./hot-metrics.ts";
 
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** The outbox as /metrics shows it (read from the database at most once per 10 s). */
+export interface Backlog {
+  byStatus: Record<string, number>;
+  oldestPendingAgeSeconds: number;
+}
+
 /** Live numbers the hub cannot count as they happen: read from the database and runner at scrape. */
 export interface MetricsSources {
-  deliveriesByStatus(): Promise<Record<string, number>>;
-  oldestPendingAgeSeconds(): Promise<number>;
+  backlog(): Promise<Backlog>;
   queueDepth(): Promise<number | undefined>;
-  breakers(): { endpoint: string; state: string; inFlight: number }[];
+  /** Breaker per receiving platform (platId: never a URL in a label). */
+  breakers(): { platId: string; state: string; inFlight: number }[];
 }
 
 /**
@@ -78,11 +84,11 @@ export class HubMetrics {
       name: "yunlian_deliveries",
       // Read from the shared database/queue: every HTTP process reports the same figure.
       aggregator: "first",
-      help: "Deliveries in the outbox by status (all processes: read from the database)",
+      help: "Deliveries in the outbox by status (all processes: read from the database, at most once per 10 s)",
       labelNames: ["status"] as const,
       registers: [this.registry],
       async collect() {
-        const counts = (await self.sources?.deliveriesByStatus()) ?? {};
+        const counts = (await self.sources?.backlog())?.byStatus ?? {};
         for (const status of DELIVERY_STATUSES) this.set({ status }, counts[status] ?? 0);
       },
     });
@@ -93,7 +99,7 @@ export class HubMetrics {
       help: "Age of the oldest delivery not yet settled (pending or failed)",
       registers: [this.registry],
       async collect() {
-        this.set((await self.sources?.oldestPendingAgeSeconds()) ?? 0);
+        this.set((await self.sources?.backlog())?.oldestPendingAgeSeconds ?? 0);
       },
     });
     new Gauge({
@@ -111,14 +117,13 @@ export class HubMetrics {
       name: "yunlian_delivery_breaker_state",
       // Only the process that runs delivery has breakers; the others report none.
       aggregator: "max",
-      help: "Circuit breaker per receiving endpoint in this process: 0 closed, 1 half-open, 2 open",
-      labelNames: ["endpoint"] as const,
+      help: "Circuit breaker of each receiving platform's endpoint in this process (platforms sharing an endpoint share its breaker): 0 closed, 1 half-open, 2 open",
+      labelNames: ["platform"] as const,
       registers: [this.registry],
       collect() {
         this.reset();
         const code: Record<string, number> = { closed: 0, "half-open": 1, open: 2 };
-        for (const b of self.sources?.breakers() ?? [])
-          this.set({ endpoint: b.endpoint }, code[b.state] ?? 0);
+        for (const b of self.sources?.breakers() ?? []) this.set({ platform: b.platId }, code[b.state] ?? 0);
       },
     });
   }

@@ -62,7 +62,9 @@ export function adminOperations(): OperationDoc[] {
       tag: "Operations",
       summary:
         "Prometheus metrics: requests by interface, RetCode and vendor; vendor calls; deliveries; breakers",
-      audience: "public",
+      description:
+        "Send `Authorization: Bearer` with HUB_METRICS_TOKEN or the operator token (401 otherwise): the figures name every platform. Delivery backlog gauges are read from the database at most once per 10 s.",
+      audience: "operator",
       responses: {
         "200": {
           description: "The Prometheus text exposition format",

@@ -6,19 +6,23 @@ import { dirname, join } from "node:path";
  * The interactive reference is Swagger UI from the swagger-ui-dist package, served by the hub
  * itself: no CDN, because the hub may run where nothing outside is reachable.
  */
-const ASSETS: Record<string, string> = {
-  "swagger-ui.css": "text/css; charset=utf-8",
-  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
-  "favicon-32x32.png": "image/png",
-};
+const ASSETS = new Map<string, string>([
+  ["swagger-ui.css", "text/css; charset=utf-8"],
+  ["swagger-ui-bundle.js", "text/javascript; charset=utf-8"],
+  ["favicon-32x32.png", "image/png"],
+]);
 
 const distDir = (): string => dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
 const cache = new Map<string, Uint8Array<ArrayBuffer>>();
 
-/** One file of the bundle, or undefined for anything not on the list (no path from the URL reaches the disk). */
+/**
+ * One file of the bundle, or undefined for anything not on the list (no path from the URL
+ * reaches the disk). The list is a Map: `constructor` or `__proto__` in the URL must not find
+ * Object.prototype's members (that was a 500 with a stack and a filesystem path, issue 14).
+ */
 export function referenceAsset(name: string): { body: Uint8Array<ArrayBuffer>; type: string } | undefined {
-  const type = ASSETS[name];
+  const type = ASSETS.get(name);
   if (!type) return undefined;
   let body = cache.get(name);
   if (!body) {

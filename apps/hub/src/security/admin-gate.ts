@@ -27,7 +27,7 @@ export function clientIp(c: Context<HubEnv>): string | undefined {
 export function adminGate(adminToken: string, guard: GuardCtx): MiddlewareHandler<HubEnv> {
   const tokenHash = sha256(adminToken);
   const isOperator = (c: Context<HubEnv>): boolean | "absent" => {
-    const match = /^Bearer\s+(.+)$/i.exec((c.req.header("authorization") ?? "").trim());
+    const match = /^Bearer\s+(\S.*)$/i.exec((c.req.header("authorization") ?? "").trim());
     if (!match?.[1]) return "absent";
     return timingSafeEqual(sha256(match[1]), tokenHash);
   };
@@ -39,6 +39,7 @@ export function adminGate(adminToken: string, guard: GuardCtx): MiddlewareHandle
       ip: clientIp(c),
       reason,
     });
+    await guard.unauthBudget.charge(c.env.incoming);
     throw unauthorized("admin API: send Authorization: Bearer <HUB_ADMIN_TOKEN>");
   };
 

@@ -1,3 +1,4 @@
+import { withoutTrailingSlashes } from "@yunlian/adapter-sdk/http";
 import { type CommonHeaders, RetCode } from "@yunlian/protocol";
 import { authenticateCaller } from "../lib/authenticate-caller.ts";
 import type { CallerRequest } from "../lib/caller-request.ts";
@@ -7,6 +8,7 @@ import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import type { AuthFailureAudit } from "./auth-failure-audit.ts";
 import type { RateLimiter } from "./rate-limit.ts";
+import type { UnauthBudgetLike } from "./unauth-budget.ts";
 
 /** What the door of every platform-facing route uses. */
 export interface GuardCtx {
@@ -19,11 +21,13 @@ export interface GuardCtx {
    * `/v1/…` for what the platform signed as `/prefix/v1/…`, so it is put back in front.
    */
   publicPathPrefix: string;
+  /** Charged once per failed authentication, by client address (HUB_UNAUTH_RATE_LIMIT). */
+  unauthBudget: UnauthBudgetLike;
 }
 
 /** The path of HUB_PUBLIC_URL, without a trailing slash ("" for none). */
 export function publicPathPrefix(publicUrl: string | undefined): string {
-  return publicUrl ? new URL(publicUrl).pathname.replace(/\/+$/, "") : "";
+  return publicUrl ? withoutTrailingSlashes(new URL(publicUrl).pathname) : "";
 }
 
 /**
@@ -65,6 +69,7 @@ export async function guardCaller(
         claimedPlatId: headers.platId,
         reason: err.message,
       });
+      await ctx.unauthBudget.charge(caller);
     }
     throw err;
   }

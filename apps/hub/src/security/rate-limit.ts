@@ -44,14 +44,29 @@ interface Bucket {
   at: number;
 }
 
-/** One process's buckets. Keys are authenticated platforms, so the map stays as small as the registry. */
+/**
+ * One process's buckets. Keyed by authenticated platforms the map stays as small as the
+ * registry; keyed by client addresses (the unauthenticated budget) it is bounded by `maxKeys`:
+ * past it, the bucket touched longest ago is forgotten (it is likely full again anyway).
+ */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(
     private readonly limit: RateLimit,
     private readonly now: () => number = Date.now,
+    private readonly maxKeys = Number.POSITIVE_INFINITY,
   ) {}
+
+  private store(key: string, bucket: Bucket): void {
+    // Deleted first so the Map's order is the order of last use.
+    if (this.maxKeys !== Number.POSITIVE_INFINITY) this.buckets.delete(key);
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > this.maxKeys) {
+      const oldest = this.buckets.keys().next().value;
+      if (oldest !== undefined) this.buckets.delete(oldest);
+    }
+  }
 
   takeSync(key: string): RateDecision {
     const now = this.now();
@@ -61,10 +76,10 @@ export class MemoryRateLimiter implements RateLimiter {
       bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * this.limit.perSecond,
     );
     if (refilled >= 1) {
-      this.buckets.set(key, { tokens: refilled - 1, at: now });
+      this.store(key, { tokens: refilled - 1, at: now });
       return { allowed: true };
     }
-    this.buckets.set(key, { tokens: refilled, at: now });
+    this.store(key, { tokens: refilled, at: now });
     return { allowed: false, retryAfterMs: Math.ceil(((1 - refilled) / this.limit.perSecond) * 1000) };
   }
 

@@ -11,11 +11,14 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 32) return REDACTED;
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) && v !== null && v !== "" ? REDACTED : redactSecrets(v, depth + 1);
-  }
-  return out;
+  // Object.fromEntries defines own properties: a "__proto__" key stays a key (an assignment
+  // would replace the copy's prototype and drop it).
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      SECRET_KEY.test(k) && v !== null && v !== "" ? REDACTED : redactSecrets(v, depth + 1),
+    ]),
+  );
 }
 
 /**
@@ -28,10 +31,12 @@ export function restoreRedacted(next: unknown, stored: unknown, depth = 0): unkn
   if (Array.isArray(next)) {
     return next.map((v, i) => restoreRedacted(v, Array.isArray(stored) ? stored[i] : undefined, depth + 1));
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(next)) {
-    out[k] =
-      v === REDACTED && SECRET_KEY.test(k) && k in old ? old[k] : restoreRedacted(v, old[k], depth + 1);
-  }
-  return out;
+  // Own keys only: the keys come from the request body.
+  return Object.fromEntries(
+    Object.entries(next).map(([k, v]) => {
+      const had = Object.hasOwn(old, k);
+      if (v === REDACTED && SECRET_KEY.test(k) && had) return [k, old[k]];
+      return [k, restoreRedacted(v, had ? old[k] : undefined, depth + 1)];
+    }),
+  );
 }

@@ -38,8 +38,10 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly limit: RateLimit,
     private readonly log: Logger,
     private readonly prefix = "yunlian:ratelimit:",
+    /** Bound of the in-memory fallback's buckets (client addresses are many; platforms few). */
+    fallbackMaxKeys = Number.POSITIVE_INFINITY,
   ) {
-    this.fallback = new MemoryRateLimiter(limit);
+    this.fallback = new MemoryRateLimiter(limit, Date.now, fallbackMaxKeys);
   }
 
   async take(key: string): Promise<RateDecision> {

@@ -7,9 +7,15 @@ import { AuthFailureAudit } from "./auth-failure-audit.ts";
 import { MemoryRateLimiter, type RateLimiter, unlimited } from "./rate-limit.ts";
 import { RedisRateLimiter } from "./redis-rate-limit.ts";
 import { RedisReplayStore } from "./redis-replay.ts";
+import { noUnauthBudget, UnauthBudget, type UnauthBudgetLike } from "./unauth-budget.ts";
+
+/** Client addresses whose unauthenticated buckets one process keeps in memory at most. */
+const MAX_SOURCES = 100_000;
 
 export interface HubSecurity {
   rateLimiter: RateLimiter;
+  /** HUB_UNAUTH_RATE_LIMIT: failed authentications per client address (unauth-budget.ts). */
+  unauthBudget: UnauthBudgetLike;
   replay: ReplayStore;
   authFailures: AuthFailureAudit;
   close(): Promise<void>;
@@ -20,7 +26,7 @@ export interface HubSecurity {
  * every hub instance), in this process otherwise (the embedded single-instance hub).
  */
 export function buildSecurity(
-  config: Pick<HubConfig, "redisUrl" | "rateLimit">,
+  config: Pick<HubConfig, "redisUrl" | "rateLimit" | "unauthRateLimit" | "trustedProxies">,
   log: Logger,
   audit: AuditCtx,
 ): HubSecurity {
@@ -28,6 +34,12 @@ export function buildSecurity(
   if (!config.redisUrl) {
     return {
       rateLimiter: config.rateLimit ? new MemoryRateLimiter(config.rateLimit) : unlimited,
+      unauthBudget: config.unauthRateLimit
+        ? new UnauthBudget(
+            new MemoryRateLimiter(config.unauthRateLimit, Date.now, MAX_SOURCES),
+            config.trustedProxies,
+          )
+        : noUnauthBudget,
       replay: new ReplayGuard(REPLAY_WINDOW_MS),
       authFailures,
       close: async () => {},
@@ -46,6 +58,12 @@ export function buildSecurity(
   });
   return {
     rateLimiter: config.rateLimit ? new RedisRateLimiter(redis, config.rateLimit, log) : unlimited,
+    unauthBudget: config.unauthRateLimit
+      ? new UnauthBudget(
+          new RedisRateLimiter(redis, config.unauthRateLimit, log, "yunlian:unauth:", MAX_SOURCES),
+          config.trustedProxies,
+        )
+      : noUnauthBudget,
     replay: new RedisReplayStore(redis, REPLAY_WINDOW_MS, log),
     authFailures,
     async close() {

@@ -1,6 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { overlongHeader, overlongHeaderMessage, RetCode, retBody } from "@yunlian/protocol";
 import type { Logger } from "pino";
 import { type RequestRecorder, recordRequest } from "../observability/observe-requests.ts";
+import type { UnauthBudgetLike } from "../security/unauth-budget.ts";
 import { sendJson } from "./answer.ts";
 import { mayHaveBody, readBody, tooLargeBody } from "./read-body.ts";
 import { beginRequest, type RequestState } from "./request-state.ts";
@@ -14,6 +16,8 @@ export interface HubListenerOptions {
   maxBodyBytes: number;
   recorder: RequestRecorder;
   log: Logger;
+  /** Failed authentications per client address: an exhausted one is refused here, first. */
+  unauthBudget: UnauthBudgetLike;
 }
 
 /**
@@ -35,6 +39,27 @@ export function hubListener(options: HubListenerOptions): RequestListener {
 async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const state = beginRequest(req);
   res.setHeader("x-request-id", state.trace.requestId);
+  // A client that failed authentication too often waits, whatever it asks (but /health, which
+  // a load balancer behind the same address must reach): nothing else is done for it.
+  const wait = o.unauthBudget.refusal(req);
+  if (wait > 0 && pathOf(req.url) !== "/health") {
+    const seconds = Math.max(1, Math.ceil(wait / 1000));
+    const info = `too many failed authentications from this address: retry after ${seconds} s`;
+    sendJson(res, 429, retBody(RetCode.RATE_LIMITED, info), {
+      "Retry-After": String(seconds),
+      connection: "close",
+    });
+    return finish(o, state, req, res);
+  }
+  // Before anything reads a header (authentication, normalisation): nothing may cost more than a
+  // header of a sane length (issue 14). 400 naming the header, for every route, charged to the
+  // client's unauthenticated budget like a failed authentication.
+  const overlong = overlongHeader(req.headers);
+  if (overlong) {
+    sendJson(res, 400, retBody(RetCode.INVALID, overlongHeaderMessage(overlong)));
+    finish(o, state, req, res);
+    return o.unauthBudget.charge(req);
+  }
   if (mayHaveBody(req.method)) {
     let body: Buffer | undefined;
     try {

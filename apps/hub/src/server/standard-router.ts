@@ -21,7 +21,11 @@ export class StandardRouter {
     private readonly guard: GuardCtx,
     private readonly log: Logger,
   ) {
-    for (const e of endpoints) this.byPath.set(e.path, [...(this.byPath.get(e.path) ?? []), e]);
+    for (const e of endpoints) {
+      const same = this.byPath.get(e.path);
+      if (same) same.push(e);
+      else this.byPath.set(e.path, [e]);
+    }
   }
 
   owns(path: string): boolean {

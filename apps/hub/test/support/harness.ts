@@ -56,7 +56,7 @@ export async function startTestHub(
   const config: HubConfig = loadConfig({
     HUB_DATA_DIR: dataDir,
     HUB_ALLOW_PRIVATE_URLS: "1",
-    HUB_ADMIN_TOKEN: "test-admin-token-0123456789",
+    HUB_ADMIN_TOKEN: "test-admin-token-0123456789-abcdefgh",
     HUB_SECRET_KEY: "11".repeat(32),
     HUB_LOG_LEVEL: "silent",
     HUB_VENDOR_TIMEOUT_MS: "1500",

@@ -1,6 +1,7 @@
 import {
   type AppPlatform,
   type DeviceCloud,
+  defaultDevices,
   type LinkageRule,
   startAppPlatform,
   startDeviceCloud,
@@ -35,6 +36,8 @@ export async function addVendor(
   platId: string,
   code: string,
   security: "hmac" | "none" = "hmac",
+  /** How many devices the sim holds (its default: 4). */
+  deviceCount?: number,
 ): Promise<Vendor> {
   const port = await freePort();
   const reg = await admin.post("/admin/v1/platforms", {
@@ -55,6 +58,7 @@ export async function addVendor(
     verifyUrl: `${hub.url}/v1/user/verify`,
     appSecret: security === "hmac" ? appSecret : undefined,
     hubDataGatewayUrl: `${hub.url}/v1/dataservices/dataGateway`,
+    ...(deviceCount === undefined ? {} : { devices: defaultDevices(code, deviceCount) }),
   });
   return {
     platId,

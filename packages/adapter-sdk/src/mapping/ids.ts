@@ -31,7 +31,8 @@ export function createIdMap(config: DeviceIdsConfig, manufacturerCode: string): 
   return {
     nativeOf(udid) {
       if (!udid.startsWith(manufacturerCode) || !parseUDeviceId(udid).ok) return undefined;
-      return config.mode === "table" ? config.devices[udid] : udid.slice(PREFIX_LENGTH);
+      if (config.mode !== "table") return udid.slice(PREFIX_LENGTH);
+      return Object.hasOwn(config.devices, udid) ? config.devices[udid] : undefined;
     },
     typeKeyOf: (udid) => udid.slice(8, PREFIX_LENGTH),
     udidOf(nativeId, typeKey) {

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normaliseHeaders } from "./headers.ts";
+import { normaliseHeaders, stripQuotes } from "./headers.ts";
 
 describe("normaliseHeaders", () => {
   it("reads a Headers object case-insensitively", () => {
@@ -30,5 +31,48 @@ describe("normaliseHeaders", () => {
     expect(
       normaliseHeaders({ AppID: ["a", "b"], PlatID: "  ", "content-type": "x", AccessToken: undefined }),
     ).toEqual({ appId: "a" });
+  });
+});
+
+describe("stripQuotes", () => {
+  // What the hub did before issue 14, kept here as the reference for short inputs only: on a long
+  // run of quotes not at the end this regex backtracks quadratically.
+  const reference = (v: string) =>
+    v
+      .trim()
+      .replace(/^["'“”‘’]+|["'“”‘’]+$/g, "")
+      .trim();
+
+  it("strips exactly what the former trim-and-regex did", () => {
+    const alphabet = [..."\"'“”‘’‚‛ \t\u00a0\u3000\u2028ax1-"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 24 }), (chars) => {
+        const v = chars.join("");
+        expect(stripQuotes(v)).toBe(reference(v));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("keeps quotes inside a value and answers a hostile 15 KiB value", () => {
+    expect(stripQuotes('" a"b "')).toBe('a"b');
+    const hostile = `x${'"'.repeat(15_000)}y`;
+    expect(stripQuotes(hostile)).toBe(hostile);
+    const longest = `x${'"'.repeat(4093)}y`;
+    expect(normaliseHeaders({ AccessToken: `'${longest}` })).toEqual({ accessToken: longest });
+    // Longer than any real token: refused before cleaning, naming the header.
+    expect(() => normaliseHeaders({ accesstoken: `'${hostile}` })).toThrow(
+      "header AccessToken is 15003 characters long; at most 4096 are accepted",
+    );
+  });
+
+  it("does not read Object.prototype's members as header fields", () => {
+    const hostile = Object.fromEntries([
+      ["constructor", "x"],
+      ["__proto__", "y"],
+      ["toString", "z"],
+      ["PlatID", "P"],
+    ]);
+    expect(normaliseHeaders(hostile)).toEqual({ platId: "P" });
   });
 });

@@ -6,6 +6,8 @@
  * framework that hands over raw pairs) can, so surrounding quotes and spaces are stripped.
  */
 
+import { ProtocolError, RetCode } from "../retcode.ts";
+
 export interface CommonHeaders {
   platId?: string;
   appId?: string;
@@ -15,34 +17,130 @@ export interface CommonHeaders {
 
 export type HeaderInput = Headers | Record<string, string | string[] | undefined>;
 
-/** Lower-cased, unquoted header name → field. */
-const FIELD_OF: Record<string, keyof CommonHeaders | undefined> = {
-  platid: "platId",
-  plateid: "platId",
-  appid: "appId",
-  accesstoken: "accessToken",
-  authtoken: "authToken",
-};
+/**
+ * The longest value accepted for each common header, judged on the raw value before any
+ * cleaning (issue 14: nothing before authentication may cost more than the header's length,
+ * and no header may be longer than a real one needs). PlatID is 1–64 characters and the
+ * hub-issued AppID shorter still; tokens may be a partner's JWT.
+ */
+export const COMMON_HEADER_LIMITS: ReadonlyMap<keyof CommonHeaders, number> = new Map([
+  ["platId", 256],
+  ["appId", 256],
+  ["accessToken", 4096],
+  ["authToken", 4096],
+]);
 
-// Straight and typographic quotes, which the standard's examples mix freely.
-const QUOTES = /^["'“”‘’]+|["'“”‘’]+$/g;
+/** The standard's spelling of each header name, for messages. */
+const SPELLING = new Map<string, string>([
+  ["platid", "PlatID"],
+  ["plateid", "PlateID"],
+  ["appid", "AppID"],
+  ["accesstoken", "AccessToken"],
+  ["authtoken", "AuthToken"],
+]);
 
-// What node:http hands over for almost every header: a lower-case token, nothing to clean.
-const PLAIN_NAME = /^[a-z0-9-]+$/;
+export interface OverlongHeader {
+  /** The standard's spelling (`AccessToken`). */
+  name: string;
+  limit: number;
+  length: number;
+}
+
+/** The first common header whose raw value is longer than its limit, or undefined. */
+export function overlongHeader(headers: HeaderInput): OverlongHeader | undefined {
+  let found: OverlongHeader | undefined;
+  const look = (rawName: string, rawValue: string | string[] | undefined) => {
+    if (found || rawValue === undefined) return;
+    const name = cleanName(rawName);
+    const field = FIELD_OF.get(name);
+    const limit = field && COMMON_HEADER_LIMITS.get(field);
+    if (limit === undefined) return;
+    for (const v of Array.isArray(rawValue) ? rawValue : [rawValue]) {
+      if (v.length > limit) {
+        found = { name: SPELLING.get(name) ?? rawName, limit, length: v.length };
+        return;
+      }
+    }
+  };
+  if (typeof Headers !== "undefined" && headers instanceof Headers) {
+    headers.forEach((v, n) => {
+      look(n, v);
+    });
+  } else
+    for (const name of Object.keys(headers)) look(name, (headers as Record<string, string | string[]>)[name]);
+  return found;
+}
+
+/** The RetInfo of a header over its limit. */
+export function overlongHeaderMessage(h: OverlongHeader): string {
+  return `header ${h.name} is ${h.length} characters long; at most ${h.limit} are accepted`;
+}
+
+/**
+ * Lower-cased, unquoted header name → field. A Map, not an object: the names come from the
+ * request, and `constructor` or `__proto__` must not find Object.prototype's members.
+ */
+const FIELD_OF = new Map<string, keyof CommonHeaders>([
+  ["platid", "platId"],
+  ["plateid", "platId"],
+  ["appid", "appId"],
+  ["accesstoken", "accessToken"],
+  ["authtoken", "authToken"],
+]);
+
+/** Straight and typographic quotes, which the standard's examples mix freely. */
+function isQuote(code: number): boolean {
+  return (
+    code === 34 || code === 39 || (code >= 0x2018 && code <= 0x201d && code !== 0x201a && code !== 0x201b)
+  );
+}
+
+/** What String.prototype.trim removes: ECMAScript's WhiteSpace and LineTerminator. */
+function isBlank(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/**
+ * `value` without its surrounding blanks and quotes (blanks, then quotes, then blanks again, as
+ * `"AuthToken "` and ` "t" ` need). One pass from each end: linear in the length whatever the
+ * input. It replaces a regular expression (`["'“”‘’]+$`) that backtracked quadratically on a long
+ * run of quotes not at the end — before authentication (issue 14).
+ */
+export function stripQuotes(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isBlank(value.charCodeAt(start))) start++;
+  while (start < end && isQuote(value.charCodeAt(start))) start++;
+  while (start < end && isBlank(value.charCodeAt(start))) start++;
+  while (end > start && isBlank(value.charCodeAt(end - 1))) end--;
+  while (end > start && isQuote(value.charCodeAt(end - 1))) end--;
+  while (end > start && isBlank(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+/** A name as node:http hands it over: a lower-case token (nothing to clean), checked without a regex. */
+function isPlainName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45)) return false;
+  }
+  return name.length > 0;
+}
 
 function cleanName(name: string): string {
-  if (PLAIN_NAME.test(name)) return name;
-  return name.trim().replace(QUOTES, "").trim().toLowerCase();
-}
-
-/** Neither blank nor a quote: a value starting and ending with such a character is already clean. */
-function isPlainEnd(code: number): boolean {
-  return code > 32 && code !== 34 && code !== 39 && (code < 0x2018 || code > 0x201d);
-}
-
-function cleanValue(value: string): string {
-  if (isPlainEnd(value.charCodeAt(0)) && isPlainEnd(value.charCodeAt(value.length - 1))) return value;
-  return value.trim().replace(QUOTES, "").trim();
+  return isPlainName(name) ? name : stripQuotes(name).toLowerCase();
 }
 
 /** The fields found so far, and which spelling filled platId: `PlatID` wins over `PlateID` whatever the order. */
@@ -54,11 +152,11 @@ interface Collected {
 // A module-level function rather than a closure per call: this runs on every request.
 function take(state: Collected, rawName: string, rawValue: string | string[] | undefined): void {
   const name = cleanName(rawName);
-  const field = FIELD_OF[name];
+  const field = FIELD_OF.get(name);
   if (field === undefined || rawValue === undefined) return;
   const first = Array.isArray(rawValue) ? rawValue[0] : rawValue;
   if (first === undefined) return;
-  const value = cleanValue(first);
+  const value = stripQuotes(first);
   if (value === "") return;
   if (field === "platId") {
     const canonical = name === "platid";
@@ -68,7 +166,13 @@ function take(state: Collected, rawName: string, rawValue: string | string[] | u
   state.out[field] = value;
 }
 
+/**
+ * The common headers of a request. Throws a ProtocolError (RetCode 400 naming the header) when
+ * one is longer than COMMON_HEADER_LIMITS allows, before cleaning anything.
+ */
 export function normaliseHeaders(headers: HeaderInput): CommonHeaders {
+  const overlong = overlongHeader(headers);
+  if (overlong) throw new ProtocolError(RetCode.INVALID, overlongHeaderMessage(overlong), overlong.name);
   const state: Collected = { out: {}, platIdFromCanonical: false };
   if (typeof Headers !== "undefined" && headers instanceof Headers) {
     headers.forEach((value, name) => {

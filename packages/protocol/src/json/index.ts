@@ -1,4 +1,12 @@
-export { type CommonHeaders, type HeaderInput, normaliseHeaders } from "./headers.ts";
+export {
+  COMMON_HEADER_LIMITS,
+  type CommonHeaders,
+  type HeaderInput,
+  normaliseHeaders,
+  type OverlongHeader,
+  overlongHeader,
+  overlongHeaderMessage,
+} from "./headers.ts";
 export {
   type LenientJsonError,
   type LenientJsonOptions,

@@ -125,7 +125,11 @@ export async function listDevices(
   const groups = new Map<PlatformRecord, string[]>();
   for (const r of rows) {
     const vendor = ctx.registry.get(r.vendorPlatId);
-    if (vendor) groups.set(vendor, [...(groups.get(vendor) ?? []), r.udeviceId]);
+    if (!vendor) continue;
+    // Appended in place: copying the group per device made a large account quadratic (issue 14).
+    const group = groups.get(vendor);
+    if (group) group.push(r.udeviceId);
+    else groups.set(vendor, [r.udeviceId]);
   }
   const result = await fanOut(ctx, "listDevices", groups, async (vendor) => {
     const t = vendorTarget(ctx, vendor, userId, trace);

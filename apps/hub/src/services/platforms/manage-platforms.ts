@@ -12,6 +12,7 @@ import type { PlatformSync } from "../../registry/platform-sync.ts";
 import { restoreRedacted } from "../../security/redact.ts";
 import { type Actor, type AuditCtx, audit } from "../audit/audit.ts";
 import type { AuthChanges } from "../users/users-context.ts";
+import { checkFingerprints, claimFingerprints } from "./fingerprints.ts";
 import type { RegisterPlatformInput, UpdatePlatformInput } from "./platform-input.ts";
 import { type IssuedSecrets, issuePlatformSecrets, rotatedPlatformSecrets } from "./platform-secrets.ts";
 import { sealSecrets } from "./sealed-config.ts";
@@ -72,6 +73,7 @@ function checkSettings(ctx: PlatformsCtx, platId: string, s: Settings): void {
     if (owner && owner.platId !== platId)
       throw conflict(`manufacturer code ${code} is already owned by ${owner.platId}`);
   }
+  checkFingerprints(ctx.registry, platId, s.security.certFingerprints);
 }
 
 /** The registered URLs' host names resolved: none may answer with a private address (SSRF). */
@@ -126,6 +128,7 @@ export async function registerPlatform(
   const secrets = issuePlatformSecrets(ctx.keyring);
   try {
     await ctx.db.transaction(async (tx) => {
+      await claimFingerprints(tx, input.platId, input.security.certFingerprints);
       await tx.insert(platforms).values({
         platId: input.platId,
         name: input.name,
@@ -192,6 +195,8 @@ export async function updatePlatform(
   await checkResolvedUrls(ctx, next);
   try {
     await ctx.db.transaction(async (tx) => {
+      if (input.security?.certFingerprints !== undefined)
+        await claimFingerprints(tx, platId, next.security.certFingerprints);
       await tx
         .update(platforms)
         .set({

@@ -1,5 +1,6 @@
 import { keyringFromHex } from "@yunlian/secrets";
 import { describe, expect, it } from "vitest";
+import { redactSecrets, restoreRedacted } from "../../security/redact.ts";
 import { openSecrets, sealSecrets } from "./sealed-config.ts";
 
 describe("sealed adapterConfig", () => {
@@ -19,5 +20,29 @@ describe("sealed adapterConfig", () => {
     expect(text).toContain('"clientId":"hub"');
     expect((sealed as { nested: { timeoutMs: number } }).nested.timeoutMs).toBe(5000);
     expect(openSecrets(sealed, keyring)).toEqual(config);
+  });
+});
+
+describe("keys named after Object.prototype's members (issue 14: request input never finds them)", () => {
+  const keyring = keyringFromHex("ab".repeat(32));
+  // JSON.parse makes "__proto__" an own key, as the admin API's body parser does.
+  const body = JSON.parse('{"__proto__":{"apiKey":"k"},"constructor":{"token":"t"},"a":1}');
+
+  it("sealing keeps a __proto__ key as a key, its secrets sealed", () => {
+    const sealed = sealSecrets(body, keyring);
+    const text = JSON.stringify(sealed);
+    expect(Object.keys(sealed as object)).toEqual(["__proto__", "constructor", "a"]);
+    expect(text).not.toContain('"k"');
+    expect(openSecrets(JSON.parse(text), keyring)).toEqual(body);
+  });
+
+  it("redacting and restoring keep a __proto__ key and read only own stored keys", () => {
+    const redacted = redactSecrets(body);
+    expect(JSON.stringify(redacted)).toBe(
+      '{"__proto__":{"apiKey":"***"},"constructor":{"token":"***"},"a":1}',
+    );
+    expect(JSON.stringify(restoreRedacted(redacted, body))).toBe(JSON.stringify(body));
+    // "***" under a secret key whose stored config has no such own key stays "***".
+    expect(restoreRedacted({ toStringToken: "***" }, {})).toEqual({ toStringToken: "***" });
   });
 });

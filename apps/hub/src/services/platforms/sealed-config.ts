@@ -23,14 +23,17 @@ function isSealed(v: unknown): v is Sealed {
 export function sealSecrets(value: unknown, keyring: Keyring, depth = 0): unknown {
   if (depth > 32 || typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => sealSecrets(v, keyring, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (SECRET_KEY.test(k) && typeof v === "string" && v !== "") {
-      const { ciphertext, keyId } = encryptSecret(keyring, v);
-      out[k] = { $sealed: ciphertext, kid: keyId } satisfies Sealed;
-    } else out[k] = sealSecrets(v, keyring, depth + 1);
-  }
-  return out;
+  // Object.fromEntries defines own properties: a "__proto__" key from the request stays a key
+  // (an assignment would replace the copy's prototype and drop it).
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      if (SECRET_KEY.test(k) && typeof v === "string" && v !== "") {
+        const { ciphertext, keyId } = encryptSecret(keyring, v);
+        return [k, { $sealed: ciphertext, kid: keyId } satisfies Sealed];
+      }
+      return [k, sealSecrets(v, keyring, depth + 1)];
+    }),
+  );
 }
 
 /** The adapterConfig an adapter gets: sealed values decrypted. */
