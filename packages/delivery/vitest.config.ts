@@ -1,7 +1,11 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, mergeConfig } from "vitest/config";
+import { workspaceTests } from "../../vitest.shared.ts";
 
 // Integration tests talk to real PostgreSQL, Redis and HTTP receivers: allow for retry schedules.
-export default defineConfig({
-  // Receivers listen on loopback: let the connect-time SSRF guard allow it.
-  test: { testTimeout: 30_000, hookTimeout: 30_000, env: { HUB_ALLOW_PRIVATE_URLS: "1" } },
-});
+export default mergeConfig(
+  workspaceTests,
+  defineConfig({
+    // Receivers listen on loopback: let the connect-time SSRF guard allow it.
+    test: { testTimeout: 30_000, hookTimeout: 30_000, env: { HUB_ALLOW_PRIVATE_URLS: "1" } },
+  }),
+);

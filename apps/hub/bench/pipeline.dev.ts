@@ -2,7 +2,7 @@
  * Development aid, not a benchmark of record: the JS cost of one devices/op inside the hub
  * (StandardEndpoint.serve with every check), the vendor's HTTP replaced by an instant answer.
  * No sockets, so machine noise moves it much less than the end-to-end bench.
- *   npx tsx bench/pipeline.dev.ts
+ *   npx tsx --conditions=source bench/pipeline.dev.ts
  */
 import type { VendorHttp } from "@yunlian/adapter-sdk/http";
 import { newTrace } from "../src/observability/request-context.ts";

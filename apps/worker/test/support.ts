@@ -54,9 +54,9 @@ export interface WorkerChild {
   exited: Promise<number | null>;
 }
 
-/** The real entry point (src/main.ts) as its own process, run by node with tsx's loader (one pid). */
+/** The real entry point as its own process, built, as production runs it: `node dist/main.js`. */
 export function spawnWorker(env: NodeJS.ProcessEnv): WorkerChild {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["dist/main.js"], {
     cwd: workerDir,
     env: { ...process.env, ...env, NODE_ENV: "test" },
     stdio: ["ignore", "pipe", "pipe"],
