@@ -1,13 +1,14 @@
 /**
  * `pnpm bench:footprint` (apps/hub): what one hub process costs before it has served anything —
- * the wall time from spawn to the first 200 from /health, and its resident memory once idle — in
+ * the wall time from spawn to the first 200 from /health (and the CPU time its processes used until
+ * then, which a busy machine moves much less), and its resident memory once idle — in
  * services mode (PostgreSQL on a fresh database, Redis) and embedded mode (PGlite: the first start
  * on an empty data folder, then a second start on the same folder). It starts the hub the way
  * `pnpm start` does: `node dist/main.js` (build first: `pnpm build`).
  *
  * Memory is read twice: 5 s after the first 200 (the process as it stands once started) and
- * after BENCH_SETTLE_SECONDS of idling (40: V8's memory reducer hands back the heap pages start-up
- * left behind about 30 s into idleness, which is where a long-running hub sits).
+ * after BENCH_SETTLE_SECONDS of idling (40: V8's memory reducer may by then have handed back the
+ * heap pages start-up left behind — it did after ~30 s in some runs here, not in all).
  * Knobs: BENCH_ROUNDS (3), BENCH_SETTLE_SECONDS, BENCH_FOOTPRINT_BEFORE=<another checkout> to measure
  * that checkout's hub in the same run, started as that checkout starts it (its dist/main.js if it
  * has one, else `node --import tsx src/main.ts`, as hubs ran before they were compiled).
@@ -21,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@yunlian/db/testing";
 import { redisAvailable, TEST_REDIS_URL } from "@yunlian/delivery/testing";
 import { freePort } from "../test/support/harness.ts";
+import { cpuSecondsOfTree } from "./processes.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const EARLY_SECONDS = 5;
@@ -56,6 +58,8 @@ function variantOf(name: string, repo: string): Variant {
 
 interface Sample {
   startMs: number;
+  /** CPU seconds (user + system) the hub's processes used until the first 200: what the machine's load moves least */
+  startCpu: number;
   /** resident set of the hub process 5 s after its first 200 */
   earlyRss: number;
   /** resident set of the hub process after SETTLE_SECONDS (this and the rest) */
@@ -143,6 +147,7 @@ async function measureOnce(variant: Variant, env: Record<string, string>): Promi
     await firstHealthy(`http://127.0.0.1:${port}`, child, () => output);
     const startMs = performance.now() - started;
     const pid = child.pid as number;
+    const startCpu = cpuSecondsOfTree(pid) ?? 0;
     await new Promise((r) => setTimeout(r, EARLY_SECONDS * 1000));
     const earlyRss = residentBytes(pid);
     await new Promise((r) => setTimeout(r, (SETTLE_SECONDS - EARLY_SECONDS) * 1000));
@@ -151,6 +156,7 @@ async function measureOnce(variant: Variant, env: Record<string, string>): Promi
     const usage = await probe(child, () => output);
     return {
       startMs,
+      startCpu,
       earlyRss,
       rss,
       treeRss,
@@ -210,6 +216,7 @@ function row(variant: string, mode: Mode, samples: Sample[]): string {
     variant,
     mode,
     `${(median(samples.map((s) => s.startMs)) / 1000).toFixed(2)} s`,
+    `${median(samples.map((s) => s.startCpu)).toFixed(2)} s`,
     mib((s) => s.earlyRss),
     mib((s) => s.rss),
     mib((s) => s.treeRss),
@@ -241,8 +248,8 @@ async function main(): Promise<void> {
     [
       `Node ${process.version}, ${cpus().length} CPU(s), ${ROUNDS} round(s); medians, memory in MiB: RSS ${EARLY_SECONDS} s after the first 200, then the rest after ${SETTLE_SECONDS} s idle`,
       "",
-      `hub | mode | start→healthy | RSS at ${EARLY_SECONDS} s | RSS at ${SETTLE_SECONDS} s | with children | heap used | heap total | external | rest of RSS | each round (start/RSS/RSS)`,
-      "--- | --- | --- | --- | --- | --- | --- | --- | --- | --- | ---",
+      `hub | mode | start→healthy | CPU until healthy | RSS at ${EARLY_SECONDS} s | RSS at ${SETTLE_SECONDS} s | with children | heap used | heap total | external | rest of RSS | each round (start/RSS/RSS)`,
+      "--- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | ---",
       ...results,
     ].join("\n"),
   );
