@@ -1,8 +1,12 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, mergeConfig } from "vitest/config";
+import { spawnsBuiltCode, workspaceTests } from "../../vitest.shared.ts";
 
-export default defineConfig({
-  test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 30_000,
-  },
-});
+export default mergeConfig(
+  mergeConfig(workspaceTests, spawnsBuiltCode),
+  defineConfig({
+    test: {
+      include: ["test/**/*.test.ts"],
+      testTimeout: 30_000,
+    },
+  }),
+);

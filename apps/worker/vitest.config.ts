@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, mergeConfig } from "vitest/config";
+import { spawnsBuiltCode, workspaceTests } from "../../vitest.shared.ts";
 
 // Integration tests talk to real PostgreSQL, Redis and HTTP receivers: allow for retry schedules.
 // Receivers listen on loopback: workers under test get HUB_ALLOW_PRIVATE_URLS=1 in their
 // environment (test/support.ts workerEnv), the way a user would set it.
-export default defineConfig({
-  test: { testTimeout: 30_000, hookTimeout: 30_000 },
-});
+export default mergeConfig(
+  mergeConfig(workspaceTests, spawnsBuiltCode),
+  defineConfig({ test: { testTimeout: 30_000, hookTimeout: 30_000 } }),
+);

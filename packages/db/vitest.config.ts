@@ -1,7 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, mergeConfig } from "vitest/config";
+import { spawnsBuiltCode, workspaceTests } from "../../vitest.shared.ts";
 
 // PGlite boots a WASM Postgres per test (1–4 s), so the 5 s default is too tight on a busy CI box.
-// biome-ignore lint/style/noDefaultExport: vitest only reads the config's default export
-export default defineConfig({
-  test: { testTimeout: 30_000, hookTimeout: 30_000 },
-});
+export default mergeConfig(
+  mergeConfig(workspaceTests, spawnsBuiltCode),
+  defineConfig({
+    test: { testTimeout: 30_000, hookTimeout: 30_000 },
+  }),
+);

@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// hubctl: runs src/main.ts through tsx (the workspace ships TypeScript sources, no build step).
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/main.ts");
+// hubctl: the built CLI (dist/, from `pnpm build`; docs/adr/0005).
+await import("../dist/main.js");

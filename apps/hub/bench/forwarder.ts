@@ -5,7 +5,8 @@ import { Pool } from "undici";
 /**
  * The baseline: a bare node:http server that forwards each POST to the device cloud with an
  * undici Pool and returns the answer — no parsing, no checks. Run as its own process:
- *   node --import tsx bench/forwarder.ts <port> <target origin> <AccessToken> <PlatID> [processes]
+ *   node bench/dist/forwarder.js <port> <target origin> <AccessToken> <PlatID> [processes]
+ * (built from this file by `tsc -p tsconfig.bench.json`, which `pnpm bench` runs first).
  * With processes > 1 it runs that many copies behind node:cluster, as the hub does with
  * HUB_HTTP_PROCESSES, so the two can be compared with the same number of processes.
  */

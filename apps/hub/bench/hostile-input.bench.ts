@@ -1,6 +1,6 @@
 /**
  * Issue 14's hostile-input figures, as hub CPU (the hub process's user + system time from /proc,
- * around the requests): `npx tsx bench/hostile-input.bench.ts` in apps/hub. Needs PostgreSQL
+ * around the requests): `npx -y pnpm@12.4.2 bench:hostile` in apps/hub. Needs PostgreSQL
  * (TEST_DATABASE_URL or the local server). Results go to stdout; docs/benchmarks.md keeps them.
  *
  * 1. A hostile 15 KiB header — `AccessToken: '` + `x` + 15,000 `"` + `y`, the value the quadratic

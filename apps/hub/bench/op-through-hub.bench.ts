@@ -54,9 +54,8 @@ async function startForwarder(
     [
       // e.g. "--cpu-prof --cpu-prof-dir=/tmp/fwd", as HUB_PROCESS_NODE_ARGS does for the hub.
       ...(process.env.FORWARDER_NODE_ARGS ?? "").split(" ").filter(Boolean),
-      "--import",
-      "tsx",
-      join(here, "forwarder.ts"),
+      // Compiled like the hub (tsconfig.bench.json), so both sides run tsc's JavaScript.
+      join(here, "dist", "forwarder.js"),
       String(port),
       target,
       token,

@@ -32,7 +32,7 @@ function procStats(): Map<number, ProcStat> {
   return stats;
 }
 
-/** `pid` and every process below it (cluster processes, tsx's esbuild helper). */
+/** `pid` and every process below it (cluster processes). */
 function tree(pid: number, stats: Map<number, ProcStat>): number[] {
   const out: number[] = [];
   const queue = [pid];

@@ -7,7 +7,7 @@ import { postgresOrSkip } from "./support/harness.ts";
 import { type HubProcess, startHubProcess } from "./support/hub-process.ts";
 import { setUpDeviceOp } from "./support/op-setup.ts";
 
-/** The hub processes whose parent is `pid` (Linux /proc): the HTTP processes of a hub primary (not tsx's esbuild helper). */
+/** The hub processes whose parent is `pid` (Linux /proc): the HTTP processes of a hub primary. */
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync("/proc")) {
@@ -15,7 +15,7 @@ function childrenOf(pid: number): number[] {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== pid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("main.ts")) out.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("dist/main.js")) out.push(Number(entry));
     } catch {
       // gone meanwhile
     }

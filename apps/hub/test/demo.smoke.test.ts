@@ -15,7 +15,7 @@ const hubRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 describe("pnpm demo", () => {
   it("narrates scenario 1 and 2 through to the air conditioner turning on, then keeps running", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "demo/demo.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", "demo/demo.ts"], {
       cwd: hubRoot,
       env: {
         PATH: process.env.PATH ?? "",

@@ -58,11 +58,11 @@ export interface WorkerChild {
 }
 
 /**
- * The real entry point (src/main.ts) as its own process, run by node with tsx's loader (one pid),
+ * The real entry point as its own process, built, as production runs it (`node dist/main.js`),
  * with `env` as its whole environment (plus what Node needs): nothing of this process's leaks in.
  */
 export function spawnWorker(env: Record<string, string>): WorkerChild {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["dist/main.js"], {
     cwd: workerDir,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env, NODE_ENV: "test" },
     stdio: ["ignore", "pipe", "pipe"],

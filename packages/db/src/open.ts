@@ -1,4 +1,3 @@
-import { openPglite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
 import type { DatabaseHandle, OpenDatabaseOptions } from "./types.ts";
 
@@ -10,5 +9,7 @@ import type { DatabaseHandle, OpenDatabaseOptions } from "./types.ts";
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (opts.url) return openPostgres(opts.url, opts.maxConnections, opts.migrationsDir);
   if (!opts.dataDir) throw new Error("openDatabase: give a postgres url or a PGlite dataDir");
+  // Loaded in embedded mode only: a process on PostgreSQL never holds PGlite's code.
+  const { openPglite } = await import("./pglite.ts");
   return openPglite(opts.dataDir, opts.migrationsDir);
 }

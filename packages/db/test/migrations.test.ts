@@ -42,9 +42,9 @@ describe("committed migrations", () => {
     const dir = await mkdtemp(join(tmpdir(), "yunlian-cli-"));
     try {
       const env = { ...process.env, DATABASE_URL: "", HUB_DATA_DIR: join(dir, "data") };
-      const first = await run("npx", ["tsx", "src/migrate-cli.ts"], { cwd: packageDir, env });
+      const first = await run(process.execPath, ["dist/migrate-cli.js"], { cwd: packageDir, env });
       expect(first.stdout).toContain("migrations applied to PGlite");
-      const again = await run("npx", ["tsx", "src/migrate-cli.ts"], { cwd: packageDir, env });
+      const again = await run(process.execPath, ["dist/migrate-cli.js"], { cwd: packageDir, env });
       expect(again.stdout).toContain("migrations applied");
     } finally {
       await rm(dir, { recursive: true, force: true });

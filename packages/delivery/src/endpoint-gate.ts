@@ -112,11 +112,7 @@ export class EndpointGates {
   }
 }
 
-/**
- * A granted slot: released once, reporting how the request went to the endpoint's breaker. A class
- * rather than a closure per grant: under tsx every named closure costs a property definition, and
- * a grant is made for every delivery attempt.
- */
+/** A granted slot: released once, reporting how the request went to the endpoint's breaker. */
 class HeldSlot {
   readonly ok = true;
   #released = false;

@@ -14,12 +14,16 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
-/** The hub as its own OS process (`tsx src/main.ts`), exactly as `pnpm start` runs it, with `env` as its environment. */
+/**
+ * The hub as its own OS process, exactly as `pnpm start` and the Docker image run it: the built
+ * JavaScript, `node dist/main.js` (vitest.shared.ts stops a run whose dist/ is stale), with `env`
+ * as its environment.
+ */
 export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
   const port = await freePort();
   let output = "";
   const nodeArgs = (process.env.HUB_PROCESS_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...nodeArgs, "dist/main.js"], {
     cwd: hubRoot,
     // Only what the test gives it (and what Node needs to run): nothing of this process's environment.
     env: {
