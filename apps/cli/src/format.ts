@@ -41,7 +41,7 @@ export function cell(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function truncate(s: string, max: number): string {
+function truncate(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 

@@ -11,13 +11,13 @@ import {
 import { z } from "zod";
 
 /** One standard attribute on one MIoT property. */
-export const miotPropertySchema = z
+const miotPropertySchema = z
   .object({ siid: z.int().positive(), piid: z.int().positive(), ...valueSpecShape })
   .refine(enumHasValues, { error: "an enum property needs `values`" });
 export type MiotProperty = z.infer<typeof miotPropertySchema>;
 
 /** One device type (BBCCC key): which native models it covers and its attribute mapping. */
-export const miotDeviceTypeSchema = z.object({
+const miotDeviceTypeSchema = z.object({
   /** The DeviceInfo.deviceType the hub sees (BBCCC + D digits); default the key itself. */
   deviceType: z
     .string()

@@ -35,7 +35,7 @@ export async function changeBinding(
 }
 
 /** A native device as the standard's DeviceInfo; undefined when its model has no mapping. */
-export function toDeviceInfo(
+function toDeviceInfo(
   r: Resolved,
   device: Pick<MiotDevice, "did" | "model" | "name">,
 ): DeviceInfo | undefined {

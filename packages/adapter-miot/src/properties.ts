@@ -50,7 +50,7 @@ export async function deviceStatus(
 }
 
 /** Every command translated (and refused, naming the attribute) before anything is sent. */
-export function planCommands(call: AdapterCall, commands: DeviceCommand[]) {
+function planCommands(call: AdapterCall, commands: DeviceCommand[]) {
   const r = resolve(call.platform);
   const owner = new Map<string, { udid: string; attr: string }>();
   const params: MiotPropValue[] = [];

@@ -21,7 +21,7 @@ export interface MiotDeviceResult extends Partial<MiotDevice> {
   code: number;
 }
 
-export interface MiotPropId {
+interface MiotPropId {
   did: string;
   siid: number;
   piid: number;

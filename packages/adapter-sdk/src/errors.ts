@@ -15,7 +15,7 @@ export type AdapterErrorKind =
  * `unauthorized` reaches the caller only after the hub logged in again once and the vendor still
  * refused the hub's own session — the hub↔vendor link, 502, never the caller's 401.
  */
-export const KIND_CODES: Readonly<Record<AdapterErrorKind, RetCode>> = {
+const KIND_CODES: Readonly<Record<AdapterErrorKind, RetCode>> = {
   unauthorized: RetCode.BAD_GATEWAY,
   timeout: RetCode.GATEWAY_TIMEOUT,
   unreachable: RetCode.BAD_GATEWAY,

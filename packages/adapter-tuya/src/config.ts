@@ -11,12 +11,12 @@ import {
 import { z } from "zod";
 
 /** One standard attribute on one Tuya data point (DP) code. */
-export const tuyaDataPointSchema = z
+const tuyaDataPointSchema = z
   .object({ code: z.string().min(1), ...valueSpecShape })
   .refine(enumHasValues, { error: "an enum data point needs `values`" });
 export type TuyaDataPoint = z.infer<typeof tuyaDataPointSchema>;
 
-export const tuyaDeviceTypeSchema = z.object({
+const tuyaDeviceTypeSchema = z.object({
   /** The DeviceInfo.deviceType the hub sees (BBCCC + D digits); default the key itself. */
   deviceType: z
     .string()

@@ -39,7 +39,7 @@ export async function changeBinding(
   };
 }
 
-export function toDeviceInfo(r: Resolved, device: TuyaDevice): DeviceInfo | undefined {
+function toDeviceInfo(r: Resolved, device: TuyaDevice): DeviceInfo | undefined {
   const deviceID = r.ids.udidOf(device.id, r.typeOfProduct.get(device.product_id));
   if (deviceID === undefined) return undefined;
   const typeKey = deviceID.slice(8, 13);
@@ -55,7 +55,7 @@ export function toDeviceInfo(r: Resolved, device: TuyaDevice): DeviceInfo | unde
   };
 }
 
-export const userDevices = (call: AdapterCall, uid: string) =>
+const userDevices = (call: AdapterCall, uid: string) =>
   withToken<TuyaDevice[]>(call, { method: "GET", path: `/v1.0/users/${uid}/devices` });
 
 const FILTER_KEYS = ["deviceType", "model", "manufacturer", "brand"] as const;

@@ -6,7 +6,7 @@ import { withToken } from "./session.ts";
 import type { TuyaStatus } from "./wire.ts";
 
 /** Data points → standard attributes; DPs the mapping does not name are dropped. */
-export function statusToAttrs(
+function statusToAttrs(
   platId: string,
   udid: string,
   dataPoints: Record<string, { code: string } & Parameters<typeof fromNative>[0]>,
@@ -41,10 +41,7 @@ export async function deviceStatus(call: AdapterCall, uid: string, udids: string
 }
 
 /** Every command translated (refused naming the attribute) before anything is sent. */
-export function toCommands(
-  call: AdapterCall,
-  command: DeviceCommand,
-): { code: string; value: NativeValue }[] {
+function toCommands(call: AdapterCall, command: DeviceCommand): { code: string; value: NativeValue }[] {
   const { dataPoints } = typeOf(resolve(call.platform), command.deviceId);
   return Object.entries(command.attrs).map(([attr, raw]) => {
     // Own keys only: the attribute names come from the request (`constructor` is not one).

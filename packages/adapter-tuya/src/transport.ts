@@ -6,7 +6,7 @@ import { TuyaCode } from "./codes.ts";
 import { resolve } from "./config.ts";
 import { canonicalUrl, tuyaSign } from "./sign.ts";
 
-export type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "DELETE";
 
 export interface TuyaRequest {
   method: Method;

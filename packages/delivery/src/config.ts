@@ -49,7 +49,7 @@ export interface DeliverySettings {
 }
 
 /** How long a lease outlives its attempt's timeout: room for recording the outcome. */
-export const LEASE_MARGIN_MS = 15_000;
+const LEASE_MARGIN_MS = 15_000;
 
 export function deliveryConfig(settings: DeliverySettings): DeliveryConfig {
   return {

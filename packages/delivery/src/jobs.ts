@@ -9,7 +9,7 @@ const secretRef = z.object({ ciphertext: z.string(), keyId: z.string(), until: z
  * attempt it will be (the row's `attempts` + 1); the record of it only applies while the row
  * still has `attempt - 1` attempts, so a stale one can never settle a row twice.
  */
-export const preparedAttempt = z.object({
+const preparedAttempt = z.object({
   attempt: z.number().int().positive(),
   /** Epoch ms the row was due at when queued. */
   dueAt: z.number(),

@@ -2,7 +2,7 @@ import type { CommandContext, OptionDef } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { oneOf, parseJsonObject, readJsonObject } from "./shared.ts";
 
-export const SECURITY_MODES = ["none", "hmac", "mtls"] as const;
+const SECURITY_MODES = ["none", "hmac", "mtls"] as const;
 
 /** Flags that set platform fields: shared by register and edit. */
 export const platformFieldOptions: Record<string, OptionDef> = {

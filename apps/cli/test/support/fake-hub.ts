@@ -4,7 +4,7 @@ import { run } from "../../src/index.ts";
 
 export const TOKEN = "test-operator-token-0123456789-abcd";
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   /** Path with the query string, as sent. */
   url: string;
@@ -13,7 +13,7 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-export interface Reply {
+interface Reply {
   status: number;
   body?: unknown;
 }

@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { HubEnv } from "../lib/hono-env.ts";
 
-export const SESSION_COOKIE = "yunlian_console";
+const SESSION_COOKIE = "yunlian_console";
 const SESSION_TTL_MS = 12 * 3_600_000;
 
 /**

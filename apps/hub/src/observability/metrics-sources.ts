@@ -6,7 +6,7 @@ import type { DeliveryRunner } from "../services/reports/delivery-runner.ts";
 import type { MetricsSources } from "./metrics.ts";
 
 /** How long one read of the delivery backlog serves scrapes: at most one query per 10 s. */
-export const BACKLOG_CACHE_MS = 10_000;
+const BACKLOG_CACHE_MS = 10_000;
 
 /** Where /metrics reads the delivery backlog, queue depth and breaker states from. */
 export function metricsSources(ctx: {
@@ -63,7 +63,7 @@ async function readBacklog(db: Database): Promise<StoredBacklog> {
  * `read` at most once per `ms`, however often it is asked: concurrent askers share the read in
  * flight, and a failed read is not kept (the next ask tries again).
  */
-export function cachedFor<T>(ms: number, now: () => number, read: () => Promise<T>): () => Promise<T> {
+function cachedFor<T>(ms: number, now: () => number, read: () => Promise<T>): () => Promise<T> {
   let value: { at: number; promise: Promise<T> } | undefined;
   return () => {
     const t = now();
@@ -83,7 +83,7 @@ export function cachedFor<T>(ms: number, now: () => number, read: () => Promise<
  * partner's URL: /metrics labels them by the platforms that receive there instead, so no URL
  * appears in a label (issue 14). An endpoint no registered platform uses any more is left out.
  */
-export function breakersByPlatform(
+function breakersByPlatform(
   breakers: readonly { endpoint: string; state: string; inFlight: number }[],
   platforms: readonly { platId: string; dataGatewayUrl: string | null }[],
 ): { platId: string; state: string; inFlight: number }[] {

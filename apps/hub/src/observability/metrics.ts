@@ -5,7 +5,7 @@ import { HotCounter, HotHistogram } from "./hot-metrics.ts";
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The outbox as /metrics shows it (read from the database at most once per 10 s). */
-export interface Backlog {
+interface Backlog {
   byStatus: Record<string, number>;
   oldestPendingAgeSeconds: number;
 }

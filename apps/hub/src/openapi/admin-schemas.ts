@@ -54,7 +54,7 @@ export const SecretRotated = z.strictObject({
 
 const deliveryStatus = z.enum(DELIVERY_STATUSES);
 
-export const DeliveryView = z.strictObject({
+const DeliveryView = z.strictObject({
   id: z.string().describe("The webhook-id, the same on every attempt"),
   reportId: z.number().int(),
   platId: z.string(),

@@ -1,5 +1,5 @@
 /** A registered platform as the hub holds it in memory (secrets decrypted, codes attached). */
-export type SecurityMode = "none" | "hmac" | "mtls";
+type SecurityMode = "none" | "hmac" | "mtls";
 
 /** A secret, and the one it replaced while that one's rotation grace lasts. */
 export interface RotatingSecret {

@@ -5,7 +5,7 @@ import { loadAllPlatforms, loadPlatform } from "../services/platforms/platform-s
 import type { PlatformRegistry } from "./platform-registry.ts";
 
 /** Postgres channel on which any hub instance announces "platform X changed". */
-export const PLATFORMS_CHANNEL = "yunlian_platforms";
+const PLATFORMS_CHANNEL = "yunlian_platforms";
 
 /**
  * Keeps every hub instance's in-memory registry in step with the database: a change made on

@@ -10,10 +10,10 @@ import { type GuardCtx, guardCaller } from "./guard-caller.ts";
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
 
 /** `/admin/v1/self` and everything under it: a platform managing its own registration. */
-export const isSelfPath = (path: string) => path === "/admin/v1/self" || path.startsWith("/admin/v1/self/");
+const isSelfPath = (path: string) => path === "/admin/v1/self" || path.startsWith("/admin/v1/self/");
 
 /** The client address, for the audit log (the socket's; a proxy's X-Forwarded-For is not trusted). */
-export function clientIp(c: Context<HubEnv>): string | undefined {
+function clientIp(c: Context<HubEnv>): string | undefined {
   return c.env.incoming.socket?.remoteAddress;
 }
 

@@ -78,7 +78,7 @@ export async function guardCaller(
 }
 
 /** One request against the platform's bucket; 429 with Retry-After (whole seconds) when empty. */
-export async function chargeRequest(rateLimiter: RateLimiter, platId: string): Promise<void> {
+async function chargeRequest(rateLimiter: RateLimiter, platId: string): Promise<void> {
   const decision = await rateLimiter.take(platId);
   if (decision.allowed) return;
   const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));

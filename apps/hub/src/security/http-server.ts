@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import type { HubConfig } from "../config.ts";
 
 /** A PEM given inline (docker secrets, env) or as a file path. */
-export function pem(value: string): string {
+function pem(value: string): string {
   return value.includes("-----BEGIN") ? value : readFileSync(value, "utf8");
 }
 

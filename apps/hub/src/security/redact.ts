@@ -1,7 +1,7 @@
 /** Keys whose values are credentials (a vendor adapter's clientSecret, a password, an API key…). */
 export const SECRET_KEY = /secret|password|token|key/i;
 
-export const REDACTED = "***";
+const REDACTED = "***";
 
 /**
  * A copy with every secret-looking key's value replaced by "***", at any depth: adapterConfig

@@ -95,7 +95,7 @@ function finish(o: HubListenerOptions, state: RequestState, req: IncomingMessage
 }
 
 /** The request target without its query string. */
-export function pathOf(url: string | undefined): string {
+function pathOf(url: string | undefined): string {
   if (url === undefined) return "/";
   const q = url.indexOf("?");
   return q === -1 ? url : url.slice(0, q);

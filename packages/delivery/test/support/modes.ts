@@ -1,7 +1,7 @@
 import { loadDeliverySettings } from "@yunlian/config";
 import type { Database, DatabaseHandle, DeliveryStatus } from "@yunlian/db";
 import { deliveries } from "@yunlian/db";
-import { eq, inArray } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import {
   type DeliveryConfig,
   type DeliveryHandoff,
@@ -66,11 +66,6 @@ export async function startRunner(
     sweepGraceMs: 2_000,
   });
   return mode === "bullmq-handoff" ? { stop: queued.stop, handoff: queued.handoff } : queued;
-}
-
-export async function statusOf(db: Database, id: string): Promise<DeliveryStatus | undefined> {
-  const [row] = await db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, id));
-  return row?.status;
 }
 
 /** Polls until every id has the wanted status. */

@@ -19,9 +19,9 @@ const FailedIDs = z.array(deviceId).default([]);
 export const BindRequest = z.looseObject({ UserID, Device: namedDevices });
 export const BindResponse = ResponseBase.extend({ FailedIDs });
 
-/** 7.2.2 (tables 32–33). */
-export const UnbindRequest = BindRequest;
-export const UnbindResponse = BindResponse;
+/** 7.2.2 (tables 32–33): the same fields as binding. */
+export const UnbindRequest = z.looseObject({ UserID, Device: namedDevices });
+export const UnbindResponse = ResponseBase.extend({ FailedIDs });
 
 /** 7.2.3 (tables 35–36): the optional Device[].DeviceInfo is a filter (deviceType, model, …). */
 export const ListDevicesRequest = z.looseObject({

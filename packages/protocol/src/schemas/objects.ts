@@ -5,7 +5,7 @@
  * depends on the interface; the per-interface schemas tighten these bases.
  */
 import { z } from "zod";
-import { idString, MAX_ID, nullableScalarString, orRequired, scalarString, stringMap } from "./primitives.ts";
+import { idString, MAX_ID, nullableScalarString, orRequired, stringMap } from "./primitives.ts";
 
 /** ' " - \ / : ; * ? < > | % & # + and space (table 14). */
 const LOGIN_NAME_FORBIDDEN = /['"\-\\/:;*?<>|%&#+ ]/;
@@ -63,8 +63,6 @@ export const DeviceEntry = z.looseObject({
   DeviceAttr: DeviceAttr.optional(),
 });
 export const Device = z.array(DeviceEntry);
-
-export { scalarString };
 
 export type UserBase = z.infer<typeof UserBase>;
 export type UserProfile = z.infer<typeof UserProfile>;

@@ -12,10 +12,10 @@ import { HubError } from "../../lib/hub-error.ts";
 import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 
-export type RequestBody<K extends ApiName> = z.output<(typeof apis)[K]["request"]>;
+type RequestBody<K extends ApiName> = z.output<(typeof apis)[K]["request"]>;
 
 /** An authenticated platform request, as the StandardRouter hands it to an endpoint. */
-export interface PlatformCall {
+interface PlatformCall {
   platform: PlatformRecord;
   /** The standard's header parameters, normalised (both spellings, trimmed). */
   headers: CommonHeaders;

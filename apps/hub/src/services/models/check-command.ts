@@ -3,7 +3,7 @@ import { invalid } from "../../lib/hub-error.ts";
 import type { DeviceModelSpec } from "./builtin-models.ts";
 
 /** Why `value` is not allowed for `attr`, or undefined when it is. */
-export function valueProblem(attr: ModelAttribute, value: string): string | undefined {
+function valueProblem(attr: ModelAttribute, value: string): string | undefined {
   switch (attr.type) {
     case "bool":
     case "enum": {

@@ -22,7 +22,7 @@ import { uniqueViolation } from "./unique-violation.ts";
  * How long, after a rotation, the previous appSecret keeps verifying on the standard API (never
  * on self-service) and webhooks carry the previous webhookSecret's signature too.
  */
-export const SECRET_ROTATION_GRACE_MS = 24 * 3_600_000;
+const SECRET_ROTATION_GRACE_MS = 24 * 3_600_000;
 
 type Settings = Omit<RegisterPlatformInput, "platId">;
 

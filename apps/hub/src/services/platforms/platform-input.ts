@@ -25,7 +25,7 @@ const fields = {
   appId: z.string().min(1).max(128).nullable().optional(),
 };
 
-export const platIdSchema = z
+const platIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "1–64 characters of A-Z a-z 0-9 _ -" });
 

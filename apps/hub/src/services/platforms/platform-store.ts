@@ -6,7 +6,7 @@ import { openPlatformSecrets, withWebhookSecrets } from "./platform-secrets.ts";
 import { openSecrets } from "./sealed-config.ts";
 
 /** Turns a stored row (secrets encrypted) into the in-memory record the hub routes with. */
-export function toRecord(row: Platform, codes: string[], keyring: Keyring, now = new Date()): PlatformRecord {
+function toRecord(row: Platform, codes: string[], keyring: Keyring, now = new Date()): PlatformRecord {
   return {
     platId: row.platId,
     name: row.name,

@@ -7,7 +7,7 @@ export interface Bucket {
   failed: number;
 }
 
-export interface PlatformStats {
+interface PlatformStats {
   platId: string;
   attempts: number;
   ok: number;

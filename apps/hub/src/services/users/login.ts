@@ -21,7 +21,7 @@ export interface LoginCtx extends Pick<UsersCtx, "db" | "now" | "tokenTtlMs"> {
 const ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** A hub userID: "U" + 19 base-32 characters (95 random bits) — within the standard's 20. */
-export function newUserId(): string {
+function newUserId(): string {
   const bytes = randomBytes(19);
   let id = "U";
   for (const b of bytes) id += ID_ALPHABET[b & 31];

@@ -4,7 +4,7 @@ import { randomToken, sha256Hex } from "@yunlian/secrets";
 import { and, eq, gt, isNull } from "drizzle-orm";
 
 /** How long a vendor has to call the hub's verify endpoint after the hub starts a login there. */
-export const VERIFY_TOKEN_TTL_MS = 5 * 60_000;
+const VERIFY_TOKEN_TTL_MS = 5 * 60_000;
 
 /** A fresh single-use AuthToken for logging `userId` in at `vendorPlatId`. */
 export async function issueVerifyToken(
