@@ -53,7 +53,7 @@ describe("committed migrations", () => {
 
   it("the migrate CLI names every bad variable and exits 1 before touching a database", async () => {
     const env = { PATH: process.env.PATH ?? "", DATABASE_URL: "not a url", HUB_MIGRATIONS_DIR: "" };
-    const failed = await run("npx", ["tsx", "src/migrate-cli.ts"], { cwd: packageDir, env }).catch(
+    const failed = await run(process.execPath, ["dist/migrate-cli.js"], { cwd: packageDir, env }).catch(
       (err: { code?: number; stderr?: string }) => err,
     );
     expect(failed).toMatchObject({ code: 1 });
