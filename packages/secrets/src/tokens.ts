@@ -1,4 +1,4 @@
-import { createHash, hash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** A URL-safe random token; 32 bytes (256 bits) by default, enough to be unguessable. */
 export function randomToken(bytes = 32): string {
@@ -19,7 +19,7 @@ export function sha256Hex(s: string): string {
  * does not reveal the length of the secret either (timingSafeEqual needs equal lengths).
  */
 export function timingSafeEqualStr(a: string, b: string): boolean {
-  const ha = createHash("sha256").update(a, "utf8").digest();
-  const hb = createHash("sha256").update(b, "utf8").digest();
-  return timingSafeEqual(ha, hb);
+  // One-shot hashes: a mode-none platform's AppID is compared on every device call, and two
+  // Hash objects per comparison were ~5% of the hub's CPU per request in the op benchmark.
+  return timingSafeEqual(hash("sha256", a, "buffer"), hash("sha256", b, "buffer"));
 }

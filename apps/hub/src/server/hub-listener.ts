@@ -25,7 +25,7 @@ export interface HubListenerOptions {
  * serve). Every request passes the same steps here, whichever route answers it: a request id
  * and trace, the body read once under the size limit (413 otherwise), then the route — the
  * platform API under /v1 is served by the StandardRouter, the rest by the Hono app — and one
- * log line and metric per request. Why /v1 bypasses Hono: docs/adr/0005-one-request-pipeline.md.
+ * log line and metric per request. Why /v1 bypasses Hono: docs/adr/0008-one-request-pipeline.md.
  */
 export function hubListener(options: HubListenerOptions): RequestListener {
   return (req, res) => {
