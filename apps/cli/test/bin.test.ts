@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type FakeHub, haier, startFakeHub, TOKEN } from "./support/fake-hub.ts";
@@ -46,5 +46,23 @@ describe("bin/hubctl.js as a process", () => {
 
     const usage = await hubctl(["platforms", "nope"], {});
     expect(usage.code).toBe(2);
+  });
+
+  it("ends quietly when the reader of its output goes away (hubctl … | head -1)", async () => {
+    // Enough rows that hubctl is still writing when `head` has exited and closed the pipe.
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ ...haier, platId: `P-${i}` }));
+    hub.on("GET /admin/v1/platforms", { status: 200, body: { platforms: rows } });
+    const child = spawn(
+      "/bin/bash",
+      ["-c", `"${process.execPath}" "${bin}" platforms list | head -1 >/dev/null; exit \${PIPESTATUS[0]}`],
+      { env: { PATH: process.env.PATH ?? "", HUB_URL: hub.url, HUB_ADMIN_TOKEN: TOKEN } },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toContain("EPIPE");
+    expect(code).toBe(0);
   });
 });

@@ -35,6 +35,10 @@ const delivered = {
 describe("deliveries list", () => {
   it("sends the filters as query parameters (relative times resolved against now)", async () => {
     hub.on("GET /admin/v1/deliveries", { status: 200, body: { deliveries: [], nextCursor: null } });
+    hub.on("GET /admin/v1/platforms/PARTNER-MIDEA-0000", {
+      status: 200,
+      body: { platId: "PARTNER-MIDEA-0000" },
+    });
     const r = await cli(
       [
         "deliveries",
@@ -70,10 +74,23 @@ describe("deliveries list", () => {
     });
   });
 
+  it("names a platform that does not exist instead of saying nothing matched", async () => {
+    hub.on("GET /admin/v1/deliveries", { status: 200, body: { deliveries: [], nextCursor: null } });
+    hub.on("GET /admin/v1/platforms/NO-SUCH-PLAT", {
+      status: 404,
+      body: { RetCode: "404", RetInfo: "no platform NO-SUCH-PLAT" },
+    });
+    const r = await cli(["deliveries", "list", "--platform", "NO-SUCH-PLAT"], { hubUrl: hub.url });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("no platform NO-SUCH-PLAT");
+  });
+
   it("prints a table and points at the next page on stderr", async () => {
+    const clean = { ...delivered, id: "msg_2b7QkR3", attempts: 1, lastError: null, lastHttpStatus: 200 };
     hub.on("GET /admin/v1/deliveries", {
       status: 200,
-      body: { deliveries: [dead, delivered], nextCursor: "c_next" },
+      body: { deliveries: [dead, delivered, clean], nextCursor: "c_next" },
     });
     const r = await cli(["deliveries", "list"], { hubUrl: hub.url });
     expect(r.code).toBe(0);
@@ -83,6 +100,8 @@ describe("deliveries list", () => {
         "ID           PLATFORM            DEVICE                       STATUS     ATTEMPTS  NEXT ATTEMPT  CREATED               LAST ERROR",
         "msg_2b7QkR1  PARTNER-MIDEA-0000  000006010200200C89346112DD5  dead       11        -             2025-03-01 08:00:00Z  connect ECONNREFUSED",
         "msg_2b7QkR2  PARTNER-MIDEA-0000  000006010200200C89346112DD5  delivered  2         -             2025-03-01 08:00:00Z  HTTP 500 RetCode 500",
+        // A delivery that succeeded at once has no error to show (not "HTTP 200").
+        "msg_2b7QkR3  PARTNER-MIDEA-0000  000006010200200C89346112DD5  delivered  1         -             2025-03-01 08:00:00Z  -",
         "",
       ].join("\n"),
     );

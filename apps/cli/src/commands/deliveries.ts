@@ -32,7 +32,9 @@ const attempt = z.looseObject({
 const detail = delivery.extend({ attempts: z.array(attempt).optional() });
 
 function lastFailure(d: Delivery): string | undefined {
-  const parts = [d.lastHttpStatus ? `HTTP ${d.lastHttpStatus}` : undefined, d.lastError ?? undefined];
+  // A 2xx is a success, not an error: a delivered row shows only what failed before it (if anything).
+  const failedStatus = d.lastHttpStatus && (d.lastHttpStatus < 200 || d.lastHttpStatus > 299);
+  const parts = [failedStatus ? `HTTP ${d.lastHttpStatus}` : undefined, d.lastError ?? undefined];
   const text = parts.filter((p) => p !== undefined).join(" ");
   return text === "" ? undefined : text;
 }
@@ -77,6 +79,9 @@ const list: CommandDef = {
     if (ctx.json) return printJson(ctx.io.stdout, answer.body);
     const { deliveries, nextCursor } = shape(page, answer.body, where);
     if (deliveries.length === 0) {
+      // An empty page for a platform that does not exist is a typo, not "nothing happened".
+      const platId = query.platId;
+      if (platId !== undefined) await ctx.hub().call("GET", `/admin/v1/platforms/${seg(platId)}`);
       println(ctx.io.stdout, "No deliveries match.");
     } else {
       println(
