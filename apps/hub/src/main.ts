@@ -12,8 +12,9 @@ async function main(): Promise<void> {
   const running = await startHubServer(config);
   const { hub } = running;
   if (cluster.isWorker) shareMetricsWithPrimary(hub.metrics.registry);
-  // With several HTTP processes the first one speaks for all of them.
-  if (config.processIndex === 0) process.stdout.write(banner(config, running));
+  // With several HTTP processes the first one speaks for all of them. On stderr: stdout is the
+  // JSON log stream a collector parses, and the banner is for the person at the terminal.
+  if (config.processIndex === 0) process.stderr.write(banner(config, running));
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -42,6 +43,16 @@ function banner(config: HubConfig, { hub, url }: RunningHub): string {
     `  standard API ${url}/v1/…   admin API ${url}/admin/v1/…`,
     `  console:     ${url}/console   API reference ${url}/docs   metrics ${url}/metrics`,
     `  admin token: ${adminTokenLine(config, hub)}`,
+    "",
+    "Next steps:",
+    `  export HUB_URL=${url} HUB_ADMIN_TOKEN=${config.adminToken || config.databaseUrl ? "<the admin token>" : hub.adminToken}`,
+    "  node apps/cli/bin/hubctl.js platforms list    # the admin API from the command line (hubctl)",
+    "  npx -y pnpm@12.4.2 demo                       # both scenarios against simulated clouds",
+    ...(config.allowPrivateUrls
+      ? []
+      : [
+          "  (to register simulators on this machine, restart with HUB_ALLOW_PRIVATE_URLS=1: never in production)",
+        ]),
     "",
   ].join("\n");
 }

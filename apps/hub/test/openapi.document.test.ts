@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 /**
  * The OpenAPI document: valid 3.1, complete (every route of the app is in it), self-contained
  * (every $ref resolves), and truthful (its examples pass the hub's own schemas; the admin answer
@@ -73,6 +74,12 @@ describe("GET /openapi.json", () => {
     const result = await new Validator().validate(structuredClone(doc));
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  it("names the repository's licence (MIT, as LICENSE says)", () => {
+    const licence = readFileSync(new URL("../../../LICENSE", import.meta.url), "utf8").split("\n")[0] ?? "";
+    expect(licence).toMatch(/^MIT License/);
+    expect((doc.info as Json).license).toEqual({ name: "MIT", identifier: "MIT" });
   });
 
   it("documents every route the app serves", () => {

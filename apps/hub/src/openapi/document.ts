@@ -62,7 +62,7 @@ export function buildOpenApiDocument(options: DocumentOptions) {
       title: "Yunlian hub API",
       version: options.version,
       description: DESCRIPTION,
-      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
+      license: { name: "MIT", identifier: "MIT" },
     },
     servers: options.serverUrl ? [{ url: options.serverUrl }] : [{ url: "/" }],
     tags: tagsOf(paths),
