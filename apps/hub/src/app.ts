@@ -18,7 +18,7 @@ import { registerMetrics } from "./routes/metrics.ts";
 import { registerSelfRoutes } from "./routes/self/index.ts";
 import { adminGate } from "./security/admin-gate.ts";
 import type { GuardCtx } from "./security/guard-caller.ts";
-import { stateOf } from "./server/request-state.ts";
+import { noteAnswer, stateOf } from "./server/request-state.ts";
 import type { ModelsCtx } from "./services/models/publish-model.ts";
 import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
 import type { DeliveriesCtx } from "./services/reports/manage-deliveries.ts";
@@ -81,6 +81,7 @@ export function createApp(deps: AppDeps): Hono<HubEnv> {
   app.notFound((c) => c.json(noSuchInterface(c.req.method, c.req.path), 404));
   app.onError((err, c) => {
     const answer = answerForError(err, deps.log, { requestId: c.get("requestId"), path: c.req.path });
+    noteAnswer(stateOf(c.env.incoming), answer.status, answer.body);
     for (const [k, v] of Object.entries(answer.headers)) c.header(k, v);
     return c.json(answer.body, answer.status as 400);
   });

@@ -16,6 +16,10 @@ export interface ServedRequest {
   status: number;
   trace: RequestTrace;
   seconds: number;
+  /** The caller's platform (claimed, when refused before authentication). */
+  platId?: string;
+  /** Why a refused request was refused: its RetCode and RetInfo. */
+  refusal?: { retCode: string; reason: string };
 }
 
 /**
@@ -37,6 +41,10 @@ export function recordRequest({ log, metrics }: RequestRecorder, r: ServedReques
       status: r.status,
       durationMs: Math.round(r.seconds * 1000 * 10) / 10,
       vendors: vendors.size > 0 ? [...vendors] : undefined,
+      // A refusal says who was refused and why: the operator's first question about a 4xx.
+      platId: r.platId,
+      retCode: r.refusal?.retCode,
+      reason: r.refusal?.reason,
     },
     "request",
   );

@@ -5,7 +5,7 @@ import { type RequestRecorder, recordRequest } from "../observability/observe-re
 import type { UnauthBudgetLike } from "../security/unauth-budget.ts";
 import { sendJson } from "./answer.ts";
 import { mayHaveBody, readBody, tooLargeBody } from "./read-body.ts";
-import { beginRequest, type RequestState } from "./request-state.ts";
+import { beginRequest, noteAnswer, type RequestState } from "./request-state.ts";
 import type { StandardRouter } from "./standard-router.ts";
 
 export interface HubListenerOptions {
@@ -45,7 +45,7 @@ async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerRes
   if (wait > 0 && pathOf(req.url) !== "/health") {
     const seconds = Math.max(1, Math.ceil(wait / 1000));
     const info = `too many failed authentications from this address: retry after ${seconds} s`;
-    sendJson(res, 429, retBody(RetCode.RATE_LIMITED, info), {
+    atTheDoor(state, res, 429, retBody(RetCode.RATE_LIMITED, info), {
       "Retry-After": String(seconds),
       connection: "close",
     });
@@ -56,7 +56,7 @@ async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerRes
   // client's unauthenticated budget like a failed authentication.
   const overlong = overlongHeader(req.headers);
   if (overlong) {
-    sendJson(res, 400, retBody(RetCode.INVALID, overlongHeaderMessage(overlong)));
+    atTheDoor(state, res, 400, retBody(RetCode.INVALID, overlongHeaderMessage(overlong)));
     finish(o, state, req, res);
     return o.unauthBudget.charge(req);
   }
@@ -70,7 +70,7 @@ async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerRes
       return;
     }
     if (body === undefined) {
-      sendJson(res, 413, tooLargeBody(o.maxBodyBytes), { connection: "close" });
+      atTheDoor(state, res, 413, tooLargeBody(o.maxBodyBytes), { connection: "close" });
       return finish(o, state, req, res);
     }
     state.rawBody = body.toString("utf8");
@@ -83,6 +83,18 @@ async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerRes
   finish(o, state, req, res);
 }
 
+/** An answer the listener gives before any route runs, remembered for the request's log line. */
+function atTheDoor(
+  state: RequestState,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): void {
+  noteAnswer(state, status, body);
+  sendJson(res, status, body, headers);
+}
+
 function finish(o: HubListenerOptions, state: RequestState, req: IncomingMessage, res: ServerResponse): void {
   recordRequest(o.recorder, {
     route: state.route,
@@ -91,6 +103,8 @@ function finish(o: HubListenerOptions, state: RequestState, req: IncomingMessage
     status: res.statusCode,
     trace: state.trace,
     seconds: (performance.now() - state.start) / 1000,
+    platId: state.platId,
+    refusal: state.refusal,
   });
 }
 

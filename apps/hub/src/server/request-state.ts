@@ -15,6 +15,17 @@ export interface RequestState {
   route: string;
   /** The body as read by the listener ("" for GET/HEAD). */
   rawBody: string;
+  /** The platform the caller is (or claims to be, if refused before authentication), for the log. */
+  platId?: string;
+  /** A refused request's RetCode and RetInfo, for the log line (the answer itself is already sent). */
+  refusal?: { retCode: string; reason: string };
+}
+
+/** Remembers why a request was refused (an answer of status 400 or more with a RetCode body). */
+export function noteAnswer(state: RequestState, status: number, body: unknown): void {
+  if (status < 400 || typeof body !== "object" || body === null) return;
+  const { RetCode, RetInfo } = body as { RetCode?: unknown; RetInfo?: unknown };
+  if (typeof RetCode === "string") state.refusal = { retCode: RetCode, reason: String(RetInfo ?? "") };
 }
 
 const STATE = Symbol("yunlian.requestState");

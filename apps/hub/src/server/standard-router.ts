@@ -6,7 +6,7 @@ import { answerForError, noSuchInterface } from "../lib/error-answer.ts";
 import type { StandardEndpoint } from "../routes/standard/standard-route.ts";
 import { type GuardCtx, guardCaller } from "../security/guard-caller.ts";
 import { sendJson } from "./answer.ts";
-import type { RequestState } from "./request-state.ts";
+import { noteAnswer, type RequestState } from "./request-state.ts";
 
 /**
  * The platform API under /v1: every request is authenticated as the platform it claims to be
@@ -62,6 +62,7 @@ export class StandardRouter {
       };
       try {
         const common = normaliseHeaders(req.headers);
+        state.platId = common.platId;
         // Authenticated (failures audited) and charged to its rate limit before the body is parsed.
         const platform = await guardCaller(this.guard, caller, common, "standard");
         const answer = await endpoint.serve({ platform, headers: common, caller });
@@ -75,6 +76,7 @@ export class StandardRouter {
         }));
       }
     }
+    noteAnswer(state, status, body);
     try {
       sendJson(res, status, body, headers);
     } catch (err) {
