@@ -2,6 +2,11 @@ import type { BreakerOptions } from "./config.ts";
 
 export type BreakerState = "closed" | "open" | "half-open";
 
+/** A breaker opening (with how long it stays away) or closing again: logged by the worker. */
+export type BreakerChange =
+  | { to: "open"; consecutiveFailures: number; cooldownMs: number }
+  | { to: "closed"; after: "probe" | "success" };
+
 export type BreakerDecision = { allowed: true; probe: boolean } | { allowed: false; retryAt: number };
 
 /**
@@ -19,6 +24,7 @@ export class CircuitBreaker {
   constructor(
     private readonly opts: BreakerOptions,
     private readonly probeWaitMs = 1_000,
+    private readonly onChange?: (change: BreakerChange) => void,
   ) {
     this.#cooldown = opts.cooldownMs;
   }
@@ -52,6 +58,8 @@ export class CircuitBreaker {
   }
 
   onSuccess(): void {
+    if (this.#state !== "closed")
+      this.onChange?.({ to: "closed", after: this.#probeInFlight ? "probe" : "success" });
     this.#state = "closed";
     this.#failures = 0;
     this.#probeInFlight = false;
@@ -78,5 +86,6 @@ export class CircuitBreaker {
   #open(now: number): void {
     this.#state = "open";
     this.#openUntil = now + this.#cooldown;
+    this.onChange?.({ to: "open", consecutiveFailures: this.#failures, cooldownMs: this.#cooldown });
   }
 }

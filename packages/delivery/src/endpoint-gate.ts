@@ -1,4 +1,4 @@
-import { CircuitBreaker } from "./breaker.ts";
+import { type BreakerChange, CircuitBreaker } from "./breaker.ts";
 import type { BreakerOptions } from "./config.ts";
 
 const keys = new Map<string, string>();
@@ -37,7 +37,13 @@ export class EndpointGates {
   readonly #slots: SlotOwner = { free: (ep) => this.#free(ep), now: () => this.now() };
 
   constructor(
-    private readonly opts: { breaker: BreakerOptions; concurrency: number; slotWaitMs: number },
+    private readonly opts: {
+      breaker: BreakerOptions;
+      concurrency: number;
+      slotWaitMs: number;
+      /** Told when an endpoint's breaker opens or closes (the worker logs it). */
+      onBreakerChange?: (endpoint: string, change: BreakerChange) => void;
+    },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -105,7 +111,13 @@ export class EndpointGates {
   #get(key: string): Endpoint {
     let ep = this.#endpoints.get(key);
     if (!ep) {
-      ep = { breaker: new CircuitBreaker(this.opts.breaker), inFlight: 0, waiters: [] };
+      const onChange = this.opts.onBreakerChange;
+      const breaker = new CircuitBreaker(
+        this.opts.breaker,
+        undefined,
+        onChange && ((change) => onChange(key, change)),
+      );
+      ep = { breaker, inFlight: 0, waiters: [] };
       this.#endpoints.set(key, ep);
     }
     return ep;

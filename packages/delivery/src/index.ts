@@ -14,7 +14,7 @@ export {
   type RetryPolicy,
   withJitter,
 } from "./backoff.ts";
-export { type BreakerDecision, type BreakerState, CircuitBreaker } from "./breaker.ts";
+export { type BreakerChange, type BreakerDecision, type BreakerState, CircuitBreaker } from "./breaker.ts";
 export { type OpenedQueueHandoff, openQueueHandoff, QueueHandoff } from "./bullmq/handoff.ts";
 export { relayOnce, sweepOnce } from "./bullmq/relay.ts";
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker, EndpointGates, endpointKey } from "../src/index.ts";
+import { type BreakerChange, CircuitBreaker, EndpointGates, endpointKey } from "../src/index.ts";
 
 const opts = { failureThreshold: 3, cooldownMs: 1_000, maxCooldownMs: 4_000 };
 
@@ -73,5 +73,32 @@ describe("EndpointGates", () => {
     expect(endpointKey("https://a.example:8443/v1/dataGateway?x=1")).toBe(
       "https://a.example:8443/v1/dataGateway",
     );
+  });
+});
+
+describe("breaker changes are told (the worker logs them)", () => {
+  it("opening with its failures and cooldown, closing after a probe; nothing for other transitions", () => {
+    const changes: { endpoint: string; change: BreakerChange }[] = [];
+    const gates = new EndpointGates({
+      breaker: opts,
+      concurrency: 8,
+      slotWaitMs: 50,
+      onBreakerChange: (endpoint, change) => changes.push({ endpoint, change }),
+    });
+    const b = gates.breaker("https://partner.example/gw");
+    b.onFailure(0);
+    b.onFailure(0);
+    expect(changes).toEqual([]);
+    b.onFailure(0);
+    expect(b.acquire(1_000)).toEqual({ allowed: true, probe: true });
+    b.onSuccess();
+    b.onSuccess(); // already closed: nothing more to tell
+    expect(changes).toEqual([
+      {
+        endpoint: "https://partner.example/gw",
+        change: { to: "open", consecutiveFailures: 3, cooldownMs: 1_000 },
+      },
+      { endpoint: "https://partner.example/gw", change: { to: "closed", after: "probe" } },
+    ]);
   });
 });

@@ -42,12 +42,13 @@ export function createDeliveryContext(opts: {
   observer?: DeliveryObserver;
 }): DeliveryContext {
   const now = opts.now ?? Date.now;
+  const log = opts.log ?? silentLogger;
   return {
     observer: opts.observer,
     db: opts.db,
     config: opts.config,
     keyring: opts.keyring,
-    log: opts.log ?? silentLogger,
+    log,
     now,
     gone: new Set(),
     http: new DeliveryHttp({
@@ -60,6 +61,11 @@ export function createDeliveryContext(opts: {
         breaker: opts.config.breaker,
         concurrency: opts.config.endpointConcurrency,
         slotWaitMs: opts.config.slotWaitMs,
+        // An operator asks "why are a partner's deliveries waiting?": the breaker's moves say.
+        onBreakerChange: (endpoint, change) => {
+          if (change.to === "open") log.warn({ endpoint, ...change }, "delivery breaker opened");
+          else log.info({ endpoint, ...change }, "delivery breaker closed");
+        },
       },
       now,
     ),
