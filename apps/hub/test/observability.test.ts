@@ -67,6 +67,16 @@ describe("observability: request ids end to end, Prometheus metrics", () => {
     expect(text).toContain('yunlian_delivery_breaker_state{platform="APP-PLAT-0001"} 0');
     expect(text).not.toMatch(/="[a-z]+:\/\//);
     expect(text).toContain("yunlian_delivery_oldest_pending_age_seconds 0");
+    // The process metrics every Node service has (issue 18).
+    for (const name of [
+      "process_cpu_seconds_total",
+      "process_resident_memory_bytes",
+      "nodejs_heap_size_used_bytes",
+      "nodejs_eventloop_lag_seconds",
+      "nodejs_gc_duration_seconds_bucket",
+    ]) {
+      expect(text).toContain(name);
+    }
   });
 
   // Issue 14, part 5: /metrics named every platform, its traffic and its partners' URLs to anyone.

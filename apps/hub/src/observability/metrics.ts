@@ -1,5 +1,5 @@
 import { DELIVERY_STATUSES } from "@yunlian/db";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { HotCounter, HotHistogram } from "./hot-metrics.ts";
 
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -80,6 +80,8 @@ export class HubMetrics {
 
   constructor() {
     const self = this;
+    // What every Node service exposes: process CPU and memory, heap, event-loop lag, GC pauses.
+    collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: "yunlian_deliveries",
       // Read from the shared database/queue: every HTTP process reports the same figure.
