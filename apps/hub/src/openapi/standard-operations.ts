@@ -30,7 +30,7 @@ const NOTES: Partial<Record<ApiName, string>> = {
   "devices/deviceStatus":
     "Devices come back in request order; as a documented extension each entry also echoes DeviceInfo.deviceID.",
   "devices/op":
-    "The hub requires the AccessToken here (docs/design.md §3.5); only devices bound to that user are operated.",
+    "The hub requires the AccessToken here (docs/design.md §3.5); only devices bound to that user are operated. Checks run in this order: the token (401), the binding of every device to the user (403), then the commands' content (400) against the model the device's vendor published, if it published one; the hub's own models never refuse a value (docs/design.md §3.6).",
   "dataservices/dataGateway":
     "A vendor cloud pushes status here. A vendor on a native adapter sends its own format, which the adapter validates; the schema is the standard's body. The hub stores the report, updates the device shadow and fans it out to every platform with a user bound to the device (see the statusReport webhook).",
 };

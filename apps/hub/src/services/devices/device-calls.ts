@@ -3,6 +3,8 @@ import { bindings } from "@yunlian/db";
 import type { DeviceInfo } from "@yunlian/protocol";
 import { eq } from "drizzle-orm";
 import type { RequestTrace } from "../../observability/request-context.ts";
+import { type CommandToCheck, checkCommands } from "../models/check-command.ts";
+import type { ModelRegistry } from "../models/model-registry.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import { type CallAuthorization, requireAllBound } from "../users/authorize-call.ts";
 import { type FanOutResult, fanOut, type VendorFailure } from "../vendor/fan-out.ts";
@@ -11,9 +13,10 @@ import { groupByVendor } from "./device-ids.ts";
 import type { DevicesCtx } from "./devices-context.ts";
 
 /**
- * The device interfaces that act on named, bound devices (deviceInfo, modifyDeviceInfo,
- * deviceStatus, op). Each refuses unbound devices (403) before any vendor is called, then
- * splits by vendor and runs the vendors in parallel.
+ * The device interfaces that act on named, bound devices (modifyDeviceInfo, deviceStatus, op).
+ * Each refuses an unknown manufacturer (404) and unbound devices (403) before the content of the
+ * request is judged (`checkContent`, 400: docs/design.md §3.6's order) and before any vendor is
+ * called, then splits by vendor and runs the vendors in parallel.
  */
 async function onBoundDevices<T>(
   operation: string,
@@ -22,9 +25,11 @@ async function onBoundDevices<T>(
   ids: readonly string[],
   trace: RequestTrace | undefined,
   send: (target: ReturnType<typeof vendorTarget>, ids: string[]) => Promise<T>,
+  checkContent: () => void = () => {},
 ): Promise<FanOutResult<T>> {
   const groups = groupByVendor(ctx.registry, ids);
   requireAllBound(auth, ids);
+  checkContent();
   return fanOut(ctx, operation, groups, async (vendor, vendorIds) =>
     send(vendorTarget(ctx, vendor, auth.userId, trace), vendorIds),
   );
@@ -90,20 +95,32 @@ export async function deviceStatus(
   return { devices, failures: result.failures };
 }
 
+/**
+ * devices/op (7.2.7): 401 (the route's token check) → 403 (a device not bound to this user) →
+ * 400 (a command that breaks its vendor's published model) → the vendors (docs/design.md §3.6).
+ */
 export async function operateDevices(
-  ctx: DevicesCtx,
+  ctx: DevicesCtx & { models: ModelRegistry },
   auth: CallAuthorization,
-  commands: DeviceCommand[],
+  commands: CommandToCheck[],
   trace?: RequestTrace,
 ): Promise<VendorFailure[]> {
   const ids = commands.map((c) => c.deviceId);
-  const result = await onBoundDevices("op", ctx, auth, ids, trace, (t, vendorIds) => {
-    const wanted = new Set(vendorIds);
-    return t.adapter.op(
-      t.call,
-      commands.filter((c) => wanted.has(c.deviceId)),
-    );
-  });
+  const result = await onBoundDevices(
+    "op",
+    ctx,
+    auth,
+    ids,
+    trace,
+    (t, vendorIds) => {
+      const wanted = new Set(vendorIds);
+      const sent: DeviceCommand[] = commands
+        .filter((c) => wanted.has(c.deviceId))
+        .map((c) => ({ deviceId: c.deviceId, attrs: c.attrs }));
+      return t.adapter.op(t.call, sent);
+    },
+    () => checkCommands(ctx, commands),
+  );
   return result.failures;
 }
 
