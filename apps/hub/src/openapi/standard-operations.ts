@@ -27,6 +27,8 @@ const NOTES: Partial<Record<ApiName, string>> = {
     "The hub calls the caller's registered verifyUrl with the loginID and AuthToken (7.1.4), then issues its own userID (namespaced per platform) and an AccessToken in the response headers. The AuthToken may also be sent as a header, as the standard's example does.",
   "user/verify":
     "The hub's own verify endpoint: a vendor cloud the hub logged a user into asks here whether the hub vouches for that loginID and AuthToken.",
+  "devices/deviceInfo":
+    "The one device call allowed before binding (standard 7.2.4: registered devices, binding fields null), so an app can show what a scanned UDeviceID is. For a device the user has not bound, every field beyond the standard's table 11 (deviceID, deviceIDType, deviceType, model, manufacturer, brand, accessWay) answers null. An unknown manufacturer code is 404.",
   "devices/deviceStatus":
     "Devices come back in request order; as a documented extension each entry also echoes DeviceInfo.deviceID.",
   "devices/op":

@@ -9,6 +9,7 @@ import type { PlatformRecord } from "../../registry/platform-record.ts";
 import { type CallAuthorization, requireAllBound } from "../users/authorize-call.ts";
 import { type FanOutResult, fanOut, type VendorFailure } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
+import { withoutBindingFields } from "./binding-fields.ts";
 import { groupByVendor } from "./device-ids.ts";
 import type { DevicesCtx } from "./devices-context.ts";
 
@@ -35,21 +36,30 @@ async function onBoundDevices<T>(
   );
 }
 
+/**
+ * devices/deviceInfo (7.2.4): the one device call allowed before binding — "devices registered
+ * and online on the platform", so an app can show what a scanned UDeviceID is before its user
+ * binds it (docs/design.md §4). An unknown manufacturer code is still 404. For a device the user
+ * has not bound, the hub nulls the binding's fields in the vendor's answer (binding-fields.ts).
+ */
 export async function deviceInfo(
   ctx: DevicesCtx,
   auth: CallAuthorization,
   ids: string[],
   trace?: RequestTrace,
 ) {
-  const result = await onBoundDevices("deviceInfo", ctx, auth, ids, trace, (t, vendorIds) =>
-    t.adapter.deviceInfo(t.call, vendorIds),
-  );
+  const groups = groupByVendor(ctx.registry, ids);
+  const result = await fanOut(ctx, "deviceInfo", groups, async (vendor, vendorIds) => {
+    const t = vendorTarget(ctx, vendor, auth.userId, trace);
+    return t.adapter.deviceInfo(t.call, vendorIds);
+  });
   const byId = new Map<string, DeviceInfo>();
   for (const { value } of result.done)
     for (const info of value) if (info.deviceID) byId.set(info.deviceID, info);
   const devices = ids.flatMap((id) => {
     const info = byId.get(id);
-    return info ? [{ DeviceInfo: info }] : [];
+    if (!info) return [];
+    return [{ DeviceInfo: auth.bound.has(id) ? info : withoutBindingFields(info) }];
   });
   return { devices, failures: result.failures };
 }
