@@ -13,12 +13,13 @@ import { platformView } from "../../services/platforms/platform-view.ts";
 import { jsonInput, jsonInputOrEmpty } from "../admin/json-input.ts";
 
 /**
- * What a platform may change about itself: where the hub reaches it and which certificates are
- * its own. Manufacturer codes, adapter, security mode and platId stay the operator's to set —
- * a platform that could claim codes could receive another vendor's devices.
+ * What a platform may change about itself: where the hub reaches it, which certificates are its
+ * own, and how its client reads HTTP statuses (httpStatus). Manufacturer codes, adapter, security
+ * mode and platId stay the operator's to set — a platform that could claim codes could receive
+ * another vendor's devices.
  */
 const selfUpdateInput = updatePlatformInput
-  .pick({ apiBaseUrl: true, verifyUrl: true, dataGatewayUrl: true })
+  .pick({ apiBaseUrl: true, verifyUrl: true, dataGatewayUrl: true, httpStatus: true })
   .extend({
     security: z
       .strictObject({ certFingerprints: updatePlatformInput.shape.security.unwrap().shape.certFingerprints })

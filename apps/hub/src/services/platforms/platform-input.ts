@@ -1,3 +1,4 @@
+import { HTTP_STATUS_MODES } from "@yunlian/db";
 import { z } from "zod";
 
 const fingerprint = z.string().regex(/^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/, {
@@ -10,6 +11,9 @@ const securityShape = {
 };
 
 const optionalUrl = z.string().max(2048).nullable().optional();
+
+/** docs/design.md §3.3: `always200` for a client that reads any HTTP status but 200 as a transport failure. */
+const httpStatus = z.enum(HTTP_STATUS_MODES);
 
 // Fields without defaults: shared by register (which adds defaults) and PATCH (which must not,
 // or an omitted field would be reset). Zod 4 applies defaults even inside optional().
@@ -36,6 +40,7 @@ export const registerPlatformInput = z.strictObject({
   manufacturerCodes: fields.manufacturerCodes.default([]),
   adapter: fields.adapter.default("standard"),
   adapterConfig: fields.adapterConfig.default({}),
+  httpStatus: httpStatus.default("mirror"),
   security: z
     .strictObject({
       mode: securityShape.mode.default("hmac"),
@@ -55,6 +60,7 @@ export const updatePlatformInput = z.strictObject({
   verifyUrl: fields.verifyUrl,
   dataGatewayUrl: fields.dataGatewayUrl,
   appId: fields.appId,
+  httpStatus: httpStatus.optional(),
   security: z
     .strictObject({
       mode: securityShape.mode.optional(),
