@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devices, loginAs, startWorld, type World } from "./support/world.ts";
 
 type Info = Record<string, string | null>;
-const infos = (body: Record<string, unknown>) => (body.Device as { DeviceInfo: Info }[]).map((d) => d.DeviceInfo);
+const infos = (body: Record<string, unknown>) =>
+  (body.Device as { DeviceInfo: Info }[]).map((d) => d.DeviceInfo);
 
 describe("deviceInfo before binding", () => {
   let w: World;

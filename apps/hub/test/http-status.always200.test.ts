@@ -35,7 +35,8 @@ describe.each(bothStorages)("httpStatus always200 on $storage", ({ storage }) =>
     return { res, creds: { platId, appId: String(res.body.appId), appSecret: String(res.body.appSecret) } };
   };
   /** Any /v1 call that fails on its content: a UserID the platform never logged in (RetCode 404). */
-  const unknownUser = (creds: Creds) => platformClient(hub?.url ?? "", creds)("users/devices", { UserID: "U0" });
+  const unknownUser = (creds: Creds) =>
+    platformClient(hub?.url ?? "", creds)("users/devices", { UserID: "U0" });
 
   beforeAll(async () => {
     hub = await startIfAvailable(storage);
@@ -72,9 +73,12 @@ describe.each(bothStorages)("httpStatus always200 on $storage", ({ storage }) =>
 
   it("before authentication: a PlatID naming an always200 platform gets 200, an unknown one the mirror", async (ctx) => {
     if (!hub) return ctx.skip();
-    const forged = await platformClient(hub.url, { ...strict, appSecret: lenient.appSecret })("users/devices", {
-      UserID: "U0",
-    });
+    const forged = await platformClient(hub.url, { ...strict, appSecret: lenient.appSecret })(
+      "users/devices",
+      {
+        UserID: "U0",
+      },
+    );
     expect(forged.status).toBe(200);
     expect(forged.body.RetCode).toBe("401");
     const stranger = await platformClient(hub.url, { platId: "NOBODY", appSecret: lenient.appSecret })(

@@ -100,11 +100,7 @@ describe("device model registry and op validation", () => {
     // Runs after the vendor published its 02002 model above: spinSpeed 2000 breaks it.
     const bob = await loginAs(w, "bob", "bob-token-1");
     const asBob = (attrs: Record<string, string>, token = bob.accessToken) =>
-      w.call(
-        "devices/op",
-        { UserID: bob.userId, Device: devices([washer], attrs) },
-        { AccessToken: token },
-      );
+      w.call("devices/op", { UserID: bob.userId, Device: devices([washer], attrs) }, { AccessToken: token });
     const outOfRange = await asBob({ spinSpeed: "2000" });
     expect(outOfRange.status).toBe(403);
     expect(String(outOfRange.body.RetInfo)).toContain("not bound");

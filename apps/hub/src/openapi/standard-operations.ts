@@ -60,7 +60,7 @@ export function standardOperations(): OperationDoc[] {
       description: [
         NOTES[api],
         `Header parameters required without mutual TLS: ${requiredList}.`,
-        "Every answer carries RetCode and RetInfo; the HTTP status mirrors RetCode, or is always 200 for a platform registered with httpStatus \"always200\" (docs/design.md §3.3).",
+        'Every answer carries RetCode and RetInfo; the HTTP status mirrors RetCode, or is always 200 for a platform registered with httpStatus "always200" (docs/design.md §3.3).',
       ]
         .filter(Boolean)
         .join("\n\n"),

@@ -155,7 +155,10 @@ export function PlatformForm(props: {
         <select name="httpStatus">
           {[
             ["mirror", "mirror: HTTP status = RetCode (default)"],
-            ["always200", "always200: HTTP 200, RetCode in the body (a client built to the letter of the standard)"],
+            [
+              "always200",
+              "always200: HTTP 200, RetCode in the body (a client built to the letter of the standard)",
+            ],
           ].map(([value, label]) => (
             <option value={value} selected={value === v.httpStatus}>
               {label}

@@ -48,8 +48,8 @@ export const BUILTIN_MODELS: readonly DeviceModelSpec[] = [
     nameEn: "drum washing machine",
     attributes: [
       flag("onOffStatus", true, "开关机状态", "power on/off"),
-      attr("runningstatus", "string", false, "运行状态", "running state (vendor-defined, e.g. \"1\")"),
-      attr("laundryCycle", "string", true, "洗衣程序", "laundry programme (vendor-defined, e.g. \"3\")"),
+      attr("runningstatus", "string", false, "运行状态", 'running state (vendor-defined, e.g. "1")'),
+      attr("laundryCycle", "string", true, "洗衣程序", 'laundry programme (vendor-defined, e.g. "3")'),
       flag("doorLockStatus", false, "门锁状态", "door locked"),
       onLine,
     ],

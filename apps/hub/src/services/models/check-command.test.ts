@@ -68,7 +68,9 @@ describe("the hub's shipped models describe, never refuse (docs/design.md §3.6)
     ];
     expect(() => checkCommands({ registry, models }, commands)).not.toThrow();
     models.put(published);
-    expect(() => checkCommands({ registry, models }, commands)).toThrow(/Device\[0\]\.DeviceAttr\.laundryCycle/);
+    expect(() => checkCommands({ registry, models }, commands)).toThrow(
+      /Device\[0\]\.DeviceAttr\.laundryCycle/,
+    );
   });
 
   it("an empty command is still a 400 naming the entry", () => {
