@@ -69,6 +69,21 @@ export const updatePlatformInput = z.strictObject({
     .optional(),
 });
 
+/**
+ * What a platform may change about itself (PATCH /admin/v1/self): where the hub reaches it, which
+ * certificates are its own, and how its client reads HTTP statuses (httpStatus). Manufacturer
+ * codes, adapter, security mode and platId stay the operator's to set — a platform that could
+ * claim codes could receive another vendor's devices.
+ */
+export const selfUpdatePlatformInput = updatePlatformInput
+  .pick({ apiBaseUrl: true, verifyUrl: true, dataGatewayUrl: true, httpStatus: true })
+  .extend({
+    security: z
+      .strictObject({ certFingerprints: updatePlatformInput.shape.security.unwrap().shape.certFingerprints })
+      .optional(),
+  })
+  .strict();
+
 export type RegisterPlatformInput = z.infer<typeof registerPlatformInput>;
 export type UpdatePlatformInput = z.infer<typeof updatePlatformInput>;
 
