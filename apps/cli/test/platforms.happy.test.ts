@@ -218,6 +218,19 @@ describe("platforms show / edit / rotate-secret / delete", () => {
     expect(r.stdout).toContain("Updated platform PARTNER-HAIER-0000.\n");
   });
 
+  it("register and edit take --http-status (always200 for a client built to the letter of the standard)", async () => {
+    hub.on("PATCH /admin/v1/platforms/STRICT-APP", {
+      status: 200,
+      body: { ...haier, platId: "STRICT-APP", httpStatus: "always200" },
+    });
+    const r = await cli(["platforms", "edit", "STRICT-APP", "--http-status", "always200"], {
+      hubUrl: hub.url,
+    });
+    expect(r.code).toBe(0);
+    expect(hub.requests[0]?.body).toEqual({ httpStatus: "always200" });
+    expect(r.stdout).toMatch(/httpStatus +always200/);
+  });
+
   it("edit --clear-codes sends an empty list", async () => {
     hub.on("PATCH /admin/v1/platforms/APP-ONLY", {
       status: 200,

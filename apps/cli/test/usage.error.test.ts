@@ -24,6 +24,10 @@ describe("usage errors exit 2 with a pointer to --help", () => {
       "--mode must be one of none, hmac, mtls",
     ],
     [
+      ["platforms", "register", "--plat-id", "X", "--name", "X", "--http-status", "200"],
+      "--http-status must be one of mirror, always200",
+    ],
+    [
       ["platforms", "register", "--plat-id", "X", "--name", "X", "--adapter-config", "{nope"],
       "--adapter-config: not valid JSON",
     ],

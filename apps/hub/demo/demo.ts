@@ -127,7 +127,9 @@ async function main() {
     ),
   );
 
-  say("The app starts the washer (devices/op, checked against the washer's device model first)");
+  say(
+    "The app starts the washer (devices/op: token, then binding, then the vendor's published model, if any)",
+  );
   const op = await call(
     "devices/op",
     {

@@ -109,3 +109,29 @@ describe("console: platform secrets and security modes", () => {
     expect(await page("/console/platforms/CON-APP-0001")).not.toContain('id="plain-mode-warning"');
   });
 });
+
+describe("console: httpStatus (docs/design.md §3.3)", () => {
+  it("the form registers a platform with always200; its page and its edit form show it", async () => {
+    const res = await post("/console/platforms", {
+      platId: "CON-STRICT-0001",
+      name: "strict app",
+      verifyUrl: "http://127.0.0.1:9/v",
+      securityMode: "hmac",
+      httpStatus: "always200",
+    });
+    expect(res.status).toBe(201);
+    expect((await admin.get("/admin/v1/platforms/CON-STRICT-0001")).body.httpStatus).toBe("always200");
+    const detail = await page("/console/platforms/CON-STRICT-0001");
+    expect(detail).toMatch(/id="http-status"[\s\S]*always 200, RetCode in the body/);
+    // The edit form on the same page holds the stored choice.
+    expect(detail).toMatch(/<option value="always200" selected/);
+    const saved = await post("/console/platforms/CON-STRICT-0001", {
+      name: "strict app",
+      verifyUrl: "http://127.0.0.1:9/v",
+      securityMode: "hmac",
+      httpStatus: "mirror",
+    });
+    expect(saved.status).toBeLessThan(400);
+    expect((await admin.get("/admin/v1/platforms/CON-STRICT-0001")).body.httpStatus).toBe("mirror");
+  });
+});

@@ -24,25 +24,19 @@ describe("device model registry and op validation", () => {
       { AccessToken: alice.accessToken },
     );
 
-  it("refuses unknown, read-only, out-of-range and mistyped attributes (400, attribute named), vendor untouched", async () => {
-    const calls = () => w.vendors[0]?.cloud.calls.filter((c) => c.api === "devices/op").length;
+  it("the hub's own models refuse nothing: a vendor's programme 20 reaches the vendor (docs/design.md §3.6)", async () => {
+    const vendor = w.vendors[0];
+    const calls = () => vendor?.cloud.calls.filter((c) => c.api === "devices/op").length ?? 0;
     const before = calls();
-    for (const [attrs, field] of [
-      [{ turbo: "True" }, "turbo"],
-      [{ doorLockStatus: "False" }, "doorLockStatus"],
-      [{ laundryCycle: "42" }, "laundryCycle"],
-    ] as const) {
-      const res = await op(washer, attrs);
-      expect(res.status).toBe(400);
-      expect(String(res.body.RetInfo)).toContain(`Device[0].DeviceAttr.${field}`);
-    }
-    const temp = await op(ac, { targetTemperature: "hot" });
-    expect(String(temp.body.RetInfo)).toContain("targetTemperature");
-    expect(calls()).toBe(before);
-    expect((await op(ac, { targetTemperature: "24.5", mode: "heat" })).body.RetCode).toBe("200");
+    const res = await op(washer, { laundryCycle: "20" });
+    expect(res.body).toMatchObject({ RetCode: "200" });
+    expect(vendor?.cloud.devices.get(washer)?.attrs.laundryCycle).toBe("20");
+    // The air conditioner's mode is the vendor's word too, and a number is any number.
+    expect((await op(ac, { targetTemperature: "35.5", mode: "turbo" })).body.RetCode).toBe("200");
+    expect(calls()).toBe(before + 2);
   });
 
-  it("a vendor-published version replaces the hub's model for that vendor's devices", async () => {
+  it("a vendor-published model constrains that vendor's devices: unknown, read-only, out of range → 400, vendor untouched", async () => {
     const vendor = w.vendors[0];
     if (!vendor) throw new Error("vendor");
     const published = await w.admin.post("/admin/v1/models", {
@@ -73,9 +67,19 @@ describe("device model registry and op validation", () => {
     });
     expect(published.status).toBe(201);
     expect(published.body.version).toBe(1);
+    const calls = () => vendor.cloud.calls.filter((c) => c.api === "devices/op").length;
+    const before = calls();
     // laundryCycle is not in the vendor's model; spinSpeed now passes the hub (the sim refuses it: 500).
-    expect((await op(washer, { laundryCycle: "3" })).status).toBe(400);
-    expect((await op(washer, { spinSpeed: "2000" })).status).toBe(400);
+    for (const [attrs, field] of [
+      [{ laundryCycle: "3" }, "laundryCycle"],
+      [{ spinSpeed: "2000" }, "spinSpeed"],
+      [{ onOffStatus: "yes" }, "onOffStatus"],
+    ] as const) {
+      const res = await op(washer, attrs);
+      expect(res.status).toBe(400);
+      expect(String(res.body.RetInfo)).toContain(`Device[0].DeviceAttr.${field}`);
+    }
+    expect(calls()).toBe(before);
     const passed = await op(washer, { spinSpeed: "800" });
     expect(passed.body.RetCode).toBe("500");
     expect(String(passed.body.RetInfo)).toContain(vendor.platId);
@@ -90,6 +94,20 @@ describe("device model registry and op validation", () => {
       attributes: [],
     });
     expect(bad.status).toBe(400);
+  });
+
+  it("checks in the order 401 → 403 → 400: a user who has not bound the device learns nothing of its model", async () => {
+    // Runs after the vendor published its 02002 model above: spinSpeed 2000 breaks it.
+    const bob = await loginAs(w, "bob", "bob-token-1");
+    const asBob = (attrs: Record<string, string>, token = bob.accessToken) =>
+      w.call("devices/op", { UserID: bob.userId, Device: devices([washer], attrs) }, { AccessToken: token });
+    const outOfRange = await asBob({ spinSpeed: "2000" });
+    expect(outOfRange.status).toBe(403);
+    expect(String(outOfRange.body.RetInfo)).toContain("not bound");
+    expect(String(outOfRange.body.RetInfo)).not.toContain("spinSpeed");
+    expect((await asBob({ spinSpeed: "2000" }, "not-a-token")).status).toBe(401);
+    // alice has bound it: the same command is judged on its content.
+    expect((await op(washer, { spinSpeed: "2000" })).status).toBe(400);
   });
 
   it("a vendor publishes its own versions through self-service; an app platform cannot", async () => {

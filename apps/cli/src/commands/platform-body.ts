@@ -3,6 +3,7 @@ import { UsageError } from "../errors.ts";
 import { oneOf, parseJsonObject, readJsonObject } from "./shared.ts";
 
 const SECURITY_MODES = ["none", "hmac", "mtls"] as const;
+const HTTP_STATUS_MODES = ["mirror", "always200"] as const;
 
 /** Flags that set platform fields: shared by register and edit. */
 export const platformFieldOptions: Record<string, OptionDef> = {
@@ -35,6 +36,12 @@ export const platformFieldOptions: Record<string, OptionDef> = {
     type: "string",
     value: "<mode>",
     description: "security mode: none | hmac | mtls (hub default: hmac)",
+  },
+  "http-status": {
+    type: "string",
+    value: "<mode>",
+    description:
+      "HTTP status of the hub's /v1 answers: mirror (the RetCode, hub default) | always200 (HTTP 200, RetCode in the body, for a client built to the letter of the standard)",
   },
   "cert-fingerprint": {
     type: "string",
@@ -91,6 +98,9 @@ export function platformBody(
     const v = flags.string(flag);
     if (v !== undefined) body[field] = orNull(v);
   }
+
+  const httpStatus = oneOf(flags.string("http-status"), HTTP_STATUS_MODES, "http-status", command);
+  if (httpStatus !== undefined) body.httpStatus = httpStatus;
 
   const mode = oneOf(flags.string("mode"), SECURITY_MODES, "mode", command);
   const fingerprints = flags.strings("cert-fingerprint");

@@ -3,7 +3,7 @@
  * document imports those); answers are built by view functions, so their shapes are written
  * here once, and tests parse real answers with them so they cannot drift.
  */
-import { DELIVERY_STATUSES } from "@yunlian/db";
+import { DELIVERY_STATUSES, HTTP_STATUS_MODES } from "@yunlian/db";
 import { z } from "zod";
 
 const iso = z.iso.datetime({ offset: true });
@@ -24,6 +24,11 @@ export const PlatformView = z.strictObject({
     .describe("The AppID this platform issued to the hub (register body's appId)"),
   appId: z.string().describe("The AppID the hub issued to this platform: send it in the AppID header"),
   security: z.strictObject({ mode: z.enum(["none", "hmac", "mtls"]), certFingerprints: z.array(z.string()) }),
+  httpStatus: z
+    .enum(HTTP_STATUS_MODES)
+    .describe(
+      "The HTTP status of the hub's /v1 answers to this platform: mirror (default) makes it the RetCode (RetCode 404 → HTTP 404); always200 answers HTTP 200 with the same RetCode/RetInfo body, for a client built to the letter of the standard (docs/design.md §3.3)",
+    ),
   dataGatewayDisabledAt: isoOrNull,
   createdAt: iso,
   updatedAt: iso,

@@ -22,7 +22,7 @@ export function retCodeSchema() {
   return {
     type: "string",
     description:
-      'Result code, always a string. The standard defines "200" and "500"; the hub adds the others. The HTTP status mirrors it.',
+      'Result code, always a string. The standard defines "200" and "500"; the hub adds the others. The HTTP status mirrors it, except for a platform registered with httpStatus "always200", which gets HTTP 200 on every /v1 answer (docs/design.md §3.3).',
     oneOf: Object.values(RetCode).map((code) => ({ const: code, title: RET_CODE_MEANING[code] })),
   };
 }

@@ -1,23 +1,12 @@
-import { z } from "zod";
-import { selfRotateSecretInput, updatePlatformInput } from "../services/platforms/platform-input.ts";
+import {
+  selfRotateSecretInput,
+  selfUpdatePlatformInput as selfUpdateInput,
+} from "../services/platforms/platform-input.ts";
 import { deliveryListQuery } from "../services/reports/delivery-queries.ts";
 import { DeliveryPage, PlatformView, SecretRotated } from "./admin-schemas.ts";
 import { errors, type OperationDoc } from "./operation.ts";
 
 const TAG = "Self-service";
-
-/**
- * The PATCH body routes/self/self-platform.ts accepts (its schema is module-private; export it
- * there and point this at it): where the hub reaches the platform and its own certificates.
- */
-const selfUpdateInput = updatePlatformInput
-  .pick({ apiBaseUrl: true, verifyUrl: true, dataGatewayUrl: true })
-  .extend({
-    security: z
-      .strictObject({ certFingerprints: updatePlatformInput.shape.security.unwrap().shape.certFingerprints })
-      .optional(),
-  })
-  .strict();
 
 const SELF_NOTE =
   "A platform proves itself by its own security mode: a signature over `webhook-id.webhook-timestamp.METHOD path\\nbody` with its current appSecret (hmac; never the previous one, even during a rotation grace), its client certificate (mtls), or the PlatID and AppID headers (none). The operator may act for a platform with the admin token and the platform's PlatID header.";

@@ -27,10 +27,12 @@ const NOTES: Partial<Record<ApiName, string>> = {
     "The hub calls the caller's registered verifyUrl with the loginID and AuthToken (7.1.4), then issues its own userID (namespaced per platform) and an AccessToken in the response headers. The AuthToken may also be sent as a header, as the standard's example does.",
   "user/verify":
     "The hub's own verify endpoint: a vendor cloud the hub logged a user into asks here whether the hub vouches for that loginID and AuthToken.",
+  "devices/deviceInfo":
+    "The one device call allowed before binding (standard 7.2.4: registered devices, binding fields null), so an app can show what a scanned UDeviceID is. For a device the user has not bound, every field beyond the standard's table 11 (deviceID, deviceIDType, deviceType, model, manufacturer, brand, accessWay) answers null. An unknown manufacturer code is 404.",
   "devices/deviceStatus":
     "Devices come back in request order; as a documented extension each entry also echoes DeviceInfo.deviceID.",
   "devices/op":
-    "The hub requires the AccessToken here (docs/design.md §3.5); only devices bound to that user are operated.",
+    "The hub requires the AccessToken here (docs/design.md §3.5); only devices bound to that user are operated. Checks run in this order: the token (401), the binding of every device to the user (403), then the commands' content (400) against the model the device's vendor published, if it published one; the hub's own models never refuse a value (docs/design.md §3.6).",
   "dataservices/dataGateway":
     "A vendor cloud pushes status here. A vendor on a native adapter sends its own format, which the adapter validates; the schema is the standard's body. The hub stores the report, updates the device shadow and fans it out to every platform with a user bound to the device (see the statusReport webhook).",
 };
@@ -58,7 +60,7 @@ export function standardOperations(): OperationDoc[] {
       description: [
         NOTES[api],
         `Header parameters required without mutual TLS: ${requiredList}.`,
-        "Every answer carries RetCode and RetInfo; the HTTP status mirrors RetCode.",
+        'Every answer carries RetCode and RetInfo; the HTTP status mirrors RetCode, or is always 200 for a platform registered with httpStatus "always200" (docs/design.md §3.3).',
       ]
         .filter(Boolean)
         .join("\n\n"),

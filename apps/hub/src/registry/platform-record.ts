@@ -1,3 +1,5 @@
+import type { HttpStatusMode } from "@yunlian/db";
+
 /** A registered platform as the hub holds it in memory (secrets decrypted, codes attached). */
 type SecurityMode = "none" | "hmac" | "mtls";
 
@@ -23,6 +25,8 @@ export interface PlatformRecord {
   vendorAppId: string | null;
   appId: string;
   securityMode: SecurityMode;
+  /** The HTTP status of the hub's `/v1` answers to it: mirroring RetCode, or always 200 (docs/design.md §3.3). */
+  httpStatus: HttpStatusMode;
   certFingerprints: string[];
   manufacturerCodes: string[];
   /** The hub-issued appSecret: verifies this platform's requests to the hub. */

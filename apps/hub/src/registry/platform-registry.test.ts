@@ -15,6 +15,7 @@ function record(platId: string, codes: string[], appId = `APP-${platId}`): Platf
     vendorAppId: null,
     appId,
     securityMode: "hmac",
+    httpStatus: "mirror",
     certFingerprints: [],
     manufacturerCodes: codes,
     appSecret: { current: "whsec_x" },

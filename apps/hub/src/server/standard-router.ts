@@ -3,15 +3,19 @@ import { httpStatusOf, normaliseHeaders, RetCode, retBody } from "@yunlian/proto
 import type { Logger } from "pino";
 import type { CallerRequest } from "../lib/caller-request.ts";
 import { answerForError, noSuchInterface } from "../lib/error-answer.ts";
+import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { StandardEndpoint } from "../routes/standard/standard-route.ts";
 import { type GuardCtx, guardCaller } from "../security/guard-caller.ts";
 import { sendJson } from "./answer.ts";
+import { answeringPlatform, httpStatusFor } from "./http-status.ts";
 import { noteAnswer, type RequestState } from "./request-state.ts";
 
 /**
  * The platform API under /v1: every request is authenticated as the platform it claims to be
  * (and charged to that platform's rate limit) before its body is read as JSON, then served by
- * its endpoint. Answers are `{RetCode, RetInfo, …}` with the HTTP status mirroring RetCode.
+ * its endpoint. Answers are `{RetCode, RetInfo, …}` with the HTTP status mirroring RetCode, or
+ * HTTP 200 for a platform registered with `httpStatus: "always200"` (docs/design.md §3.3,
+ * http-status.ts says whose setting applies before the caller is authenticated).
  */
 export class StandardRouter {
   private readonly byPath = new Map<string, StandardEndpoint[]>();
@@ -43,6 +47,7 @@ export class StandardRouter {
     let status: number;
     let body: unknown;
     let headers: Record<string, string> = {};
+    let platform: PlatformRecord | undefined;
     if (!candidates) {
       ({ status, body } = { status: 404, body: noSuchInterface(req.method ?? "", path) });
     } else if (!endpoint) {
@@ -64,7 +69,7 @@ export class StandardRouter {
         const common = normaliseHeaders(req.headers);
         state.platId = common.platId;
         // Authenticated (failures audited) and charged to its rate limit before the body is parsed.
-        const platform = await guardCaller(this.guard, caller, common, "standard");
+        platform = await guardCaller(this.guard, caller, common, "standard");
         const answer = await endpoint.serve({ platform, headers: common, caller });
         status = httpStatusOf(answer.body.RetCode);
         body = answer.body;
@@ -76,7 +81,9 @@ export class StandardRouter {
         }));
       }
     }
+    // Noted before always200 rewrites the status: the log says what the RetCode says.
     noteAnswer(state, status, body);
+    status = httpStatusFor(status, answeringPlatform(this.guard.registry, platform, req.headers));
     try {
       sendJson(res, status, body, headers);
     } catch (err) {

@@ -4,6 +4,15 @@ import { createdAt, tstz, updatedAt } from "./columns.ts";
 
 export type SecurityMode = "none" | "hmac" | "mtls";
 
+/**
+ * How the hub's HTTP status relates to the RetCode of its `/v1` answers to this platform:
+ * `mirror` (the default) answers RetCode "404" with HTTP 404; `always200` answers HTTP 200 with
+ * the same body, for a client built to the letter of the standard, which reads any other status
+ * as a transport failure (docs/design.md §3.3).
+ */
+export const HTTP_STATUS_MODES = ["mirror", "always200"] as const;
+export type HttpStatusMode = (typeof HTTP_STATUS_MODES)[number];
+
 /** Every registered cloud (app platform, device vendor, or both): one tenant each. */
 export const platforms = pgTable(
   "platforms",
@@ -39,13 +48,17 @@ export const platforms = pgTable(
     previousWebhookSecretKeyId: text("previous_webhook_secret_key_id"),
     previousWebhookSecretExpiresAt: tstz("previous_webhook_secret_expires_at"),
     securityMode: text("security_mode").$type<SecurityMode>().notNull().default("hmac"),
+    httpStatus: text("http_status").$type<HttpStatusMode>().notNull().default("mirror"),
     certFingerprints: text("cert_fingerprints").array().notNull().default(sql`'{}'::text[]`),
     /** Set when the receiver answered 410 Gone: deliveries to it stop until an operator clears it. */
     dataGatewayDisabledAt: tstz("data_gateway_disabled_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [check("platforms_security_mode_check", sql`${t.securityMode} in ('none', 'hmac', 'mtls')`)],
+  (t) => [
+    check("platforms_security_mode_check", sql`${t.securityMode} in ('none', 'hmac', 'mtls')`),
+    check("platforms_http_status_check", sql`${t.httpStatus} in ('mirror', 'always200')`),
+  ],
 );
 
 export type Platform = typeof platforms.$inferSelect;

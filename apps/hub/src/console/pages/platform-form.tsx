@@ -13,6 +13,7 @@ export interface PlatformFormValues {
   appId: string;
   securityMode: string;
   certFingerprints: string;
+  httpStatus: string;
 }
 
 export const emptyPlatformForm: PlatformFormValues = {
@@ -27,6 +28,7 @@ export const emptyPlatformForm: PlatformFormValues = {
   appId: "",
   securityMode: "hmac",
   certFingerprints: "",
+  httpStatus: "mirror",
 };
 
 const list = (text: string) => text.split(/[\s,]+/).filter(Boolean);
@@ -55,6 +57,7 @@ export function platformBody(v: PlatformFormValues, mode: "register" | "edit"): 
     dataGatewayUrl: optional(v.dataGatewayUrl),
     appId: optional(v.appId),
     security: { mode: v.securityMode, certFingerprints: list(v.certFingerprints) },
+    httpStatus: v.httpStatus || "mirror",
   };
 }
 
@@ -146,6 +149,22 @@ export function PlatformForm(props: {
       <label>
         Certificate fingerprints <span class="hint">SHA-256, one per line (mtls)</span>
         <textarea name="certFingerprints">{v.certFingerprints}</textarea>
+      </label>
+      <label>
+        HTTP status of /v1 answers
+        <select name="httpStatus">
+          {[
+            ["mirror", "mirror: HTTP status = RetCode (default)"],
+            [
+              "always200",
+              "always200: HTTP 200, RetCode in the body (a client built to the letter of the standard)",
+            ],
+          ].map(([value, label]) => (
+            <option value={value} selected={value === v.httpStatus}>
+              {label}
+            </option>
+          ))}
+        </select>
       </label>
       <div>
         <button type="submit">{props.mode === "register" ? "Register platform" : "Save changes"}</button>

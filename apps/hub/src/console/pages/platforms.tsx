@@ -29,6 +29,7 @@ const formValues = (form: Record<string, unknown>): PlatformFormValues => ({
   dataGatewayUrl: field(form, "dataGatewayUrl"),
   appId: field(form, "appId"),
   securityMode: field(form, "securityMode"),
+  httpStatus: field(form, "httpStatus"),
   certFingerprints: field(form, "certFingerprints"),
 });
 
@@ -43,6 +44,7 @@ const valuesOf = (p: Platform): PlatformFormValues => ({
   dataGatewayUrl: p.dataGatewayUrl ?? "",
   appId: p.vendorAppId ?? "",
   securityMode: p.security.mode,
+  httpStatus: p.httpStatus,
   certFingerprints: p.security.certFingerprints.join("\n"),
 });
 
@@ -281,6 +283,13 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 <td>
                   <Badge value={p.security.mode} />
                   {p.security.mode === "none" && <PlainModeMark />}
+                </td>
+              </tr>
+              <tr>
+                <th>HTTP status of /v1 answers</th>
+                <td id="http-status">
+                  <Badge value={p.httpStatus} />{" "}
+                  {p.httpStatus === "always200" ? "always 200, RetCode in the body" : "mirrors RetCode"}
                 </td>
               </tr>
               <tr>

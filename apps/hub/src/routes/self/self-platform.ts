@@ -1,5 +1,4 @@
 import type { Hono } from "hono";
-import { z } from "zod";
 import type { HubEnv } from "../../lib/hono-env.ts";
 import { invalid } from "../../lib/hub-error.ts";
 import { selfCaller } from "../../security/admin-gate.ts";
@@ -8,23 +7,9 @@ import {
   rotateSecret,
   updatePlatform,
 } from "../../services/platforms/manage-platforms.ts";
-import { selfRotateSecretInput, updatePlatformInput } from "../../services/platforms/platform-input.ts";
+import { selfRotateSecretInput, selfUpdatePlatformInput } from "../../services/platforms/platform-input.ts";
 import { platformView } from "../../services/platforms/platform-view.ts";
 import { jsonInput, jsonInputOrEmpty } from "../admin/json-input.ts";
-
-/**
- * What a platform may change about itself: where the hub reaches it and which certificates are
- * its own. Manufacturer codes, adapter, security mode and platId stay the operator's to set —
- * a platform that could claim codes could receive another vendor's devices.
- */
-const selfUpdateInput = updatePlatformInput
-  .pick({ apiBaseUrl: true, verifyUrl: true, dataGatewayUrl: true })
-  .extend({
-    security: z
-      .strictObject({ certFingerprints: updatePlatformInput.shape.security.unwrap().shape.certFingerprints })
-      .optional(),
-  })
-  .strict();
 
 const OPERATOR_ONLY = ["platId", "name", "manufacturerCodes", "adapter", "adapterConfig", "appId"];
 
@@ -43,7 +28,7 @@ export function registerSelfPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx)
 
   app.patch("/admin/v1/self", async (c) => {
     const { platform, actor } = selfCaller(c);
-    const input = jsonInput(c, selfUpdateInput, operatorOnlyFields);
+    const input = jsonInput(c, selfUpdatePlatformInput, operatorOnlyFields);
     return c.json(platformView(await updatePlatform(ctx, platform.platId, input, { actor, viaSelf: true })));
   });
 

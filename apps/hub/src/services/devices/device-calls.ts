@@ -4,16 +4,20 @@ import type { DeviceInfo } from "@yunlian/protocol";
 import { eq } from "drizzle-orm";
 import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
+import { type CommandToCheck, checkCommands } from "../models/check-command.ts";
+import type { ModelRegistry } from "../models/model-registry.ts";
 import { type CallAuthorization, requireAllBound } from "../users/authorize-call.ts";
 import { type FanOutResult, fanOut, type VendorFailure } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
+import { withoutBindingFields } from "./binding-fields.ts";
 import { groupByVendor } from "./device-ids.ts";
 import type { DevicesCtx } from "./devices-context.ts";
 
 /**
- * The device interfaces that act on named, bound devices (deviceInfo, modifyDeviceInfo,
- * deviceStatus, op). Each refuses unbound devices (403) before any vendor is called, then
- * splits by vendor and runs the vendors in parallel.
+ * The device interfaces that act on named, bound devices (modifyDeviceInfo, deviceStatus, op).
+ * Each refuses an unknown manufacturer (404) and unbound devices (403) before the content of the
+ * request is judged (`checkContent`, 400: docs/design.md §3.6's order) and before any vendor is
+ * called, then splits by vendor and runs the vendors in parallel.
  */
 async function onBoundDevices<T>(
   operation: string,
@@ -22,29 +26,40 @@ async function onBoundDevices<T>(
   ids: readonly string[],
   trace: RequestTrace | undefined,
   send: (target: ReturnType<typeof vendorTarget>, ids: string[]) => Promise<T>,
+  checkContent: () => void = () => {},
 ): Promise<FanOutResult<T>> {
   const groups = groupByVendor(ctx.registry, ids);
   requireAllBound(auth, ids);
+  checkContent();
   return fanOut(ctx, operation, groups, async (vendor, vendorIds) =>
     send(vendorTarget(ctx, vendor, auth.userId, trace), vendorIds),
   );
 }
 
+/**
+ * devices/deviceInfo (7.2.4): the one device call allowed before binding — "devices registered
+ * and online on the platform", so an app can show what a scanned UDeviceID is before its user
+ * binds it (docs/design.md §4). An unknown manufacturer code is still 404. For a device the user
+ * has not bound, the hub nulls the binding's fields in the vendor's answer (binding-fields.ts).
+ */
 export async function deviceInfo(
   ctx: DevicesCtx,
   auth: CallAuthorization,
   ids: string[],
   trace?: RequestTrace,
 ) {
-  const result = await onBoundDevices("deviceInfo", ctx, auth, ids, trace, (t, vendorIds) =>
-    t.adapter.deviceInfo(t.call, vendorIds),
-  );
+  const groups = groupByVendor(ctx.registry, ids);
+  const result = await fanOut(ctx, "deviceInfo", groups, async (vendor, vendorIds) => {
+    const t = vendorTarget(ctx, vendor, auth.userId, trace);
+    return t.adapter.deviceInfo(t.call, vendorIds);
+  });
   const byId = new Map<string, DeviceInfo>();
   for (const { value } of result.done)
     for (const info of value) if (info.deviceID) byId.set(info.deviceID, info);
   const devices = ids.flatMap((id) => {
     const info = byId.get(id);
-    return info ? [{ DeviceInfo: info }] : [];
+    if (!info) return [];
+    return [{ DeviceInfo: auth.bound.has(id) ? info : withoutBindingFields(info) }];
   });
   return { devices, failures: result.failures };
 }
@@ -90,20 +105,32 @@ export async function deviceStatus(
   return { devices, failures: result.failures };
 }
 
+/**
+ * devices/op (7.2.7): 401 (the route's token check) → 403 (a device not bound to this user) →
+ * 400 (a command that breaks its vendor's published model) → the vendors (docs/design.md §3.6).
+ */
 export async function operateDevices(
-  ctx: DevicesCtx,
+  ctx: DevicesCtx & { models: ModelRegistry },
   auth: CallAuthorization,
-  commands: DeviceCommand[],
+  commands: CommandToCheck[],
   trace?: RequestTrace,
 ): Promise<VendorFailure[]> {
   const ids = commands.map((c) => c.deviceId);
-  const result = await onBoundDevices("op", ctx, auth, ids, trace, (t, vendorIds) => {
-    const wanted = new Set(vendorIds);
-    return t.adapter.op(
-      t.call,
-      commands.filter((c) => wanted.has(c.deviceId)),
-    );
-  });
+  const result = await onBoundDevices(
+    "op",
+    ctx,
+    auth,
+    ids,
+    trace,
+    (t, vendorIds) => {
+      const wanted = new Set(vendorIds);
+      const sent: DeviceCommand[] = commands
+        .filter((c) => wanted.has(c.deviceId))
+        .map((c) => ({ deviceId: c.deviceId, attrs: c.attrs }));
+      return t.adapter.op(t.call, sent);
+    },
+    () => checkCommands(ctx, commands),
+  );
   return result.failures;
 }
 

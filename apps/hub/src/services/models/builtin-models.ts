@@ -10,21 +10,34 @@ export interface DeviceModelSpec {
   attributes: ModelAttribute[];
 }
 
-const bool = (name: string, writable: boolean, zh: string, en: string): ModelAttribute => ({
+type Type = ModelAttribute["type"];
+
+/**
+ * One attribute as the hub describes it: a name, a type and words, never a range or a list of
+ * allowed values (docs/design.md §3.6) — the standard states none, and a value the hub invented
+ * a limit for (laundryCycle 1–16) refused a vendor's programme 20.
+ */
+const attr = (name: string, type: Type, writable: boolean, zh: string, en: string): ModelAttribute => ({
   name,
-  type: "bool",
-  values: ["True", "False"],
+  type,
   writable,
   zh,
   en,
 });
 
-const onLine = bool("onLine", false, "在线状态", "online");
+/** "True"/"False", as the standard's examples write onOffStatus, doorLockStatus and onLine. */
+const flag = (name: string, writable: boolean, zh: string, en: string) =>
+  attr(name, "bool", writable, zh, en);
+
+const onLine = flag("onLine", false, "在线状态", "online");
 
 /**
- * Models the hub ships (version 0), so common devices are checked before any vendor publishes
- * its own: the standard's washer (table 12) and a few common types. A vendor's published
- * version of the same deviceType replaces them.
+ * Models the hub ships (version 0, owner null): a vocabulary for apps — which attributes a kind
+ * of device usually has, their types, what they mean. They never refuse a command: only a model
+ * the device's vendor published constrains values (docs/design.md §3.6, check-command.ts). The
+ * washer is the standard's table 12 (every attribute typed String there; the examples send
+ * "True" and digit strings); the other three are the hub's own, since the standard describes no
+ * other device. A vendor's published version of the same deviceType replaces them for its devices.
  */
 export const BUILTIN_MODELS: readonly DeviceModelSpec[] = [
   {
@@ -34,26 +47,10 @@ export const BUILTIN_MODELS: readonly DeviceModelSpec[] = [
     nameZh: "滚筒洗衣机",
     nameEn: "drum washing machine",
     attributes: [
-      bool("onOffStatus", true, "开关机状态", "power on/off"),
-      {
-        name: "runningstatus",
-        type: "int",
-        min: 0,
-        max: 9,
-        writable: false,
-        zh: "运行状态",
-        en: "running state (0 idle … vendor-defined)",
-      },
-      {
-        name: "laundryCycle",
-        type: "int",
-        min: 1,
-        max: 16,
-        writable: true,
-        zh: "洗衣程序",
-        en: "laundry programme number",
-      },
-      bool("doorLockStatus", false, "门锁状态", "door locked"),
+      flag("onOffStatus", true, "开关机状态", "power on/off"),
+      attr("runningstatus", "string", false, "运行状态", 'running state (vendor-defined, e.g. "1")'),
+      attr("laundryCycle", "string", true, "洗衣程序", 'laundry programme (vendor-defined, e.g. "3")'),
+      flag("doorLockStatus", false, "门锁状态", "door locked"),
       onLine,
     ],
   },
@@ -64,43 +61,11 @@ export const BUILTIN_MODELS: readonly DeviceModelSpec[] = [
     nameZh: "家用空调器",
     nameEn: "room air conditioner",
     attributes: [
-      bool("onOffStatus", true, "开关机状态", "power on/off"),
-      {
-        name: "mode",
-        type: "enum",
-        values: ["auto", "cool", "dry", "heat", "fan"],
-        writable: true,
-        zh: "运行模式",
-        en: "operating mode",
-      },
-      {
-        name: "targetTemperature",
-        type: "number",
-        min: 16,
-        max: 30,
-        unit: "°C",
-        writable: true,
-        zh: "设定温度",
-        en: "target temperature",
-      },
-      {
-        name: "windSpeed",
-        type: "enum",
-        values: ["auto", "low", "mid", "high"],
-        writable: true,
-        zh: "风速",
-        en: "fan speed",
-      },
-      {
-        name: "indoorTemperature",
-        type: "number",
-        min: -40,
-        max: 60,
-        unit: "°C",
-        writable: false,
-        zh: "室内温度",
-        en: "indoor temperature",
-      },
+      flag("onOffStatus", true, "开关机状态", "power on/off"),
+      attr("mode", "string", true, "运行模式", "operating mode (vendor-defined)"),
+      { ...attr("targetTemperature", "number", true, "设定温度", "target temperature"), unit: "°C" },
+      attr("windSpeed", "string", true, "风速", "fan speed (vendor-defined)"),
+      { ...attr("indoorTemperature", "number", false, "室内温度", "indoor temperature"), unit: "°C" },
       onLine,
     ],
   },
@@ -112,34 +77,15 @@ export const BUILTIN_MODELS: readonly DeviceModelSpec[] = [
     nameEn: "refrigerator-freezer",
     attributes: [
       {
-        name: "refrigeratorTemperature",
-        type: "int",
-        min: 2,
-        max: 8,
+        ...attr("refrigeratorTemperature", "number", true, "冷藏室温度", "fridge compartment temperature"),
         unit: "°C",
-        writable: true,
-        zh: "冷藏室温度",
-        en: "fridge compartment temperature",
       },
       {
-        name: "freezerTemperature",
-        type: "int",
-        min: -24,
-        max: -16,
+        ...attr("freezerTemperature", "number", true, "冷冻室温度", "freezer compartment temperature"),
         unit: "°C",
-        writable: true,
-        zh: "冷冻室温度",
-        en: "freezer compartment temperature",
       },
-      {
-        name: "mode",
-        type: "enum",
-        values: ["smart", "holiday", "quickCool", "quickFreeze"],
-        writable: true,
-        zh: "模式",
-        en: "mode",
-      },
-      bool("doorStatus", false, "门状态", "door open"),
+      attr("mode", "string", true, "模式", "mode (vendor-defined)"),
+      flag("doorStatus", false, "门状态", "door open"),
       onLine,
     ],
   },
@@ -150,35 +96,10 @@ export const BUILTIN_MODELS: readonly DeviceModelSpec[] = [
     nameZh: "电热水器",
     nameEn: "electric water heater",
     attributes: [
-      bool("onOffStatus", true, "开关机状态", "power on/off"),
-      {
-        name: "targetTemperature",
-        type: "int",
-        min: 30,
-        max: 75,
-        unit: "°C",
-        writable: true,
-        zh: "设定温度",
-        en: "target water temperature",
-      },
-      {
-        name: "currentTemperature",
-        type: "int",
-        min: 0,
-        max: 100,
-        unit: "°C",
-        writable: false,
-        zh: "当前水温",
-        en: "current water temperature",
-      },
-      {
-        name: "mode",
-        type: "enum",
-        values: ["standard", "eco", "quickHeat"],
-        writable: true,
-        zh: "模式",
-        en: "heating mode",
-      },
+      flag("onOffStatus", true, "开关机状态", "power on/off"),
+      { ...attr("targetTemperature", "number", true, "设定温度", "target water temperature"), unit: "°C" },
+      { ...attr("currentTemperature", "number", false, "当前水温", "current water temperature"), unit: "°C" },
+      attr("mode", "string", true, "模式", "heating mode (vendor-defined)"),
       onLine,
     ],
   },

@@ -4,8 +4,8 @@ const HUB = "\u0000hub";
 
 /**
  * The newest version of every device model, in memory: `devices/op` checks every command
- * against it without a database round trip. For a device, its vendor's models come first,
- * then the hub's; within each, the most specific match (BBCCC+D over BBCCC) wins.
+ * against its vendor's published model without a database round trip; the most specific match
+ * (BBCCC+D over BBCCC) wins.
  */
 export class ModelRegistry {
   private readonly latest = new Map<string, DeviceModelSpec>();
@@ -32,10 +32,12 @@ export class ModelRegistry {
   }
 
   /**
-   * The model for a device of `vendorPlatId`: the request's declared deviceType (BBCCC+D) when
-   * it extends the BBCCC the UDeviceID encodes (characters 9–13), else that BBCCC.
+   * The model the device's vendor published, if any — the only kind that constrains a command
+   * (docs/design.md §3.6; the hub's own models describe, they never refuse): the request's
+   * declared deviceType (BBCCC+D) when it extends the BBCCC the UDeviceID encodes (characters
+   * 9–13), else that BBCCC.
    */
-  forDevice(
+  publishedFor(
     udeviceId: string,
     vendorPlatId: string,
     declaredType?: string | null,
@@ -43,10 +45,6 @@ export class ModelRegistry {
     const prefix = udeviceId.slice(8, 13);
     const specific =
       declaredType && declaredType !== prefix && declaredType.startsWith(prefix) ? declaredType : undefined;
-    for (const owner of [vendorPlatId, null]) {
-      const found = (specific && this.get(owner, specific)) || this.get(owner, prefix);
-      if (found) return found;
-    }
-    return undefined;
+    return (specific && this.get(vendorPlatId, specific)) || this.get(vendorPlatId, prefix);
   }
 }

@@ -142,6 +142,7 @@ export async function registerPlatform(
         ...secrets.columns,
         securityMode: input.security.mode,
         certFingerprints: input.security.certFingerprints,
+        httpStatus: input.httpStatus,
       });
       if (input.manufacturerCodes.length > 0) {
         await tx
@@ -159,7 +160,11 @@ export async function registerPlatform(
     action: "platform.register",
     target: record.platId,
     outcome: "ok",
-    detail: { manufacturerCodes: record.manufacturerCodes, securityMode: record.securityMode },
+    detail: {
+      manufacturerCodes: record.manufacturerCodes,
+      securityMode: record.securityMode,
+      httpStatus: record.httpStatus,
+    },
   });
   return { record, ...secrets.clear };
 }
@@ -186,6 +191,7 @@ export async function updatePlatform(
     verifyUrl: input.verifyUrl === undefined ? current.verifyUrl : input.verifyUrl,
     dataGatewayUrl: input.dataGatewayUrl === undefined ? current.dataGatewayUrl : input.dataGatewayUrl,
     appId: input.appId === undefined ? current.vendorAppId : input.appId,
+    httpStatus: input.httpStatus ?? current.httpStatus,
     security: {
       mode: input.security?.mode ?? current.securityMode,
       certFingerprints: input.security?.certFingerprints ?? current.certFingerprints,
@@ -209,6 +215,7 @@ export async function updatePlatform(
           vendorAppId: next.appId ?? null,
           securityMode: next.security.mode,
           certFingerprints: next.security.certFingerprints,
+          httpStatus: next.httpStatus,
           // A new receiver URL is a fresh start for an endpoint disabled by a 410.
           ...(input.dataGatewayUrl !== undefined ? { dataGatewayDisabledAt: null } : {}),
           updatedAt: ctx.now(),

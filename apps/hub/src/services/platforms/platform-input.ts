@@ -1,3 +1,4 @@
+import { HTTP_STATUS_MODES } from "@yunlian/db";
 import { z } from "zod";
 
 const fingerprint = z.string().regex(/^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/, {
@@ -10,6 +11,9 @@ const securityShape = {
 };
 
 const optionalUrl = z.string().max(2048).nullable().optional();
+
+/** docs/design.md §3.3: `always200` for a client that reads any HTTP status but 200 as a transport failure. */
+const httpStatus = z.enum(HTTP_STATUS_MODES);
 
 // Fields without defaults: shared by register (which adds defaults) and PATCH (which must not,
 // or an omitted field would be reset). Zod 4 applies defaults even inside optional().
@@ -36,6 +40,7 @@ export const registerPlatformInput = z.strictObject({
   manufacturerCodes: fields.manufacturerCodes.default([]),
   adapter: fields.adapter.default("standard"),
   adapterConfig: fields.adapterConfig.default({}),
+  httpStatus: httpStatus.default("mirror"),
   security: z
     .strictObject({
       mode: securityShape.mode.default("hmac"),
@@ -55,6 +60,7 @@ export const updatePlatformInput = z.strictObject({
   verifyUrl: fields.verifyUrl,
   dataGatewayUrl: fields.dataGatewayUrl,
   appId: fields.appId,
+  httpStatus: httpStatus.optional(),
   security: z
     .strictObject({
       mode: securityShape.mode.optional(),
@@ -62,6 +68,21 @@ export const updatePlatformInput = z.strictObject({
     })
     .optional(),
 });
+
+/**
+ * What a platform may change about itself (PATCH /admin/v1/self): where the hub reaches it, which
+ * certificates are its own, and how its client reads HTTP statuses (httpStatus). Manufacturer
+ * codes, adapter, security mode and platId stay the operator's to set — a platform that could
+ * claim codes could receive another vendor's devices.
+ */
+export const selfUpdatePlatformInput = updatePlatformInput
+  .pick({ apiBaseUrl: true, verifyUrl: true, dataGatewayUrl: true, httpStatus: true })
+  .extend({
+    security: z
+      .strictObject({ certFingerprints: updatePlatformInput.shape.security.unwrap().shape.certFingerprints })
+      .optional(),
+  })
+  .strict();
 
 export type RegisterPlatformInput = z.infer<typeof registerPlatformInput>;
 export type UpdatePlatformInput = z.infer<typeof updatePlatformInput>;

@@ -18,6 +18,7 @@ function toRecord(row: Platform, codes: string[], keyring: Keyring, now = new Da
     vendorAppId: row.vendorAppId,
     appId: row.appId,
     securityMode: row.securityMode,
+    httpStatus: row.httpStatus,
     certFingerprints: row.certFingerprints,
     manufacturerCodes: codes.sort(),
     ...openPlatformSecrets(keyring, row, now),

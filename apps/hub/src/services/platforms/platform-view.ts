@@ -18,6 +18,7 @@ export function platformView(p: PlatformRecord) {
     /** The AppID the hub issued to this platform: send it in the `AppID` header. */
     appId: p.appId,
     security: { mode: p.securityMode, certFingerprints: p.certFingerprints },
+    httpStatus: p.httpStatus,
     dataGatewayDisabledAt: p.dataGatewayDisabledAt?.toISOString() ?? null,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),

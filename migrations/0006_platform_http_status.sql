@@ -1,0 +1,2 @@
+ALTER TABLE "platforms" ADD COLUMN "http_status" text DEFAULT 'mirror' NOT NULL;--> statement-breakpoint
+ALTER TABLE "platforms" ADD CONSTRAINT "platforms_http_status_check" CHECK ("platforms"."http_status" in ('mirror', 'always200'));
