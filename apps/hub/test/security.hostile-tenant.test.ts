@@ -7,6 +7,7 @@
  * nothing of V's changed. Real HTTP through the hub's listener, PostgreSQL and Redis (replay
  * store, rate limits and the delivery queue shared through REDIS_URL).
  */
+import { randomBytes } from "node:crypto";
 import { postgresAvailable } from "@yunlian/db/testing";
 import { redisAvailable, TEST_REDIS_URL } from "@yunlian/delivery/testing";
 import { request } from "undici";
@@ -835,21 +836,29 @@ describe("the operator's answer to V's leaked secret", () => {
   });
 });
 
-describe("T spends V's rate limit", () => {
+describe("T spends V's rate limit and V's budget of failed authentications", () => {
   let hub: TestHub | undefined;
   const run = runSuffix();
   const creds: Record<"v" | "t", { platId: string; appId: string; appSecret: string }> = {
     v: { platId: `RL-V-${run}`, appId: "", appSecret: "" },
     t: { platId: `RL-T-${run}`, appId: "", appSecret: "" },
   };
+  // Behind a proxy (loopback, trusted): T and V are clients with addresses of their own, IPv6
+  // blocks drawn per run (the buckets live in Redis, shared by every test run).
+  const block = () => `2001:db8:${randomBytes(2).toString("hex")}:${randomBytes(2).toString("hex")}`;
+  const tAddress = `${block()}::7`;
+  const vAddress = `${block()}::9`;
+  const fromT = { "x-forwarded-for": tAddress };
+  const fromV = { "x-forwarded-for": vAddress };
 
   beforeAll(async () => {
     if (!(await servicesOrSkip())) return;
-    // A bucket of 5 that refills once an hour: nothing refills while the test runs.
+    // Buckets that refill once an hour: nothing refills while the test runs.
     hub = await startTestHub("postgres", {
       REDIS_URL: TEST_REDIS_URL,
-      HUB_RATE_LIMIT: "1/h,burst=5",
-      HUB_UNAUTH_RATE_LIMIT: "off",
+      HUB_RATE_LIMIT: "1/h,burst=6",
+      HUB_UNAUTH_RATE_LIMIT: "1/h,burst=40",
+      HUB_TRUSTED_PROXIES: "127.0.0.1",
     });
     const admin = adminClient(hub.url, hub.adminToken);
     for (const c of Object.values(creds)) {
@@ -865,25 +874,48 @@ describe("T spends V's rate limit", () => {
   }, 60_000);
   afterAll(async () => hub?.close());
 
-  it("floods in V's name (forged, and signed with T's secret) and with its own: V's bucket stays full", async (ctx) => {
+  const probe = { UserID: "U-NOBODY" };
+
+  it("floods in V's name (forged, and signed with T's secret) and with its own: V's rate-limit bucket stays full", async (ctx) => {
     if (!hub) return ctx.skip();
-    const probe = { UserID: "U-NOBODY" };
     const forged = platformClient(hub.url, { platId: creds.v.platId });
     const tAsV = platformClient(hub.url, { platId: creds.v.platId, appSecret: creds.t.appSecret });
     const tSelfAsV = selfClient(hub.url, { platId: creds.v.platId, appSecret: creds.t.appSecret });
     for (let i = 0; i < 10; i++) {
-      expect((await forged("users/devices", probe)).body.RetCode).toBe("401");
-      expect((await tAsV("users/devices", probe)).body.RetCode).toBe("401");
-      expect((await tSelfAsV("GET", "")).body.RetCode).toBe("401");
+      expect((await forged("users/devices", probe, fromT)).body.RetCode).toBe("401");
+      expect((await tAsV("users/devices", probe, fromT)).body.RetCode).toBe("401");
+      expect((await tSelfAsV("GET", "", undefined, fromT)).body.RetCode).toBe("401");
     }
     // T's own traffic empties T's bucket, and only T's.
     const asT = platformClient(hub.url, creds.t);
     const tAnswers = [];
-    for (let i = 0; i < 6; i++) tAnswers.push((await asT("users/devices", probe)).body.RetCode);
-    expect(tAnswers).toEqual(["404", "404", "404", "404", "404", "429"]);
+    for (let i = 0; i < 7; i++) tAnswers.push((await asT("users/devices", probe, fromT)).body.RetCode);
+    expect(tAnswers).toEqual(["404", "404", "404", "404", "404", "404", "429"]);
+    // V has its whole bucket: five calls now (404: no such user, so authenticated), the sixth below.
     const asV = platformClient(hub.url, creds.v);
     const vAnswers = [];
-    for (let i = 0; i < 5; i++) vAnswers.push((await asV("users/devices", probe)).body.RetCode);
+    for (let i = 0; i < 5; i++) vAnswers.push((await asV("users/devices", probe, fromV)).body.RetCode);
     expect(vAnswers).toEqual(["404", "404", "404", "404", "404"]);
+  });
+
+  it("forges X-Forwarded-For naming V's address to spend V's budget of failed authentications: only T's address is closed", async (ctx) => {
+    if (!hub) return ctx.skip();
+    // T puts V's address first; the trusted proxy appended T's own, which is what counts.
+    const spoofed = { "x-forwarded-for": `${vAddress}, ${tAddress}` };
+    const forged = platformClient(hub.url, { platId: creds.v.platId });
+    const answers: string[] = [];
+    for (let i = 0; i < 60 && answers.at(-1) !== "429"; i++)
+      answers.push(String((await forged("users/devices", probe, spoofed)).body.RetCode));
+    expect(answers.at(-1)).toBe("429");
+    expect(new Set(answers.slice(0, -1))).toEqual(new Set(["401"]));
+    // T's address is closed, even to a valid request (V's credentials, from T's address) …
+    const closed = await platformClient(hub.url, creds.v)("users/devices", probe, fromT);
+    expect(closed.status).toBe(429);
+    expect(closed.body.RetCode).toBe("429");
+    expect(String(closed.body.RetInfo)).toMatch(/failed authentications from this address/);
+    // … V's is open: V authenticates (404: no such user), with the last token of its bucket.
+    const v = await platformClient(hub.url, creds.v)("users/devices", probe, fromV);
+    expect(v.status).toBe(404);
+    expect(v.body.RetCode).toBe("404");
   });
 });
