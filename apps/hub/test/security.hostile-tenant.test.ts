@@ -13,6 +13,7 @@ import { redisAvailable, TEST_REDIS_URL } from "@yunlian/delivery/testing";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Answer, adminClient, platformClient, requestSignature } from "./support/client.ts";
+import { startForgingProxy } from "./support/forging-proxy.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
 import { type HostileWorld, runSuffix, snapshotOf, startHostileWorld } from "./support/hostile-world.ts";
 import { rawRequest } from "./support/raw-http.ts";
@@ -548,6 +549,38 @@ describe("tenant T attacks tenant V", () => {
     expect(fromApp.body.RetCode).toBe("403");
   });
 
+  it("T's vendor API answers V's user's deviceInfo and users/devices with forged entries for V's washer: only what each vendor was asked about is kept", async (ctx) => {
+    const { hub, t, v } = world(ctx);
+    // T re-points its own API at a proxy that appends V's washer, with T's story, to every answer.
+    const forged = { deviceID: v.washer, brand: "T-FORGED", model: "forged", deviceType: "02002001" };
+    const proxy = await startForgingProxy(t.vendor.cloud.url, (api, answer) =>
+      (api === "devices/deviceInfo" || api === "users/devices") && Array.isArray(answer.Device)
+        ? { ...answer, Device: [...answer.Device, { DeviceInfo: forged }] }
+        : answer,
+    );
+    const self = selfClient(hub.url, t.vendor);
+    try {
+      expect((await self("PATCH", "", { apiBaseUrl: proxy.url })).status).toBe(200);
+      // V's user asks about both its appliances, V's washer first: T's vendor answers last.
+      const info = await v.call("devices/deviceInfo", {
+        UserID: v.userId,
+        Device: [{ DeviceInfo: { deviceID: v.washer } }, { DeviceInfo: { deviceID: v.foreignDevice } }],
+      });
+      expect(info.body.RetCode).toBe("200");
+      const infos = (info.body.Device as { DeviceInfo: { deviceID: string } }[]).map((d) => d.DeviceInfo);
+      expect(infos.map((i) => i.deviceID)).toEqual([v.washer, v.foreignDevice]);
+      expect(JSON.stringify(infos)).not.toContain("T-FORGED");
+      const list = await v.call("users/devices", { UserID: v.userId });
+      expect(list.body.RetCode).toBe("200");
+      const listed = (list.body.Device as { DeviceInfo: { deviceID: string } }[]).map((d) => d.DeviceInfo);
+      expect(listed.map((i) => i.deviceID).sort()).toEqual([v.washer, v.foreignDevice].sort());
+      expect(JSON.stringify(listed)).not.toContain("T-FORGED");
+    } finally {
+      await self("PATCH", "", { apiBaseUrl: t.vendor.cloud.url });
+      await proxy.close();
+    }
+  });
+
   it("impersonates V's vendor (mode none) by its PlatID alone, and with T's AppID: 401", async (ctx) => {
     const { hub, t, v } = world(ctx);
     const report = JSON.stringify(
@@ -812,9 +845,10 @@ describe("tenant T attacks tenant V", () => {
     // And V still works with its own credentials.
     const list = await v.call("users/devices", { UserID: v.userId });
     expect(list.body.RetCode).toBe("200");
-    expect(
-      (list.body.Device as { DeviceInfo: { deviceID: string } }[]).map((d) => d.DeviceInfo.deviceID),
-    ).toEqual([v.washer]);
+    const listed = (list.body.Device as { DeviceInfo: { deviceID: string } }[]).map(
+      (d) => d.DeviceInfo.deviceID,
+    );
+    expect(listed.sort()).toEqual([v.washer, v.foreignDevice].sort());
   });
 });
 

@@ -49,6 +49,8 @@ export interface HostileWorld {
     leakedAppSecret: string;
     /** The certificate fingerprint V registered. */
     fingerprint: string;
+    /** One of T's vendor's appliances, which V's user owns too (bound through V). */
+    foreignDevice: string;
   };
   /** The attacker: an app platform and a vendor, both hmac, holding only their own credentials. */
   t: Tenant;
@@ -182,6 +184,15 @@ export async function startHostileWorld(env: Record<string, string> = {}): Promi
   const tWasher = washerOf(tVendor);
   await bindAndReport(tPartial, tWasher);
 
+  // V's user owns a T-brand appliance as well: the hub asks T's vendor API about V's user.
+  const foreignDevice = tVendor.deviceIds.find((d) => d !== tWasher) ?? "";
+  const foreign = await vCall("user/bindDevices", {
+    UserID: vLogin.userId,
+    Device: [{ DeviceInfo: { deviceID: foreignDevice } }],
+  });
+  if ((foreign.body.FailedIDs as string[] | undefined)?.length !== 0)
+    throw new Error(`binding T's appliance to V's user: ${JSON.stringify(foreign.body)}`);
+
   const db = hub.hub.database.db;
   await deliveriesSettled(db, vCreds.platId);
   await deliveriesSettled(db, tCreds.platId);
@@ -190,7 +201,7 @@ export async function startHostileWorld(env: Record<string, string> = {}): Promi
     admin,
     metricsToken,
     env: hubEnv,
-    v: { ...vPartial, washer: vWasher, leakedAppSecret: vFirst.appSecret, fingerprint },
+    v: { ...vPartial, washer: vWasher, leakedAppSecret: vFirst.appSecret, fingerprint, foreignDevice },
     t: { ...tPartial, washer: tWasher },
     async close() {
       await vApp.close();
