@@ -17,7 +17,7 @@ import { adminClient, platformClient } from "./client.ts";
 import { freePort, startTestHub, type TestHub } from "./harness.ts";
 import { addVendor, type Vendor } from "./world.ts";
 
-export interface Credentials {
+interface Credentials {
   platId: string;
   appId: string;
   appSecret: string;
@@ -25,7 +25,7 @@ export interface Credentials {
 }
 
 /** One tenant: an app platform (sim) with a logged-in user, and a device vendor (sim). */
-export interface Tenant {
+interface Tenant {
   app: AppPlatform;
   creds: Credentials;
   call: ReturnType<typeof platformClient>;
