@@ -2,7 +2,8 @@
  * Issue 14 part 7: a hostile tenant. T (an app platform and a vendor, hmac) holds only its own
  * credentials and what it can observe — its verify calls and deliveries, the hub's calls to its
  * vendor API, public endpoints, error messages — plus, where an attack says so, something of V's
- * that leaked (V's previous appSecret, V's UserID, V's AppID, a delivery id). Each `it` is one
+ * that leaked (V's previous appSecret, V's AppID, an AccessToken, a delivery id). V's users'
+ * UserIDs T does see: V's user owns a T appliance, so the hub logs that user in at T's vendor API. Each `it` is one
  * attack on tenant V; each asserts the refusal; the last one checks, from the database, that
  * nothing of V's changed. Real HTTP through the hub's listener, PostgreSQL and Redis (replay
  * store, rate limits and the delivery queue shared through REDIS_URL).
@@ -447,6 +448,12 @@ describe("tenant T attacks tenant V", () => {
 
   it("names V's UserID in T's bindDevices body: 404, the user is not T's", async (ctx) => {
     const { t, v } = world(ctx);
+    // T learnt it: the hub logged V's user in at T's vendor API (V's user owns a T appliance).
+    const logins = t.vendor.cloud.calls.filter((c) => c.api === "user/login");
+    const loginIds = logins.map(
+      (c) => (c.body as { User?: { UserBase?: { loginID?: string } }[] }).User?.[0]?.UserBase?.loginID,
+    );
+    expect(loginIds).toContain(v.userId);
     const res = await t.call("user/bindDevices", {
       UserID: v.userId,
       Device: [{ DeviceInfo: { deviceID: v.vendor.deviceIds[1] ?? v.washer } }],
