@@ -3,10 +3,10 @@
  * credentials and what it can observe — its verify calls and deliveries, the hub's calls to its
  * vendor API, public endpoints, error messages — plus, where an attack says so, something of V's
  * that leaked (V's previous appSecret, V's AppID, an AccessToken, a delivery id). V's users'
- * UserIDs T does see: V's user owns a T appliance, so the hub logs that user in at T's vendor API. Each `it` is one
- * attack on tenant V; each asserts the refusal; the last one checks, from the database, that
- * nothing of V's changed. Real HTTP through the hub's listener, PostgreSQL and Redis (replay
- * store, rate limits and the delivery queue shared through REDIS_URL).
+ * UserIDs T does see: V's user owns a T appliance, so the hub logs that user in at T's vendor
+ * API. Each `it` is one attack on tenant V and asserts the refusal; the last one checks, from
+ * the database, that nothing of V's changed. Real HTTP through the hub's listener, PostgreSQL
+ * and Redis (replay store, rate limits and the delivery queue shared through REDIS_URL).
  */
 import { randomBytes } from "node:crypto";
 import { postgresAvailable } from "@yunlian/db/testing";
