@@ -121,6 +121,36 @@ describe("GET /openapi.json", () => {
     expect((doc.webhooks as Json).statusReport).toBeDefined();
   });
 
+  it("describes both secrets and the signing content of each direction (docs/design.md §7)", () => {
+    const components = doc.components as Json;
+    const schemas = components.schemas as Record<string, { properties?: Record<string, Json> }>;
+    for (const name of ["PlatformCreated", "SecretRotated"]) {
+      const props = schemas[name]?.properties ?? {};
+      // appSecret: the platform's requests to the hub, over id.timestamp.METHOD path\nbody.
+      expect(String(props.appSecret?.description), name).toContain(
+        "`webhook-id.webhook-timestamp.METHOD path\\nbody`",
+      );
+      // webhookSecret: what the hub sends the platform, plain Standard Webhooks over id.timestamp.body.
+      expect(String(props.webhookSecret?.description), name).toContain("`webhook-id.webhook-timestamp.body`");
+    }
+    const signature = String(
+      (components.securitySchemes as Record<string, Json>).webhookSignature?.description,
+    );
+    expect(signature).toContain(
+      '`webhook-id + "." + webhook-timestamp + "." + METHOD + " " + path + "\\n" + body`',
+    );
+    expect(signature).toContain('sign(id, timestamp, METHOD + " " + path + "\\n" + body)');
+    expect(signature).toContain("webhookSecret");
+    const delivery = JSON.stringify((doc.webhooks as Json).statusReport);
+    expect(delivery).toContain("webhookSecret");
+    expect(delivery).toContain("webhook-id.webhook-timestamp.body");
+    // The self-service rotation says the previous appSecret never works there.
+    const selfRotate = (doc.paths as Record<string, Record<string, Json>>)["/admin/v1/self/secret"]?.post;
+    expect(JSON.stringify(selfRotate)).toMatch(
+      /previous appSecret still verifies on the standard API \(not here\)/,
+    );
+  });
+
   it("resolves every $ref inside the document", () => {
     const refs = collectRefs(doc);
     expect(refs.length).toBeGreaterThan(50);

@@ -14,7 +14,8 @@ export interface RawAnswer {
  */
 export function rawRequest(
   url: string,
-  head: string,
+  /** A string is sent as UTF-8; a Buffer as it is (latin1 header bytes, as node reads them). */
+  head: string | Buffer,
   chunks: { count: number; size: number } = { count: 0, size: 0 },
 ): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);

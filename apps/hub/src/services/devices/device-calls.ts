@@ -54,8 +54,12 @@ export async function deviceInfo(
     return t.adapter.deviceInfo(t.call, vendorIds);
   });
   const byId = new Map<string, DeviceInfo>();
-  for (const { value } of result.done)
-    for (const info of value) if (info.deviceID) byId.set(info.deviceID, info);
+  // A vendor speaks only for the devices it was asked about: its answer naming another vendor's
+  // device (a hostile vendor forging what another's appliance is) is dropped (issue 14).
+  for (const { deviceIds, value } of result.done) {
+    const asked = new Set(deviceIds);
+    for (const info of value) if (info.deviceID && asked.has(info.deviceID)) byId.set(info.deviceID, info);
+  }
   const devices = ids.flatMap((id) => {
     const info = byId.get(id);
     if (!info) return [];
@@ -136,7 +140,7 @@ export async function operateDevices(
 
 /**
  * users/devices (7.2.3): asks every vendor the user has bindings with, in parallel, and
- * keeps only devices bound through the hub (a vendor never widens a user's view).
+ * keeps from each vendor's answer only the user's devices bound through that vendor.
  */
 export async function listDevices(
   ctx: DevicesCtx,
@@ -148,7 +152,8 @@ export async function listDevices(
     .select({ udeviceId: bindings.udeviceId, vendorPlatId: bindings.vendorPlatId })
     .from(bindings)
     .where(eq(bindings.userId, userId));
-  const bound = new Set(rows.map((r) => r.udeviceId));
+  // Each bound device with the vendor it is bound through: only that vendor may list it.
+  const boundThrough = new Map(rows.map((r) => [r.udeviceId, r.vendorPlatId]));
   const groups = new Map<PlatformRecord, string[]>();
   for (const r of rows) {
     const vendor = ctx.registry.get(r.vendorPlatId);
@@ -162,8 +167,18 @@ export async function listDevices(
     const t = vendorTarget(ctx, vendor, userId, trace);
     return t.adapter.listDevices(t.call, filter);
   });
-  const devices = result.done.flatMap(({ value }) =>
-    value.filter((info) => info.deviceID && bound.has(info.deviceID)).map((info) => ({ DeviceInfo: info })),
+  // A vendor never widens the user's view, nor speaks for another vendor's devices (a hostile
+  // vendor listing another's appliance with its own story is dropped, issue 14); once per device.
+  const listed = new Set<string>();
+  const devices = result.done.flatMap(({ vendor, value }) =>
+    value
+      .filter((info) => {
+        const id = info.deviceID;
+        if (!id || boundThrough.get(id) !== vendor.platId || listed.has(id)) return false;
+        listed.add(id);
+        return true;
+      })
+      .map((info) => ({ DeviceInfo: info })),
   );
   return { devices, failures: result.failures };
 }
