@@ -482,13 +482,29 @@ describe("tenant T attacks tenant V", () => {
     expect(res.body.RetCode).toBe("404");
   });
 
-  it("reads the status and the info of V's washer as T's user: 403 each", async (ctx) => {
+  it("reads the status of V's washer as T's user: 403; its info only as a stranger may (no binding fields)", async (ctx) => {
     const { t, v } = world(ctx);
-    for (const api of ["devices/deviceStatus", "devices/deviceInfo"]) {
-      const res = await t.call(api, deviceBody(t.userId, v.washer));
-      expect(res.status, api).toBe(403);
-      expect(res.body.RetCode, api).toBe("403");
-      expect(res.body.Device, api).toBeUndefined();
+    const status = await t.call("devices/deviceStatus", deviceBody(t.userId, v.washer));
+    expect(status.status).toBe(403);
+    expect(status.body.RetCode).toBe("403");
+    expect(status.body.Device).toBeUndefined();
+    // deviceInfo is the one call allowed before binding (standard 7.2.4, issue 15): what the device
+    // is, never what V's user made of it — every field beyond table 11 comes back null.
+    const info = await t.call("devices/deviceInfo", deviceBody(t.userId, v.washer));
+    expect(info.body.RetCode).toBe("200");
+    const [entry] = info.body.Device as { DeviceInfo: Record<string, unknown> }[];
+    expect(entry?.DeviceInfo.deviceID).toBe(v.washer);
+    const tableEleven = new Set([
+      "deviceID",
+      "deviceIDType",
+      "deviceType",
+      "model",
+      "manufacturer",
+      "brand",
+      "accessWay",
+    ]);
+    for (const [key, value] of Object.entries(entry?.DeviceInfo ?? {})) {
+      if (!tableEleven.has(key)) expect(value, key).toBeNull();
     }
   });
 
