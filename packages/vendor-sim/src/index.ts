@@ -5,13 +5,23 @@ export {
   type ReceiverMode,
   startAppPlatform,
 } from "./app-platform/index.ts";
+export {
+  bareUserIdJson,
+  type HubClient,
+  type HubClientOptions,
+  type HubSession,
+  HubTransportError,
+} from "./app-platform/hub-client.ts";
 export type { LinkageOutcome, LinkageRule } from "./app-platform/linkage.ts";
 export type { CloudMode, ReceivedCall } from "./device-cloud/app.ts";
 export {
   type DeviceCloud,
   type DeviceCloudOptions,
+  type DeviceIdMode,
+  type DeviceStatusForm,
   type SimReport,
   startDeviceCloud,
 } from "./device-cloud/index.ts";
+export { SESSION_GONE } from "./device-cloud/strict.ts";
 export { defaultDevices, type SimDevice, type SimDeviceInfo, type SimDeviceSeed } from "./devices.ts";
 export { requestSignatureHeaders, type SimPostResult, verifySignature } from "./shared/sign.ts";

@@ -21,7 +21,8 @@ export async function postJson(
   body: unknown,
   opts: { headers?: Record<string, string>; appSecret?: string; timeoutMs?: number },
 ): Promise<SimPostResult> {
-  const text = JSON.stringify(body);
+  // A string is JSON text already (e.g. a UserID written as a bare big number).
+  const text = typeof body === "string" ? body : JSON.stringify(body);
   const headers: Record<string, string> = {
     "content-type": "application/json;charset=UTF-8",
     ...opts.headers,
