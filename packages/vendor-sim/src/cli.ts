@@ -5,6 +5,10 @@
  * `--host 0.0.0.0` listens on every interface (containers). `--app-id` is the hub-issued AppID;
  * `--app-secret` (or SIM_APP_SECRET) the hub-issued appSecret that signs calls to the hub;
  * `--webhook-secret` (or SIM_WEBHOOK_SECRET, app role) the webhookSecret that verifies the hub's webhooks.
+ * `--strict` (both roles) builds the cloud or platform to the letter of the standard (README "Strict mode");
+ * device role: `--ingest-url` the vendor's ingestUrl from the hub (reports go there, with no header),
+ * `--session-ttl 30m` AccessTokens expire after that long, `--device-ids vendor` names devices by
+ * the UDeviceID's vendor part, `--device-status string` sends DeviceStatus as a JSON string.
  */
 import { parseArgs } from "node:util";
 import { startAppPlatform } from "./app-platform/index.ts";
@@ -24,6 +28,11 @@ const { values } = parseArgs({
     "app-id": { type: "string" },
     "app-secret": { type: "string" },
     "webhook-secret": { type: "string" },
+    strict: { type: "boolean", default: false },
+    "ingest-url": { type: "string" },
+    "session-ttl": { type: "string" },
+    "device-ids": { type: "string", default: "udeviceid" },
+    "device-status": { type: "string", default: "object" },
   },
 });
 
@@ -39,6 +48,23 @@ const hub = new URL(values.hub ?? fail("--hub is required")).href.replace(/\/$/,
 const port = Number(values.port);
 const appSecret = values["app-secret"] ?? process.env.SIM_APP_SECRET;
 const webhookSecret = values["webhook-secret"] ?? process.env.SIM_WEBHOOK_SECRET;
+const strict = values.strict;
+const deviceIds = oneOf("--device-ids", values["device-ids"], ["udeviceid", "vendor"] as const);
+const deviceStatusAs = oneOf("--device-status", values["device-status"], ["object", "string"] as const);
+const sessionTtlMs = values["session-ttl"] === undefined ? undefined : durationMs(values["session-ttl"]);
+
+function oneOf<const T extends readonly string[]>(flag: string, value: string, allowed: T): T[number] {
+  if (!allowed.includes(value)) fail(`${flag} must be one of ${allowed.join(", ")}`);
+  return value as T[number];
+}
+
+/** "90" (seconds), "90s", "30m", "2h" → milliseconds. */
+function durationMs(text: string): number {
+  const match = /^(\d{1,9})(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) fail(`--session-ttl: "${text}" is not a duration such as 90s, 30m or 2h`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? "s"] ?? 1000;
+  return Number(match[1]) * unit;
+}
 
 if (role === "device") {
   const cloud = await startDeviceCloud({
@@ -46,16 +72,25 @@ if (role === "device") {
     manufacturerCode: values.manufacturer,
     verifyUrl: `${hub}/v1/user/verify`,
     hubDataGatewayUrl: `${hub}/v1/dataservices/dataGateway`,
+    ingestUrl: values["ingest-url"],
     devices: defaultDevices(values.manufacturer, Number(values.devices)),
     port,
     hostname: values.host,
     appId: values["app-id"],
-    appSecret,
+    // A strict cloud signs nothing: SIM_APP_SECRET left in the environment must not make it refuse to start.
+    appSecret: strict ? undefined : appSecret,
+    strict,
+    sessionTtlMs,
+    deviceIds,
+    deviceStatusAs,
     reportOnOp: true,
     // A long-running process must not grow without bound.
     recordCalls: false,
   });
-  process.stdout.write(`vendor-sim device cloud ${platId} listening on ${cloud.url}\n`);
+  process.stdout.write(
+    // The ingestUrl is a credential (DESIGN §7): say where reports go without printing it.
+    `vendor-sim ${strict ? "strict " : ""}device cloud ${platId} listening on ${cloud.url}\n  reports to ${values["ingest-url"] ? "its ingestUrl" : cloud.reportUrl}\n`,
+  );
   for (const id of cloud.devices.keys()) process.stdout.write(`  device ${id}\n`);
   process.once("SIGTERM", () => void cloud.close().then(() => process.exit(0)));
   process.once("SIGINT", () => void cloud.close().then(() => process.exit(0)));
@@ -71,11 +106,14 @@ if (role === "device") {
     hostname: values.host,
     users,
     hubUrl: hub,
-    appSecret,
+    appSecret: strict ? undefined : appSecret,
     webhookSecret,
     appId: values["app-id"],
+    strict,
   });
-  process.stdout.write(`vendor-sim app platform ${platId} listening on ${platform.url}\n`);
+  process.stdout.write(
+    `vendor-sim ${strict ? "strict " : ""}app platform ${platId} listening on ${platform.url}\n`,
+  );
   process.stdout.write(`  verifyUrl ${platform.verifyUrl}\n  dataGatewayUrl ${platform.dataGatewayUrl}\n`);
   process.once("SIGTERM", () => void platform.close().then(() => process.exit(0)));
   process.once("SIGINT", () => void platform.close().then(() => process.exit(0)));

@@ -1,17 +1,17 @@
 export {
-  type AppPlatform,
-  type AppPlatformOptions,
-  type ReceivedReport,
-  type ReceiverMode,
-  startAppPlatform,
-} from "./app-platform/index.ts";
-export {
   bareUserIdJson,
   type HubClient,
   type HubClientOptions,
   type HubSession,
   HubTransportError,
 } from "./app-platform/hub-client.ts";
+export {
+  type AppPlatform,
+  type AppPlatformOptions,
+  type ReceivedReport,
+  type ReceiverMode,
+  startAppPlatform,
+} from "./app-platform/index.ts";
 export type { LinkageOutcome, LinkageRule } from "./app-platform/linkage.ts";
 export type { CloudMode, ReceivedCall } from "./device-cloud/app.ts";
 export {

@@ -77,7 +77,9 @@ export interface AppPlatform {
 export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPlatform> {
   const strict = opts.strict === true;
   if (strict && opts.appSecret !== undefined) {
-    throw new Error("vendor-sim: a strict platform signs nothing (the standard has no signatures); drop appSecret");
+    throw new Error(
+      "vendor-sim: a strict platform signs nothing (the standard has no signatures); drop appSecret",
+    );
   }
   const reports: ReceivedReport[] = [];
   const verifyCalls: AppPlatform["verifyCalls"] = [];

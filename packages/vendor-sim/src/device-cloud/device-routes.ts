@@ -34,7 +34,10 @@ export function unbindDevices(input: HandlerInput): Answer {
   const mismatch = userIdMismatch(input);
   if (mismatch) return mismatch;
   const failed = deviceIds(input.body).filter((id) => !input.state.unbind(id, input.user));
-  const answer = ok({ FailedIDs: failed }, failed.length === 0 ? "ok" : "some devices are not bound to this user");
+  const answer = ok(
+    { FailedIDs: failed },
+    failed.length === 0 ? "ok" : "some devices are not bound to this user",
+  );
   return failed.length === 0 ? answer : { ...answer, zh: `部分设备未绑定到该用户：${failed.join(", ")}` };
 }
 
@@ -86,7 +89,8 @@ export function modifyDeviceInfo(input: HandlerInput): Answer {
   const entries = deviceEntries(input.body);
   for (const { info } of entries) {
     const id = info.deviceID ?? "";
-    if (!input.state.isBound(id, input.user)) return business(`device ${id} is not bound to this user`, notBoundZh(id));
+    if (!input.state.isBound(id, input.user))
+      return business(`device ${id} is not bound to this user`, notBoundZh(id));
   }
   for (const { info } of entries) {
     const id = info.deviceID ?? "";
@@ -139,7 +143,10 @@ export function op(input: HandlerInput): {
       return refused(`device ${id}: DeviceAttr is empty`, `设备 ${id}：DeviceAttr 为空`);
     const unknown = Object.keys(attrs).filter((k) => !(k in device.attrs));
     if (unknown.length > 0)
-      return refused(`device ${id}: unknown attribute ${unknown.join(", ")}`, `设备 ${id}：不支持的属性 ${unknown.join(", ")}`);
+      return refused(
+        `device ${id}: unknown attribute ${unknown.join(", ")}`,
+        `设备 ${id}：不支持的属性 ${unknown.join(", ")}`,
+      );
     changed.push({ id, attrs });
   }
   for (const change of changed) {

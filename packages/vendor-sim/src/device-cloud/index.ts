@@ -84,7 +84,9 @@ export interface DeviceCloud {
 export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<DeviceCloud> {
   const strict = opts.strict === true;
   if (strict && opts.appSecret !== undefined) {
-    throw new Error("vendor-sim: a strict cloud signs nothing (the standard has no signatures); drop appSecret");
+    throw new Error(
+      "vendor-sim: a strict cloud signs nothing (the standard has no signatures); drop appSecret",
+    );
   }
   const state = new CloudState(opts.devices ?? defaultDevices(opts.manufacturerCode), {
     ttlMs: opts.sessionTtlMs,

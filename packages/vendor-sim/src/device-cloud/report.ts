@@ -17,8 +17,13 @@ export type DeviceStatusForm = "object" | "string";
  * online/offline ones, `"onOffStatus "`/`"runningstatus "` inside the attr one; the alarm example
  * has none). `string`: DeviceStatus serialised as a JSON string, as table 50's type says.
  */
-export function wireReport(report: SimReport, strict: boolean, form: DeviceStatusForm): Record<string, unknown> {
-  const status = strict && report.DataType === "attr" ? withStrayAttrKeys(report.DeviceStatus) : report.DeviceStatus;
+export function wireReport(
+  report: SimReport,
+  strict: boolean,
+  form: DeviceStatusForm,
+): Record<string, unknown> {
+  const status =
+    strict && report.DataType === "attr" ? withStrayAttrKeys(report.DeviceStatus) : report.DeviceStatus;
   const statusValue = form === "string" ? JSON.stringify(status) : status;
   if (!strict || report.DataType === "alarm") return { ...report, DeviceStatus: statusValue };
   const statusKey = report.DataType === "onOffline" ? " DeviceStatus" : "DeviceStatus";
