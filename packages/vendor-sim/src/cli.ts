@@ -31,7 +31,7 @@ const { values } = parseArgs({
     strict: { type: "boolean", default: false },
     "ingest-url": { type: "string" },
     "session-ttl": { type: "string" },
-    "device-ids": { type: "string", default: "udeviceid" },
+    "device-ids": { type: "string", default: "udevice" },
     "device-status": { type: "string", default: "object" },
   },
 });
@@ -49,7 +49,7 @@ const port = Number(values.port);
 const appSecret = values["app-secret"] ?? process.env.SIM_APP_SECRET;
 const webhookSecret = values["webhook-secret"] ?? process.env.SIM_WEBHOOK_SECRET;
 const strict = values.strict;
-const deviceIds = oneOf("--device-ids", values["device-ids"], ["udeviceid", "vendor"] as const);
+const deviceIds = oneOf("--device-ids", values["device-ids"], ["udevice", "vendor"] as const);
 const deviceStatusAs = oneOf("--device-status", values["device-status"], ["object", "string"] as const);
 const sessionTtlMs = values["session-ttl"] === undefined ? undefined : durationMs(values["session-ttl"]);
 

@@ -1,12 +1,12 @@
 import { PREFIX_LENGTH } from "@yunlian/protocol";
 
 /**
- * How the cloud names its devices on the wire. `udeviceid` (default): the full UDeviceID. `vendor`:
+ * How the cloud names its devices on the wire. `udevice` (default): the full UDeviceID. `vendor`:
  * the cloud's own ID, the UDeviceID's vendor part (everything after the 13-character prefix), as
  * the standard's examples do (`"DeviceID": "C8934610162D"`; 7.2.1 calls it the 设备编码DeviceID and
  * lets a cloud keep its own IDs mapped to UDeviceIDs).
  */
-export type DeviceIdMode = "udeviceid" | "vendor";
+export type DeviceIdMode = "udevice" | "vendor";
 
 export interface WireIds {
   /** An ID a request named → the UDeviceID the cloud keys its state by (unknown IDs unchanged). */
