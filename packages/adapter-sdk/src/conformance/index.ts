@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { registerDeviceCases } from "./device-cases.ts";
-import type { CaseFn, ConformanceEnv, RunConformanceOptions } from "./env.ts";
+import type { ConformanceEnv, RunConformanceOptions } from "./env.ts";
+import { gapAwareCases } from "./known-gaps.ts";
 import { registerResilienceCases } from "./resilience-cases.ts";
 
 export type { ConformanceEnv, RunConformanceOptions } from "./env.ts";
@@ -24,18 +25,10 @@ export function runAdapterConformance(opts: RunConformanceOptions): void {
       await env?.teardown();
     });
     const timeout = opts.timeoutMs ?? 10_000;
-    const gaps = opts.knownGaps ?? {};
-    const registered = new Set<string>();
-    const test: CaseFn = (name, options, fn) => {
-      registered.add(name);
-      const why = gaps[name];
-      if (why === undefined) it(name, options, fn);
-      else it.fails(`${name} (known gap: ${why})`, options, fn);
-    };
-    registerDeviceCases(opts.adapter, getEnv, timeout, test);
-    registerResilienceCases(opts.adapter, getEnv, timeout, test);
-    // A misspelt gap would silently excuse nothing: every name must be a case.
-    const unknown = Object.keys(gaps).filter((name) => !registered.has(name));
-    if (unknown.length > 0) throw new Error(`knownGaps names no conformance case: ${unknown.join("; ")}`);
+    const cases = gapAwareCases(opts.knownGaps ?? {}, { run: it, fails: it.fails });
+    registerDeviceCases(opts.adapter, getEnv, timeout, cases.test);
+    registerResilienceCases(opts.adapter, getEnv, timeout, cases.test);
+    const unmatched = cases.unmatched();
+    if (unmatched.length > 0) throw new Error(`knownGaps names no conformance case: ${unmatched.join("; ")}`);
   });
 }
