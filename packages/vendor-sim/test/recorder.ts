@@ -43,8 +43,8 @@ export async function startRecorder(
   };
 }
 
-/** Header names a request carried beyond what HTTP itself needs. */
+/** Header names a request carried beyond what HTTP itself needs to carry a body. */
 export function nonTransportHeaders(headers: IncomingHttpHeaders): string[] {
-  const transport = new Set(["host", "connection", "content-length", "content-type", "transfer-encoding"]);
+  const transport = new Set(["host", "connection", "content-length", "transfer-encoding"]);
   return Object.keys(headers).filter((name) => !transport.has(name));
 }

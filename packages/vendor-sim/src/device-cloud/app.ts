@@ -77,7 +77,12 @@ export function createDeviceCloudApp(deps: CloudAppDeps): Hono {
     }
 
     const body = inboundBody(deps.ids, parsed.body as Record<string, unknown>);
-    const answer = await dispatch(deps, api, parsed.headers, body);
+    const answered = await dispatch(deps, api, parsed.headers, body);
+    const answer = {
+      ...answered,
+      info: deps.ids.outboundText(answered.info),
+      ...(answered.zh === undefined ? {} : { zh: deps.ids.outboundText(answered.zh) }),
+    };
     for (const [name, value] of Object.entries(answer.headers ?? {})) c.header(name, value);
     const extra = outboundExtra(deps.ids, answer.extra);
     // Table 9 and every answer table: RetCode lives in the body; HTTP carries the call, never the verdict.

@@ -13,9 +13,11 @@ export interface WireIds {
   inbound(id: string): string;
   /** A UDeviceID → the ID the cloud writes in answers and reports. */
   outbound(udid: string): string;
+  /** A RetInfo with every UDeviceID it names written the cloud's way. */
+  outboundText(text: string): string;
 }
 
-const SAME: WireIds = { inbound: (id) => id, outbound: (id) => id };
+const SAME: WireIds = { inbound: (id) => id, outbound: (id) => id, outboundText: (text) => text };
 
 /** In vendor mode both the vendor ID and the full UDeviceID are accepted in requests. */
 export function wireIds(mode: DeviceIdMode | undefined, udids: Iterable<string>): WireIds {
@@ -27,6 +29,12 @@ export function wireIds(mode: DeviceIdMode | undefined, udids: Iterable<string>)
     outbound: (udid) => {
       const vendorId = udid.slice(PREFIX_LENGTH);
       return byVendorId.get(vendorId) === udid ? vendorId : udid;
+    },
+    // Failures are rare and a sim holds few devices: a scan per refusal is cheap.
+    outboundText: (text) => {
+      let out = text;
+      for (const [vendorId, udid] of byVendorId) out = out.replaceAll(udid, vendorId);
+      return out;
     },
   };
 }

@@ -112,10 +112,12 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
     );
   const pushReport = (r: Partial<SimReport> & { DeviceID: string }): Promise<SimPostResult> => {
     if (reportUrl === undefined) throw new Error("vendor-sim: no ingestUrl or hubDataGatewayUrl configured");
-    // Table 50 lists body parameters only: a strict report carries no PlatID, AppID or signature.
+    // Table 50 lists body parameters only and its examples show no header block: a strict report
+    // carries no PlatID, AppID, signature, not even Content-Type.
     return postJson(reportUrl, buildReport(r), {
       headers: strict ? {} : hubHeaders(opts),
       appSecret: strict ? undefined : opts.appSecret,
+      bare: strict,
     });
   };
 
