@@ -91,7 +91,11 @@ if (role === "device") {
     // The ingestUrl is a credential (DESIGN §7): say where reports go without printing it.
     `vendor-sim ${strict ? "strict " : ""}device cloud ${platId} listening on ${cloud.url}\n  reports to ${values["ingest-url"] ? "its ingestUrl" : cloud.reportUrl}\n`,
   );
-  for (const id of cloud.devices.keys()) process.stdout.write(`  device ${id}\n`);
+  for (const id of cloud.devices.keys()) {
+    // In vendor-ID mode the cloud answers and reports by the part after the 13-character prefix.
+    const own = deviceIds === "vendor" ? ` (its own ID ${id.slice(13)})` : "";
+    process.stdout.write(`  device ${id}${own}\n`);
+  }
   process.once("SIGTERM", () => void cloud.close().then(() => process.exit(0)));
   process.once("SIGINT", () => void cloud.close().then(() => process.exit(0)));
 } else if (role === "app") {
