@@ -36,7 +36,8 @@ async function strictCloud(extra: Partial<DeviceCloudOptions> = {}) {
     );
     const userId =
       (res.body.User as { UserBase: { userID: string } }[] | undefined)?.[0]?.UserBase.userID ?? "";
-    return { res, userId, headers: { PlatID: "APP-A", AccessToken: res.headers.get("accesstoken") ?? "" } };
+    const accessToken = res.headers.get("accesstoken") ?? "";
+    return { res, userId, headers: { PlatID: "APP-A", AppID: "ISSUED-TO-APP-A", AccessToken: accessToken } };
   };
   return { app, cloud, ids, login };
 }
@@ -78,6 +79,36 @@ describe("strict device cloud: RetCodes and HTTP status (tables 30–48: 200 ok,
     for (const res of [refusedLogin.res, failures[4], failures[5]]) {
       expect(String(res?.body.RetInfo)).not.toMatch(/token|令牌|过期|失效|无效/i);
     }
+  });
+
+  it("requires PlatID on every call and AppID on bindDevices and users/devices (7.1, tables 29 and 35)", async () => {
+    const { cloud, ids, login } = await strictCloud();
+    const { userId, headers } = await login();
+    const token = { AccessToken: headers.AccessToken };
+    const noPlatId = await callApi(
+      cloud.url,
+      "devices/deviceStatus",
+      devicesBody(userId, [ids[0] ?? ""]),
+      token,
+    );
+    expect(noPlatId.body).toEqual({ RetCode: "500", RetInfo: "缺少 PlatID" });
+    const { AppID: _, ...withoutAppId } = headers;
+    for (const api of ["user/bindDevices", "users/devices"]) {
+      const body = devicesBody(userId, [ids[0] ?? ""]);
+      expect((await callApi(cloud.url, api, body, withoutAppId)).body, api).toEqual({
+        RetCode: "500",
+        RetInfo: "缺少 AppID",
+      });
+      expect((await callApi(cloud.url, api, body, headers)).body.RetCode, api).toBe("200");
+    }
+    // Table 44 marks AppID optional for deviceStatus.
+    const status = await callApi(
+      cloud.url,
+      "devices/deviceStatus",
+      devicesBody(userId, [ids[0] ?? ""]),
+      withoutAppId,
+    );
+    expect(status.body.RetCode).toBe("200");
   });
 
   it("signals an unknown or expired session exactly as {RetCode 500, RetInfo AccessToken 已失效}", async () => {

@@ -5,7 +5,7 @@ import type { Answer, HandlerInput } from "./answer.ts";
 import { inboundBody, outboundExtra, type WireIds } from "./device-ids.ts";
 import * as device from "./device-routes.ts";
 import type { CloudState } from "./state.ts";
-import { strictExtra, strictRet, strictUnreadable } from "./strict.ts";
+import { missingHeader, strictExtra, strictRet, strictUnreadable } from "./strict.ts";
 import * as userRoutes from "./user-routes.ts";
 
 export type CloudMode = "normal" | "hang" | "fail500";
@@ -103,6 +103,8 @@ async function dispatch(
   headers: CommonHeaders,
   body: Record<string, unknown>,
 ): Promise<Answer> {
+  const missing = deps.strict ? missingHeader(api, headers) : undefined;
+  if (missing) return missing;
   if (api === "user/login") return userRoutes.login(deps, headers, body);
   const user = deps.state.userOfToken(headers.accessToken);
   if (user === undefined || headers.accessToken === undefined) {

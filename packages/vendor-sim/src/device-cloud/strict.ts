@@ -67,3 +67,18 @@ export function strictExtra(api: string, extra: Record<string, unknown> | undefi
   }
   return extra;
 }
+
+/**
+ * Header parameters a strict cloud requires. 7.1: without TLS the header parameters "必须传递";
+ * every request table (17, 20, 23, 29, 32, 35, 38, 41, 44, 47) marks PlatID 必填, and tables 29
+ * (bindDevices) and 35 (users/devices) mark AppID 必填 as well.
+ */
+const APP_ID_REQUIRED: ReadonlySet<string> = new Set(["user/bindDevices", "users/devices"]);
+
+export function missingHeader(api: string, headers: { platId?: string; appId?: string }): Answer | undefined {
+  if (headers.platId === undefined)
+    return { code: "400", info: "header PlatID: required", zh: "缺少 PlatID" };
+  if (APP_ID_REQUIRED.has(api) && headers.appId === undefined)
+    return { code: "400", info: "header AppID: required", zh: "缺少 AppID" };
+  return undefined;
+}
