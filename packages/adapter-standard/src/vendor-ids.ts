@@ -16,7 +16,7 @@ export interface WireIds {
   back(id: string): string[];
 }
 
-export function vendorNamesDevices(platform: VendorPlatform): boolean {
+function vendorNamesDevices(platform: VendorPlatform): boolean {
   return configOf(platform.adapterConfig).deviceIds === "vendor";
 }
 

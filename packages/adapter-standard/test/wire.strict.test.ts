@@ -122,33 +122,3 @@ describe("standard adapter, deviceIds vendor: the vendor part out, the request's
     expect(error).toMatchObject({ kind: "rejected", vendorRetCode: "500" });
   });
 });
-
-describe("standard adapter: reports the standard's way", () => {
-  const report = (status: unknown, deviceId = WASHER, key = "DeviceStatus") => ({
-    TimeStamp: "1444965812870",
-    "DeviceID ": deviceId,
-    DataType: key === " DeviceStatus" ? "onOffline" : "attr",
-    [key]: status,
-  });
-
-  it("reads DeviceStatus given as a JSON string (table 50 types it String), stray keys inside and out", () => {
-    const p = platform({});
-    expect(standardAdapter.parseReport(p, report('{"onOffStatus ":"True","laundryCycle":"3"}'))).toEqual([
-      {
-        udeviceId: WASHER,
-        dataType: "attr",
-        deviceStatus: { onOffStatus: "True", laundryCycle: "3" },
-        timestamp: "1444965812870",
-      },
-    ]);
-    const text = JSON.stringify(report('{"onLine":"False"}', WASHER, " DeviceStatus"));
-    expect(standardAdapter.parseReport(p, text)[0]?.deviceStatus).toEqual({ onLine: "False" });
-    expect(() => standardAdapter.parseReport(p, report("not json"))).toThrow(AdapterError);
-  });
-
-  it("passes a vendor-ID report's DeviceID through for the hub to map; a UDeviceID vendor's is refused", () => {
-    const body = report({ onOffStatus: "True" }, "C8934610162D");
-    expect(standardAdapter.parseReport(platform(), body)[0]?.udeviceId).toBe("C8934610162D");
-    expect(() => standardAdapter.parseReport(platform({}), body)).toThrow(/not a UDeviceID/);
-  });
-});

@@ -100,7 +100,7 @@ export function registerDeviceCases(
     const reports = adapter.parseReport(env.platform, body);
     expect(reports.length).toBeGreaterThan(0);
     const reported = env.reportedDeviceId?.(a) ?? a;
-    const report = reports.find((r) => r.udeviceId === reported);
+    const report = reports.find((r) => (r.vendorDeviceId ?? r.udeviceId) === reported);
     expect(report?.dataType).toBe("attr");
     expect(report?.deviceStatus).toMatchObject(command);
     expect(report?.timestamp).toMatch(/^\d+$/);

@@ -33,9 +33,10 @@ export interface ConformanceEnv {
    */
   nativeReport(deviceId: string, attrs: Record<string, string>): Promise<unknown>;
   /**
-   * The device ID `parseReport` gives for a report of this device (default: its UDeviceID). A
-   * vendor that names devices by its own IDs (standard adapter, `deviceIds: "vendor"`) reports
-   * them that way, and the hub maps them to UDeviceIDs through its bindings.
+   * The device ID `parseReport` gives for a report of this device (its `vendorDeviceId` when set,
+   * else `udeviceId`; default: the UDeviceID). A vendor that names devices by its own IDs (standard
+   * adapter, `deviceIds: "vendor"`) reports them that way, and the hub maps them to UDeviceIDs
+   * through its bindings.
    */
   reportedDeviceId?(deviceId: string): string;
   teardown(): Promise<void>;
