@@ -10,6 +10,7 @@ import { callVendor } from "./client.ts";
 import { type StandardConfig, standardConfigSchema } from "./config.ts";
 import { parseStandardReport } from "./report.ts";
 import { statesInRequestOrder } from "./status.ts";
+import { failedBack, listedBack, wireIds } from "./vendor-ids.ts";
 
 /** The hub-as-A login of standard 7.1.1; the vendor verifies the AuthToken at the hub's verify URL. */
 async function login(call: AdapterCall): Promise<VendorSession> {
@@ -68,16 +69,18 @@ export const standardAdapter: Adapter<StandardConfig> = {
   },
 
   async bind(call, deviceIds) {
-    const answer = await sessionCall(call, "user/bindDevices", { Device: named(deviceIds) });
+    const ids = wireIds(call.platform, deviceIds);
+    const answer = await sessionCall(call, "user/bindDevices", { Device: named(ids.sent) });
     return answer.FailedIDs.length > 0
-      ? { failedIds: answer.FailedIDs, info: answer.RetInfo }
+      ? { failedIds: failedBack(ids, answer.FailedIDs), info: answer.RetInfo }
       : { failedIds: [] };
   },
 
   async unbind(call, deviceIds) {
-    const answer = await sessionCall(call, "user/unbindDevices", { Device: named(deviceIds) });
+    const ids = wireIds(call.platform, deviceIds);
+    const answer = await sessionCall(call, "user/unbindDevices", { Device: named(ids.sent) });
     return answer.FailedIDs.length > 0
-      ? { failedIds: answer.FailedIDs, info: answer.RetInfo }
+      ? { failedIds: failedBack(ids, answer.FailedIDs), info: answer.RetInfo }
       : { failedIds: [] };
   },
 
@@ -88,27 +91,42 @@ export const standardAdapter: Adapter<StandardConfig> = {
       "users/devices",
       hasFilter ? { Device: [{ DeviceInfo: filter }] } : {},
     );
-    return answer.Device.map((d) => d.DeviceInfo as DeviceInfo);
+    return answer.Device.map((d) => listedBack(call.platform, d.DeviceInfo as DeviceInfo));
   },
 
   async deviceInfo(call, deviceIds) {
-    const answer = await sessionCall(call, "devices/deviceInfo", { Device: named(deviceIds) });
-    return answer.Device.map((d) => d.DeviceInfo as DeviceInfo);
+    const ids = wireIds(call.platform, deviceIds);
+    const answer = await sessionCall(call, "devices/deviceInfo", { Device: named(ids.sent) });
+    return answer.Device.map((d) => {
+      const info = d.DeviceInfo as DeviceInfo;
+      return { ...info, deviceID: ids.back(info.deviceID ?? "")[0] ?? info.deviceID };
+    });
   },
 
   async modifyDeviceInfo(call, devices) {
+    const ids = wireIds(
+      call.platform,
+      devices.map((d) => d.deviceID ?? ""),
+    );
     await sessionCall(call, "devices/modifyDeviceInfo", {
-      Device: devices.map((DeviceInfo) => ({ DeviceInfo })),
+      Device: devices.map((DeviceInfo, i) => ({ DeviceInfo: { ...DeviceInfo, deviceID: ids.sent[i] } })),
     });
   },
 
   async deviceStatus(call, deviceIds) {
-    const answer = await sessionCall(call, "devices/deviceStatus", { Device: named(deviceIds) });
-    return statesInRequestOrder(call.platform.platId, deviceIds, answer.Device);
+    const ids = wireIds(call.platform, deviceIds);
+    const answer = await sessionCall(call, "devices/deviceStatus", { Device: named(ids.sent) });
+    // Read in the vendor's IDs (its echoes, if any, name them), then labelled with the request's UDeviceIDs.
+    const states = statesInRequestOrder(call.platform.platId, ids.sent, answer.Device);
+    return states.map((state, i) => ({ ...state, deviceId: deviceIds[i] ?? state.deviceId }));
   },
 
   async op(call, commands) {
-    const Device = commands.map((c) => ({ DeviceInfo: { deviceID: c.deviceId }, DeviceAttr: c.attrs }));
+    const ids = wireIds(
+      call.platform,
+      commands.map((c) => c.deviceId),
+    );
+    const Device = commands.map((c, i) => ({ DeviceInfo: { deviceID: ids.sent[i] }, DeviceAttr: c.attrs }));
     await sessionCall(call, "devices/op", { Device });
   },
 

@@ -1,19 +1,24 @@
-import { expect, it } from "vitest";
+import { expect } from "vitest";
 import { AdapterError } from "../errors.ts";
 import type { Adapter } from "../types.ts";
-import { type ConformanceEnv, withStore } from "./env.ts";
+import { type CaseFn, type ConformanceEnv, withStore } from "./env.ts";
 
 const defaultCommand = (): Record<string, string> => ({ onOffStatus: "True" });
 
 /** The happy paths and business refusals every adapter must get right. */
-export function registerDeviceCases(adapter: Adapter, getEnv: () => ConformanceEnv, timeout: number): void {
+export function registerDeviceCases(
+  adapter: Adapter,
+  getEnv: () => ConformanceEnv,
+  timeout: number,
+  test: CaseFn,
+): void {
   const ids = () => {
     const [a, b, c] = getEnv().deviceIds;
     if (!a || !b || !c) throw new Error("conformance env needs at least three device ids");
     return { a, b, unbound: c };
   };
 
-  it("login returns a vendor session", { timeout }, async () => {
+  test("login returns a vendor session", { timeout }, async () => {
     const { call } = withStore(getEnv());
     const session = await adapter.login(call);
     expect(session.vendorUserId).toEqual(expect.any(String));
@@ -21,7 +26,7 @@ export function registerDeviceCases(adapter: Adapter, getEnv: () => ConformanceE
     expect(session.accessToken.length).toBeGreaterThan(0);
   });
 
-  it("bind and unbind report unknown devices in failedIds", { timeout }, async () => {
+  test("bind and unbind report unknown devices in failedIds", { timeout }, async () => {
     const env = getEnv();
     const { call } = withStore(env);
     const { a } = ids();
@@ -32,7 +37,7 @@ export function registerDeviceCases(adapter: Adapter, getEnv: () => ConformanceE
     expect(unbound.failedIds).not.toContain(a);
   });
 
-  it("listDevices shows the bound devices", { timeout }, async () => {
+  test("listDevices shows the bound devices", { timeout }, async () => {
     const { call } = withStore(getEnv());
     const { a, b } = ids();
     expect((await adapter.bind(call, [a, b])).failedIds).toEqual([]);
@@ -42,7 +47,7 @@ export function registerDeviceCases(adapter: Adapter, getEnv: () => ConformanceE
     expect((await adapter.listDevices(call)).map((d) => d.deviceID)).not.toContain(a);
   });
 
-  it("deviceInfo answers the device, modifyDeviceInfo changes it", { timeout }, async () => {
+  test("deviceInfo answers the device, modifyDeviceInfo changes it", { timeout }, async () => {
     const env = getEnv();
     const { call } = withStore(env);
     const { a } = ids();
@@ -55,7 +60,7 @@ export function registerDeviceCases(adapter: Adapter, getEnv: () => ConformanceE
     expect(after).toMatchObject(change);
   });
 
-  it("deviceStatus answers in request order", { timeout }, async () => {
+  test("deviceStatus answers in request order", { timeout }, async () => {
     const { call } = withStore(getEnv());
     const { a, b } = ids();
     await adapter.bind(call, [a, b]);
@@ -66,7 +71,7 @@ export function registerDeviceCases(adapter: Adapter, getEnv: () => ConformanceE
     expect(backward[1]?.attrs).toEqual(forward[0]?.attrs);
   });
 
-  it("op changes the state deviceStatus shows", { timeout }, async () => {
+  test("op changes the state deviceStatus shows", { timeout }, async () => {
     const env = getEnv();
     const { call } = withStore(env);
     const { a } = ids();
@@ -77,7 +82,7 @@ export function registerDeviceCases(adapter: Adapter, getEnv: () => ConformanceE
     expect(state?.attrs).toMatchObject(command);
   });
 
-  it("op on a device not bound to the user is refused", { timeout }, async () => {
+  test("op on a device not bound to the user is refused", { timeout }, async () => {
     const env = getEnv();
     const { call } = withStore(env);
     const { unbound } = ids();
@@ -87,14 +92,15 @@ export function registerDeviceCases(adapter: Adapter, getEnv: () => ConformanceE
     expect((error as AdapterError).kind).toBe("rejected");
   });
 
-  it("parseReport normalises a report the simulator pushed", { timeout }, async () => {
+  test("parseReport normalises a report the simulator pushed", { timeout }, async () => {
     const env = getEnv();
     const { a } = ids();
     const command = env.command?.(a) ?? defaultCommand();
     const body = await env.nativeReport(a, command);
     const reports = adapter.parseReport(env.platform, body);
     expect(reports.length).toBeGreaterThan(0);
-    const report = reports.find((r) => r.udeviceId === a);
+    const reported = env.reportedDeviceId?.(a) ?? a;
+    const report = reports.find((r) => (r.vendorDeviceId ?? r.udeviceId) === reported);
     expect(report?.dataType).toBe("attr");
     expect(report?.deviceStatus).toMatchObject(command);
     expect(report?.timestamp).toMatch(/^\d+$/);

@@ -32,8 +32,18 @@ export interface ConformanceEnv {
    * exactly as the hub's inbound dataGateway would receive it (parsed JSON or raw text).
    */
   nativeReport(deviceId: string, attrs: Record<string, string>): Promise<unknown>;
+  /**
+   * The device ID `parseReport` gives for a report of this device (its `vendorDeviceId` when set,
+   * else `udeviceId`; default: the UDeviceID). A vendor that names devices by its own IDs (standard
+   * adapter, `deviceIds: "vendor"`) reports them that way, and the hub maps them to UDeviceIDs
+   * through its bindings.
+   */
+  reportedDeviceId?(deviceId: string): string;
   teardown(): Promise<void>;
 }
+
+/** How a case is registered: vitest's `it`, or `it.fails` for a case listed in `knownGaps`. */
+export type CaseFn = (name: string, options: { timeout: number }, fn: () => Promise<void>) => void;
 
 export interface RunConformanceOptions {
   name: string;
@@ -41,6 +51,11 @@ export interface RunConformanceOptions {
   setup(): Promise<ConformanceEnv>;
   /** Per-test timeout in ms (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Cases this adapter is known to fail today, by name → why. They run as `it.fails`: the run stays
+   * green while the gap is there and turns red the day it is closed, so the entry is removed then.
+   */
+  knownGaps?: Readonly<Record<string, string>>;
 }
 
 /** A session store that counts saves: every (re-)login through `withSession` saves exactly once. */

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { registerDeviceCases } from "./device-cases.ts";
 import type { ConformanceEnv, RunConformanceOptions } from "./env.ts";
+import { gapAwareCases } from "./known-gaps.ts";
 import { registerResilienceCases } from "./resilience-cases.ts";
 
 export type { ConformanceEnv, RunConformanceOptions } from "./env.ts";
@@ -24,7 +25,10 @@ export function runAdapterConformance(opts: RunConformanceOptions): void {
       await env?.teardown();
     });
     const timeout = opts.timeoutMs ?? 10_000;
-    registerDeviceCases(opts.adapter, getEnv, timeout);
-    registerResilienceCases(opts.adapter, getEnv, timeout);
+    const cases = gapAwareCases(opts.knownGaps ?? {}, { run: it, fails: it.fails });
+    registerDeviceCases(opts.adapter, getEnv, timeout, cases.test);
+    registerResilienceCases(opts.adapter, getEnv, timeout, cases.test);
+    const unmatched = cases.unmatched();
+    if (unmatched.length > 0) throw new Error(`knownGaps names no conformance case: ${unmatched.join("; ")}`);
   });
 }

@@ -1,8 +1,8 @@
-import { expect, it } from "vitest";
+import { expect } from "vitest";
 import { AdapterError } from "../errors.ts";
 import { createVendorHttp } from "../http.ts";
 import type { Adapter } from "../types.ts";
-import { type ConformanceEnv, closedPortUrl, withStore } from "./env.ts";
+import { type CaseFn, type ConformanceEnv, closedPortUrl, withStore } from "./env.ts";
 
 async function errorOf(promise: Promise<unknown>): Promise<AdapterError> {
   const error = await promise.then(
@@ -18,10 +18,11 @@ export function registerResilienceCases(
   adapter: Adapter,
   getEnv: () => ConformanceEnv,
   timeout: number,
+  test: CaseFn,
 ): void {
   const first = () => getEnv().deviceIds[0] ?? "";
 
-  it("reuses the stored session, and logs in again exactly once after the vendor drops it", {
+  test("reuses the stored session, and logs in again exactly once after the vendor drops it", {
     timeout,
   }, async () => {
     const env = getEnv();
@@ -37,7 +38,7 @@ export function registerResilienceCases(
     expect((await sessions.load())?.accessToken).not.toBe(before?.accessToken);
   });
 
-  it("logout ends the session and clears the store", { timeout }, async () => {
+  test("logout ends the session and clears the store", { timeout }, async () => {
     const { call, sessions } = withStore(getEnv());
     await adapter.listDevices(call);
     await adapter.logout(call);
@@ -46,14 +47,14 @@ export function registerResilienceCases(
     expect(sessions.saves).toBe(2);
   });
 
-  it("unregister removes the vendor account and clears the store", { timeout }, async () => {
+  test("unregister removes the vendor account and clears the store", { timeout }, async () => {
     const { call, sessions } = withStore(getEnv());
     await adapter.listDevices(call);
     await adapter.unregister(call);
     expect(await sessions.load()).toBeUndefined();
   });
 
-  it("a vendor that cannot be reached fails with AdapterError unreachable", { timeout }, async () => {
+  test("a vendor that cannot be reached fails with AdapterError unreachable", { timeout }, async () => {
     const env = getEnv();
     const platform = (await env.unreachablePlatform?.()) ?? {
       ...env.platform,
@@ -65,7 +66,7 @@ export function registerResilienceCases(
     expect(error.retCode).toBe("502");
   });
 
-  it("a vendor that hangs fails with AdapterError timeout", { timeout }, async () => {
+  test("a vendor that hangs fails with AdapterError timeout", { timeout }, async () => {
     const env = getEnv();
     const http = createVendorHttp({ timeoutMs: 300, blockPrivateAddresses: false });
     const { call } = withStore(env);

@@ -2,7 +2,9 @@ import { parseRequest, retBody } from "@yunlian/protocol";
 import { Hono } from "hono";
 import { createHangPool, listen } from "../shared/server.ts";
 import { verifySignature } from "../shared/sign.ts";
+import { createHubClient, type HubClient } from "./hub-client.ts";
 import { createLinkageRunner, type LinkageOutcome, type LinkageRule } from "./linkage.ts";
+import { withDeviceStatusObject } from "./report-body.ts";
 
 export type ReceiverMode = "ok" | "fail500" | "down410" | "hang";
 
@@ -35,6 +37,14 @@ export interface AppPlatformOptions {
   /** Hub-issued webhookSecret: verifies the hub's deliveries and verify calls. */
   webhookSecret?: string;
   rules?: LinkageRule[];
+  /**
+   * A platform built to the letter of the standard (README "Strict mode"): its hub client
+   * (hub-client.ts) sends `PlateID`, AuthToken in the login header, UserID as a bare number and no
+   * Idempotency-Key, and treats any HTTP status but 200 as a transport failure; its verify endpoint
+   * (7.1.4, tables 26–27) and dataGateway receiver (7.2.8, tables 50–51) answer RetCode "200" or
+   * "500", always with HTTP 200. It signs nothing, so `appSecret` is refused with it.
+   */
+  strict?: boolean;
 }
 
 export interface AppPlatform {
@@ -54,6 +64,8 @@ export interface AppPlatform {
     signatureValid?: boolean;
   }[];
   linkage: LinkageOutcome[];
+  /** This platform's client of the hub's standard API (set when `hubUrl` is). */
+  hub: HubClient | undefined;
   setReceiverMode(mode: ReceiverMode): void;
   /** Resolves with the reports once at least `n` arrived; rejects after `timeoutMs`. */
   waitForReports(n: number, timeoutMs?: number): Promise<ReceivedReport[]>;
@@ -63,14 +75,21 @@ export interface AppPlatform {
 }
 
 export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPlatform> {
+  const strict = opts.strict === true;
+  if (strict && opts.appSecret !== undefined) {
+    throw new Error(
+      "vendor-sim: a strict platform signs nothing (the standard has no signatures); drop appSecret",
+    );
+  }
   const reports: ReceivedReport[] = [];
   const verifyCalls: AppPlatform["verifyCalls"] = [];
   const linkage: LinkageOutcome[] = [];
   const hang = createHangPool();
   let mode: ReceiverMode = "ok";
+  const hub = opts.hubUrl ? createHubClient({ ...opts, hubUrl: opts.hubUrl }) : undefined;
   const runRules =
-    opts.rules && opts.rules.length > 0 && opts.hubUrl
-      ? createLinkageRunner({ ...opts, hubUrl: opts.hubUrl }, opts.rules, linkage)
+    opts.rules && opts.rules.length > 0 && hub
+      ? createLinkageRunner({ hub, users: opts.users }, opts.rules, linkage)
       : undefined;
   // The hub retries deliveries with the same webhook-id: a rule must act once per report.
   const ruleSeen = new Set<string>();
@@ -87,10 +106,17 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
     const ok =
       signatureValid !== false &&
       parsed.ok &&
+      // Table 26: the calling cloud's PlatID is a required header.
+      (!strict || parsed.headers.platId !== undefined) &&
       opts.users.some(
         (u) => u.loginId === parsed.body.User[0]?.UserBase.loginID && u.authToken === parsed.body.AuthToken,
       );
-    const answer = ok ? retBody("200", "身份验证成功") : retBody("401", "user not verified");
+    // Table 27 answers RetCode only; a strict platform knows no code but "200" and "500".
+    const answer = ok
+      ? retBody("200", "身份验证成功")
+      : strict
+        ? retBody("500", "用户身份验证失败")
+        : retBody("401", "user not verified");
     verifyCalls.push({
       headers,
       body: parsed.ok ? parsed.body : undefined,
@@ -104,8 +130,10 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
   app.post("/v1/dataservices/dataGateway", async (c) => {
     const headers = Object.fromEntries(c.req.raw.headers);
     const text = await c.req.text();
-    const parsed = parseRequest("dataservices/dataGateway", text, headers);
-    const status = { ok: parsed.ok ? 200 : 400, fail500: 500, down410: 410, hang: 503 }[mode];
+    // Table 50 types DeviceStatus String, the examples show an object: both are read.
+    const parsed = parseRequest("dataservices/dataGateway", withDeviceStatusObject(text), headers);
+    const unreadable = strict ? 200 : 400;
+    const status = { ok: parsed.ok ? 200 : unreadable, fail500: 500, down410: 410, hang: 503 }[mode];
     const webhookId = headers["webhook-id"];
     reports.push({
       headers,
@@ -118,10 +146,8 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
     });
     if (mode === "hang") await hang.park();
     if (status !== 200 || !parsed.ok) {
-      return c.json(
-        retBody("500", parsed.ok ? `simulated receiver mode ${mode}` : parsed.retInfo),
-        status as 500,
-      );
+      const why = parsed.ok ? `simulated receiver mode ${mode}` : parsed.retInfo;
+      return c.json(retBody("500", strict && !parsed.ok ? `上报数据格式错误：${why}` : why), status as 500);
     }
     if (runRules && !(webhookId && ruleSeen.has(webhookId))) {
       if (webhookId) ruleSeen.add(webhookId);
@@ -130,7 +156,11 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
     }
     return c.json(retBody("200", "上报成功"), 200);
   });
-  app.all("*", (c) => c.json(retBody("404", `no such path ${c.req.path}`), 404));
+  app.all("*", (c) =>
+    strict
+      ? c.json(retBody("500", `路径 ${c.req.path} 不存在`), 200)
+      : c.json(retBody("404", `no such path ${c.req.path}`), 404),
+  );
 
   const server = await listen(app, opts.port, opts.hostname);
   const url = `${server.origin}/v1`;
@@ -142,6 +172,7 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
     reports,
     verifyCalls,
     linkage,
+    hub,
     setReceiverMode: (next) => {
       mode = next;
       if (next !== "hang") hang.releaseAll();

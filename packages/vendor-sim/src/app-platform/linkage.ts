@@ -1,4 +1,5 @@
-import { postJson, retCodeOf } from "../shared/sign.ts";
+import { retCodeOf } from "../shared/sign.ts";
+import type { HubClient, HubSession } from "./hub-client.ts";
 
 /** Scenario 2 of the standard: a rule that runs in the app platform and acts through the hub. */
 export interface LinkageRule {
@@ -24,46 +25,25 @@ export interface LinkageOutcome {
 }
 
 export interface LinkageDeps {
-  platId: string;
-  appId?: string;
-  hubUrl: string;
-  appSecret?: string;
+  hub: HubClient;
   users: readonly { loginId: string; authToken: string }[];
 }
 
-interface HubSession {
-  userId: string;
-  accessToken: string;
-}
-
-/** Runs matching rules against one report; hub sessions for `loginId` rules are cached and renewed once on 401. */
+/**
+ * Runs matching rules against one report; hub sessions for `loginId` rules are cached and renewed
+ * once when the hub says the token is gone (HTTP 401, or RetCode "401" under `always200`).
+ */
 export function createLinkageRunner(
   deps: LinkageDeps,
   rules: readonly LinkageRule[],
   outcomes: LinkageOutcome[],
 ) {
   const sessions = new Map<string, HubSession>();
-  const headers = (token?: string): Record<string, string> => ({
-    PlatID: deps.platId,
-    ...(deps.appId ? { AppID: deps.appId } : {}),
-    ...(token ? { AccessToken: token } : {}),
-  });
-  const post = (api: string, body: unknown, token?: string) =>
-    postJson(`${deps.hubUrl}/v1/${api}`, body, { headers: headers(token), appSecret: deps.appSecret });
 
   async function hubLogin(loginId: string): Promise<HubSession> {
     const user = deps.users.find((u) => u.loginId === loginId);
     if (user === undefined) throw new Error(`linkage: no user ${loginId} in this platform's table`);
-    const res = await post("user/login", {
-      User: [{ UserBase: { loginID: loginId } }],
-      AuthToken: user.authToken,
-    });
-    const body = res.json as { User?: { UserBase?: { userID?: string } }[] } | undefined;
-    const userId = body?.User?.[0]?.UserBase?.userID;
-    const accessToken = res.headers.accesstoken;
-    if (retCodeOf(res.json) !== "200" || !userId || !accessToken)
-      throw new Error(`hub login failed: ${res.text}`);
-    const session = { userId, accessToken };
+    const session = await deps.hub.login(loginId, user.authToken);
     sessions.set(loginId, session);
     return session;
   }
@@ -79,7 +59,8 @@ export function createLinkageRunner(
     const outcome: LinkageOutcome = { rule: index, deviceId: rule.act.deviceId };
     try {
       let res = await opOnce(rule, false);
-      if (res.status === 401 && rule.act.loginId) res = await opOnce(rule, true);
+      const gone = res.status === 401 || retCodeOf(res.json) === "401";
+      if (gone && rule.act.loginId) res = await opOnce(rule, true);
       const json = res.json as { RetInfo?: string } | undefined;
       Object.assign(outcome, { status: res.status, retCode: retCodeOf(res.json), retInfo: json?.RetInfo });
     } catch (err) {
@@ -94,7 +75,7 @@ export function createLinkageRunner(
       UserID: session.userId,
       Device: [{ DeviceInfo: { deviceID: rule.act.deviceId }, DeviceAttr: rule.act.attrs }],
     };
-    return post("devices/op", body, session.accessToken);
+    return deps.hub.call("devices/op", body, { accessToken: session.accessToken });
   }
 
   return async function onReport(report: { DeviceID?: unknown; DeviceStatus?: unknown }): Promise<void> {

@@ -6,6 +6,8 @@ import type { CloudState, SimUser } from "./state.ts";
 export interface Answer {
   code: "200" | "400" | "401" | "500";
   info: string;
+  /** The Chinese RetInfo a strict cloud answers instead (strict.ts); absent = a generic one. */
+  zh?: string;
   extra?: Record<string, unknown>;
   headers?: Record<string, string>;
 }
@@ -20,7 +22,7 @@ export interface HandlerInput {
 }
 
 export const ok = (extra?: Record<string, unknown>, info = "ok"): Answer => ({ code: "200", info, extra });
-export const business = (info: string): Answer => ({ code: "500", info });
+export const business = (info: string, zh?: string): Answer => ({ code: "500", info, zh });
 
 export interface DeviceEntryView {
   info: Partial<SimDeviceInfo>;
@@ -48,5 +50,6 @@ export function deviceIds(body: Record<string, unknown>): string[] {
 export function userIdMismatch(input: HandlerInput): Answer | undefined {
   const given = input.body.UserID;
   if (given === undefined || given === null || String(given) === input.user.userId) return undefined;
-  return business(`UserID ${String(given)} does not belong to this AccessToken`);
+  // zh names neither token nor expiry: this is not a session problem, so no re-login is wanted.
+  return business(`UserID ${String(given)} does not belong to this AccessToken`, "UserID 与当前登录用户不符");
 }

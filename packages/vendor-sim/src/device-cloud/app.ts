@@ -2,8 +2,10 @@ import { type CommonHeaders, httpStatusOf, parseRequest, retBody } from "@yunlia
 import { Hono } from "hono";
 import type { createHangPool } from "../shared/server.ts";
 import type { Answer, HandlerInput } from "./answer.ts";
+import { inboundBody, outboundExtra, type WireIds } from "./device-ids.ts";
 import * as device from "./device-routes.ts";
 import type { CloudState } from "./state.ts";
+import { missingHeader, strictExtra, strictRet, strictUnreadable } from "./strict.ts";
 import * as userRoutes from "./user-routes.ts";
 
 export type CloudMode = "normal" | "hang" | "fail500";
@@ -25,6 +27,10 @@ export interface CloudAppDeps extends userRoutes.LoginDeps {
   hang: ReturnType<typeof createHangPool>;
   /** Called after a successful op with what changed (a real device would report it). */
   onOpApplied(changes: { id: string; attrs: Record<string, string> }[]): void;
+  /** Answer to the letter of the standard (strict.ts): RetCode "200"/"500" only, HTTP 200 always. */
+  strict: boolean;
+  /** How devices are named on the wire (device-ids.ts). */
+  ids: WireIds;
 }
 
 type Handler = (input: HandlerInput) => Answer;
@@ -61,14 +67,33 @@ export function createDeviceCloudApp(deps: CloudAppDeps): Hono {
     if (deps.mode() === "fail500") return c.json(retBody("500", "simulated vendor failure"), 500);
     const delay = deps.delayMs();
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    if (parsed === undefined) return c.json(retBody("404", `unknown interface ${api}`), 404);
-    if (!parsed.ok) return c.json(retBody(parsed.retCode, parsed.retInfo), 400);
+    if (parsed === undefined) {
+      if (deps.strict) return c.json({ RetCode: "500", RetInfo: `接口 ${api} 不存在` }, 200);
+      return c.json(retBody("404", `unknown interface ${api}`), 404);
+    }
+    if (!parsed.ok) {
+      if (deps.strict) return c.json(strictUnreadable(parsed.retInfo), 200);
+      return c.json(retBody(parsed.retCode, parsed.retInfo), 400);
+    }
 
-    const answer = await dispatch(deps, api, parsed.headers, parsed.body as Record<string, unknown>);
+    const body = inboundBody(deps.ids, parsed.body as Record<string, unknown>);
+    const answered = await dispatch(deps, api, parsed.headers, body);
+    const answer = {
+      ...answered,
+      info: deps.ids.outboundText(answered.info),
+      ...(answered.zh === undefined ? {} : { zh: deps.ids.outboundText(answered.zh) }),
+    };
     for (const [name, value] of Object.entries(answer.headers ?? {})) c.header(name, value);
-    return c.json(retBody(answer.code, answer.info, answer.extra), httpStatusOf(answer.code) as 200);
+    const extra = outboundExtra(deps.ids, answer.extra);
+    // Table 9 and every answer table: RetCode lives in the body; HTTP carries the call, never the verdict.
+    if (deps.strict) return c.json({ ...strictRet(answer), ...strictExtra(api, extra) }, 200);
+    return c.json(retBody(answer.code, answer.info, extra), httpStatusOf(answer.code) as 200);
   });
-  app.all("*", (c) => c.json(retBody("404", `no such path ${c.req.path}`), 404));
+  app.all("*", (c) =>
+    deps.strict
+      ? c.json({ RetCode: "500", RetInfo: `路径 ${c.req.path} 不存在` }, 200)
+      : c.json(retBody("404", `no such path ${c.req.path}`), 404),
+  );
   return app;
 }
 
@@ -78,13 +103,15 @@ async function dispatch(
   headers: CommonHeaders,
   body: Record<string, unknown>,
 ): Promise<Answer> {
+  const missing = deps.strict ? missingHeader(api, headers) : undefined;
+  if (missing) return missing;
   if (api === "user/login") return userRoutes.login(deps, headers, body);
   const user = deps.state.userOfToken(headers.accessToken);
   if (user === undefined || headers.accessToken === undefined) {
-    return {
-      code: "401",
-      info: headers.accessToken ? "AccessToken invalid or expired" : "AccessToken required",
-    };
+    // An expired or unknown token has no zh: the strict answer is SESSION_GONE (strict.ts).
+    return headers.accessToken
+      ? { code: "401", info: "AccessToken invalid or expired" }
+      : { code: "401", info: "AccessToken required", zh: "缺少 AccessToken" };
   }
   const input: HandlerInput = { headers, body, state: deps.state, user, accessToken: headers.accessToken };
   if (api === "devices/op") {
@@ -93,5 +120,7 @@ async function dispatch(
     return answer;
   }
   const handler = HANDLERS[api];
-  return handler ? handler(input) : { code: "400", info: `unsupported interface ${api}` };
+  return handler
+    ? handler(input)
+    : { code: "400", info: `unsupported interface ${api}`, zh: `接口 ${api} 不支持` };
 }

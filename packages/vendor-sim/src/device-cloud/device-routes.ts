@@ -25,7 +25,8 @@ export function bindDevices(input: HandlerInput): Answer {
       reasons.push(`${id}: ${refusal}`);
     }
   }
-  return ok({ FailedIDs: failed }, reasons.length === 0 ? "ok" : reasons.join("; "));
+  const answer = ok({ FailedIDs: failed }, reasons.length === 0 ? "ok" : reasons.join("; "));
+  return reasons.length === 0 ? answer : { ...answer, zh: `部分设备绑定失败：${failed.join(", ")}` };
 }
 
 /** 7.2.2: a device this user does not hold cannot be unbound. */
@@ -33,8 +34,14 @@ export function unbindDevices(input: HandlerInput): Answer {
   const mismatch = userIdMismatch(input);
   if (mismatch) return mismatch;
   const failed = deviceIds(input.body).filter((id) => !input.state.unbind(id, input.user));
-  return ok({ FailedIDs: failed }, failed.length === 0 ? "ok" : "some devices are not bound to this user");
+  const answer = ok(
+    { FailedIDs: failed },
+    failed.length === 0 ? "ok" : "some devices are not bound to this user",
+  );
+  return failed.length === 0 ? answer : { ...answer, zh: `部分设备未绑定到该用户：${failed.join(", ")}` };
 }
+
+const notBoundZh = (id: string) => `设备 ${id} 未绑定到该用户`;
 
 const FILTER_FIELDS = ["deviceType", "model", "manufacturer", "brand"] as const;
 
@@ -67,7 +74,7 @@ export function deviceInfo(input: HandlerInput): Answer {
   const out: { DeviceInfo: SimDeviceInfo }[] = [];
   for (const id of deviceIds(input.body)) {
     const device = input.state.devices.get(id);
-    if (device === undefined) return business(`unknown device ${id}`);
+    if (device === undefined) return business(`unknown device ${id}`, `设备 ${id} 不存在`);
     const info: SimDeviceInfo = { ...device.info };
     for (const field of BINDING_FIELDS) info[field] = null;
     out.push({ DeviceInfo: info });
@@ -82,7 +89,8 @@ export function modifyDeviceInfo(input: HandlerInput): Answer {
   const entries = deviceEntries(input.body);
   for (const { info } of entries) {
     const id = info.deviceID ?? "";
-    if (!input.state.isBound(id, input.user)) return business(`device ${id} is not bound to this user`);
+    if (!input.state.isBound(id, input.user))
+      return business(`device ${id} is not bound to this user`, notBoundZh(id));
   }
   for (const { info } of entries) {
     const id = info.deviceID ?? "";
@@ -106,7 +114,7 @@ export function deviceStatus(input: HandlerInput): Answer {
   for (const id of deviceIds(input.body)) {
     const device = input.state.devices.get(id);
     if (device === undefined || !input.state.isBound(id, input.user)) {
-      return business(`device ${id} is not bound to this user`);
+      return business(`device ${id} is not bound to this user`, notBoundZh(id));
     }
     out.push({ DeviceInfo: { deviceID: id }, DeviceAttr: { ...device.attrs } });
   }
@@ -121,7 +129,7 @@ export function op(input: HandlerInput): {
   answer: Answer;
   changed: { id: string; attrs: Record<string, string> }[];
 } {
-  const refused = (info: string) => ({ answer: business(info), changed: [] });
+  const refused = (info: string, zh: string) => ({ answer: business(info, zh), changed: [] });
   const mismatch = userIdMismatch(input);
   if (mismatch) return { answer: mismatch, changed: [] };
   const changed: { id: string; attrs: Record<string, string> }[] = [];
@@ -129,12 +137,16 @@ export function op(input: HandlerInput): {
     const id = info.deviceID ?? "";
     const device = input.state.devices.get(id);
     if (device === undefined || !input.state.isBound(id, input.user)) {
-      return refused(`device ${id} is not bound to this user`);
+      return refused(`device ${id} is not bound to this user`, notBoundZh(id));
     }
     if (attrs === undefined || Object.keys(attrs).length === 0)
-      return refused(`device ${id}: DeviceAttr is empty`);
+      return refused(`device ${id}: DeviceAttr is empty`, `设备 ${id}：DeviceAttr 为空`);
     const unknown = Object.keys(attrs).filter((k) => !(k in device.attrs));
-    if (unknown.length > 0) return refused(`device ${id}: unknown attribute ${unknown.join(", ")}`);
+    if (unknown.length > 0)
+      return refused(
+        `device ${id}: unknown attribute ${unknown.join(", ")}`,
+        `设备 ${id}：不支持的属性 ${unknown.join(", ")}`,
+      );
     changed.push({ id, attrs });
   }
   for (const change of changed) {

@@ -2,8 +2,13 @@ import { defaultDevices, type SimDevice, type SimDeviceSeed } from "../devices.t
 import { createHangPool, listen } from "../shared/server.ts";
 import { postJson, type SimPostResult } from "../shared/sign.ts";
 import { type CloudMode, createDeviceCloudApp, type ReceivedCall } from "./app.ts";
+import { type DeviceIdMode, wireIds } from "./device-ids.ts";
+import { type DeviceStatusForm, type SimReport, wireReport } from "./report.ts";
 import { CloudState } from "./state.ts";
 import { hubHeaders } from "./user-routes.ts";
+
+export type { DeviceIdMode } from "./device-ids.ts";
+export type { DeviceStatusForm, SimReport } from "./report.ts";
 
 export interface DeviceCloudOptions {
   platId: string;
@@ -24,18 +29,31 @@ export interface DeviceCloudOptions {
   appSecret?: string;
   /** Where status reports go (the hub's `/v1/dataservices/dataGateway`). */
   hubDataGatewayUrl?: string;
+  /**
+   * Where status reports go when set (wins over `hubDataGatewayUrl`): the vendor's own `ingestUrl`
+   * the hub gave it (DESIGN §7), which names the vendor, so a report needs no header.
+   */
+  ingestUrl?: string;
+  /**
+   * A cloud built to the letter of the standard (src/device-cloud/strict.ts, README "Strict mode"):
+   * RetCode "200"/"500" only with Chinese RetInfo, HTTP 200 always, `{"RetCode":"500","RetInfo":
+   * "AccessToken 已失效"}` for an expired or unknown session, the examples' stray-space keys, no
+   * deviceID echo in deviceStatus answers, and reports with no header at all (table 50). A strict
+   * cloud signs nothing (the standard has no signatures), so `appSecret` is refused with it.
+   */
+  strict?: boolean;
+  /** AccessTokens expire this many milliseconds after login (default: never). */
+  sessionTtlMs?: number;
+  /** The clock sessions age by (tests move it instead of waiting; default Date.now). */
+  now?: () => number;
+  /** `vendor`: name devices by the UDeviceID's vendor part in answers and reports, accept it in requests. */
+  deviceIds?: DeviceIdMode;
+  /** `string`: reports carry DeviceStatus as a JSON string (table 50 types it String); default object. */
+  deviceStatusAs?: DeviceStatusForm;
   /** Report the state an op changed, as a physical device would (default false: benchmarks measure op alone). */
   reportOnOp?: boolean;
   /** Keep every received request in `calls` (default true; benchmarks turn it off). */
   recordCalls?: boolean;
-}
-
-/** The standard's status report body (7.2.8). */
-export interface SimReport {
-  DeviceID: string;
-  DataType: "attr" | "alarm" | "onOffline";
-  DeviceStatus: Record<string, string>;
-  TimeStamp: string;
 }
 
 export interface DeviceCloud {
@@ -51,31 +69,55 @@ export interface DeviceCloud {
   setDelay(ms: number): void;
   /** Changes state as a user at the appliance would; reports it when `hubDataGatewayUrl` is set. */
   setDeviceAttrs(udid: string, attrs: Record<string, string>): Promise<SimPostResult | undefined>;
-  /** POSTs a report to `hubDataGatewayUrl` (missing fields filled: attr, the device's state, now). */
+  /**
+   * POSTs a report to `ingestUrl` or `hubDataGatewayUrl` (missing fields filled: attr, the device's
+   * state, now). `DeviceID` is the UDeviceID; the body names it the cloud's way (`deviceIds`).
+   */
   pushReport(report: Partial<SimReport> & { DeviceID: string }): Promise<SimPostResult>;
   /** The body `pushReport` would send, for tests that need a native report without a receiver. */
-  buildReport(report: Partial<SimReport> & { DeviceID: string }): SimReport;
+  buildReport(report: Partial<SimReport> & { DeviceID: string }): Record<string, unknown>;
+  /** Where reports go (`ingestUrl`, else `hubDataGatewayUrl`). */
+  reportUrl: string | undefined;
   close(): Promise<void>;
 }
 
 export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<DeviceCloud> {
-  const state = new CloudState(opts.devices ?? defaultDevices(opts.manufacturerCode));
+  const strict = opts.strict === true;
+  if (strict && opts.appSecret !== undefined) {
+    throw new Error(
+      "vendor-sim: a strict cloud signs nothing (the standard has no signatures); drop appSecret",
+    );
+  }
+  const state = new CloudState(opts.devices ?? defaultDevices(opts.manufacturerCode), {
+    ttlMs: opts.sessionTtlMs,
+    now: opts.now ?? Date.now,
+  });
+  const ids = wireIds(opts.deviceIds, state.devices.keys());
   const calls: ReceivedCall[] = [];
   const hang = createHangPool();
   let mode: CloudMode = "normal";
   let delayMs = 0;
+  const reportUrl = opts.ingestUrl ?? opts.hubDataGatewayUrl;
 
-  const buildReport = (r: Partial<SimReport> & { DeviceID: string }): SimReport => ({
-    DeviceID: r.DeviceID,
-    DataType: r.DataType ?? "attr",
-    DeviceStatus: r.DeviceStatus ?? { ...state.devices.get(r.DeviceID)?.attrs },
-    TimeStamp: r.TimeStamp ?? String(Date.now()),
-  });
+  const buildReport = (r: Partial<SimReport> & { DeviceID: string }) =>
+    wireReport(
+      {
+        DeviceID: ids.outbound(r.DeviceID),
+        DataType: r.DataType ?? "attr",
+        DeviceStatus: r.DeviceStatus ?? { ...state.devices.get(r.DeviceID)?.attrs },
+        TimeStamp: r.TimeStamp ?? String(Date.now()),
+      },
+      strict,
+      opts.deviceStatusAs ?? "object",
+    );
   const pushReport = (r: Partial<SimReport> & { DeviceID: string }): Promise<SimPostResult> => {
-    if (opts.hubDataGatewayUrl === undefined) throw new Error("vendor-sim: no hubDataGatewayUrl configured");
-    return postJson(opts.hubDataGatewayUrl, buildReport(r), {
-      headers: hubHeaders(opts),
-      appSecret: opts.appSecret,
+    if (reportUrl === undefined) throw new Error("vendor-sim: no ingestUrl or hubDataGatewayUrl configured");
+    // Table 50 lists body parameters only and its examples show no header block: a strict report
+    // carries no PlatID, AppID, signature, not even Content-Type.
+    return postJson(reportUrl, buildReport(r), {
+      headers: strict ? {} : hubHeaders(opts),
+      appSecret: strict ? undefined : opts.appSecret,
+      bare: strict,
     });
   };
 
@@ -90,8 +132,10 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
     mode: () => mode,
     delayMs: () => delayMs,
     hang,
+    strict,
+    ids,
     onOpApplied: (changes) => {
-      if (!opts.reportOnOp || opts.hubDataGatewayUrl === undefined) return;
+      if (!opts.reportOnOp || reportUrl === undefined) return;
       for (const change of changes) {
         // Fire and forget: the op's answer must not wait on the hub's ingest.
         pushReport({ DeviceID: change.id, DeviceStatus: change.attrs }).catch(() => undefined);
@@ -118,11 +162,12 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
       const device = state.devices.get(udid);
       if (device === undefined) throw new Error(`vendor-sim: unknown device ${udid}`);
       Object.assign(device.attrs, attrs);
-      if (opts.hubDataGatewayUrl === undefined) return undefined;
+      if (reportUrl === undefined) return undefined;
       return pushReport({ DeviceID: udid, DeviceStatus: { ...attrs } });
     },
     pushReport,
     buildReport,
+    reportUrl,
     close: async () => {
       hang.releaseAll();
       await server.close();

@@ -11,19 +11,29 @@ export interface SimUser {
 /** Per-binding DeviceInfo fields (the standard's example: `name`); deviceInfo answers them as null. */
 export const BINDING_FIELDS: ReadonlySet<string> = new Set(["name"]);
 
+/** How sessions age: an AccessToken older than `ttlMs` (when set) is gone, as if never issued. */
+export interface SessionClock {
+  ttlMs?: number;
+  now(): number;
+}
+
 /** The whole in-memory vendor cloud: devices, users, tokens and bindings. No I/O here. */
 export class CloudState {
   readonly devices = new Map<string, SimDevice>();
   readonly users = new Map<string, SimUser>();
   private readonly userByLogin = new Map<string, SimUser>();
-  private readonly tokens = new Map<string, string>();
+  /** AccessToken → its user and when it was issued. */
+  private readonly tokens = new Map<string, { userId: string; issuedAt: number }>();
   /** udid → (userId → per-binding fields). */
   readonly bindings = new Map<string, Map<string, Record<string, string | null>>>();
   // Large numeric ids like the standard's example ("100013954770780042"): they exercise the
   // big-integer leniency wherever a client writes UserID as a JSON number.
   private nextUser = 100013954770780000n;
 
-  constructor(seeds: readonly SimDeviceSeed[]) {
+  constructor(
+    seeds: readonly SimDeviceSeed[],
+    private readonly clock: SessionClock = { now: Date.now },
+  ) {
     for (const seed of seeds) {
       this.devices.set(seed.info.deviceID, { info: { ...seed.info }, attrs: { ...seed.attrs } });
     }
@@ -40,13 +50,20 @@ export class CloudState {
       this.users.set(user.userId, user);
     }
     const accessToken = `TGT-${randomUUID()}`;
-    this.tokens.set(accessToken, user.userId);
+    this.tokens.set(accessToken, { userId: user.userId, issuedAt: this.clock.now() });
     return { user, accessToken };
   }
 
+  /** The token's user; an expired token is forgotten on the way (its session is over). */
   userOfToken(token: string | undefined): SimUser | undefined {
-    const userId = token === undefined ? undefined : this.tokens.get(token);
-    return userId === undefined ? undefined : this.users.get(userId);
+    const entry = token === undefined ? undefined : this.tokens.get(token);
+    if (entry === undefined || token === undefined) return undefined;
+    const { ttlMs } = this.clock;
+    if (ttlMs !== undefined && this.clock.now() - entry.issuedAt >= ttlMs) {
+      this.tokens.delete(token);
+      return undefined;
+    }
+    return this.users.get(entry.userId);
   }
 
   revokeToken(token: string): void {
@@ -58,7 +75,7 @@ export class CloudState {
   }
 
   removeUser(user: SimUser): void {
-    for (const [token, userId] of this.tokens) if (userId === user.userId) this.tokens.delete(token);
+    for (const [token, entry] of this.tokens) if (entry.userId === user.userId) this.tokens.delete(token);
     for (const holders of this.bindings.values()) holders.delete(user.userId);
     this.users.delete(user.userId);
     this.userByLogin.delete(`${user.platId}\u0000${user.loginId}`);

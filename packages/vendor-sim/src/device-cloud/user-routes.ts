@@ -27,11 +27,15 @@ export async function login(
   body: Record<string, unknown>,
 ): Promise<Answer> {
   const callerPlatId = headers.platId;
-  if (callerPlatId === undefined) return { code: "400", info: "header PlatID: required" };
+  if (callerPlatId === undefined) return { code: "400", info: "header PlatID: required", zh: "缺少 PlatID" };
   const loginId = firstLoginId(body);
   const authToken = typeof body.AuthToken === "string" ? body.AuthToken : headers.authToken;
   if (loginId === undefined || authToken === undefined) {
-    return { code: "400", info: "User[0].UserBase.loginID and AuthToken: required" };
+    return {
+      code: "400",
+      info: "User[0].UserBase.loginID and AuthToken: required",
+      zh: "缺少 User[0].UserBase.loginID 或 AuthToken",
+    };
   }
   let verified: string | undefined;
   try {
@@ -42,10 +46,17 @@ export async function login(
     );
     verified = retCodeOf(res.json);
   } catch (err) {
-    return business(`user verification unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    return business(
+      `user verification unavailable: ${err instanceof Error ? err.message : String(err)}`,
+      "用户验证接口不可用",
+    );
   }
   if (verified !== "200")
-    return { code: "401", info: `user verification failed (RetCode ${verified ?? "none"})` };
+    return {
+      code: "401",
+      info: `user verification failed (RetCode ${verified ?? "none"})`,
+      zh: "用户身份验证失败",
+    };
   const { user, accessToken } = deps.state.loginUser(callerPlatId, loginId);
   return {
     ...ok({ User: [{ UserBase: { userID: user.userId } }] }, "登录成功。"),

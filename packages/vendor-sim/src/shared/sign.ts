@@ -19,11 +19,18 @@ export interface SimPostResult {
 export async function postJson(
   url: string,
   body: unknown,
-  opts: { headers?: Record<string, string>; appSecret?: string; timeoutMs?: number },
+  opts: {
+    headers?: Record<string, string>;
+    appSecret?: string;
+    timeoutMs?: number;
+    /** Not even Content-Type: a request with no header beyond what HTTP itself needs (Host, Content-Length). */
+    bare?: boolean;
+  },
 ): Promise<SimPostResult> {
-  const text = JSON.stringify(body);
+  // A string is JSON text already (e.g. a UserID written as a bare big number).
+  const text = typeof body === "string" ? body : JSON.stringify(body);
   const headers: Record<string, string> = {
-    "content-type": "application/json;charset=UTF-8",
+    ...(opts.bare ? {} : { "content-type": "application/json;charset=UTF-8" }),
     ...opts.headers,
     ...(opts.appSecret ? requestSignatureHeaders(opts.appSecret, "POST", requestTargetOf(url), text) : {}),
   };
