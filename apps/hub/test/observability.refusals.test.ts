@@ -96,6 +96,52 @@ describe("refused requests are logged with platId, RetCode and reason", () => {
     expect(String(line?.reason)).toContain("PlatID");
   });
 
+  it("an always200 platform's refusal: HTTP 200, but the log and the metrics say the RetCode", async () => {
+    const admin = {
+      authorization: "Bearer test-admin-token-0123456789-abcdefgh",
+      "content-type": "application/json",
+    };
+    const created = await fetch(`${running.url}/admin/v1/platforms`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({
+        platId: "STRICT-APP",
+        name: "strict app",
+        verifyUrl: "https://93.184.215.14/verify", // a public literal: nothing is called here
+        httpStatus: "always200",
+        security: { mode: "hmac" },
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { status, line } = await send(
+      "/v1/user/login",
+      { method: "POST", headers: { PlatID: "STRICT-APP", "content-type": "application/json" }, body: "{}" },
+      "req-always200-unsigned",
+    );
+    expect(status).toBe(200);
+    expect(line).toMatchObject({ status: 200, platId: "STRICT-APP", retCode: "401" });
+    const metrics = await (
+      await fetch(`${running.url}/metrics`, { headers: { authorization: admin.authorization } })
+    ).text();
+    // Both refused logins of this file (the unknown platform's and this one) are counted as 401.
+    expect(metrics).toContain(
+      'yunlian_requests_total{interface="/v1/user/login",ret_code="401",vendor="none"} 2',
+    );
+    expect(metrics).not.toContain('yunlian_requests_total{interface="/v1/user/login",ret_code="200"');
+  });
+
+  it("counts requests per authenticated calling platform, never per claimed PlatID", async () => {
+    const metrics = await (
+      await fetch(`${running.url}/metrics`, {
+        headers: { authorization: "Bearer test-admin-token-0123456789-abcdefgh" },
+      })
+    ).text();
+    // The unknown and the unsigned callers above were never authenticated: no series for them.
+    expect(metrics).toContain("# TYPE yunlian_platform_requests_total counter");
+    expect(metrics).not.toContain('platform="NO-SUCH-PLAT"');
+    expect(metrics).not.toContain('yunlian_platform_requests_total{platform="STRICT-APP"');
+  });
+
   it("a successful call carries no refusal", async () => {
     const { status, line } = await send("/openapi.json", { method: "GET" }, "req-fine");
     expect(status).toBe(200);

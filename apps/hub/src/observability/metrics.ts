@@ -33,6 +33,13 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly platformRequests = new HotCounter({
+    name: "yunlian_platform_requests_total",
+    help: "Platform API requests by the authenticated calling platform and the RetCode answered (unauthenticated callers are not labelled)",
+    labelNames: ["platform", "ret_code"] as const,
+    registers: [this.registry],
+  });
+
   readonly requestDuration = new HotHistogram({
     name: "yunlian_request_duration_seconds",
     help: "Request latency by interface",
@@ -131,9 +138,10 @@ export class HubMetrics {
   }
 
   /** One request served: its count by interface, RetCode and vendor, and its latency. */
-  countRequest(route: string, status: number, vendor: string, seconds: number): void {
-    this.requests.inc([route, String(status), vendor]);
+  countRequest(route: string, retCode: string, vendor: string, seconds: number, caller?: string): void {
+    this.requests.inc([route, retCode, vendor]);
     this.requestDuration.observe([route], seconds);
+    if (caller !== undefined) this.platformRequests.inc([caller, retCode]);
   }
 
   attachSources(sources: MetricsSources): void {

@@ -18,6 +18,8 @@ export interface ServedRequest {
   seconds: number;
   /** The caller's platform (claimed, when refused before authentication). */
   platId?: string;
+  /** The caller's platform once authenticated (a metric label: never a claimed, unchecked id). */
+  authenticatedPlatId?: string;
   /** Why a refused request was refused: its RetCode and RetInfo. */
   refusal?: { retCode: string; reason: string };
 }
@@ -29,7 +31,9 @@ export interface ServedRequest {
 export function recordRequest({ log, metrics }: RequestRecorder, r: ServedRequest): void {
   const { vendors } = r.trace;
   const vendor = vendors.size === 0 ? "none" : vendors.size === 1 ? [...vendors][0] : "multiple";
-  metrics.countRequest(r.route, r.status, vendor ?? "none", r.seconds);
+  // The RetCode, not the HTTP status: an always200 platform gets HTTP 200 for every answer.
+  const retCode = r.refusal?.retCode ?? String(r.status);
+  metrics.countRequest(r.route, retCode, vendor ?? "none", r.seconds, r.authenticatedPlatId);
   if (r.route === "/metrics" || r.route === "/health") return;
   const level = r.status >= 500 ? "error" : "info";
   if (!log.isLevelEnabled(level)) return;

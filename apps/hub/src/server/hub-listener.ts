@@ -104,6 +104,7 @@ function finish(o: HubListenerOptions, state: RequestState, req: IncomingMessage
     trace: state.trace,
     seconds: (performance.now() - state.start) / 1000,
     platId: state.platId,
+    authenticatedPlatId: state.authenticatedPlatId,
     refusal: state.refusal,
   });
 }

@@ -17,6 +17,8 @@ export interface RequestState {
   rawBody: string;
   /** The platform the caller is (or claims to be, if refused before authentication), for the log. */
   platId?: string;
+  /** The platform the caller was authenticated as: the only platform id a metric label may carry. */
+  authenticatedPlatId?: string;
   /** A refused request's RetCode and RetInfo, for the log line (the answer itself is already sent). */
   refusal?: { retCode: string; reason: string };
 }

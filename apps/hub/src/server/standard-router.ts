@@ -70,6 +70,7 @@ export class StandardRouter {
         state.platId = common.platId;
         // Authenticated (failures audited) and charged to its rate limit before the body is parsed.
         platform = await guardCaller(this.guard, caller, common, "standard");
+        state.authenticatedPlatId = platform.platId;
         const answer = await endpoint.serve({ platform, headers: common, caller });
         status = httpStatusOf(answer.body.RetCode);
         body = answer.body;
