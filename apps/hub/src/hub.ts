@@ -162,6 +162,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     adapters,
     authChanges: changes,
     allowPrivateUrls: config.allowPrivateUrls,
+    publicUrl: config.publicUrl,
     now,
   };
   const deliveries: DeliveriesCtx = { ...auditCtx, notifier: database, registry, delivery };

@@ -64,6 +64,8 @@ function SecretOnce(props: {
   webhookSecret: string;
   /** After a rotation: until when the previous secrets keep working (null: they stopped now). */
   previousValidUntil?: string | null;
+  /** A vendor's ingestUrl (new after a rotation): where its cloud sends reports without headers. */
+  ingestUrl?: string | null;
   csrf: string;
   title: string;
 }) {
@@ -100,6 +102,14 @@ function SecretOnce(props: {
               <code id="webhook-secret">{props.webhookSecret}</code>
             </td>
           </tr>
+          {props.ingestUrl && (
+            <tr>
+              <th>ingestUrl</th>
+              <td>
+                <code id="ingest-url">{props.ingestUrl}</code>
+              </td>
+            </tr>
+          )}
           {props.previousValidUntil !== undefined && (
             <tr>
               <th>Previous secrets</th>
@@ -129,7 +139,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     const platforms = ctx.registry
       .all()
       .sort((a, b) => a.platId.localeCompare(b.platId))
-      .map(platformView);
+      .map((p) => platformView(p, ctx.publicUrl));
     const flash = c.req.query("deleted")
       ? { kind: "ok" as const, text: `Removed ${c.req.query("deleted")}.` }
       : undefined;
@@ -231,6 +241,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         appId={res.value.record.appId}
         appSecret={res.value.appSecret}
         webhookSecret={res.value.webhookSecret}
+        ingestUrl={platformView(res.value.record, ctx.publicUrl).ingestUrl}
         csrf={c.var.csrf}
       />,
       201,
@@ -250,7 +261,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         />,
         404,
       );
-    const p = platformView(record);
+    const p = platformView(record, ctx.publicUrl);
     const path = `/console/platforms/${encodeURIComponent(p.platId)}`;
     return c.html(
       <Layout title={p.name} section="platforms" csrf={c.var.csrf} flash={flash}>
@@ -295,6 +306,14 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                   )}
                 </td>
               </tr>
+              {p.ingestUrl && (
+                <tr>
+                  <th>ingestUrl (reports without headers)</th>
+                  <td>
+                    <code id="ingest-url">{p.ingestUrl}</code>
+                  </td>
+                </tr>
+              )}
               <tr>
                 <th>Registered</th>
                 <td>{when(p.createdAt)}</td>
@@ -356,7 +375,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     const current = ctx.registry.get(platId);
     if (!current) return detail(c);
     // Only what the form changed, so the audit log says what the operator actually edited.
-    const before = platformBody(valuesOf(platformView(current)), "edit");
+    const before = platformBody(valuesOf(platformView(current, ctx.publicUrl)), "edit");
     const changes = Object.fromEntries(
       Object.entries(platformBody(values, "edit")).filter(
         ([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k]),
@@ -391,6 +410,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         appSecret={res.value.appSecret}
         webhookSecret={res.value.webhookSecret}
         previousValidUntil={res.value.previousSecretValidUntil}
+        ingestUrl={res.value.ingestUrl}
         csrf={c.var.csrf}
       />,
     );

@@ -15,6 +15,7 @@ import type { AuthChanges } from "../users/users-context.ts";
 import { checkFingerprints, claimFingerprints } from "./fingerprints.ts";
 import type { RegisterPlatformInput, UpdatePlatformInput } from "./platform-input.ts";
 import { type IssuedSecrets, issuePlatformSecrets, rotatedPlatformSecrets } from "./platform-secrets.ts";
+import { platformView } from "./platform-view.ts";
 import { sealSecrets } from "./sealed-config.ts";
 import { uniqueViolation } from "./unique-violation.ts";
 
@@ -36,6 +37,8 @@ export interface PlatformsCtx extends AuditCtx {
   authChanges: AuthChanges;
   /** HUB_ALLOW_PRIVATE_URLS: loopback/private URLs may be registered (development only). */
   allowPrivateUrls: boolean;
+  /** HUB_PUBLIC_URL: the front of every vendor's ingestUrl. */
+  publicUrl?: string;
   now(): Date;
 }
 
@@ -250,10 +253,12 @@ export async function deletePlatform(ctx: PlatformsCtx, platId: string, by: Acto
   await audit(ctx, { actor: by.actor, action: "platform.delete", target: platId, outcome: "ok" });
 }
 
-/** What a rotation answers (docs/design.md §7); a vendor's new ingestUrl belongs here too. */
+/** What a rotation answers (docs/design.md §7). */
 export interface RotatedSecrets extends IssuedSecrets {
   /** When the previous appSecret and webhookSecret stop working; null when they stopped at once. */
   previousSecretValidUntil: string | null;
+  /** A vendor's new ingestUrl (the previous one works as long as the previous appSecret). */
+  ingestUrl?: string;
 }
 
 /**
@@ -290,7 +295,7 @@ export async function rotateSecret(
       .where(eq(platforms.platId, platId));
     return rotated.clear;
   });
-  await reloaded(ctx, platId);
+  const record = await reloaded(ctx, platId);
   await audit(ctx, {
     actor: by.actor,
     action: actionOf(by, "rotateSecret"),
@@ -298,5 +303,10 @@ export async function rotateSecret(
     outcome: "ok",
     detail: { graceSeconds: Math.round(graceMs / 1000) },
   });
-  return { ...clear, previousSecretValidUntil: graceUntil?.toISOString() ?? null };
+  const { ingestUrl } = platformView(record, ctx.publicUrl);
+  return {
+    ...clear,
+    previousSecretValidUntil: graceUntil?.toISOString() ?? null,
+    ...(ingestUrl === null ? {} : { ingestUrl }),
+  };
 }
