@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { deviceIdModeSchema } from "./device-id-mode.ts";
 
 /** Per-vendor settings of the standard adapter; `{}` is a complete config. */
 export const standardConfigSchema = z.object({
   /** Overrides the hub's vendor timeout for this vendor (a known-slow cloud). */
   timeoutMs: z.number().int().positive().max(120_000).optional(),
+  /** How the vendor names devices on the wire (device-id-mode.ts); "udevice" when unset. */
+  deviceIds: deviceIdModeSchema.optional(),
 });
 
 export type StandardConfig = z.infer<typeof standardConfigSchema>;

@@ -1,2 +1,3 @@
 export { standardAdapter } from "./adapter.ts";
 export { type StandardConfig, standardConfigSchema } from "./config.ts";
+export { type DeviceIdMode, deviceIdModeSchema } from "./device-id-mode.ts";

@@ -12,6 +12,7 @@ import type { PlatformSync } from "../../registry/platform-sync.ts";
 import { restoreRedacted } from "../../security/redact.ts";
 import { type Actor, type AuditCtx, audit } from "../audit/audit.ts";
 import type { AuthChanges } from "../users/users-context.ts";
+import { vendorSessionConfig } from "../vendor/session-ttl.ts";
 import { checkFingerprints, claimFingerprints } from "./fingerprints.ts";
 import type { RegisterPlatformInput, UpdatePlatformInput } from "./platform-input.ts";
 import { type IssuedSecrets, issuePlatformSecrets, rotatedPlatformSecrets } from "./platform-secrets.ts";
@@ -66,6 +67,12 @@ function checkSettings(ctx: PlatformsCtx, platId: string, s: Settings): void {
   const config = adapter.configSchema.safeParse(s.adapterConfig);
   if (!config.success) {
     const issue = config.error.issues[0];
+    throw invalid(`adapterConfig.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
+  }
+  // What the hub itself reads from any adapter's config (session lifetime).
+  const hubPart = vendorSessionConfig.safeParse(s.adapterConfig);
+  if (!hubPart.success) {
+    const issue = hubPart.error.issues[0];
     throw invalid(`adapterConfig.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
   }
   if (s.security.mode === "mtls" && s.security.certFingerprints.length === 0) {
