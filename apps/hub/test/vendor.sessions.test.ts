@@ -5,8 +5,11 @@
  * repeats the call once; a vendor that refuses even a fresh session gets a clear 502, not a loop.
  * Real HTTP: a tiny vendor cloud that expires sessions, counting every login and call.
  */
+import { vendorSessions } from "@yunlian/db";
 import { formatUDeviceId } from "@yunlian/protocol";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { platformClient } from "./support/client.ts";
 import { type ExpiringCloud, type ExpiryAnswer, startExpiringCloud } from "./support/expiring-cloud.ts";
 import { bothStorages, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
 
@@ -61,7 +64,7 @@ describe.each(bothStorages)("vendor sessions that expire on $storage", ({ storag
       { AccessToken: alice.accessToken },
     );
 
-  it.each<ExpiryAnswer>(["500-token", "401", "http401"])(
+  it.for<ExpiryAnswer>(["500-token", "401", "http401"])(
     "an expiry said as %s: the next op succeeds with exactly one extra login",
     async (kind, ctx) => {
       if (!world) return ctx.skip();
@@ -142,5 +145,67 @@ describe.each(bothStorages)("vendor sessions that expire on $storage", ({ storag
     const ok = await world.admin.patch(path, { adapterConfig: { sessionTtl: "1s" } });
     expect(ok.status).toBe(200);
     expect(ok.body.adapterConfig).toEqual({ sessionTtl: "1s" });
+  });
+
+  const sessionsOf = (w: World, userId: string) =>
+    w.hub.hub.database.db.select().from(vendorSessions).where(eq(vendorSessions.userId, userId));
+
+  it("user/logout ends the hub's session at every vendor it logged the user in to (the vendor's user/logout)", async (ctx) => {
+    if (!world) return ctx.skip();
+    const w = world;
+    const bob = await loginAs(w, "bob", "bob-token-1");
+    // A household member on the same platform may share the washer; the bind opens bob's sessions.
+    const bound = await w.call("user/bindDevices", {
+      UserID: bob.userId,
+      Device: devices([washer, timedWasher]),
+    });
+    expect(bound.body.RetCode).toBe("200");
+    expect((await sessionsOf(w, bob.userId)).map((r) => r.vendorPlatId).sort()).toEqual([
+      "VENDOR-EXP-0000",
+      "VENDOR-TTL-0000",
+    ]);
+    const tokens = [cloud.calls.at(-1)?.token, timed.calls.at(-1)?.token];
+    const before = { cloud: cloud.count("user/logout"), timed: timed.count("user/logout") };
+    const res = await w.call("user/logout", {}, { AccessToken: bob.accessToken });
+    expect(res.body.RetCode).toBe("200");
+    expect([cloud.count("user/logout"), timed.count("user/logout")]).toEqual([
+      before.cloud + 1,
+      before.timed + 1,
+    ]);
+    expect([cloud.calls.at(-1), timed.calls.at(-1)]).toEqual([
+      { api: "user/logout", token: tokens[0] },
+      { api: "user/logout", token: tokens[1] },
+    ]);
+    expect(await sessionsOf(w, bob.userId)).toEqual([]);
+  });
+
+  it("a vendor whose user/logout fails does not fail the caller's logout; the session is forgotten", async (ctx) => {
+    if (!world) return ctx.skip();
+    const w = world;
+    const second = await (async () => {
+      const app = platformClient(w.hub.url, w.appCreds);
+      const login = await app("user/login", {
+        User: [{ UserBase: { loginID: "alice" } }],
+        AuthToken: "alice-token-1",
+      });
+      return { accessToken: login.headers.accesstoken ?? "" };
+    })();
+    // A second token of alice's: logging it out ends alice's vendor sessions, whatever the vendor says.
+    expect((await sessionsOf(w, alice.userId)).length).toBeGreaterThan(0);
+    const before = cloud.count("user/logout");
+    cloud.refuseAll(true);
+    try {
+      const res = await w.call("user/logout", {}, { AccessToken: second.accessToken });
+      expect(res.status).toBe(200);
+      expect(res.body.RetCode).toBe("200");
+      expect(cloud.count("user/logout")).toBe(before + 1);
+    } finally {
+      cloud.refuseAll(false);
+    }
+    expect(await sessionsOf(w, alice.userId)).toEqual([]);
+    // alice's first token still works; the hub simply logs in to the vendor again.
+    const logins = cloud.count("user/login");
+    expect((await op(w, washer)).body.RetCode).toBe("200");
+    expect(cloud.count("user/login")).toBe(logins + 1);
   });
 });

@@ -122,10 +122,11 @@ describe("standard adapter on the wire", () => {
     );
   });
 
-  it("logout is best effort and always clears the store", async () => {
+  it("logout always clears the store, and reports a vendor failure", async () => {
     answer = () => ({ status: 500, body: "down" });
     const sessions = memorySessionStore({ vendorUserId: "VU1", accessToken: "TOKEN-1" });
-    await standardAdapter.logout(call(sessions));
+    // The failure is reported (the hub logs it), but the session is gone all the same.
+    await expect(standardAdapter.logout(call(sessions))).rejects.toThrow(AdapterError);
     expect(sessions.current()).toBeUndefined();
   });
 

@@ -30,7 +30,7 @@ export function standardEndpoints(ctx: StandardCtx): StandardEndpoint[] {
   const account = { ...ctx.users, ...ctx.devices };
   return [
     userLogin(ctx.login),
-    userLogout(ctx.users),
+    userLogout(account),
     userUnregister(account),
     userVerify(ctx.users),
     userBindDevices(account),
