@@ -153,6 +153,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     ingestDb: ingestDatabase?.db ?? db,
     notifier: database,
     delivery,
+    metrics,
   };
   const platforms: PlatformsCtx = {
     ...auditCtx,

@@ -54,7 +54,15 @@ export interface DeviceState {
 export type ReportDataType = "attr" | "alarm" | "onOffline";
 
 export interface NormalisedReport {
+  /** The device; "" when the adapter could only give `vendorDeviceId`. */
   udeviceId: string;
+  /**
+   * Set when the vendor names the device by its own ID, the UDeviceID's vendor part (adapterConfig
+   * deviceIds "vendor"): the hub maps it to the UDeviceID an app bound (through the vendor's
+   * manufacturer codes and its bindings) before anything is stored, and refuses the report when
+   * no bound device has it. The adapter leaves `udeviceId` "" then.
+   */
+  vendorDeviceId?: string;
   dataType: ReportDataType;
   deviceStatus: Record<string, string>;
   /** Epoch milliseconds as a decimal string, as the standard sends it. */

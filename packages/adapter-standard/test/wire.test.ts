@@ -151,6 +151,23 @@ describe("standard adapter on the wire", () => {
     ]);
   });
 
+  it("deviceIds vendor: a report naming the vendor's own ID is handed over as vendorDeviceId", () => {
+    const platform = { ...call().platform, adapterConfig: { deviceIds: "vendor" } };
+    const report = { "DeviceID ": "C8934610162D", DataType: "attr", DeviceStatus: '{"a":1}', TimeStamp: "1" };
+    expect(standardAdapter.parseReport(platform, report)).toEqual([
+      {
+        udeviceId: "",
+        vendorDeviceId: "C8934610162D",
+        dataType: "attr",
+        deviceStatus: { a: "1" },
+        timestamp: "1",
+      },
+    ]);
+    expect(() => standardAdapter.parseReport(platform, { ...report, "DeviceID ": "a b" })).toThrow(
+      AdapterError,
+    );
+  });
+
   it("registers as an Adapter by the name 'standard'", () => {
     expect(createAdapterRegistry([standardAdapter]).get("standard")).toBe(standardAdapter);
     expect(standardAdapter.configSchema.parse({})).toEqual({});
