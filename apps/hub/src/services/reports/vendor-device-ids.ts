@@ -24,7 +24,7 @@ export interface VendorIdCtx {
  * exactly one of them must be bound through this hub. None or several: the report is refused and
  * counted — never stored or delivered under a guessed ID.
  */
-export async function udeviceIdOfVendorId(
+async function udeviceIdOfVendorId(
   ctx: VendorIdCtx,
   vendor: PlatformRecord,
   vendorDeviceId: string,

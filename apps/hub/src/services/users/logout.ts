@@ -9,7 +9,6 @@ import { type FanOutResult, fanOut } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
 import { authenticateToken, revokeToken } from "./access-tokens.ts";
 import { endVendorSessions } from "./end-vendor-sessions.ts";
-import type { UsersCtx } from "./users-context.ts";
 
 /**
  * user/logout (7.1.2): the AccessToken in the header is destroyed, and the sessions the hub
