@@ -36,8 +36,16 @@ export async function callVendor<K extends ApiName>(
     signal: call.signal,
     timeoutMs: configOf(platform.adapterConfig).timeoutMs,
   });
-  if (res.status === 401)
-    throw new AdapterError("unauthorized", `${platform.platId} ${api}: HTTP 401`, "401");
+  if (res.status === 401) {
+    // The vendor's own words, when its 401 carries the standard's body, make the 502 actionable.
+    const said = parseResponse(api, res.text);
+    const info = said.ok ? (said.body as { RetInfo?: string }).RetInfo : undefined;
+    throw new AdapterError(
+      "unauthorized",
+      `${platform.platId} ${api}: HTTP 401${info ? `, ${info}` : ""}`,
+      "401",
+    );
+  }
 
   const parsed = parseResponse(api, res.text);
   if (!parsed.ok) {
