@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { HubMetrics } from "../src/observability/metrics.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -29,5 +31,55 @@ describe("docker/compose.yaml", () => {
       expect(out).toContain(`${service}:`);
     expect(out).toMatch(/appendonly/);
     expect(out).toMatch(/noeviction/);
+  });
+});
+
+describe("docker/compose.yaml, monitoring profile (Prometheus + Grafana)", () => {
+  const compose = composeCommand();
+  it.skipIf(!compose)("adds prometheus and grafana, and gives the hub its metrics token", () => {
+    const [bin = "", ...pre] = compose ?? [];
+    const out = execFileSync(
+      bin,
+      [
+        ...pre,
+        "-f",
+        "docker/compose.yaml",
+        "--env-file",
+        "docker/.env.example",
+        "--profile",
+        "monitoring",
+        "config",
+      ],
+      { cwd: root, encoding: "utf8" },
+    );
+    for (const service of ["prometheus", "grafana"]) expect(out).toContain(`${service}:`);
+    expect(out).toContain("HUB_METRICS_TOKEN: change-me-metrics-token");
+  });
+
+  it("the dashboard asks only for metrics the hub exposes, from the provisioned datasource", () => {
+    const dashboard = JSON.parse(
+      readFileSync(join(root, "docker/grafana/dashboards/yunlian-hub.json"), "utf8"),
+    ) as {
+      panels: { targets: { expr: string; datasource: { uid: string } }[] }[];
+    };
+    const exposed = new Set(
+      new HubMetrics().registry.getMetricsAsArray().map((m) => (m as unknown as { name: string }).name),
+    );
+    const exprs = dashboard.panels.flatMap((p) => p.targets);
+    expect(exprs.length).toBeGreaterThan(10);
+    const datasources = readFileSync(
+      join(root, "docker/grafana/provisioning/datasources/prometheus.yaml"),
+      "utf8",
+    );
+    for (const target of exprs) {
+      expect(datasources).toContain(`uid: ${target.datasource.uid}`);
+      for (const [name] of target.expr.matchAll(/\b(?:yunlian|process|nodejs)_[a-z_]+/g)) {
+        const family = name.replace(/_(bucket|sum|count)$/, "");
+        expect(exposed.has(name) || exposed.has(family), `${name} in ${target.expr}`).toBe(true);
+      }
+    }
+    const prometheus = readFileSync(join(root, "docker/prometheus/prometheus.yml"), "utf8");
+    expect(prometheus).toContain('targets: ["hub:8080"]');
+    expect(prometheus).toContain("credentials_file: /etc/prometheus/yunlian-metrics-token");
   });
 });
