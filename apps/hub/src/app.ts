@@ -59,6 +59,8 @@ export function createApp(deps: AppDeps): Hono<HubEnv> {
     if (c.req.routePath && c.req.routePath !== "*" && c.req.routePath !== "/*") state.route = c.req.routePath;
   });
 
+  // A person who opens the hub's address in a browser lands on the console, not on a JSON 404.
+  app.get("/", (c) => c.redirect("/console", 302));
   registerHealth(app, deps.health);
   registerMetrics(
     app,

@@ -14,8 +14,8 @@ import { startTestHub, type TestHub } from "./support/harness.ts";
 
 type Json = Record<string, unknown>;
 
-/** Routes that are pages, not API: the reference itself and the console. */
-const NOT_API = [/^\/docs(\/|$)/, /^\/console(\/|$)/, /^\/openapi\.json$/];
+/** Routes that are pages, not API: the reference itself, the console and `/` (which leads to it). */
+const NOT_API = [/^\/docs(\/|$)/, /^\/console(\/|$)/, /^\/openapi\.json$/, /^\/$/];
 
 let hub: TestHub;
 let doc: Json;
