@@ -45,7 +45,7 @@ export class AdapterError extends Error {
    * An adapter package loaded by name may bring its own copy of the SDK (its own dependency), so
    * its AdapterError is another class than the hub's: `instanceof` goes by the brand instead.
    */
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
   }
 

@@ -16,6 +16,8 @@ export interface ThrowawayOptions {
   omit?: string[];
   /** The module throws while it is imported (a broken package). */
   throwAtImport?: string;
+  /** bind and unbind never report failed ids (an adapter that loads but does not conform). */
+  hidesFailedIds?: boolean;
 }
 
 /**
@@ -90,7 +92,7 @@ async function login(call) {
 const session = (call, api, body) =>
   withSession(call, { login }, async (s) => (await post(call, api, { UserID: s.vendorUserId, ...body }, s.accessToken)).answer);
 const named = (ids) => ids.map((deviceID) => ({ DeviceInfo: { deviceID } }));
-const failed = (answer) => (answer.FailedIDs?.length ? { failedIds: answer.FailedIDs, info: answer.RetInfo } : { failedIds: [] });
+const failed = (answer) => (${options.hidesFailedIds ? "true" : "false"} ? { failedIds: [] } : answer.FailedIDs?.length ? { failedIds: answer.FailedIDs, info: answer.RetInfo } : { failedIds: [] });
 
 const adapter = {
   name: ${JSON.stringify(options.adapterName)},

@@ -21,17 +21,20 @@ export interface ConformanceEnv {
   command?(deviceId: string): Record<string, string>;
   /** DeviceInfo fields to change in the modify test (default: a new `model`). */
   modification?(deviceId: string): DeviceInfo;
-  /** Makes every session token the simulator issued invalid, as a token expiry would. */
-  invalidateTokens(): void | Promise<void>;
+  /**
+   * Makes every session token the simulator issued invalid, as a token expiry would. The hooks
+   * below (simulator control) are optional: a check that needs a missing one is skipped.
+   */
+  invalidateTokens?(): void | Promise<void>;
   /** While on, the simulator accepts connections but never answers. */
-  setHanging(on: boolean): void | Promise<void>;
+  setHanging?(on: boolean): void | Promise<void>;
   /** A platform whose API cannot be reached (default: apiBaseUrl on a closed local port). */
   unreachablePlatform?(): Promise<VendorPlatform>;
   /**
    * Changes the device's state at the simulator and returns the report body the simulator pushed,
    * exactly as the hub's inbound dataGateway would receive it (parsed JSON or raw text).
    */
-  nativeReport(deviceId: string, attrs: Record<string, string>): Promise<unknown>;
+  nativeReport?(deviceId: string, attrs: Record<string, string>): Promise<unknown>;
   teardown(): Promise<void>;
 }
 

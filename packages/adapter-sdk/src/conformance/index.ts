@@ -1,14 +1,17 @@
-import { afterAll, beforeAll, describe } from "vitest";
-import { registerDeviceCases } from "./device-cases.ts";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { missingControls } from "./check.ts";
 import type { ConformanceEnv, RunConformanceOptions } from "./env.ts";
-import { registerResilienceCases } from "./resilience-cases.ts";
+import { conformanceChecks } from "./run.ts";
 
+export type { ConformanceCheck, SimulatorControl } from "./check.ts";
 export type { ConformanceEnv, RunConformanceOptions } from "./env.ts";
 export { closedPortUrl, countingStore, freshUserId } from "./env.ts";
+export { type CheckResult, conformanceChecks, type RunChecksOptions, runConformanceChecks } from "./run.ts";
 
 /**
- * Registers the adapter conformance suite (vitest `describe`/`it`) for one adapter against its
- * simulator. Call it at the top level of a test file.
+ * Registers the adapter conformance suite (vitest `describe`/`it`, one test per check of
+ * ./run.ts) for one adapter against its simulator. Call it at the top level of a test file.
+ * Without vitest, use `runConformanceChecks` (`@yunlian/adapter-sdk/conformance/run`) or the CLI.
  */
 export function runAdapterConformance(opts: RunConformanceOptions): void {
   describe(`adapter conformance: ${opts.name}`, () => {
@@ -24,7 +27,13 @@ export function runAdapterConformance(opts: RunConformanceOptions): void {
       await env?.teardown();
     });
     const timeout = opts.timeoutMs ?? 10_000;
-    registerDeviceCases(opts.adapter, getEnv, timeout);
-    registerResilienceCases(opts.adapter, getEnv, timeout);
+    for (const check of conformanceChecks) {
+      it(check.name, { timeout }, async (ctx) => {
+        const current = getEnv();
+        const missing = missingControls(check, current);
+        if (missing.length > 0) return ctx.skip(`needs simulator control: ${missing.join(", ")}`);
+        await check.run(opts.adapter, current);
+      });
+    }
   });
 }
