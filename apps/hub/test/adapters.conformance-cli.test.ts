@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { type DeviceCloud, startDeviceCloud } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/harness.ts";
-import { writeThrowawayAdapter } from "./support/throwaway-adapter.ts";
+import { writeAdapterPackage, writeThrowawayAdapter } from "./support/throwaway-adapter.ts";
 
 const sdkRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "packages", "adapter-sdk");
 const manifest = JSON.parse(readFileSync(join(sdkRoot, "package.json"), "utf8")) as {
@@ -96,6 +96,23 @@ describe("the conformance CLI", () => {
     expect(stderr).toBe(`invalid adapter packages (HUB_ADAPTERS):\n  ${pkg}: missing methods: deviceStatus\n`);
     expect(code).toBe(1);
   }, 30_000);
+
+  it("passes the README's worked example, package.json and index.js as printed there", async () => {
+    const readme = readFileSync(join(sdkRoot, "README.md"), "utf8");
+    const block = (lang: string, after: string) => {
+      const start = readme.indexOf(after);
+      const match = new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``).exec(readme.slice(start));
+      if (start < 0 || !match?.[1]) throw new Error(`README: no ${lang} block after "${after}"`);
+      return match[1];
+    };
+    const pkg = writeAdapterPackage(block("json", "`package.json`:"), block("js", "`index.js`:"));
+    made.push(pkg);
+    const { code, stdout, stderr } = await runCli([pkg, ...args, "--config", '{"timeoutMs":3000}']);
+    expect(stderr).toBe("");
+    expect(stdout).toContain('adapter "acme" (contract 1.0.0)');
+    expect(stdout).toContain("11 passed, 0 failed, 2 skipped\n");
+    expect(code).toBe(0);
+  }, 60_000);
 
   it("says how to call it when --sim is missing", async () => {
     const { code, stderr } = await runCli(["./my-adapter"]);

@@ -31,10 +31,8 @@ export interface ThrowawayOptions {
  * Returns the package folder.
  */
 export function writeThrowawayAdapter(options: ThrowawayOptions): string {
-  const dir = mkdtempSync(join(tmpdir(), "yunlian-adapter-pkg-"));
   const packageName = options.packageName ?? `acme-yunlian-adapter-${options.adapterName}`;
-  writeFileSync(
-    join(dir, "package.json"),
+  return writeAdapterPackage(
     JSON.stringify(
       {
         name: packageName,
@@ -46,8 +44,15 @@ export function writeThrowawayAdapter(options: ThrowawayOptions): string {
       null,
       2,
     ),
+    adapterSource(options),
   );
-  writeFileSync(join(dir, "index.js"), adapterSource(options));
+}
+
+/** The same, with the package's two files as given (e.g. the README's worked example). */
+export function writeAdapterPackage(packageJson: string, indexJs: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "yunlian-adapter-pkg-"));
+  writeFileSync(join(dir, "package.json"), packageJson);
+  writeFileSync(join(dir, "index.js"), indexJs);
   mkdirSync(join(dir, "node_modules", "@yunlian"), { recursive: true });
   symlinkSync(sdkRoot, join(dir, "node_modules", "@yunlian", "adapter-sdk"), "dir");
   const zod = dirname(createRequire(join(sdkRoot, "package.json")).resolve("zod/package.json"));
