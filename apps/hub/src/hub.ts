@@ -243,7 +243,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
 const BUILT_IN_ADAPTERS: readonly Adapter[] = [standardAdapter, miotAdapter, tuyaAdapter];
 
 /** The built-in adapters, then the HUB_ADAPTERS packages, loaded and checked by the SDK (docs/adapters.md). */
-async function builtInAndConfiguredAdapters(config: HubConfig): Promise<Adapter[]> {
+export async function builtInAndConfiguredAdapters(config: HubConfig): Promise<Adapter[]> {
   const { specs, from } = config.adapterPackages;
   const loaded = await loadAdapterPackages(specs, { from, builtIn: BUILT_IN_ADAPTERS });
   return [...BUILT_IN_ADAPTERS, ...loaded];
