@@ -136,7 +136,9 @@ describe("an adapter package loaded by name (HUB_ADAPTERS)", () => {
 
     const list = await call("users/devices", { UserID: userId });
     expect(list.body.RetCode).toBe("200");
-    const listed = (list.body.Device as { DeviceInfo: { deviceID: string } }[]).map((d) => d.DeviceInfo.deviceID);
+    const listed = (list.body.Device as { DeviceInfo: { deviceID: string } }[]).map(
+      (d) => d.DeviceInfo.deviceID,
+    );
     expect(new Set(listed)).toEqual(new Set([d1, d2]));
 
     const op = await call(

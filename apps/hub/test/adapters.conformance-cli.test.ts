@@ -58,7 +58,14 @@ describe("the conformance CLI", () => {
       hubDataGatewayUrl: `http://127.0.0.1:${hubPort}/v1/dataservices/dataGateway`,
       reportOnOp: true,
     });
-    args = ["--sim", cloud.url, "--devices", [...cloud.devices.keys()].join(","), "--hub-port", String(hubPort)];
+    args = [
+      "--sim",
+      cloud.url,
+      "--devices",
+      [...cloud.devices.keys()].join(","),
+      "--hub-port",
+      String(hubPort),
+    ];
   });
   afterAll(async () => cloud?.close());
 
@@ -93,7 +100,9 @@ describe("the conformance CLI", () => {
     const pkg = adapterPackage({ adapterName: "halfdone", omit: ["deviceStatus"] });
     const { code, stdout, stderr } = await runCli([pkg, ...args]);
     expect(stdout).toBe("");
-    expect(stderr).toBe(`invalid adapter packages (HUB_ADAPTERS):\n  ${pkg}: missing methods: deviceStatus\n`);
+    expect(stderr).toBe(
+      `invalid adapter packages (HUB_ADAPTERS):\n  ${pkg}: missing methods: deviceStatus\n`,
+    );
     expect(code).toBe(1);
   }, 30_000);
 
@@ -116,7 +125,9 @@ describe("the conformance CLI", () => {
 
   it("says how to call it when --sim is missing", async () => {
     const { code, stderr } = await runCli(["./my-adapter"]);
-    expect(stderr).toMatch(/^yunlian-adapter-conformance: --sim is required\nusage: yunlian-adapter-conformance/);
+    expect(stderr).toMatch(
+      /^yunlian-adapter-conformance: --sim is required\nusage: yunlian-adapter-conformance/,
+    );
     expect(code).toBe(2);
   });
 });

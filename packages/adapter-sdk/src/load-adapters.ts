@@ -17,8 +17,12 @@ const ADAPTER_METHODS = [
   "op",
   "parseReport",
 ] as const satisfies readonly (keyof Adapter)[];
-type MethodName = { [K in keyof Adapter]-?: Adapter[K] extends (...args: never[]) => unknown ? K : never }[keyof Adapter];
-const everyMethodListed: [Exclude<MethodName, (typeof ADAPTER_METHODS)[number]>] extends [never] ? true : never = true;
+type MethodName = {
+  [K in keyof Adapter]-?: Adapter[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof Adapter];
+const everyMethodListed: [Exclude<MethodName, (typeof ADAPTER_METHODS)[number]>] extends [never]
+  ? true
+  : never = true;
 void everyMethodListed;
 
 /** One or more adapter packages failed to load; the message names each and what is wrong. */

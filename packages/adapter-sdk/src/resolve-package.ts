@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 
 /** A path (`./x`, `../x`, `/x`, `C:\x`) rather than a package name (`@acme/foo`, `foo`). */
-export function isPathSpec(spec: string): boolean {
+function isPathSpec(spec: string): boolean {
   return spec.startsWith(".") || isAbsolute(spec);
 }
 
@@ -36,7 +36,9 @@ function packageEntry(dir: string): string {
   try {
     manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as typeof manifest;
   } catch (err) {
-    throw new Error(`${manifestPath} is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(
+      `${manifestPath} is not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   const root =
     typeof manifest.exports === "object" && manifest.exports !== null && "." in manifest.exports

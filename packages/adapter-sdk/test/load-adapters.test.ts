@@ -57,15 +57,22 @@ describe("loadAdapterPackages", () => {
 
   it("loads a folder by relative path (main) and a file by path; `adapter` as a named export", async () => {
     writePackage(join(root, "pkgs", "by-main"), { main: "lib.js" }, { "lib.js": adapterModule("bymain") });
-    writeFileSync(join(root, "pkgs", "named.mjs"), adapterModule("named").replace("export default", "export const adapter ="));
+    writeFileSync(
+      join(root, "pkgs", "named.mjs"),
+      adapterModule("named").replace("export default", "export const adapter ="),
+    );
     const loaded = await loadAdapterPackages(["./pkgs/by-main", "./pkgs/named.mjs"], { from: root });
     expect(loaded.map((a) => a.name)).toEqual(["bymain", "named"]);
   });
 
   it("names every package that fails, with every problem of each", async () => {
-    writePackage(join(root, "pkgs", "bad"), {}, {
-      "index.js": 'export default { name: "", contractVersion: "2.0.0", login() {} };',
-    });
+    writePackage(
+      join(root, "pkgs", "bad"),
+      {},
+      {
+        "index.js": 'export default { name: "", contractVersion: "2.0.0", login() {} };',
+      },
+    );
     const error = await loadAdapterPackages(["./pkgs/bad", "./pkgs/absent"], { from: root }).catch(
       (e: unknown) => e,
     );
@@ -76,7 +83,9 @@ describe("loadAdapterPackages", () => {
     expect(problems[0]?.problem).toContain('contractVersion "2.0.0" is not compatible');
     expect(problems[0]?.problem).toContain("configSchema is missing or not a zod schema");
     expect(problems[0]?.problem).toContain("missing methods: logout, unregister, bind");
-    expect(problems[1]?.problem).toBe(`cannot be imported: no such file or folder ${join(root, "pkgs", "absent")}`);
+    expect(problems[1]?.problem).toBe(
+      `cannot be imported: no such file or folder ${join(root, "pkgs", "absent")}`,
+    );
   });
 
   it("says so when a module exports no adapter", () => {

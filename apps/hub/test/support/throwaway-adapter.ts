@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const sdkRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "packages", "adapter-sdk");
+const sdkRoot = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+  "..",
+  "packages",
+  "adapter-sdk",
+);
 
 export interface ThrowawayOptions {
   /** The package's name in package.json (default `acme-yunlian-adapter-<name>`). */

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { AdapterError, type AdapterErrorKind } from "../errors.ts";
 
 /** A conformance check's failure: the message says what the adapter did and what was expected. */
-export class CheckFailed extends Error {
+class CheckFailed extends Error {
   override readonly name = "CheckFailed";
 }
 

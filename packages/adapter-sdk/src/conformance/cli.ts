@@ -98,7 +98,9 @@ if (!config.success) {
 }
 
 const stub = await startHubStub({ port: hubPort }).catch((err: unknown) => {
-  process.stderr.write(`cannot listen on 127.0.0.1:${hubPort}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `cannot listen on 127.0.0.1:${hubPort}: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });
 const http = createVendorHttp({ timeoutMs: Math.min(timeoutMs, 5000), blockPrivateAddresses: false });

@@ -125,7 +125,10 @@ export const deviceChecks: ConformanceCheck[] = [
       ensure(report, `parseReport: no report for ${a} in ${JSON.stringify(reports)}`);
       equal(report.dataType, "attr", "report dataType");
       hasFields(report.deviceStatus, command, "report deviceStatus");
-      ensure(/^\d+$/.test(report.timestamp), `report timestamp must be epoch ms digits, got ${report.timestamp}`);
+      ensure(
+        /^\d+$/.test(report.timestamp),
+        `report timestamp must be epoch ms digits, got ${report.timestamp}`,
+      );
       const parseNonsense = async () => adapter.parseReport(env.platform, { nonsense: true });
       await adapterErrorOf(parseNonsense(), "parseReport of { nonsense: true }");
     },
