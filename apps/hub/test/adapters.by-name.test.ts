@@ -243,6 +243,19 @@ describe("a broken adapter package stops the hub at start", () => {
     );
   }, 30_000);
 
+  it("is checked once by the primary when several HTTP processes share the port", async () => {
+    const dir = adapterPackage({ adapterName: "halfdone", omit: ["login"] });
+    // Nothing is opened before the check, so these URLs are never dialled.
+    const { code, stderr } = await startFails({
+      HUB_ADAPTERS: dir,
+      HUB_HTTP_PROCESSES: "2",
+      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      REDIS_URL: "redis://127.0.0.1:1",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toBe(`${header}\n  ${dir}: missing methods: login\n`);
+  }, 30_000);
+
   it("names a package that is not installed", async () => {
     const { code, stderr } = await startFails({ HUB_ADAPTERS: "@acme/not-installed", INIT_CWD: tmpdir() });
     expect(code).toBe(1);
