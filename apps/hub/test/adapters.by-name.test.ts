@@ -155,14 +155,23 @@ describe("an adapter package loaded by name (HUB_ADAPTERS)", () => {
       "True",
     );
 
-    // A vendor's refusal raised with the package's AdapterError maps to the caller's RetCode.
-    const [, , d3] = [...cloud.devices.keys()];
-    const refused = await call(
-      "devices/op",
-      { UserID: userId, Device: devices([d3 ?? ""], { onOffStatus: "True" }) },
-      { AccessToken: accessToken },
-    );
-    expect(refused.body.RetCode).not.toBe("200");
+    // A change at the appliance: the cloud pushes its report to the hub, the package's parseReport
+    // reads it, and the app platform receives the standard report, signed.
+    const push = await cloud.setDeviceAttrs(d1, { onOffStatus: "False" });
+    expect(push?.status).toBe(200);
+    const [report] = await app.waitForReports(1);
+    expect(report?.body).toMatchObject({ DeviceID: d1, DeviceStatus: { onOffStatus: "False" } });
+    expect(report?.signatureValid).toBe(true);
+
+    // The package's own AdapterError (its copy of the SDK) is read by the hub like a built-in's.
+    cloud.setMode("fail500");
+    const failing = await call("devices/deviceStatus", { UserID: userId, Device: devices([d1]) });
+    cloud.setMode("normal");
+    expect(failing.body).toMatchObject({
+      RetCode: "500",
+      RetInfo: "vendor VENDOR-ACME-0000 refused: devices/deviceStatus: simulated vendor failure",
+      FailedIDs: [d1],
+    });
   }, 60_000);
 });
 
