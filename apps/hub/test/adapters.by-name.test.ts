@@ -163,7 +163,7 @@ describe("an adapter package loaded by name (HUB_ADAPTERS)", () => {
     expect(report?.body).toMatchObject({ DeviceID: d1, DeviceStatus: { onOffStatus: "False" } });
     expect(report?.signatureValid).toBe(true);
 
-    // The package's own AdapterError (its copy of the SDK) is read by the hub like a built-in's.
+    // The package's AdapterError is read by the hub like a built-in adapter's.
     cloud.setMode("fail500");
     const failing = await call("devices/deviceStatus", { UserID: userId, Device: devices([d1]) });
     cloud.setMode("normal");
