@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { withoutTrailingSlashes } from "@yunlian/adapter-sdk/http";
 import {
+  commaList,
   databaseEnv,
   dataDirEnv,
   deliveryEnv,
@@ -75,6 +76,8 @@ const envSchema = withCrossRules(
     HUB_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
     HUB_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
     HUB_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+    // Adapter packages loaded at start besides the built-in ones (docs/adapters.md).
+    HUB_ADAPTERS: commaList.prefault(""),
   }),
   [
     {
@@ -141,6 +144,11 @@ export interface HubConfig {
   };
   /** Status-report delivery, wherever this hub runs it (in-process or its BullMQ worker). */
   delivery: DeliveryConfig;
+  /**
+   * HUB_ADAPTERS: adapter packages to load besides the built-in ones, as written (names or paths),
+   * and the directory names and relative paths are resolved from (where the command was run).
+   */
+  adapterPackages: { specs: string[]; from: string };
   /** The BullMQ queue (REDIS_URL): unset parts take the delivery package's defaults, as in apps/worker. */
   queue: { prefix?: string; name?: string };
 }
@@ -188,6 +196,7 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
       keepAliveTimeoutMs: e.HUB_KEEP_ALIVE_TIMEOUT_MS,
     },
     delivery: deliveryConfig(deliverySettings(e)),
+    adapterPackages: { specs: e.HUB_ADAPTERS, from: e.INIT_CWD ?? cwd },
     queue: {
       ...(e.HUB_QUEUE_PREFIX ? { prefix: e.HUB_QUEUE_PREFIX } : {}),
       ...(e.HUB_QUEUE_NAME ? { name: e.HUB_QUEUE_NAME } : {}),

@@ -1,7 +1,7 @@
 import type { RequestListener } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { miotAdapter } from "@yunlian/adapter-miot";
-import { type Adapter, createAdapterRegistry } from "@yunlian/adapter-sdk";
+import { type Adapter, createAdapterRegistry, loadAdapterPackages } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { standardAdapter } from "@yunlian/adapter-standard";
 import { tuyaAdapter } from "@yunlian/adapter-tuya";
@@ -58,6 +58,7 @@ export interface BuildHubOptions {
   /** An already open database (tests share one); otherwise opened from the config. */
   database?: DatabaseHandle;
   logger?: Logger;
+  /** Replaces the built-in adapters and HUB_ADAPTERS (tests). */
   adapters?: Adapter[];
   /** Run status-report delivery in this process (default true; see startDeliveryRunner). */
   delivery?: boolean;
@@ -68,6 +69,8 @@ export interface BuildHubOptions {
  * security; delivery) and gives each service the few parts it uses (its context).
  */
 export async function buildHub(config: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
+  // First, before anything is opened: a bad adapter package stops the hub at start.
+  const adapterList = options.adapters ?? (await builtInAndConfiguredAdapters(config));
   const log =
     options.logger ?? pino({ level: config.logLevel, base: { service: "hub" }, redact: LOG_REDACT });
   const database =
@@ -131,7 +134,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
   }
 
   // Each service's context: the few parts it uses.
-  const adapters = createAdapterRegistry(options.adapters ?? [standardAdapter, miotAdapter, tuyaAdapter]);
+  const adapters = createAdapterRegistry(adapterList);
   const changes = authChanges(authCache, database);
   const users: UsersCtx = { db, now, authCache, authChanges: changes, tokenTtlMs: config.tokenTtlMs };
   const login: LoginCtx = { db, now, tokenTtlMs: config.tokenTtlMs, http, hubPlatId: config.platId, log };
@@ -237,4 +240,13 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       if (!options.database) await database.close();
     },
   };
+}
+
+const BUILT_IN_ADAPTERS: readonly Adapter[] = [standardAdapter, miotAdapter, tuyaAdapter];
+
+/** The built-in adapters, then the HUB_ADAPTERS packages, loaded and checked by the SDK (docs/adapters.md). */
+export async function builtInAndConfiguredAdapters(config: HubConfig): Promise<Adapter[]> {
+  const { specs, from } = config.adapterPackages;
+  const loaded = await loadAdapterPackages(specs, { from, builtIn: BUILT_IN_ADAPTERS });
+  return [...BUILT_IN_ADAPTERS, ...loaded];
 }

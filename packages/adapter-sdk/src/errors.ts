@@ -33,9 +33,21 @@ const PASS_THROUGH: ReadonlySet<string> = new Set([
   RetCode.CONFLICT,
 ]);
 
+/** Marks AdapterErrors of every copy of this SDK (see `Symbol.hasInstance` below). */
+const BRAND = Symbol.for("@yunlian/adapter-sdk/AdapterError");
+
 /** Every failure an adapter reports, classified so the hub can answer with the right RetCode. */
 export class AdapterError extends Error {
   override readonly name = "AdapterError";
+  readonly [BRAND] = true;
+
+  /**
+   * An adapter package loaded by name may bring its own copy of the SDK (its own dependency), so
+   * its AdapterError is another class than the hub's: `instanceof` goes by the brand instead.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
 
   constructor(
     readonly kind: AdapterErrorKind,

@@ -81,6 +81,12 @@ export interface BindResult {
  */
 export interface Adapter<Config = unknown> {
   readonly name: string;
+  /**
+   * The adapter contract version this adapter was built against (ADAPTER_CONTRACT_VERSION of the
+   * SDK it was compiled with). Required for adapter packages loaded by name (HUB_ADAPTERS); the
+   * hub's built-in adapters ship with the SDK and may leave it out.
+   */
+  readonly contractVersion?: string;
   readonly configSchema: z.ZodType<Config>;
   login(call: AdapterCall): Promise<VendorSession>;
   logout(call: AdapterCall): Promise<void>;

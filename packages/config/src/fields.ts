@@ -41,3 +41,11 @@ export function required<T extends z.ZodType<unknown, string>>(field: T, why: st
   // Only a missing value gets this message; a malformed one gets the field's own.
   return z.string({ error: `required: ${why}` }).pipe(field);
 }
+
+/** `a, b,,c` → `["a", "b", "c"]`: a comma-separated list, entries trimmed, empty ones dropped. */
+export const commaList = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== ""),
+);

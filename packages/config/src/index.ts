@@ -8,7 +8,17 @@ export {
   queueEnv,
 } from "./delivery.ts";
 export { parseDuration, parseDurationList } from "./duration.ts";
-export { duration, durationList, flag, httpUrl, parsedBy, positiveInt, required, url } from "./fields.ts";
+export {
+  commaList,
+  duration,
+  durationList,
+  flag,
+  httpUrl,
+  parsedBy,
+  positiveInt,
+  required,
+  url,
+} from "./fields.ts";
 export {
   ConfigError,
   type ConfigProblem,

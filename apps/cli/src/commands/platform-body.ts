@@ -17,7 +17,8 @@ export const platformFieldOptions: Record<string, OptionDef> = {
   adapter: {
     type: "string",
     value: "<adapter>",
-    description: 'adapter that talks to the platform (hub default: "standard")',
+    description:
+      'adapter that talks to the platform: standard, miot, tuya or one the hub loads with HUB_ADAPTERS (hub default: "standard")',
   },
   "adapter-config": { type: "string", value: "<json>", description: "adapter configuration, a JSON object" },
   "api-base-url": {

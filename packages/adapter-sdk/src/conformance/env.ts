@@ -21,17 +21,20 @@ export interface ConformanceEnv {
   command?(deviceId: string): Record<string, string>;
   /** DeviceInfo fields to change in the modify test (default: a new `model`). */
   modification?(deviceId: string): DeviceInfo;
-  /** Makes every session token the simulator issued invalid, as a token expiry would. */
-  invalidateTokens(): void | Promise<void>;
+  /**
+   * Makes every session token the simulator issued invalid, as a token expiry would. The hooks
+   * below (simulator control) are optional: a check that needs a missing one is skipped.
+   */
+  invalidateTokens?(): void | Promise<void>;
   /** While on, the simulator accepts connections but never answers. */
-  setHanging(on: boolean): void | Promise<void>;
+  setHanging?(on: boolean): void | Promise<void>;
   /** A platform whose API cannot be reached (default: apiBaseUrl on a closed local port). */
   unreachablePlatform?(): Promise<VendorPlatform>;
   /**
    * Changes the device's state at the simulator and returns the report body the simulator pushed,
    * exactly as the hub's inbound dataGateway would receive it (parsed JSON or raw text).
    */
-  nativeReport(deviceId: string, attrs: Record<string, string>): Promise<unknown>;
+  nativeReport?(deviceId: string, attrs: Record<string, string>): Promise<unknown>;
   /**
    * The device ID `parseReport` gives for a report of this device (its `vendorDeviceId` when set,
    * else `udeviceId`; default: the UDeviceID). A vendor that names devices by its own IDs (standard
@@ -43,7 +46,11 @@ export interface ConformanceEnv {
 }
 
 /** How a case is registered: vitest's `it`, or `it.fails` for a case listed in `knownGaps`. */
-export type CaseFn = (name: string, options: { timeout: number }, fn: () => Promise<void>) => void;
+export type CaseFn = (
+  name: string,
+  options: { timeout: number },
+  fn: (ctx: { skip(note?: string): void }) => Promise<void>,
+) => void;
 
 export interface RunConformanceOptions {
   name: string;
@@ -52,7 +59,7 @@ export interface RunConformanceOptions {
   /** Per-test timeout in ms (default 10 s). */
   timeoutMs?: number;
   /**
-   * Cases this adapter is known to fail today, by name → why. They run as `it.fails`: the run stays
+   * Checks this adapter is known to fail today, by name → why. They run as `it.fails`: the run stays
    * green while the gap is there and turns red the day it is closed, so the entry is removed then.
    */
   knownGaps?: Readonly<Record<string, string>>;

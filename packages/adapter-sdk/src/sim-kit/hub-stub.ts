@@ -11,7 +11,7 @@ export interface Received {
  * A stand-in for the hub's two inbound endpoints: `/v1/user/verify` vouches only for AuthTokens this
  * test issued, `/v1/dataservices/dataGateway` records every push exactly as it arrived.
  */
-export async function startHubStub() {
+export async function startHubStub(options: { port?: number } = {}) {
   const issued = new Map<string, string>();
   const received: Received[] = [];
   const waiters: (() => void)[] = [];
@@ -23,7 +23,12 @@ export async function startHubStub() {
     req.on("end", () => {
       res.setHeader("content-type", "application/json");
       if (req.url?.endsWith("/user/verify")) {
-        const body = JSON.parse(text) as { User?: { UserBase?: { loginID?: string } }[]; AuthToken?: string };
+        let body: { User?: { UserBase?: { loginID?: string } }[]; AuthToken?: string } = {};
+        try {
+          body = JSON.parse(text) as typeof body;
+        } catch {
+          // Not JSON: vouched for by nobody (the CLI's stub must not crash on a bad request).
+        }
         const ok =
           body.AuthToken !== undefined && issued.get(body.AuthToken) === body.User?.[0]?.UserBase?.loginID;
         res.end(
@@ -36,7 +41,7 @@ export async function startHubStub() {
       res.end(JSON.stringify({ RetCode: "200", RetInfo: "ok" }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     verifyUrl: `${origin}/v1/user/verify`,
