@@ -66,6 +66,8 @@ const envSchema = withCrossRules(
     HUB_RATE_LIMIT: parsedBy(parseRateLimit).prefault("1000/s,burst=2000"),
     // Failed authentications per client address (security/unauth-budget.ts); same syntax.
     HUB_UNAUTH_RATE_LIMIT: parsedBy(parseRateLimit).prefault("10/s,burst=100"),
+    // Failed console logins per client address (console/register-console.tsx); same syntax.
+    HUB_CONSOLE_LOGIN_LIMIT: parsedBy(parseRateLimit).prefault("5/m,burst=10"),
     // Proxies whose X-Forwarded-For names the client (security/client-address.ts).
     HUB_TRUSTED_PROXIES: parsedBy(parseTrustedProxies).prefault(""),
     HUB_TLS_CERT: z.string().optional(),
@@ -129,6 +131,8 @@ export interface HubConfig {
   rateLimit?: RateLimit;
   /** Failed authentications per client address; undefined = no budget (HUB_UNAUTH_RATE_LIMIT=off). */
   unauthRateLimit?: RateLimit;
+  /** Failed console logins per client address; undefined = no throttle (HUB_CONSOLE_LOGIN_LIMIT=off). */
+  consoleLoginLimit?: RateLimit;
   /** HUB_TRUSTED_PROXIES: the proxies in front of the hub, whose X-Forwarded-For is believed. */
   trustedProxies: TrustedProxies;
   /** PEM text or file paths; HTTPS (and client certificates for mtls) when cert and key are set. */
@@ -175,6 +179,7 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     logLevel: e.HUB_LOG_LEVEL,
     rateLimit: e.HUB_RATE_LIMIT,
     unauthRateLimit: e.HUB_UNAUTH_RATE_LIMIT,
+    consoleLoginLimit: e.HUB_CONSOLE_LOGIN_LIMIT,
     trustedProxies: e.HUB_TRUSTED_PROXIES,
     tls:
       e.HUB_TLS_CERT && e.HUB_TLS_KEY
