@@ -157,3 +157,31 @@ export const AuditQuery = z.strictObject({
 });
 
 export const Health = z.strictObject({ status: z.literal("ok") });
+
+const OperatorKeyView = z.strictObject({
+  id: z.string().describe("opk_…: stable, also accepted by DELETE"),
+  name: z.string().describe("What the audit log calls the key: its entries have actor `operator:<name>`"),
+  scope: z
+    .enum(["read", "admin"])
+    .describe("read: GET on the admin API and /metrics, a read-only console; admin: everything"),
+  createdBy: z.string().describe("The actor that created it"),
+  createdAt: z.string(),
+  revokedAt: isoOrNull.describe("When it was revoked (it stopped working then); null while active"),
+});
+
+export const OperatorKey = OperatorKeyView;
+export const OperatorKeyCreated = OperatorKeyView.extend({
+  secret: z
+    .string()
+    .describe(
+      "yko_ + 43 base64url characters (256 random bits). Send it as `Authorization: Bearer`. Shown only here: the hub keeps its SHA-256.",
+    ),
+});
+export const OperatorKeyList = z.strictObject({ keys: z.array(OperatorKeyView) });
+
+export const SecretsRewrapped = z.strictObject({
+  keyId: z.string().describe("The id of the current HUB_SECRET_KEY, which every stored secret is now sealed with"),
+  rewrapped: z
+    .record(z.string(), z.number().int())
+    .describe("How many sealed values were re-encrypted, per table and column"),
+});
