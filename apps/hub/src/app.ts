@@ -14,6 +14,7 @@ import { registerDeviceAdminRoutes } from "./routes/admin/devices.ts";
 import { registerModelRoutes } from "./routes/admin/models.ts";
 import { registerOperatorKeyRoutes } from "./routes/admin/operator-keys.ts";
 import { registerPlatformRoutes } from "./routes/admin/platforms.ts";
+import { registerSecretRoutes } from "./routes/admin/secrets.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
 import { registerSelfRoutes } from "./routes/self/index.ts";
@@ -25,12 +26,14 @@ import type { ModelsCtx } from "./services/models/publish-model.ts";
 import type { OperatorKeysCtx } from "./services/operators/operator-keys.ts";
 import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
 import type { DeliveriesCtx } from "./services/reports/manage-deliveries.ts";
+import type { RewrapCtx } from "./services/secrets/rewrap-secrets.ts";
 
 /** What the Hono app's routes use, each group its own. */
 export interface AppDeps {
   /** Who may use /admin, /metrics and the console: HUB_ADMIN_TOKEN and the operator keys. */
   operators: OperatorAuth;
   operatorKeys: OperatorKeysCtx;
+  secrets: RewrapCtx;
   guard: GuardCtx;
   health: Pick<DatabaseHandle, "ping">;
   metrics: Registry;
@@ -81,6 +84,7 @@ export function createApp(deps: AppDeps): Hono<HubEnv> {
   registerDeviceAdminRoutes(app, deps.devices);
   registerModelRoutes(app, deps.models);
   registerOperatorKeyRoutes(app, deps.operatorKeys);
+  registerSecretRoutes(app, deps.secrets);
 
   registerMethodNotAllowed(app);
   app.notFound((c) => c.json(noSuchInterface(c.req.method, c.req.path), 404));

@@ -113,6 +113,8 @@ export interface HubConfig {
   /** HUB_METRICS_TOKEN: what Prometheus sends to GET /metrics (the admin token works too). */
   metricsToken?: string;
   secretKeyHex?: string;
+  /** HUB_SECRET_KEY_PREVIOUS: keys HUB_SECRET_KEY replaced, read (never written) until a rewrap. */
+  secretKeyPreviousHex: string[];
   publicUrl?: string;
   /** Absolute: HUB_DATA_DIR resolved against the directory the command was run in ("memory://" as is). */
   dataDir: string;
@@ -166,6 +168,7 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     adminToken: e.HUB_ADMIN_TOKEN,
     metricsToken: e.HUB_METRICS_TOKEN,
     secretKeyHex: e.HUB_SECRET_KEY,
+    secretKeyPreviousHex: e.HUB_SECRET_KEY_PREVIOUS,
     publicUrl: e.HUB_PUBLIC_URL && withoutTrailingSlashes(e.HUB_PUBLIC_URL),
     // One data folder whichever directory pnpm runs the script in (see dataDirEnv).
     dataDir: resolveDataDir(e.HUB_DATA_DIR, e.INIT_CWD ?? cwd),

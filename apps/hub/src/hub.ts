@@ -96,7 +96,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     : storedOrGenerated(config.dataDir, "admin-token", generateAdminToken);
 
   const now = () => new Date();
-  const keyring = keyringFromHex(secretKey.value);
+  const keyring = keyringFromHex(secretKey.value, config.secretKeyPreviousHex);
   const registry = new PlatformRegistry();
   const authCache = new AuthCache();
   // After a lost LISTEN connection, invalidations may have been missed: start the cache afresh.
@@ -186,6 +186,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
   const app = createApp({
     operators,
     operatorKeys,
+    secrets: { ...auditCtx, keyring },
     guard,
     health: database,
     metrics: metrics.registry,

@@ -23,6 +23,7 @@ export {
   databaseEnv,
   dataDirEnv,
   hexKey,
+  previousHexKeys,
   hubPlatIdEnv,
   LOG_LEVELS,
   type LogLevel,

@@ -184,4 +184,9 @@ export const SecretsRewrapped = z.strictObject({
   rewrapped: z
     .record(z.string(), z.number().int())
     .describe("How many sealed values were re-encrypted, per table and column"),
+  failed: z
+    .array(z.strictObject({ place: z.string(), reason: z.string() }))
+    .describe(
+      "Values that did not decrypt (left unchanged): keep HUB_SECRET_KEY_PREVIOUS until this is empty",
+    ),
 });

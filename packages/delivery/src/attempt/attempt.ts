@@ -190,9 +190,16 @@ async function send(ctx: DeliveryContext, t: Sendable): Promise<AttemptOutcome> 
 async function post(ctx: DeliveryContext, t: Sendable, at: Date): Promise<HttpAttemptResult> {
   // Signed now, for this attempt, with the receiver's webhookSecret (docs/design.md §7); a previous
   // one too only while its grace period lasts.
-  const secrets = t.secrets
-    .filter((s) => s.until === undefined || s.until > at.getTime())
-    .map((s) => cachedSecret(ctx.keyring, s.ciphertext, s.keyId));
+  // A secret that does not decrypt (a key the worker lacks, a value moved from another row) is
+  // a failed attempt with that reason, never an unsigned request nor a crash.
+  let secrets: string[];
+  try {
+    secrets = t.secrets
+      .filter((s) => s.until === undefined || s.until > at.getTime())
+      .map((s) => cachedSecret(ctx.keyring, t.platId, { ...s, previous: s.until !== undefined }));
+  } catch (err) {
+    return { error: `cannot sign: ${err instanceof Error ? err.message : String(err)}` };
+  }
   const headers = {
     "content-type": "application/json;charset=UTF-8",
     platid: ctx.config.hubPlatId,

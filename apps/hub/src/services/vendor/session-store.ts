@@ -1,10 +1,10 @@
 import type { SessionStore, VendorSession } from "@yunlian/adapter-sdk";
-import { vendorSessions } from "@yunlian/db";
+import { vendorSessionPlace, vendorSessions } from "@yunlian/db";
 import { decryptSecret, encryptSecret } from "@yunlian/secrets";
 import { and, eq } from "drizzle-orm";
 import type { VendorCtx } from "./vendor-context.ts";
 
-type SessionCtx = Pick<VendorCtx, "db" | "keyring" | "sessions">;
+type SessionCtx = Pick<VendorCtx, "db" | "keyring" | "sessions" | "log">;
 
 /** The vendor session of one hub user at one vendor: memory first, then the encrypted row. */
 class DbSessionStore implements SessionStore {
@@ -24,17 +24,32 @@ class DbSessionStore implements SessionStore {
     if (cached) return cached;
     const [row] = await db.select().from(vendorSessions).where(this.where());
     if (!row) return undefined;
-    const session = {
-      vendorUserId: row.vendorUserId,
-      accessToken: decryptSecret(keyring, row.tokenCiphertext, row.tokenKeyId),
-    };
+    let accessToken: string;
+    try {
+      accessToken = decryptSecret(
+        keyring,
+        row.tokenCiphertext,
+        row.tokenKeyId,
+        vendorSessionPlace(this.userId, this.vendorPlatId),
+      );
+    } catch (err) {
+      // A key the hub lacks, or a value moved from another row: no session, so the adapter logs
+      // in to the vendor again (and saves a fresh one) instead of the call failing.
+      this.ctx.log.error({ err, vendorPlatId: this.vendorPlatId }, "vendor session does not decrypt");
+      return undefined;
+    }
+    const session = { vendorUserId: row.vendorUserId, accessToken };
     sessions.set(this.userId, this.vendorPlatId, session);
     return session;
   }
 
   async save(session: VendorSession): Promise<void> {
     const { db, keyring, sessions } = this.ctx;
-    const { ciphertext, keyId } = encryptSecret(keyring, session.accessToken);
+    const { ciphertext, keyId } = encryptSecret(
+      keyring,
+      session.accessToken,
+      vendorSessionPlace(this.userId, this.vendorPlatId),
+    );
     const values = { vendorUserId: session.vendorUserId, tokenCiphertext: ciphertext, tokenKeyId: keyId };
     await db
       .insert(vendorSessions)
