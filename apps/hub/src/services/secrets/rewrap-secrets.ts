@@ -39,8 +39,8 @@ const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(
  * `hubctl secrets rewrap` (POST /admin/v1/secrets/rewrap): every sealed value — the platforms'
  * secrets and sealed adapterConfig values, the vendor sessions — decrypted with whichever key
  * sealed it (HUB_SECRET_KEY or one of HUB_SECRET_KEY_PREVIOUS) and sealed again with the current
- * key, in format v2 (bound to its table, row and column). Values already current are left alone,
- * so it can run again; each row is rewritten in its own transaction, under a row lock (or only
+ * key, in format v2 (bound to its table, row and column). Values already current are only
+ * decrypted (a check: a value altered or copied from another row is reported), so it can run again; each row is rewritten in its own transaction, under a row lock (or only
  * if unchanged), so hub instances keep serving meanwhile. The clear values do not change: no
  * registry reload is needed. A value that does not decrypt is reported, never dropped.
  */
@@ -82,15 +82,18 @@ async function rewrapPlatform(
     for (const [column, cipherField, keyField] of PLATFORM_COLUMNS) {
       const ciphertext = row[cipherField];
       const keyId = row[keyField];
-      if (typeof ciphertext !== "string" || typeof keyId !== "string" || !stale(ciphertext, keyId)) continue;
+      if (typeof ciphertext !== "string" || typeof keyId !== "string") continue;
       const place = platformSecretPlace(platId, column);
-      const sealed = encryptSecret(keyring, decryptSecret(keyring, ciphertext, keyId, place), place);
+      // Every value is decrypted, current ones too: the rewrap doubles as a check of the row.
+      const clear = decryptSecret(keyring, ciphertext, keyId, place);
+      if (!stale(ciphertext, keyId)) continue;
+      const sealed = encryptSecret(keyring, clear, place);
       Object.assign(changes, { [cipherField]: sealed.ciphertext, [keyField]: sealed.keyId });
       count(`platforms.${column}`);
     }
+    const clear = openSecrets(row.adapterConfig, keyring, platId);
     const staleInConfig = countSealed(row.adapterConfig, (s) => stale(s.$sealed, s.kid));
     if (staleInConfig > 0) {
-      const clear = openSecrets(row.adapterConfig, keyring, platId);
       changes.adapterConfig = sealSecrets(clear, keyring, platId) as Record<string, unknown>;
       count("platforms.adapter_config", staleInConfig);
     }
@@ -122,10 +125,11 @@ async function rewrapVendorSessions(
       .orderBy(asc(vendorSessions.userId), asc(vendorSessions.vendorPlatId))
       .limit(BATCH);
     for (const row of rows) {
-      if (isCurrentSeal(keyring, row.tokenCiphertext, row.tokenKeyId)) continue;
       const place = vendorSessionPlace(row.userId, row.vendorPlatId);
       try {
-        const sealed = encryptSecret(keyring, decryptSecret(keyring, row.tokenCiphertext, row.tokenKeyId, place), place);
+        const clear = decryptSecret(keyring, row.tokenCiphertext, row.tokenKeyId, place);
+        if (isCurrentSeal(keyring, row.tokenCiphertext, row.tokenKeyId)) continue;
+        const sealed = encryptSecret(keyring, clear, place);
         // Only if unchanged: a session saved meanwhile is already sealed with the current key.
         await db
           .update(vendorSessions)
