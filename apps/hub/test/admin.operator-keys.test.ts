@@ -3,8 +3,9 @@
  * scoped (read: GET-only admin API and /metrics; admin: everything), revocable, and named in the
  * audit entry of every admin action; also through hubctl.
  */
-import { run } from "@yunlian/cli";
+
 import { createHash } from "node:crypto";
+import { run } from "@yunlian/cli";
 import { operatorKeys } from "@yunlian/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/client.ts";

@@ -8,8 +8,8 @@
  */
 import { createCipheriv, randomBytes } from "node:crypto";
 import { run } from "@yunlian/cli";
-import { createTestDatabase } from "@yunlian/db/testing";
 import { vendorSessionPlace } from "@yunlian/db";
+import { createTestDatabase } from "@yunlian/db/testing";
 import { decryptSecret, keyringFromHex, newAppSecret, newWebhookSecret } from "@yunlian/secrets";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -29,7 +29,12 @@ export const redisEnv = { REDIS_URL: url.optional() };
 /** Comma-separated 64-hex keys (or empty): older HUB_SECRET_KEYs, read for decryption only. */
 export const previousHexKeys = z
   .string()
-  .transform((s) => s.split(",").map((k) => k.trim()).filter((k) => k !== ""))
+  .transform((s) =>
+    s
+      .split(",")
+      .map((k) => k.trim())
+      .filter((k) => k !== ""),
+  )
   .pipe(z.array(hexKey.describe("each previous key")))
   .prefault("");
 

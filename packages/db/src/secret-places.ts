@@ -10,7 +10,11 @@ interface Place {
 }
 
 /** The four secret columns of a platform row. */
-export type PlatformSecretColumn = "secret" | "previous_secret" | "webhook_secret" | "previous_webhook_secret";
+export type PlatformSecretColumn =
+  | "secret"
+  | "previous_secret"
+  | "webhook_secret"
+  | "previous_webhook_secret";
 
 export const platformSecretPlace = (platId: string, column: PlatformSecretColumn): Place => ({
   table: "platforms",

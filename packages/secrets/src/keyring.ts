@@ -87,7 +87,12 @@ export function encryptSecret(
  * secrets rewrap` upgrades it). Throws when the key id is unknown, or the value was altered,
  * moved from another row or column, or sealed with another key (GCM authentication fails).
  */
-export function decryptSecret(keyring: Keyring, ciphertext: string, keyId: string, place: SecretPlace): string {
+export function decryptSecret(
+  keyring: Keyring,
+  ciphertext: string,
+  keyId: string,
+  place: SecretPlace,
+): string {
   const key = keyring.byId.get(keyId);
   if (!key) {
     throw new Error(
@@ -96,7 +101,8 @@ export function decryptSecret(keyring: Keyring, ciphertext: string, keyId: strin
   }
   const v2 = ciphertext.startsWith(V2);
   const raw = Buffer.from(v2 ? ciphertext.slice(V2.length) : ciphertext, "base64url");
-  if (raw.length < IV_BYTES + TAG_BYTES) throw new Error(`decryptSecret: ${describePlace(place)}: ciphertext is too short`);
+  if (raw.length < IV_BYTES + TAG_BYTES)
+    throw new Error(`decryptSecret: ${describePlace(place)}: ciphertext is too short`);
   const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, IV_BYTES));
   decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   if (v2) decipher.setAAD(associatedData(place));

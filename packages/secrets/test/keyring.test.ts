@@ -1,6 +1,12 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret, isCurrentSeal, keyringFromHex, type SecretPlace } from "../src/index.ts";
+import {
+  decryptSecret,
+  encryptSecret,
+  isCurrentSeal,
+  keyringFromHex,
+  type SecretPlace,
+} from "../src/index.ts";
 
 const AT: SecretPlace = { table: "platforms", column: "secret", row: "PLAT-A" };
 
@@ -26,7 +32,9 @@ describe("keyring", () => {
     const { ciphertext, keyId } = encryptSecret(ring, "secret", AT);
     const raw = Buffer.from(ciphertext.slice(3), "base64url");
     raw[raw.length - 1] = (raw[raw.length - 1] ?? 0) ^ 1;
-    expect(() => decryptSecret(ring, `v2.${raw.toString("base64url")}`, keyId, AT)).toThrow(/authentication failed/);
+    expect(() => decryptSecret(ring, `v2.${raw.toString("base64url")}`, keyId, AT)).toThrow(
+      /authentication failed/,
+    );
     expect(() => decryptSecret(ring, "abc", keyId, AT)).toThrow(/too short/);
   });
 

@@ -36,12 +36,15 @@ const create: CommandDef = {
     const answer = await ctx.hub().call("POST", "/admin/v1/operator-keys", { body: { name, scope } });
     if (ctx.json) return printJson(ctx.io.stdout, answer.body);
     const k = shape(created, answer.body, where);
-    println(ctx.io.stdout, keyValues([
+    println(
+      ctx.io.stdout,
+      keyValues([
         ["name", k.name],
         ["scope", k.scope],
         ["id", k.id],
         ["key", k.secret],
-      ]));
+      ]),
+    );
     println(ctx.io.stderr, "hubctl: store the key now: the hub shows it only this once.");
   },
 };

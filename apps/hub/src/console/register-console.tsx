@@ -9,8 +9,8 @@ import { registerAuditPage } from "./pages/audit.tsx";
 import { registerDeliveryPages } from "./pages/deliveries.tsx";
 import { registerDevicePage } from "./pages/devices.tsx";
 import { LoginPage } from "./pages/login.tsx";
-import { registerPlatformPages } from "./pages/platforms.tsx";
 import { registerOperatorKeyPages } from "./pages/operator-keys.tsx";
+import { registerPlatformPages } from "./pages/platforms.tsx";
 import { currentSession, endSession, startSession, validCsrf } from "./session.ts";
 
 const CSS = readFileSync(new URL("./console.css", import.meta.url), "utf8");

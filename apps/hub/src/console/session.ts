@@ -74,7 +74,10 @@ export async function currentSession<E extends HubEnv>(
 ): Promise<ConsoleSession | undefined> {
   const id = getCookie(c, SESSION_COOKIE);
   if (!id || !SESSION_ID.test(id)) return undefined;
-  const [row] = await ctx.db.select().from(consoleSessions).where(eq(consoleSessions.idHash, sha256Hex(id)));
+  const [row] = await ctx.db
+    .select()
+    .from(consoleSessions)
+    .where(eq(consoleSessions.idHash, sha256Hex(id)));
   if (!row || row.expiresAt <= now) return undefined;
   const holds = row.keyId
     ? await ctx.operators.keyActive(row.keyId)

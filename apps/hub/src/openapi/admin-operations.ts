@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { createOperatorKeyInput } from "../services/operators/operator-keys.ts";
 import {
   registerPlatformInput,
   rotateSecretInput,
   updatePlatformInput,
 } from "../services/platforms/platform-input.ts";
-import { createOperatorKeyInput } from "../services/operators/operator-keys.ts";
 import { bulkReplayInput, deliveryListQuery } from "../services/reports/delivery-queries.ts";
 import {
   AuditPage,
@@ -281,7 +281,9 @@ export function adminOperations(): OperationDoc[] {
       body: {
         name: "CreateOperatorKeyInput",
         schema: createOperatorKeyInput,
-        examples: { grafana: { summary: "A dashboard's read key", value: { name: "grafana", scope: "read" } } },
+        examples: {
+          grafana: { summary: "A dashboard's read key", value: { name: "grafana", scope: "read" } },
+        },
       },
       responses: {
         "201": { description: "Created", body: { name: "OperatorKeyCreated", schema: OperatorKeyCreated } },
@@ -304,7 +306,8 @@ export function adminOperations(): OperationDoc[] {
       path: "/admin/v1/operator-keys/{name}",
       operationId: "admin_revokeOperatorKey",
       tag: KEYS,
-      summary: "Revoke the active key of that name (or id): it stops working at once, its console sessions end",
+      summary:
+        "Revoke the active key of that name (or id): it stops working at once, its console sessions end",
       pathParams: [{ name: "name", description: "The key's name, or its id (opk_…)" }],
       responses: {
         "200": { description: "The revoked key", body: { name: "OperatorKey", schema: OperatorKey } },
@@ -320,7 +323,10 @@ export function adminOperations(): OperationDoc[] {
       description:
         "After a key rotation (the old key in HUB_SECRET_KEY_PREVIOUS): decrypts every sealed value (platform secrets, sealed adapterConfig values, vendor sessions) with whichever key sealed it and seals it again with the current key, bound to its table, row and column (format v2). Once it answered, HUB_SECRET_KEY_PREVIOUS may be removed. Safe to run again; hub instances may keep serving meanwhile.",
       responses: {
-        "200": { description: "What was re-encrypted", body: { name: "SecretsRewrapped", schema: SecretsRewrapped } },
+        "200": {
+          description: "What was re-encrypted",
+          body: { name: "SecretsRewrapped", schema: SecretsRewrapped },
+        },
         ...errors("Unauthorized", "Forbidden", "Business"),
       },
     }),

@@ -130,7 +130,11 @@ export const AuditPage = z.strictObject({
     z.strictObject({
       id: z.number().int(),
       at: iso,
-      actor: z.string().describe('"operator", "platform:<platId>" or "anonymous"'),
+      actor: z
+        .string()
+        .describe(
+          '"operator:<key name>" ("operator:bootstrap" for HUB_ADMIN_TOKEN), "platform:<platId>" or "anonymous"',
+        ),
       action: z.string(),
       target: z.string().nullable(),
       outcome: z.enum(["ok", "denied", "failed"]),
@@ -145,7 +149,14 @@ export const AuditPage = z.strictObject({
  * module-private; export it there and point the document at it).
  */
 export const AuditQuery = z.strictObject({
-  actor: z.string().min(1).max(200).optional().describe('"operator", "platform:<platId>" or "anonymous"'),
+  actor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      '"operator:<key name>" ("operator:bootstrap" for HUB_ADMIN_TOKEN), "platform:<platId>" or "anonymous"',
+    ),
   action: z.string().min(1).max(200).optional().describe("Exact, or a prefix ending in * (platform.*)"),
   from: iso.optional(),
   to: iso.optional(),
@@ -180,7 +191,9 @@ export const OperatorKeyCreated = OperatorKeyView.extend({
 export const OperatorKeyList = z.strictObject({ keys: z.array(OperatorKeyView) });
 
 export const SecretsRewrapped = z.strictObject({
-  keyId: z.string().describe("The id of the current HUB_SECRET_KEY, which every stored secret is now sealed with"),
+  keyId: z
+    .string()
+    .describe("The id of the current HUB_SECRET_KEY, which every stored secret is now sealed with"),
   rewrapped: z
     .record(z.string(), z.number().int())
     .describe("How many sealed values were re-encrypted, per table and column"),

@@ -33,7 +33,9 @@ export function registerMetrics(
     }
     if (!ok) {
       await unauthBudget.charge(c.env.incoming);
-      throw unauthorized("metrics: send Authorization: Bearer <HUB_METRICS_TOKEN, HUB_ADMIN_TOKEN or an operator key>");
+      throw unauthorized(
+        "metrics: send Authorization: Bearer <HUB_METRICS_TOKEN, HUB_ADMIN_TOKEN or an operator key>",
+      );
     }
     const text = cluster.isWorker ? await clusterMetricsText() : await registry.metrics();
     return c.body(text, 200, { "content-type": registry.contentType });

@@ -60,4 +60,4 @@ export class OperatorAuth {
 }
 
 /** "yko_" + 43 base64url characters (randomToken(32)). */
-export const OPERATOR_KEY = /^yko_[A-Za-z0-9_-]{43}$/;
+const OPERATOR_KEY = /^yko_[A-Za-z0-9_-]{43}$/;

@@ -9,7 +9,7 @@ import {
   replayOne,
   replaySince,
 } from "../../services/reports/manage-deliveries.ts";
-import { attempt, type ConsoleDeps, type ConsoleEnv, actorOf, field } from "../console-env.ts";
+import { actorOf, attempt, type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
 import { ms, percent, Sparkline } from "./delivery-charts.tsx";
 

@@ -37,9 +37,9 @@ export function registerOperatorKeyPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps
         )}
         <div class="panel">
           <p class="hint">
-            Signed in as <span class="mono">{c.var.consoleOperator.name}</span> ({c.var.consoleOperator.scope}).
-            A <b>read</b> key may GET the admin API and /metrics (dashboards) and open a read-only console; an{" "}
-            <b>admin</b> key may do everything HUB_ADMIN_TOKEN may. Every audit entry names the key.
+            Signed in as <span class="mono">{c.var.consoleOperator.name}</span> ({c.var.consoleOperator.scope}
+            ). A <b>read</b> key may GET the admin API and /metrics (dashboards) and open a read-only console;
+            an <b>admin</b> key may do everything HUB_ADMIN_TOKEN may. Every audit entry names the key.
           </p>
           <form method="post" action="/console/operator-keys" class="inline">
             <Csrf token={c.var.csrf} />
@@ -105,10 +105,14 @@ export function registerOperatorKeyPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps
       createOperatorKey(ctx, validate(createOperatorKeyInput, input), actorOf(c)),
     );
     if (!res.ok) return page(c, { kind: "error", text: res.text });
-    return page(c, { kind: "ok", text: `Created ${res.value.key.name}.` }, {
-      name: res.value.key.name,
-      value: res.value.secret,
-    });
+    return page(
+      c,
+      { kind: "ok", text: `Created ${res.value.key.name}.` },
+      {
+        name: res.value.key.name,
+        value: res.value.secret,
+      },
+    );
   });
 
   ui.post("/operator-keys/:id/revoke", async (c) => {

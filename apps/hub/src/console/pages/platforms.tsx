@@ -12,7 +12,7 @@ import {
   updatePlatformInput,
 } from "../../services/platforms/platform-input.ts";
 import { platformView } from "../../services/platforms/platform-view.ts";
-import { attempt, type ConsoleDeps, type ConsoleEnv, actorOf, field } from "../console-env.ts";
+import { actorOf, attempt, type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
 import { emptyPlatformForm, PlatformForm, type PlatformFormValues, platformBody } from "./platform-form.tsx";
 

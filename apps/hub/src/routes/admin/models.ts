@@ -1,8 +1,8 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { HubEnv } from "../../lib/hono-env.ts";
-import { operatorOf } from "../../security/admin-gate.ts";
 import { notFound } from "../../lib/hub-error.ts";
+import { operatorOf } from "../../security/admin-gate.ts";
 import { BUILTIN_MODELS } from "../../services/models/builtin-models.ts";
 import { modelInput } from "../../services/models/model-input.ts";
 import { modelVersions } from "../../services/models/model-store.ts";

@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import type { HubEnv } from "../../lib/hono-env.ts";
-import { operatorOf } from "../../security/admin-gate.ts";
 import { notFound } from "../../lib/hub-error.ts";
+import { operatorOf } from "../../security/admin-gate.ts";
 import {
   deletePlatform,
   type PlatformsCtx,

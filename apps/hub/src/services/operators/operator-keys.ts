@@ -8,7 +8,7 @@ import { type Actor, type AuditCtx, audit } from "../audit/audit.ts";
 
 export type OperatorKeysCtx = AuditCtx & { db: Database; now(): Date };
 
-export const operatorKeyName = z
+const operatorKeyName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     error: "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
@@ -30,7 +30,7 @@ export interface OperatorKeyView {
   revokedAt: string | null;
 }
 
-export const operatorKeyView = (k: OperatorKey): OperatorKeyView => ({
+const operatorKeyView = (k: OperatorKey): OperatorKeyView => ({
   id: k.id,
   name: k.name,
   scope: k.scope,
@@ -57,7 +57,8 @@ export async function createOperatorKey(
     })
     .onConflictDoNothing()
     .returning();
-  if (!row) throw conflict(`an operator key named ${input.name} exists: revoke it first or pick another name`);
+  if (!row)
+    throw conflict(`an operator key named ${input.name} exists: revoke it first or pick another name`);
   await audit(ctx, {
     actor: by.actor,
     action: "operator-key.create",

@@ -23,7 +23,10 @@ describe("sealed adapterConfig", () => {
   });
 
   it("binds each sealed value to its platform and its path (issue 14: no swapping)", () => {
-    const sealed = sealSecrets(config, keyring, "P") as { clientSecret: unknown; nested: Record<string, unknown> };
+    const sealed = sealSecrets(config, keyring, "P") as {
+      clientSecret: unknown;
+      nested: Record<string, unknown>;
+    };
     expect(() => openSecrets(sealed, keyring, "OTHER")).toThrow(/authentication failed/);
     const moved = { ...sealed, nested: { ...sealed.nested, apiKey: sealed.clientSecret } };
     expect(() => openSecrets(moved, keyring, "P")).toThrow(/authentication failed/);

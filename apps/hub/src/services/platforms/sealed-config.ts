@@ -28,7 +28,8 @@ const member = (path: string, key: string | number) =>
  */
 export function sealSecrets(value: unknown, keyring: Keyring, platId: string, path = "", depth = 0): unknown {
   if (depth > 32 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map((v, i) => sealSecrets(v, keyring, platId, member(path, i), depth + 1));
+  if (Array.isArray(value))
+    return value.map((v, i) => sealSecrets(v, keyring, platId, member(path, i), depth + 1));
   // Object.fromEntries defines own properties: a "__proto__" key from the request stays a key
   // (an assignment would replace the copy's prototype and drop it).
   return Object.fromEntries(
@@ -45,9 +46,11 @@ export function sealSecrets(value: unknown, keyring: Keyring, platId: string, pa
 
 /** The adapterConfig an adapter gets: sealed values decrypted. */
 export function openSecrets(value: unknown, keyring: Keyring, platId: string, path = "", depth = 0): unknown {
-  if (isSealed(value)) return decryptSecret(keyring, value.$sealed, value.kid, adapterConfigPlace(platId, path));
+  if (isSealed(value))
+    return decryptSecret(keyring, value.$sealed, value.kid, adapterConfigPlace(platId, path));
   if (depth > 32 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map((v, i) => openSecrets(v, keyring, platId, member(path, i), depth + 1));
+  if (Array.isArray(value))
+    return value.map((v, i) => openSecrets(v, keyring, platId, member(path, i), depth + 1));
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [k, openSecrets(v, keyring, platId, member(path, k), depth + 1)]),
   );

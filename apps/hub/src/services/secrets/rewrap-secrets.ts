@@ -49,7 +49,10 @@ export async function rewrapSecrets(ctx: RewrapCtx, by: Actor): Promise<RewrapRe
   const count = (what: string, n = 1) => {
     result.rewrapped[what] = (result.rewrapped[what] ?? 0) + n;
   };
-  const platIds = await ctx.db.select({ platId: platforms.platId }).from(platforms).orderBy(asc(platforms.platId));
+  const platIds = await ctx.db
+    .select({ platId: platforms.platId })
+    .from(platforms)
+    .orderBy(asc(platforms.platId));
   for (const { platId } of platIds) {
     try {
       await rewrapPlatform(ctx, platId, count);
@@ -118,7 +121,10 @@ async function rewrapVendorSessions(
         after
           ? or(
               gt(vendorSessions.userId, after.userId),
-              and(eq(vendorSessions.userId, after.userId), gt(vendorSessions.vendorPlatId, after.vendorPlatId)),
+              and(
+                eq(vendorSessions.userId, after.userId),
+                gt(vendorSessions.vendorPlatId, after.vendorPlatId),
+              ),
             )
           : undefined,
       )
