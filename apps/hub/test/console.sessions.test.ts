@@ -121,6 +121,51 @@ describe("console sessions end when they should", () => {
   });
 });
 
+describe("operator keys in the console", () => {
+  it("creates a key (its secret shown once), lists it, and revokes it; the audit names the signed-in key", async () => {
+    const h = await hub("pglite");
+    const admin = adminClient(h.url, h.adminToken);
+    const ops = await admin.post("/admin/v1/operator-keys", { name: "ops-alice", scope: "admin" });
+    const cookie = await signIn(h.url, String(ops.body.secret));
+    const page = await openPage(h.url, cookie, "/console/operator-keys");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("ops-alice");
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? "";
+    const created = await post(h.url, "/console/operator-keys", cookie, {
+      _csrf: csrf,
+      name: "grafana",
+      scope: "read",
+    });
+    expect(created.status).toBe(200);
+    const html = await created.text();
+    const secret = /id="operator-key-secret">([^<]+)</.exec(html)?.[1] ?? "";
+    expect(secret).toMatch(/^yko_/);
+    expect((await adminClient(h.url, secret).get("/admin/v1/platforms")).status).toBe(200);
+    // Shown once: the list page never carries it.
+    expect((await openPage(h.url, cookie, "/console/operator-keys")).text).not.toContain(secret);
+    const list = await admin.get("/admin/v1/operator-keys");
+    const id = (list.body.keys as { id: string; name: string }[]).find((k) => k.name === "grafana")?.id ?? "";
+    const revoked = await post(h.url, `/console/operator-keys/${id}/revoke`, cookie, { _csrf: csrf });
+    expect(revoked.status).toBe(200);
+    expect((await adminClient(h.url, secret).get("/admin/v1/platforms")).status).toBe(401);
+    const audit = await admin.get("/admin/v1/audit?action=operator-key.*");
+    expect(audit.body.entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: "operator-key.create",
+          actor: "operator:ops-alice",
+          target: "grafana",
+        }),
+        expect.objectContaining({
+          action: "operator-key.revoke",
+          actor: "operator:ops-alice",
+          target: "grafana",
+        }),
+      ]),
+    );
+  });
+});
+
 describe("failed console logins", () => {
   it("80 bad logins write a bounded number of audit rows (the rest are counted)", async () => {
     const h = await hub("pglite", { HUB_CONSOLE_LOGIN_LIMIT: "off" });
