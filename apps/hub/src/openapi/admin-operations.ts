@@ -51,7 +51,12 @@ const KEYS = "Admin: operator keys";
  * key may call the GET operations only, 403 otherwise).
  */
 export function adminOperations(): OperationDoc[] {
-  const op = (doc: Omit<OperationDoc, "audience">): OperationDoc => ({ ...doc, audience: "operator" });
+  // Every change may also answer 403: an operator key of scope read asked for it.
+  const op = (doc: Omit<OperationDoc, "audience">): OperationDoc => ({
+    ...doc,
+    audience: "operator",
+    responses: doc.method === "get" ? doc.responses : { ...doc.responses, ...errors("Forbidden") },
+  });
   return [
     {
       method: "get",
