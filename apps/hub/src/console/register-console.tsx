@@ -21,8 +21,9 @@ const CSP =
 
 /**
  * The operator's web console at /console: sign in with the admin token or an operator key, then
- * platforms, deliveries, devices, operator keys and the audit log. Server-rendered (hono/jsx); it reads and changes through
- * the same services as the admin API, which validate and audit every change.
+ * platforms, deliveries, devices, operator keys and the audit log. Server-rendered (hono/jsx); it
+ * reads and changes through the same services as the admin API, which validate and audit every
+ * change. Sessions are server-side (session.ts).
  */
 export type { ConsoleDeps };
 
