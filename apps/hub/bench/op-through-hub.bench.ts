@@ -7,6 +7,7 @@
  * HUB_PROCESS_NODE_ARGS / FORWARDER_NODE_ARGS (extra node flags, e.g. --cpu-prof, for either server).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createCipheriv, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { cpus } from "node:os";
@@ -14,7 +15,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@yunlian/db/testing";
 import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
-import { encryptSecret, keyringFromHex, newAppSecret } from "@yunlian/secrets";
+import { keyringFromHex, newAppSecret } from "@yunlian/secrets";
 import { startDeviceCloud } from "@yunlian/vendor-sim";
 import postgres from "postgres";
 import { adminClient, platformClient } from "../test/support/client.ts";
@@ -250,7 +251,9 @@ async function main() {
   // 100,000 platforms with one manufacturer code each, inserted directly, then a fresh hub process.
   await hub.stop();
   const sql = postgres(database.url, { max: 1, onnotice: () => {} });
-  const secret = encryptSecret(keyringFromHex(SECRET_KEY), newAppSecret());
+  // One ciphertext for every row: sealed in the first format (no associated data), which any row
+  // may hold and the hub still reads; a v2 value is bound to one platform's row.
+  const secret = legacySeal(SECRET_KEY, newAppSecret());
   const extra = 100_000 - 10;
   await sql`insert into platforms (plat_id, name, app_id, secret_ciphertext, secret_key_id, security_mode, api_base_url)
     select 'BULK-' || i, 'bulk', 'BULKAPP' || i, ${secret.ciphertext}, ${secret.keyId}, 'none', 'http://127.0.0.1:9/v1'
@@ -336,3 +339,15 @@ main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
+
+/** A value in @yunlian/secrets' first format: base64url(iv | tag | data), AES-256-GCM without AAD. */
+function legacySeal(keyHex: string, clear: string): { ciphertext: string; keyId: string } {
+  const key = Buffer.from(keyHex, "hex");
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const data = Buffer.concat([cipher.update(clear, "utf8"), cipher.final()]);
+  return {
+    ciphertext: Buffer.concat([iv, cipher.getAuthTag(), data]).toString("base64url"),
+    keyId: keyringFromHex(keyHex).current.id,
+  };
+}

@@ -12,21 +12,28 @@ import { registerAuditRoutes } from "./routes/admin/audit.ts";
 import { registerDeliveryRoutes } from "./routes/admin/deliveries.ts";
 import { registerDeviceAdminRoutes } from "./routes/admin/devices.ts";
 import { registerModelRoutes } from "./routes/admin/models.ts";
+import { registerOperatorKeyRoutes } from "./routes/admin/operator-keys.ts";
 import { registerPlatformRoutes } from "./routes/admin/platforms.ts";
+import { registerSecretRoutes } from "./routes/admin/secrets.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
 import { registerSelfRoutes } from "./routes/self/index.ts";
 import { adminGate } from "./security/admin-gate.ts";
 import type { GuardCtx } from "./security/guard-caller.ts";
+import type { OperatorAuth } from "./security/operator-auth.ts";
 import { noteAnswer, stateOf } from "./server/request-state.ts";
 import type { ModelsCtx } from "./services/models/publish-model.ts";
+import type { OperatorKeysCtx } from "./services/operators/operator-keys.ts";
 import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
 import type { DeliveriesCtx } from "./services/reports/manage-deliveries.ts";
+import type { RewrapCtx } from "./services/secrets/rewrap-secrets.ts";
 
 /** What the Hono app's routes use, each group its own. */
 export interface AppDeps {
-  /** The operator token for /admin; the caller resolves it (env, or generated and stored). */
-  adminToken: string;
+  /** Who may use /admin, /metrics and the console: HUB_ADMIN_TOKEN and the operator keys. */
+  operators: OperatorAuth;
+  operatorKeys: OperatorKeysCtx;
+  secrets: RewrapCtx;
   guard: GuardCtx;
   health: Pick<DatabaseHandle, "ping">;
   metrics: Registry;
@@ -38,7 +45,7 @@ export interface AppDeps {
   deliveries: DeliveriesCtx;
   models: ModelsCtx;
   devices: { db: Database; registry: PlatformRegistry };
-  console: Omit<ConsoleDeps, "adminToken">;
+  console: Omit<ConsoleDeps, "operators">;
   log: Logger;
 }
 
@@ -65,19 +72,21 @@ export function createApp(deps: AppDeps): Hono<HubEnv> {
   registerMetrics(
     app,
     deps.metrics,
-    { metricsToken: deps.metricsToken, adminToken: deps.adminToken },
+    { metricsToken: deps.metricsToken, operators: deps.operators },
     deps.guard.unauthBudget,
   );
   registerApiReference(app, deps.publicUrl);
-  registerConsole(app, { ...deps.console, adminToken: deps.adminToken });
+  registerConsole(app, { ...deps.console, operators: deps.operators });
 
-  app.use("/admin/*", adminGate(deps.adminToken, deps.guard));
+  app.use("/admin/*", adminGate(deps.operators, deps.guard));
   registerPlatformRoutes(app, deps.platforms);
   registerSelfRoutes(app, { platforms: deps.platforms, deliveries: deps.deliveries, models: deps.models });
   registerAuditRoutes(app, deps.platforms);
   registerDeliveryRoutes(app, deps.deliveries);
   registerDeviceAdminRoutes(app, deps.devices);
   registerModelRoutes(app, deps.models);
+  registerOperatorKeyRoutes(app, deps.operatorKeys);
+  registerSecretRoutes(app, deps.secrets);
 
   registerMethodNotAllowed(app);
   app.notFound((c) => c.json(noSuchInterface(c.req.method, c.req.path), 404));

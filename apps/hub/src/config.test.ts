@@ -75,6 +75,16 @@ describe("config", () => {
   });
 
   // Issue 14, part 6: docs/security.md says 32; the schema allowed 16.
+  it("reads HUB_SECRET_KEY_PREVIOUS as comma-separated keys and HUB_CONSOLE_LOGIN_LIMIT as a rate", () => {
+    const a = "aa".repeat(32);
+    const b = "bb".repeat(32);
+    expect(loadConfig({}).secretKeyPreviousHex).toEqual([]);
+    expect(loadConfig({ HUB_SECRET_KEY_PREVIOUS: ` ${a}, ${b} ` }).secretKeyPreviousHex).toEqual([a, b]);
+    expect(() => loadConfig({ HUB_SECRET_KEY_PREVIOUS: `${a},abcd` })).toThrow(/HUB_SECRET_KEY_PREVIOUS/);
+    expect(loadConfig({}).consoleLoginLimit).toEqual({ perSecond: 5 / 60, burst: 10 });
+    expect(loadConfig({ HUB_CONSOLE_LOGIN_LIMIT: "off" }).consoleLoginLimit).toBeUndefined();
+  });
+
   it("refuses an operator token shorter than 32 characters", () => {
     expect(() => loadConfig({ HUB_ADMIN_TOKEN: "a".repeat(31) })).toThrow(
       "HUB_ADMIN_TOKEN: must be at least 32 characters",

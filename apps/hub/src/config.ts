@@ -67,6 +67,8 @@ const envSchema = withCrossRules(
     HUB_RATE_LIMIT: parsedBy(parseRateLimit).prefault("1000/s,burst=2000"),
     // Failed authentications per client address (security/unauth-budget.ts); same syntax.
     HUB_UNAUTH_RATE_LIMIT: parsedBy(parseRateLimit).prefault("10/s,burst=100"),
+    // Failed console logins per client address (console/register-console.tsx); same syntax.
+    HUB_CONSOLE_LOGIN_LIMIT: parsedBy(parseRateLimit).prefault("5/m,burst=10"),
     // Proxies whose X-Forwarded-For names the client (security/client-address.ts).
     HUB_TRUSTED_PROXIES: parsedBy(parseTrustedProxies).prefault(""),
     HUB_TLS_CERT: z.string().optional(),
@@ -114,6 +116,8 @@ export interface HubConfig {
   /** HUB_METRICS_TOKEN: what Prometheus sends to GET /metrics (the admin token works too). */
   metricsToken?: string;
   secretKeyHex?: string;
+  /** HUB_SECRET_KEY_PREVIOUS: keys HUB_SECRET_KEY replaced, read (never written) until a rewrap. */
+  secretKeyPreviousHex: string[];
   publicUrl?: string;
   /** Absolute: HUB_DATA_DIR resolved against the directory the command was run in ("memory://" as is). */
   dataDir: string;
@@ -132,6 +136,8 @@ export interface HubConfig {
   rateLimit?: RateLimit;
   /** Failed authentications per client address; undefined = no budget (HUB_UNAUTH_RATE_LIMIT=off). */
   unauthRateLimit?: RateLimit;
+  /** Failed console logins per client address; undefined = no throttle (HUB_CONSOLE_LOGIN_LIMIT=off). */
+  consoleLoginLimit?: RateLimit;
   /** HUB_TRUSTED_PROXIES: the proxies in front of the hub, whose X-Forwarded-For is believed. */
   trustedProxies: TrustedProxies;
   /** PEM text or file paths; HTTPS (and client certificates for mtls) when cert and key are set. */
@@ -170,6 +176,7 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     adminToken: e.HUB_ADMIN_TOKEN,
     metricsToken: e.HUB_METRICS_TOKEN,
     secretKeyHex: e.HUB_SECRET_KEY,
+    secretKeyPreviousHex: e.HUB_SECRET_KEY_PREVIOUS,
     publicUrl: e.HUB_PUBLIC_URL && withoutTrailingSlashes(e.HUB_PUBLIC_URL),
     // One data folder whichever directory pnpm runs the script in (see dataDirEnv).
     dataDir: resolveDataDir(e.HUB_DATA_DIR, e.INIT_CWD ?? cwd),
@@ -183,6 +190,7 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     logLevel: e.HUB_LOG_LEVEL,
     rateLimit: e.HUB_RATE_LIMIT,
     unauthRateLimit: e.HUB_UNAUTH_RATE_LIMIT,
+    consoleLoginLimit: e.HUB_CONSOLE_LOGIN_LIMIT,
     trustedProxies: e.HUB_TRUSTED_PROXIES,
     tls:
       e.HUB_TLS_CERT && e.HUB_TLS_KEY

@@ -19,6 +19,7 @@ import { PlatformSync } from "./registry/platform-sync.ts";
 import { standardEndpoints } from "./routes/standard/index.ts";
 import { type GuardCtx, publicPathPrefix } from "./security/guard-caller.ts";
 import { LOG_REDACT } from "./security/log-redact.ts";
+import { OperatorAuth } from "./security/operator-auth.ts";
 import { buildSecurity } from "./security/security-services.ts";
 import { hubListener } from "./server/hub-listener.ts";
 import { StandardRouter } from "./server/standard-router.ts";
@@ -98,7 +99,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     : storedOrGenerated(config.dataDir, "admin-token", generateAdminToken);
 
   const now = () => new Date();
-  const keyring = keyringFromHex(secretKey.value);
+  const keyring = keyringFromHex(secretKey.value, config.secretKeyPreviousHex);
   const registry = new PlatformRegistry();
   const authCache = new AuthCache();
   // After a lost LISTEN connection, invalidations may have been missed: start the cache afresh.
@@ -185,8 +186,12 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     guard,
     log,
   );
+  const operators = new OperatorAuth(db, admin.value);
+  const operatorKeys = { ...auditCtx, now };
   const app = createApp({
-    adminToken: admin.value,
+    operators,
+    operatorKeys,
+    secrets: { ...auditCtx, keyring },
     guard,
     health: database,
     metrics: metrics.registry,
@@ -197,6 +202,9 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     models: modelsCtx,
     devices: { db, registry },
     console: {
+      operatorKeys,
+      authFailures: security.authFailures,
+      loginThrottle: security.consoleLogin,
       platforms,
       deliveries,
       devices: { db, registry },

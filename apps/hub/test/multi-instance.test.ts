@@ -111,7 +111,12 @@ describe("a hub that lost its LISTEN connection", () => {
     const sql = postgres(hub.databaseUrl ?? "", { max: 1, onnotice: () => {} });
     try {
       // A change whose NOTIFY never arrives (as when it is sent while the LISTEN connection is down).
-      const secret = encryptSecret(keyringFromHex("11".repeat(32)), newAppSecret());
+      const { platformSecretPlace } = await import("@yunlian/db");
+      const secret = encryptSecret(
+        keyringFromHex("11".repeat(32)),
+        newAppSecret(),
+        platformSecretPlace("SILENT-VENDOR", "secret"),
+      );
       await sql`insert into platforms (plat_id, name, app_id, secret_ciphertext, secret_key_id, api_base_url)
         values ('SILENT-VENDOR', 'silent', 'SILENTAPP', ${secret.ciphertext}, ${secret.keyId}, 'http://127.0.0.1:9/v1')`;
       await sql`insert into manufacturer_codes (code, plat_id) values ('000777', 'SILENT-VENDOR')`;

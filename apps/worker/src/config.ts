@@ -8,6 +8,7 @@ import {
   logLevelEnv,
   parseEnv,
   positiveInt,
+  previousHexKeys,
   queueEnv,
   required,
   url,
@@ -28,6 +29,7 @@ const envSchema = z.object({
   DATABASE_URL: required(url, "the worker reads the delivery outbox from PostgreSQL"),
   REDIS_URL: required(url, "apps/worker runs BullMQ (embedded delivery runs inside the hub instead)"),
   HUB_SECRET_KEY: required(hexKey, "platform secrets are stored encrypted with it"),
+  HUB_SECRET_KEY_PREVIOUS: previousHexKeys,
   HUB_WORKER_CONCURRENCY: positiveInt.default(DEFAULT_WORKER_CONCURRENCY),
   HUB_WORKER_LOCK_MS: positiveInt.optional(),
   HUB_WORKER_STALLED_INTERVAL_MS: positiveInt.optional(),
@@ -43,6 +45,8 @@ export interface WorkerConfig {
   redisUrl: string;
   /** HUB_SECRET_KEY: 64 hex chars; decrypts the platforms' webhookSecrets, which sign the deliveries. */
   secretKeyHex: string;
+  /** HUB_SECRET_KEY_PREVIOUS: the keys it replaced, for decryption only (as the hub reads them). */
+  secretKeyPreviousHex: string[];
   logLevel: LogLevel;
   delivery: DeliveryConfig;
   /** HUB_WORKER_CONCURRENCY: jobs in flight in this process. */
@@ -70,6 +74,7 @@ export function loadWorkerConfig(env: EnvRecord): WorkerConfig {
     migrationsDir: e.HUB_MIGRATIONS_DIR,
     redisUrl: e.REDIS_URL,
     secretKeyHex: e.HUB_SECRET_KEY,
+    secretKeyPreviousHex: e.HUB_SECRET_KEY_PREVIOUS,
     logLevel: e.HUB_LOG_LEVEL,
     delivery: deliveryConfig(deliverySettings(e)),
     concurrency: e.HUB_WORKER_CONCURRENCY,

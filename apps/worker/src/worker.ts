@@ -21,7 +21,7 @@ export async function startWorker(
   config: WorkerConfig,
   deps: { log?: DeliveryLogger; handle?: DatabaseHandle } = {},
 ): Promise<RunningWorker> {
-  const keyring = keyringFromHex(config.secretKeyHex);
+  const keyring = keyringFromHex(config.secretKeyHex, config.secretKeyPreviousHex);
   const ownHandle = !deps.handle;
   const handle =
     deps.handle ??

@@ -37,6 +37,7 @@ export {
   LOG_LEVELS,
   type LogLevel,
   logLevelEnv,
+  previousHexKeys,
   privateUrlsEnv,
   redisEnv,
   secretKeyEnv,

@@ -26,8 +26,23 @@ export const databaseEnv = {
 /** Redis for BullMQ (unset: the hub delivers in-process). */
 export const redisEnv = { REDIS_URL: url.optional() };
 
-/** Encrypts stored vendor secrets; the same on every hub and worker. */
-export const secretKeyEnv = { HUB_SECRET_KEY: hexKey.optional() };
+/** Comma-separated 64-hex keys (or empty): older HUB_SECRET_KEYs, read for decryption only. */
+export const previousHexKeys = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((k) => k.trim())
+      .filter((k) => k !== ""),
+  )
+  .pipe(z.array(hexKey.describe("each previous key")))
+  .prefault("");
+
+/**
+ * Encrypts stored vendor secrets; the same on every hub and worker. HUB_SECRET_KEY_PREVIOUS:
+ * the keys it replaced, still read (never written) until `hubctl secrets rewrap` has run.
+ */
+export const secretKeyEnv = { HUB_SECRET_KEY: hexKey.optional(), HUB_SECRET_KEY_PREVIOUS: previousHexKeys };
 
 export const logLevelEnv = {
   HUB_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),

@@ -199,6 +199,28 @@ describe.skipIf(!svc.ok).each<Mode>(["bullmq", "bullmq-handoff", "embedded"])(
       expect(() => new Webhook(old).verify(r?.body ?? "", headers)).not.toThrow();
     });
 
+    it("a webhookSecret copied from another platform's row is never used: the attempt fails naming it", async () => {
+      const rec = await receiver();
+      const victim = await scene(rec);
+      const s = await scene(rec);
+      // Write access to the database: the victim's sealed webhookSecret put into this platform's row.
+      const [v] = await t.db.select().from(platforms).where(eq(platforms.platId, victim.app));
+      await t.db
+        .update(platforms)
+        .set({
+          webhookSecretCiphertext: v?.webhookSecretCiphertext,
+          webhookSecretKeyId: v?.webhookSecretKeyId,
+        })
+        .where(eq(platforms.platId, s.app));
+      const id = (await s.ingest()).deliveryIds[0] ?? "";
+      await waitForStatus(t.db, [id], "dead", 10_000);
+      expect(rec.requests).toHaveLength(0);
+      const detail = await getDelivery({ db: t.db, id });
+      expect(detail?.delivery.lastError).toMatch(
+        new RegExp(`cannot sign: .*authentication failed for platforms.webhook_secret of ${s.app} `),
+      );
+    });
+
     it("honours Retry-After beyond the schedule's delay", async () => {
       const rec = await receiver((_r, n) =>
         n === 1

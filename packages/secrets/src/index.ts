@@ -1,3 +1,10 @@
 export { newAppSecret, newWebhookSecret } from "./app-secret.ts";
-export { decryptSecret, encryptSecret, type Keyring, keyringFromHex } from "./keyring.ts";
+export {
+  decryptSecret,
+  encryptSecret,
+  isCurrentSeal,
+  type Keyring,
+  keyringFromHex,
+  type SecretPlace,
+} from "./keyring.ts";
 export { randomToken, sha256Hex, timingSafeEqualStr } from "./tokens.ts";

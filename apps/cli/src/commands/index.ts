@@ -1,7 +1,16 @@
 import type { GroupDef } from "../command.ts";
 import { deliveriesGroup } from "./deliveries.ts";
 import { devicesGroup } from "./devices.ts";
+import { keysGroup } from "./keys.ts";
 import { platformsGroup } from "./platforms.ts";
+import { secretsGroup } from "./secrets.ts";
 import { udidGroup } from "./udid.ts";
 
-export const groups: readonly GroupDef[] = [platformsGroup, deliveriesGroup, devicesGroup, udidGroup];
+export const groups: readonly GroupDef[] = [
+  platformsGroup,
+  deliveriesGroup,
+  devicesGroup,
+  keysGroup,
+  secretsGroup,
+  udidGroup,
+];

@@ -1,15 +1,20 @@
 import type { Database } from "@yunlian/db";
+import type { Context } from "hono";
 import type { HubEnv } from "../lib/hono-env.ts";
 import { HubError } from "../lib/hub-error.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
-import type { AuditCtx } from "../services/audit/audit.ts";
+import type { AuthFailureAudit } from "../security/auth-failure-audit.ts";
+import { type Operator, type OperatorAuth, operatorActor } from "../security/operator-auth.ts";
+import type { UnauthBudgetLike } from "../security/unauth-budget.ts";
+import type { Actor, AuditCtx } from "../services/audit/audit.ts";
+import type { OperatorKeysCtx } from "../services/operators/operator-keys.ts";
 import type { PlatformsCtx } from "../services/platforms/manage-platforms.ts";
 import type { DeliveriesCtx } from "../services/reports/manage-deliveries.ts";
 
-/** The console's context: the hub's, plus the session's CSRF token once the session is checked. */
+/** The console's context: the hub's, plus the session's operator and CSRF token once checked. */
 export interface ConsoleEnv {
   Bindings: HubEnv["Bindings"];
-  Variables: HubEnv["Variables"] & { csrf: string };
+  Variables: HubEnv["Variables"] & { csrf: string; consoleOperator: Operator };
 }
 
 /**
@@ -17,7 +22,12 @@ export interface ConsoleEnv {
  * validated and audited by its service), the operator token, and a few settings it shows.
  */
 export interface ConsoleDeps {
-  adminToken: string;
+  /** Who may sign in: HUB_ADMIN_TOKEN or an operator key. */
+  operators: OperatorAuth;
+  operatorKeys: OperatorKeysCtx;
+  /** Failed sign-ins: audited within the bounded budget, and throttled per client address. */
+  authFailures: AuthFailureAudit;
+  loginThrottle: UnauthBudgetLike;
   platforms: PlatformsCtx;
   deliveries: DeliveriesCtx;
   devices: { db: Database; registry: PlatformRegistry };
@@ -27,8 +37,10 @@ export interface ConsoleDeps {
   now(): Date;
 }
 
-/** Every change the console makes is the operator's. */
-export const OPERATOR = { actor: "operator" };
+/** Every change the console makes is audited as the signed-in operator's ("operator:<key name>"). */
+export function actorOf(c: Context<ConsoleEnv>): Actor {
+  return { actor: operatorActor(c.var.consoleOperator) };
+}
 
 /** One text field of a submitted form ("" when absent or a file). */
 export function field(form: Record<string, unknown>, name: string): string {

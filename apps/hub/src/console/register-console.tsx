@@ -1,16 +1,17 @@
 import { readFileSync } from "node:fs";
-import { timingSafeEqualStr } from "@yunlian/secrets";
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import type { HubEnv } from "../lib/hono-env.ts";
+import { operatorActor } from "../security/operator-auth.ts";
 import { audit } from "../services/audit/audit.ts";
 import { type ConsoleDeps, type ConsoleEnv, field } from "./console-env.ts";
 import { registerAuditPage } from "./pages/audit.tsx";
 import { registerDeliveryPages } from "./pages/deliveries.tsx";
 import { registerDevicePage } from "./pages/devices.tsx";
 import { LoginPage } from "./pages/login.tsx";
+import { registerOperatorKeyPages } from "./pages/operator-keys.tsx";
 import { registerPlatformPages } from "./pages/platforms.tsx";
-import { csrfToken, currentSession, endSession, startSession, validCsrf } from "./session.ts";
+import { currentSession, endSession, startSession, validCsrf } from "./session.ts";
 
 const CSS = readFileSync(new URL("./console.css", import.meta.url), "utf8");
 
@@ -19,15 +20,15 @@ const CSP =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /**
- * The operator's web console at /console: sign in with the admin token, then platforms,
- * deliveries, devices and the audit log. Server-rendered (hono/jsx); it reads and changes through
- * the same services as the admin API, which validate and audit every change.
+ * The operator's web console at /console: sign in with the admin token or an operator key, then
+ * platforms, deliveries, devices, operator keys and the audit log. Server-rendered (hono/jsx); it
+ * reads and changes through the same services as the admin API, which validate and audit every
+ * change. Sessions are server-side (session.ts).
  */
 export type { ConsoleDeps };
 
 export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
   const ui = new Hono<ConsoleEnv>();
-  const { adminToken } = deps;
 
   ui.use("*", async (c, next) => {
     await next();
@@ -44,43 +45,64 @@ export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
     c.body(CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }),
   );
 
-  ui.get("/login", (c) => {
-    if (currentSession(c, adminToken, deps.now())) return c.redirect("/console/platforms", 303);
+  const sessions = { db: deps.audit.db, operators: deps.operators };
+
+  ui.get("/login", async (c) => {
+    if (await currentSession(c, sessions, deps.now())) return c.redirect("/console/platforms", 303);
     return c.html(<LoginPage />);
   });
 
   ui.post("/login", async (c) => {
+    const incoming = c.env.incoming;
+    const failure = { surface: "console", action: "console.login", method: "POST", path: c.req.path };
+    const ip = incoming?.socket?.remoteAddress;
+    // Throttled first: while an address is over its budget of failures, no token is even tried.
+    const wait = deps.loginThrottle.refusal(incoming);
+    if (wait > 0) {
+      await deps.authFailures.record({ ...failure, ip, reason: "login throttled" });
+      c.header("Retry-After", String(Math.ceil(wait / 1000)));
+      return c.html(<LoginPage error={throttledText(wait)} />, 429);
+    }
     const token = field(await c.req.parseBody(), "token");
-    const ok = token !== "" && timingSafeEqualStr(token, adminToken);
+    const operator = token === "" ? undefined : await deps.operators.identify(token);
+    if (!operator) {
+      await deps.authFailures.record({ ...failure, ip, reason: "wrong admin token or operator key" });
+      await deps.loginThrottle.charge(incoming);
+      return c.html(<LoginPage error="That is not the admin token or an operator key." />, 401);
+    }
     await audit(deps.audit, {
-      actor: ok ? "operator" : "anonymous",
+      actor: operatorActor(operator),
       action: "console.login",
-      outcome: ok ? "ok" : "denied",
-      detail: ok ? {} : { reason: "wrong admin token", ip: c.env?.incoming?.socket?.remoteAddress },
+      outcome: "ok",
+      detail: { scope: operator.scope },
     });
-    if (!ok) return c.html(<LoginPage error="That is not the admin token." />, 401);
-    startSession(c, adminToken, deps.now());
+    await startSession(c, sessions, operator, deps.now());
     return c.redirect("/console/platforms", 303);
   });
 
-  // Everything below needs a session; every POST also the session's CSRF token.
+  // Everything below needs a session; every POST also the session's CSRF token, and the
+  // session's operator the admin scope (a `read` key signs in to a read-only console).
   ui.use("*", async (c, next) => {
-    const session = currentSession(c, adminToken, deps.now());
+    const session = await currentSession(c, sessions, deps.now());
     if (!session) {
       if (c.req.method === "GET") return c.redirect("/console/login", 303);
       return c.text("Your console session has ended: sign in again.", 401);
     }
-    c.set("csrf", csrfToken(adminToken, session));
+    c.set("csrf", session.csrf);
+    c.set("consoleOperator", session.operator);
     if (c.req.method === "POST") {
       const form = await c.req.parseBody();
-      if (!validCsrf(adminToken, session, form._csrf)) return c.text("Invalid or missing CSRF token.", 403);
+      if (!validCsrf(session, form._csrf)) return c.text("Invalid or missing CSRF token.", 403);
+      if (session.operator.scope !== "admin" && c.req.path !== "/console/logout") {
+        return c.text(`Signed in with the read-only operator key ${session.operator.name}: no changes.`, 403);
+      }
     }
     await next();
   });
 
   ui.get("/", (c) => c.redirect("/console/platforms", 303));
-  ui.post("/logout", (c) => {
-    endSession(c);
+  ui.post("/logout", async (c) => {
+    await endSession(c, sessions);
     return c.redirect("/console/login", 303);
   });
 
@@ -88,6 +110,12 @@ export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
   registerDeliveryPages(ui, deps);
   registerDevicePage(ui, deps);
   registerAuditPage(ui, deps);
+  registerOperatorKeyPages(ui, deps);
 
   app.route("/console", ui);
+}
+
+function throttledText(waitMs: number): string {
+  const seconds = Math.ceil(waitMs / 1000);
+  return `Too many failed sign-ins from your address: try again in ${seconds} second${seconds === 1 ? "" : "s"}.`;
 }

@@ -1,24 +1,54 @@
-import { createHmac } from "node:crypto";
-import { timingSafeEqualStr } from "@yunlian/secrets";
+import { consoleSessions, type Database } from "@yunlian/db";
+import { randomToken, sha256Hex, timingSafeEqualStr } from "@yunlian/secrets";
+import { eq, lt } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { HubEnv } from "../lib/hono-env.ts";
+import type { Operator, OperatorAuth } from "../security/operator-auth.ts";
 
 const SESSION_COOKIE = "yunlian_console";
 const SESSION_TTL_MS = 12 * 3_600_000;
+/** randomToken(32): 43 base64url characters. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
-/**
- * A console session is stateless, so any hub instance behind a load balancer accepts it: the
- * cookie holds the login time and an HMAC of it keyed by the admin token. The admin token itself
- * never leaves the server; rotating HUB_ADMIN_TOKEN ends every session.
- */
-function mac(adminToken: string, purpose: string, value: string): string {
-  return createHmac("sha256", adminToken).update(`yunlian-console.${purpose}.${value}`).digest("base64url");
+/** What the console sessions use: the database and who the credentials are. */
+export interface SessionCtx {
+  db: Database;
+  operators: OperatorAuth;
 }
 
-export function startSession<E extends HubEnv>(c: Context<E>, adminToken: string, now: Date): void {
-  const issued = String(now.getTime());
-  setCookie(c, SESSION_COOKIE, `${issued}.${mac(adminToken, "session", issued)}`, {
+/** A live session: who is signed in, and the CSRF token of their forms. */
+export interface ConsoleSession {
+  operator: Operator;
+  csrf: string;
+}
+
+/**
+ * Console sessions are kept server-side, in the database (table console_sessions): every hub
+ * instance sharing the database sees them, PostgreSQL or embedded PGlite alike, with nothing
+ * else to run. The cookie holds a random id; the table only its SHA-256. Logout deletes the row,
+ * so the cookie is dead at once. A session also ends when its credential no longer holds: the
+ * operator key is revoked, or HUB_ADMIN_TOKEN changed (the row keeps a fingerprint of it).
+ */
+export async function startSession<E extends HubEnv>(
+  c: Context<E>,
+  ctx: SessionCtx,
+  operator: Operator,
+  now: Date,
+): Promise<void> {
+  const id = randomToken(32);
+  // Expired sessions go when someone signs in (sessions are few; no sweeper needed).
+  await ctx.db.delete(consoleSessions).where(lt(consoleSessions.expiresAt, now));
+  await ctx.db.insert(consoleSessions).values({
+    idHash: sha256Hex(id),
+    operator: operator.name,
+    scope: operator.scope,
+    keyId: operator.keyId ?? null,
+    credential: operator.keyId ? null : ctx.operators.bootstrapFingerprint(),
+    csrf: randomToken(32),
+    expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+  });
+  setCookie(c, SESSION_COOKIE, id, {
     path: "/console",
     httpOnly: true,
     sameSite: "Strict",
@@ -27,34 +57,44 @@ export function startSession<E extends HubEnv>(c: Context<E>, adminToken: string
   });
 }
 
-export function endSession<E extends HubEnv>(c: Context<E>): void {
+/** Ends the session of this request (its row, then its cookie). */
+export async function endSession<E extends HubEnv>(c: Context<E>, ctx: SessionCtx): Promise<void> {
+  const id = getCookie(c, SESSION_COOKIE);
+  if (id && SESSION_ID.test(id)) {
+    await ctx.db.delete(consoleSessions).where(eq(consoleSessions.idHash, sha256Hex(id)));
+  }
   deleteCookie(c, SESSION_COOKIE, { path: "/console", secure: isHttps(c) });
 }
 
-/** The session cookie's value when it is genuine and fresh; undefined otherwise. */
-export function currentSession<E extends HubEnv>(
+/** The request's session when its row exists, is fresh, and its credential still holds. */
+export async function currentSession<E extends HubEnv>(
   c: Context<E>,
-  adminToken: string,
+  ctx: SessionCtx,
   now: Date,
-): string | undefined {
-  const value = getCookie(c, SESSION_COOKIE);
-  const [issued, signature] = value?.split(".") ?? [];
-  if (!value || !issued || !signature || !/^\d{1,16}$/.test(issued)) return undefined;
-  const age = now.getTime() - Number(issued);
-  if (age < 0 || age > SESSION_TTL_MS) return undefined;
-  return timingSafeEqualStr(signature, mac(adminToken, "session", issued)) ? value : undefined;
+): Promise<ConsoleSession | undefined> {
+  const id = getCookie(c, SESSION_COOKIE);
+  if (!id || !SESSION_ID.test(id)) return undefined;
+  const [row] = await ctx.db
+    .select()
+    .from(consoleSessions)
+    .where(eq(consoleSessions.idHash, sha256Hex(id)));
+  if (!row || row.expiresAt <= now) return undefined;
+  const holds = row.keyId
+    ? await ctx.operators.keyActive(row.keyId)
+    : row.credential !== null && timingSafeEqualStr(row.credential, ctx.operators.bootstrapFingerprint());
+  if (!holds) return undefined;
+  return {
+    operator: { name: row.operator, scope: row.scope, ...(row.keyId ? { keyId: row.keyId } : {}) },
+    csrf: row.csrf,
+  };
 }
 
 /**
- * The token every state-changing form carries (synchronizer token, bound to the session). With
- * the SameSite=Strict cookie and the Origin check in front it is the third lock on CSRF.
+ * The synchronizer token every state-changing form carries, random per session. With the
+ * SameSite=Strict cookie and the Origin check in front it is the third lock on CSRF.
  */
-export function csrfToken(adminToken: string, session: string): string {
-  return mac(adminToken, "csrf", session);
-}
-
-export function validCsrf(adminToken: string, session: string, given: unknown): boolean {
-  return typeof given === "string" && timingSafeEqualStr(given, csrfToken(adminToken, session));
+export function validCsrf(session: ConsoleSession, given: unknown): boolean {
+  return typeof given === "string" && timingSafeEqualStr(given, session.csrf);
 }
 
 /** Behind a TLS-terminating proxy the request URL is http; X-Forwarded-Proto tells the truth. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createOperatorKeyInput } from "../services/operators/operator-keys.ts";
 import {
   registerPlatformInput,
   rotateSecretInput,
@@ -13,11 +14,15 @@ import {
   DeliveryPage,
   DeviceAdminView,
   Health,
+  OperatorKey,
+  OperatorKeyCreated,
+  OperatorKeyList,
   PlatformCreated,
   PlatformList,
   PlatformView,
   ReplayAccepted,
   SecretRotated,
+  SecretsRewrapped,
 } from "./admin-schemas.ts";
 import { errors, type OperationDoc } from "./operation.ts";
 
@@ -39,9 +44,19 @@ const registerExample = {
   security: { mode: "hmac" },
 };
 
-/** The operator's API (`Authorization: Bearer $HUB_ADMIN_TOKEN`). */
+const KEYS = "Admin: operator keys";
+
+/**
+ * The operator's API (`Authorization: Bearer` with HUB_ADMIN_TOKEN or an operator key; a `read`
+ * key may call the GET operations only, 403 otherwise).
+ */
 export function adminOperations(): OperationDoc[] {
-  const op = (doc: Omit<OperationDoc, "audience">): OperationDoc => ({ ...doc, audience: "operator" });
+  // Every change may also answer 403: an operator key of scope read asked for it.
+  const op = (doc: Omit<OperationDoc, "audience">): OperationDoc => ({
+    ...doc,
+    audience: "operator",
+    responses: doc.method === "get" ? doc.responses : { ...doc.responses, ...errors("Forbidden") },
+  });
   return [
     {
       method: "get",
@@ -258,6 +273,66 @@ export function adminOperations(): OperationDoc[] {
       responses: {
         "200": { description: "A page, newest first", body: { name: "AuditPage", schema: AuditPage } },
         ...errors("Invalid", "Unauthorized"),
+      },
+    }),
+    op({
+      method: "post",
+      path: "/admin/v1/operator-keys",
+      operationId: "admin_createOperatorKey",
+      tag: KEYS,
+      summary: "Create a named operator key; its secret is in this answer only",
+      description:
+        "Only the SHA-256 of the key is stored. Every admin action made with it is audited with actor `operator:<name>` (HUB_ADMIN_TOKEN is `operator:bootstrap`). The name is unique among active keys and may not be `bootstrap`.",
+      body: {
+        name: "CreateOperatorKeyInput",
+        schema: createOperatorKeyInput,
+        examples: {
+          grafana: { summary: "A dashboard's read key", value: { name: "grafana", scope: "read" } },
+        },
+      },
+      responses: {
+        "201": { description: "Created", body: { name: "OperatorKeyCreated", schema: OperatorKeyCreated } },
+        ...errors("Invalid", "Unauthorized", "Forbidden", "Conflict"),
+      },
+    }),
+    op({
+      method: "get",
+      path: "/admin/v1/operator-keys",
+      operationId: "admin_listOperatorKeys",
+      tag: KEYS,
+      summary: "Every operator key (never its secret), active first",
+      responses: {
+        "200": { description: "The keys", body: { name: "OperatorKeyList", schema: OperatorKeyList } },
+        ...errors("Unauthorized"),
+      },
+    }),
+    op({
+      method: "delete",
+      path: "/admin/v1/operator-keys/{name}",
+      operationId: "admin_revokeOperatorKey",
+      tag: KEYS,
+      summary:
+        "Revoke the active key of that name (or id): it stops working at once, its console sessions end",
+      pathParams: [{ name: "name", description: "The key's name, or its id (opk_…)" }],
+      responses: {
+        "200": { description: "The revoked key", body: { name: "OperatorKey", schema: OperatorKey } },
+        ...errors("Unauthorized", "Forbidden", "NotFound"),
+      },
+    }),
+    op({
+      method: "post",
+      path: "/admin/v1/secrets/rewrap",
+      operationId: "admin_rewrapSecrets",
+      tag: "Admin: secrets",
+      summary: "Re-encrypt every stored secret with the current HUB_SECRET_KEY",
+      description:
+        "After a key rotation (the old key in HUB_SECRET_KEY_PREVIOUS): decrypts every sealed value (platform secrets, sealed adapterConfig values, vendor sessions) with whichever key sealed it and seals it again with the current key, bound to its table, row and column (format v2). Once it answered, HUB_SECRET_KEY_PREVIOUS may be removed. Safe to run again; hub instances may keep serving meanwhile.",
+      responses: {
+        "200": {
+          description: "What was re-encrypted",
+          body: { name: "SecretsRewrapped", schema: SecretsRewrapped },
+        },
+        ...errors("Unauthorized", "Forbidden", "Business"),
       },
     }),
   ];

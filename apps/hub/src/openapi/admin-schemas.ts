@@ -142,7 +142,11 @@ export const AuditPage = z.strictObject({
     z.strictObject({
       id: z.number().int(),
       at: iso,
-      actor: z.string().describe('"operator", "platform:<platId>" or "anonymous"'),
+      actor: z
+        .string()
+        .describe(
+          '"operator:<key name>" ("operator:bootstrap" for HUB_ADMIN_TOKEN), "platform:<platId>" or "anonymous"',
+        ),
       action: z.string(),
       target: z.string().nullable(),
       outcome: z.enum(["ok", "denied", "failed"]),
@@ -157,7 +161,14 @@ export const AuditPage = z.strictObject({
  * module-private; export it there and point the document at it).
  */
 export const AuditQuery = z.strictObject({
-  actor: z.string().min(1).max(200).optional().describe('"operator", "platform:<platId>" or "anonymous"'),
+  actor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      '"operator:<key name>" ("operator:bootstrap" for HUB_ADMIN_TOKEN), "platform:<platId>" or "anonymous"',
+    ),
   action: z.string().min(1).max(200).optional().describe("Exact, or a prefix ending in * (platform.*)"),
   from: iso.optional(),
   to: iso.optional(),
@@ -169,3 +180,38 @@ export const AuditQuery = z.strictObject({
 });
 
 export const Health = z.strictObject({ status: z.literal("ok") });
+
+const OperatorKeyView = z.strictObject({
+  id: z.string().describe("opk_…: stable, also accepted by DELETE"),
+  name: z.string().describe("What the audit log calls the key: its entries have actor `operator:<name>`"),
+  scope: z
+    .enum(["read", "admin"])
+    .describe("read: GET on the admin API and /metrics, a read-only console; admin: everything"),
+  createdBy: z.string().describe("The actor that created it"),
+  createdAt: z.string(),
+  revokedAt: isoOrNull.describe("When it was revoked (it stopped working then); null while active"),
+});
+
+export const OperatorKey = OperatorKeyView;
+export const OperatorKeyCreated = OperatorKeyView.extend({
+  secret: z
+    .string()
+    .describe(
+      "yko_ + 43 base64url characters (256 random bits). Send it as `Authorization: Bearer`. Shown only here: the hub keeps its SHA-256.",
+    ),
+});
+export const OperatorKeyList = z.strictObject({ keys: z.array(OperatorKeyView) });
+
+export const SecretsRewrapped = z.strictObject({
+  keyId: z
+    .string()
+    .describe("The id of the current HUB_SECRET_KEY, which every stored secret is now sealed with"),
+  rewrapped: z
+    .record(z.string(), z.number().int())
+    .describe("How many sealed values were re-encrypted, per table and column"),
+  failed: z
+    .array(z.strictObject({ place: z.string(), reason: z.string() }))
+    .describe(
+      "Values that did not decrypt (left unchanged): keep HUB_SECRET_KEY_PREVIOUS until this is empty",
+    ),
+});

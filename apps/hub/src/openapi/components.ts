@@ -34,7 +34,8 @@ export const securitySchemes = {
   operatorToken: {
     type: "http",
     scheme: "bearer",
-    description: "The operator token: HUB_ADMIN_TOKEN (generated into the data folder when unset).",
+    description:
+      "The operator token: HUB_ADMIN_TOKEN (generated into the data folder when unset), or a named operator key (yko_…, scope read or admin; see /admin/v1/operator-keys).",
   },
   webhookId: {
     type: "apiKey",

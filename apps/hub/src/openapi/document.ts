@@ -38,7 +38,7 @@ const SECURITY: Record<Audience, unknown[]> = {
 const DESCRIPTION = `The neutral cloud-to-cloud hub for smart appliances (云联). Every vendor cloud registers once; any app platform calls one endpoint for any brand, and the hub routes each call to the cloud that owns the device (by the manufacturer code at the front of its UDeviceID).
 
 * **Standard API** — the interfaces of the CHEAA cloud-to-cloud standard, section 7: \`POST /v1/{apiName}\`, JSON, every answer \`{RetCode, RetInfo, …}\`. The hub is liberal in what it accepts (padded keys, numbers for strings, the header spelled PlateID) and always answers in canonical form; request schemas here describe what may be sent, response schemas what the hub sends.
-* **Admin API** — the operator's, with \`Authorization: Bearer $HUB_ADMIN_TOKEN\`.
+* **Admin API** — the operator's, with \`Authorization: Bearer\` and HUB_ADMIN_TOKEN or a named operator key (scope \`read\`: GET only).
 * **Self-service API** — a platform managing its own registration and reading its own deliveries.
 * **statusReport webhook** — what the hub POSTs to each subscribed platform's dataGatewayUrl.`;
 

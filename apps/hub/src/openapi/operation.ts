@@ -64,7 +64,8 @@ export const errorResponses = {
   },
   Forbidden: {
     status: "403",
-    description: "Not allowed: device not bound to this user, or another tenant's",
+    description:
+      "Not allowed: device not bound to this user, or another tenant's; on the admin API, a change asked with an operator key of scope read (RetCode 403)",
   },
   NotFound: { status: "404", description: "Unknown device, manufacturer, user or resource (RetCode 404)" },
   Conflict: { status: "409", description: "Conflict, e.g. a manufacturer code already owned (RetCode 409)" },

@@ -24,6 +24,14 @@ export class PlatformSync {
     private readonly log: Logger,
   ) {}
 
+  /** A platform whose secrets do not decrypt is left out, with the reason in the log. */
+  private readonly unreadable = (platId: string, err: unknown) => {
+    this.log.error(
+      { platId, reason: err instanceof Error ? err.message : String(err) },
+      "platform left out of the registry: its stored secrets do not decrypt (a HUB_SECRET_KEY missing from HUB_SECRET_KEY_PREVIOUS, or a value altered or copied from another row)",
+    );
+  };
+
   async start(): Promise<void> {
     this.unlisten = await this.database.listen(
       PLATFORMS_CHANNEL,
@@ -40,11 +48,11 @@ export class PlatformSync {
       },
     );
     // Load after listening, so a change committed in between is not missed.
-    this.registry.replaceAll(await loadAllPlatforms(this.db, this.keyring));
+    this.registry.replaceAll(await loadAllPlatforms(this.db, this.keyring, this.unreadable));
   }
 
   async reloadAll(): Promise<void> {
-    this.registry.replaceAll(await loadAllPlatforms(this.db, this.keyring));
+    this.registry.replaceAll(await loadAllPlatforms(this.db, this.keyring, this.unreadable));
     this.log.info(
       { platforms: this.registry.size },
       "platform registry reloaded after a lost LISTEN connection",
@@ -52,7 +60,7 @@ export class PlatformSync {
   }
 
   async refresh(platId: string): Promise<void> {
-    const record = await loadPlatform(this.db, this.keyring, platId);
+    const record = await loadPlatform(this.db, this.keyring, platId, this.unreadable);
     if (record) this.registry.put(record);
     else this.registry.remove(platId);
   }

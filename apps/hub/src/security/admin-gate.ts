@@ -1,13 +1,12 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import { normaliseHeaders } from "@yunlian/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import { callerOf } from "../lib/caller-request.ts";
 import type { HubEnv } from "../lib/hono-env.ts";
-import { notFound, unauthorized } from "../lib/hub-error.ts";
+import { forbidden, notFound, unauthorized } from "../lib/hub-error.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
+import type { Actor } from "../services/audit/audit.ts";
 import { type GuardCtx, guardCaller } from "./guard-caller.ts";
-
-const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
+import { isReadMethod, type Operator, type OperatorAuth, operatorActor } from "./operator-auth.ts";
 
 /** `/admin/v1/self` and everything under it: a platform managing its own registration. */
 const isSelfPath = (path: string) => path === "/admin/v1/self" || path.startsWith("/admin/v1/self/");
@@ -17,19 +16,24 @@ function clientIp(c: Context<HubEnv>): string | undefined {
   return c.env.incoming.socket?.remoteAddress;
 }
 
+/** The token of `Authorization: Bearer <token>`, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S.*)$/i.exec((header ?? "").trim());
+  return match?.[1];
+}
+
 /**
- * The door of /admin: the operator (`Authorization: Bearer $HUB_ADMIN_TOKEN`) everywhere; on
+ * The door of /admin: an operator (`Authorization: Bearer` with HUB_ADMIN_TOKEN or an operator
+ * key, operator-auth.ts) everywhere — a `read` key for GET only (403 otherwise); on
  * /admin/v1/self/… also a platform proving itself by its own security mode (docs/design.md §7):
  * a signature with its current appSecret (never the previous one), its client certificate, or
- * PlatID + AppID in mode `none`. Only the token's SHA-256 is kept, and compared in constant
- * time. Every refusal is audited.
+ * PlatID + AppID in mode `none`. Every refusal of a credential is audited.
  */
-export function adminGate(adminToken: string, guard: GuardCtx): MiddlewareHandler<HubEnv> {
-  const tokenHash = sha256(adminToken);
-  const isOperator = (c: Context<HubEnv>): boolean | "absent" => {
-    const match = /^Bearer\s+(\S.*)$/i.exec((c.req.header("authorization") ?? "").trim());
-    if (!match?.[1]) return "absent";
-    return timingSafeEqual(sha256(match[1]), tokenHash);
+export function adminGate(operators: OperatorAuth, guard: GuardCtx): MiddlewareHandler<HubEnv> {
+  const identify = async (c: Context<HubEnv>): Promise<Operator | "wrong" | "absent"> => {
+    const token = bearerToken(c.req.header("authorization"));
+    if (!token) return "absent";
+    return (await operators.identify(token)) ?? "wrong";
   };
   const refuse = async (c: Context<HubEnv>, reason: string): Promise<never> => {
     await guard.authFailures.record({
@@ -40,23 +44,28 @@ export function adminGate(adminToken: string, guard: GuardCtx): MiddlewareHandle
       reason,
     });
     await guard.unauthBudget.charge(c.env.incoming);
-    throw unauthorized("admin API: send Authorization: Bearer <HUB_ADMIN_TOKEN>");
+    throw unauthorized("admin API: send Authorization: Bearer <HUB_ADMIN_TOKEN or an operator key>");
   };
 
   return async (c, next) => {
-    const operator = isOperator(c);
-    if (operator === true && !isSelfPath(c.req.path)) return next();
-    if (isSelfPath(c.req.path)) {
-      if (operator === true) c.set("selfCaller", { platform: operatorTarget(c, guard), actor: "operator" });
-      else if (operator === false) await refuse(c, "wrong admin token");
-      else {
-        const caller = callerOf(c);
-        const platform = await guardCaller(guard, caller, normaliseHeaders(caller.headers), "self");
-        c.set("selfCaller", { platform, actor: `platform:${platform.platId}` });
+    const operator = await identify(c);
+    if (typeof operator === "object") {
+      if (operator.scope !== "admin" && !isReadMethod(c.req.method)) {
+        throw forbidden(`operator key ${operator.name} has scope ${operator.scope}: GET only`);
+      }
+      c.set("operator", operator);
+      if (isSelfPath(c.req.path)) {
+        c.set("selfCaller", { platform: operatorTarget(c, guard), actor: operatorActor(operator) });
       }
       return next();
     }
-    return refuse(c, operator === "absent" ? "no bearer token" : "wrong admin token");
+    if (isSelfPath(c.req.path) && operator === "absent") {
+      const caller = callerOf(c);
+      const platform = await guardCaller(guard, caller, normaliseHeaders(caller.headers), "self");
+      c.set("selfCaller", { platform, actor: `platform:${platform.platId}` });
+      return next();
+    }
+    return refuse(c, operator === "absent" ? "no bearer token" : "wrong admin token or operator key");
   };
 }
 
@@ -67,6 +76,13 @@ function operatorTarget(c: Context<HubEnv>, guard: GuardCtx): PlatformRecord {
   const platform = guard.registry.get(platId);
   if (!platform) throw notFound(`platform ${platId} not found`);
   return platform;
+}
+
+/** The operator a route behind the gate acts as, for its service's audit entry. */
+export function operatorOf(c: Context<HubEnv>): Actor {
+  const operator = c.get("operator");
+  if (!operator) throw unauthorized("admin API: not authenticated");
+  return { actor: operatorActor(operator) };
 }
 
 /** The platform a self-service route acts on (set by the gate; a route outside it is a bug). */

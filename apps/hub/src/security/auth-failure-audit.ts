@@ -10,6 +10,8 @@ export interface AuthFailure {
   /** The PlatID the request claimed (unproven). */
   claimedPlatId?: string;
   reason: string;
+  /** The audit action; default `auth.<surface>`. */
+  action?: string;
 }
 
 const newBudget = () => new MemoryRateLimiter({ perSecond: 5, burst: 50 });
@@ -42,7 +44,7 @@ export class AuthFailureAudit {
     this.suppressed.set(source, 0);
     await audit(this.ctx, {
       actor: "anonymous",
-      action: `auth.${failure.surface}`,
+      action: failure.action ?? `auth.${failure.surface}`,
       target: failure.claimedPlatId?.slice(0, 128),
       outcome: "denied",
       detail: {

@@ -18,6 +18,8 @@ export interface HubSecurity {
   unauthBudget: UnauthBudgetLike;
   replay: ReplayStore;
   authFailures: AuthFailureAudit;
+  /** HUB_CONSOLE_LOGIN_LIMIT: failed console logins per client address (its own, smaller budget). */
+  consoleLogin: UnauthBudgetLike;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,10 @@ export interface HubSecurity {
  * every hub instance), in this process otherwise (the embedded single-instance hub).
  */
 export function buildSecurity(
-  config: Pick<HubConfig, "redisUrl" | "rateLimit" | "unauthRateLimit" | "trustedProxies">,
+  config: Pick<
+    HubConfig,
+    "redisUrl" | "rateLimit" | "unauthRateLimit" | "consoleLoginLimit" | "trustedProxies"
+  >,
   log: Logger,
   audit: AuditCtx,
 ): HubSecurity {
@@ -42,6 +47,12 @@ export function buildSecurity(
         : noUnauthBudget,
       replay: new ReplayGuard(REPLAY_WINDOW_MS),
       authFailures,
+      consoleLogin: config.consoleLoginLimit
+        ? new UnauthBudget(
+            new MemoryRateLimiter(config.consoleLoginLimit, Date.now, MAX_SOURCES),
+            config.trustedProxies,
+          )
+        : noUnauthBudget,
       close: async () => {},
     };
   }
@@ -66,6 +77,12 @@ export function buildSecurity(
       : noUnauthBudget,
     replay: new RedisReplayStore(redis, REPLAY_WINDOW_MS, log),
     authFailures,
+    consoleLogin: config.consoleLoginLimit
+      ? new UnauthBudget(
+          new RedisRateLimiter(redis, config.consoleLoginLimit, log, "yunlian:console-login:", MAX_SOURCES),
+          config.trustedProxies,
+        )
+      : noUnauthBudget,
     async close() {
       redis.disconnect();
     },

@@ -13,7 +13,7 @@ export const auditLog = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     at: tstz("at").notNull().defaultNow(),
-    /** "operator", "platform:<platId>" or "anonymous". */
+    /** "operator:<key name>" ("operator:bootstrap" for HUB_ADMIN_TOKEN), "platform:<platId>" or "anonymous". */
     actor: text("actor").notNull(),
     action: text("action").notNull(),
     target: text("target"),

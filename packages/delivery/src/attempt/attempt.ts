@@ -154,11 +154,16 @@ async function send(ctx: DeliveryContext, t: Sendable): Promise<AttemptOutcome> 
   let res: HttpAttemptResult;
   let ok: boolean;
   try {
-    res = await post(ctx, t, sentAt);
+    const sent = await post(ctx, t, sentAt);
+    res = sent;
     ok = res.status !== undefined && res.status >= 200 && res.status < 300 && res.retCode === "200";
-    // Breaker health: did the endpoint answer sanely? A business "500" RetCode is not an outage.
-    verdict =
-      ok || (res.status !== undefined && res.status < 500 && res.status !== 429) ? "success" : "failure";
+    // Breaker health: did the endpoint answer sanely? A business "500" RetCode is not an outage;
+    // an attempt that was never sent (no secret to sign with) says nothing about the endpoint.
+    verdict = sent.unsent
+      ? "abandoned"
+      : ok || (res.status !== undefined && res.status < 500 && res.status !== 429)
+        ? "success"
+        : "failure";
   } finally {
     // The slot limits requests in flight to the endpoint: it is free once the answer is in, not
     // only after the record is written (that wait held slots idle and capped one endpoint's rate).
@@ -187,12 +192,23 @@ async function send(ctx: DeliveryContext, t: Sendable): Promise<AttemptOutcome> 
   return outcome;
 }
 
-async function post(ctx: DeliveryContext, t: Sendable, at: Date): Promise<HttpAttemptResult> {
+async function post(
+  ctx: DeliveryContext,
+  t: Sendable,
+  at: Date,
+): Promise<HttpAttemptResult & { unsent?: true }> {
   // Signed now, for this attempt, with the receiver's webhookSecret (docs/design.md §7); a previous
   // one too only while its grace period lasts.
-  const secrets = t.secrets
-    .filter((s) => s.until === undefined || s.until > at.getTime())
-    .map((s) => cachedSecret(ctx.keyring, s.ciphertext, s.keyId));
+  // A secret that does not decrypt (a key the worker lacks, a value moved from another row) is
+  // a failed attempt with that reason, never an unsigned request nor a crash.
+  let secrets: string[];
+  try {
+    secrets = t.secrets
+      .filter((s) => s.until === undefined || s.until > at.getTime())
+      .map((s) => cachedSecret(ctx.keyring, t.platId, { ...s, previous: s.until !== undefined }));
+  } catch (err) {
+    return { error: `cannot sign: ${err instanceof Error ? err.message : String(err)}`, unsent: true };
+  }
   const headers = {
     "content-type": "application/json;charset=UTF-8",
     platid: ctx.config.hubPlatId,

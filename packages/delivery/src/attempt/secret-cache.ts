@@ -1,3 +1,4 @@
+import { platformSecretPlace } from "@yunlian/db";
 import { decryptSecret, type Keyring } from "@yunlian/secrets";
 
 // Every attempt needs the platform's secret in clear to sign; decrypting it (AES) per attempt was a
@@ -7,16 +8,26 @@ import { decryptSecret, type Keyring } from "@yunlian/secrets";
 const caches = new WeakMap<Keyring, Map<string, string>>();
 const MAX_ENTRIES = 10_000;
 
-export function cachedSecret(keyring: Keyring, ciphertext: string, keyId: string): string {
+/**
+ * A platform's webhookSecret in clear; `previous` for the one in its grace period (each is
+ * bound to its own column of the platform's row). Throws when it does not decrypt.
+ */
+export function cachedSecret(
+  keyring: Keyring,
+  platId: string,
+  sealed: { ciphertext: string; keyId: string; previous: boolean },
+): string {
+  const { ciphertext, keyId } = sealed;
+  const column = sealed.previous ? "previous_webhook_secret" : "webhook_secret";
   let cache = caches.get(keyring);
   if (!cache) {
     cache = new Map();
     caches.set(keyring, cache);
   }
-  const key = `${keyId}\u0000${ciphertext}`;
+  const key = `${platId}\u0000${column}\u0000${keyId}\u0000${ciphertext}`;
   let secret = cache.get(key);
   if (secret === undefined) {
-    secret = decryptSecret(keyring, ciphertext, keyId);
+    secret = decryptSecret(keyring, ciphertext, keyId, platformSecretPlace(platId, column));
     if (cache.size >= MAX_ENTRIES) cache.clear();
     cache.set(key, secret);
   }

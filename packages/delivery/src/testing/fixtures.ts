@@ -1,5 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { bindings, type Database, type DatabaseHandle, hubUsers, openDatabase, platforms } from "@yunlian/db";
+import {
+  bindings,
+  type Database,
+  type DatabaseHandle,
+  hubUsers,
+  openDatabase,
+  platformSecretPlace,
+  platforms,
+} from "@yunlian/db";
 import { createTestDatabase } from "@yunlian/db/testing";
 import {
   encryptSecret,
@@ -54,9 +62,12 @@ export interface TestPlatformInput {
  */
 export async function insertPlatform(db: Database, keyring: Keyring, p: TestPlatformInput): Promise<string> {
   const webhookSecret = p.webhookSecret ?? newWebhookSecret();
-  const app = encryptSecret(keyring, newAppSecret());
-  const webhook = encryptSecret(keyring, webhookSecret);
-  const prev = p.previousWebhookSecret ? encryptSecret(keyring, p.previousWebhookSecret.secret) : undefined;
+  const at = (column: Parameters<typeof platformSecretPlace>[1]) => platformSecretPlace(p.platId, column);
+  const app = encryptSecret(keyring, newAppSecret(), at("secret"));
+  const webhook = encryptSecret(keyring, webhookSecret, at("webhook_secret"));
+  const prev = p.previousWebhookSecret
+    ? encryptSecret(keyring, p.previousWebhookSecret.secret, at("previous_webhook_secret"))
+    : undefined;
   await db.insert(platforms).values({
     platId: p.platId,
     name: p.platId,

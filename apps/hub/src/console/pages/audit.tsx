@@ -40,7 +40,7 @@ export function registerAuditPage(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               type="text"
               name="actor"
               value={q.actor ?? ""}
-              placeholder="operator, platform:…, anonymous"
+              placeholder="operator:bootstrap, platform:…, anonymous"
             />
           </label>
           <label>

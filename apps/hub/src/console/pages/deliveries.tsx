@@ -9,7 +9,7 @@ import {
   replayOne,
   replaySince,
 } from "../../services/reports/manage-deliveries.ts";
-import { attempt, type ConsoleDeps, type ConsoleEnv, field, OPERATOR } from "../console-env.ts";
+import { actorOf, attempt, type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
 import { ms, percent, Sparkline } from "./delivery-charts.tsx";
 
@@ -234,7 +234,7 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       replaySince(
         ctx,
         validate(bulkReplayInput, { platId: field(form, "platId"), since: since.toISOString() }),
-        OPERATOR,
+        actorOf(c),
       ),
     );
     return page(
@@ -247,7 +247,7 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
 
   ui.post("/deliveries/:id/replay", async (c) => {
     const id = c.req.param("id");
-    const res = await attempt(() => replayOne(ctx, id, OPERATOR));
+    const res = await attempt(() => replayOne(ctx, id, actorOf(c)));
     return page(
       c,
       res.ok ? { kind: "ok", text: `Delivery ${id} is pending again.` } : { kind: "error", text: res.text },

@@ -6,8 +6,11 @@ export function LoginPage(props: { error?: string }) {
       <div class="panel login">
         <form method="post" action="/console/login" class="stack">
           <label>
-            Admin token
-            <span class="hint">HUB_ADMIN_TOKEN, or the token the hub generated into its data folder.</span>
+            Admin token or operator key
+            <span class="hint">
+              HUB_ADMIN_TOKEN (or the token the hub generated into its data folder), or an operator key
+              (yko_…; a read key opens a read-only console).
+            </span>
             <input type="password" name="token" autocomplete="current-password" required autofocus />
           </label>
           <button type="submit">Sign in</button>

@@ -12,7 +12,7 @@ import {
   updatePlatformInput,
 } from "../../services/platforms/platform-input.ts";
 import { platformView } from "../../services/platforms/platform-view.ts";
-import { attempt, type ConsoleDeps, type ConsoleEnv, field, OPERATOR } from "../console-env.ts";
+import { actorOf, attempt, type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
 import { emptyPlatformForm, PlatformForm, type PlatformFormValues, platformBody } from "./platform-form.tsx";
 
@@ -213,7 +213,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
   ui.post("/platforms", async (c) => {
     const values = formValues(await c.req.parseBody());
     const res = await attempt(() =>
-      registerPlatform(ctx, validate(registerPlatformInput, platformBody(values, "register")), OPERATOR),
+      registerPlatform(ctx, validate(registerPlatformInput, platformBody(values, "register")), actorOf(c)),
     );
     if (!res.ok) {
       return c.html(
@@ -392,7 +392,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     );
     if (Object.keys(changes).length === 0) return detail(c, { kind: "ok", text: "Nothing changed." });
     const res = await attempt(() =>
-      updatePlatform(ctx, platId, validate(updatePlatformInput, changes), OPERATOR),
+      updatePlatform(ctx, platId, validate(updatePlatformInput, changes), actorOf(c)),
     );
     if (!res.ok) return detail(c, { kind: "error", text: res.text }, values, 400);
     return detail(c, { kind: "ok", text: "Saved." });
@@ -407,7 +407,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         rotateSecretInput,
         grace === "" ? {} : { graceSeconds: Number(grace) },
       );
-      return rotateSecret(ctx, platId, OPERATOR, {
+      return rotateSecret(ctx, platId, actorOf(c), {
         graceMs: graceSeconds === undefined ? undefined : graceSeconds * 1000,
       });
     });
@@ -434,7 +434,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         undefined,
         400,
       );
-    const res = await attempt(() => deletePlatform(ctx, platId, OPERATOR));
+    const res = await attempt(() => deletePlatform(ctx, platId, actorOf(c)));
     if (!res.ok) return detail(c, { kind: "error", text: res.text }, undefined, 400);
     return c.redirect(`/console/platforms?deleted=${encodeURIComponent(platId)}`, 303);
   });

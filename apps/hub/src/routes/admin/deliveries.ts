@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { HubEnv } from "../../lib/hono-env.ts";
+import { operatorOf } from "../../security/admin-gate.ts";
 import { bulkReplayInput, deliveryListQuery } from "../../services/reports/delivery-queries.ts";
 import {
   type DeliveriesCtx,
@@ -11,8 +12,6 @@ import {
 import { jsonInput } from "./json-input.ts";
 import { queryInput } from "./query-input.ts";
 
-const OPERATOR = { actor: "operator" };
-
 /** Status-report deliveries (docs/design.md §7): list, one with its attempts, replay one, replay in bulk. */
 export function registerDeliveryRoutes(app: Hono<HubEnv>, ctx: DeliveriesCtx) {
   app.get("/admin/v1/deliveries", async (c) =>
@@ -22,10 +21,10 @@ export function registerDeliveryRoutes(app: Hono<HubEnv>, ctx: DeliveriesCtx) {
   app.get("/admin/v1/deliveries/:id", async (c) => c.json(await deliveryDetail(ctx, c.req.param("id"))));
 
   app.post("/admin/v1/deliveries/replay", async (c) =>
-    c.json(await replaySince(ctx, jsonInput(c, bulkReplayInput), OPERATOR), 202),
+    c.json(await replaySince(ctx, jsonInput(c, bulkReplayInput), operatorOf(c)), 202),
   );
 
   app.post("/admin/v1/deliveries/:id/replay", async (c) =>
-    c.json(await replayOne(ctx, c.req.param("id"), OPERATOR), 202),
+    c.json(await replayOne(ctx, c.req.param("id"), operatorOf(c)), 202),
   );
 }

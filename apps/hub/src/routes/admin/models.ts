@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { HubEnv } from "../../lib/hono-env.ts";
 import { notFound } from "../../lib/hub-error.ts";
+import { operatorOf } from "../../security/admin-gate.ts";
 import { BUILTIN_MODELS } from "../../services/models/builtin-models.ts";
 import { modelInput } from "../../services/models/model-input.ts";
 import { modelVersions } from "../../services/models/model-store.ts";
@@ -30,6 +31,6 @@ export function registerModelRoutes(app: Hono<HubEnv>, ctx: ModelsCtx) {
 
   app.post("/admin/v1/models", async (c) => {
     const { ownerPlatId, ...input } = jsonInput(c, publishBody);
-    return c.json(await publishModel(ctx, ownerPlatId, input, { actor: "operator" }), 201);
+    return c.json(await publishModel(ctx, ownerPlatId, input, operatorOf(c)), 201);
   });
 }

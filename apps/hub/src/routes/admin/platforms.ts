@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import type { HubEnv } from "../../lib/hono-env.ts";
 import { notFound } from "../../lib/hub-error.ts";
+import { operatorOf } from "../../security/admin-gate.ts";
 import {
   deletePlatform,
   type PlatformsCtx,
@@ -16,15 +17,13 @@ import {
 import { platformView } from "../../services/platforms/platform-view.ts";
 import { jsonInput, jsonInputOrEmpty } from "./json-input.ts";
 
-const OPERATOR = { actor: "operator" };
-
 /** The platform registry of docs/design.md §7 (operator only; the admin gate sits in front). */
 export function registerPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
   app.post("/admin/v1/platforms", async (c) => {
     const { record, appSecret, webhookSecret } = await registerPlatform(
       ctx,
       jsonInput(c, registerPlatformInput),
-      OPERATOR,
+      operatorOf(c),
     );
     return c.json({ ...platformView(record, ctx.publicUrl), appSecret, webhookSecret }, 201);
   });
@@ -46,18 +45,18 @@ export function registerPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
   app.patch("/admin/v1/platforms/:platId", async (c) => {
     const input = jsonInput(c, updatePlatformInput);
     return c.json(
-      platformView(await updatePlatform(ctx, c.req.param("platId"), input, OPERATOR), ctx.publicUrl),
+      platformView(await updatePlatform(ctx, c.req.param("platId"), input, operatorOf(c)), ctx.publicUrl),
     );
   });
 
   app.delete("/admin/v1/platforms/:platId", async (c) => {
-    await deletePlatform(ctx, c.req.param("platId"), OPERATOR);
+    await deletePlatform(ctx, c.req.param("platId"), operatorOf(c));
     return c.body(null, 204);
   });
 
   app.post("/admin/v1/platforms/:platId/secret", async (c) => {
     const { graceSeconds } = jsonInputOrEmpty(c, rotateSecretInput);
     const graceMs = graceSeconds === undefined ? undefined : graceSeconds * 1000;
-    return c.json(await rotateSecret(ctx, c.req.param("platId"), OPERATOR, { graceMs }));
+    return c.json(await rotateSecret(ctx, c.req.param("platId"), operatorOf(c), { graceMs }));
   });
 }

@@ -9,7 +9,7 @@ export interface AuditCtx {
 
 /** Who made a change, for the audit entry the service writes. */
 export interface Actor {
-  /** "operator", "platform:<PlatID>", or "anonymous" (refused attempts). */
+  /** "operator:<key name>" (operator-auth.ts), "platform:<PlatID>", or "anonymous" (refused attempts). */
   actor: string;
   /** Made through self-service (/admin/v1/self/…): the action is audited as "self.…". */
   viaSelf?: boolean;

@@ -135,7 +135,7 @@ export async function registerPlatform(
   if (ctx.registry.get(input.platId)) throw conflict(`platform ${input.platId} already exists`);
   checkSettings(ctx, input.platId, input);
   await checkResolvedUrls(ctx, input);
-  const secrets = issuePlatformSecrets(ctx.keyring);
+  const secrets = issuePlatformSecrets(ctx.keyring, input.platId);
   try {
     await ctx.db.transaction(async (tx) => {
       await claimFingerprints(tx, input.platId, input.security.certFingerprints);
@@ -143,7 +143,7 @@ export async function registerPlatform(
         platId: input.platId,
         name: input.name,
         adapter: input.adapter,
-        adapterConfig: sealSecrets(input.adapterConfig, ctx.keyring) as Record<string, unknown>,
+        adapterConfig: sealSecrets(input.adapterConfig, ctx.keyring, input.platId) as Record<string, unknown>,
         apiBaseUrl: input.apiBaseUrl ?? null,
         verifyUrl: input.verifyUrl ?? null,
         dataGatewayUrl: input.dataGatewayUrl ?? null,
@@ -218,7 +218,7 @@ export async function updatePlatform(
         .set({
           name: next.name,
           adapter: next.adapter,
-          adapterConfig: sealSecrets(next.adapterConfig, ctx.keyring) as Record<string, unknown>,
+          adapterConfig: sealSecrets(next.adapterConfig, ctx.keyring, platId) as Record<string, unknown>,
           apiBaseUrl: next.apiBaseUrl ?? null,
           verifyUrl: next.verifyUrl ?? null,
           dataGatewayUrl: next.dataGatewayUrl ?? null,
@@ -302,7 +302,7 @@ export async function rotateSecret(
       .where(eq(platforms.platId, platId))
       .for("update");
     if (!current) throw notFound(`platform ${platId} not found`);
-    const rotated = rotatedPlatformSecrets(ctx.keyring, current, graceUntil);
+    const rotated = rotatedPlatformSecrets(ctx.keyring, platId, current, graceUntil);
     await tx
       .update(platforms)
       .set({ ...rotated.columns, updatedAt: ctx.now() })

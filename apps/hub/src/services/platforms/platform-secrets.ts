@@ -1,4 +1,10 @@
-import { type Database, type Platform, platforms } from "@yunlian/db";
+import {
+  type Database,
+  type Platform,
+  type PlatformSecretColumn,
+  platformSecretPlace,
+  platforms,
+} from "@yunlian/db";
 import { decryptSecret, encryptSecret, type Keyring, newAppSecret, newWebhookSecret } from "@yunlian/secrets";
 import { and, eq, isNull } from "drizzle-orm";
 import type { RotatingSecret } from "../../registry/platform-record.ts";
@@ -16,9 +22,10 @@ interface Sealed {
   keyId: string;
 }
 
-const seal = (keyring: Keyring, clear: string): Sealed => encryptSecret(keyring, clear);
-const open = (keyring: Keyring, ciphertext: string, keyId: string): string =>
-  decryptSecret(keyring, ciphertext, keyId);
+const seal = (keyring: Keyring, clear: string, platId: string, column: PlatformSecretColumn): Sealed =>
+  encryptSecret(keyring, clear, platformSecretPlace(platId, column));
+const open = (keyring: Keyring, sealed: Sealed, platId: string, column: PlatformSecretColumn): string =>
+  decryptSecret(keyring, sealed.ciphertext, sealed.keyId, platformSecretPlace(platId, column));
 
 /** The secrets' columns of a platform row. */
 type SecretColumns = Pick<
@@ -42,10 +49,13 @@ export interface IssuedSecrets {
 }
 
 /** A new platform's secrets, clear (for the answer) and sealed (for its row). */
-export function issuePlatformSecrets(keyring: Keyring): { clear: IssuedSecrets; columns: SecretColumns } {
+export function issuePlatformSecrets(
+  keyring: Keyring,
+  platId: string,
+): { clear: IssuedSecrets; columns: SecretColumns } {
   const clear = { appSecret: newAppSecret(), webhookSecret: newWebhookSecret() };
-  const app = seal(keyring, clear.appSecret);
-  const webhook = seal(keyring, clear.webhookSecret);
+  const app = seal(keyring, clear.appSecret, platId, "secret");
+  const webhook = seal(keyring, clear.webhookSecret, platId, "webhook_secret");
   return {
     clear,
     columns: {
@@ -69,41 +79,68 @@ export function issuePlatformSecrets(keyring: Keyring): { clear: IssuedSecrets; 
  */
 export function rotatedPlatformSecrets(
   keyring: Keyring,
+  platId: string,
   current: Pick<
     SecretColumns,
     "secretCiphertext" | "secretKeyId" | "webhookSecretCiphertext" | "webhookSecretKeyId"
   >,
   graceUntil: Date | null,
 ): { clear: IssuedSecrets; columns: SecretColumns } {
-  const issued = issuePlatformSecrets(keyring);
+  const issued = issuePlatformSecrets(keyring, platId);
   if (graceUntil === null) return issued;
-  const hasWebhook = current.webhookSecretCiphertext !== null && current.webhookSecretKeyId !== null;
+  // The current secrets move to the previous columns: opened, and sealed again for those.
+  const previousApp = seal(
+    keyring,
+    open(keyring, { ciphertext: current.secretCiphertext, keyId: current.secretKeyId }, platId, "secret"),
+    platId,
+    "previous_secret",
+  );
+  const previousWebhook =
+    current.webhookSecretCiphertext !== null && current.webhookSecretKeyId !== null
+      ? seal(
+          keyring,
+          open(
+            keyring,
+            { ciphertext: current.webhookSecretCiphertext, keyId: current.webhookSecretKeyId },
+            platId,
+            "webhook_secret",
+          ),
+          platId,
+          "previous_webhook_secret",
+        )
+      : undefined;
   return {
     clear: issued.clear,
     columns: {
       ...issued.columns,
-      previousSecretCiphertext: current.secretCiphertext,
-      previousSecretKeyId: current.secretKeyId,
+      previousSecretCiphertext: previousApp.ciphertext,
+      previousSecretKeyId: previousApp.keyId,
       previousSecretExpiresAt: graceUntil,
-      previousWebhookSecretCiphertext: hasWebhook ? current.webhookSecretCiphertext : null,
-      previousWebhookSecretKeyId: hasWebhook ? current.webhookSecretKeyId : null,
-      previousWebhookSecretExpiresAt: hasWebhook ? graceUntil : null,
+      previousWebhookSecretCiphertext: previousWebhook?.ciphertext ?? null,
+      previousWebhookSecretKeyId: previousWebhook?.keyId ?? null,
+      previousWebhookSecretExpiresAt: previousWebhook ? graceUntil : null,
     },
   };
 }
 
 function rotating(
   keyring: Keyring,
+  place: { platId: string; current: PlatformSecretColumn; previous: PlatformSecretColumn },
   current: Sealed,
   previous: { ciphertext: string | null; keyId: string | null; expiresAt: Date | null },
   now: Date,
 ): RotatingSecret {
-  const secret: RotatingSecret = { current: open(keyring, current.ciphertext, current.keyId) };
+  const secret: RotatingSecret = { current: open(keyring, current, place.platId, place.current) };
   // An expired predecessor is not even decrypted; one still in grace carries its end, which
   // every use checks again (a record can outlive the grace in memory).
   if (previous.ciphertext && previous.keyId && previous.expiresAt && previous.expiresAt > now) {
     secret.previous = {
-      secret: open(keyring, previous.ciphertext, previous.keyId),
+      secret: open(
+        keyring,
+        { ciphertext: previous.ciphertext, keyId: previous.keyId },
+        place.platId,
+        place.previous,
+      ),
       until: previous.expiresAt,
     };
   }
@@ -113,7 +150,7 @@ function rotating(
 /** The secrets of a stored row, in clear, for the in-memory record. */
 export function openPlatformSecrets(
   keyring: Keyring,
-  row: SecretColumns,
+  row: SecretColumns & Pick<Platform, "platId">,
   now = new Date(),
 ): { appSecret: RotatingSecret; webhookSecret: RotatingSecret } {
   if (!row.webhookSecretCiphertext || !row.webhookSecretKeyId) {
@@ -122,6 +159,7 @@ export function openPlatformSecrets(
   return {
     appSecret: rotating(
       keyring,
+      { platId: row.platId, current: "secret", previous: "previous_secret" },
       { ciphertext: row.secretCiphertext, keyId: row.secretKeyId },
       {
         ciphertext: row.previousSecretCiphertext,
@@ -132,6 +170,7 @@ export function openPlatformSecrets(
     ),
     webhookSecret: rotating(
       keyring,
+      { platId: row.platId, current: "webhook_secret", previous: "previous_webhook_secret" },
       { ciphertext: row.webhookSecretCiphertext, keyId: row.webhookSecretKeyId },
       {
         ciphertext: row.previousWebhookSecretCiphertext,
@@ -161,7 +200,7 @@ export async function withWebhookSecrets(
       result.push(row);
       continue;
     }
-    const sealed = seal(keyring, newWebhookSecret());
+    const sealed = seal(keyring, newWebhookSecret(), row.platId, "webhook_secret");
     const [filled] = await db
       .update(platforms)
       .set({ webhookSecretCiphertext: sealed.ciphertext, webhookSecretKeyId: sealed.keyId })

@@ -13,13 +13,23 @@ describe("sealed adapterConfig", () => {
   };
 
   it("encrypts secret-looking strings at any depth and gives them back", () => {
-    const sealed = sealSecrets(config, keyring);
+    const sealed = sealSecrets(config, keyring, "P");
     const text = JSON.stringify(sealed);
     expect(text).not.toContain("s3cret");
     expect(text).not.toContain('"p"');
     expect(text).toContain('"clientId":"hub"');
     expect((sealed as { nested: { timeoutMs: number } }).nested.timeoutMs).toBe(5000);
-    expect(openSecrets(sealed, keyring)).toEqual(config);
+    expect(openSecrets(sealed, keyring, "P")).toEqual(config);
+  });
+
+  it("binds each sealed value to its platform and its path (issue 14: no swapping)", () => {
+    const sealed = sealSecrets(config, keyring, "P") as {
+      clientSecret: unknown;
+      nested: Record<string, unknown>;
+    };
+    expect(() => openSecrets(sealed, keyring, "OTHER")).toThrow(/authentication failed/);
+    const moved = { ...sealed, nested: { ...sealed.nested, apiKey: sealed.clientSecret } };
+    expect(() => openSecrets(moved, keyring, "P")).toThrow(/authentication failed/);
   });
 });
 
@@ -29,11 +39,11 @@ describe("keys named after Object.prototype's members (issue 14: request input n
   const body = JSON.parse('{"__proto__":{"apiKey":"k"},"constructor":{"token":"t"},"a":1}');
 
   it("sealing keeps a __proto__ key as a key, its secrets sealed", () => {
-    const sealed = sealSecrets(body, keyring);
+    const sealed = sealSecrets(body, keyring, "P");
     const text = JSON.stringify(sealed);
     expect(Object.keys(sealed as object)).toEqual(["__proto__", "constructor", "a"]);
     expect(text).not.toContain('"k"');
-    expect(openSecrets(JSON.parse(text), keyring)).toEqual(body);
+    expect(openSecrets(JSON.parse(text), keyring, "P")).toEqual(body);
   });
 
   it("redacting and restoring keep a __proto__ key and read only own stored keys", () => {

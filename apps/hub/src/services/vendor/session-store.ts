@@ -1,10 +1,10 @@
 import type { SessionStore, VendorSession } from "@yunlian/adapter-sdk";
-import { vendorSessions } from "@yunlian/db";
+import { vendorSessionPlace, vendorSessions } from "@yunlian/db";
 import { decryptSecret, encryptSecret } from "@yunlian/secrets";
 import { and, eq } from "drizzle-orm";
 import type { VendorCtx } from "./vendor-context.ts";
 
-type SessionCtx = Pick<VendorCtx, "db" | "keyring" | "sessions" | "now">;
+type SessionCtx = Pick<VendorCtx, "db" | "keyring" | "sessions" | "now" | "log">;
 
 /**
  * The vendor session of one hub user at one vendor: memory first, then the encrypted row. With a
@@ -34,17 +34,32 @@ class DbSessionStore implements SessionStore {
     const [row] = await db.select().from(vendorSessions).where(this.where());
     // The row's updatedAt is when the session was saved (its login).
     if (!row || !this.fresh(row.updatedAt)) return undefined;
-    const session = {
-      vendorUserId: row.vendorUserId,
-      accessToken: decryptSecret(keyring, row.tokenCiphertext, row.tokenKeyId),
-    };
+    let accessToken: string;
+    try {
+      accessToken = decryptSecret(
+        keyring,
+        row.tokenCiphertext,
+        row.tokenKeyId,
+        vendorSessionPlace(this.userId, this.vendorPlatId),
+      );
+    } catch (err) {
+      // A key the hub lacks, or a value moved from another row: no session, so the adapter logs
+      // in to the vendor again (and saves a fresh one) instead of the call failing.
+      this.ctx.log.error({ err, vendorPlatId: this.vendorPlatId }, "vendor session does not decrypt");
+      return undefined;
+    }
+    const session = { vendorUserId: row.vendorUserId, accessToken };
     sessions.set(this.userId, this.vendorPlatId, { session, obtainedAt: row.updatedAt });
     return session;
   }
 
   async save(session: VendorSession): Promise<void> {
     const { db, keyring, sessions } = this.ctx;
-    const { ciphertext, keyId } = encryptSecret(keyring, session.accessToken);
+    const { ciphertext, keyId } = encryptSecret(
+      keyring,
+      session.accessToken,
+      vendorSessionPlace(this.userId, this.vendorPlatId),
+    );
     const obtainedAt = this.ctx.now();
     const values = {
       vendorUserId: session.vendorUserId,
