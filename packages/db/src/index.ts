@@ -4,5 +4,16 @@ export { resolveDataDir } from "./data-dir.ts";
 export { migrationsFolder } from "./migrations-folder.ts";
 export { openDatabase } from "./open.ts";
 export * from "./schema/index.ts";
-export type { Database, DatabaseHandle, OpenDatabaseOptions, Transaction } from "./types.ts";
+export type { Database, DatabaseHandle, OpenDatabaseOptions, SessionQuery, Transaction } from "./types.ts";
 export { schema };
+export {
+  RETENTION_LOCK_KEY,
+  type RetentionLogger,
+  type RetentionOptions,
+  type RetentionPeriods,
+  type RetentionRun,
+  type RetentionSchedule,
+  type RetentionScheduleOptions,
+  runRetention,
+  startRetention,
+} from "./retention/index.ts";
