@@ -9,7 +9,10 @@ import {
   parseEnv,
   positiveInt,
   queueEnv,
+  type RetentionSettings,
   required,
+  retentionEnv,
+  retentionSettings,
   url,
 } from "@yunlian/config";
 import { DEFAULT_WORKER_CONCURRENCY, type DeliveryConfig, deliveryConfig } from "@yunlian/delivery";
@@ -25,6 +28,7 @@ const envSchema = z.object({
   // HUB_PLAT_ID, HUB_ALLOW_PRIVATE_URLS and the HUB_DELIVERY_* knobs.
   ...deliveryEnv,
   ...queueEnv,
+  ...retentionEnv,
   DATABASE_URL: required(url, "the worker reads the delivery outbox from PostgreSQL"),
   REDIS_URL: required(url, "apps/worker runs BullMQ (embedded delivery runs inside the hub instead)"),
   HUB_SECRET_KEY: required(hexKey, "platform secrets are stored encrypted with it"),
@@ -54,6 +58,8 @@ export interface WorkerConfig {
   relayIntervalMs?: number;
   sweepIntervalMs?: number;
   sweepGraceMs?: number;
+  /** HUB_RETENTION_*: how long history is kept, and how often the partition job runs. */
+  retention: RetentionSettings;
   /** Apply migrations at start (idempotent, serialised by an advisory lock). Default true. */
   migrate?: boolean;
 }
@@ -80,5 +86,6 @@ export function loadWorkerConfig(env: EnvRecord): WorkerConfig {
     relayIntervalMs: e.HUB_WORKER_RELAY_INTERVAL_MS,
     sweepIntervalMs: e.HUB_WORKER_SWEEP_INTERVAL_MS,
     sweepGraceMs: e.HUB_WORKER_SWEEP_GRACE_MS,
+    retention: retentionSettings(e),
   };
 }

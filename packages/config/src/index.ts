@@ -31,3 +31,4 @@ export {
   redisEnv,
   secretKeyEnv,
 } from "./shared.ts";
+export { type RetentionSettings, retentionEnv, retentionSettings } from "./retention.ts";
