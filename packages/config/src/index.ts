@@ -17,6 +17,7 @@ export {
   parseEnv,
   withCrossRules,
 } from "./parse-env.ts";
+export { type RetentionSettings, retentionEnv, retentionSettings } from "./retention.ts";
 export {
   DEFAULT_DATA_DIR,
   DEFAULT_HUB_PLAT_ID,
@@ -31,4 +32,3 @@ export {
   redisEnv,
   secretKeyEnv,
 } from "./shared.ts";
-export { type RetentionSettings, retentionEnv, retentionSettings } from "./retention.ts";

@@ -3,9 +3,6 @@ import * as schema from "./schema/index.ts";
 export { resolveDataDir } from "./data-dir.ts";
 export { migrationsFolder } from "./migrations-folder.ts";
 export { openDatabase } from "./open.ts";
-export * from "./schema/index.ts";
-export type { Database, DatabaseHandle, OpenDatabaseOptions, SessionQuery, Transaction } from "./types.ts";
-export { schema };
 export {
   RETENTION_LOCK_KEY,
   type RetentionLogger,
@@ -17,3 +14,6 @@ export {
   runRetention,
   startRetention,
 } from "./retention/index.ts";
+export * from "./schema/index.ts";
+export type { Database, DatabaseHandle, OpenDatabaseOptions, SessionQuery, Transaction } from "./types.ts";
+export { schema };

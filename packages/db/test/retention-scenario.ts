@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import { type DatabaseHandle, type RetentionPeriods, runRetention, type SessionQuery } from "../src/index.ts";
 
-export const DAY = 86_400_000;
+const DAY = 86_400_000;
 export const PERIODS: RetentionPeriods = { reports: 30 * DAY, deliveries: 14 * DAY, audit: 400 * DAY };
 /** Creation runs at past clocks keep everything (they must not drop what an earlier one made). */
 const KEEP_ALL: RetentionPeriods = { reports: 1e5 * DAY, deliveries: 1e5 * DAY, audit: 1e5 * DAY };
@@ -69,8 +69,7 @@ export async function expectRetention(handle: DatabaseHandle): Promise<void> {
     onDropped: (_table, partition) => dropped.push(partition),
   });
   expect(run.ran).toBe(true);
-  const day = (back: number) =>
-    new Date(now - back * DAY).toISOString().slice(0, 10).replaceAll("-", "");
+  const day = (back: number) => new Date(now - back * DAY).toISOString().slice(0, 10).replaceAll("-", "");
   // Past retention: the days 40..37 (made by the run at −40 days) and, for the audit log, −500..−497.
   expect(run.dropped).toEqual(
     expect.arrayContaining([
@@ -91,8 +90,13 @@ export async function expectRetention(handle: DatabaseHandle): Promise<void> {
   expect(run.deletedFromDefault).toBe(1);
 
   await handle.withConnection(async (q) => {
-    expect((await q("select id from status_reports order by id")).map((r) => Number(r.id))).toEqual([2, 3, 5]);
-    expect((await q("select id from deliveries order by id")).map((r) => r.id)).toEqual(["msg_open", "msg_recent"]);
+    expect((await q("select id from status_reports order by id")).map((r) => Number(r.id))).toEqual([
+      2, 3, 5,
+    ]);
+    expect((await q("select id from deliveries order by id")).map((r) => r.id)).toEqual([
+      "msg_open",
+      "msg_recent",
+    ]);
     expect((await q("select delivery_id from delivery_attempts")).map((r) => r.delivery_id)).toEqual([
       "msg_recent",
     ]);

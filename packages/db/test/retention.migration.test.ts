@@ -11,7 +11,8 @@ import { type DatabaseHandle, migrationsFolder, openDatabase, type SessionQuery 
 import { createTestDatabase, postgresAvailable, servicesRequired } from "../src/testing.ts";
 
 const available = await postgresAvailable();
-if (!available && servicesRequired()) throw new Error("PostgreSQL is unreachable and TEST_REQUIRE_SERVICES/CI demands it");
+if (!available && servicesRequired())
+  throw new Error("PostgreSQL is unreachable and TEST_REQUIRE_SERVICES/CI demands it");
 
 /** The migrations folder as it was at 0005: the SQL files up to it and the journal's entries. */
 function migrationsUpTo0005(): string {
@@ -19,7 +20,9 @@ function migrationsUpTo0005(): string {
   const all = migrationsFolder();
   cpSync(all, dir, { recursive: true });
   const journalPath = join(dir, "meta", "_journal.json");
-  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { idx: number; tag: string }[] };
+  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as {
+    entries: { idx: number; tag: string }[];
+  };
   for (const e of journal.entries.filter((e) => e.idx > 5)) rmSync(join(dir, `${e.tag}.sql`));
   journal.entries = journal.entries.filter((e) => e.idx <= 5);
   writeFileSync(journalPath, JSON.stringify(journal));
@@ -36,7 +39,9 @@ async function fillOldSchema(q: SessionQuery): Promise<void> {
            select 'D' || (g % 7), 'V', 'attr', jsonb_build_object('n', g::text), now() - g * interval '1 hour',
                   now() - (g % 40) * ${DAY}, 'req-' || g
              from generate_series(1, 300) g`);
-  await q(`insert into device_shadows (udevice_id, vendor_plat_id, attrs) select distinct udevice_id, 'V', '{}'::jsonb from status_reports`);
+  await q(
+    `insert into device_shadows (udevice_id, vendor_plat_id, attrs) select distinct udevice_id, 'V', '{}'::jsonb from status_reports`,
+  );
   // One delivery per report and receiver; the status cycles through every state. created_at is the
   // report's received_at, except for a few rows written another way (a second later).
   await q(`insert into deliveries (id, report_id, plat_id, udevice_id, status, attempts, next_attempt_at, last_error,
@@ -57,10 +62,12 @@ async function fillOldSchema(q: SessionQuery): Promise<void> {
 
 /** Each table's rows as text (the columns 0005 had, in key order): equal before and after. */
 const FINGERPRINTS: Record<string, string> = {
-  status_reports: "select id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id from status_reports",
+  status_reports:
+    "select id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id from status_reports",
   deliveries:
     "select id, report_id, plat_id, udevice_id, status, attempts, next_attempt_at, enqueued_at, last_error, last_http_status, delivered_at, updated_at from deliveries",
-  delivery_attempts: "select id, delivery_id, attempt, started_at, duration_ms, http_status, ret_code, error from delivery_attempts",
+  delivery_attempts:
+    "select id, delivery_id, attempt, started_at, duration_ms, http_status, ret_code, error from delivery_attempts",
   audit_log: "select id, at, actor, action, target, outcome, detail from audit_log",
   device_shadows: "select udevice_id, vendor_plat_id, attrs from device_shadows",
 };
@@ -76,7 +83,10 @@ async function fingerprints(q: SessionQuery): Promise<Record<string, { n: number
   return out;
 }
 
-async function expectDataMoved(oldSchema: DatabaseHandle, open: () => Promise<DatabaseHandle>): Promise<void> {
+async function expectDataMoved(
+  oldSchema: DatabaseHandle,
+  open: () => Promise<DatabaseHandle>,
+): Promise<void> {
   await oldSchema.migrate();
   const before = await oldSchema.withConnection(async (q) => {
     await fillOldSchema(q);
@@ -103,19 +113,23 @@ async function expectDataMoved(oldSchema: DatabaseHandle, open: () => Promise<Da
         { p: "deliveries_open", status: "pending", n: 150 },
       ]);
       // Every delivery's created_at is now its report's received_at (the claim's partition lookup).
-      const [misaligned] = await q(`select count(*)::int as n from deliveries d join status_reports r on r.id = d.report_id
+      const [misaligned] =
+        await q(`select count(*)::int as n from deliveries d join status_reports r on r.id = d.report_id
                                      where d.created_at <> r.received_at`);
       expect(misaligned?.n).toBe(0);
       const [reports] = await q("select count(*)::int as n from status_reports_legacy");
       expect(reports?.n).toBe(300);
       // Sequences carry on, defaults apply, and deleting a platform still cascades.
-      const [next] = await q(`insert into status_reports (udevice_id, vendor_plat_id, data_type, device_status)
+      const [next] =
+        await q(`insert into status_reports (udevice_id, vendor_plat_id, data_type, device_status)
                               values ('D1', 'V', 'attr', '{}') returning id`);
       expect(Number(next?.id)).toBe(301);
       await q("delete from platforms where plat_id = 'A'");
       const [left] = await q("select count(*)::int as n from deliveries where plat_id = 'A'");
       expect(left?.n).toBe(0);
-      const [attempts] = await q("select count(*)::int as n from delivery_attempts where delivery_id like 'msg_A%'");
+      const [attempts] = await q(
+        "select count(*)::int as n from delivery_attempts where delivery_id like 'msg_A%'",
+      );
       expect(attempts?.n).toBe(0);
     });
   } finally {

@@ -4,7 +4,8 @@ import { createTestDatabase, postgresAvailable, servicesRequired } from "../src/
 import { expectRetention, fillHistory, PERIODS } from "./retention-scenario.ts";
 
 const available = await postgresAvailable();
-if (!available && servicesRequired()) throw new Error("PostgreSQL is unreachable and TEST_REQUIRE_SERVICES/CI demands it");
+if (!available && servicesRequired())
+  throw new Error("PostgreSQL is unreachable and TEST_REQUIRE_SERVICES/CI demands it");
 
 describe("retention by partition, PGlite (PostgreSQL 17 in WASM)", () => {
   it("creates day partitions ahead, drops those past retention, keeps the rest, the shadow and open deliveries", async () => {
@@ -53,7 +54,9 @@ describe.skipIf(!available)("retention by partition, PostgreSQL", () => {
 
   it("the advisory lock: a run while another process holds it drops nothing; of two at once, one drops", async () => {
     await one.withConnection(async (q) => {
-      await q("truncate status_reports, deliveries, delivery_attempts, audit_log, device_shadows, platforms cascade");
+      await q(
+        "truncate status_reports, deliveries, delivery_attempts, audit_log, device_shadows, platforms cascade",
+      );
     });
     const now = Date.now();
     await fillHistory(one, now);

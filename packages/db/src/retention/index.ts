@@ -1,2 +1,9 @@
-export { RETENTION_LOCK_KEY, type RetentionLogger, type RetentionOptions, type RetentionPeriods, type RetentionRun, runRetention } from "./run.ts";
-export { startRetention, type RetentionSchedule, type RetentionScheduleOptions } from "./schedule.ts";
+export {
+  RETENTION_LOCK_KEY,
+  type RetentionLogger,
+  type RetentionOptions,
+  type RetentionPeriods,
+  type RetentionRun,
+  runRetention,
+} from "./run.ts";
+export { type RetentionSchedule, type RetentionScheduleOptions, startRetention } from "./schedule.ts";

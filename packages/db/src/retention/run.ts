@@ -73,7 +73,11 @@ export async function runRetention(handle: DatabaseHandle, opts: RetentionOption
       result.ran = true;
       try {
         await query(`set lock_timeout = ${literal(LOCK_TIMEOUT)}`);
-        const job = { query, opts: { ...opts, now: opts.now ?? Date.now(), log: opts.log ?? silent }, result };
+        const job = {
+          query,
+          opts: { ...opts, now: opts.now ?? Date.now(), log: opts.log ?? silent },
+          result,
+        };
         for (const spec of PARTITIONED_TABLES) await upkeep(job, spec);
         return result;
       } finally {
@@ -120,7 +124,12 @@ async function upkeep(job: Job, spec: PartitionedTable): Promise<void> {
       "retention: partition dropped",
     );
   }
-  await expireDefault(job, spec, cutoff, partitions.find((p) => p.isDefault));
+  await expireDefault(
+    job,
+    spec,
+    cutoff,
+    partitions.find((p) => p.isDefault),
+  );
 }
 
 /**
@@ -185,5 +194,8 @@ async function expireDefault(job: Job, spec: PartitionedTable, cutoff: number, p
   const n = Number(rows[0]?.n ?? 0);
   if (n === 0) return;
   job.result.deletedFromDefault += n;
-  job.opts.log.warn({ table: spec.table, partition: p.name, rows: n }, "retention: rows past retention deleted from DEFAULT");
+  job.opts.log.warn(
+    { table: spec.table, partition: p.name, rows: n },
+    "retention: rows past retention deleted from DEFAULT",
+  );
 }

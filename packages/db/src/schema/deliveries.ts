@@ -66,7 +66,10 @@ export const deliveries = pgTable(
       "deliveries_status_check",
       sql`${t.status} in (${sql.raw(DELIVERY_STATUSES.map((s) => `'${s}'`).join(", "))})`,
     ),
-    check("deliveries_settled_at_check", sql`(${t.settledAt} = 'infinity') = (${t.status} in ('pending', 'failed'))`),
+    check(
+      "deliveries_settled_at_check",
+      sql`(${t.settledAt} = 'infinity') = (${t.status} in ('pending', 'failed'))`,
+    ),
   ],
 );
 

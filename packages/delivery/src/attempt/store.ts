@@ -118,7 +118,13 @@ export async function killWithoutAttempt(db: Database, id: string, claimedAttemp
     db
       .update(deliveries)
       // Settled: the row moves to the partition of today's settled deliveries.
-      .set({ status: "dead", attempts: claimedAttempts - 1, lastError: error, updatedAt: now, settledAt: now })
+      .set({
+        status: "dead",
+        attempts: claimedAttempts - 1,
+        lastError: error,
+        updatedAt: now,
+        settledAt: now,
+      })
       .where(and(eq(deliveries.id, id), deliveryIsOpen, eq(deliveries.attempts, claimedAttempts))),
   );
 }
