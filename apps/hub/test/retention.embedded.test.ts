@@ -28,11 +28,17 @@ describe("retention in an embedded hub (PGlite, no worker)", () => {
     await until(() => exists(`status_reports_p${dayName(today + 3 * DAY)}`));
     // A day 40 days back, as a hub running for months would have made it.
     const old = today - 40 * DAY;
-    await query(`create table status_reports_p${dayName(old)} (like status_reports including defaults including constraints)`);
+    await query(
+      `create table status_reports_p${dayName(old)} (like status_reports including defaults including constraints)`,
+    );
     await query(`alter table status_reports attach partition status_reports_p${dayName(old)}
                  for values from ('${new Date(old).toISOString()}') to ('${new Date(old + DAY).toISOString()}')`);
     await until(async () => !(await exists(`status_reports_p${dayName(old)}`)));
-    const metrics = await request(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${hub.adminToken}` } });
-    expect(await metrics.body.text()).toContain('yunlian_retention_partitions_dropped_total{table="status_reports"} 1');
+    const metrics = await request(`${hub.url}/metrics`, {
+      headers: { authorization: `Bearer ${hub.adminToken}` },
+    });
+    expect(await metrics.body.text()).toContain(
+      'yunlian_retention_partitions_dropped_total{table="status_reports"} 1',
+    );
   });
 });

@@ -3,8 +3,7 @@ import { z } from "zod";
 import { parseEnv, retentionEnv, retentionSettings } from "../src/index.ts";
 
 const DAY = 86_400_000;
-const load = (env: Record<string, string>) =>
-  retentionSettings(parseEnv(z.object(retentionEnv), env, "hub"));
+const load = (env: Record<string, string>) => retentionSettings(parseEnv(z.object(retentionEnv), env, "hub"));
 
 describe("retention settings", () => {
   it("defaults: reports 30 days, settled deliveries 14, audit log 400, a run every hour", () => {
@@ -22,7 +21,10 @@ describe("retention settings", () => {
         HUB_RETENTION_AUDIT: "730d",
         HUB_RETENTION_INTERVAL: "10m",
       }),
-    ).toEqual({ retention: { reports: 7 * DAY, deliveries: 1.5 * DAY, audit: 730 * DAY }, intervalMs: 600_000 });
+    ).toEqual({
+      retention: { reports: 7 * DAY, deliveries: 1.5 * DAY, audit: 730 * DAY },
+      intervalMs: 600_000,
+    });
     expect(() => load({ HUB_RETENTION_DELIVERIES: "two weeks" })).toThrow(/HUB_RETENTION_DELIVERIES/);
   });
 });
