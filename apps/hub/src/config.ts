@@ -16,7 +16,10 @@ import {
   parseEnv,
   positiveInt,
   queueEnv,
+  type RetentionSettings,
   redisEnv,
+  retentionEnv,
+  retentionSettings,
   secretKeyEnv,
   withCrossRules,
 } from "@yunlian/config";
@@ -41,6 +44,8 @@ const envSchema = withCrossRules(
     ...deliveryEnv,
     ...queueEnv,
     ...dataDirEnv,
+    // HUB_RETENTION_*: partition upkeep, which the hub runs too (embedded mode has no worker).
+    ...retentionEnv,
     PORT: z.coerce
       .number({ error: "must be a port number (0-65535)" })
       .int("must be a port number (0-65535)")
@@ -157,6 +162,8 @@ export interface HubConfig {
   adapterPackages: { specs: string[]; from: string };
   /** The BullMQ queue (REDIS_URL): unset parts take the delivery package's defaults, as in apps/worker. */
   queue: { prefix?: string; name?: string };
+  /** HUB_RETENTION_*: how long history is kept, and how often the partition job runs. */
+  retention: RetentionSettings;
 }
 
 /**
@@ -209,5 +216,6 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
       ...(e.HUB_QUEUE_PREFIX ? { prefix: e.HUB_QUEUE_PREFIX } : {}),
       ...(e.HUB_QUEUE_NAME ? { name: e.HUB_QUEUE_NAME } : {}),
     },
+    retention: retentionSettings(e),
   };
 }

@@ -5,7 +5,7 @@ import { type Adapter, createAdapterRegistry, loadAdapterPackages } from "@yunli
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { standardAdapter } from "@yunlian/adapter-standard";
 import { tuyaAdapter } from "@yunlian/adapter-tuya";
-import { type DatabaseHandle, openDatabase } from "@yunlian/db";
+import { type DatabaseHandle, openDatabase, startRetention } from "@yunlian/db";
 import { ingestDatabaseUrl } from "@yunlian/delivery";
 import { keyringFromHex } from "@yunlian/secrets";
 import { type Logger, pino } from "pino";
@@ -129,6 +129,13 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     options.delivery ?? true,
   );
   metrics.attachSources(metricsSources({ db, now, delivery, registry }));
+  // Partition upkeep (docs/adr/0009). The hub runs it in every mode: embedded mode has no worker,
+  // and with workers the advisory lock lets one process at a time work.
+  const retention = startRetention(database, {
+    ...config.retention,
+    log,
+    onDropped: (table) => metrics.retentionPartitionsDropped.inc({ table }),
+  });
   for (const p of registry.all()) {
     if (p.securityMode === "none")
       log.warn({ platId: p.platId }, "platform uses security mode none (unsigned requests)");
@@ -238,6 +245,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       ...app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, path: r.path })),
     ],
     async close() {
+      await retention.stop();
       await delivery.stop();
       await models.stop();
       await platformSync.stop();

@@ -10,7 +10,10 @@ import {
   positiveInt,
   previousHexKeys,
   queueEnv,
+  type RetentionSettings,
   required,
+  retentionEnv,
+  retentionSettings,
   url,
 } from "@yunlian/config";
 import { DEFAULT_WORKER_CONCURRENCY, type DeliveryConfig, deliveryConfig } from "@yunlian/delivery";
@@ -26,6 +29,7 @@ const envSchema = z.object({
   // HUB_PLAT_ID, HUB_ALLOW_PRIVATE_URLS and the HUB_DELIVERY_* knobs.
   ...deliveryEnv,
   ...queueEnv,
+  ...retentionEnv,
   DATABASE_URL: required(url, "the worker reads the delivery outbox from PostgreSQL"),
   REDIS_URL: required(url, "apps/worker runs BullMQ (embedded delivery runs inside the hub instead)"),
   HUB_SECRET_KEY: required(hexKey, "platform secrets are stored encrypted with it"),
@@ -58,6 +62,8 @@ export interface WorkerConfig {
   relayIntervalMs?: number;
   sweepIntervalMs?: number;
   sweepGraceMs?: number;
+  /** HUB_RETENTION_*: how long history is kept, and how often the partition job runs. */
+  retention: RetentionSettings;
   /** Apply migrations at start (idempotent, serialised by an advisory lock). Default true. */
   migrate?: boolean;
 }
@@ -85,5 +91,6 @@ export function loadWorkerConfig(env: EnvRecord): WorkerConfig {
     relayIntervalMs: e.HUB_WORKER_RELAY_INTERVAL_MS,
     sweepIntervalMs: e.HUB_WORKER_SWEEP_INTERVAL_MS,
     sweepGraceMs: e.HUB_WORKER_SWEEP_GRACE_MS,
+    retention: retentionSettings(e),
   };
 }

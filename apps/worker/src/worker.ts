@@ -1,4 +1,4 @@
-import { type DatabaseHandle, openDatabase } from "@yunlian/db";
+import { type DatabaseHandle, openDatabase, startRetention } from "@yunlian/db";
 import {
   type DeliveryLogger,
   type QueueDeliveryOptions,
@@ -51,8 +51,14 @@ export async function startWorker(
       }),
     };
     const delivery = await startQueueDelivery(opts);
+    // Partition upkeep (docs/adr/0009): every worker runs it; the advisory lock lets one work at a time.
+    const retention = startRetention(handle, {
+      ...config.retention,
+      ...defined({ log: deps.log }),
+    });
     return {
       async stop() {
+        await retention.stop();
         await delivery.stop();
         if (ownHandle) await handle.close();
       },

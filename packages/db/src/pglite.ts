@@ -58,6 +58,8 @@ export async function openPglite(dataDir: string, migrationsDir?: string): Promi
     async ping() {
       await client.query("select 1");
     },
+    // PGlite is one session: everything already runs on the same connection.
+    withConnection: (fn) => fn(async (text) => (await client.query<Record<string, unknown>>(text)).rows),
     async close() {
       await client.close();
       if (scratch) rmSync(scratch, { recursive: true, force: true });

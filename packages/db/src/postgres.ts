@@ -61,6 +61,14 @@ export function openPostgres(url: string, maxConnections = 10, migrationsDir?: s
     async ping() {
       await sql`select 1`;
     },
+    async withConnection(fn) {
+      const conn = await sql.reserve();
+      try {
+        return await fn(async (text) => [...(await conn.unsafe(text))] as Record<string, unknown>[]);
+      } finally {
+        conn.release();
+      }
+    },
     async close() {
       await sql.end({ timeout: 5 });
     },

@@ -7,6 +7,9 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** What `db.transaction(async (tx) => …)` hands its callback; services accept it to reuse an outer transaction. */
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
+/** Runs one SQL statement (no parameters) and hands back its rows. */
+export type SessionQuery = (text: string) => Promise<Record<string, unknown>[]>;
+
 export interface DatabaseHandle {
   db: Database;
   kind: "postgres" | "pglite";
@@ -25,6 +28,11 @@ export interface DatabaseHandle {
   /** Postgres NOTIFY (pg_notify), delivered to listeners in every process on the same database. */
   notify(channel: string, payload: string): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * Runs `fn` on one connection held for its whole duration, so session state (an advisory lock,
+   * a setting) holds across its statements; each statement commits on its own. PGlite has one.
+   */
+  withConnection<T>(fn: (query: SessionQuery) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

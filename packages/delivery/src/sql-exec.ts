@@ -51,6 +51,32 @@ export function inTransaction<T>(db: Database, fn: (run: RunSql) => Promise<T>):
   return db.transaction((tx) => fn(viaDrizzle(tx)));
 }
 
+/**
+ * Runs a statement that updates open deliveries again when PostgreSQL refused it because a
+ * concurrent statement settled (or replayed) one of its rows, which moves the row to another
+ * partition (docs/adr/0009): SQLSTATE 40001, "tuple to be locked was already moved to another
+ * partition due to concurrent update". Unpartitioned, the statement would have re-read the row
+ * and skipped it (no longer open); run again, it no longer sees the row in deliveries_open, which
+ * is that same outcome. The statement is its own transaction, so nothing of the refused run stays.
+ */
+export async function retryAfterPartitionMove<T>(run: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (i >= tries || !movedByConcurrentUpdate(err)) throw err;
+    }
+  }
+}
+
+function movedByConcurrentUpdate(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== "object") return false;
+  if (e.code === "40001" && typeof e.message === "string" && e.message.includes("moved to another partition"))
+    return true;
+  return e.cause !== undefined && e.cause !== err && movedByConcurrentUpdate(e.cause);
+}
+
 /** postgres.js returns the rows as an array, PGlite as `{ rows }`. */
 export function rowsOf(res: unknown): unknown[] {
   if (Array.isArray(res)) return res;

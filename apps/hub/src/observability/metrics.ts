@@ -84,6 +84,13 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly retentionPartitionsDropped = new Counter({
+    name: "yunlian_retention_partitions_dropped_total",
+    help: "Day partitions past retention this process dropped (HUB_RETENTION_*), by table",
+    labelNames: ["table"] as const,
+    registers: [this.registry],
+  });
+
   readonly deliveryDuration = new Histogram({
     name: "yunlian_delivery_attempt_duration_seconds",
     help: "Delivery attempt latency by receiving platform",

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, pgTable, text, varchar } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, pgTable, primaryKey, text, varchar } from "drizzle-orm/pg-core";
 import { createdAt, tstz, UDEVICE_ID_MAX, updatedAt } from "./columns.ts";
 import { DELIVERY_STATUSES, type DeliveryStatus } from "./delivery-status.ts";
 
@@ -8,12 +8,15 @@ export { DELIVERY_STATUSES, type DeliveryStatus };
 /**
  * The Postgres outbox: one row per (report × subscribed platform), written in the ingest
  * transaction. BullMQ only carries the id; this row is the truth about the delivery.
+ * Partitioned by settledAt (migrations/0008, docs/adr/0009): open rows ('infinity') all live in
+ * deliveries_open, settled ones in the partition of the day they settled, dropped past
+ * HUB_RETENTION_DELIVERIES. Settling moves a row from one partition to the other.
  */
 export const deliveries = pgTable(
   "deliveries",
   {
     /** The webhook-id (msg_…), the same on every attempt so receivers can drop duplicates. */
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     /**
      * The report delivered. Not a foreign key: a delivery row is only ever written in the statement
      * that writes its report (ingest), so the reference holds by construction, and the per-row key
@@ -35,10 +38,18 @@ export const deliveries = pgTable(
     lastError: text("last_error"),
     lastHttpStatus: integer("last_http_status"),
     deliveredAt: tstz("delivered_at"),
+    /**
+     * Its report's receivedAt (ingest writes both from one value): the claim and the relay find the
+     * report by (id, receivedAt), so PostgreSQL searches one partition of status_reports, not all.
+     */
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** When the row became delivered or dead; 'infinity' while open (the partition key). */
+    settledAt: tstz("settled_at").notNull().default(sql`'infinity'`),
   },
   (t) => [
+    // The webhook-id is unique by construction (random); the key must hold the partition key.
+    primaryKey({ name: "deliveries_id_settled_at_pk", columns: [t.id, t.settledAt] }),
     // Every index costs each delivery two entries (its insert, and its settling update, which can
     // never be HOT as it changes status), so there are few. Open rows by due time, for the relay's
     // scans, the sweeper and the in-process runner: settled rows (the vast majority) leave it,
@@ -55,11 +66,18 @@ export const deliveries = pgTable(
       "deliveries_status_check",
       sql`${t.status} in (${sql.raw(DELIVERY_STATUSES.map((s) => `'${s}'`).join(", "))})`,
     ),
+    check(
+      "deliveries_settled_at_check",
+      sql`(${t.settledAt} = 'infinity') = (${t.status} in ('pending', 'failed'))`,
+    ),
   ],
 );
 
-/** Open rows (pending or failed), written to match deliveries_open_next_attempt_at_idx's predicate. */
-export const deliveryIsOpen = sql`${deliveries.status} in ('pending', 'failed')`;
+/**
+ * Open rows (pending or failed), written to match deliveries_open_next_attempt_at_idx's predicate,
+ * and to name the open partition by a literal, so that PostgreSQL plans only deliveries_open.
+ */
+export const deliveryIsOpen = sql`${deliveries.settledAt} = 'infinity' and ${deliveries.status} in ('pending', 'failed')`;
 
 export type Delivery = typeof deliveries.$inferSelect;
 export type NewDelivery = typeof deliveries.$inferInsert;

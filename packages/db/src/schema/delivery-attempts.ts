@@ -1,11 +1,15 @@
-import { bigserial, index, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { bigserial, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { tstz } from "./columns.ts";
 
-/** One row per HTTP attempt of a delivery: what the admin API shows when a partner asks "what happened?". */
+/**
+ * One row per HTTP attempt of a delivery: what the admin API shows when a partner asks "what happened?".
+ * Partitioned by day of startedAt, dropped past HUB_RETENTION_DELIVERIES with the deliveries that
+ * settled by then (an attempt always starts before its delivery settles).
+ */
 export const deliveryAttempts = pgTable(
   "delivery_attempts",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     /**
      * Not a foreign key, for the same reason as deliveries.reportId: attempts are recorded by the
      * statement that settles their delivery row, on the hot path. Deleting a delivery deletes its
@@ -20,7 +24,10 @@ export const deliveryAttempts = pgTable(
     retCode: text("ret_code"),
     error: text("error"),
   },
-  (t) => [index("delivery_attempts_delivery_id_idx").on(t.deliveryId)],
+  (t) => [
+    primaryKey({ name: "delivery_attempts_id_started_at_pk", columns: [t.id, t.startedAt] }),
+    index("delivery_attempts_delivery_id_idx").on(t.deliveryId),
+  ],
 );
 
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;

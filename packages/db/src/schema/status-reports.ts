@@ -1,13 +1,17 @@
-import { bigserial, index, jsonb, pgTable, text, varchar } from "drizzle-orm/pg-core";
+import { bigserial, index, jsonb, pgTable, primaryKey, text, varchar } from "drizzle-orm/pg-core";
 import { tstz, UDEVICE_ID_MAX } from "./columns.ts";
 
 export type ReportDataType = "attr" | "alarm" | "onOffline";
 
-/** History of every accepted status report; deliveries point here, so it is the outbox's payload. */
+/**
+ * History of every accepted status report; deliveries point here, so it is the outbox's payload.
+ * Partitioned by day of receivedAt (migrations/0008, packages/db/src/retention): a report past
+ * HUB_RETENTION_REPORTS goes with its day's partition. The device shadow keeps what it said.
+ */
 export const statusReports = pgTable(
   "status_reports",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     udeviceId: varchar("udevice_id", { length: UDEVICE_ID_MAX }).notNull(),
     /**
      * The reporting vendor platform. Not a foreign key: ingest, the only writer, key-share locks the
@@ -24,6 +28,8 @@ export const statusReports = pgTable(
     requestId: text("request_id"),
   },
   (t) => [
+    // A partitioned table's key must hold its partition key; ids are unique by their sequence.
+    primaryKey({ name: "status_reports_id_received_at_pk", columns: [t.id, t.receivedAt] }),
     index("status_reports_udevice_id_received_at_idx").on(t.udeviceId, t.receivedAt.desc()),
     index("status_reports_vendor_plat_id_idx").on(t.vendorPlatId),
   ],

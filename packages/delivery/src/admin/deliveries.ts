@@ -1,6 +1,6 @@
 import type { Database, Delivery, DeliveryAttempt, DeliveryStatus } from "@yunlian/db";
 import { deliveries, deliveryAttempts, statusReports } from "@yunlian/db";
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { type DeliveryNotifier, wakeDelivery } from "../wake.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 
@@ -96,7 +96,15 @@ const REPLAYABLE: DeliveryStatus[] = ["failed", "dead"];
 
 /** Values that make a failed/dead row a fresh pending one; lastError is kept as history. */
 function replayed(now: Date) {
-  return { status: "pending" as const, attempts: 0, nextAttemptAt: now, enqueuedAt: null, updatedAt: now };
+  return {
+    status: "pending" as const,
+    attempts: 0,
+    nextAttemptAt: now,
+    enqueuedAt: null,
+    updatedAt: now,
+    // Open again: a dead row moves back from its day's partition into deliveries_open.
+    settledAt: sql`'infinity'`,
+  };
 }
 
 /** A failed or dead delivery goes back to pending with a fresh schedule (same webhook-id). */

@@ -1,9 +1,7 @@
 import type { Database, DeliveryStatus } from "@yunlian/db";
-import { deliveries, deliveryAttempts, platforms, statusReports } from "@yunlian/db";
-import { and, eq, inArray, isNull, lte, ne, sql } from "drizzle-orm";
-import { rowsOf, runSql } from "../sql-exec.ts";
-
-const OPEN: DeliveryStatus[] = ["pending", "failed"];
+import { deliveries, deliveryAttempts, deliveryIsOpen, platforms, statusReports } from "@yunlian/db";
+import { and, eq, isNull, lte, ne, sql } from "drizzle-orm";
+import { retryAfterPartitionMove, rowsOf, runSql } from "../sql-exec.ts";
 
 const targetColumns = {
   id: deliveries.id,
@@ -41,6 +39,10 @@ function claimStatement(db: Database) {
           // The ids as one array parameter: the statement text is the same for any number of them.
           sql`${deliveries.id} = any(${sql.placeholder("ids")}::text[])`,
           eq(statusReports.id, deliveries.reportId),
+          // The report's partition by its key (a delivery's createdAt is its report's receivedAt).
+          eq(statusReports.receivedAt, deliveries.createdAt),
+          // Open rows live in deliveries_open, which this literal alone makes the plan's only partition.
+          sql`${deliveries.settledAt} = 'infinity'`,
           eq(platforms.platId, deliveries.platId),
           // Open, written so that only the primary key serves the lookup (see recordAttempts).
           ne(deliveries.status, "delivered"),
@@ -67,11 +69,14 @@ export async function claimAndLoadMany(db: Database, ids: readonly string[], now
     stmt = claimStatement(db);
     claimStatements.set(db, stmt);
   }
-  return stmt.execute({
-    ids: textArrayLiteral(ids),
-    now: now.toISOString(),
-    lease: leaseUntil.toISOString(),
-  });
+  const run = stmt;
+  return retryAfterPartitionMove(() =>
+    run.execute({
+      ids: textArrayLiteral(ids),
+      now: now.toISOString(),
+      lease: leaseUntil.toISOString(),
+    }),
+  );
 }
 
 /** A Postgres text[] literal, every element quoted: the same on both drivers, exact for any string. */
@@ -98,22 +103,30 @@ export async function peekState(db: Database, id: string) {
 
 /** Gives back a claim that sent nothing (breaker open, endpoint busy): no attempt is counted. */
 export async function unclaim(db: Database, id: string, claimedAttempts: number, at: Date): Promise<void> {
-  await db
-    .update(deliveries)
-    .set({ attempts: claimedAttempts - 1, nextAttemptAt: at, updatedAt: new Date() })
-    .where(
-      and(eq(deliveries.id, id), inArray(deliveries.status, OPEN), eq(deliveries.attempts, claimedAttempts)),
-    );
+  await retryAfterPartitionMove(() =>
+    db
+      .update(deliveries)
+      .set({ attempts: claimedAttempts - 1, nextAttemptAt: at, updatedAt: new Date() })
+      .where(and(eq(deliveries.id, id), deliveryIsOpen, eq(deliveries.attempts, claimedAttempts))),
+  );
 }
 
 /** Ends an open delivery without an HTTP attempt (e.g. the platform's dataGateway is disabled). */
 export async function killWithoutAttempt(db: Database, id: string, claimedAttempts: number, error: string) {
-  await db
-    .update(deliveries)
-    .set({ status: "dead", attempts: claimedAttempts - 1, lastError: error, updatedAt: new Date() })
-    .where(
-      and(eq(deliveries.id, id), inArray(deliveries.status, OPEN), eq(deliveries.attempts, claimedAttempts)),
-    );
+  const now = new Date();
+  await retryAfterPartitionMove(() =>
+    db
+      .update(deliveries)
+      // Settled: the row moves to the partition of today's settled deliveries.
+      .set({
+        status: "dead",
+        attempts: claimedAttempts - 1,
+        lastError: error,
+        updatedAt: now,
+        settledAt: now,
+      })
+      .where(and(eq(deliveries.id, id), deliveryIsOpen, eq(deliveries.attempts, claimedAttempts))),
+  );
 }
 
 export interface AttemptRecord {
@@ -172,7 +185,7 @@ export async function recordAttempts(
       delivered_at: update.deliveredAt?.toISOString() ?? null,
     })),
   );
-  const res = await runSql(db)(sql`
+  const statement = sql`
     with input as (
       select * from jsonb_to_recordset(${input}::jsonb) as i(
         delivery_id text, attempt int, started_at timestamptz, duration_ms int, http_status int,
@@ -182,13 +195,19 @@ export async function recordAttempts(
       insert into ${deliveryAttempts} (delivery_id, attempt, started_at, duration_ms, http_status, ret_code, error)
       select delivery_id, attempt, started_at, duration_ms, http_status, ret_code, error from input
     )
+    -- A row that settles (delivered, dead) gets its settled_at, which moves it out of
+    -- deliveries_open into the partition of the day (docs/adr/0009).
     update ${deliveries} d
        set attempts = i.attempt, status = i.status, next_attempt_at = i.next_attempt_at, last_error = i.last_error,
-           last_http_status = i.last_http_status, delivered_at = i.delivered_at, updated_at = now()
+           last_http_status = i.last_http_status, delivered_at = i.delivered_at, updated_at = now(),
+           settled_at = case when i.status in ('delivered', 'dead') then now() else 'infinity' end
       from input i
      where d.id = any(${textArrayLiteral(entries.map((e) => e.rec.deliveryId))}::text[])
+       and d.settled_at = 'infinity'
        and d.id = i.delivery_id and d.status <> 'delivered' and d.status <> 'dead' and d.attempts = i.expect_attempts
-    returning d.id, i.attempt`);
+    returning d.id, i.attempt`;
+  const run = runSql(db);
+  const res = await retryAfterPartitionMove(() => run(statement));
   const updated = new Set(
     (rowsOf(res) as { id: string; attempt: number | string }[]).map((r) => `${r.id}#${Number(r.attempt)}`),
   );
@@ -203,10 +222,12 @@ export async function recordAttempt(db: Database, rec: AttemptRecord, update: Ro
 
 /** Moves a prepared (unclaimed) first attempt that sent nothing to `at`, counting no attempt. */
 export async function postpone(db: Database, id: string, attempts: number, at: Date): Promise<void> {
-  await db
-    .update(deliveries)
-    .set({ nextAttemptAt: at, updatedAt: new Date() })
-    .where(and(eq(deliveries.id, id), inArray(deliveries.status, OPEN), eq(deliveries.attempts, attempts)));
+  await retryAfterPartitionMove(() =>
+    db
+      .update(deliveries)
+      .set({ nextAttemptAt: at, updatedAt: new Date() })
+      .where(and(eq(deliveries.id, id), deliveryIsOpen, eq(deliveries.attempts, attempts))),
+  );
 }
 
 /** HTTP 410 Gone: stop delivering to this platform until an operator clears the flag. */

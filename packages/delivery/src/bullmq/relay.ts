@@ -46,13 +46,13 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
         ? sql`${selectRows}
            where d.id = any(${textArrayLiteral(opts.ids)}::text[])
              -- open, written so that only the primary key serves this lookup (see recordAttempts)
-             and d.status <> 'delivered' and d.status <> 'dead' and d.enqueued_at is null
+             and d.settled_at = 'infinity' and d.status <> 'delivered' and d.status <> 'dead' and d.enqueued_at is null
              and d.next_attempt_at <= ${dueBy}::timestamptz
            order by d.next_attempt_at
            limit ${opts.batchSize}::int
              for update of d skip locked`
         : sql`${selectRows}
-           where d.status in ('pending', 'failed') and d.enqueued_at is null
+           where d.settled_at = 'infinity' and d.status in ('pending', 'failed') and d.enqueued_at is null
              and d.next_attempt_at <= ${dueBy}::timestamptz
              and d.created_at <= ${new Date(now - (opts.hintedMs ?? 0)).toISOString()}::timestamptz
            order by d.next_attempt_at
@@ -70,7 +70,7 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
     if (!(opts.ids && opts.hintedMs !== undefined)) {
       await run(sql`
         update ${deliveries} set enqueued_at = ${new Date(now).toISOString()}::timestamptz
-         where id = any(${textArrayLiteral(rows.map((r) => r.id))}::text[])`);
+         where id = any(${textArrayLiteral(rows.map((r) => r.id))}::text[]) and settled_at = 'infinity'`);
     }
     // A replayed row (attempts reset, an error on record) may still have its old delayed job in
     // Redis, which the add above left untouched: promote that job so the replay runs now.
@@ -91,7 +91,8 @@ const selectRows = sql`
          p.previous_webhook_secret_ciphertext, p.previous_webhook_secret_key_id,
          p.previous_webhook_secret_expires_at
     from ${deliveries} d
-    join ${statusReports} r on r.id = d.report_id
+    -- received_at = created_at: PostgreSQL searches only the report's own partition (schema/deliveries.ts).
+    join ${statusReports} r on r.id = d.report_id and r.received_at = d.created_at
     join ${platforms} p on p.plat_id = d.plat_id`;
 
 /** One outbox row as the relay reads it (snake_case, as the driver hands it back). */
@@ -165,9 +166,12 @@ export async function sweepOnce(opts: SweepOptions): Promise<number> {
       .update(deliveries)
       .set({ enqueuedAt: null })
       .where(
-        inArray(
-          deliveries.id,
-          rows.map((r) => r.id),
+        and(
+          inArray(
+            deliveries.id,
+            rows.map((r) => r.id),
+          ),
+          deliveryIsOpen,
         ),
       );
     return rows.length;

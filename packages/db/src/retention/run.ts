@@ -1,0 +1,201 @@
+import type { DatabaseHandle, SessionQuery } from "../types.ts";
+import {
+  DAY_MS,
+  dayPartitionName,
+  ident,
+  listPartitions,
+  literal,
+  type Partition,
+  startOfUtcDay,
+  timestampLiteral,
+} from "./partitions.ts";
+import { PARTITIONED_TABLES, type PartitionedTable, type RetentionClass } from "./tables.ts";
+
+/** How long each class of history is kept, in ms (HUB_RETENTION_REPORTS, _DELIVERIES, _AUDIT). */
+export type RetentionPeriods = Record<RetentionClass, number>;
+
+export interface RetentionOptions {
+  retention: RetentionPeriods;
+  /** Day partitions made ahead of today (default 3): the job may miss that many days safely. */
+  daysAhead?: number;
+  /** The clock (tests move it); default Date.now(). */
+  now?: number;
+  log?: RetentionLogger;
+  /** Told of each partition dropped (the deployable counts them: yunlian_retention_partitions_dropped_total). */
+  onDropped?: (table: string, partition: string) => void;
+}
+
+/** The slice of pino this job uses. */
+export interface RetentionLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface RetentionRun {
+  /** False when another process (or run) held the job's advisory lock: this one did nothing. */
+  ran: boolean;
+  created: string[];
+  dropped: string[];
+  /** Partitions past retention kept because open deliveries still need their reports. */
+  kept: string[];
+  /** Rows past retention deleted from DEFAULT partitions (only there when the job fell behind). */
+  deletedFromDefault: number;
+}
+
+/**
+ * Session-level advisory lock key of the retention job: one run at a time over all hub and
+ * worker processes on the database. Arbitrary but fixed (the migration lock is …001).
+ */
+export const RETENTION_LOCK_KEY = 7_372_617_002;
+
+/** A DDL statement waits this long for its lock, then gives up until the next run. */
+const LOCK_TIMEOUT = "5s";
+
+const runningIn = new WeakSet<DatabaseHandle>();
+
+const silent: RetentionLogger = { info() {}, warn() {} };
+
+/**
+ * One pass of partition upkeep: creates the day partitions of today and `daysAhead` days after it
+ * where missing, then drops every day partition wholly past its table's retention — one DROP TABLE
+ * each — and deletes the rows past retention that a DEFAULT partition caught. On one connection
+ * holding RETENTION_LOCK_KEY (a process-local guard too: PGlite is one session, where an advisory
+ * lock is taken again by anyone); a run that cannot take it does nothing and says so.
+ */
+export async function runRetention(handle: DatabaseHandle, opts: RetentionOptions): Promise<RetentionRun> {
+  const result: RetentionRun = { ran: false, created: [], dropped: [], kept: [], deletedFromDefault: 0 };
+  if (runningIn.has(handle)) return result;
+  runningIn.add(handle);
+  try {
+    return await handle.withConnection(async (query) => {
+      const [lock] = await query(`select pg_try_advisory_lock(${RETENTION_LOCK_KEY}) as ok`);
+      if (lock?.ok !== true) return result;
+      result.ran = true;
+      try {
+        await query(`set lock_timeout = ${literal(LOCK_TIMEOUT)}`);
+        const job = {
+          query,
+          opts: { ...opts, now: opts.now ?? Date.now(), log: opts.log ?? silent },
+          result,
+        };
+        for (const spec of PARTITIONED_TABLES) await upkeep(job, spec);
+        return result;
+      } finally {
+        await query("reset lock_timeout");
+        await query(`select pg_advisory_unlock(${RETENTION_LOCK_KEY})`);
+      }
+    });
+  } finally {
+    runningIn.delete(handle);
+  }
+}
+
+interface Job {
+  query: SessionQuery;
+  opts: RetentionOptions & { now: number; log: RetentionLogger };
+  result: RetentionRun;
+}
+
+async function upkeep(job: Job, spec: PartitionedTable): Promise<void> {
+  const partitions = await listPartitions(job.query, spec.table);
+  const today = startOfUtcDay(job.opts.now);
+  for (let d = 0; d <= (job.opts.daysAhead ?? 3); d++) {
+    const from = today + d * DAY_MS;
+    const to = from + DAY_MS;
+    if (partitions.some((p) => !p.isDefault && p.from < to && p.to > from)) continue;
+    await createDay(job, spec, from, to);
+  }
+  const cutoff = job.opts.now - job.opts.retention[spec.retention];
+  for (const p of partitions) {
+    if (p.isDefault || p.to > cutoff) continue;
+    if (spec.table === "status_reports" && (await openDeliveriesNeed(job, p))) {
+      job.result.kept.push(p.name);
+      job.opts.log.warn(
+        { table: spec.table, partition: p.name },
+        "retention: partition past retention kept, open deliveries still carry its reports",
+      );
+      continue;
+    }
+    await job.query(`drop table ${ident(p.name)}`);
+    job.result.dropped.push(p.name);
+    job.opts.onDropped?.(spec.table, p.name);
+    job.opts.log.info(
+      { table: spec.table, partition: p.name, until: new Date(p.to).toISOString() },
+      "retention: partition dropped",
+    );
+  }
+  await expireDefault(
+    job,
+    spec,
+    cutoff,
+    partitions.find((p) => p.isDefault),
+  );
+}
+
+/**
+ * A new day partition: created on its own and then attached, which takes a SHARE UPDATE
+ * EXCLUSIVE lock on the table (inserts go on) where CREATE TABLE … PARTITION OF would take an
+ * ACCESS EXCLUSIVE one. It takes its storage parameters (autovacuum) from the table's DEFAULT
+ * partition, where migration 0008 set them. Attaching scans the DEFAULT partition for rows of
+ * that day: if the job fell behind and it holds some, the day is left to DEFAULT (said in the log).
+ */
+async function createDay(job: Job, spec: PartitionedTable, from: number, to: number): Promise<void> {
+  const name = dayPartitionName(spec.table, from);
+  const [opts] = await job.query(
+    `select array_to_string(reloptions, ', ') as opts from pg_class where oid = ${literal(`${spec.table}_default`)}::regclass`,
+  );
+  const storage = typeof opts?.opts === "string" && opts.opts !== "" ? ` with (${opts.opts})` : "";
+  await job.query(
+    `create table if not exists ${ident(name)} (like ${ident(spec.table)} including defaults including constraints)${storage}`,
+  );
+  try {
+    await job.query(
+      `alter table ${ident(spec.table)} attach partition ${ident(name)}
+         for values from (${timestampLiteral(from)}) to (${timestampLiteral(to)})`,
+    );
+  } catch (err) {
+    await job.query(`drop table if exists ${ident(name)}`);
+    job.opts.log.warn(
+      { table: spec.table, partition: name, err: String(err) },
+      "retention: day partition not created (its rows stay in the DEFAULT partition)",
+    );
+    return;
+  }
+  job.result.created.push(name);
+  job.opts.log.info({ table: spec.table, partition: name }, "retention: partition created");
+}
+
+/** Whether an open delivery points at a report in this status_reports partition (the claim needs it). */
+async function openDeliveriesNeed(job: Job, p: Partition): Promise<boolean> {
+  const range = [
+    Number.isFinite(p.from) ? `d.created_at >= ${timestampLiteral(p.from)}` : "true",
+    `d.created_at < ${timestampLiteral(p.to)}`,
+  ].join(" and ");
+  const [row] = await job.query(
+    `select exists (select 1 from deliveries d where d.settled_at = 'infinity' and ${range}) as needed`,
+  );
+  return row?.needed === true;
+}
+
+/**
+ * The one DELETE: rows past retention in a DEFAULT partition, which only holds rows of days the
+ * job did not create in time. Reports an open delivery still needs stay.
+ */
+async function expireDefault(job: Job, spec: PartitionedTable, cutoff: number, p: Partition | undefined) {
+  if (!p) return;
+  const keep =
+    spec.table === "status_reports"
+      ? ` and not exists (select 1 from deliveries d where d.settled_at = 'infinity' and d.report_id = t.id)`
+      : "";
+  const rows = await job.query(
+    `with gone as (delete from ${ident(p.name)} t where t.${ident(spec.column)} < ${timestampLiteral(cutoff)}${keep} returning 1)
+     select count(*)::int as n from gone`,
+  );
+  const n = Number(rows[0]?.n ?? 0);
+  if (n === 0) return;
+  job.result.deletedFromDefault += n;
+  job.opts.log.warn(
+    { table: spec.table, partition: p.name, rows: n },
+    "retention: rows past retention deleted from DEFAULT",
+  );
+}

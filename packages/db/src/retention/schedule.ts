@@ -1,0 +1,39 @@
+import type { DatabaseHandle } from "../types.ts";
+import { type RetentionOptions, runRetention } from "./run.ts";
+
+export interface RetentionScheduleOptions extends Omit<RetentionOptions, "now"> {
+  /** Time between runs (HUB_RETENTION_INTERVAL); the first run starts at once. */
+  intervalMs: number;
+}
+
+export interface RetentionSchedule {
+  /** Stops the timer and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the retention job now and then every `intervalMs` (apps/worker, and the hub, which also
+ * covers embedded mode where no worker runs). Every process may run it: the advisory lock lets one
+ * at a time work, and a run that fails (a lock timeout, say) is logged and tried again next time.
+ */
+export function startRetention(handle: DatabaseHandle, opts: RetentionScheduleOptions): RetentionSchedule {
+  let current: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const tick = () => {
+    current = runRetention(handle, opts).catch((err: unknown) =>
+      opts.log?.warn({ err: String(err) }, "retention: run failed (tried again at the next interval)"),
+    );
+  };
+  tick();
+  const timer = setInterval(() => {
+    if (!stopped) tick();
+  }, opts.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await current;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DatabaseHandle, openDatabase, RETENTION_LOCK_KEY, runRetention } from "../src/index.ts";
+import { createTestDatabase, postgresAvailable, servicesRequired } from "../src/testing.ts";
+import { expectRetention, fillHistory, PERIODS } from "./retention-scenario.ts";
+
+const available = await postgresAvailable();
+if (!available && servicesRequired())
+  throw new Error("PostgreSQL is unreachable and TEST_REQUIRE_SERVICES/CI demands it");
+
+describe("retention by partition, PGlite (PostgreSQL 17 in WASM)", () => {
+  it("creates day partitions ahead, drops those past retention, keeps the rest, the shadow and open deliveries", async () => {
+    const h = await openDatabase({ dataDir: "memory://" });
+    try {
+      expect(h.kind).toBe("pglite");
+      await expectRetention(h);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("two runs at once in one process: one works, the other does nothing", async () => {
+    const h = await openDatabase({ dataDir: "memory://" });
+    try {
+      await h.migrate();
+      const runs = await Promise.all([
+        runRetention(h, { retention: PERIODS }),
+        runRetention(h, { retention: PERIODS }),
+      ]);
+      expect(runs.map((r) => r.ran).sort()).toEqual([false, true]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe.skipIf(!available)("retention by partition, PostgreSQL", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let one: DatabaseHandle;
+  let two: DatabaseHandle;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    one = await openDatabase({ url: database.url, maxConnections: 2 });
+    two = await openDatabase({ url: database.url, maxConnections: 2 });
+  });
+  afterAll(async () => {
+    await one?.close();
+    await two?.close();
+    await database?.drop();
+  });
+
+  it("creates day partitions ahead, drops those past retention, keeps the rest, the shadow and open deliveries", async () => {
+    await expectRetention(one);
+  });
+
+  it("the advisory lock: a run while another process holds it drops nothing; of two at once, one drops", async () => {
+    await one.withConnection(async (q) => {
+      await q(
+        "truncate status_reports, deliveries, delivery_attempts, audit_log, device_shadows, platforms cascade",
+      );
+    });
+    const now = Date.now();
+    await fillHistory(one, now);
+    await two.withConnection(async (q) => {
+      await q(`select pg_advisory_lock(${RETENTION_LOCK_KEY})`);
+      try {
+        const blocked = await runRetention(one, { retention: PERIODS, now });
+        expect(blocked).toMatchObject({ ran: false, dropped: [] });
+      } finally {
+        await q(`select pg_advisory_unlock(${RETENTION_LOCK_KEY})`);
+      }
+    });
+    const runs = await Promise.all([
+      runRetention(one, { retention: PERIODS, now }),
+      runRetention(two, { retention: PERIODS, now }),
+    ]);
+    const dropped = runs.flatMap((r) => r.dropped);
+    // Every partition past retention dropped exactly once, by whichever run held the lock.
+    expect(new Set(dropped).size).toBe(dropped.length);
+    expect(dropped.length).toBeGreaterThanOrEqual(13);
+  });
+});
