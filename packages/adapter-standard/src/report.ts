@@ -3,7 +3,8 @@ import { MAX_VENDOR_PART, parseRequest, parseUDeviceId } from "@yunlian/protocol
 import { configOf } from "./config.ts";
 
 /** The vendor part of a UDeviceID (docs/design.md §3.1): what a vendor in deviceIds "vendor" mode sends. */
-const VENDOR_PART = new RegExp(`^[0-9A-Za-z_=-]{1,${MAX_VENDOR_PART}}$`);
+const VENDOR_PART_CHARS = /^[0-9A-Za-z_=-]+$/;
+const isVendorPart = (id: string) => id.length <= MAX_VENDOR_PART && VENDOR_PART_CHARS.test(id);
 
 /**
  * A standard vendor's report is already the standard body with a UDeviceID, so normalising is
@@ -24,7 +25,7 @@ export function parseStandardReport(platform: VendorPlatform, body: unknown): No
     timestamp: report.TimeStamp,
   };
   if (configOf(platform.adapterConfig).deviceIds === "vendor") {
-    if (!VENDOR_PART.test(report.DeviceID)) {
+    if (!isVendorPart(report.DeviceID)) {
       throw new AdapterError(
         "invalid",
         `${platform.platId} report: DeviceID ${report.DeviceID} is not a device ID of this vendor (1–${MAX_VENDOR_PART} of 0-9 A-Z a-z _ = -)`,

@@ -57,9 +57,12 @@ describe("the hub's shipped models describe, never refuse (docs/design.md §3.6)
 
   it("let a vendor's programme 20, an unknown attribute and a read-only one through to the vendor", () => {
     const registry = new PlatformRegistry();
-    registry.put({ platId: "V", appId: "A", manufacturerCodes: ["000006"] } as Parameters<
-      typeof registry.put
-    >[0]);
+    registry.put({
+      platId: "V",
+      appId: "A",
+      manufacturerCodes: ["000006"],
+      appSecret: { current: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
+    } as Parameters<typeof registry.put>[0]);
     const models = new ModelRegistry();
     for (const m of BUILTIN_MODELS) models.put(m);
     const commands: CommandToCheck[] = [
