@@ -13,13 +13,13 @@ export type DevicePoll = "same" | "drift" | "seeded" | "unbound" | "no-answer";
  * compares it with the shadow. A difference is stored and delivered as a status report of its own
  * (status_reports.source "reconcile": "Source":"reconcile" in the delivered body), which also
  * updates the shadow; it is drift when the shadow held another value (a report the vendor did not
- * send). A device with no shadow yet is seeded the same way, not counted as drift.
+ * send). The report is stamped with the real time, whatever clock the pass was given (tests move
+ * that one). A device with no shadow yet is seeded the same way, not counted as drift.
  */
 export async function pollDevice(
   ctx: ReconcileCtx,
   vendor: PlatformRecord,
   udeviceId: string,
-  now: Date,
 ): Promise<DevicePoll> {
   const [holder] = await ctx.db
     .select({ userId: bindings.userId })
@@ -43,13 +43,12 @@ export async function pollDevice(
       udeviceId,
       dataType: "attr",
       deviceStatus: state.attrs,
-      timestamp: String(now.getTime()),
+      timestamp: String(ctx.now().getTime()),
     },
     vendorPlatId: vendor.platId,
     notifier: ctx.reports.notifier,
     ...(ctx.reports.delivery.handoff ? { handoff: ctx.reports.delivery.handoff } : {}),
     firstDelayMs: ctx.reports.delivery.firstDelayMs,
-    now,
     source: "reconcile",
   });
   if (!ctx.reports.delivery.handoff) ctx.reports.delivery.kick();

@@ -97,7 +97,7 @@ async function reconcileVendor(ctx: ReconcileCtx, vendor: PlatformRecord, now: D
       await guarded(ctx, vendor, "account", now, () => pollAccount(ctx, vendor, userId, now));
     } else if (udeviceId !== undefined) {
       pass.devices++;
-      const found = await guarded(ctx, vendor, "device", now, () => pollDevice(ctx, vendor, udeviceId, now));
+      const found = await guarded(ctx, vendor, "device", now, () => pollDevice(ctx, vendor, udeviceId));
       if (found === "drift") {
         pass.drift++;
         ctx.metrics.driftTotal.inc({ vendor: vendor.platId });
