@@ -119,6 +119,19 @@ describe.each(bothStorages)("reconciliation on $storage", ({ storage }) => {
       q(`select 1 from bindings where udevice_id = '${b2}' and user_id = '${bob.userId}'`),
     );
     expect(held).toHaveLength(1);
+
+    // The console's drift page lists it too.
+    const login = await fetch(`${w.hub.url}/console/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: w.hub.url },
+      body: new URLSearchParams({ token: w.hub.adminToken }).toString(),
+    });
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const html = await (await fetch(`${w.hub.url}/console/drift`, { headers: { cookie } })).text();
+    const listed = /<table id="drift-bindings">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? "";
+    expect(listed).toContain(b2);
+    expect(listed).toContain(bob.userId);
   });
 
   it("keeps each vendor to HUB_RECONCILE_RATE calls per minute, oldest shadow first", async (ctx) => {
