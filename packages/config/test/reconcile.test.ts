@@ -10,7 +10,9 @@ describe("reconciliation settings", () => {
   });
 
   it("reads the rate as a whole number (0 = off) and the others as durations, naming a bad one", () => {
-    expect(load({ HUB_RECONCILE_RATE: "0", HUB_RECONCILE_INTERVAL: "15m", HUB_RECONCILE_TICK: "5s" })).toEqual({
+    expect(
+      load({ HUB_RECONCILE_RATE: "0", HUB_RECONCILE_INTERVAL: "15m", HUB_RECONCILE_TICK: "5s" }),
+    ).toEqual({
       ratePerMinute: 0,
       intervalMs: 900_000,
       tickMs: 5000,

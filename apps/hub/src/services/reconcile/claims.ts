@@ -11,7 +11,7 @@ import { type SQL, sql } from "drizzle-orm";
 const MINUTE_MS = 60_000;
 
 /** The start of the minute window `now` falls in: HUB_RECONCILE_RATE counts calls per window. */
-export function windowStart(now: Date): Date {
+function windowStart(now: Date): Date {
   return new Date(Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS);
 }
 

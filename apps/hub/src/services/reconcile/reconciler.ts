@@ -13,7 +13,7 @@ export interface Reconciler {
 }
 
 /** What one pass did, per kind of call (for tests and logs). */
-export interface ReconcilePass {
+interface ReconcilePass {
   devices: number;
   accounts: number;
   drift: number;
