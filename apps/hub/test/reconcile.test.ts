@@ -5,6 +5,7 @@
  * Passes are driven with runOnce and an explicit clock (HUB_RECONCILE_TICK is an hour, so the
  * timer never runs here): the assertions count calls, never time.
  */
+import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
 import type { DeviceCloud } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/client.ts";
@@ -37,11 +38,21 @@ function deviceIdsOf(body: unknown): string[] {
 
 const RECONCILE_ENV = { HUB_RECONCILE_TICK: "1h", HUB_RECONCILE_INTERVAL: "1h" };
 
+/** PostgreSQL runs in production shape, with REDIS_URL: reconciled reports go through BullMQ too. */
+async function queueEnv(storage: string): Promise<Record<string, string>> {
+  if (storage !== "postgres" || !(await redisAvailable())) return {};
+  return { REDIS_URL: TEST_REDIS_URL, HUB_QUEUE_PREFIX: uniquePrefix("reconcile") };
+}
+
 describe.each(bothStorages)("reconciliation on $storage", ({ storage }) => {
   let world: World | undefined;
   beforeAll(async () => {
     // Four calls per vendor and minute: small enough that the budget test runs into it.
-    world = await startWorldIfAvailable(storage, { ...RECONCILE_ENV, HUB_RECONCILE_RATE: "4" });
+    world = await startWorldIfAvailable(storage, {
+      ...RECONCILE_ENV,
+      HUB_RECONCILE_RATE: "4",
+      ...(await queueEnv(storage)),
+    });
   }, 60_000);
   afterAll(async () => world?.close());
 
