@@ -215,3 +215,35 @@ describe("two hub processes on one PostgreSQL database", () => {
     );
   });
 });
+
+describe("the reconciler's own timer (embedded hub)", () => {
+  let world: World | undefined;
+  beforeAll(async () => {
+    world = await startWorldIfAvailable("pglite", {
+      HUB_RECONCILE_TICK: "50ms",
+      HUB_RECONCILE_INTERVAL: "1s",
+      HUB_RECONCILE_RATE: "600",
+    });
+  }, 60_000);
+  afterAll(async () => world?.close());
+
+  it("repairs a lost report with nobody calling runOnce", async (ctx) => {
+    if (!world) return ctx.skip();
+    const w = world;
+    const [a] = w.vendors;
+    const a1 = a?.deviceIds[0];
+    if (!a || !a1) throw new Error("vendor A and a device expected");
+    const alice = await loginAs(w, "alice", "alice-token-1");
+    await w.call("user/bindDevices", { UserID: alice.userId, Device: devices([a1]) });
+    a.cloud.setDeviceAttrsSilently(a1, { onOffStatus: "True", mode: "quick-wash-lost" });
+    const repaired = () =>
+      w.app.reports.some((r) => {
+        const body = JSON.parse(r.text);
+        return body.Source === "reconcile" && body.DeviceStatus?.mode === "quick-wash-lost";
+      });
+    // A guard against hanging, not a timing assertion: the first tick comes 50 ms after start.
+    const deadline = Date.now() + 20_000;
+    while (!repaired() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(repaired()).toBe(true);
+  });
+});

@@ -19,8 +19,12 @@ interface ReconcilePass {
   drift: number;
 }
 
-/** Claims that found nothing in a row before a vendor's pass ends (another process took them). */
-const MISSES_BEFORE_GIVING_UP = 2;
+/**
+ * A vendor with nothing due is not looked at again by this process for this long (per the pass's
+ * clock): an idle hub costs a few statements per vendor a minute, not per tick. A new binding
+ * waits at most this long for its first poll.
+ */
+const IDLE_MS = 60_000;
 
 /**
  * Starts reconciliation in this process (docs/adr/0011): every HUB_RECONCILE_TICK, for each vendor,
@@ -33,6 +37,8 @@ export function startReconciler(ctx: ReconcileCtx, opts: { timer?: boolean } = {
   let current: Promise<unknown> = Promise.resolve();
   let stopped = false;
   let running = false;
+  /** Per vendor: the pass time before which this process does not look for its work again. */
+  const idleUntil = new Map<string, number>();
   const runOnce = async (now = ctx.now()): Promise<ReconcilePass> => {
     const pass: ReconcilePass = { devices: 0, accounts: 0, drift: 0 };
     if (ctx.settings.ratePerMinute === 0 || running) return pass;
@@ -41,7 +47,10 @@ export function startReconciler(ctx: ReconcileCtx, opts: { timer?: boolean } = {
       for (const vendor of ctx.registry.all()) {
         if (stopped) break;
         if (!vendor.apiBaseUrl || vendor.manufacturerCodes.length === 0) continue;
-        await reconcileVendor(ctx, vendor, now, pass);
+        if ((idleUntil.get(vendor.platId) ?? 0) > now.getTime()) continue;
+        if ((await reconcileVendor(ctx, vendor, now, pass)) === "idle") {
+          idleUntil.set(vendor.platId, now.getTime() + Math.min(IDLE_MS, ctx.settings.intervalMs));
+        } else idleUntil.delete(vendor.platId);
       }
       return pass;
     } finally {
@@ -72,26 +81,30 @@ export function startReconciler(ctx: ReconcileCtx, opts: { timer?: boolean } = {
   };
 }
 
-/** One vendor's share of a pass: as many calls as the tick's share and the shared window allow. */
-async function reconcileVendor(ctx: ReconcileCtx, vendor: PlatformRecord, now: Date, pass: ReconcilePass) {
+/**
+ * One vendor's share of a pass: as many calls as the tick's share and the shared window allow.
+ * "idle" when it ran out of due work (or another process took what was due).
+ */
+async function reconcileVendor(
+  ctx: ReconcileCtx,
+  vendor: PlatformRecord,
+  now: Date,
+  pass: ReconcilePass,
+): Promise<"idle" | "busy"> {
   const { ratePerMinute, tickMs, intervalMs } = ctx.settings;
   const perTick = Math.max(1, Math.ceil((ratePerMinute * tickMs) / 60_000));
   const cutoff = new Date(now.getTime() - intervalMs);
-  let misses = 0;
   let accountsDue = true;
-  for (let calls = 0; calls < perTick && misses < MISSES_BEFORE_GIVING_UP; ) {
-    if (!(await takeCall(ctx.db, vendor.platId, ratePerMinute, now))) return;
+  for (let calls = 0; calls < perTick; calls++) {
+    if (!(await takeCall(ctx.db, vendor.platId, ratePerMinute, now))) return "busy";
     const userId = accountsDue ? await claimAccount(ctx.db, vendor.platId, now, cutoff) : undefined;
     if (userId === undefined) accountsDue = false;
     const udeviceId =
       userId === undefined ? await claimDevice(ctx.db, vendor.platId, now, cutoff) : undefined;
     if (userId === undefined && udeviceId === undefined) {
       await returnCall(ctx.db, vendor.platId, now);
-      misses++;
-      continue;
+      return "idle";
     }
-    misses = 0;
-    calls++;
     if (userId !== undefined) {
       pass.accounts++;
       await guarded(ctx, vendor, "account", now, () => pollAccount(ctx, vendor, userId, now));
@@ -105,6 +118,7 @@ async function reconcileVendor(ctx: ReconcileCtx, vendor: PlatformRecord, now: D
       }
     }
   }
+  return "busy";
 }
 
 /**
