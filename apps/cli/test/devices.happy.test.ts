@@ -65,3 +65,20 @@ describe("devices show", () => {
     expect(missing.stderr).toContain("the hub answered 404");
   });
 });
+
+describe("devices drift", () => {
+  it("GETs /admin/v1/drift and prints vendors and missing bindings", async () => {
+    hub.on("GET /admin/v1/drift", {
+      status: 200,
+      body: {
+        vendors: [{ vendorPlatId: "VENDOR-A", name: "A", pollsTotal: 10, driftTotal: 2, lastDriftAt: null }],
+        bindings: [],
+      },
+    });
+    const r = await cli(["devices", "drift"], { hubUrl: hub.url });
+    expect(r.code).toBe(0);
+    expect(hub.requests[0]?.url).toBe("/admin/v1/drift");
+    expect(r.stdout).toContain("VENDOR-A");
+    expect(r.stdout).toContain("bindings the vendor no longer lists:\n  (none)");
+  });
+});

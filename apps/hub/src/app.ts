@@ -11,6 +11,7 @@ import type { PlatformRegistry } from "./registry/platform-registry.ts";
 import { registerAuditRoutes } from "./routes/admin/audit.ts";
 import { registerDeliveryRoutes } from "./routes/admin/deliveries.ts";
 import { registerDeviceAdminRoutes } from "./routes/admin/devices.ts";
+import { registerDriftAdminRoutes } from "./routes/admin/drift.ts";
 import { registerModelRoutes } from "./routes/admin/models.ts";
 import { registerOperatorKeyRoutes } from "./routes/admin/operator-keys.ts";
 import { registerPlatformRoutes } from "./routes/admin/platforms.ts";
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Hono<HubEnv> {
   registerAuditRoutes(app, deps.platforms);
   registerDeliveryRoutes(app, deps.deliveries);
   registerDeviceAdminRoutes(app, deps.devices);
+  registerDriftAdminRoutes(app, deps.devices);
   registerModelRoutes(app, deps.models);
   registerOperatorKeyRoutes(app, deps.operatorKeys);
   registerSecretRoutes(app, deps.secrets);

@@ -16,7 +16,10 @@ import {
   parseEnv,
   positiveInt,
   queueEnv,
+  type ReconcileSettings,
   type RetentionSettings,
+  reconcileEnv,
+  reconcileSettings,
   redisEnv,
   retentionEnv,
   retentionSettings,
@@ -46,6 +49,8 @@ const envSchema = withCrossRules(
     ...dataDirEnv,
     // HUB_RETENTION_*: partition upkeep, which the hub runs too (embedded mode has no worker).
     ...retentionEnv,
+    // HUB_RECONCILE_*: the reconciler runs in the hub's processes (docs/adr/0011).
+    ...reconcileEnv,
     PORT: z.coerce
       .number({ error: "must be a port number (0-65535)" })
       .int("must be a port number (0-65535)")
@@ -164,6 +169,8 @@ export interface HubConfig {
   queue: { prefix?: string; name?: string };
   /** HUB_RETENTION_*: how long history is kept, and how often the partition job runs. */
   retention: RetentionSettings;
+  /** HUB_RECONCILE_*: the per-vendor call budget and the poll interval of reconciliation. */
+  reconcile: ReconcileSettings;
 }
 
 /**
@@ -217,5 +224,6 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
       ...(e.HUB_QUEUE_NAME ? { name: e.HUB_QUEUE_NAME } : {}),
     },
     retention: retentionSettings(e),
+    reconcile: reconcileSettings(e),
   };
 }

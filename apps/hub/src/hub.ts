@@ -28,6 +28,7 @@ import type { DevicesCtx } from "./services/devices/devices-context.ts";
 import { startModelRegistry } from "./services/models/model-store.ts";
 import type { ModelsCtx } from "./services/models/publish-model.ts";
 import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
+import { type Reconciler, startReconciler } from "./services/reconcile/reconciler.ts";
 import { type DeliveryRunner, startDeliveryRunner } from "./services/reports/delivery-runner.ts";
 import type { DeliveriesCtx } from "./services/reports/manage-deliveries.ts";
 import type { ReportsCtx } from "./services/reports/receive-report.ts";
@@ -46,6 +47,8 @@ export interface Hub {
   registry: PlatformRegistry;
   platformSync: PlatformSync;
   delivery: DeliveryRunner;
+  /** Reconciliation in this process (docs/adr/0011); tests drive runOnce with their own clock. */
+  reconciler: Reconciler;
   metrics: HubMetrics;
   log: Logger;
   adminToken: string;
@@ -177,6 +180,15 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     publicUrl: config.publicUrl,
     now,
   };
+  // Reconciliation runs in every hub process (it calls vendors as users, which only the hub can):
+  // claims and the call budget in PostgreSQL share the work between processes (docs/adr/0011).
+  const reconciler = startReconciler({
+    ...vendors,
+    registry,
+    reports,
+    settings: config.reconcile,
+    metrics,
+  });
   const deliveries: DeliveriesCtx = { ...auditCtx, notifier: database, registry, delivery };
   const modelsCtx: ModelsCtx = { ...auditCtx, notifier: database, models: models.registry, registry };
   const guard: GuardCtx = {
@@ -236,6 +248,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     registry,
     platformSync,
     delivery,
+    reconciler,
     metrics,
     log,
     adminToken: admin.value,
@@ -245,6 +258,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       ...app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, path: r.path })),
     ],
     async close() {
+      await reconciler.stop();
       await retention.stop();
       await delivery.stop();
       await models.stop();

@@ -27,6 +27,7 @@ export {
   parseEnv,
   withCrossRules,
 } from "./parse-env.ts";
+export { type ReconcileSettings, reconcileEnv, reconcileSettings } from "./reconcile.ts";
 export { type RetentionSettings, retentionEnv, retentionSettings } from "./retention.ts";
 export {
   DEFAULT_DATA_DIR,

@@ -12,6 +12,8 @@ export interface IngestRow {
   reported_at: string | null;
   received_at: string;
   request_id: string | null;
+  /** null for a vendor's push; "reconcile" for a state the reconciler polled (status_reports.source). */
+  source: string | null;
   /** The shadow's new values: attrs to merge ({} unless attr), online (null = unknown), last alarm. */
   attrs: Record<string, string>;
   online: boolean | null;
@@ -88,7 +90,7 @@ function batchStatement(rows: readonly IngestRow[]) {
       select i.*, nextval('status_reports_id_seq'::regclass) as report_id
       from jsonb_to_recordset(${JSON.stringify(rows.map((r, ord) => ({ ...r, ord })))}::jsonb) as i(
         udevice_id text, vendor_plat_id text, data_type text, device_status jsonb, reported_at timestamptz,
-        received_at timestamptz, request_id text, attrs jsonb, online boolean, last_alarm jsonb,
+        received_at timestamptz, request_id text, source text, attrs jsonb, online boolean, last_alarm jsonb,
         last_alarm_at timestamptz, id_prefix text, first_attempt_at timestamptz, ord int)
     ), locked as (
       -- Every platform this batch writes rows for (reporting vendors, receivers), key-share locked
@@ -106,8 +108,8 @@ function batchStatement(rows: readonly IngestRow[]) {
       -- Reports of a vendor deleted meanwhile are not stored (the caller is told).
       select i.* from input i where i.vendor_plat_id in (select plat_id from locked)
     ), report as (
-      insert into ${statusReports} (id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id)
-      select report_id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id
+      insert into ${statusReports} (id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id, source)
+      select report_id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at, request_id, source
       from accepted order by ord
     ), device as (
       select i.udevice_id,

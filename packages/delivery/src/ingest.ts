@@ -26,6 +26,8 @@ export interface IngestInput {
   now?: Date;
   /** The inbound request's id, kept with the report and sent along with every delivery of it. */
   requestId?: string;
+  /** "reconcile": the hub found this state by polling (docs/adr/0011); unset for a vendor's push. */
+  source?: "reconcile";
 }
 
 export interface IngestResult {
@@ -161,6 +163,7 @@ function bodyOf(row: IngestRow): string {
     dataType: row.data_type,
     deviceStatus: row.device_status,
     timestamp: String(Date.parse(row.reported_at ?? row.received_at)),
+    source: row.source,
   });
 }
 
@@ -187,6 +190,7 @@ function prepareIngest(input: IngestInput): PreparedIngest {
       reported_at: reportedAt?.toISOString() ?? null,
       received_at: at,
       request_id: input.requestId ?? null,
+      source: input.source ?? null,
       attrs: report.dataType === "attr" ? status : {},
       online: online ?? null,
       last_alarm: isAlarm ? status : null,

@@ -13,6 +13,8 @@ export interface DataGatewayBody {
   DataType: string;
   DeviceStatus: Record<string, unknown>;
   TimeStamp: string;
+  /** Extension (docs/adr/0011): "reconcile" when the hub found this state by polling the vendor. */
+  Source?: string;
 }
 
 export function reportBody(r: {
@@ -20,6 +22,7 @@ export function reportBody(r: {
   dataType: string;
   deviceStatus: Record<string, unknown>;
   timestamp: string;
+  source?: string | null;
 }): string {
   const body: DataGatewayBody = {
     DeviceID: r.udeviceId,
@@ -27,6 +30,8 @@ export function reportBody(r: {
     DeviceStatus: r.deviceStatus,
     TimeStamp: r.timestamp,
   };
+  // Only on reconciled reports: a vendor's push is delivered byte for byte as before.
+  if (r.source) body.Source = r.source;
   return JSON.stringify(body);
 }
 

@@ -42,8 +42,23 @@ const show: CommandDef = {
   },
 };
 
+const drift: CommandDef = {
+  name: "drift",
+  summary: "What reconciliation found: drift per vendor, and bindings a vendor no longer lists",
+  usage: "",
+  args: { min: 0, max: 0 },
+  options: {},
+  async run(ctx) {
+    const answer = await ctx.hub().call("GET", "/admin/v1/drift");
+    if (ctx.json) return printJson(ctx.io.stdout, answer.body);
+    const body: Record<string, unknown> = Object.fromEntries(fieldsOf(answer.body));
+    section(ctx.io.stdout, "vendors", body.vendors);
+    section(ctx.io.stdout, "bindings the vendor no longer lists", body.bindings);
+  },
+};
+
 export const devicesGroup: GroupDef = {
   name: "devices",
-  summary: "show what the hub knows about a device",
-  commands: [show],
+  summary: "show what the hub knows about a device, and what reconciliation found",
+  commands: [show, drift],
 };

@@ -84,6 +84,20 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly driftTotal = new Counter({
+    name: "yunlian_drift_total",
+    help: "Device states reconciliation found different from the shadow (a status report the vendor did not send), by vendor",
+    labelNames: ["vendor"] as const,
+    registers: [this.registry],
+  });
+
+  readonly reconcilePolls = new Counter({
+    name: "yunlian_reconcile_polls_total",
+    help: "Reconciliation calls to vendors made by this process (deviceStatus per device, users/devices per account), by vendor, kind and outcome",
+    labelNames: ["vendor", "kind", "outcome"] as const,
+    registers: [this.registry],
+  });
+
   readonly retentionPartitionsDropped = new Counter({
     name: "yunlian_retention_partitions_dropped_total",
     help: "Day partitions past retention this process dropped (HUB_RETENTION_*), by table",

@@ -13,6 +13,7 @@ import {
   DeliveryDetail,
   DeliveryPage,
   DeviceAdminView,
+  DriftView,
   Health,
   OperatorKey,
   OperatorKeyCreated,
@@ -261,6 +262,22 @@ export function adminOperations(): OperationDoc[] {
       responses: {
         "200": { description: "The device", body: { name: "DeviceAdminView", schema: DeviceAdminView } },
         ...errors("Invalid", "Unauthorized"),
+      },
+    }),
+    op({
+      method: "get",
+      path: "/admin/v1/drift",
+      operationId: "admin_drift",
+      tag: "Admin: devices",
+      summary: "What reconciliation found: drift per vendor, and bindings a vendor no longer lists",
+      description:
+        'The hub polls vendors at HUB_RECONCILE_RATE calls per minute per vendor (docs/adr/0011). A device state that differs from the shadow is a status report the vendor did not send: it is delivered marked "Source":"reconcile" and counted here. A binding the vendor no longer lists for its user is listed, not removed: the operator decides.',
+      responses: {
+        "200": {
+          description: "Drift per vendor and missing bindings",
+          body: { name: "DriftView", schema: DriftView },
+        },
+        ...errors("Unauthorized"),
       },
     }),
     op({

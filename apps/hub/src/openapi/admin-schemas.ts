@@ -137,6 +137,40 @@ export const DeviceAdminView = z.strictObject({
   ),
 });
 
+/** GET /admin/v1/drift (services/reconcile/drift-query.ts, docs/adr/0011). */
+export const DriftView = z.strictObject({
+  vendors: z
+    .array(
+      z.strictObject({
+        vendorPlatId: z.string(),
+        name: z.string(),
+        pollsTotal: z
+          .number()
+          .int()
+          .describe("Reconciliation calls that got an answer, over every hub process"),
+        driftTotal: z
+          .number()
+          .int()
+          .describe("Device states found different from the shadow: status reports the vendor did not send"),
+        lastDriftAt: isoOrNull,
+      }),
+    )
+    .describe("Each vendor reconciliation has polled, most drift first"),
+  bindings: z
+    .array(
+      z.strictObject({
+        userId: z.string(),
+        deviceId: z.string().describe("The UDeviceID"),
+        platId: z.string().describe("The user's platform"),
+        vendorPlatId: z.string(),
+        detectedAt: iso,
+      }),
+    )
+    .describe(
+      "Bindings the hub holds that the vendor no longer lists for that user (users/devices); never unbound silently. Oldest first, at most 500",
+    ),
+});
+
 export const AuditPage = z.strictObject({
   entries: z.array(
     z.strictObject({

@@ -59,6 +59,9 @@ export async function startTestHub(
     HUB_ADMIN_TOKEN: "test-admin-token-0123456789-abcdefgh",
     HUB_SECRET_KEY: "11".repeat(32),
     HUB_LOG_LEVEL: "silent",
+    // Off unless a test turns it on (reconcile.test.ts): its background calls to the sims would
+    // otherwise change what tests counting vendor calls see.
+    HUB_RECONCILE_RATE: "0",
     HUB_VENDOR_TIMEOUT_MS: "1500",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,

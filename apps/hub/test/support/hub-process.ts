@@ -33,6 +33,8 @@ export async function startHubProcess(env: Record<string, string>): Promise<HubP
       HOST: "127.0.0.1",
       HUB_DATA_DIR: mkdtempSync(join(tmpdir(), "yunlian-hubproc-")),
       HUB_LOG_LEVEL: "warn",
+      // Off unless the test sets it: background vendor calls would change what tests count.
+      HUB_RECONCILE_RATE: "0",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -12,6 +12,7 @@ export * from "./hub-users.ts";
 export * from "./manufacturer-codes.ts";
 export * from "./operator-keys.ts";
 export * from "./platforms.ts";
+export * from "./reconcile.ts";
 export * from "./status-reports.ts";
 export * from "./vendor-sessions.ts";
 export * from "./verify-tokens.ts";

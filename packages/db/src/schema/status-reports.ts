@@ -3,6 +3,9 @@ import { tstz, UDEVICE_ID_MAX } from "./columns.ts";
 
 export type ReportDataType = "attr" | "alarm" | "onOffline";
 
+/** A report the hub made itself from a poll (null: the vendor pushed it). */
+export type ReportSource = "reconcile";
+
 /**
  * History of every accepted status report; deliveries point here, so it is the outbox's payload.
  * Partitioned by day of receivedAt (migrations/0008, packages/db/src/retention): a report past
@@ -26,6 +29,8 @@ export const statusReports = pgTable(
     receivedAt: tstz("received_at").notNull().defaultNow(),
     /** The x-request-id of the push that brought it: logs follow a report into its deliveries. */
     requestId: text("request_id"),
+    /** Who found this state: null for a vendor's push, "reconcile" for the reconciler's poll (docs/adr/0011). */
+    source: text("source").$type<ReportSource>(),
   },
   (t) => [
     // A partitioned table's key must hold its partition key; ids are unique by their sequence.

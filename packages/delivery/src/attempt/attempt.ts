@@ -130,6 +130,7 @@ function fromClaim(t: AttemptTarget, url: string, secrets: PreparedAttempt["secr
       dataType: t.dataType,
       deviceStatus: t.deviceStatus,
       timestamp: String((t.reportedAt ?? t.receivedAt).getTime()),
+      source: t.source,
     }),
     requestId: t.requestId,
     secrets,

@@ -15,6 +15,7 @@ const targetColumns = {
   reportedAt: statusReports.reportedAt,
   receivedAt: statusReports.receivedAt,
   requestId: statusReports.requestId,
+  source: statusReports.source,
   dataGatewayUrl: platforms.dataGatewayUrl,
   dataGatewayDisabledAt: platforms.dataGatewayDisabledAt,
   // Deliveries are signed with the receiver's webhookSecret, never its appSecret (docs/design.md §7).

@@ -86,7 +86,7 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
 
 const selectRows = sql`
   select d.id, d.attempts, d.next_attempt_at, d.last_error, d.plat_id, d.udevice_id,
-         r.data_type, r.device_status, r.reported_at, r.received_at, r.request_id,
+         r.data_type, r.device_status, r.reported_at, r.received_at, r.request_id, r.source,
          p.data_gateway_url, p.data_gateway_disabled_at, p.webhook_secret_ciphertext, p.webhook_secret_key_id,
          p.previous_webhook_secret_ciphertext, p.previous_webhook_secret_key_id,
          p.previous_webhook_secret_expires_at
@@ -107,6 +107,7 @@ interface RelayRow extends PlatformDeliveryColumns {
   reported_at: Date | string | null;
   received_at: Date | string;
   request_id: string | null;
+  source: string | null;
   data_gateway_disabled_at: Date | string | null;
 }
 
@@ -131,6 +132,7 @@ function prepare(r: RelayRow, dueAt: number): PreparedAttempt | undefined {
       dataType: r.data_type,
       deviceStatus,
       timestamp: String(new Date(r.reported_at ?? r.received_at).getTime()),
+      source: r.source,
     }),
     requestId: r.request_id,
     secrets,

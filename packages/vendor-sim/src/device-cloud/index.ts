@@ -69,6 +69,10 @@ export interface DeviceCloud {
   setDelay(ms: number): void;
   /** Changes state as a user at the appliance would; reports it when `hubDataGatewayUrl` is set. */
   setDeviceAttrs(udid: string, attrs: Record<string, string>): Promise<SimPostResult | undefined>;
+  /** Changes state and reports nothing: a report lost on the vendor's side (what reconciliation repairs). */
+  setDeviceAttrsSilently(udid: string, attrs: Record<string, string>): void;
+  /** Forgets every user's binding of the device on the cloud's side only (a binding the vendor dropped). */
+  dropBindings(udid: string): void;
   /**
    * POSTs a report to `ingestUrl` or `hubDataGatewayUrl` (missing fields filled: attr, the device's
    * state, now). `DeviceID` is the UDeviceID; the body names it the cloud's way (`deviceIds`).
@@ -164,6 +168,14 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
       Object.assign(device.attrs, attrs);
       if (reportUrl === undefined) return undefined;
       return pushReport({ DeviceID: udid, DeviceStatus: { ...attrs } });
+    },
+    setDeviceAttrsSilently: (udid, attrs) => {
+      const device = state.devices.get(udid);
+      if (device === undefined) throw new Error(`vendor-sim: unknown device ${udid}`);
+      Object.assign(device.attrs, attrs);
+    },
+    dropBindings: (udid) => {
+      state.bindings.delete(udid);
     },
     pushReport,
     buildReport,

@@ -1,0 +1,146 @@
+import type { PlatformRecord } from "../../registry/platform-record.ts";
+import { describeVendorError } from "../vendor/fan-out.ts";
+import { claimAccount, claimDevice, countPoll, returnCall, takeCall } from "./claims.ts";
+import { pollAccount } from "./poll-account.ts";
+import { pollDevice } from "./poll-device.ts";
+import type { ReconcileCtx } from "./reconcile-context.ts";
+
+export interface Reconciler {
+  /** One pass over every vendor (what the timer runs each HUB_RECONCILE_TICK); tests pass the clock. */
+  runOnce(now?: Date): Promise<ReconcilePass>;
+  /** Stops the timer and waits for a pass in progress. */
+  stop(): Promise<void>;
+}
+
+/** What one pass did, per kind of call (for tests and logs). */
+interface ReconcilePass {
+  devices: number;
+  accounts: number;
+  drift: number;
+}
+
+/**
+ * A vendor with nothing due is not looked at again by this process for this long (per the pass's
+ * clock): an idle hub costs a few statements per vendor a minute, not per tick. A new binding
+ * waits at most this long for its first poll.
+ */
+const IDLE_MS = 60_000;
+
+/**
+ * Starts reconciliation in this process (docs/adr/0011): every HUB_RECONCILE_TICK, for each vendor,
+ * it spends at most its tick's share of HUB_RECONCILE_RATE (and never more than what is left of the
+ * vendor's minute window, shared with every other process) on due work — first users' device lists,
+ * then devices, oldest shadow first — each polled at most once per HUB_RECONCILE_INTERVAL. Off when
+ * the rate is 0. The first pass runs one tick after start.
+ */
+export function startReconciler(ctx: ReconcileCtx, opts: { timer?: boolean } = {}): Reconciler {
+  let current: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  let running = false;
+  /** Per vendor: the pass time before which this process does not look for its work again. */
+  const idleUntil = new Map<string, number>();
+  const runOnce = async (now = ctx.now()): Promise<ReconcilePass> => {
+    const pass: ReconcilePass = { devices: 0, accounts: 0, drift: 0 };
+    if (ctx.settings.ratePerMinute === 0 || running) return pass;
+    running = true;
+    try {
+      for (const vendor of ctx.registry.all()) {
+        if (stopped) break;
+        if (!vendor.apiBaseUrl || vendor.manufacturerCodes.length === 0) continue;
+        if ((idleUntil.get(vendor.platId) ?? 0) > now.getTime()) continue;
+        if ((await reconcileVendor(ctx, vendor, now, pass)) === "idle") {
+          idleUntil.set(vendor.platId, now.getTime() + Math.min(IDLE_MS, ctx.settings.intervalMs));
+        } else idleUntil.delete(vendor.platId);
+      }
+      return pass;
+    } finally {
+      running = false;
+    }
+  };
+  const timer =
+    opts.timer === false || ctx.settings.ratePerMinute === 0
+      ? undefined
+      : setInterval(() => {
+          if (stopped || running) return;
+          current = runOnce().catch((err: unknown) =>
+            ctx.log.warn({ err: String(err) }, "reconcile: pass failed (tried again next tick)"),
+          );
+        }, ctx.settings.tickMs);
+  timer?.unref();
+  return {
+    runOnce: (now) => {
+      const run = runOnce(now);
+      current = run.catch(() => undefined);
+      return run;
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await current;
+    },
+  };
+}
+
+/**
+ * One vendor's share of a pass: as many calls as the tick's share and the shared window allow.
+ * "idle" when it ran out of due work (or another process took what was due).
+ */
+async function reconcileVendor(
+  ctx: ReconcileCtx,
+  vendor: PlatformRecord,
+  now: Date,
+  pass: ReconcilePass,
+): Promise<"idle" | "busy"> {
+  const { ratePerMinute, tickMs, intervalMs } = ctx.settings;
+  const perTick = Math.max(1, Math.ceil((ratePerMinute * tickMs) / 60_000));
+  const cutoff = new Date(now.getTime() - intervalMs);
+  let accountsDue = true;
+  for (let calls = 0; calls < perTick; calls++) {
+    if (!(await takeCall(ctx.db, vendor.platId, ratePerMinute, now))) return "busy";
+    const userId = accountsDue ? await claimAccount(ctx.db, vendor.platId, now, cutoff) : undefined;
+    if (userId === undefined) accountsDue = false;
+    const udeviceId =
+      userId === undefined ? await claimDevice(ctx.db, vendor.platId, now, cutoff) : undefined;
+    if (userId === undefined && udeviceId === undefined) {
+      await returnCall(ctx.db, vendor.platId, now);
+      return "idle";
+    }
+    if (userId !== undefined) {
+      pass.accounts++;
+      await guarded(ctx, vendor, "account", now, () => pollAccount(ctx, vendor, userId, now));
+    } else if (udeviceId !== undefined) {
+      pass.devices++;
+      const found = await guarded(ctx, vendor, "device", now, () => pollDevice(ctx, vendor, udeviceId));
+      if (found === "drift") {
+        pass.drift++;
+        ctx.metrics.driftTotal.inc({ vendor: vendor.platId });
+        ctx.log.info({ vendor: vendor.platId, udeviceId }, "reconcile: device state drifted from the shadow");
+      }
+    }
+  }
+  return "busy";
+}
+
+/**
+ * One reconciliation call: counted by outcome, its failure logged (the device or account waits
+ * for its next interval, as a vendor that is down should not be asked again at once).
+ */
+async function guarded<T>(
+  ctx: ReconcileCtx,
+  vendor: PlatformRecord,
+  kind: "device" | "account",
+  now: Date,
+  call: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    const value = await call();
+    ctx.metrics.reconcilePolls.inc({ vendor: vendor.platId, kind, outcome: "ok" });
+    await countPoll(ctx.db, vendor.platId, value === "drift", now);
+    return value;
+  } catch (err) {
+    ctx.metrics.reconcilePolls.inc({ vendor: vendor.platId, kind, outcome: "failed" });
+    const { info } = describeVendorError(vendor, err, ctx.log);
+    ctx.log.warn({ vendor: vendor.platId, kind }, `reconcile: ${info}`);
+    return undefined;
+  }
+}
