@@ -173,5 +173,7 @@ describe.skipIf(!svc.ok || !binaries)("deliveries over 8 shards on a Redis Clust
     const missing = ids.filter((id) => !received.has(id));
     expect(missing).toEqual([]);
     expect(tookMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
+    // The workers saw the replica take over (a new master) and queued every open row again.
+    expect(children.some((c) => c.output.join("").includes("Redis lost its data"))).toBe(true);
   }, 180_000);
 });
