@@ -27,24 +27,24 @@ import { z } from "zod";
  */
 const envSchema = withCrossRules(
   z.object({
-  ...databaseEnv,
-  ...logLevelEnv,
-  // HUB_PLAT_ID, HUB_ALLOW_PRIVATE_URLS and the HUB_DELIVERY_* knobs.
-  ...deliveryEnv,
-  ...queueEnv,
-  ...retentionEnv,
-  DATABASE_URL: required(url, "the worker reads the delivery outbox from PostgreSQL"),
-  // redis://host:port, or a Redis Cluster seed node with ?cluster=1 (docs/operations.md).
-  REDIS_URL: required(url, "apps/worker runs BullMQ (embedded delivery runs inside the hub instead)"),
-  HUB_SECRET_KEY: required(hexKey, "platform secrets are stored encrypted with it"),
-  HUB_SECRET_KEY_PREVIOUS: previousHexKeys,
-  HUB_WORKER_CONCURRENCY: positiveInt.default(DEFAULT_WORKER_CONCURRENCY),
-  HUB_WORKER_LOCK_MS: positiveInt.optional(),
-  HUB_WORKER_STALLED_INTERVAL_MS: positiveInt.optional(),
-  HUB_WORKER_RELAY_INTERVAL_MS: positiveInt.optional(),
-  HUB_WORKER_SWEEP_INTERVAL_MS: positiveInt.optional(),
-  HUB_WORKER_SWEEP_GRACE_MS: positiveInt.optional(),
-  ...workerShardsEnv,
+    ...databaseEnv,
+    ...logLevelEnv,
+    // HUB_PLAT_ID, HUB_ALLOW_PRIVATE_URLS and the HUB_DELIVERY_* knobs.
+    ...deliveryEnv,
+    ...queueEnv,
+    ...retentionEnv,
+    DATABASE_URL: required(url, "the worker reads the delivery outbox from PostgreSQL"),
+    // redis://host:port, or a Redis Cluster seed node with ?cluster=1 (docs/operations.md).
+    REDIS_URL: required(url, "apps/worker runs BullMQ (embedded delivery runs inside the hub instead)"),
+    HUB_SECRET_KEY: required(hexKey, "platform secrets are stored encrypted with it"),
+    HUB_SECRET_KEY_PREVIOUS: previousHexKeys,
+    HUB_WORKER_CONCURRENCY: positiveInt.default(DEFAULT_WORKER_CONCURRENCY),
+    HUB_WORKER_LOCK_MS: positiveInt.optional(),
+    HUB_WORKER_STALLED_INTERVAL_MS: positiveInt.optional(),
+    HUB_WORKER_RELAY_INTERVAL_MS: positiveInt.optional(),
+    HUB_WORKER_SWEEP_INTERVAL_MS: positiveInt.optional(),
+    HUB_WORKER_SWEEP_GRACE_MS: positiveInt.optional(),
+    ...workerShardsEnv,
   }),
   [
     {

@@ -34,7 +34,19 @@ export interface RedisProcess {
 export async function startRedisServer(port: number, args: readonly string[] = []): Promise<RedisProcess> {
   const proc = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", ...args],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+      ...args,
+    ],
     { stdio: ["ignore", "pipe", "ignore"] },
   );
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
@@ -113,7 +125,8 @@ export async function startRedisCluster(size = 6, nodeTimeoutMs = 2_000): Promis
       "1",
       "--cluster-yes",
     ]);
-    const live = () => ports.filter((p) => nodes.get(p)?.proc.exitCode === null && !nodes.get(p)?.proc.signalCode);
+    const live = () =>
+      ports.filter((p) => nodes.get(p)?.proc.exitCode === null && !nodes.get(p)?.proc.signalCode);
     const masters = async () => {
       const out: number[] = [];
       for (const p of live()) {

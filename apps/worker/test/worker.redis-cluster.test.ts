@@ -13,7 +13,14 @@ import {
 } from "@yunlian/delivery/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCluster, redisBinariesPresent, redisCli, startRedisCluster } from "./redis-servers.ts";
-import { allDelivered, countByStatus, spawnWorker, type WorkerChild, waitUntil, workerEnv } from "./support.ts";
+import {
+  allDelivered,
+  countByStatus,
+  spawnWorker,
+  type WorkerChild,
+  waitUntil,
+  workerEnv,
+} from "./support.ts";
 
 const svc = await servicesCheck(true);
 const binaries = await redisBinariesPresent();
@@ -66,7 +73,10 @@ async function platformsOverShards(t: TestDb, receiver: TestReceiver, vendor: st
     const shard = shardOf(platId, SHARDS);
     if ((perShard.get(shard) ?? 0) >= PLATFORMS / SHARDS) continue;
     perShard.set(shard, (perShard.get(shard) ?? 0) + 1);
-    await insertPlatform(t.db, keyring, { platId, dataGatewayUrl: new URL(`/gw/${platId}`, receiver.url).href });
+    await insertPlatform(t.db, keyring, {
+      platId,
+      dataGatewayUrl: new URL(`/gw/${platId}`, receiver.url).href,
+    });
     for (const d of [0, 1]) {
       const udeviceId = testUdeviceId(`cl${i}x${d}`);
       await bindDevice(t.db, { platId, udeviceId, vendorPlatId: vendor });
@@ -82,98 +92,104 @@ async function shardsOn(port: number): Promise<string[]> {
   return out.split("\n").filter((l) => l !== "");
 }
 
-describe.skipIf(!svc.ok || !binaries)("deliveries over 8 shards on a Redis Cluster, a master killed mid-run", () => {
-  let t: TestDb;
-  let cluster: LocalCluster | undefined;
-  let receiver: TestReceiver | undefined;
-  const children: WorkerChild[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  beforeAll(async () => {
-    t = await openTestDb();
-  });
-  afterAll(async () => {
-    for (const c of children) if (c.child.exitCode === null) c.child.kill("SIGKILL");
-    for (const close of closers) await close().catch(() => undefined);
-    await receiver?.close();
-    await cluster?.stop();
-    await t?.close();
-  });
+describe.skipIf(!svc.ok || !binaries)(
+  "deliveries over 8 shards on a Redis Cluster, a master killed mid-run",
+  () => {
+    let t: TestDb;
+    let cluster: LocalCluster | undefined;
+    let receiver: TestReceiver | undefined;
+    const children: WorkerChild[] = [];
+    const closers: (() => Promise<void>)[] = [];
+    beforeAll(async () => {
+      t = await openTestDb();
+    });
+    afterAll(async () => {
+      for (const c of children) if (c.child.exitCode === null) c.child.kill("SIGKILL");
+      for (const close of closers) await close().catch(() => undefined);
+      await receiver?.close();
+      await cluster?.stop();
+      await t?.close();
+    });
 
-  it("every report is delivered (duplicates allowed, no loss), jobs on all three masters", async () => {
-    cluster = await startRedisCluster(6, 2_000);
-    const prefix = await prefixOverAllMasters(cluster);
-    const env = {
-      ...workerEnv(t.url, cluster.url, prefix),
-      HUB_DELIVERY_SHARDS: String(SHARDS),
-      HUB_WORKER_CONCURRENCY: "64",
-      HUB_DELIVERY_BREAKER_THRESHOLD: "1000",
-      // The sweeper's defaults: recovery after the failover must not come from it.
-      HUB_WORKER_SWEEP_INTERVAL_MS: "30000",
-      HUB_WORKER_SWEEP_GRACE_MS: "60000",
-    };
-    receiver = await startTestReceiver();
-    const vendor = "VENDOR-CL";
-    const devices = await platformsOverShards(t, receiver, vendor);
-    const hub = openQueueHandoff({ redisUrl: cluster.url, prefix, shards: SHARDS });
-    closers.push(hub.close);
+    it("every report is delivered (duplicates allowed, no loss), jobs on all three masters", async () => {
+      cluster = await startRedisCluster(6, 2_000);
+      const prefix = await prefixOverAllMasters(cluster);
+      const env = {
+        ...workerEnv(t.url, cluster.url, prefix),
+        HUB_DELIVERY_SHARDS: String(SHARDS),
+        HUB_WORKER_CONCURRENCY: "64",
+        HUB_DELIVERY_BREAKER_THRESHOLD: "1000",
+        // The sweeper's defaults: recovery after the failover must not come from it.
+        HUB_WORKER_SWEEP_INTERVAL_MS: "30000",
+        HUB_WORKER_SWEEP_GRACE_MS: "60000",
+      };
+      receiver = await startTestReceiver();
+      const vendor = "VENDOR-CL";
+      const devices = await platformsOverShards(t, receiver, vendor);
+      const hub = openQueueHandoff({ redisUrl: cluster.url, prefix, shards: SHARDS });
+      closers.push(hub.close);
 
-    // Two workers: one takes every shard, the other half of them.
-    children.push(spawnWorker(env), spawnWorker({ ...env, HUB_WORKER_SHARDS: "0,1,2,3" }));
-    const ids: string[] = [];
-    const ingesting = (async () => {
-      for (let n = 0; n < REPORTS; n += 50) {
-        const batch = Array.from({ length: 50 }, (_, i) =>
-          ingestReport({
-            db: t.db,
-            vendorPlatId: vendor,
-            notifier: t.handle,
-            handoff: hub.handoff,
-            report: {
-              udeviceId: devices[(n + i) % devices.length] ?? "",
-              dataType: "attr",
-              deviceStatus: { seq: String(n + i) },
-              timestamp: String(Date.now()),
-            },
-          }),
-        );
-        for (const r of await Promise.all(batch)) ids.push(...r.deliveryIds);
-      }
-    })();
+      // Two workers: one takes every shard, the other half of them.
+      children.push(spawnWorker(env), spawnWorker({ ...env, HUB_WORKER_SHARDS: "0,1,2,3" }));
+      const ids: string[] = [];
+      const ingesting = (async () => {
+        for (let n = 0; n < REPORTS; n += 50) {
+          const batch = Array.from({ length: 50 }, (_, i) =>
+            ingestReport({
+              db: t.db,
+              vendorPlatId: vendor,
+              notifier: t.handle,
+              handoff: hub.handoff,
+              report: {
+                udeviceId: devices[(n + i) % devices.length] ?? "",
+                dataType: "attr",
+                deviceStatus: { seq: String(n + i) },
+                timestamp: String(Date.now()),
+              },
+            }),
+          );
+          for (const r of await Promise.all(batch)) ids.push(...r.deliveryIds);
+        }
+      })();
 
-    const delivered = async () => (await countByStatus(t.db)).delivered ?? 0;
-    await waitUntil("a third delivered", async () => (await delivered()) >= REPORTS / 3, 90_000);
-    // Every shard's queue has had jobs, and they sit on all three masters.
-    const masters = await cluster.masters();
-    expect(masters).toHaveLength(3);
-    const byMaster = await Promise.all(masters.map(shardsOn));
-    for (const shards of byMaster) expect(shards.length).toBeGreaterThan(0);
-    expect(byMaster.flat().sort()).toEqual(
-      Array.from({ length: SHARDS }, (_, s) => `${shardPrefix(prefix, s, SHARDS)}:deliveries:events`).sort(),
-    );
+      const delivered = async () => (await countByStatus(t.db)).delivered ?? 0;
+      await waitUntil("a third delivered", async () => (await delivered()) >= REPORTS / 3, 90_000);
+      // Every shard's queue has had jobs, and they sit on all three masters.
+      const masters = await cluster.masters();
+      expect(masters).toHaveLength(3);
+      const byMaster = await Promise.all(masters.map(shardsOn));
+      for (const shards of byMaster) expect(shards.length).toBeGreaterThan(0);
+      expect(byMaster.flat().sort()).toEqual(
+        Array.from(
+          { length: SHARDS },
+          (_, s) => `${shardPrefix(prefix, s, SHARDS)}:deliveries:events`,
+        ).sort(),
+      );
 
-    // Kill a master (not the seed node in REDIS_URL); its replica takes over after the node timeout.
-    const victim = masters.find((p) => p !== cluster?.ports[0]) ?? 0;
-    await cluster.nodes.get(victim)?.kill();
-    const killedAt = await delivered();
-    await cluster.waitHealthy(3, 30_000);
-    const back = Date.now();
-    await ingesting;
-    expect(ids).toHaveLength(REPORTS);
-    await waitUntil("every delivery after the failover", () => allDelivered(t.db, REPORTS), 90_000).catch(
-      async (e) => {
-        const logs = children.map((c) => c.output.join("").slice(-2_000)).join("\n---\n");
-        throw new Error(`${e}: ${JSON.stringify(await countByStatus(t.db))}\n${logs}`);
-      },
-    );
-    const tookMs = Date.now() - back;
-    console.info(
-      `worker.redis-cluster: master ${victim} killed at ${killedAt} delivered; all ${REPORTS} delivered ${tookMs} ms after the failover`,
-    );
-    const received = new Set(receiver.requests.map((q) => q.webhookId));
-    const missing = ids.filter((id) => !received.has(id));
-    expect(missing).toEqual([]);
-    expect(tookMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
-    // The workers saw the replica take over (a new master) and queued every open row again.
-    expect(children.some((c) => c.output.join("").includes("Redis lost its data"))).toBe(true);
-  }, 180_000);
-});
+      // Kill a master (not the seed node in REDIS_URL); its replica takes over after the node timeout.
+      const victim = masters.find((p) => p !== cluster?.ports[0]) ?? 0;
+      await cluster.nodes.get(victim)?.kill();
+      const killedAt = await delivered();
+      await cluster.waitHealthy(3, 30_000);
+      const back = Date.now();
+      await ingesting;
+      expect(ids).toHaveLength(REPORTS);
+      await waitUntil("every delivery after the failover", () => allDelivered(t.db, REPORTS), 90_000).catch(
+        async (e) => {
+          const logs = children.map((c) => c.output.join("").slice(-2_000)).join("\n---\n");
+          throw new Error(`${e}: ${JSON.stringify(await countByStatus(t.db))}\n${logs}`);
+        },
+      );
+      const tookMs = Date.now() - back;
+      console.info(
+        `worker.redis-cluster: master ${victim} killed at ${killedAt} delivered; all ${REPORTS} delivered ${tookMs} ms after the failover`,
+      );
+      const received = new Set(receiver.requests.map((q) => q.webhookId));
+      const missing = ids.filter((id) => !received.has(id));
+      expect(missing).toEqual([]);
+      expect(tookMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
+      // The workers saw the replica take over (a new master) and queued every open row again.
+      expect(children.some((c) => c.output.join("").includes("Redis lost its data"))).toBe(true);
+    }, 180_000);
+  },
+);

@@ -94,11 +94,13 @@ describe.skipIf(!svc.ok || !binaries)("Redis loses its data while a worker deliv
     redis = await startRedisServer(port);
     expect(await redisCli(port, "dbsize")).toMatch(/^0\b/);
     const back = Date.now();
-    await waitUntil("every delivery after Redis came back empty", () => allDelivered(t.db, 2_000), 60_000).catch(
-      async (e) => {
-        throw new Error(`${e}: ${JSON.stringify(await countByStatus(t.db))}`);
-      },
-    );
+    await waitUntil(
+      "every delivery after Redis came back empty",
+      () => allDelivered(t.db, 2_000),
+      60_000,
+    ).catch(async (e) => {
+      throw new Error(`${e}: ${JSON.stringify(await countByStatus(t.db))}`);
+    });
     const tookMs = Date.now() - back;
     console.info(`worker.redis-lost: all 2,000 delivered ${tookMs} ms after Redis came back empty`);
     expect(tookMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);

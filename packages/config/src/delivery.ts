@@ -36,7 +36,9 @@ export const queueEnv = {
 /** `0,1,5`: the shards a worker takes (unset: all). Checked against HUB_DELIVERY_SHARDS by the worker's config. */
 export const workerShardsEnv = {
   HUB_WORKER_SHARDS: commaList
-    .pipe(z.array(z.string().regex(/^\d+$/, "each shard must be a whole number, 0 or more").transform(Number)))
+    .pipe(
+      z.array(z.string().regex(/^\d+$/, "each shard must be a whole number, 0 or more").transform(Number)),
+    )
     .optional(),
 };
 

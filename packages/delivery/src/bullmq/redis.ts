@@ -41,7 +41,8 @@ export function openRedis(url: string, role: RedisRole): RedisConnection {
 function openCluster(url: string, offlineQueue: boolean, options: RedisOptions): Cluster {
   const u = new URL(url);
   const db = u.pathname.replace(/^\//, "");
-  if (db !== "" && db !== "0") throw new Error("a Redis Cluster has only database 0: drop the /db from REDIS_URL");
+  if (db !== "" && db !== "0")
+    throw new Error("a Redis Cluster has only database 0: drop the /db from REDIS_URL");
   return new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
     // A failover moves slots: refresh the map soon after, not only when a MOVED reply says so.
     slotsRefreshInterval: 2_000,
