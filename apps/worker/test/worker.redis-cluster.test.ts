@@ -189,7 +189,11 @@ describe.skipIf(!svc.ok || !binaries)(
       expect(missing).toEqual([]);
       expect(tookMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
       // The workers saw the replica take over (a new master) and queued every open row again.
-      expect(children.some((c) => c.output.join("").includes("Redis lost its data"))).toBe(true);
+      await waitUntil(
+      "a worker to log the failover",
+      async () => children.some((c) => c.output.join("").includes("Redis lost its data")),
+      15_000,
+    );
     }, 180_000);
   },
 );
