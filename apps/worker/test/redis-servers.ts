@@ -49,7 +49,15 @@ export async function startRedisServer(port: number, args: readonly string[] = [
     ],
     { stdio: ["ignore", "pipe", "ignore"] },
   );
-  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  // If the test process dies before its afterAll, the server must not outlive it.
+  const orphanGuard = () => proc.kill("SIGKILL");
+  process.once("exit", orphanGuard);
+  const exited = new Promise<void>((resolve) =>
+    proc.once("exit", () => {
+      process.removeListener("exit", orphanGuard);
+      resolve();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     proc.stdout?.on("data", (d: Buffer) => {
       if (d.toString().includes("Ready to accept connections")) resolve();

@@ -190,10 +190,10 @@ describe.skipIf(!svc.ok || !binaries)(
       expect(tookMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
       // The workers saw the replica take over (a new master) and queued every open row again.
       await waitUntil(
-      "a worker to log the failover",
-      async () => children.some((c) => c.output.join("").includes("Redis lost its data")),
-      15_000,
-    );
+        "a worker to log the failover",
+        async () => children.some((c) => c.output.join("").includes("Redis lost its data")),
+        15_000,
+      );
     }, 180_000);
   },
 );
