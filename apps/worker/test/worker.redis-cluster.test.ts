@@ -51,7 +51,7 @@ async function prefixOverAllMasters(cluster: LocalCluster): Promise<string> {
         return { from, to, master: addr.split("@")[0] };
       });
     });
-  for (let i = 0; ; i++) {
+  for (let i = 0; i < 50; i++) {
     const prefix = `{ylcluster-${process.pid}-${i}}`;
     const masters = new Set<string | undefined>();
     for (let s = 0; s < SHARDS; s++) {
@@ -60,6 +60,7 @@ async function prefixOverAllMasters(cluster: LocalCluster): Promise<string> {
     }
     if (masters.size === 3 && !masters.has(undefined)) return prefix;
   }
+  throw new Error(`no queue prefix whose ${SHARDS} shards fall on all three masters`);
 }
 
 /** Receiving platforms (two per shard), each with its own endpoint on one receiver and its own devices. */
