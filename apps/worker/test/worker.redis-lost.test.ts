@@ -91,6 +91,8 @@ describe.skipIf(!svc.ok || !binaries)("Redis loses its data while a worker deliv
     await waitUntil("open rows marked queued", async () => (await markedOpen(t)) >= 20, 30_000);
 
     await redis.kill();
+    // Down for a while, as a restart is: retries fall due meanwhile and must not wait for the sweep.
+    await new Promise((r) => setTimeout(r, 3_000));
     // A new server without persistence: empty (the workers reconnect and start writing at once).
     redis = await startRedisServer(port);
     const back = Date.now();
