@@ -39,6 +39,7 @@ describe("config", () => {
       HUB_DELIVERY_BREAKER_THRESHOLD: "3",
       HUB_QUEUE_PREFIX: "{t}",
       HUB_QUEUE_NAME: "d",
+      HUB_DELIVERY_SHARDS: "8",
     });
     expect(c.platId).toBe("HUB-TEST-1");
     expect(c.allowPrivateUrls).toBe(true);
@@ -48,7 +49,8 @@ describe("config", () => {
       backoff: [0, 2_000],
       breaker: { failureThreshold: 3 },
     });
-    expect(c.queue).toEqual({ prefix: "{t}", name: "d" });
+    expect(c.queue).toEqual({ prefix: "{t}", name: "d", shards: 8 });
+    expect(loadConfig({}).queue).toEqual({ shards: 1 });
   });
 
   it("names every bad variable in one message", () => {

@@ -166,7 +166,7 @@ export interface HubConfig {
    */
   adapterPackages: { specs: string[]; from: string };
   /** The BullMQ queue (REDIS_URL): unset parts take the delivery package's defaults, as in apps/worker. */
-  queue: { prefix?: string; name?: string };
+  queue: { prefix?: string; name?: string; shards: number };
   /** HUB_RETENTION_*: how long history is kept, and how often the partition job runs. */
   retention: RetentionSettings;
   /** HUB_RECONCILE_*: the per-vendor call budget and the poll interval of reconciliation. */
@@ -222,6 +222,7 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     queue: {
       ...(e.HUB_QUEUE_PREFIX ? { prefix: e.HUB_QUEUE_PREFIX } : {}),
       ...(e.HUB_QUEUE_NAME ? { name: e.HUB_QUEUE_NAME } : {}),
+      shards: e.HUB_DELIVERY_SHARDS,
     },
     retention: retentionSettings(e),
     reconcile: reconcileSettings(e),

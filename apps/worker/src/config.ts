@@ -15,6 +15,8 @@ import {
   retentionEnv,
   retentionSettings,
   url,
+  withCrossRules,
+  workerShardsEnv,
 } from "@yunlian/config";
 import { DEFAULT_WORKER_CONCURRENCY, type DeliveryConfig, deliveryConfig } from "@yunlian/delivery";
 import { z } from "zod";
@@ -23,24 +25,40 @@ import { z } from "zod";
  * Every environment variable the worker reads, validated once at start. The delivery settings are
  * the hub's (@yunlian/config): a worker delivers exactly as a hub that delivers in-process would.
  */
-const envSchema = z.object({
-  ...databaseEnv,
-  ...logLevelEnv,
-  // HUB_PLAT_ID, HUB_ALLOW_PRIVATE_URLS and the HUB_DELIVERY_* knobs.
-  ...deliveryEnv,
-  ...queueEnv,
-  ...retentionEnv,
-  DATABASE_URL: required(url, "the worker reads the delivery outbox from PostgreSQL"),
-  REDIS_URL: required(url, "apps/worker runs BullMQ (embedded delivery runs inside the hub instead)"),
-  HUB_SECRET_KEY: required(hexKey, "platform secrets are stored encrypted with it"),
-  HUB_SECRET_KEY_PREVIOUS: previousHexKeys,
-  HUB_WORKER_CONCURRENCY: positiveInt.default(DEFAULT_WORKER_CONCURRENCY),
-  HUB_WORKER_LOCK_MS: positiveInt.optional(),
-  HUB_WORKER_STALLED_INTERVAL_MS: positiveInt.optional(),
-  HUB_WORKER_RELAY_INTERVAL_MS: positiveInt.optional(),
-  HUB_WORKER_SWEEP_INTERVAL_MS: positiveInt.optional(),
-  HUB_WORKER_SWEEP_GRACE_MS: positiveInt.optional(),
-});
+const envSchema = withCrossRules(
+  z.object({
+    ...databaseEnv,
+    ...logLevelEnv,
+    // HUB_PLAT_ID, HUB_ALLOW_PRIVATE_URLS and the HUB_DELIVERY_* knobs.
+    ...deliveryEnv,
+    ...queueEnv,
+    ...retentionEnv,
+    DATABASE_URL: required(url, "the worker reads the delivery outbox from PostgreSQL"),
+    // redis://host:port, or a Redis Cluster seed node with ?cluster=1 (docs/operations.md).
+    REDIS_URL: required(url, "apps/worker runs BullMQ (embedded delivery runs inside the hub instead)"),
+    HUB_SECRET_KEY: required(hexKey, "platform secrets are stored encrypted with it"),
+    HUB_SECRET_KEY_PREVIOUS: previousHexKeys,
+    HUB_WORKER_CONCURRENCY: positiveInt.default(DEFAULT_WORKER_CONCURRENCY),
+    HUB_WORKER_LOCK_MS: positiveInt.optional(),
+    HUB_WORKER_STALLED_INTERVAL_MS: positiveInt.optional(),
+    HUB_WORKER_RELAY_INTERVAL_MS: positiveInt.optional(),
+    HUB_WORKER_SWEEP_INTERVAL_MS: positiveInt.optional(),
+    HUB_WORKER_SWEEP_GRACE_MS: positiveInt.optional(),
+    ...workerShardsEnv,
+  }),
+  [
+    {
+      variables: ["HUB_WORKER_SHARDS", "HUB_DELIVERY_SHARDS"],
+      check: (e) =>
+        e.HUB_WORKER_SHARDS?.length === 0 || e.HUB_WORKER_SHARDS?.some((s) => s >= e.HUB_DELIVERY_SHARDS)
+          ? {
+              variable: "HUB_WORKER_SHARDS",
+              message: `must name shards from 0 to HUB_DELIVERY_SHARDS - 1 (${e.HUB_DELIVERY_SHARDS - 1})`,
+            }
+          : undefined,
+    },
+  ],
+);
 
 export interface WorkerConfig {
   databaseUrl: string;
@@ -57,6 +75,10 @@ export interface WorkerConfig {
   concurrency: number;
   queuePrefix?: string;
   queueName?: string;
+  /** HUB_DELIVERY_SHARDS: queues deliveries are spread over (the hubs must say the same). */
+  shards: number;
+  /** HUB_WORKER_SHARDS: the shards this worker takes; undefined = all. */
+  workerShards?: number[];
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   relayIntervalMs?: number;
@@ -86,6 +108,8 @@ export function loadWorkerConfig(env: EnvRecord): WorkerConfig {
     concurrency: e.HUB_WORKER_CONCURRENCY,
     queuePrefix: e.HUB_QUEUE_PREFIX,
     queueName: e.HUB_QUEUE_NAME,
+    shards: e.HUB_DELIVERY_SHARDS,
+    workerShards: e.HUB_WORKER_SHARDS,
     lockDurationMs: e.HUB_WORKER_LOCK_MS,
     stalledIntervalMs: e.HUB_WORKER_STALLED_INTERVAL_MS,
     relayIntervalMs: e.HUB_WORKER_RELAY_INTERVAL_MS,

@@ -39,7 +39,9 @@ export async function startWorker(
       config: config.delivery,
       keyring,
       concurrency: config.concurrency,
+      shards: config.shards,
       ...defined({
+        workerShards: config.workerShards,
         log: deps.log,
         prefix: config.queuePrefix,
         queueName: config.queueName,

@@ -26,6 +26,22 @@ describe("worker configuration", () => {
     );
   });
 
+  it("reads the delivery shards and the subset this worker takes", () => {
+    expect(loadWorkerConfig(valid)).toMatchObject({ shards: 1, workerShards: undefined });
+    expect(
+      loadWorkerConfig({ ...valid, HUB_DELIVERY_SHARDS: "8", HUB_WORKER_SHARDS: "0, 1,5" }),
+    ).toMatchObject({ shards: 8, workerShards: [0, 1, 5] });
+    expect(() => loadWorkerConfig({ ...valid, HUB_DELIVERY_SHARDS: "4", HUB_WORKER_SHARDS: "1,4" })).toThrow(
+      "HUB_WORKER_SHARDS: must name shards from 0 to HUB_DELIVERY_SHARDS - 1 (3)",
+    );
+    expect(() => loadWorkerConfig({ ...valid, HUB_WORKER_SHARDS: "a" })).toThrow(
+      "HUB_WORKER_SHARDS.0: each shard must be a whole number, 0 or more",
+    );
+    expect(() => loadWorkerConfig({ ...valid, HUB_DELIVERY_SHARDS: "0" })).toThrow(
+      "HUB_DELIVERY_SHARDS: must be above 0",
+    );
+  });
+
   it("names every missing or bad variable in one message", () => {
     expect(() =>
       loadWorkerConfig({ HUB_SECRET_KEY: "abc", HUB_WORKER_CONCURRENCY: "0", REDIS_URL: "" }),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { durationList, positiveInt } from "./fields.ts";
+import { commaList, durationList, positiveInt } from "./fields.ts";
 import { type EnvRecord, parseEnv } from "./parse-env.ts";
 import { hubPlatIdEnv, privateUrlsEnv } from "./shared.ts";
 
@@ -26,6 +26,20 @@ export type DeliveryEnv = z.output<typeof deliverySchema>;
 export const queueEnv = {
   HUB_QUEUE_PREFIX: z.string().optional(),
   HUB_QUEUE_NAME: z.string().optional(),
+  /**
+   * Queues deliveries are spread over, by receiving platform, each with its own Redis Cluster
+   * hash tag (docs/adr/0012). Every hub and worker must be given the same number.
+   */
+  HUB_DELIVERY_SHARDS: positiveInt.max(1024, "must be at most 1024").default(1),
+};
+
+/** `0,1,5`: the shards a worker takes (unset: all). Checked against HUB_DELIVERY_SHARDS by the worker's config. */
+export const workerShardsEnv = {
+  HUB_WORKER_SHARDS: commaList
+    .pipe(
+      z.array(z.string().regex(/^\d+$/, "each shard must be a whole number, 0 or more").transform(Number)),
+    )
+    .optional(),
 };
 
 /** The delivery package's settings (its `DeliverySettings`), from parsed variables. */

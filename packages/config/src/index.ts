@@ -6,6 +6,7 @@ export {
   deliverySettings,
   loadDeliverySettings,
   queueEnv,
+  workerShardsEnv,
 } from "./delivery.ts";
 export { parseDuration, parseDurationList } from "./duration.ts";
 export {

@@ -16,7 +16,10 @@ export {
 } from "./backoff.ts";
 export { type BreakerChange, type BreakerDecision, type BreakerState, CircuitBreaker } from "./breaker.ts";
 export { type OpenedQueueHandoff, openQueueHandoff, QueueHandoff } from "./bullmq/handoff.ts";
-export { relayOnce, sweepOnce } from "./bullmq/relay.ts";
+export { isClusterUrl, openRedis, type RedisConnection, type RedisRole } from "./bullmq/redis.ts";
+export { RedisLossWatch } from "./bullmq/redis-watch.ts";
+export { relayOnce, requeueAllOpen, sweepOnce } from "./bullmq/relay.ts";
+export { ShardedQueues, shardOf, shardPrefix } from "./bullmq/shards.ts";
 export {
   DEFAULT_WORKER_CONCURRENCY,
   type QueueDelivery,

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@yunlian/delivery";
 import type { Logger } from "pino";
 import { MemoryRateLimiter, type RateDecision, type RateLimit, type RateLimiter } from "./rate-limit.ts";
 
@@ -34,7 +34,7 @@ export class RedisRateLimiter implements RateLimiter {
   private warned = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly limit: RateLimit,
     private readonly log: Logger,
     private readonly prefix = "yunlian:ratelimit:",

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@yunlian/delivery";
 import type { Logger } from "pino";
 import { ReplayGuard, type ReplayStore } from "../lib/replay-guard.ts";
 
@@ -12,7 +12,7 @@ export class RedisReplayStore implements ReplayStore {
   private warned = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly windowMs: number,
     private readonly log: Logger,
     private readonly prefix = "yunlian:replay:",

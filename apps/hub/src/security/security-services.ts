@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { openRedis } from "@yunlian/delivery";
 import type { Logger } from "pino";
 import type { HubConfig } from "../config.ts";
 import { REPLAY_WINDOW_MS, ReplayGuard, type ReplayStore } from "../lib/replay-guard.ts";
@@ -58,15 +58,9 @@ export function buildSecurity(
   }
   // Fail fast instead of queueing: a request must not wait on a Redis that is away (the
   // limiter and the replay store fall back to memory on an error).
-  const redis = new Redis(config.redisUrl, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: true,
-    commandTimeout: 1000,
-    lazyConnect: false,
-  });
-  redis.on("error", () => {
-    // Reported by the limiter/replay store when a command fails; the connection retries by itself.
-  });
+  // One server or a cluster (REDIS_URL ?cluster=1); errors are reported by the limiter/replay
+  // store when a command fails, and the connection retries by itself.
+  const redis = openRedis(config.redisUrl, "request");
   return {
     rateLimiter: config.rateLimit ? new RedisRateLimiter(redis, config.rateLimit, log) : unlimited,
     unauthBudget: config.unauthRateLimit

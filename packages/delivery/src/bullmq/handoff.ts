@@ -1,24 +1,23 @@
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
+import type { Queue } from "bullmq";
 import type { DeliveryObserver } from "../attempt/context.ts";
 import type { DeliveryHandoff, HandedDelivery } from "../handoff.ts";
 import { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData } from "../jobs.ts";
 import { type DeliveryLogger, silentLogger } from "../logger.ts";
 import { deliverJobFor } from "../prepared.ts";
 import { withTimeout } from "../with-timeout.ts";
+import { connectionLost, openRedis, type RedisConnection } from "./redis.ts";
+import { addByPlatform, type DeliveryQueues, queuesOf, ShardedQueues } from "./shards.ts";
 
 /** An add that takes longer is given up on (the scan re-queues the rows): well below PREPARED_MAX_AGE_MS. */
 const ADD_TIMEOUT_MS = 2_000;
-
-const LOST = new Set(["reconnecting", "close", "end"]);
 
 /** Queues committed deliveries straight into BullMQ (see DeliveryHandoff). */
 export class QueueHandoff implements DeliveryHandoff {
   #lastWarning = 0;
 
-  readonly #queue: Queue<DeliverJobData>;
+  readonly #queues: DeliveryQueues;
   readonly #log: DeliveryLogger;
-  readonly #connection: Redis | undefined;
+  readonly #connection: RedisConnection | undefined;
   readonly #observer: Pick<DeliveryObserver, "handoff"> | undefined;
 
   /**
@@ -27,10 +26,14 @@ export class QueueHandoff implements DeliveryHandoff {
    * A first connect still in progress is waited for (bounded by the timeout).
    */
   constructor(
-    queue: Queue<DeliverJobData>,
-    opts: { log?: DeliveryLogger; connection?: Redis; observer?: Pick<DeliveryObserver, "handoff"> } = {},
+    queue: Queue<DeliverJobData> | DeliveryQueues,
+    opts: {
+      log?: DeliveryLogger;
+      connection?: RedisConnection;
+      observer?: Pick<DeliveryObserver, "handoff">;
+    } = {},
   ) {
-    this.#queue = queue;
+    this.#queues = queuesOf(queue);
     this.#log = opts.log ?? silentLogger;
     this.#connection = opts.connection;
     this.#observer = opts.observer;
@@ -39,12 +42,17 @@ export class QueueHandoff implements DeliveryHandoff {
   async hand(deliveries: readonly HandedDelivery[]): Promise<boolean> {
     if (deliveries.length === 0) return true;
     const now = Date.now();
-    if (this.#connection && LOST.has(this.#connection.status)) {
+    if (this.#connection && connectionLost(this.#connection)) {
       return this.#failed(now, `Redis connection ${this.#connection.status}`, deliveries.length);
     }
-    const jobs = deliveries.map((d) => deliverJobFor(d.deliveryId, d.prepared, d.prepared.dueAt, now));
+    const add = addByPlatform(
+      this.#queues,
+      deliveries,
+      (d) => d.prepared.platId,
+      (d) => deliverJobFor(d.deliveryId, d.prepared, d.prepared.dueAt, now),
+    );
     try {
-      await withTimeout(this.#queue.addBulk(jobs), ADD_TIMEOUT_MS, "BullMQ addBulk");
+      await withTimeout(add, ADD_TIMEOUT_MS, "BullMQ addBulk");
       this.#observer?.handoff?.({ deliveries: deliveries.length, queued: true });
       return true;
     } catch (err) {
@@ -76,27 +84,29 @@ export interface OpenedQueueHandoff {
  * (the hub with HUB_WORKERS=0). Its connection fails fast instead of buffering while Redis is down.
  */
 export function openQueueHandoff(opts: {
+  /** One server, or a cluster with `?cluster=1` (see isClusterUrl). */
   redisUrl: string;
   prefix?: string;
   queueName?: string;
+  /** HUB_DELIVERY_SHARDS: queues deliveries are spread over, by receiving platform (default 1). */
+  shards?: number;
   log?: DeliveryLogger;
   observer?: Pick<DeliveryObserver, "handoff">;
 }): OpenedQueueHandoff {
-  const conn = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  conn.on("error", () => undefined); // reconnects are retried by ioredis; failed adds are logged by hand()
-  const queue = new Queue<DeliverJobData>(opts.queueName ?? DEFAULT_QUEUE_NAME, {
-    connection: conn,
+  const conn = openRedis(opts.redisUrl, "queue"); // failed adds are logged by hand()
+  const queues = new ShardedQueues(conn, {
     prefix: opts.prefix ?? DEFAULT_QUEUE_PREFIX,
+    queueName: opts.queueName ?? DEFAULT_QUEUE_NAME,
+    shards: opts.shards ?? 1,
   });
-  queue.on("error", () => undefined);
   return {
-    handoff: new QueueHandoff(queue, {
+    handoff: new QueueHandoff(queues, {
       connection: conn,
       ...(opts.log ? { log: opts.log } : {}),
       ...(opts.observer ? { observer: opts.observer } : {}),
     }),
     async close() {
-      await queue.close();
+      await queues.close();
       await conn.quit().catch(() => undefined);
     },
   };

@@ -8,10 +8,12 @@ import { deliverJobFor, type PlatformDeliveryColumns, secretsOf } from "../prepa
 import { reportBody } from "../report.ts";
 import { inTransaction } from "../sql-exec.ts";
 import { withTimeout } from "../with-timeout.ts";
+import { addByPlatform, type DeliveryQueues, queuesOf } from "./shards.ts";
 
 export interface RelayOptions {
   db: Database;
-  queue: Queue<DeliverJobData>;
+  /** One queue, or the shards (each row goes to its receiving platform's shard). */
+  queue: Queue<DeliverJobData> | DeliveryQueues;
   batchSize: number;
   /** Rows due within this window are queued now as delayed jobs, so retries need no further relay pass. */
   lookaheadMs: number;
@@ -38,7 +40,8 @@ export interface RelayOptions {
  */
 export async function relayOnce(opts: RelayOptions): Promise<number> {
   const now = Date.now();
-  const replayed: string[] = [];
+  const queues = queuesOf(opts.queue);
+  const replayed: RelayRow[] = [];
   const dueBy = new Date(now + opts.lookaheadMs).toISOString();
   const count = await inTransaction(opts.db, async (run) => {
     const rows = (await run(
@@ -60,13 +63,18 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
              for update of d skip locked`,
     )) as RelayRow[];
     if (rows.length === 0) return 0;
-    const jobs = rows.map((r) => {
-      const dueAt = new Date(r.next_attempt_at).getTime();
-      return deliverJobFor(r.id, prepare(r, dueAt), dueAt, now);
-    });
+    const add = addByPlatform(
+      queues,
+      rows,
+      (r) => r.plat_id,
+      (r) => {
+        const dueAt = new Date(r.next_attempt_at).getTime();
+        return deliverJobFor(r.id, prepare(r, dueAt), dueAt, now);
+      },
+    );
     // The row locks are held until the add is done: a job cannot record (hence finish and be
     // removed) meanwhile, so an add for a row already queued always finds its job and is a no-op.
-    await withTimeout(opts.queue.addBulk(jobs), opts.addTimeoutMs, "BullMQ addBulk");
+    await withTimeout(add, opts.addTimeoutMs, "BullMQ addBulk");
     if (!(opts.ids && opts.hintedMs !== undefined)) {
       await run(sql`
         update ${deliveries} set enqueued_at = ${new Date(now).toISOString()}::timestamptz
@@ -74,11 +82,11 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
     }
     // A replayed row (attempts reset, an error on record) may still have its old delayed job in
     // Redis, which the add above left untouched: promote that job so the replay runs now.
-    for (const r of rows) if (Number(r.attempts) === 0 && r.last_error !== null) replayed.push(r.id);
+    for (const r of rows) if (Number(r.attempts) === 0 && r.last_error !== null) replayed.push(r);
     return rows.length;
   });
-  for (const id of replayed) {
-    const job = await opts.queue.getJob(id);
+  for (const r of replayed) {
+    const job = await queues.forPlatform(r.plat_id).getJob(r.id);
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
   }
   return count;
@@ -178,4 +186,34 @@ export async function sweepOnce(opts: SweepOptions): Promise<number> {
       );
     return rows.length;
   });
+}
+
+/**
+ * Hands every open, queued row back to the relay (clears enqueuedAt), in batches of `batchSize`:
+ * what the sweeper does after its grace period, done at once when Redis is known to have lost its
+ * jobs (see RedisLossWatch). Returns the rows handed back.
+ */
+export async function requeueAllOpen(opts: { db: Database; batchSize: number }): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const rows = await opts.db
+      .update(deliveries)
+      .set({ enqueuedAt: null })
+      .where(
+        and(
+          deliveryIsOpen, // only the open rows' partition is searched (schema/deliveries.ts)
+          inArray(
+            deliveries.id,
+            opts.db
+              .select({ id: deliveries.id })
+              .from(deliveries)
+              .where(and(deliveryIsOpen, isNotNull(deliveries.enqueuedAt)))
+              .limit(opts.batchSize),
+          ),
+        ),
+      )
+      .returning({ id: deliveries.id });
+    total += rows.length;
+    if (rows.length < opts.batchSize) return total;
+  }
 }

@@ -1,31 +1,42 @@
 import type { Database } from "@yunlian/db";
 import type { Keyring } from "@yunlian/secrets";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import { PREPARED_MAX_AGE_MS } from "../attempt/attempt.ts";
 import { closeDeliveryContext, createDeliveryContext, type DeliveryObserver } from "../attempt/context.ts";
 import type { DeliveryConfig } from "../config.ts";
 import type { EndpointGates } from "../endpoint-gate.ts";
 import type { DeliveryHandoff } from "../handoff.ts";
-import { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData } from "../jobs.ts";
+import { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX } from "../jobs.ts";
 import { type DeliveryLogger, silentLogger } from "../logger.ts";
 import { Loop } from "../loop.ts";
 import { DELIVERY_CHANNEL, type DeliveryListener } from "../wake.ts";
 import { QueueHandoff } from "./handoff.ts";
-import { relayOnce, sweepOnce } from "./relay.ts";
+import { openRedis } from "./redis.ts";
+import { RedisLossWatch } from "./redis-watch.ts";
+import { relayOnce, requeueAllOpen, sweepOnce } from "./relay.ts";
 import { RelayLoop } from "./relay-loop.ts";
+import { allShards, ShardedQueues, shardPrefix } from "./shards.ts";
 import { createDeliveryWorker } from "./worker.ts";
 
 export interface QueueDeliveryOptions {
   db: Database;
   /** LISTENs for ingest wake-ups (the DatabaseHandle fits); without it the relay only polls. */
   listener?: DeliveryListener;
+  /** One server, or a cluster with `?cluster=1` (see isClusterUrl). */
   redisUrl: string;
   config: DeliveryConfig;
   keyring: Keyring;
   log?: DeliveryLogger;
   prefix?: string;
   queueName?: string;
+  /**
+   * HUB_DELIVERY_SHARDS: queues deliveries are spread over, by receiving platform (default 1).
+   * Every process that queues or works deliveries must be given the same number.
+   */
+  shards?: number;
+  /** HUB_WORKER_SHARDS: the shards this process works on (default: all). The relay queues rows of every shard. */
+  workerShards?: readonly number[];
+  /** How often the worker checks whether Redis lost its data (default 1 s; see RedisLossWatch). */
+  redisCheckIntervalMs?: number;
   /** Jobs in flight per process (HUB_WORKER_CONCURRENCY); default DEFAULT_WORKER_CONCURRENCY. */
   concurrency?: number;
   lockDurationMs?: number;
@@ -56,8 +67,9 @@ export interface QueueDelivery {
   stop(): Promise<void>;
   /** Runs a relay pass soon (what a NOTIFY does). */
   kick(): void;
-  readonly queue: Queue<DeliverJobData>;
-  /** Queues deliveries that this process ingests straight into `queue` (see DeliveryHandoff). */
+  /** Jobs waiting, delayed or active over every shard. */
+  queueDepth(): Promise<number>;
+  /** Queues deliveries that this process ingests straight into their shard (see DeliveryHandoff). */
   readonly handoff: DeliveryHandoff;
   /** Breaker state of every endpoint this process delivers to. */
   breakers(): ReturnType<EndpointGates["snapshot"]>;
@@ -84,24 +96,32 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
     observer: opts.observer,
   });
 
+  const shards = opts.shards ?? 1;
+  const taken = [...new Set(opts.workerShards ?? allShards(shards))].sort((a, b) => a - b);
+  const outside = taken.filter((s) => !Number.isInteger(s) || s < 0 || s >= shards);
+  if (outside.length > 0 || taken.length === 0) {
+    throw new Error(`worker shards [${taken.join(",")}] must be a non-empty subset of 0..${shards - 1}`);
+  }
   // The worker's connection must retry forever (BullMQ requirement); the relay's fails fast so an
   // outage surfaces as an error in the relay pass instead of a growing offline queue.
-  const workerConn = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
-  const queueConn = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  for (const c of [workerConn, queueConn]) c.on("error", () => undefined); // reconnects are logged by BullMQ
-  const queue = new Queue<DeliverJobData>(queueName, { connection: queueConn, prefix });
-  queue.on("error", () => undefined);
+  const workerConn = openRedis(opts.redisUrl, "worker");
+  const queueConn = openRedis(opts.redisUrl, "queue");
+  const queues = new ShardedQueues(queueConn, { prefix, queueName, shards });
 
   const lockDuration = opts.lockDurationMs ?? Math.max(30_000, opts.config.timeoutMs * 3);
-  const worker = createDeliveryWorker({
-    ctx,
-    connection: workerConn,
-    prefix,
-    queueName,
-    concurrency: opts.concurrency ?? DEFAULT_WORKER_CONCURRENCY,
-    lockDuration,
-    stalledInterval: opts.stalledIntervalMs ?? 30_000,
-  });
+  // One BullMQ worker per shard taken; the process's concurrency is shared out between them.
+  const concurrency = Math.ceil((opts.concurrency ?? DEFAULT_WORKER_CONCURRENCY) / taken.length);
+  const workers = taken.map((shard) =>
+    createDeliveryWorker({
+      ctx,
+      connection: workerConn,
+      prefix: shardPrefix(prefix, shard, shards),
+      queueName,
+      concurrency,
+      lockDuration,
+      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    }),
+  );
 
   let lastRelayError = 0;
   const batchSize = opts.relayBatchSize ?? 500;
@@ -109,7 +129,7 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
     pass: (ids) =>
       relayOnce({
         db: opts.db,
-        queue,
+        queue: queues,
         batchSize,
         lookaheadMs: opts.lookaheadMs ?? 60_000,
         addTimeoutMs: 5_000,
@@ -140,17 +160,42 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
     (err) => log.warn({ err: String(err) }, "delivery sweeper pass failed"),
   );
 
+  // Redis lost its data (restart, flush, failover): queue every open row again now, not after the sweeper's grace.
+  const watch = new RedisLossWatch(
+    queueConn,
+    allShards(shards).map((s) => `${shardPrefix(prefix, s, shards)}:${queueName}:yunlian-epoch`),
+  );
+  let lost: string | undefined; // kept until the re-queue succeeds (the database may fail meanwhile)
+  const watcher = new Loop(
+    async () => {
+      lost = (await watch.check()) ?? lost;
+      if (lost) {
+        const rows = await requeueAllOpen({ db: opts.db, batchSize: 5_000 });
+        log.warn({ reason: lost, rows }, "Redis lost its data: every open delivery is queued again");
+        lost = undefined;
+        relay.kick();
+      }
+      return false;
+    },
+    opts.redisCheckIntervalMs ?? 1_000,
+    (err) => log.warn({ err: String(err) }, "Redis data check failed"),
+  );
+
   const unlisten = opts.listener
     ? await opts.listener.listen(DELIVERY_CHANNEL, (payload) => relay.wake(payload))
     : undefined;
   relay.start();
   sweeper.start();
-  log.info({ queue: `${prefix}:${queueName}`, lockDuration }, "delivery worker started");
+  watcher.start();
+  log.info(
+    { queue: `${prefix}:${queueName}`, shards, workerShards: taken, lockDuration },
+    "delivery worker started",
+  );
 
   let stopping: Promise<void> | undefined;
   return {
-    queue,
-    handoff: new QueueHandoff(queue, {
+    queueDepth: () => queues.depth(),
+    handoff: new QueueHandoff(queues, {
       log,
       connection: queueConn,
       ...(opts.observer ? { observer: opts.observer } : {}),
@@ -160,9 +205,9 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
     stop() {
       stopping ??= (async () => {
         await unlisten?.().catch(() => undefined);
-        await Promise.all([relay.stop(), sweeper.stop()]);
-        await worker.close(); // waits for in-flight jobs
-        await queue.close();
+        await Promise.all([relay.stop(), sweeper.stop(), watcher.stop()]);
+        await Promise.all(workers.map((w) => w.close())); // waits for in-flight jobs
+        await queues.close();
         await Promise.all([
           workerConn.quit().catch(() => undefined),
           queueConn.quit().catch(() => undefined),

@@ -1,12 +1,12 @@
 import { DelayedError, type Job, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { attemptDelivery } from "../attempt/attempt.ts";
 import type { DeliveryContext } from "../attempt/context.ts";
 import { type DeliverJobData, deliverJob } from "../jobs.ts";
+import type { RedisConnection } from "./redis.ts";
 
 export interface DeliveryWorkerOptions {
   ctx: DeliveryContext;
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   queueName: string;
   concurrency: number;

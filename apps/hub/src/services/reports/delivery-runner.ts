@@ -62,6 +62,7 @@ export async function startDeliveryRunner(
       redisUrl: config.redisUrl,
       prefix: config.queue.prefix,
       queueName: config.queue.name,
+      shards: config.queue.shards,
       log: deliveryLog,
       observer,
     });
@@ -99,6 +100,7 @@ export async function startDeliveryRunner(
       redisUrl: config.redisUrl,
       prefix: config.queue.prefix,
       queueName: config.queue.name,
+      shards: config.queue.shards,
     });
     return {
       mode: "bullmq",
@@ -106,10 +108,7 @@ export async function startDeliveryRunner(
       handoff: queued.handoff,
       kick: () => queued.kick(),
       stop: () => queued.stop(),
-      async queueDepth() {
-        const counts = await queued.queue.getJobCounts("waiting", "delayed", "active", "prioritized");
-        return Object.values(counts).reduce((a, b) => a + b, 0);
-      },
+      queueDepth: () => queued.queueDepth(),
       breakers: () => queued.breakers(),
     };
   }
