@@ -269,6 +269,26 @@ describe("platforms show / edit / rotate-secret / delete", () => {
     expect(r.stderr).toContain("store the appSecret and the webhookSecret now");
   });
 
+  it("rotate-secret of a vendor prints its new ingestUrl; show prints the current one", async () => {
+    const ingestUrl =
+      "https://hub.example/v1/dataservices/dataGateway/Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg";
+    hub.on("POST /admin/v1/platforms/PARTNER-HAIER-0000/secret", {
+      status: 200,
+      body: {
+        appSecret: "whsec_bmV3",
+        webhookSecret: "whsec_aG9vaw==",
+        previousSecretValidUntil: "2025-03-02T08:00:00.000Z",
+        ingestUrl,
+      },
+    });
+    const r = await cli(["platforms", "rotate-secret", "PARTNER-HAIER-0000"], { hubUrl: hub.url });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`ingestUrl                 ${ingestUrl}\n`);
+    hub.on("GET /admin/v1/platforms/PARTNER-HAIER-0000", { status: 200, body: { ...haier, ingestUrl } });
+    const shown = await cli(["platforms", "show", "PARTNER-HAIER-0000"], { hubUrl: hub.url });
+    expect(shown.stdout).toContain(`ingestUrl                  ${ingestUrl}\n`);
+  });
+
   it("rotate-secret --grace-seconds 0 ends the previous secrets at once (a leaked secret)", async () => {
     hub.on("POST /admin/v1/platforms/PARTNER-HAIER-0000/secret", {
       status: 200,

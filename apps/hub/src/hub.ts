@@ -153,6 +153,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     ingestDb: ingestDatabase?.db ?? db,
     notifier: database,
     delivery,
+    metrics,
   };
   const platforms: PlatformsCtx = {
     ...auditCtx,
@@ -162,6 +163,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     adapters,
     authChanges: changes,
     allowPrivateUrls: config.allowPrivateUrls,
+    publicUrl: config.publicUrl,
     now,
   };
   const deliveries: DeliveriesCtx = { ...auditCtx, notifier: database, registry, delivery };

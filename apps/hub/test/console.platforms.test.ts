@@ -45,6 +45,30 @@ beforeAll(async () => {
 afterAll(async () => hub?.close());
 
 describe("console: platform secrets and security modes", () => {
+  it("a vendor's page shows its ingestUrl; rotating shows the new one (issue 15)", async () => {
+    const reg = await admin.post("/admin/v1/platforms", {
+      platId: "CON-VENDOR-0001",
+      name: "console vendor",
+      manufacturerCodes: ["000042"],
+      apiBaseUrl: "http://127.0.0.1:9/v1",
+    });
+    const ingestUrl = String(reg.body.ingestUrl);
+    expect(ingestUrl).toMatch(/\/v1\/dataservices\/dataGateway\/[A-Za-z0-9_-]{43}$/);
+    expect(byId(await page("/console/platforms/CON-VENDOR-0001"), "ingest-url")).toBe(ingestUrl);
+    const rotated = await post("/console/platforms/CON-VENDOR-0001/secret", { graceSeconds: "86400" });
+    const next = byId(rotated.html, "ingest-url");
+    expect(next).toMatch(/\/v1\/dataservices\/dataGateway\/[A-Za-z0-9_-]{43}$/);
+    expect(next).not.toBe(ingestUrl);
+    expect(byId(await page("/console/platforms/CON-VENDOR-0001"), "ingest-url")).toBe(next);
+    // An app platform reports nothing: no ingestUrl on its page.
+    await admin.post("/admin/v1/platforms", {
+      platId: "CON-APP-NOINGEST",
+      name: "app",
+      verifyUrl: "http://127.0.0.1:9/v",
+    });
+    expect(await page("/console/platforms/CON-APP-NOINGEST")).not.toContain('id="ingest-url"');
+  });
+
   it("registering shows the appSecret and the webhookSecret once", async () => {
     const res = await post("/console/platforms", {
       platId: "CON-APP-0001",

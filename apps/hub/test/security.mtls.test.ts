@@ -20,6 +20,8 @@ describe("mtls: the client certificate's fingerprint must be one the platform re
   let certB: Pem;
   let unregistered: Pem;
   let selfSigned: Pem;
+  let vendorCert: Pem;
+  let ingestPath: string;
 
   const call = async (pem: Pem | undefined, headers: Record<string, string>, path = "/v1/users/devices") => {
     const dispatcher = new Agent({
@@ -44,6 +46,7 @@ describe("mtls: the client certificate's fingerprint must be one the platform re
     certB = pki.client("platform-b");
     unregistered = pki.client("stranger");
     selfSigned = pki.client("forger", "self");
+    vendorCert = pki.client("vendor-v");
     dataDir = mkdtempSync(join(tmpdir(), "yunlian-mtls-"));
     const config = loadConfig({
       HUB_DATA_DIR: dataDir,
@@ -82,6 +85,20 @@ describe("mtls: the client certificate's fingerprint must be one the platform re
       expect(res.statusCode).toBe(201);
       await res.body.dump();
     }
+    const vendor = await request(`${url}/admin/v1/platforms`, {
+      dispatcher: operator,
+      method: "POST",
+      headers: { ...admin, "content-type": "application/json" },
+      body: JSON.stringify({
+        platId: "MTLS-VENDOR",
+        name: "mtls vendor",
+        manufacturerCodes: ["000016"],
+        apiBaseUrl: "http://127.0.0.1:9/v1",
+        security: { mode: "mtls", certFingerprints: [vendorCert.fingerprint] },
+      }),
+    });
+    expect(vendor.statusCode).toBe(201);
+    ingestPath = String(((await vendor.body.json()) as { ingestUrl: string }).ingestUrl);
     await operator.close();
   }, 60_000);
 
@@ -126,5 +143,17 @@ describe("mtls: the client certificate's fingerprint must be one the platform re
     expect(own.body.platId).toBe("MTLS-A");
     expect((await call(certA, { PlatID: "MTLS-B" }, "/admin/v1/self")).status).toBe(401);
     expect((await call(unregistered, { PlatID: "MTLS-A" }, "/admin/v1/self")).status).toBe(401);
+  });
+
+  it("an mtls vendor's ingestUrl still needs its certificate (issue 15): the URL names it, the certificate proves it", async () => {
+    expect(ingestPath).toMatch(/^\/v1\/dataservices\/dataGateway\/[A-Za-z0-9_-]{43}$/);
+    for (const pem of [undefined, unregistered, certA]) {
+      const res = await call(pem, {}, ingestPath);
+      expect(res.status).toBe(401);
+    }
+    // Authenticated with no header at all: the body ({UserID}) is then refused as no report (400).
+    const res = await call(vendorCert, {}, ingestPath);
+    expect(res.status).toBe(400);
+    expect(String(res.body.RetInfo)).toMatch(/DataType/);
   });
 });

@@ -50,12 +50,15 @@ export const standardAdapter: Adapter<StandardConfig> = {
   configSchema: standardConfigSchema,
   login,
 
+  /**
+   * 7.1.2 with the stored session. The store is cleared whatever the vendor answers (the hub user
+   * is leaving either way, and a dead vendor token is harmless); a failure is still thrown after,
+   * so the hub can log the outcome.
+   */
   async logout(call) {
     const session = await call.sessions.load();
     try {
       if (session) await callVendor(call, "user/logout", {}, session.accessToken);
-    } catch {
-      // Best effort: the hub user is leaving either way, and a dead vendor token is harmless.
     } finally {
       await call.sessions.clear();
     }

@@ -2,6 +2,7 @@ import { type AdapterCall, AdapterError } from "@yunlian/adapter-sdk";
 import { withoutTrailingSlashes } from "@yunlian/adapter-sdk/http";
 import { type ApiName, parseResponse, type ResponseOf } from "@yunlian/protocol";
 import { configOf } from "./config.ts";
+import { sessionExpired } from "./session-expired.ts";
 
 export interface VendorAnswer<K extends ApiName> {
   body: ResponseOf<K>;
@@ -12,8 +13,10 @@ export interface VendorAnswer<K extends ApiName> {
 /**
  * One A → B call of the standard: `{apiBaseUrl}/{api}` with the hub's PlatID, the AppID the vendor
  * issued to the hub, and the session's AccessToken. Anything but RetCode "200" becomes an
- * AdapterError; "401" in the body or HTTP 401 both mean the token is no longer valid (docs/design.md §4:
- * the standard defines no code for it, so both are read).
+ * AdapterError; "401" in the body, HTTP 401, and a "500" whose RetInfo names the token all mean the
+ * token is no longer valid (docs/design.md §4, §7: the standard defines no code for it, so all are
+ * read; see session-expired.ts), an "unauthorized" AdapterError that withSession answers with one
+ * fresh login and one repeat.
  */
 export async function callVendor<K extends ApiName>(
   call: AdapterCall,
@@ -33,8 +36,16 @@ export async function callVendor<K extends ApiName>(
     signal: call.signal,
     timeoutMs: configOf(platform.adapterConfig).timeoutMs,
   });
-  if (res.status === 401)
-    throw new AdapterError("unauthorized", `${platform.platId} ${api}: HTTP 401`, "401");
+  if (res.status === 401) {
+    // The vendor's own words, when its 401 carries the standard's body, make the 502 actionable.
+    const said = parseResponse(api, res.text);
+    const info = said.ok ? (said.body as { RetInfo?: string }).RetInfo : undefined;
+    throw new AdapterError(
+      "unauthorized",
+      `${platform.platId} ${api}: HTTP 401${info ? `, ${info}` : ""}`,
+      "401",
+    );
+  }
 
   const parsed = parseResponse(api, res.text);
   if (!parsed.ok) {
@@ -44,11 +55,15 @@ export async function callVendor<K extends ApiName>(
     );
   }
   const answer = parsed.body as ResponseOf<K> & { RetCode: string; RetInfo: string };
-  if (answer.RetCode === "401") {
+  // A "500" is read as "session gone" only on a call made with a session (a login has none).
+  const expired =
+    answer.RetCode === "401" ||
+    (accessToken !== undefined && sessionExpired(res.status, answer.RetCode, answer.RetInfo ?? ""));
+  if (expired) {
     throw new AdapterError(
       "unauthorized",
       `${platform.platId} ${api}: ${answer.RetInfo || "token rejected"}`,
-      "401",
+      answer.RetCode,
     );
   }
   if (answer.RetCode !== "200") {

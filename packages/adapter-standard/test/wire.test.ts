@@ -122,10 +122,11 @@ describe("standard adapter on the wire", () => {
     );
   });
 
-  it("logout is best effort and always clears the store", async () => {
+  it("logout always clears the store, and reports a vendor failure", async () => {
     answer = () => ({ status: 500, body: "down" });
     const sessions = memorySessionStore({ vendorUserId: "VU1", accessToken: "TOKEN-1" });
-    await standardAdapter.logout(call(sessions));
+    // The failure is reported (the hub logs it), but the session is gone all the same.
+    await expect(standardAdapter.logout(call(sessions))).rejects.toThrow(AdapterError);
     expect(sessions.current()).toBeUndefined();
   });
 
@@ -148,6 +149,23 @@ describe("standard adapter on the wire", () => {
         timestamp: "5",
       },
     ]);
+  });
+
+  it("deviceIds vendor: a report naming the vendor's own ID is handed over as vendorDeviceId", () => {
+    const platform = { ...call().platform, adapterConfig: { deviceIds: "vendor" } };
+    const report = { "DeviceID ": "C8934610162D", DataType: "attr", DeviceStatus: '{"a":1}', TimeStamp: "1" };
+    expect(standardAdapter.parseReport(platform, report)).toEqual([
+      {
+        udeviceId: "",
+        vendorDeviceId: "C8934610162D",
+        dataType: "attr",
+        deviceStatus: { a: "1" },
+        timestamp: "1",
+      },
+    ]);
+    expect(() => standardAdapter.parseReport(platform, { ...report, "DeviceID ": "a b" })).toThrow(
+      AdapterError,
+    );
   });
 
   it("registers as an Adapter by the name 'standard'", () => {

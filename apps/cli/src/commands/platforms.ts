@@ -23,6 +23,8 @@ const rotated = z.looseObject({
   appSecret: z.string(),
   webhookSecret: z.string(),
   previousSecretValidUntil: z.string().nullish(),
+  /** A vendor's new ingestUrl (docs/design.md §7); absent for an app platform. */
+  ingestUrl: z.string().optional(),
 });
 
 /** The most the previous secrets may keep working after a rotation (the hub's limit, 24 h). */
@@ -168,7 +170,8 @@ const rotateSecret: CommandDef = {
   usage: "<platId>",
   details: [
     "For 24 h the previous appSecret still works on the standard API (never on self-service) and the",
-    "hub's webhooks carry a second signature made with the previous webhookSecret.",
+    "hub's webhooks carry a second signature made with the previous webhookSecret. A vendor gets a new",
+    "ingestUrl too; the previous one keeps working as long as the previous appSecret.",
     "--grace-seconds 0 ends the previous secrets at once: use it when a secret leaked.",
   ].join("\n"),
   args: { min: 1, max: 1 },
@@ -204,6 +207,7 @@ const rotateSecret: CommandDef = {
           ["appSecret", r.appSecret],
           ["webhookSecret", r.webhookSecret],
           ["previousSecretValidUntil", r.previousSecretValidUntil ?? "ended now"],
+          ...(r.ingestUrl === undefined ? [] : [["ingestUrl", r.ingestUrl] as [string, string]]),
         ]),
       );
     }

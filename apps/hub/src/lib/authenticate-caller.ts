@@ -31,6 +31,11 @@ export interface AuthenticateOptions {
    * or re-point the platform's URLs.
    */
   acceptPreviousSecret: boolean;
+  /**
+   * The secret segment of the vendor's ingestUrl the request was sent to: it names the platform
+   * instead of the PlatID header (docs/design.md §7).
+   */
+  ingestSegment?: string;
   now?: Date;
 }
 
@@ -52,6 +57,12 @@ export async function authenticateCaller(
   options: AuthenticateOptions,
 ): Promise<PlatformRecord> {
   const { appId } = evidence.headers;
+  if (options.ingestSegment !== undefined) {
+    return authenticateByIngestUrl(registry, replay, evidence, {
+      ...options,
+      ingestSegment: options.ingestSegment,
+    });
+  }
   const platId = evidence.headers.platId ?? platformOfCertificate(registry, evidence.socket)?.platId;
   if (!platId) throw unauthorized("header PlatID is required");
   const platform = registry.get(platId);
@@ -62,6 +73,35 @@ export async function authenticateCaller(
   // Compared in constant time: in mode none the AppID is what the platform proves itself with.
   if (appId !== undefined && !timingSafeEqualStr(appId, platform.appId)) {
     throw unauthorized(`AppID ${appId} was not issued to PlatID ${platId}`);
+  }
+  if (platform.securityMode === "mtls") verifyCertificate(platform, evidence.socket);
+  else if (platform.securityMode === "hmac") await verifySignature(platform, replay, evidence, options);
+  return platform;
+}
+
+/**
+ * A report sent to a vendor's ingestUrl: the URL names the vendor, so no PlatID or AppID header is
+ * needed (table 50 gives the report none); headers that are sent must agree with it. In mode none
+ * the URL is the whole credential; hmac and mtls still need their signature or certificate.
+ */
+async function authenticateByIngestUrl(
+  registry: PlatformRegistry,
+  replay: ReplayStore,
+  evidence: CallerEvidence,
+  options: AuthenticateOptions & { ingestSegment: string },
+): Promise<PlatformRecord> {
+  const platform = registry.vendorByIngestSegment(options.ingestSegment, options.now ?? new Date());
+  if (!platform) {
+    throw unauthorized(
+      "this ingestUrl is not (or no longer) valid: use the ingestUrl of the vendor's registration or latest rotation",
+    );
+  }
+  const { platId, appId } = evidence.headers;
+  if (platId !== undefined && platId !== platform.platId) {
+    throw unauthorized(`PlatID ${platId} is not the platform this ingestUrl belongs to`);
+  }
+  if (appId !== undefined && !timingSafeEqualStr(appId, platform.appId)) {
+    throw unauthorized(`AppID ${appId} was not issued to the platform this ingestUrl belongs to`);
   }
   if (platform.securityMode === "mtls") verifyCertificate(platform, evidence.socket);
   else if (platform.securityMode === "hmac") await verifySignature(platform, replay, evidence, options);

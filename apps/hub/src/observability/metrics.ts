@@ -56,6 +56,13 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly reportsRefused = new Counter({
+    name: "yunlian_reports_refused_total",
+    help: "Status reports refused because the vendor's own device ID maps to no bound device (unknown) or to more than one (ambiguous), by vendor",
+    labelNames: ["vendor", "reason"] as const,
+    registers: [this.registry],
+  });
+
   readonly deliveryAttempts = new Counter({
     name: "yunlian_delivery_attempts_total",
     help: "Status-report delivery attempts made by this process, by receiving platform and outcome",

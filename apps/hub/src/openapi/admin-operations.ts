@@ -83,7 +83,7 @@ export function adminOperations(): OperationDoc[] {
       tag: PLATFORMS,
       summary: "Register a platform (vendor cloud or app platform)",
       description:
-        "manufacturerCodes are owned by at most one platform (a second claim is 409). apiBaseUrl is required with manufacturer codes; verifyUrl for platforms whose users log in through the hub; dataGatewayUrl to receive status reports. The answer carries appId (send it in the AppID header), appSecret (signs the platform's requests to the hub) and webhookSecret (verifies what the hub sends the platform); both secrets are shown only here and at rotation. Registering a platform in security mode none logs a warning: it authenticates with PlatID and AppID only.",
+        'manufacturerCodes are owned by at most one platform (a second claim is 409). apiBaseUrl is required with manufacturer codes; verifyUrl for platforms whose users log in through the hub; dataGatewayUrl to receive status reports. The answer carries appId (send it in the AppID header), appSecret (signs the platform\'s requests to the hub) and webhookSecret (verifies what the hub sends the platform); both secrets are shown only here and at rotation. A vendor platform (with manufacturerCodes) also gets its ingestUrl, where its cloud may report status with no headers (standard table 50). adapterConfig is the adapter\'s (the standard adapter: timeoutMs, deviceIds "udevice" | "vendor"); any adapter may set sessionTtl (whole seconds or a duration such as "30m"): the hub logs in to the vendor again before a session is that old. Registering a platform in security mode none logs a warning: it authenticates with PlatID and AppID only.',
       body: {
         name: "RegisterPlatformInput",
         schema: registerPlatformInput,
@@ -155,7 +155,7 @@ export function adminOperations(): OperationDoc[] {
       tag: PLATFORMS,
       summary: "Rotate the hub-issued appSecret and webhookSecret",
       description:
-        'For graceSeconds (default and at most 86400: 24 h) the previous appSecret still verifies on the standard API (never on self-service) and webhooks carry a second signature made with the previous webhookSecret. `{"graceSeconds": 0}` ends the previous secrets at once (a leaked secret). No body is the same as `{}`.',
+        'For graceSeconds (default and at most 86400: 24 h) the previous appSecret still verifies on the standard API (never on self-service), the previous ingestUrl of a vendor still takes reports (the answer carries the new one) and webhooks carry a second signature made with the previous webhookSecret. `{"graceSeconds": 0}` ends the previous secrets at once (a leaked secret). No body is the same as `{}`.',
       pathParams: platIdParam,
       body: {
         name: "RotateSecretInput",

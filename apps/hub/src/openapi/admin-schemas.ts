@@ -18,6 +18,12 @@ export const PlatformView = z.strictObject({
   apiBaseUrl: z.string().nullable(),
   verifyUrl: z.string().nullable(),
   dataGatewayUrl: z.string().nullable(),
+  ingestUrl: z
+    .string()
+    .nullable()
+    .describe(
+      "A vendor's ingestUrl: HUB_PUBLIC_URL + /v1/dataservices/dataGateway/ + a secret segment. Its cloud POSTs status reports there with no PlatID or AppID header (standard table 50 gives the report none); in mode none the URL is the credential, hmac and mtls still sign or present their certificate. Changes at rotation. null for an app platform (no manufacturerCodes).",
+    ),
   vendorAppId: z
     .string()
     .nullable()
@@ -53,8 +59,9 @@ export const SecretRotated = z.strictObject({
   appSecret,
   webhookSecret,
   previousSecretValidUntil: isoOrNull.describe(
-    "Until then the previous appSecret still verifies on the standard API (/v1, never on self-service) and webhooks carry a second signature made with the previous webhookSecret; null when the operator ended the grace at once (graceSeconds 0)",
+    "Until then the previous appSecret still verifies on the standard API (/v1, never on self-service), a vendor's previous ingestUrl still takes reports, and webhooks carry a second signature made with the previous webhookSecret; null when the operator ended the grace at once (graceSeconds 0)",
   ),
+  ingestUrl: z.string().optional().describe("A vendor's new ingestUrl (absent for an app platform)"),
 });
 
 const deliveryStatus = z.enum(DELIVERY_STATUSES);

@@ -62,7 +62,7 @@ export function selfOperations(): OperationDoc[] {
       operationId: "self_rotateSecret",
       summary: "Rotate its own appSecret and webhookSecret",
       description:
-        "Body `{}`. For 24 h the previous appSecret still verifies on the standard API (not here) and webhooks carry a second signature made with the previous webhookSecret; only the operator can end that grace early.",
+        "Body `{}`. For 24 h the previous appSecret still verifies on the standard API (not here) a vendor gets a new ingestUrl (the previous one still takes reports) and webhooks carry a second signature made with the previous webhookSecret; only the operator can end that grace early.",
       headers: [{ name: "PlatID", requiredWithoutMtls: true }],
       body: { name: "SelfRotateSecretInput", schema: selfRotateSecretInput },
       responses: {

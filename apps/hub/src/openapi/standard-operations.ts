@@ -37,8 +37,39 @@ const NOTES: Partial<Record<ApiName, string>> = {
     "A vendor cloud pushes status here. A vendor on a native adapter sends its own format, which the adapter validates; the schema is the standard's body. The hub stores the report, updates the device shadow and fans it out to every platform with a user bound to the device (see the statusReport webhook).",
 };
 
-/** One operation per interface of the standard's section 7, from the protocol's `apis` registry. */
+/**
+ * A vendor's ingestUrl (docs/design.md §7): the status report of 7.2.8 without any header, as
+ * table 50 gives it; the secret segment names the vendor.
+ */
+function ingestUrlOperation(): OperationDoc {
+  const spec = apis["dataservices/dataGateway"];
+  return {
+    method: "post",
+    path: "/v1/dataservices/dataGateway/{ingestSegment}",
+    operationId: "dataservices_dataGateway_ingestUrl",
+    tag: TAG.dataservices ?? "Standard",
+    summary: "Report device status to the vendor's ingestUrl, with no headers (设备状态上报)",
+    description: [
+      "Standard table 50 gives the report no header parameter, so a cloud built to the letter of the standard sends no PlatID or AppID. Each vendor platform gets an ingestUrl (in its registration answer, GET of the platform and every rotation): the hub's public URL, this path and a secret segment of 43 URL-safe characters that names the vendor.",
+      "The report is attributed to that vendor: devices of its own manufacturer codes only (another maker's device: 403). In security mode none the URL is the credential; hmac vendors still sign (the signed path is this path, segment included) and mtls vendors still present their certificate. A PlatID or AppID header, when sent, must be the vendor's. The previous ingestUrl keeps working for the rotation grace, like the previous appSecret.",
+      "The body is the same as on POST /v1/dataservices/dataGateway; keys with stray spaces are accepted.",
+    ].join("\n\n"),
+    audience: "platform",
+    pathParams: [{ name: "ingestSegment", description: "The secret segment of the vendor's ingestUrl" }],
+    body: { name: "DataGatewayRequest", schema: spec.request },
+    responses: {
+      "200": { description: "RetCode 200", body: { name: "RetBody", schema: ResponseBase } },
+      ...errors("Invalid", "Unauthorized", "Forbidden", "NotFound", "TooLarge", "RateLimited"),
+    },
+  };
+}
+
+/** One operation per interface of the standard's section 7, from the protocol's `apis` registry, and the ingestUrl. */
 export function standardOperations(): OperationDoc[] {
+  return [...sectionSevenOperations(), ingestUrlOperation()];
+}
+
+function sectionSevenOperations(): OperationDoc[] {
   const printed = standardExamples();
   return apiNames.map((api): OperationDoc => {
     const spec = apis[api];

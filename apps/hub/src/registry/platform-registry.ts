@@ -1,5 +1,16 @@
+import { createHash } from "node:crypto";
 import { manufacturerCodeOf } from "@yunlian/protocol";
+import { ingestSegmentOf } from "./ingest-url.ts";
 import type { PlatformRecord } from "./platform-record.ts";
+
+/** An ingestUrl segment as the index holds it: hashed, so a lookup leaks nothing by its timing. */
+const digestOf = (segment: string) => createHash("sha256").update(segment).digest("base64");
+
+/** A vendor named by an ingestUrl segment; `until` for the one from before a rotation. */
+interface IngestEntry {
+  record: PlatformRecord;
+  until?: Date;
+}
 
 /**
  * The routing table: platforms by PlatID, by hub-issued AppID and by manufacturer code.
@@ -10,6 +21,7 @@ export class PlatformRegistry {
   private readonly byId = new Map<string, PlatformRecord>();
   private readonly byAppId = new Map<string, PlatformRecord>();
   private readonly byCode = new Map<string, PlatformRecord>();
+  private readonly byIngest = new Map<string, IngestEntry>();
 
   get size(): number {
     return this.byId.size;
@@ -33,6 +45,16 @@ export class PlatformRegistry {
     return code === undefined ? undefined : this.byCode.get(code);
   }
 
+  /**
+   * The vendor a request to an ingestUrl names (docs/design.md §7): one SHA-256 and one Map
+   * lookup. The segment from before a rotation names it until that rotation's grace ends.
+   */
+  vendorByIngestSegment(segment: string, now: Date): PlatformRecord | undefined {
+    const entry = this.byIngest.get(digestOf(segment));
+    if (!entry || (entry.until && entry.until <= now)) return undefined;
+    return entry.record;
+  }
+
   all(): PlatformRecord[] {
     return [...this.byId.values()];
   }
@@ -43,6 +65,7 @@ export class PlatformRegistry {
     this.byId.set(record.platId, record);
     this.byAppId.set(record.appId, record);
     for (const code of record.manufacturerCodes) this.byCode.set(code, record);
+    for (const [digest, entry] of ingestEntries(record)) this.byIngest.set(digest, entry);
   }
 
   remove(platId: string): void {
@@ -53,12 +76,29 @@ export class PlatformRegistry {
     for (const code of old.manufacturerCodes) {
       if (this.byCode.get(code) === old) this.byCode.delete(code);
     }
+    for (const [digest] of ingestEntries(old)) {
+      if (this.byIngest.get(digest)?.record === old) this.byIngest.delete(digest);
+    }
   }
 
   replaceAll(records: Iterable<PlatformRecord>): void {
     this.byId.clear();
     this.byAppId.clear();
     this.byCode.clear();
+    this.byIngest.clear();
     for (const r of records) this.put(r);
   }
+}
+
+/** A vendor's ingestUrl segments (current, and previous while in grace); none for an app-only platform. */
+function ingestEntries(record: PlatformRecord): [string, IngestEntry][] {
+  if (record.manufacturerCodes.length === 0) return [];
+  const entries: [string, IngestEntry][] = [
+    [digestOf(ingestSegmentOf(record.appSecret.current)), { record }],
+  ];
+  const previous = record.appSecret.previous;
+  if (previous) {
+    entries.push([digestOf(ingestSegmentOf(previous.secret)), { record, until: previous.until }]);
+  }
+  return entries;
 }

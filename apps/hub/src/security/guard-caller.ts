@@ -4,6 +4,7 @@ import { authenticateCaller } from "../lib/authenticate-caller.ts";
 import type { CallerRequest } from "../lib/caller-request.ts";
 import { HubError } from "../lib/hub-error.ts";
 import type { ReplayStore } from "../lib/replay-guard.ts";
+import { loggablePath } from "../registry/ingest-url.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import type { AuthFailureAudit } from "./auth-failure-audit.ts";
@@ -43,6 +44,8 @@ export async function guardCaller(
   caller: CallerRequest,
   headers: CommonHeaders,
   surface: "standard" | "self",
+  /** The secret segment when the request was sent to a vendor's ingestUrl (it names the platform). */
+  ingestSegment?: string,
 ): Promise<PlatformRecord> {
   let platform: PlatformRecord;
   try {
@@ -57,14 +60,14 @@ export async function guardCaller(
         rawBody: caller.rawBody,
         socket: caller.socket,
       },
-      { acceptPreviousSecret: surface === "standard" },
+      { acceptPreviousSecret: surface === "standard", ingestSegment },
     );
   } catch (err) {
     if (err instanceof HubError) {
       await ctx.authFailures.record({
         surface,
         method: caller.method,
-        path: caller.path,
+        path: loggablePath(caller.path),
         ip: caller.socket?.remoteAddress,
         claimedPlatId: headers.platId,
         reason: err.message,

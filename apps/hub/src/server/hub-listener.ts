@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { overlongHeader, overlongHeaderMessage, RetCode, retBody } from "@yunlian/protocol";
 import type { Logger } from "pino";
 import { type RequestRecorder, recordRequest } from "../observability/observe-requests.ts";
+import { loggablePath } from "../registry/ingest-url.ts";
 import type { UnauthBudgetLike } from "../security/unauth-budget.ts";
 import { sendJson } from "./answer.ts";
 import { mayHaveBody, readBody, tooLargeBody } from "./read-body.ts";
@@ -99,7 +100,8 @@ function finish(o: HubListenerOptions, state: RequestState, req: IncomingMessage
   recordRequest(o.recorder, {
     route: state.route,
     method: req.method ?? "",
-    path: pathOf(req.url),
+    // An ingestUrl's secret segment is a credential: never in a log line.
+    path: loggablePath(pathOf(req.url)),
     status: res.statusCode,
     trace: state.trace,
     seconds: (performance.now() - state.start) / 1000,

@@ -3,6 +3,7 @@ import { httpStatusOf, normaliseHeaders, RetCode, retBody } from "@yunlian/proto
 import type { Logger } from "pino";
 import type { CallerRequest } from "../lib/caller-request.ts";
 import { answerForError, noSuchInterface } from "../lib/error-answer.ts";
+import { ingestSegmentIn } from "../registry/ingest-url.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { StandardEndpoint } from "../routes/standard/standard-route.ts";
 import { type GuardCtx, guardCaller } from "../security/guard-caller.ts";
@@ -19,6 +20,8 @@ import { noteAnswer, type RequestState } from "./request-state.ts";
  */
 export class StandardRouter {
   private readonly byPath = new Map<string, StandardEndpoint[]>();
+  /** The endpoints served at every vendor's ingestUrl (INGEST_PATH + its secret segment). */
+  private readonly atIngestUrls: StandardEndpoint[] = [];
 
   constructor(
     endpoints: readonly StandardEndpoint[],
@@ -26,6 +29,10 @@ export class StandardRouter {
     private readonly log: Logger,
   ) {
     for (const e of endpoints) {
+      if (e.atIngestUrls) {
+        this.atIngestUrls.push(e);
+        continue;
+      }
       const same = this.byPath.get(e.path);
       if (same) same.push(e);
       else this.byPath.set(e.path, [e]);
@@ -38,11 +45,14 @@ export class StandardRouter {
 
   /** The endpoints (for the OpenAPI coverage test and the 405 answers' Allow header). */
   routes(): { method: string; path: string }[] {
-    return [...this.byPath.values()].flat().map((e) => ({ method: e.method, path: e.path }));
+    return [...this.byPath.values(), this.atIngestUrls]
+      .flat()
+      .map((e) => ({ method: e.method, path: e.path }));
   }
 
   async serve(state: RequestState, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const candidates = this.byPath.get(path);
+    const ingestSegment = ingestSegmentIn(path);
+    const candidates = this.byPath.get(path) ?? (ingestSegment === undefined ? undefined : this.atIngestUrls);
     const endpoint = candidates?.find((e) => e.method === req.method);
     let status: number;
     let body: unknown;
@@ -69,7 +79,13 @@ export class StandardRouter {
         const common = normaliseHeaders(req.headers);
         state.platId = common.platId;
         // Authenticated (failures audited) and charged to its rate limit before the body is parsed.
-        platform = await guardCaller(this.guard, caller, common, "standard");
+        platform = await guardCaller(
+          this.guard,
+          caller,
+          common,
+          "standard",
+          endpoint.atIngestUrls ? ingestSegment : undefined,
+        );
         const answer = await endpoint.serve({ platform, headers: common, caller });
         status = httpStatusOf(answer.body.RetCode);
         body = answer.body;

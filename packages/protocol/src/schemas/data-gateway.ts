@@ -1,11 +1,15 @@
 /**
  * 7.2.8 status report, B → A (tables 50–51). DeviceStatus's shape depends on DataType:
  *   attr      — the changed attributes, string → string;
- *   alarm     — `{ error: "<code>", ... }`;
- *   onOffline — `{ onLine: "True" | "False", ip?: "...", ... }`.
- * Extra members of DeviceStatus are kept, canonicalised to strings like every attribute value.
+ *   alarm     — e.g. `{ error: "<code>", ... }`;
+ *   onOffline — e.g. `{ onLine: "True" | "False", ip?: "...", ... }`.
+ * The standard shows examples, not a closed list: `error` and `onLine` are not required, and other
+ * members are kept, canonicalised to strings like every attribute value (`onLine`, when sent, to
+ * "True"/"False"). Table 50 types DeviceStatus as String, so a JSON text holding the object is
+ * read as that object (keys trimmed like the body's); what the hub delivers is always the object.
  */
 import { z } from "zod";
+import { parseLenientJson } from "../json/lenient-json.ts";
 import { ResponseBase } from "./envelope.ts";
 import { deviceId } from "./objects.ts";
 import { epochMs, orRequired, scalarString, stringMap } from "./primitives.ts";
@@ -19,18 +23,46 @@ const onLine = z
 
 const common = { DeviceID: deviceId, TimeStamp: epochMs };
 
-export const AttrReport = z.looseObject({ ...common, DataType: z.literal("attr"), DeviceStatus: stringMap });
+/**
+ * DeviceStatus as an object, or as the JSON text of one (table 50 types it String). A preprocess,
+ * not a union, so an error still names the field and says what was wrong.
+ */
+function deviceStatus<T extends z.ZodType>(object: T) {
+  return z
+    .preprocess((value, ctx) => {
+      if (typeof value !== "string") return value;
+      const parsed = parseLenientJson(value);
+      const read = parsed.ok ? parsed.value : undefined;
+      if (typeof read === "object" && read !== null && !Array.isArray(read)) return read;
+      ctx.addIssue({
+        code: "custom",
+        message: parsed.ok
+          ? "a string must be the JSON text of an object"
+          : `a string must be the JSON text of an object: ${parsed.error.message}`,
+      });
+      return z.NEVER;
+    }, object)
+    .describe("An object, or its JSON text as a string (table 50 types DeviceStatus as String)");
+}
+
+export const AttrReport = z.looseObject({
+  ...common,
+  DataType: z.literal("attr"),
+  DeviceStatus: deviceStatus(stringMap),
+});
 
 export const AlarmReport = z.looseObject({
   ...common,
   DataType: z.literal("alarm"),
-  DeviceStatus: z.object({ error: scalarString }).catchall(scalarString),
+  DeviceStatus: deviceStatus(z.object({ error: scalarString.optional() }).catchall(scalarString)),
 });
 
 export const OnOfflineReport = z.looseObject({
   ...common,
   DataType: z.literal("onOffline"),
-  DeviceStatus: z.object({ onLine, ip: scalarString.optional() }).catchall(scalarString),
+  DeviceStatus: deviceStatus(
+    z.object({ onLine: onLine.optional(), ip: scalarString.optional() }).catchall(scalarString),
+  ),
 });
 
 export const dataTypes = ["attr", "alarm", "onOffline"] as const;

@@ -181,7 +181,41 @@ describe("parseRequest", () => {
     const off = report("false");
     expect(off.ok && off.body.DataType === "onOffline" && off.body.DeviceStatus.onLine).toBe("False");
     expect(report("maybe")).toMatchObject({ ok: false, field: "DeviceStatus.onLine" });
-    expect(report(undefined)).toMatchObject({ ok: false, retInfo: "DeviceStatus.onLine: required" });
+  });
+
+  it("dataGateway: the standard's DeviceStatus keys are examples, not a closed list (issue 15)", () => {
+    const report = (DataType: string, DeviceStatus: unknown) =>
+      parseRequest(
+        "dataservices/dataGateway",
+        JSON.stringify({ DeviceID: "d", DataType, TimeStamp: "1", DeviceStatus }),
+        {},
+      );
+    const offline = report("onOffline", { ip: "103.10.225.165", reason: "power cut" });
+    expect(offline.ok && offline.body.DeviceStatus).toEqual({ ip: "103.10.225.165", reason: "power cut" });
+    const alarm = report("alarm", { alarmCode: "E21", level: 2 });
+    expect(alarm.ok && alarm.body.DeviceStatus).toEqual({ alarmCode: "E21", level: "2" });
+  });
+
+  it("dataGateway: DeviceStatus given as a JSON string (table 50 types it String) is read as its object", () => {
+    const text = (DeviceStatus: unknown) =>
+      `{"DeviceID":"d","DataType":"attr","TimeStamp":"1","DeviceStatus":${JSON.stringify(DeviceStatus)}}`;
+    const asString = parseRequest(
+      "dataservices/dataGateway",
+      text('{"onOffStatus ":"True","laundryCycle":20}'),
+      {},
+    );
+    expect(asString.ok && asString.body.DeviceStatus).toEqual({ onOffStatus: "True", laundryCycle: "20" });
+    const online = parseRequest(
+      "dataservices/dataGateway",
+      '{"DeviceID":"d","DataType":"onOffline","TimeStamp":"1","DeviceStatus":"{\\"onLine\\":true}"}',
+      {},
+    );
+    expect(online.ok && online.body.DeviceStatus).toEqual({ onLine: "True" });
+    for (const bad of ["not json", "[1]", '"x"']) {
+      const r = parseRequest("dataservices/dataGateway", text(bad), {});
+      expect(r, bad).toMatchObject({ ok: false, field: "DeviceStatus" });
+      expect(!r.ok && r.retInfo, bad).toContain("JSON text of an object");
+    }
   });
 
   it("lists at most three issues", () => {

@@ -66,6 +66,8 @@ function SecretOnce(props: {
   webhookSecret: string;
   /** After a rotation: until when the previous secrets keep working (null: they stopped now). */
   previousValidUntil?: string | null;
+  /** A vendor's ingestUrl (new after a rotation): where its cloud sends reports without headers. */
+  ingestUrl?: string | null;
   csrf: string;
   title: string;
 }) {
@@ -102,6 +104,14 @@ function SecretOnce(props: {
               <code id="webhook-secret">{props.webhookSecret}</code>
             </td>
           </tr>
+          {props.ingestUrl && (
+            <tr>
+              <th>ingestUrl</th>
+              <td>
+                <code id="ingest-url">{props.ingestUrl}</code>
+              </td>
+            </tr>
+          )}
           {props.previousValidUntil !== undefined && (
             <tr>
               <th>Previous secrets</th>
@@ -131,7 +141,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     const platforms = ctx.registry
       .all()
       .sort((a, b) => a.platId.localeCompare(b.platId))
-      .map(platformView);
+      .map((p) => platformView(p, ctx.publicUrl));
     const flash = c.req.query("deleted")
       ? { kind: "ok" as const, text: `Removed ${c.req.query("deleted")}.` }
       : undefined;
@@ -233,6 +243,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         appId={res.value.record.appId}
         appSecret={res.value.appSecret}
         webhookSecret={res.value.webhookSecret}
+        ingestUrl={platformView(res.value.record, ctx.publicUrl).ingestUrl}
         csrf={c.var.csrf}
       />,
       201,
@@ -252,7 +263,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         />,
         404,
       );
-    const p = platformView(record);
+    const p = platformView(record, ctx.publicUrl);
     const path = `/console/platforms/${encodeURIComponent(p.platId)}`;
     return c.html(
       <Layout title={p.name} section="platforms" csrf={c.var.csrf} flash={flash}>
@@ -304,6 +315,14 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                   )}
                 </td>
               </tr>
+              {p.ingestUrl && (
+                <tr>
+                  <th>ingestUrl (reports without headers)</th>
+                  <td>
+                    <code id="ingest-url">{p.ingestUrl}</code>
+                  </td>
+                </tr>
+              )}
               <tr>
                 <th>Registered</th>
                 <td>{when(p.createdAt)}</td>
@@ -365,7 +384,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     const current = ctx.registry.get(platId);
     if (!current) return detail(c);
     // Only what the form changed, so the audit log says what the operator actually edited.
-    const before = platformBody(valuesOf(platformView(current)), "edit");
+    const before = platformBody(valuesOf(platformView(current, ctx.publicUrl)), "edit");
     const changes = Object.fromEntries(
       Object.entries(platformBody(values, "edit")).filter(
         ([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k]),
@@ -400,6 +419,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         appSecret={res.value.appSecret}
         webhookSecret={res.value.webhookSecret}
         previousValidUntil={res.value.previousSecretValidUntil}
+        ingestUrl={res.value.ingestUrl}
         csrf={c.var.csrf}
       />,
     );

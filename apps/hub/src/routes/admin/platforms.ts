@@ -26,26 +26,28 @@ export function registerPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
       jsonInput(c, registerPlatformInput),
       OPERATOR,
     );
-    return c.json({ ...platformView(record), appSecret, webhookSecret }, 201);
+    return c.json({ ...platformView(record, ctx.publicUrl), appSecret, webhookSecret }, 201);
   });
 
   app.get("/admin/v1/platforms", (c) => {
     const list = ctx.registry
       .all()
       .sort((a, b) => a.platId.localeCompare(b.platId))
-      .map(platformView);
+      .map((p) => platformView(p, ctx.publicUrl));
     return c.json({ platforms: list });
   });
 
   app.get("/admin/v1/platforms/:platId", (c) => {
     const record = ctx.registry.get(c.req.param("platId"));
     if (!record) throw notFound(`platform ${c.req.param("platId")} not found`);
-    return c.json(platformView(record));
+    return c.json(platformView(record, ctx.publicUrl));
   });
 
   app.patch("/admin/v1/platforms/:platId", async (c) => {
     const input = jsonInput(c, updatePlatformInput);
-    return c.json(platformView(await updatePlatform(ctx, c.req.param("platId"), input, OPERATOR)));
+    return c.json(
+      platformView(await updatePlatform(ctx, c.req.param("platId"), input, OPERATOR), ctx.publicUrl),
+    );
   });
 
   app.delete("/admin/v1/platforms/:platId", async (c) => {

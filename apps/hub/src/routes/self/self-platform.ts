@@ -24,12 +24,17 @@ function operatorOnlyFields(body: unknown): void {
 
 /** GET/PATCH /admin/v1/self and POST /admin/v1/self/secret: a platform's own registration. */
 export function registerSelfPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
-  app.get("/admin/v1/self", (c) => c.json(platformView(selfCaller(c).platform)));
+  app.get("/admin/v1/self", (c) => c.json(platformView(selfCaller(c).platform, ctx.publicUrl)));
 
   app.patch("/admin/v1/self", async (c) => {
     const { platform, actor } = selfCaller(c);
     const input = jsonInput(c, selfUpdatePlatformInput, operatorOnlyFields);
-    return c.json(platformView(await updatePlatform(ctx, platform.platId, input, { actor, viaSelf: true })));
+    return c.json(
+      platformView(
+        await updatePlatform(ctx, platform.platId, input, { actor, viaSelf: true }),
+        ctx.publicUrl,
+      ),
+    );
   });
 
   app.post("/admin/v1/self/secret", async (c) => {

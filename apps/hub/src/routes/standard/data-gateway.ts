@@ -1,7 +1,10 @@
 import { parseLenientJson, RetCode, retBody } from "@yunlian/protocol";
+import type { CallerRequest } from "../../lib/caller-request.ts";
 import { invalid } from "../../lib/hub-error.ts";
+import { INGEST_PATH } from "../../registry/ingest-url.ts";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
 import { type ReportsCtx, receiveReport } from "../../services/reports/receive-report.ts";
-import type { StandardEndpoint } from "./standard-route.ts";
+import type { StandardAnswer, StandardEndpoint } from "./standard-route.ts";
 
 /**
  * POST /v1/dataservices/dataGateway: vendor clouds push device status here (7.2.8). Unlike the
@@ -11,14 +14,33 @@ import type { StandardEndpoint } from "./standard-route.ts";
 export const dataGateway = (ctx: ReportsCtx): StandardEndpoint => ({
   method: "POST",
   path: "/v1/dataservices/dataGateway",
-  async serve({ platform, caller }) {
-    const parsed = parseLenientJson(caller.rawBody);
-    if (!parsed.ok) throw invalid(`body is not JSON: ${parsed.error.message}`);
-    const stored = await receiveReport(ctx, platform, parsed.value, caller.trace.requestId);
-    return {
-      body: retBody(RetCode.OK, "上报成功 stored", {
-        Deliveries: stored.reduce((n, s) => n + s.deliveryIds.length, 0),
-      }),
-    };
-  },
+  serve: ({ platform, caller }) => storeReport(ctx, platform, caller),
 });
+
+/**
+ * POST to a vendor's ingestUrl (docs/design.md §7): the same report, for a cloud built to table 50,
+ * which gives the report no header. The URL's secret segment names the vendor (the router has
+ * authenticated it by that segment), so the report is attributed to it alone: its own
+ * manufacturer codes only, as on the header-based route.
+ */
+export const dataGatewayAtIngestUrl = (ctx: ReportsCtx): StandardEndpoint => ({
+  method: "POST",
+  path: `${INGEST_PATH}:ingestSegment`,
+  atIngestUrls: true,
+  serve: ({ platform, caller }) => storeReport(ctx, platform, caller),
+});
+
+async function storeReport(
+  ctx: ReportsCtx,
+  platform: PlatformRecord,
+  caller: CallerRequest,
+): Promise<StandardAnswer> {
+  const parsed = parseLenientJson(caller.rawBody);
+  if (!parsed.ok) throw invalid(`body is not JSON: ${parsed.error.message}`);
+  const stored = await receiveReport(ctx, platform, parsed.value, caller.trace.requestId);
+  return {
+    body: retBody(RetCode.OK, "上报成功 stored", {
+      Deliveries: stored.reduce((n, s) => n + s.deliveryIds.length, 0),
+    }),
+  };
+}

@@ -3,7 +3,7 @@ import type { ModelRegistry } from "../../services/models/model-registry.ts";
 import type { ReportsCtx } from "../../services/reports/receive-report.ts";
 import type { LoginCtx } from "../../services/users/login.ts";
 import type { UsersCtx } from "../../services/users/users-context.ts";
-import { dataGateway } from "./data-gateway.ts";
+import { dataGateway, dataGatewayAtIngestUrl } from "./data-gateway.ts";
 import { devicesDeviceInfo, devicesModifyDeviceInfo } from "./devices-info.ts";
 import { devicesOp } from "./devices-op.ts";
 import { devicesDeviceStatus } from "./devices-status.ts";
@@ -30,7 +30,7 @@ export function standardEndpoints(ctx: StandardCtx): StandardEndpoint[] {
   const account = { ...ctx.users, ...ctx.devices };
   return [
     userLogin(ctx.login),
-    userLogout(ctx.users),
+    userLogout(account),
     userUnregister(account),
     userVerify(ctx.users),
     userBindDevices(account),
@@ -41,5 +41,6 @@ export function standardEndpoints(ctx: StandardCtx): StandardEndpoint[] {
     devicesDeviceStatus(account),
     devicesOp({ ...account, models: ctx.models }),
     dataGateway(ctx.reports),
+    dataGatewayAtIngestUrl(ctx.reports),
   ];
 }

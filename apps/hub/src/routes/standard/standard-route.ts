@@ -38,7 +38,13 @@ export interface StandardAnswer {
 /** One interface of the platform API (served by server/standard-router.ts). */
 export interface StandardEndpoint {
   method: "POST" | "GET";
+  /** The path; for an endpoint `atIngestUrls`, its pattern (`…/:ingestSegment`), for docs and metrics. */
   path: string;
+  /**
+   * Served at every vendor's ingestUrl (INGEST_PATH + a secret segment): the segment, not a PlatID
+   * header, names the caller (docs/design.md §7).
+   */
+  atIngestUrls?: boolean;
   serve(call: PlatformCall): Promise<StandardAnswer>;
 }
 

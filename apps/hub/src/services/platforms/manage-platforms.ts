@@ -12,9 +12,11 @@ import type { PlatformSync } from "../../registry/platform-sync.ts";
 import { restoreRedacted } from "../../security/redact.ts";
 import { type Actor, type AuditCtx, audit } from "../audit/audit.ts";
 import type { AuthChanges } from "../users/users-context.ts";
+import { vendorSessionConfig } from "../vendor/session-ttl.ts";
 import { checkFingerprints, claimFingerprints } from "./fingerprints.ts";
 import type { RegisterPlatformInput, UpdatePlatformInput } from "./platform-input.ts";
 import { type IssuedSecrets, issuePlatformSecrets, rotatedPlatformSecrets } from "./platform-secrets.ts";
+import { platformView } from "./platform-view.ts";
 import { sealSecrets } from "./sealed-config.ts";
 import { uniqueViolation } from "./unique-violation.ts";
 
@@ -36,6 +38,8 @@ export interface PlatformsCtx extends AuditCtx {
   authChanges: AuthChanges;
   /** HUB_ALLOW_PRIVATE_URLS: loopback/private URLs may be registered (development only). */
   allowPrivateUrls: boolean;
+  /** HUB_PUBLIC_URL: the front of every vendor's ingestUrl. */
+  publicUrl?: string;
   now(): Date;
 }
 
@@ -63,6 +67,12 @@ function checkSettings(ctx: PlatformsCtx, platId: string, s: Settings): void {
   const config = adapter.configSchema.safeParse(s.adapterConfig);
   if (!config.success) {
     const issue = config.error.issues[0];
+    throw invalid(`adapterConfig.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
+  }
+  // What the hub itself reads from any adapter's config (session lifetime).
+  const hubPart = vendorSessionConfig.safeParse(s.adapterConfig);
+  if (!hubPart.success) {
+    const issue = hubPart.error.issues[0];
     throw invalid(`adapterConfig.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
   }
   if (s.security.mode === "mtls" && s.security.certFingerprints.length === 0) {
@@ -257,10 +267,12 @@ export async function deletePlatform(ctx: PlatformsCtx, platId: string, by: Acto
   await audit(ctx, { actor: by.actor, action: "platform.delete", target: platId, outcome: "ok" });
 }
 
-/** What a rotation answers (docs/design.md §7); a vendor's new ingestUrl belongs here too. */
+/** What a rotation answers (docs/design.md §7). */
 export interface RotatedSecrets extends IssuedSecrets {
   /** When the previous appSecret and webhookSecret stop working; null when they stopped at once. */
   previousSecretValidUntil: string | null;
+  /** A vendor's new ingestUrl (the previous one works as long as the previous appSecret). */
+  ingestUrl?: string;
 }
 
 /**
@@ -297,7 +309,7 @@ export async function rotateSecret(
       .where(eq(platforms.platId, platId));
     return rotated.clear;
   });
-  await reloaded(ctx, platId);
+  const record = await reloaded(ctx, platId);
   await audit(ctx, {
     actor: by.actor,
     action: actionOf(by, "rotateSecret"),
@@ -305,5 +317,10 @@ export async function rotateSecret(
     outcome: "ok",
     detail: { graceSeconds: Math.round(graceMs / 1000) },
   });
-  return { ...clear, previousSecretValidUntil: graceUntil?.toISOString() ?? null };
+  const { ingestUrl } = platformView(record, ctx.publicUrl);
+  return {
+    ...clear,
+    previousSecretValidUntil: graceUntil?.toISOString() ?? null,
+    ...(ingestUrl === null ? {} : { ingestUrl }),
+  };
 }

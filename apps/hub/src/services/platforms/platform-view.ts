@@ -1,8 +1,13 @@
+import { ingestUrlOf } from "../../registry/ingest-url.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import { redactSecrets } from "../../security/redact.ts";
 
-/** The platform as the admin API shows it: never a secret (those are shown once, at creation and rotation). */
-export function platformView(p: PlatformRecord) {
+/**
+ * The platform as the admin API shows it: never a secret (those are shown once, at creation and
+ * rotation). A vendor's ingestUrl is shown to whoever may manage the platform: the operator and
+ * the vendor itself. `publicUrl` is HUB_PUBLIC_URL.
+ */
+export function platformView(p: PlatformRecord, publicUrl: string | undefined) {
   return {
     platId: p.platId,
     name: p.name,
@@ -13,6 +18,8 @@ export function platformView(p: PlatformRecord) {
     apiBaseUrl: p.apiBaseUrl,
     verifyUrl: p.verifyUrl,
     dataGatewayUrl: p.dataGatewayUrl,
+    /** Where this vendor's cloud sends status reports without headers (docs/design.md §7); null for an app platform. */
+    ingestUrl: p.manufacturerCodes.length > 0 ? ingestUrlOf(publicUrl, p.appSecret.current) : null,
     /** The AppID this platform issued to the hub (the register body's `appId`). */
     vendorAppId: p.vendorAppId,
     /** The AppID the hub issued to this platform: send it in the `AppID` header. */

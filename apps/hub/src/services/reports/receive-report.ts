@@ -4,9 +4,11 @@ import type { Database, DatabaseHandle } from "@yunlian/db";
 import { type IngestInput, ingestReport, ReportingPlatformGone } from "@yunlian/delivery";
 import { RetCode } from "@yunlian/protocol";
 import { forbidden, HubError, invalid, unauthorized } from "../../lib/hub-error.ts";
+import type { HubMetrics } from "../../observability/metrics.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { PlatformRegistry } from "../../registry/platform-registry.ts";
 import type { DeliveryRunner } from "./delivery-runner.ts";
+import { withUDeviceIds } from "./vendor-device-ids.ts";
 
 /** What taking in a vendor's status report uses. */
 export interface ReportsCtx {
@@ -16,13 +18,15 @@ export interface ReportsCtx {
   ingestDb: Database;
   notifier: Pick<DatabaseHandle, "notify">;
   delivery: Pick<DeliveryRunner, "handoff" | "firstDelayMs" | "kick">;
+  metrics: Pick<HubMetrics, "reportsRefused">;
 }
 
 /**
  * A status report pushed by a vendor cloud (standard 7.2.8). The vendor's adapter turns its
  * body (the standard's, or a native push) into normalised reports with UDeviceIDs; every
  * device must carry one of the reporting vendor's own manufacturer codes (else 403 and
- * nothing is stored). Each report is stored with its shadow update and its outbox rows in
+ * nothing is stored). A vendor that names devices by its own IDs (deviceIds "vendor") has them
+ * mapped to the UDeviceIDs apps bound first (vendor-device-ids.ts: 404 when none is bound). Each report is stored with its shadow update and its outbox rows in
  * one transaction (packages/delivery) before the hub answers "200".
  */
 export async function receiveReport(
@@ -50,6 +54,8 @@ export async function receiveReport(
     throw err;
   }
   if (reports.length === 0) throw invalid("report carries no device status");
+  // A vendor naming devices by its own IDs: each mapped to the UDeviceID an app bound, or refused.
+  reports = await withUDeviceIds({ db: ctx.ingestDb, metrics: ctx.metrics }, vendor, reports);
   for (const report of reports) {
     const owner = ctx.registry.vendorFor(report.udeviceId);
     if (owner?.platId !== vendor.platId) {

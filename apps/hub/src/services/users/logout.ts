@@ -8,17 +8,22 @@ import type { DevicesCtx } from "../devices/devices-context.ts";
 import { type FanOutResult, fanOut } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
 import { authenticateToken, revokeToken } from "./access-tokens.ts";
-import type { UsersCtx } from "./users-context.ts";
+import { endVendorSessions } from "./end-vendor-sessions.ts";
 
-/** user/logout (7.1.2): the AccessToken in the header is destroyed. */
+/**
+ * user/logout (7.1.2): the AccessToken in the header is destroyed, and the sessions the hub
+ * opened at vendors for this user are ended there too (best effort, end-vendor-sessions.ts).
+ */
 export async function logout(
-  ctx: Pick<UsersCtx, "db" | "now" | "authChanges">,
+  ctx: DevicesCtx,
   platform: PlatformRecord,
   accessToken: string | undefined,
+  trace?: RequestTrace,
 ) {
-  const { tokenHash } = await authenticateToken(ctx, platform, accessToken);
+  const { tokenHash, userId } = await authenticateToken(ctx, platform, accessToken);
   await revokeToken(ctx, tokenHash);
   await ctx.authChanges.announce(`t:${tokenHash}`);
+  await endVendorSessions(ctx, userId, trace);
 }
 
 /**

@@ -4,15 +4,24 @@ import { decryptSecret, encryptSecret } from "@yunlian/secrets";
 import { and, eq } from "drizzle-orm";
 import type { VendorCtx } from "./vendor-context.ts";
 
-type SessionCtx = Pick<VendorCtx, "db" | "keyring" | "sessions">;
+type SessionCtx = Pick<VendorCtx, "db" | "keyring" | "sessions" | "now">;
 
-/** The vendor session of one hub user at one vendor: memory first, then the encrypted row. */
+/**
+ * The vendor session of one hub user at one vendor: memory first, then the encrypted row. With a
+ * `ttlMs` (the vendor's adapterConfig.sessionTtl) a session that old is not handed out: the
+ * adapter logs in afresh instead of sending a token the vendor has already expired.
+ */
 class DbSessionStore implements SessionStore {
   constructor(
     private readonly ctx: SessionCtx,
     private readonly userId: string,
     private readonly vendorPlatId: string,
+    private readonly ttlMs: number | undefined,
   ) {}
+
+  private fresh(obtainedAt: Date): boolean {
+    return this.ttlMs === undefined || this.ctx.now().getTime() - obtainedAt.getTime() < this.ttlMs;
+  }
 
   private where() {
     return and(eq(vendorSessions.userId, this.userId), eq(vendorSessions.vendorPlatId, this.vendorPlatId));
@@ -21,29 +30,33 @@ class DbSessionStore implements SessionStore {
   async load(): Promise<VendorSession | undefined> {
     const { db, keyring, sessions } = this.ctx;
     const cached = sessions.get(this.userId, this.vendorPlatId);
-    if (cached) return cached;
+    if (cached) return this.fresh(cached.obtainedAt) ? cached.session : undefined;
     const [row] = await db.select().from(vendorSessions).where(this.where());
-    if (!row) return undefined;
+    // The row's updatedAt is when the session was saved (its login).
+    if (!row || !this.fresh(row.updatedAt)) return undefined;
     const session = {
       vendorUserId: row.vendorUserId,
       accessToken: decryptSecret(keyring, row.tokenCiphertext, row.tokenKeyId),
     };
-    sessions.set(this.userId, this.vendorPlatId, session);
+    sessions.set(this.userId, this.vendorPlatId, { session, obtainedAt: row.updatedAt });
     return session;
   }
 
   async save(session: VendorSession): Promise<void> {
     const { db, keyring, sessions } = this.ctx;
     const { ciphertext, keyId } = encryptSecret(keyring, session.accessToken);
-    const values = { vendorUserId: session.vendorUserId, tokenCiphertext: ciphertext, tokenKeyId: keyId };
+    const obtainedAt = this.ctx.now();
+    const values = {
+      vendorUserId: session.vendorUserId,
+      tokenCiphertext: ciphertext,
+      tokenKeyId: keyId,
+      updatedAt: obtainedAt,
+    };
     await db
       .insert(vendorSessions)
       .values({ userId: this.userId, vendorPlatId: this.vendorPlatId, ...values })
-      .onConflictDoUpdate({
-        target: [vendorSessions.userId, vendorSessions.vendorPlatId],
-        set: { ...values, updatedAt: new Date() },
-      });
-    sessions.set(this.userId, this.vendorPlatId, session);
+      .onConflictDoUpdate({ target: [vendorSessions.userId, vendorSessions.vendorPlatId], set: values });
+    sessions.set(this.userId, this.vendorPlatId, { session, obtainedAt });
   }
 
   async clear(): Promise<void> {
@@ -52,6 +65,11 @@ class DbSessionStore implements SessionStore {
   }
 }
 
-export function dbSessionStore(ctx: SessionCtx, userId: string, vendorPlatId: string): SessionStore {
-  return new DbSessionStore(ctx, userId, vendorPlatId);
+export function dbSessionStore(
+  ctx: SessionCtx,
+  userId: string,
+  vendorPlatId: string,
+  ttlMs?: number,
+): SessionStore {
+  return new DbSessionStore(ctx, userId, vendorPlatId, ttlMs);
 }

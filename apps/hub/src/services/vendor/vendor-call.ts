@@ -4,6 +4,7 @@ import { HubError } from "../../lib/hub-error.ts";
 import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import { dbSessionStore } from "./session-store.ts";
+import { sessionTtlMs } from "./session-ttl.ts";
 import type { VendorCtx } from "./vendor-context.ts";
 import { issueVerifyToken } from "./verify-tokens.ts";
 
@@ -33,7 +34,7 @@ export function vendorTarget(
       platform: platformView(vendor, vendor.apiBaseUrl),
       hub: { platId: ctx.hubPlatId },
       user: { userId },
-      sessions: dbSessionStore(ctx, userId, vendor.platId),
+      sessions: dbSessionStore(ctx, userId, vendor.platId, sessionTtlMs(vendor.adapterConfig)),
       issueAuthToken: () => issueVerifyToken(ctx, userId, vendor.platId),
       http: ctx.http,
       requestId: trace?.requestId,
