@@ -108,6 +108,15 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
     expect(info).toMatchObject({ status: 200, retCode: "200" });
     expect(ids(info.body)).toEqual([b1, a1]);
 
+    // modifyDeviceInfo (7.2.5) reaches B under its own ID.
+    const modify = await call("devices/modifyDeviceInfo", {
+      UserID: alice.userId,
+      Device: [{ DeviceInfo: { deviceID: b1, model: "RENAMED-MODEL" } }],
+    });
+    expect(modify).toMatchObject({ status: 200, retCode: "200" });
+    expect(b.cloud.devices.get(b1)?.info.model).toBe("RENAMED-MODEL");
+    expect(lastCall(b.cloud, "devices/modifyDeviceInfo").named).toEqual([vendorId(b1)]);
+
     // Op (7.2.7) with the AccessToken; B is told its own ID. Programme 20 is the vendor's business.
     const op = await call(
       "devices/op",
@@ -204,6 +213,30 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
       alice.accessToken,
     );
     expect(afterLogout).toMatchObject({ status: 200, retCode: "401" });
+
+    // Unbind (7.2.2), then unregister (7.1.3): the bindings go at the clouds too, B's by its own ID.
+    const back = await client.login("alice", "alice-token-1");
+    expect(back.userId).toBe(alice.userId);
+    const unbind = await call("user/unbindDevices", { UserID: alice.userId, Device: devices([a2]) });
+    expect(unbind).toMatchObject({ status: 200, retCode: "200" });
+    expect(unbind.body.FailedIDs).toEqual([]);
+    expect(lastCall(a.cloud, "user/unbindDevices").named).toEqual([a2]);
+    const opUnbound = await call(
+      "devices/op",
+      { UserID: alice.userId, Device: devices([a2], { onOffStatus: "True" }) },
+      back.accessToken,
+    );
+    expect(opUnbound).toMatchObject({ status: 200, retCode: "403" });
+    const unregister = await call(
+      "user/unregister",
+      { User: [{ UserBase: { loginID: "alice", status: "2" } }] },
+      back.accessToken,
+    );
+    expect(unregister).toMatchObject({ status: 200, retCode: "200" });
+    expect(lastCall(a.cloud, "user/unbindDevices").named).toEqual([a1]);
+    expect(lastCall(b.cloud, "user/unbindDevices").named).toEqual([vendorId(b1)]);
+    const gone = await call("users/devices", { UserID: alice.userId });
+    expect(gone).toMatchObject({ status: 200, retCode: "404" });
   }, 60_000);
 
   it("scenario 2: A's headerless report reaches the strict app, whose rule operates B's device (its own ID) through the hub after B's session expired", async (ctx) => {
