@@ -9,8 +9,9 @@
  * "vendor" at the hub, deviceIds "vendor" at the cloud). Last, a strict and a lenient vendor
  * answer one request together.
  */
-import type { DeviceCloud } from "@yunlian/vendor-sim";
+
 import { PREFIX_LENGTH } from "@yunlian/protocol";
+import type { DeviceCloud } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   answerOf,
@@ -71,7 +72,10 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
       User: [{ UserBase: { loginID: "alice" } }],
       AuthToken: "alice-token-1",
     });
-    const refused = await call("user/login", { User: [{ UserBase: { loginID: "alice" } }], AuthToken: "nope" });
+    const refused = await call("user/login", {
+      User: [{ UserBase: { loginID: "alice" } }],
+      AuthToken: "nope",
+    });
     expect(refused).toMatchObject({ status: 200, retCode: "401" });
     expect(app.verifyCalls.at(-1)?.retCode).toBe("500");
 
@@ -91,7 +95,10 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
 
     // Bind (7.2.1): B gets its own IDs; both get the AppID they gave the hub (tables 29, 35).
     const unknown = "000099010200100XYZ";
-    const bind = await call("user/bindDevices", { UserID: alice.userId, Device: devices([a1, a2, b1, unknown]) });
+    const bind = await call("user/bindDevices", {
+      UserID: alice.userId,
+      Device: devices([a1, a2, b1, unknown]),
+    });
     expect(bind).toMatchObject({ status: 200, retCode: "200" });
     expect(bind.body.FailedIDs).toEqual([unknown]);
     expect(lastCall(a.cloud, "user/bindDevices")).toMatchObject({ named: [a1, a2] });
@@ -151,7 +158,10 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
     expect(a.cloud.devices.get(a1)?.attrs.onOffStatus).toBe("False");
     expect(b.cloud.devices.get(b1)?.attrs.onOffStatus).toBe("False");
     expect([logins(a.cloud), logins(b.cloud)]).toEqual([before2.la + 1, before2.lb + 1]);
-    expect([count(a.cloud, "devices/op"), count(b.cloud, "devices/op")]).toEqual([before2.oa + 2, obBefore + 2]);
+    expect([count(a.cloud, "devices/op"), count(b.cloud, "devices/op")]).toEqual([
+      before2.oa + 2,
+      obBefore + 2,
+    ]);
     // The new sessions are kept: the next call logs in nowhere.
     const again = await call("devices/deviceStatus", { UserID: alice.userId, Device: devices([a1, b1]) });
     expect(again.retCode).toBe("200");
@@ -193,7 +203,11 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
     expect(unmapped.json).toMatchObject({ RetCode: "404" });
     // An alarm with a key the standard only shows by example, DeviceStatus as a string: delivered
     // canonical, and next in line (the refused report before it was not delivered).
-    const alarm = await a.cloud.pushReport({ DeviceID: a1, DataType: "alarm", DeviceStatus: { doorOpen: "1" } });
+    const alarm = await a.cloud.pushReport({
+      DeviceID: a1,
+      DataType: "alarm",
+      DeviceStatus: { doorOpen: "1" },
+    });
     expect(alarm.status).toBe(200);
     const [next] = (await app.waitForReports(seen + 3)).slice(seen + 2);
     expect(JSON.parse(next?.text ?? "{}")).toMatchObject({
@@ -206,7 +220,10 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
     const outs = [count(a.cloud, "user/logout"), count(b.cloud, "user/logout")];
     const logout = await call("user/logout", {}, alice.accessToken);
     expect(logout).toMatchObject({ status: 200, retCode: "200" });
-    expect([count(a.cloud, "user/logout"), count(b.cloud, "user/logout")]).toEqual([outs[0] + 1, outs[1] + 1]);
+    expect([count(a.cloud, "user/logout"), count(b.cloud, "user/logout")]).toEqual([
+      outs[0] + 1,
+      outs[1] + 1,
+    ]);
     const afterLogout = await call(
       "devices/op",
       { UserID: alice.userId, Device: devices([a1], { onOffStatus: "True" }) },
@@ -294,7 +311,10 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
     expect(bind).toMatchObject({ status: 200, retCode: "200" });
     expect(bind.body.FailedIDs).toEqual([]);
 
-    const status = await call("devices/deviceStatus", { UserID: alice.userId, Device: devices([c1, b4, a4]) });
+    const status = await call("devices/deviceStatus", {
+      UserID: alice.userId,
+      Device: devices([c1, b4, a4]),
+    });
     expect(status).toMatchObject({ status: 200, retCode: "200" });
     expect(ids(status.body)).toEqual([c1, b4, a4]);
     expect(entries(status.body).map((d) => d.DeviceAttr)).toEqual([

@@ -78,7 +78,8 @@ async function addStrictVendor(
     appId: `${opts.platId}-APPID`,
     adapterConfig: opts.deviceIds === "vendor" ? { deviceIds: "vendor" } : {},
   });
-  if (reg.status !== 201) throw new Error(`registering ${opts.platId}: ${reg.status} ${JSON.stringify(reg.body)}`);
+  if (reg.status !== 201)
+    throw new Error(`registering ${opts.platId}: ${reg.status} ${JSON.stringify(reg.body)}`);
   // HUB_PUBLIC_URL is unset in tests, so the ingestUrl comes back as a path of the hub.
   const ingestUrl = `${hub.url}${String(reg.body.ingestUrl)}`;
   const cloud = await startDeviceCloud({
@@ -117,7 +118,8 @@ export async function startStrictWorldIfAvailable(
     // A strict client reads any HTTP status but 200 as a transport failure (DESIGN §3.3).
     httpStatus: "always200",
   });
-  if (reg.status !== 201) throw new Error(`registering the strict app: ${reg.status} ${JSON.stringify(reg.body)}`);
+  if (reg.status !== 201)
+    throw new Error(`registering the strict app: ${reg.status} ${JSON.stringify(reg.body)}`);
   const app = await startAppPlatform({
     platId: STRICT_APP_PLAT_ID,
     port: appPort,
