@@ -14,7 +14,7 @@ import { freePort, postgresOrSkip, type Storage, startTestHub, type TestHub } fr
 import { addVendor, type Vendor } from "./world.ts";
 
 /** A device cloud built to the letter of the standard (vendor-sim strict mode), registered at the hub. */
-export interface StrictVendor {
+interface StrictVendor {
   platId: string;
   code: string;
   cloud: DeviceCloud;
@@ -98,7 +98,7 @@ async function addStrictVendor(
   return { platId: opts.platId, code: opts.code, cloud, ingestUrl, deviceIds: [...cloud.devices.keys()] };
 }
 
-export const STRICT_APP_PLAT_ID = "STRICT-APP-0001";
+const STRICT_APP_PLAT_ID = "STRICT-APP-0001";
 
 /** undefined when the storage is PostgreSQL and a developer machine has none (see postgresOrSkip). */
 export async function startStrictWorldIfAvailable(
