@@ -217,12 +217,12 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
     });
 
     // Logout ends the hub's session at each vendor (the vendor's user/logout).
-    const outs = [count(a.cloud, "user/logout"), count(b.cloud, "user/logout")];
+    const outs = { a: count(a.cloud, "user/logout"), b: count(b.cloud, "user/logout") };
     const logout = await call("user/logout", {}, alice.accessToken);
     expect(logout).toMatchObject({ status: 200, retCode: "200" });
     expect([count(a.cloud, "user/logout"), count(b.cloud, "user/logout")]).toEqual([
-      outs[0] + 1,
-      outs[1] + 1,
+      outs.a + 1,
+      outs.b + 1,
     ]);
     const afterLogout = await call(
       "devices/op",
