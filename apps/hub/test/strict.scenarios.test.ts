@@ -220,10 +220,7 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
     const outs = { a: count(a.cloud, "user/logout"), b: count(b.cloud, "user/logout") };
     const logout = await call("user/logout", {}, alice.accessToken);
     expect(logout).toMatchObject({ status: 200, retCode: "200" });
-    expect([count(a.cloud, "user/logout"), count(b.cloud, "user/logout")]).toEqual([
-      outs.a + 1,
-      outs.b + 1,
-    ]);
+    expect([count(a.cloud, "user/logout"), count(b.cloud, "user/logout")]).toEqual([outs.a + 1, outs.b + 1]);
     const afterLogout = await call(
       "devices/op",
       { UserID: alice.userId, Device: devices([a1], { onOffStatus: "True" }) },
