@@ -94,16 +94,21 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
     expect(count(a.cloud, "devices/deviceStatus")).toBe(0);
 
     // Bind (7.2.1): B gets its own IDs; both get the AppID they gave the hub (tables 29, 35).
+    // An unknown maker is refused by the hub; a device B does not have, by B (FailedIDs in its own
+    // IDs, mapped back to the UDeviceID the app named).
     const unknown = "000099010200100XYZ";
+    const noSuchAtB = "0000070102002001NOSUCH0001";
     const bind = await call("user/bindDevices", {
       UserID: alice.userId,
-      Device: devices([a1, a2, b1, unknown]),
+      Device: devices([a1, a2, b1, unknown, noSuchAtB]),
     });
     expect(bind).toMatchObject({ status: 200, retCode: "200" });
-    expect(bind.body.FailedIDs).toEqual([unknown]);
+    expect(new Set(bind.body.FailedIDs as string[])).toEqual(new Set([unknown, noSuchAtB]));
     expect(lastCall(a.cloud, "user/bindDevices")).toMatchObject({ named: [a1, a2] });
     expect(lastCall(a.cloud, "user/bindDevices").headers.appid).toBe("STRICT-A-0000-APPID");
-    expect(lastCall(b.cloud, "user/bindDevices")).toMatchObject({ named: [vendorId(b1)] });
+    expect(lastCall(b.cloud, "user/bindDevices")).toMatchObject({
+      named: [vendorId(b1), vendorId(noSuchAtB)],
+    });
     expect(lastCall(b.cloud, "user/bindDevices").headers.appid).toBe("STRICT-B-0000-APPID");
 
     // List (7.2.3): the strict answers' "deviceID " keys and B's own IDs come back as UDeviceIDs.
