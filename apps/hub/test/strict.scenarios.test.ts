@@ -220,6 +220,28 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
       DataType: "alarm",
       DeviceStatus: { doorOpen: "1" },
     });
+    // Offline, as the example writes it (" DeviceStatus"): from A as a string, from B by its own ID.
+    expect(
+      a.cloud.buildReport({ DeviceID: a1, DataType: "onOffline", DeviceStatus: { onLine: "False" } }),
+    ).toEqual(expect.objectContaining({ " DeviceStatus": '{"onLine":"False"}' }));
+    for (const [cloud, id] of [
+      [a.cloud, a1],
+      [b.cloud, b1],
+    ] as const) {
+      const n = app.reports.length;
+      const pushed = await cloud.pushReport({
+        DeviceID: id,
+        DataType: "onOffline",
+        DeviceStatus: { onLine: "False" },
+      });
+      expect(pushed.status).toBe(200);
+      const [offline] = (await app.waitForReports(n + 1)).slice(n);
+      expect(JSON.parse(offline?.text ?? "{}")).toMatchObject({
+        DeviceID: id,
+        DataType: "onOffline",
+        DeviceStatus: { onLine: "False" },
+      });
+    }
 
     // Logout ends the hub's session at each vendor (the vendor's user/logout).
     const outs = { a: count(a.cloud, "user/logout"), b: count(b.cloud, "user/logout") };
