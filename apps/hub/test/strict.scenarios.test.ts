@@ -53,7 +53,7 @@ describe.each(bothStorages)("strict clouds and a strict app through the hub on $
   }, 90_000);
   afterAll(async () => world?.close());
 
-  it("scenario 1: login, info before binding, bind, list, info, op, status, session expiry, headerless reports, logout", async (ctx) => {
+  it("scenario 1: login, info before binding, bind, list, info, modify, op, status, session expiry, headerless reports, logout, unbind, unregister", async (ctx) => {
     if (!world) return ctx.skip();
     const { client, app } = world;
     const [a, b] = world.vendors;
