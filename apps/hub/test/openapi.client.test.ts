@@ -134,7 +134,7 @@ console.log(JSON.stringify(out));
 `;
 
 async function generate(): Promise<void> {
-  const types = astToString(await openapiTS(doc as Parameters<typeof openapiTS>[0]));
+  const types = astToString(await openapiTS(doc as unknown as Parameters<typeof openapiTS>[0]));
   writeFileSync(join(dir, "schema.ts"), types);
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));

@@ -144,7 +144,7 @@ export function errorResponseComponents() {
           "application/json": {
             schema: { $ref: "#/components/schemas/RetBody" },
             examples: Object.fromEntries(
-              errorExamples[e.status].map((x) => [
+              (errorExamples[e.status] ?? []).map((x) => [
                 x.key,
                 { summary: x.summary, value: { RetCode: e.status, RetInfo: x.retInfo } },
               ]),
