@@ -154,7 +154,7 @@ async function typecheck(): Promise<{ ok: boolean; output: string }> {
 /** The examples of one error response component, by key. */
 function errorExample(component: string, key: string): unknown {
   const responses = (doc.components as Json).responses as Record<string, Json>;
-  const media = (responses[component]?.content as Record<string, Json>)["application/json"];
+  const media = ((responses[component]?.content ?? {}) as Record<string, Json>)["application/json"];
   return ((media?.examples ?? {}) as Record<string, { value: unknown }>)[key]?.value;
 }
 
