@@ -204,7 +204,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
           </thead>
           <tbody>
             {platforms.map((p) => (
-              <tr data-platform={p.platId}>
+              <tr>
                 <td class="mono">
                   <a href={`/console/platforms/${encodeURIComponent(p.platId)}`}>{p.platId}</a>
                 </td>
