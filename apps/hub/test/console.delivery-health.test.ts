@@ -6,7 +6,7 @@
  * The delivery rows are written straight into the database, scheduled in the future (or dead),
  * so the hub's worker leaves them as they are until a replay makes one due.
  */
-import { deliveries, deliveryAttempts, statusReports } from "@yunlian/db";
+import { deliveries, deliveryAttempts, deviceShadows, statusReports } from "@yunlian/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/client.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
@@ -251,5 +251,38 @@ describe("console: a new dataGatewayUrl offers to replay what failed", () => {
       /Saved\. Replayed [1-9]\d* failed and dead deliveries to the new dataGateway URL\./,
     );
     expect(res.html).not.toContain('id="replay-offer"');
+  });
+});
+
+describe("console: the devices page lists and searches the known devices", () => {
+  beforeAll(async () => {
+    await hub.hub.database.db.insert(deviceShadows).values([
+      { udeviceId: "0000160102002001AAA", vendorPlatId: WELL, online: true },
+      { udeviceId: "0000170102002001BBB", vendorPlatId: SICK, online: false },
+    ]);
+  });
+  const listed = (html: string) =>
+    [
+      ...(/<table id="device-list">[\s\S]*?<\/table>/.exec(html)?.[0] ?? "").matchAll(
+        /\?id=([0-9A-Za-z]+)"/g,
+      ),
+    ].map((m) => m[1]);
+
+  it("lists every device without a search", async () => {
+    expect(listed(await page("/console/devices"))).toEqual(["0000160102002001AAA", "0000170102002001BBB"]);
+  });
+
+  it("by UDeviceID prefix, and by platform", async () => {
+    expect(listed(await page("/console/devices?q=000017"))).toEqual(["0000170102002001BBB"]);
+    expect(listed(await page(`/console/devices?platId=${WELL}`))).toEqual(["0000160102002001AAA"]);
+    expect(listed(await page(`/console/devices?q=000017&platId=${WELL}`))).toEqual([]);
+  });
+
+  it("refuses a prefix that is not letters and digits", async () => {
+    const res = await fetch(`${hub.url}/console/devices?q=${encodeURIComponent("00%")}`, {
+      headers: { cookie },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("letters and digits only");
   });
 });
