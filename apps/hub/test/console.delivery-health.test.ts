@@ -286,3 +286,16 @@ describe("console: the devices page lists and searches the known devices", () =>
     expect(await res.text()).toContain("letters and digits only");
   });
 });
+
+describe("console: the hourly chart has axes", () => {
+  it("labels the count scale and the window's times", async () => {
+    const html = await page("/console/deliveries?hours=24");
+    const chart = /<svg class="spark"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? "";
+    expect(chart).toContain('class="axis"');
+    expect(/class="tick y-max">(\d+)</.exec(chart)?.[1]).toMatch(/^[1-9]\d*$/);
+    expect(/class="tick y-min">(\d+)</.exec(chart)?.[1]).toBe("0");
+    for (const tick of ["x-start", "x-middle", "x-end"])
+      expect(new RegExp(`class="tick ${tick}">(\\d\\d:\\d\\dZ)<`).exec(chart)?.[1], tick).toBeDefined();
+    expect(chart).toContain('aria-label="attempts per 1 h, at most');
+  });
+});

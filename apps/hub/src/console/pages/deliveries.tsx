@@ -132,7 +132,7 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 <td class="num">{ms(p.p50Ms)}</td>
                 <td class="num">{ms(p.p95Ms)}</td>
                 <td>
-                  <Sparkline buckets={p.buckets} />
+                  <Sparkline buckets={p.buckets} bucketMs={stats.bucketMs} />
                 </td>
               </tr>
             ))}
