@@ -8,7 +8,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { isApiName, parseRequest, parseResponse } from "@yunlian/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditPage, DeliveryPage, PlatformCreated, PlatformList } from "../src/openapi/admin-schemas.ts";
-import { allOperations } from "../src/openapi/document.ts";
+import { allOperations, buildOpenApiDocument } from "../src/openapi/document.ts";
 import { adminClient } from "./support/client.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
 
@@ -258,8 +258,12 @@ describe("a usable client (issue 18)", () => {
     }
   });
 
-  it("names this hub as its server", () => {
+  it("names this hub as its server: HUB_PUBLIC_URL when set, else the origin it was asked from", () => {
     expect(doc.servers).toEqual([{ url: hub.url, description: "The hub that served this document" }]);
+    const configured = buildOpenApiDocument({ version: "1", serverUrl: "https://hub.example/yl" });
+    expect(configured.servers).toEqual([
+      { url: "https://hub.example/yl", description: "This hub (HUB_PUBLIC_URL)" },
+    ]);
   });
 
   it("has an example for every request body and every JSON answer", () => {

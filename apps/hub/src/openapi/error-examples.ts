@@ -130,7 +130,7 @@ export const errorExamples: Record<string, ErrorExample[]> = {
     {
       key: "timeout",
       summary: "The vendor cloud did not answer in time",
-      retInfo: "https://vendor.example did not answer within 5000 ms",
+      retInfo: "vendor PARTNER-HAIER-0000 timed out: https://vendor.example did not answer within 5000 ms",
     },
   ],
 };
