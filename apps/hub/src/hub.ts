@@ -229,6 +229,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       devices: { db, registry },
       audit: auditCtx,
       breakerThreshold: config.delivery.breaker.failureThreshold,
+      breakers: () => delivery.breakers(),
       now,
     },
     log,

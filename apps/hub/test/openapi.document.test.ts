@@ -8,7 +8,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { isApiName, parseRequest, parseResponse } from "@yunlian/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditPage, DeliveryPage, PlatformCreated, PlatformList } from "../src/openapi/admin-schemas.ts";
-import { allOperations } from "../src/openapi/document.ts";
+import { allOperations, buildOpenApiDocument } from "../src/openapi/document.ts";
 import { adminClient } from "./support/client.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
 
@@ -105,18 +105,24 @@ describe("GET /openapi.json", () => {
     ])
       expect(paths[`/v1/${api}`]?.post, api).toBeDefined();
     const components = doc.components as Json;
-    expect(Object.keys(components.parameters as Json)).toEqual(["PlatID", "AppID", "AccessToken"]);
+    expect(Object.keys(components.parameters as Json)).toEqual([
+      "PlatID",
+      "AppID",
+      "AccessToken",
+      "WebhookId",
+      "WebhookTimestamp",
+      "WebhookSignature",
+    ]);
     const retCode = (components.schemas as Json).RetCode as { oneOf: { const: string }[] };
     expect(retCode.oneOf.map((c) => c.const)).toEqual(
       expect.arrayContaining(["200", "400", "401", "500", "504"]),
     );
     const schemes = components.securitySchemes as Json;
     expect(schemes.operatorToken).toMatchObject({ type: "http", scheme: "bearer" });
-    expect(schemes.webhookSignature).toMatchObject({
-      type: "apiKey",
-      in: "header",
-      name: "webhook-signature",
-    });
+    // The per-request signature is no static key (issue 18): no apiKey scheme for webhook-*.
+    for (const scheme of Object.values(schemes) as Json[])
+      expect(String(scheme.name ?? "")).not.toMatch(/^webhook-/);
+    expect(schemes.requestSignature).toMatchObject({ type: "http", scheme: "signature" });
     expect(schemes.mutualTLS).toMatchObject({ type: "mutualTLS" });
     expect((doc.webhooks as Json).statusReport).toBeDefined();
   });
@@ -133,9 +139,7 @@ describe("GET /openapi.json", () => {
       // webhookSecret: what the hub sends the platform, plain Standard Webhooks over id.timestamp.body.
       expect(String(props.webhookSecret?.description), name).toContain("`webhook-id.webhook-timestamp.body`");
     }
-    const signature = String(
-      (components.securitySchemes as Record<string, Json>).webhookSignature?.description,
-    );
+    const signature = String((components.parameters as Record<string, Json>).WebhookSignature?.description);
     expect(signature).toContain(
       '`webhook-id + "." + webhook-timestamp + "." + METHOD + " " + path + "\\n" + body`',
     );
@@ -224,6 +228,83 @@ describe("examples", () => {
       }
     }
     expect(checked).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("a usable client (issue 18)", () => {
+  const operations = () =>
+    Object.entries(doc.paths as Record<string, Record<string, Json>>).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+    );
+
+  it("every standard and self-service operation takes the signature headers as per-request parameters, and none allows no authentication", () => {
+    for (const { name, op } of operations()) {
+      const security = (op.security ?? []) as Json[];
+      expect(
+        security.filter((alt) => Object.keys(alt).length === 0),
+        name,
+      ).toEqual([]);
+      const refs = ((op.parameters ?? []) as Json[]).map((p) => p.$ref);
+      const signs = security.some((alt) => "requestSignature" in alt);
+      if (signs)
+        expect(refs, name).toEqual(
+          expect.arrayContaining([
+            "#/components/parameters/WebhookId",
+            "#/components/parameters/WebhookTimestamp",
+            "#/components/parameters/WebhookSignature",
+          ]),
+        );
+      if (name.startsWith("POST /v1/")) expect(signs, name).toBe(true);
+    }
+  });
+
+  it("names this hub as its server: HUB_PUBLIC_URL when set, else the origin it was asked from", () => {
+    expect(doc.servers).toEqual([{ url: hub.url, description: "The hub that served this document" }]);
+    const configured = buildOpenApiDocument({ version: "1", serverUrl: "https://hub.example/yl" });
+    expect(configured.servers).toEqual([
+      { url: "https://hub.example/yl", description: "This hub (HUB_PUBLIC_URL)" },
+    ]);
+  });
+
+  it("has an example for every request body and every JSON answer", () => {
+    const missing: string[] = [];
+    for (const { name, op } of operations()) {
+      const body = (op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
+      if (body && !Object.keys(body["application/json"]?.examples ?? {}).length)
+        missing.push(`${name} request`);
+      for (const [status, answer] of Object.entries(op.responses as Record<string, Json>)) {
+        const content = answer.content as Record<string, Json> | undefined;
+        const json = content?.["application/json"];
+        if (json && !Object.keys((json.examples ?? {}) as Json).length) missing.push(`${name} ${status}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("every admin answer example passes the answer's own schema", () => {
+    let checked = 0;
+    for (const op of allOperations()) {
+      if (op.path.startsWith("/v1/")) continue;
+      for (const [status, answer] of Object.entries(op.responses)) {
+        if ("error" in answer || !answer.body) continue;
+        for (const [name, example] of Object.entries(answer.body.examples ?? {})) {
+          const parsed = answer.body.schema.safeParse(example.value);
+          expect(parsed.success, `${op.operationId} ${status} ${name}: ${parsed.error?.message}`).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(20);
+  });
+
+  it("error answers carry the hub's own RetInfo texts, not a placeholder", () => {
+    const responses = (doc.components as Json).responses as Record<string, Json>;
+    for (const [name, response] of Object.entries(responses)) {
+      const examples = ((response.content as Record<string, Json>)["application/json"]?.examples ??
+        {}) as Record<string, { value: { RetInfo: string } }>;
+      expect(Object.keys(examples).length, name).toBeGreaterThan(0);
+      for (const e of Object.values(examples)) expect(e.value.RetInfo, name).not.toMatch(/what was wrong/);
+    }
   });
 });
 

@@ -34,6 +34,8 @@ export interface ConsoleDeps {
   audit: AuditCtx;
   /** Consecutive failures that open a delivery endpoint's breaker (shown on the deliveries page). */
   breakerThreshold: number;
+  /** Breakers of the delivery worker in this process, by endpoint (none when it runs apart). */
+  breakers(): readonly { endpoint: string; state: string }[];
   now(): Date;
 }
 

@@ -6,6 +6,7 @@ import {
   updatePlatformInput,
 } from "../services/platforms/platform-input.ts";
 import { bulkReplayInput, deliveryListQuery } from "../services/reports/delivery-queries.ts";
+import { adminAnswerExamples } from "./admin-examples.ts";
 import {
   AuditPage,
   AuditQuery,
@@ -67,7 +68,10 @@ export function adminOperations(): OperationDoc[] {
       summary: "Liveness and readiness: 200 once the database answers",
       audience: "public",
       responses: {
-        "200": { description: "Serving", body: { name: "Health", schema: Health } },
+        "200": {
+          description: "Serving",
+          body: { name: "Health", schema: Health, examples: adminAnswerExamples.health },
+        },
         "503": { description: "The database is unreachable" },
       },
     },
@@ -106,7 +110,14 @@ export function adminOperations(): OperationDoc[] {
         examples: { haier: { summary: "A vendor cloud that speaks the standard", value: registerExample } },
       },
       responses: {
-        "201": { description: "Registered", body: { name: "PlatformCreated", schema: PlatformCreated } },
+        "201": {
+          description: "Registered",
+          body: {
+            name: "PlatformCreated",
+            schema: PlatformCreated,
+            examples: adminAnswerExamples.platformCreated,
+          },
+        },
         ...errors("Invalid", "Unauthorized", "Conflict"),
       },
     }),
@@ -117,7 +128,10 @@ export function adminOperations(): OperationDoc[] {
       tag: PLATFORMS,
       summary: "List platforms",
       responses: {
-        "200": { description: "Every platform", body: { name: "PlatformList", schema: PlatformList } },
+        "200": {
+          description: "Every platform",
+          body: { name: "PlatformList", schema: PlatformList, examples: adminAnswerExamples.platformList },
+        },
         ...errors("Unauthorized"),
       },
     }),
@@ -129,7 +143,10 @@ export function adminOperations(): OperationDoc[] {
       summary: "One platform",
       pathParams: platIdParam,
       responses: {
-        "200": { description: "The platform", body: { name: "Platform", schema: PlatformView } },
+        "200": {
+          description: "The platform",
+          body: { name: "Platform", schema: PlatformView, examples: adminAnswerExamples.platform },
+        },
         ...errors("Unauthorized", "NotFound"),
       },
     }),
@@ -151,7 +168,10 @@ export function adminOperations(): OperationDoc[] {
         },
       },
       responses: {
-        "200": { description: "The changed platform", body: { name: "Platform", schema: PlatformView } },
+        "200": {
+          description: "The changed platform",
+          body: { name: "Platform", schema: PlatformView, examples: adminAnswerExamples.platform },
+        },
         ...errors("Invalid", "Unauthorized", "NotFound", "Conflict"),
       },
     }),
@@ -184,7 +204,7 @@ export function adminOperations(): OperationDoc[] {
       responses: {
         "200": {
           description: "The new secrets, shown once",
-          body: { name: "SecretRotated", schema: SecretRotated },
+          body: { name: "SecretRotated", schema: SecretRotated, examples: adminAnswerExamples.secretRotated },
         },
         ...errors("Invalid", "Unauthorized", "NotFound"),
       },
@@ -197,7 +217,10 @@ export function adminOperations(): OperationDoc[] {
       summary: "Status-report deliveries, newest first, keyset-paginated",
       query: deliveryListQuery,
       responses: {
-        "200": { description: "A page", body: { name: "DeliveryPage", schema: DeliveryPage } },
+        "200": {
+          description: "A page",
+          body: { name: "DeliveryPage", schema: DeliveryPage, examples: adminAnswerExamples.deliveryPage },
+        },
         ...errors("Invalid", "Unauthorized"),
       },
     }),
@@ -209,7 +232,14 @@ export function adminOperations(): OperationDoc[] {
       summary: "One delivery with every attempt",
       pathParams: deliveryIdParam,
       responses: {
-        "200": { description: "The delivery", body: { name: "DeliveryDetail", schema: DeliveryDetail } },
+        "200": {
+          description: "The delivery",
+          body: {
+            name: "DeliveryDetail",
+            schema: DeliveryDetail,
+            examples: adminAnswerExamples.deliveryDetail,
+          },
+        },
         ...errors("Unauthorized", "NotFound"),
       },
     }),
@@ -221,7 +251,14 @@ export function adminOperations(): OperationDoc[] {
       summary: "Deliver a dead or failed delivery again (same webhook-id)",
       pathParams: deliveryIdParam,
       responses: {
-        "202": { description: "Pending again", body: { name: "ReplayAccepted", schema: ReplayAccepted } },
+        "202": {
+          description: "Pending again",
+          body: {
+            name: "ReplayAccepted",
+            schema: ReplayAccepted,
+            examples: adminAnswerExamples.replayAccepted,
+          },
+        },
         ...errors("Unauthorized", "NotFound", "Conflict"),
       },
     }),
@@ -244,7 +281,11 @@ export function adminOperations(): OperationDoc[] {
       responses: {
         "202": {
           description: "How many were replayed",
-          body: { name: "BulkReplayAccepted", schema: BulkReplayAccepted },
+          body: {
+            name: "BulkReplayAccepted",
+            schema: BulkReplayAccepted,
+            examples: adminAnswerExamples.bulkReplayAccepted,
+          },
         },
         ...errors("Invalid", "Unauthorized", "NotFound"),
       },
@@ -260,7 +301,10 @@ export function adminOperations(): OperationDoc[] {
       ],
       query: z.strictObject({ reports: z.coerce.number().int().min(1).max(500).default(20) }),
       responses: {
-        "200": { description: "The device", body: { name: "DeviceAdminView", schema: DeviceAdminView } },
+        "200": {
+          description: "The device",
+          body: { name: "DeviceAdminView", schema: DeviceAdminView, examples: adminAnswerExamples.device },
+        },
         ...errors("Invalid", "Unauthorized"),
       },
     }),
@@ -288,7 +332,10 @@ export function adminOperations(): OperationDoc[] {
       summary: "The audit log: admin and self-service changes and authentication failures",
       query: AuditQuery,
       responses: {
-        "200": { description: "A page, newest first", body: { name: "AuditPage", schema: AuditPage } },
+        "200": {
+          description: "A page, newest first",
+          body: { name: "AuditPage", schema: AuditPage, examples: adminAnswerExamples.auditPage },
+        },
         ...errors("Invalid", "Unauthorized"),
       },
     }),
@@ -308,7 +355,14 @@ export function adminOperations(): OperationDoc[] {
         },
       },
       responses: {
-        "201": { description: "Created", body: { name: "OperatorKeyCreated", schema: OperatorKeyCreated } },
+        "201": {
+          description: "Created",
+          body: {
+            name: "OperatorKeyCreated",
+            schema: OperatorKeyCreated,
+            examples: adminAnswerExamples.operatorKeyCreated,
+          },
+        },
         ...errors("Invalid", "Unauthorized", "Forbidden", "Conflict"),
       },
     }),
@@ -319,7 +373,14 @@ export function adminOperations(): OperationDoc[] {
       tag: KEYS,
       summary: "Every operator key (never its secret), active first",
       responses: {
-        "200": { description: "The keys", body: { name: "OperatorKeyList", schema: OperatorKeyList } },
+        "200": {
+          description: "The keys",
+          body: {
+            name: "OperatorKeyList",
+            schema: OperatorKeyList,
+            examples: adminAnswerExamples.operatorKeyList,
+          },
+        },
         ...errors("Unauthorized"),
       },
     }),
@@ -332,7 +393,14 @@ export function adminOperations(): OperationDoc[] {
         "Revoke the active key of that name (or id): it stops working at once, its console sessions end",
       pathParams: [{ name: "name", description: "The key's name, or its id (opk_…)" }],
       responses: {
-        "200": { description: "The revoked key", body: { name: "OperatorKey", schema: OperatorKey } },
+        "200": {
+          description: "The revoked key",
+          body: {
+            name: "OperatorKey",
+            schema: OperatorKey,
+            examples: adminAnswerExamples.operatorKeyRevoked,
+          },
+        },
         ...errors("Unauthorized", "Forbidden", "NotFound"),
       },
     }),
@@ -347,7 +415,11 @@ export function adminOperations(): OperationDoc[] {
       responses: {
         "200": {
           description: "What was re-encrypted",
-          body: { name: "SecretsRewrapped", schema: SecretsRewrapped },
+          body: {
+            name: "SecretsRewrapped",
+            schema: SecretsRewrapped,
+            examples: adminAnswerExamples.secretsRewrapped,
+          },
         },
         ...errors("Unauthorized", "Forbidden", "Business"),
       },

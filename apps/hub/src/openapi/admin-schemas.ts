@@ -72,7 +72,10 @@ const DeliveryView = z.strictObject({
   platId: z.string(),
   udeviceId: z.string(),
   status: deliveryStatus,
-  attempts: z.number().int(),
+  attempts: z
+    .number()
+    .int()
+    .describe("Attempts made, across replays (a replay restarts the retry schedule, not this count)"),
   nextAttemptAt: isoOrNull,
   lastError: z.string().nullable(),
   lastHttpStatus: z.number().int().nullable(),

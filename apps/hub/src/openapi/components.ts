@@ -1,4 +1,5 @@
 import { RetCode } from "@yunlian/protocol";
+import { errorExamples } from "./error-examples.ts";
 import { errorResponses } from "./operation.ts";
 
 /** What each RetCode means (docs/design.md §3.3); the HTTP status is the same number. */
@@ -37,41 +38,71 @@ export const securitySchemes = {
     description:
       "The operator token: HUB_ADMIN_TOKEN (generated into the data folder when unset), or a named operator key (yko_…, scope read or admin; see /admin/v1/operator-keys).",
   },
-  webhookId: {
-    type: "apiKey",
-    in: "header",
-    name: "webhook-id",
-    description: `Unique message id. ${SIGNATURE_NOTE}`,
-  },
-  webhookTimestamp: {
-    type: "apiKey",
-    in: "header",
-    name: "webhook-timestamp",
-    description:
-      "Unix seconds; a timestamp more than 5 minutes from the hub's clock is refused (replay protection). Signed, with the webhook-id, the method, the path and the body.",
-  },
-  webhookSignature: {
-    type: "apiKey",
-    in: "header",
-    name: "webhook-signature",
-    description: SIGNATURE_NOTE,
+  requestSignature: {
+    type: "http",
+    scheme: "signature",
+    description: `Security mode \`hmac\` (the default). Not a static key: the client computes a signature for each request and sends it in the webhook-id, webhook-timestamp and webhook-signature header parameters each operation lists. ${SIGNATURE_NOTE}`,
   },
   mutualTLS: {
     type: "mutualTLS",
     description:
       "Security mode `mtls`: the client certificate's SHA-256 fingerprint must be one of the platform's certFingerprints; header parameters may then be omitted.",
   },
+  appId: {
+    type: "apiKey",
+    in: "header",
+    name: "AppID",
+    description:
+      "Security mode `none`: the PlatID header and the AppID the hub issued, nothing else. Platforms in mode `hmac` (the default) sign every request instead: the webhook-id, webhook-timestamp and webhook-signature header parameters, computed per request (see webhook-signature), are not a key a client can set once.",
+  },
 };
 
 /**
- * Security requirement alternatives of a platform calling the standard API (by its security.mode):
- * a signature (`hmac`), a client certificate (`mtls`), or none beyond the PlatID and AppID headers.
+ * Security requirement alternatives of a platform calling the standard API, one per security.mode:
+ * a per-request signature (`hmac`), a client certificate (`mtls`), the AppID (`none`). A signature
+ * is not a static credential, so its headers are also header parameters of each operation
+ * (signatureHeaderParameters): generators turn those into per-call headers, not a fixed key.
  */
-export const platformSecurity = [
-  { webhookId: [], webhookTimestamp: [], webhookSignature: [] },
-  { mutualTLS: [] },
-  {},
-];
+export const platformSecurity = [{ requestSignature: [] }, { mutualTLS: [] }, { appId: [] }];
+
+/** The per-request signature headers (security mode hmac), as `#/components/parameters`. */
+export const signatureHeaderParameters = {
+  WebhookId: {
+    name: "webhook-id",
+    in: "header",
+    required: false,
+    description: `Security mode hmac: a unique message id, new for every request (e.g. \`msg_\` + a UUID); at most 256 characters; each is accepted once. ${SIGNATURE_NOTE}`,
+    schema: { type: "string", maxLength: 256 },
+    example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+  },
+  WebhookTimestamp: {
+    name: "webhook-timestamp",
+    in: "header",
+    required: false,
+    description:
+      "Security mode hmac: the time of this request in Unix seconds; a timestamp more than 5 minutes from the hub's clock is refused (replay protection). Signed, with the webhook-id, the method, the path and the body.",
+    schema: { type: "string", pattern: "^[0-9]{1,12}$" },
+    example: "1767601800",
+  },
+  WebhookSignature: {
+    name: "webhook-signature",
+    in: "header",
+    required: false,
+    description: `Security mode hmac: computed for each request. ${SIGNATURE_NOTE}`,
+    schema: { type: "string" },
+    example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+  },
+};
+
+/** What the OpenAPI document carries as `x-signing`: the recipe, for tools that read extensions. */
+export const signingRecipe = {
+  headers: ["webhook-id", "webhook-timestamp", "webhook-signature"],
+  algorithm: "HMAC-SHA256",
+  key: "base64-decode(appSecret without its whsec_ prefix)",
+  content: 'webhook-id + "." + webhook-timestamp + "." + METHOD + " " + path + "\\n" + body',
+  signature: "v1, + base64(HMAC)",
+  library: 'new Webhook(appSecret).sign(id, new Date(timestamp * 1000), METHOD + " " + path + "\\n" + body)',
+};
 
 export const commonHeaderParameters = {
   PlatID: {
@@ -102,7 +133,7 @@ export const commonHeaderParameters = {
   },
 };
 
-/** `#/components/responses`: each error status with the RetCode body. */
+/** `#/components/responses`: each error status with the RetCode body and answers the hub really gives. */
 export function errorResponseComponents() {
   return Object.fromEntries(
     Object.entries(errorResponses).map(([name, e]) => [
@@ -112,7 +143,12 @@ export function errorResponseComponents() {
         content: {
           "application/json": {
             schema: { $ref: "#/components/schemas/RetBody" },
-            example: { RetCode: e.status, RetInfo: "what was wrong, and for 400 which field" },
+            examples: Object.fromEntries(
+              (errorExamples[e.status] ?? []).map((x) => [
+                x.key,
+                { summary: x.summary, value: { RetCode: e.status, RetInfo: x.retInfo } },
+              ]),
+            ),
           },
         },
       },

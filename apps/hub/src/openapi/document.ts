@@ -7,6 +7,8 @@ import {
   platformSecurity,
   retCodeSchema,
   securitySchemes,
+  signatureHeaderParameters,
+  signingRecipe,
 } from "./components.ts";
 import { type Io, inlineSchema, SchemaCatalog } from "./json-schema.ts";
 import { modelOperations } from "./model-operations.ts";
@@ -31,7 +33,7 @@ const SECURITY: Record<Audience, unknown[]> = {
   platform: platformSecurity,
   "vendor-callback": platformSecurity,
   operator: [{ operatorToken: [] }],
-  self: [...platformSecurity.filter((alt) => Object.keys(alt).length > 0), { operatorToken: [] }],
+  self: [...platformSecurity, { operatorToken: [] }],
   public: [],
 };
 
@@ -64,7 +66,12 @@ export function buildOpenApiDocument(options: DocumentOptions) {
       description: DESCRIPTION,
       license: { name: "MIT", identifier: "MIT" },
     },
-    servers: options.serverUrl ? [{ url: options.serverUrl }] : [{ url: "/" }],
+    servers: [
+      options.serverUrl
+        ? { url: options.serverUrl, description: "This hub (HUB_PUBLIC_URL)" }
+        : { url: "/", description: "The hub that serves this document" },
+    ],
+    "x-signing": signingRecipe,
     tags: tagsOf(paths),
     paths,
     webhooks: {
@@ -96,15 +103,21 @@ export function buildOpenApiDocument(options: DocumentOptions) {
     components: {
       schemas: { RetCode: retCodeSchema(), ...pointRetCodes(schemas) },
       responses: errorResponseComponents(),
-      parameters: commonHeaderParameters,
+      parameters: { ...commonHeaderParameters, ...signatureHeaderParameters },
       securitySchemes,
     },
   };
 }
 
+/** Who may sign a request (security mode hmac) gets the signature headers as parameters. */
+const SIGNS: ReadonlySet<Audience> = new Set(["platform", "vendor-callback", "self"]);
+
 function operationObject(op: OperationDoc, catalog: SchemaCatalog) {
   const parameters: unknown[] = [
     ...(op.headers ?? []).map((h) => ({ $ref: `#/components/parameters/${h.name}` })),
+    ...(SIGNS.has(op.audience)
+      ? Object.keys(signatureHeaderParameters).map((name) => ({ $ref: `#/components/parameters/${name}` }))
+      : []),
     ...(op.pathParams ?? []).map((p) => ({
       name: p.name,
       in: "path",

@@ -49,8 +49,10 @@ export class SchemaCatalog {
         uri: (id) => `#/components/schemas/${id}`,
         override: io === "output" ? canonicalTransforms : undefined,
       });
-      for (const [id, schema] of Object.entries(converted.schemas))
-        out[id] = withoutIds(schema as JsonSchema);
+      for (const [id, schema] of Object.entries(converted.schemas)) {
+        const clean = withoutIds(schema as JsonSchema);
+        out[id] = io === "input" ? defaultsInWords(clean) : clean;
+      }
     }
     return out;
   }
@@ -58,9 +60,38 @@ export class SchemaCatalog {
 
 /** One schema inline (query parameters), same conventions as the components. */
 export function inlineSchema(schema: z.ZodType, io: Io): JsonSchema {
-  return withoutIds(
+  const clean = withoutIds(
     z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" }) as JsonSchema,
   );
+  return io === "input" ? defaultsInWords(clean) : clean;
+}
+
+/**
+ * What a caller may leave out says its default in words, not as `default`: generators such as
+ * openapi-typescript (defaultNonNullable, on by default) make a property with a `default`
+ * required, so a register body without `adapter` would not compile although the hub takes it.
+ */
+function defaultsInWords(node: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "default") continue;
+    // Under `properties` the keys are field names (a field may be called "default").
+    out[key] =
+      key === "properties" && typeof value === "object" && value !== null
+        ? Object.fromEntries(Object.entries(value).map(([name, v]) => [name, deep(v)]))
+        : deep(value);
+  }
+  if ("default" in node) {
+    const said = `Default when omitted: ${JSON.stringify(node.default)}.`;
+    out.description = typeof node.description === "string" ? `${node.description} ${said}` : said;
+  }
+  return out;
+}
+
+function deep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(deep);
+  if (typeof value === "object" && value !== null) return defaultsInWords(value as JsonSchema);
+  return value;
 }
 
 /**

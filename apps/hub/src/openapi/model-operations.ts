@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { modelInput } from "../services/models/model-input.ts";
+import { adminAnswerExamples, adminRequestExamples } from "./admin-examples.ts";
 import { errors, type OperationDoc } from "./operation.ts";
 
 const TAG = "Admin: device models";
@@ -27,7 +28,7 @@ export function modelOperations(): OperationDoc[] {
       responses: {
         "200": {
           description: "Every model",
-          body: { name: "ModelList", schema: modelList },
+          body: { name: "ModelList", schema: modelList, examples: adminAnswerExamples.modelList },
         },
         ...errors("Unauthorized"),
       },
@@ -46,7 +47,11 @@ export function modelOperations(): OperationDoc[] {
       responses: {
         "200": {
           description: "The versions",
-          body: { name: "ModelVersions", schema: z.looseObject({ versions: z.array(model) }) },
+          body: {
+            name: "ModelVersions",
+            schema: z.looseObject({ versions: z.array(model) }),
+            examples: adminAnswerExamples.modelVersions,
+          },
         },
         ...errors("Unauthorized", "NotFound"),
       },
@@ -58,9 +63,12 @@ export function modelOperations(): OperationDoc[] {
       tag: TAG,
       summary: "Publish a new version of a vendor's device model",
       audience: "operator",
-      body: { name: "PublishModelInput", schema: publishBody },
+      body: { name: "PublishModelInput", schema: publishBody, examples: adminRequestExamples.publishModel },
       responses: {
-        "201": { description: "The published model", body: { name: "Model", schema: model } },
+        "201": {
+          description: "The published model",
+          body: { name: "Model", schema: model, examples: adminAnswerExamples.model },
+        },
         ...errors("Invalid", "Unauthorized", "NotFound"),
       },
     },
@@ -75,7 +83,7 @@ export function modelOperations(): OperationDoc[] {
       responses: {
         "200": {
           description: "The vendor's models",
-          body: { name: "ModelList", schema: modelList },
+          body: { name: "ModelList", schema: modelList, examples: adminAnswerExamples.modelList },
         },
         ...errors("Unauthorized"),
       },
@@ -88,9 +96,12 @@ export function modelOperations(): OperationDoc[] {
       summary: "Publish the next version of one of the calling vendor's device models",
       description: SELF_NOTE,
       audience: "self",
-      body: { name: "ModelInput", schema: modelInput },
+      body: { name: "ModelInput", schema: modelInput, examples: adminRequestExamples.selfPublishModel },
       responses: {
-        "201": { description: "The published model", body: { name: "Model", schema: model } },
+        "201": {
+          description: "The published model",
+          body: { name: "Model", schema: model, examples: adminAnswerExamples.model },
+        },
         ...errors("Invalid", "Unauthorized"),
       },
     },

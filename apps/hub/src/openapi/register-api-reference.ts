@@ -12,13 +12,22 @@ function hubVersion(): string {
   return typeof pkg === "object" && pkg && "version" in pkg ? String(pkg.version) : "0.0.0";
 }
 
-/** GET /openapi.json (built once, on first use) and the interactive reference at GET /docs. */
+/**
+ * GET /openapi.json (built once, on first use) and the interactive reference at GET /docs. Its
+ * `servers` is HUB_PUBLIC_URL; without one, the origin the document was asked from, so a client
+ * generated from it calls this hub.
+ */
 export function registerApiReference(app: Hono<HubEnv>, publicUrl: string | undefined) {
-  let document: string | undefined;
+  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
   app.get("/openapi.json", (c) => {
-    document ??= JSON.stringify(buildOpenApiDocument({ version: hubVersion(), serverUrl: publicUrl }));
+    document ??= buildOpenApiDocument({ version: hubVersion(), serverUrl: publicUrl });
+    const servers = publicUrl
+      ? document.servers
+      : [{ url: new URL(c.req.url).origin, description: "The hub that served this document" }];
     c.header("Cache-Control", "no-cache");
-    return c.body(document, 200, { "Content-Type": "application/json; charset=utf-8" });
+    return c.body(JSON.stringify({ ...document, servers }), 200, {
+      "Content-Type": "application/json; charset=utf-8",
+    });
   });
 
   app.get("/docs", (c) => {

@@ -3,6 +3,7 @@ import {
   selfUpdatePlatformInput as selfUpdateInput,
 } from "../services/platforms/platform-input.ts";
 import { deliveryListQuery } from "../services/reports/delivery-queries.ts";
+import { adminAnswerExamples, adminRequestExamples } from "./admin-examples.ts";
 import { DeliveryPage, PlatformView, SecretRotated } from "./admin-schemas.ts";
 import { errors, type OperationDoc } from "./operation.ts";
 
@@ -29,7 +30,10 @@ export function selfOperations(): OperationDoc[] {
       summary: "The calling platform's own registration",
       headers: [{ name: "PlatID", requiredWithoutMtls: true }],
       responses: {
-        "200": { description: "The platform", body: { name: "Platform", schema: PlatformView } },
+        "200": {
+          description: "The platform",
+          body: { name: "Platform", schema: PlatformView, examples: adminAnswerExamples.platform },
+        },
         ...errors("Unauthorized", "NotFound"),
       },
     }),
@@ -52,7 +56,10 @@ export function selfOperations(): OperationDoc[] {
         },
       },
       responses: {
-        "200": { description: "The changed platform", body: { name: "Platform", schema: PlatformView } },
+        "200": {
+          description: "The changed platform",
+          body: { name: "Platform", schema: PlatformView, examples: adminAnswerExamples.platform },
+        },
         ...errors("Invalid", "Unauthorized", "NotFound"),
       },
     }),
@@ -64,11 +71,15 @@ export function selfOperations(): OperationDoc[] {
       description:
         "Body `{}`. For 24 h the previous appSecret still verifies on the standard API (not here) a vendor gets a new ingestUrl (the previous one still takes reports) and webhooks carry a second signature made with the previous webhookSecret; only the operator can end that grace early.",
       headers: [{ name: "PlatID", requiredWithoutMtls: true }],
-      body: { name: "SelfRotateSecretInput", schema: selfRotateSecretInput },
+      body: {
+        name: "SelfRotateSecretInput",
+        schema: selfRotateSecretInput,
+        examples: adminRequestExamples.selfRotate,
+      },
       responses: {
         "200": {
           description: "The new secrets, shown once",
-          body: { name: "SecretRotated", schema: SecretRotated },
+          body: { name: "SecretRotated", schema: SecretRotated, examples: adminAnswerExamples.secretRotated },
         },
         ...errors("Invalid", "Unauthorized", "NotFound"),
       },
@@ -81,7 +92,10 @@ export function selfOperations(): OperationDoc[] {
       headers: [{ name: "PlatID", requiredWithoutMtls: true }],
       query: deliveryListQuery.omit({ platId: true }),
       responses: {
-        "200": { description: "A page", body: { name: "DeliveryPage", schema: DeliveryPage } },
+        "200": {
+          description: "A page",
+          body: { name: "DeliveryPage", schema: DeliveryPage, examples: adminAnswerExamples.deliveryPage },
+        },
         ...errors("Invalid", "Unauthorized", "NotFound"),
       },
     }),

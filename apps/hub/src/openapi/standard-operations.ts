@@ -56,9 +56,34 @@ function ingestUrlOperation(): OperationDoc {
     ].join("\n\n"),
     audience: "platform",
     pathParams: [{ name: "ingestSegment", description: "The secret segment of the vendor's ingestUrl" }],
-    body: { name: "DataGatewayRequest", schema: spec.request },
+    body: {
+      name: "DataGatewayRequest",
+      schema: spec.request,
+      examples: {
+        attr: {
+          summary: "A washer switched on",
+          value: {
+            Device: [
+              {
+                DeviceInfo: { deviceID: "0000060102002001C89346112DD5", dataType: "attr" },
+                DeviceStatus: { onOffStatus: "True" },
+              },
+            ],
+          },
+        },
+      },
+    },
     responses: {
-      "200": { description: "RetCode 200", body: { name: "RetBody", schema: ResponseBase } },
+      "200": {
+        description: "RetCode 200",
+        body: {
+          name: "RetBody",
+          schema: ResponseBase,
+          examples: {
+            stored: { summary: "Stored and fanned out", value: { RetCode: "200", RetInfo: "OK" } },
+          },
+        },
+      },
       ...errors("Invalid", "Unauthorized", "Forbidden", "NotFound", "TooLarge", "RateLimited"),
     },
   };

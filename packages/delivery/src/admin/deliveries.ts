@@ -1,6 +1,6 @@
 import type { Database, Delivery, DeliveryAttempt, DeliveryStatus } from "@yunlian/db";
 import { deliveries, deliveryAttempts, statusReports } from "@yunlian/db";
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { type DeliveryNotifier, wakeDelivery } from "../wake.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 
@@ -83,8 +83,24 @@ export async function getDelivery(input: {
     .select()
     .from(deliveryAttempts)
     .where(eq(deliveryAttempts.deliveryId, input.id))
-    .orderBy(asc(deliveryAttempts.attempt), asc(deliveryAttempts.id));
+    // In time order: a replay starts the row's schedule (and its attempt numbers) again, so the
+    // stored numbers repeat (1, 2, 3, 1, 2); the time they were made in does not.
+    .orderBy(asc(deliveryAttempts.startedAt), asc(deliveryAttempts.id));
   return { delivery, attempts };
+}
+
+/** How many attempts were recorded for each of these deliveries, across replays. */
+export async function attemptCounts(input: {
+  db: Database;
+  ids: readonly string[];
+}): Promise<Map<string, number>> {
+  if (input.ids.length === 0) return new Map();
+  const rows = await input.db
+    .select({ id: deliveryAttempts.deliveryId, n: count() })
+    .from(deliveryAttempts)
+    .where(inArray(deliveryAttempts.deliveryId, [...input.ids]))
+    .groupBy(deliveryAttempts.deliveryId);
+  return new Map(rows.map((r) => [r.id, r.n]));
 }
 
 export type ReplayResult =

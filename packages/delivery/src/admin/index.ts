@@ -1,4 +1,5 @@
 export {
+  attemptCounts,
   type DeliveryPage,
   getDelivery,
   InvalidCursorError,

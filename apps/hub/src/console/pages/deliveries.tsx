@@ -1,6 +1,7 @@
 import { DELIVERY_STATUSES } from "@yunlian/db";
 import type { Context, Hono } from "hono";
 import { validate } from "../../lib/validate.ts";
+import { age, deliveryHealth, type PlatformHealth } from "../../services/reports/delivery-health.ts";
 import { bulkReplayInput } from "../../services/reports/delivery-queries.ts";
 import { deliveryStats } from "../../services/reports/delivery-stats.ts";
 import {
@@ -16,6 +17,31 @@ import { ms, percent, Sparkline } from "./delivery-charts.tsx";
 /** Dead letters first: what an operator comes here for. */
 const STATUSES = [...DELIVERY_STATUSES].reverse();
 
+/**
+ * Why an open delivery waits (issue 18): a delivery the worker found its endpoint's breaker open
+ * for is put off to when the breaker lets one attempt through, without an attempt counted.
+ */
+function waitReason(
+  d: { status: string; nextAttemptAt: string | null },
+  health: PlatformHealth | undefined,
+  now: Date,
+): string | undefined {
+  if (!d.nextAttemptAt || new Date(d.nextAttemptAt) <= now) return undefined;
+  if (health?.breaker === "open" || health?.breaker === "half-open")
+    return `breaker open until ${when(d.nextAttemptAt)}`;
+  return d.status === "failed"
+    ? `retry at ${when(d.nextAttemptAt)}`
+    : `next attempt ${when(d.nextAttemptAt)}`;
+}
+
+/** The flash a redirect after a replay asks for (POST → redirect → GET). */
+function replayFlash(c: Context<ConsoleEnv>): Flash | undefined {
+  const replayed = c.req.query("bulkReplayed");
+  if (replayed !== undefined && /^\d{1,9}$/.test(replayed))
+    return { kind: "ok", text: `Replayed ${replayed} deliveries of ${c.req.query("platId") ?? ""}.` };
+  return undefined;
+}
+
 export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
   const ctx = deps.deliveries;
   const page = async (c: Context<ConsoleEnv>, flash?: Flash) => {
@@ -24,10 +50,16 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       : 24;
     const platId = c.req.query("platId") ?? "";
     const status = STATUSES.find((s) => s === c.req.query("status")) ?? "dead";
-    const [stats, list] = await Promise.all([
-      deliveryStats(ctx.db, deps.now(), hours),
+    const now = deps.now();
+    const [stats, list, health] = await Promise.all([
+      deliveryStats(ctx.db, now, hours),
       listDeliveryViews(ctx, { status, limit: 50, ...(platId ? { platId } : {}) }),
+      deliveryHealth({ db: ctx.db, breakers: deps.breakers }, ctx.registry.all(), now, deps.breakerThreshold),
     ]);
+    const oldestOpen = [...health.values()]
+      .map((h) => h.oldestOpenAt)
+      .filter((d): d is Date => d !== null)
+      .sort((a, b) => a.getTime() - b.getTime())[0];
     const rows = list.deliveries;
     // As configured at start (HUB_DELIVERY_BREAKER_THRESHOLD), like the breakers themselves.
     const threshold = deps.breakerThreshold;
@@ -42,10 +74,26 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         <div class="cards">
           {STATUSES.map((s) => (
             <div class="card">
-              <div class="label">{s}</div>
-              <div class="value">{stats.statusCounts[s] ?? 0}</div>
+              <div class="label">
+                {s === "failed" ? "failed (retrying)" : s === "pending" ? "pending (not tried yet)" : s}
+              </div>
+              <div class="value" id={`count-${s}`}>
+                {stats.statusCounts[s] ?? 0}
+              </div>
             </div>
           ))}
+          <div class="card">
+            <div class="label">waiting (pending + failed)</div>
+            <div class="value" id="count-waiting">
+              {(stats.statusCounts.pending ?? 0) + (stats.statusCounts.failed ?? 0)}
+            </div>
+          </div>
+          <div class="card">
+            <div class="label">oldest waiting</div>
+            <div class="value" id="oldest-waiting">
+              {oldestOpen ? age(oldestOpen, now) : "—"}
+            </div>
+          </div>
         </div>
 
         <div class="spread">
@@ -84,7 +132,7 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 <td class="num">{ms(p.p50Ms)}</td>
                 <td class="num">{ms(p.p95Ms)}</td>
                 <td>
-                  <Sparkline buckets={p.buckets} />
+                  <Sparkline buckets={p.buckets} bucketMs={stats.bucketMs} />
                 </td>
               </tr>
             ))}
@@ -158,6 +206,7 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               <th>Status</th>
               <th class="num">Attempts</th>
               <th>Last error</th>
+              <th>Waiting for</th>
               <th>Created</th>
               <th />
             </tr>
@@ -177,6 +226,7 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 </td>
                 <td class="num">{d.attempts}</td>
                 <td>{d.lastError ?? "—"}</td>
+                <td class="wait-reason">{waitReason(d, health.get(d.platId), now) ?? "—"}</td>
                 <td class="muted">{when(d.createdAt)}</td>
                 <td>
                   {(d.status === "dead" || d.status === "failed") && (
@@ -224,7 +274,7 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     );
   };
 
-  ui.get("/deliveries", (c) => page(c));
+  ui.get("/deliveries", (c) => page(c, replayFlash(c)));
 
   ui.post("/deliveries/replay", async (c) => {
     const form = await c.req.parseBody();
@@ -237,21 +287,22 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         actorOf(c),
       ),
     );
-    return page(
-      c,
-      res.ok
-        ? { kind: "ok", text: `Replayed ${res.value.replayed} deliveries of ${field(form, "platId")}.` }
-        : { kind: "error", text: res.text },
-    );
+    if (!res.ok) return page(c, { kind: "error", text: res.text });
+    // POST → redirect → GET: a reload does not replay again, and the URL is the list's.
+    const to = new URLSearchParams({
+      platId: field(form, "platId"),
+      status: "pending",
+      bulkReplayed: String(res.value.replayed),
+    });
+    return c.redirect(`/console/deliveries?${to}`, 303);
   });
 
   ui.post("/deliveries/:id/replay", async (c) => {
     const id = c.req.param("id");
     const res = await attempt(() => replayOne(ctx, id, actorOf(c)));
-    return page(
-      c,
-      res.ok ? { kind: "ok", text: `Delivery ${id} is pending again.` } : { kind: "error", text: res.text },
-    );
+    const detail = `/console/deliveries/${encodeURIComponent(id)}`;
+    if (!res.ok && res.status === 404) return c.redirect(detail, 303);
+    return c.redirect(`${detail}?replay=${res.ok ? "done" : "refused"}`, 303);
   });
 
   ui.get("/deliveries/:id", async (c) => {
@@ -267,8 +318,26 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         404,
       );
     const d = res.value;
+    const now = deps.now();
+    const health = await deliveryHealth(
+      { db: ctx.db, breakers: deps.breakers },
+      ctx.registry.all(),
+      now,
+      deps.breakerThreshold,
+    );
+    const replay = c.req.query("replay");
+    const flash: Flash | undefined =
+      replay === "done"
+        ? { kind: "ok", text: `Delivery ${d.id} is pending again.` }
+        : replay === "refused"
+          ? {
+              kind: "error",
+              text: `Delivery ${d.id} is ${d.status}: only failed or dead deliveries are replayed.`,
+            }
+          : undefined;
+    const reason = waitReason(d, health.get(d.platId), now);
     return c.html(
-      <Layout title={`Delivery ${d.id}`} section="deliveries" csrf={c.var.csrf}>
+      <Layout title={`Delivery ${d.id}`} section="deliveries" csrf={c.var.csrf} flash={flash}>
         <table class="kv">
           <tr>
             <th>Status</th>
@@ -289,8 +358,15 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
             <td class="mono">{d.reportId}</td>
           </tr>
           <tr>
+            <th>Attempts</th>
+            <td id="attempt-count">{d.attempts.length}</td>
+          </tr>
+          <tr>
             <th>Next attempt</th>
-            <td>{when(d.nextAttemptAt)}</td>
+            <td id="next-attempt">
+              {when(d.nextAttemptAt)}
+              {reason?.startsWith("breaker") && <span class="muted">{` (${reason})`}</span>}
+            </td>
           </tr>
           <tr>
             <th>Delivered</th>
@@ -301,11 +377,21 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
             <td>{when(d.createdAt)}</td>
           </tr>
         </table>
+        {(d.status === "dead" || d.status === "failed") && (
+          <form method="post" action={`/console/deliveries/${encodeURIComponent(d.id)}/replay`}>
+            <Csrf token={c.var.csrf} />
+            <button type="submit" class="small">
+              Replay
+            </button>
+          </form>
+        )}
         <h2>Attempts</h2>
         <table>
           <thead>
             <tr>
-              <th class="num">#</th>
+              <th class="num" title="in time order, across replays">
+                #
+              </th>
               <th>Started</th>
               <th class="num">Duration</th>
               <th class="num">HTTP</th>

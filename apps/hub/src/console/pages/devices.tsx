@@ -1,6 +1,7 @@
 import { parseUDeviceId } from "@yunlian/protocol";
 import type { Hono } from "hono";
 import type { Child } from "hono/jsx";
+import { DEVICE_PREFIX, type DeviceListRow, listDevices } from "../../services/devices/device-list.ts";
 import { deviceView } from "../../services/devices/device-view.ts";
 import { attempt, type ConsoleDeps, type ConsoleEnv } from "../console-env.ts";
 import { Badge, Layout, when } from "../layout.tsx";
@@ -23,6 +24,69 @@ function Lookup(props: { id: string }) {
       </label>
       <button type="submit">Decode</button>
     </form>
+  );
+}
+
+/** Search the known devices by UDeviceID prefix and platform (issue 18). */
+function Search(props: { prefix: string; platId: string; platforms: string[] }) {
+  return (
+    <form method="get" action="/console/devices" class="inline panel" id="device-search">
+      <label>
+        UDeviceID starts with
+        <input type="text" name="q" value={props.prefix} size={30} placeholder="000006" />
+      </label>
+      <label>
+        Platform
+        <select name="platId">
+          <option value="">every platform</option>
+          {props.platforms.map((p) => (
+            <option value={p} selected={p === props.platId}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" class="secondary">
+        Search
+      </button>
+    </form>
+  );
+}
+
+const LIST_LIMIT = 100;
+
+function DeviceList(props: { rows: DeviceListRow[] }) {
+  return (
+    <>
+      <table id="device-list">
+        <thead>
+          <tr>
+            <th>UDeviceID</th>
+            <th>Vendor</th>
+            <th>Online</th>
+            <th>Last report</th>
+            <th class="num">Subscribed platforms</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <td class="mono">
+                <a href={`/console/devices?id=${encodeURIComponent(r.udeviceId)}`}>{r.udeviceId}</a>
+              </td>
+              <td class="mono">{r.vendorPlatId}</td>
+              <td>{r.online === null ? "unknown" : <Badge value={r.online ? "online" : "offline"} />}</td>
+              <td class="muted">{when(r.lastReportAt)}</td>
+              <td class="num">{r.subscribers}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {props.rows.length === 0 && <p class="empty">No device matches.</p>}
+      {props.rows.length === LIST_LIMIT && (
+        <p class="muted">{`The first ${LIST_LIMIT} in UDeviceID order: narrow the search to see others.`}</p>
+      )}
+    </>
   );
 }
 
@@ -181,12 +245,27 @@ export function registerDevicePage(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
         </Layout>,
         error ? 400 : 200,
       );
-    if (id === "")
+    if (id === "") {
+      const prefix = (c.req.query("q") ?? "").trim();
+      const platId = (c.req.query("platId") ?? "").trim();
+      const platforms = deps.devices.registry
+        .all()
+        .map((p) => p.platId)
+        .sort();
+      const search = <Search prefix={prefix} platId={platId} platforms={platforms} />;
+      if (!DEVICE_PREFIX.test(prefix)) return frame(search, "UDeviceID starts with: letters and digits only");
+      const rows = await listDevices(deps.devices.db, {
+        prefix,
+        platId: platId || undefined,
+        limit: LIST_LIMIT,
+      });
       return frame(
-        <p class="muted">
-          Enter a UDeviceID to see its parts, owning vendor, shadow, reports and subscribers.
-        </p>,
+        <>
+          {search}
+          <DeviceList rows={rows} />
+        </>,
       );
+    }
     const decoded = parseUDeviceId(id);
     if (!decoded.ok) return frame(null, `Not a UDeviceID: ${decoded.error.part}: ${decoded.error.reason}`);
     const res = await attempt(() => deviceView(deps.devices, id, 20));

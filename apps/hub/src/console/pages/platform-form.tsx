@@ -83,6 +83,8 @@ export function PlatformForm(props: {
   values: PlatformFormValues;
   adapters: string[];
   mode: "register" | "edit";
+  /** Edit: failed and dead deliveries waiting, offered for replay when the dataGateway URL changes. */
+  waiting?: number;
 }) {
   const v = props.values;
   return (
@@ -131,6 +133,12 @@ export function PlatformForm(props: {
         hint="Where the hub delivers status reports"
         values={v}
       />
+      {props.mode === "edit" && (
+        <label class="check">
+          <input type="checkbox" name="replayWaiting" />
+          {` When the dataGateway URL changes, replay its failed and dead deliveries to the new one (${props.waiting ?? 0} waiting)`}
+        </label>
+      )}
       <Text name="appId" label="AppID issued to the hub" hint="Optional" values={v} />
       <label>
         Security mode

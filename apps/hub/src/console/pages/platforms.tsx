@@ -1,4 +1,5 @@
 import type { Context, Hono } from "hono";
+import type { Child } from "hono/jsx";
 import { validate } from "../../lib/validate.ts";
 import {
   deletePlatform,
@@ -12,9 +13,12 @@ import {
   updatePlatformInput,
 } from "../../services/platforms/platform-input.ts";
 import { platformView } from "../../services/platforms/platform-view.ts";
+import { deliveryHealth } from "../../services/reports/delivery-health.ts";
+import { replaySince } from "../../services/reports/manage-deliveries.ts";
 import { actorOf, attempt, type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
 import { emptyPlatformForm, PlatformForm, type PlatformFormValues, platformBody } from "./platform-form.tsx";
+import { HealthCells, HealthPanel } from "./platform-health.tsx";
 
 type Platform = ReturnType<typeof platformView>;
 
@@ -133,9 +137,31 @@ function SecretOnce(props: {
   );
 }
 
+/** After a dataGatewayUrl change without the checkbox: one button replays what is waiting. */
+function ReplayOffer(props: { platId: string; csrf: string }) {
+  return (
+    <form method="post" action="/console/deliveries/replay" class="inline flash warning" id="replay-offer">
+      <Csrf token={props.csrf} />
+      <input type="hidden" name="platId" value={props.platId} />
+      <input type="hidden" name="since" value="1970-01-01T00:00" />
+      <span>The dataGateway URL changed: its failed and dead deliveries can go to the new one.</span>{" "}
+      <button type="submit" class="small">
+        Replay failed and dead deliveries
+      </button>
+    </form>
+  );
+}
+
 export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
   const ctx = deps.platforms;
   const adapters = () => ctx.adapters.names();
+  const health = () =>
+    deliveryHealth(
+      { db: deps.deliveries.db, breakers: deps.breakers },
+      ctx.registry.all(),
+      deps.now(),
+      deps.breakerThreshold,
+    );
 
   ui.get("/platforms", async (c) => {
     const platforms = ctx.registry
@@ -145,6 +171,8 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     const flash = c.req.query("deleted")
       ? { kind: "ok" as const, text: `Removed ${c.req.query("deleted")}.` }
       : undefined;
+    const healthOf = await health();
+    const now = deps.now();
     return c.html(
       <Layout title="Platforms" section="platforms" csrf={c.var.csrf} flash={flash}>
         <div class="spread">
@@ -165,6 +193,12 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               <th>Adapter</th>
               <th>Security</th>
               <th>Receives reports</th>
+              <th class="num" title="delivery attempts that succeeded, last 24 h">
+                Success 24 h
+              </th>
+              <th class="num">Failed / dead</th>
+              <th>Breaker</th>
+              <th title="age of its oldest pending or failed delivery">Oldest waiting</th>
               <th>Registered</th>
             </tr>
           </thead>
@@ -184,6 +218,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 <td>
                   {p.dataGatewayUrl ? p.dataGatewayDisabledAt ? <Badge value="failing" /> : "yes" : "—"}
                 </td>
+                <HealthCells platId={p.platId} health={healthOf.get(p.platId)} now={now} />
                 <td class="muted">{when(p.createdAt)}</td>
               </tr>
             ))}
@@ -250,7 +285,13 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     );
   });
 
-  const detail = async (c: Context<ConsoleEnv>, flash?: Flash, values?: PlatformFormValues, status = 200) => {
+  const detail = async (
+    c: Context<ConsoleEnv>,
+    flash?: Flash,
+    values?: PlatformFormValues,
+    status = 200,
+    offer?: Child,
+  ) => {
     const platId = c.req.param("platId") ?? "";
     const record = ctx.registry.get(platId);
     if (!record)
@@ -265,8 +306,10 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       );
     const p = platformView(record, ctx.publicUrl);
     const path = `/console/platforms/${encodeURIComponent(p.platId)}`;
+    const healthOf = await health();
     return c.html(
       <Layout title={p.name} section="platforms" csrf={c.var.csrf} flash={flash}>
+        {offer}
         {p.security.mode === "none" && (
           <p class="flash warning" id="plain-mode-warning" role="note">
             Security mode none: this platform's requests are neither signed nor certificate-bound. Anyone who
@@ -332,6 +375,12 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 <td>{when(p.updatedAt)}</td>
               </tr>
             </table>
+            <HealthPanel
+              platId={p.platId}
+              health={healthOf.get(p.platId)}
+              threshold={deps.breakerThreshold}
+              now={deps.now()}
+            />
             <h2>Secrets</h2>
             <form method="post" action={`${path}/secret`} class="inline">
               <Csrf token={c.var.csrf} />
@@ -368,6 +417,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               values={values ?? valuesOf(p)}
               adapters={adapters()}
               mode="edit"
+              waiting={(healthOf.get(p.platId)?.failed ?? 0) + (healthOf.get(p.platId)?.dead ?? 0)}
             />
           </div>
         </div>
@@ -379,7 +429,8 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
   ui.get("/platforms/:platId", (c) => detail(c));
 
   ui.post("/platforms/:platId", async (c) => {
-    const values = formValues(await c.req.parseBody());
+    const form = await c.req.parseBody();
+    const values = formValues(form);
     const platId = c.req.param("platId");
     const current = ctx.registry.get(platId);
     if (!current) return detail(c);
@@ -395,7 +446,23 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       updatePlatform(ctx, platId, validate(updatePlatformInput, changes), actorOf(c)),
     );
     if (!res.ok) return detail(c, { kind: "error", text: res.text }, values, 400);
-    return detail(c, { kind: "ok", text: "Saved." });
+    if (!("dataGatewayUrl" in changes) || !values.dataGatewayUrl)
+      return detail(c, { kind: "ok", text: "Saved." });
+    // A new dataGatewayUrl: what failed at the old one may go to the new one (issue 18).
+    if (field(form, "replayWaiting") === "on") {
+      const replayed = await replaySince(deps.deliveries, { platId, since: new Date(0) }, actorOf(c));
+      return detail(c, {
+        kind: "ok",
+        text: `Saved. Replayed ${replayed.replayed} failed and dead deliveries to the new dataGateway URL.`,
+      });
+    }
+    return detail(
+      c,
+      { kind: "ok", text: "Saved." },
+      undefined,
+      200,
+      <ReplayOffer platId={platId} csrf={c.var.csrf} />,
+    );
   });
 
   ui.post("/platforms/:platId/secret", async (c) => {

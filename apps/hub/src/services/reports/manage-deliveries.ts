@@ -1,5 +1,6 @@
 import type { Database, DatabaseHandle } from "@yunlian/db";
 import {
+  attemptCounts,
   getDelivery,
   InvalidCursorError,
   listDeliveries,
@@ -29,21 +30,39 @@ type ListQuery = z.output<typeof deliveryListQuery>;
 export async function listDeliveryViews(ctx: Pick<DeliveriesCtx, "db">, q: ListQuery) {
   try {
     const page = await listDeliveries({ db: ctx.db, ...q, udeviceId: q.device });
-    return { deliveries: page.deliveries.map(deliveryView), nextCursor: page.nextCursor };
+    const counts = await attemptCounts({ db: ctx.db, ids: page.deliveries.map((d) => d.id) });
+    return {
+      deliveries: page.deliveries.map((d) => withAttemptCount(d, counts.get(d.id) ?? 0)),
+      nextCursor: page.nextCursor,
+    };
   } catch (err) {
     if (err instanceof InvalidCursorError) throw invalid(err.message);
     throw err;
   }
 }
 
-/** One delivery with every attempt, oldest attempt first; 404 when unknown. */
+/**
+ * A delivery as the lists show it, with `attempts` = every attempt recorded for it, across
+ * replays. The row's own counter is its place in the retry schedule, which a replay starts
+ * again: a delivery tried 4 times, replayed, would otherwise show 1 (issue 18). A claimed attempt
+ * not yet recorded counts too (the row's counter is ahead then).
+ */
+function withAttemptCount(d: Parameters<typeof deliveryView>[0], recorded: number) {
+  return { ...deliveryView(d), attempts: Math.max(recorded, d.attempts) };
+}
+
+/**
+ * One delivery with every attempt, oldest first, numbered in time order across replays (1, 2,
+ * 3, 4, not 1, 2, 1, 2); 404 when unknown.
+ */
 export async function deliveryDetail(ctx: Pick<DeliveriesCtx, "db">, id: string) {
   const found = await getDelivery({ db: ctx.db, id });
   if (!found) throw notFound(`delivery ${id} not found`);
+  const counted = withAttemptCount(found.delivery, found.attempts.length);
   return {
-    ...deliveryView(found.delivery),
-    attempts: found.attempts.map((a) => ({
-      attempt: a.attempt,
+    ...counted,
+    attempts: found.attempts.map((a, i) => ({
+      attempt: i + 1,
       startedAt: a.startedAt.toISOString(),
       durationMs: a.durationMs,
       httpStatus: a.httpStatus,
