@@ -96,6 +96,26 @@ export const adminAnswerExamples = {
     previousSecretValidUntil: "2026-01-06T08:30:00.000Z",
     ingestUrl: "https://hub.example/v1/dataservices/dataGateway/p0Xw8Lr3Kq7Ns2Vb6Hm1Jc9Ty4Fd5Ge0Aa2Zi8OuMeQ",
   }),
+  drift: one("A vendor whose reports went missing twice, and a binding it no longer lists", {
+    vendors: [
+      {
+        vendorPlatId: "PARTNER-MIDEA-0000",
+        name: "Midea cloud",
+        pollsTotal: 1440,
+        driftTotal: 2,
+        lastDriftAt: "2026-01-05T07:12:00.000Z",
+      },
+    ],
+    bindings: [
+      {
+        userId: "U7f3a9c2e",
+        deviceId: "000006010200200C89346112DD5",
+        platId: "APP-PLAT-0001",
+        vendorPlatId: "PARTNER-MIDEA-0000",
+        detectedAt: "2026-01-05T07:30:00.000Z",
+      },
+    ],
+  }),
   deliveryPage: one("One failed delivery, the last page", { deliveries: [delivery], nextCursor: null }),
   deliveryDetail: one("A delivery tried twice", {
     ...delivery,

@@ -319,7 +319,7 @@ export function adminOperations(): OperationDoc[] {
       responses: {
         "200": {
           description: "Drift per vendor and missing bindings",
-          body: { name: "DriftView", schema: DriftView },
+          body: { name: "DriftView", schema: DriftView, examples: adminAnswerExamples.drift },
         },
         ...errors("Unauthorized"),
       },
