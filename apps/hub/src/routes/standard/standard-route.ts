@@ -28,6 +28,8 @@ export interface StandardRequest<K extends ApiName> {
   headers: CommonHeaders;
   body: RequestBody<K>;
   trace: RequestTrace;
+  /** The request's headers as received (lower-case names), for the extensions' headers (Cache-Control). */
+  requestHeaders: CallerRequest["headers"];
 }
 
 export interface StandardAnswer {
@@ -69,6 +71,7 @@ export function standardEndpoint<K extends ApiName>(
         headers: parsed.headers,
         body: parsed.body as RequestBody<K>,
         trace: caller.trace,
+        requestHeaders: caller.headers,
       });
     },
   };
