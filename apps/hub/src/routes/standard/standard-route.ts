@@ -20,6 +20,8 @@ interface PlatformCall {
   /** The standard's header parameters, normalised (both spellings, trimmed). */
   headers: CommonHeaders;
   caller: CallerRequest;
+  /** The values of the path's `:name` segments (an endpoint whose path has some). */
+  params: Readonly<Record<string, string>>;
 }
 
 /** What an endpoint built with `standardEndpoint` receives: the body parsed and validated. */
