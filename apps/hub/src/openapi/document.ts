@@ -8,6 +8,7 @@ import {
   retCodeSchema,
   securitySchemes,
 } from "./components.ts";
+import { grantOperations } from "./grant-operations.ts";
 import { type Io, inlineSchema, SchemaCatalog } from "./json-schema.ts";
 import { modelOperations } from "./model-operations.ts";
 import type { Audience, BodyDoc, OperationDoc, ResponseDoc } from "./operation.ts";
@@ -24,7 +25,14 @@ export interface DocumentOptions {
 
 /** Every documented operation: the standard API, the admin API, the self-service API. */
 export function allOperations(extra: OperationDoc[] = []): OperationDoc[] {
-  return [...standardOperations(), ...adminOperations(), ...modelOperations(), ...selfOperations(), ...extra];
+  return [
+    ...standardOperations(),
+    ...adminOperations(),
+    ...modelOperations(),
+    ...grantOperations(),
+    ...selfOperations(),
+    ...extra,
+  ];
 }
 
 const SECURITY: Record<Audience, unknown[]> = {
