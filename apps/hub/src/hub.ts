@@ -222,6 +222,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       platforms,
       deliveries,
       devices: { db, registry },
+      grants,
       audit: auditCtx,
       breakerThreshold: config.delivery.breaker.failureThreshold,
       now,

@@ -199,4 +199,44 @@ describe.each(bothStorages)("sharing grants ($storage)", ({ storage }) => {
       expect.arrayContaining(["grant.create", "grant.revoke"]),
     );
   });
+
+  it("the console grants on a holder's behalf and revokes", async () => {
+    if (!w) return;
+    const hubUrl = w.hub.url;
+    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+    const login = await fetch(`${hubUrl}/console/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: hubUrl },
+      body: form({ token: w.hub.adminToken }),
+    });
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const empty = await (await fetch(`${hubUrl}/console/grants`, { headers: { cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(empty)?.[1] ?? "";
+    const post = async (path: string, fields: Record<string, string>) =>
+      (
+        await fetch(`${hubUrl}${path}`, {
+          method: "POST",
+          redirect: "manual",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: hubUrl, cookie },
+          body: form({ ...fields, _csrf: csrf }),
+        })
+      ).text();
+    const granted = await post("/console/grants", {
+      deviceId: washer,
+      grantorPlatId: w.appCreds.platId,
+      granteePlatId: OTHER,
+    });
+    expect(granted).toContain(`Granted ${washer} to ${OTHER}.`);
+    expect((await w.admin.get("/admin/v1/grants")).body.grants).toMatchObject([{ deviceId: washer }]);
+    const refused = await post("/console/grants", {
+      deviceId: washer,
+      grantorPlatId: OTHER,
+      granteePlatId: w.appCreds.platId,
+    });
+    expect(refused).toContain("cannot grant");
+    const revoked = await post(`/console/grants/${washer}/${OTHER}/revoke`, {});
+    expect(revoked).toContain("Revoked:");
+    expect((await w.admin.get("/admin/v1/grants")).body.grants).toEqual([]);
+  });
 });

@@ -1,12 +1,13 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 
-export type Section = "platforms" | "deliveries" | "devices" | "keys" | "audit";
+export type Section = "platforms" | "deliveries" | "devices" | "grants" | "keys" | "audit";
 
 const NAV: { id: Section; label: string; href: string }[] = [
   { id: "platforms", label: "Platforms", href: "/console/platforms" },
   { id: "deliveries", label: "Deliveries", href: "/console/deliveries" },
   { id: "devices", label: "Devices", href: "/console/devices" },
+  { id: "grants", label: "Grants", href: "/console/grants" },
   { id: "keys", label: "Operator keys", href: "/console/operator-keys" },
   { id: "audit", label: "Audit log", href: "/console/audit" },
 ];

@@ -8,6 +8,7 @@ import { type ConsoleDeps, type ConsoleEnv, field } from "./console-env.ts";
 import { registerAuditPage } from "./pages/audit.tsx";
 import { registerDeliveryPages } from "./pages/deliveries.tsx";
 import { registerDevicePage } from "./pages/devices.tsx";
+import { registerGrantPages } from "./pages/grants.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { registerOperatorKeyPages } from "./pages/operator-keys.tsx";
 import { registerPlatformPages } from "./pages/platforms.tsx";
@@ -109,6 +110,7 @@ export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
   registerPlatformPages(ui, deps);
   registerDeliveryPages(ui, deps);
   registerDevicePage(ui, deps);
+  registerGrantPages(ui, deps);
   registerAuditPage(ui, deps);
   registerOperatorKeyPages(ui, deps);
 
