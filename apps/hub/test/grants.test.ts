@@ -149,11 +149,11 @@ describe.each(bothStorages)("sharing grants ($storage)", ({ storage }) => {
       expect(notices.some((x) => x.DeviceStatus.grant === "revoked")).toBe(true);
     }
 
-    const deliveriesToOther = async () =>
-      (
-        (await w?.admin.get(`/admin/v1/deliveries?platId=${OTHER}&device=${washer}`))?.body
-          .deliveries as unknown[]
-      ).length;
+    const admin = w.admin;
+    const deliveriesToOther = async () => {
+      const page = await admin.get(`/admin/v1/deliveries?platId=${OTHER}&device=${washer}`);
+      return (page.body.deliveries as unknown[]).length;
+    };
     const beforeOther = reportsFor(other.app, washer).length;
     const beforeRows = await deliveriesToOther();
     const beforeMine = reportsFor(w.app, washer).length;

@@ -28,7 +28,7 @@ export interface GrantView {
 }
 
 /** The DataType of the notice both platforms receive at their dataGateway on a grant or revocation. */
-export const GRANT_DATA_TYPE = "grant";
+const GRANT_DATA_TYPE = "grant";
 
 const view = (g: typeof deviceGrants.$inferSelect): GrantView => ({
   deviceId: g.udeviceId,
