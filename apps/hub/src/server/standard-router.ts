@@ -23,7 +23,7 @@ export class StandardRouter {
   /** The endpoints served at every vendor's ingestUrl (INGEST_PATH + its secret segment). */
   private readonly atIngestUrls: StandardEndpoint[] = [];
   /** Endpoints whose path has `:name` segments (GET /v1/models/:deviceType), matched in order. */
-  private readonly patterned: { pattern: RegExp; names: string[]; endpoint: StandardEndpoint }[] = [];
+  private readonly patterned: { segments: string[]; endpoint: StandardEndpoint }[] = [];
 
   constructor(
     endpoints: readonly StandardEndpoint[],
@@ -36,7 +36,7 @@ export class StandardRouter {
         continue;
       }
       if (e.path.includes("/:")) {
-        this.patterned.push({ ...pathPattern(e.path), endpoint: e });
+        this.patterned.push({ segments: e.path.split("/"), endpoint: e });
         continue;
       }
       const same = this.byPath.get(e.path);
@@ -58,13 +58,12 @@ export class StandardRouter {
 
   /** The endpoints of the first pattern `path` matches, its parameters put in `params`. */
   private matchPattern(path: string, params: Record<string, string>): StandardEndpoint[] | undefined {
-    for (const { pattern, names } of this.patterned) {
-      const match = pattern.exec(path);
-      if (!match) continue;
-      names.forEach((name, i) => {
-        params[name] = decodedSegment(match[i + 1] ?? "");
-      });
-      return this.patterned.filter((p) => p.pattern.source === pattern.source).map((p) => p.endpoint);
+    for (const { segments } of this.patterned) {
+      const found = matchSegments(segments, path);
+      if (!found) continue;
+      Object.assign(params, found);
+      const key = segments.join("/");
+      return this.patterned.filter((p) => p.segments.join("/") === key).map((p) => p.endpoint);
     }
     return undefined;
   }
@@ -132,18 +131,19 @@ export class StandardRouter {
   }
 }
 
-/** `/v1/models/:deviceType` → a regular expression with one group per `:name` segment, and the names. */
-function pathPattern(path: string): { pattern: RegExp; names: string[] } {
-  const names: string[] = [];
-  const source = path
-    .split("/")
-    .map((segment) => {
-      if (!segment.startsWith(":")) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      names.push(segment.slice(1));
-      return "([^/]+)";
-    })
-    .join("/");
-  return { pattern: new RegExp(`^${source}$`), names };
+/** The values of `pattern`'s `:name` segments (`/v1/models/:deviceType`) in `path`, or undefined when the path does not match. */
+function matchSegments(pattern: readonly string[], path: string): Record<string, string> | undefined {
+  const parts = path.split("/");
+  if (parts.length !== pattern.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, want] of pattern.entries()) {
+    const got = parts[i] ?? "";
+    if (want.startsWith(":")) {
+      if (got === "") return undefined;
+      params[want.slice(1)] = decodedSegment(got);
+    } else if (got !== want) return undefined;
+  }
+  return params;
 }
 
 /** A path segment percent-decoded, or as it came when it is not well-formed (the endpoint then refuses it). */
