@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { operatorGrantInput, selfGrantInput } from "../services/grants/grant-input.ts";
+import {
+  grantFilter,
+  operatorGrantInput,
+  selfGrantFilter,
+  selfGrantInput,
+} from "../services/grants/grant-input.ts";
 import { errors, type OperationDoc } from "./operation.ts";
 
 const TAG = "Admin: sharing grants";
@@ -50,6 +55,7 @@ export function grantOperations(): OperationDoc[] {
       tag: TAG,
       summary: "Every grant, oldest first; `platId` (as grantor or grantee) and `deviceId` filter",
       audience: "operator",
+      query: grantFilter,
       responses: {
         "200": { description: "The grants", body: { name: "GrantList", schema: grantList } },
         ...errors("Invalid", "Unauthorized"),
@@ -92,6 +98,7 @@ export function grantOperations(): OperationDoc[] {
       summary: "The grants the calling platform made or received; `deviceId` filters",
       description: SELF_NOTE,
       audience: "self",
+      query: selfGrantFilter,
       responses: {
         "200": { description: "The grants", body: { name: "GrantList", schema: grantList } },
         ...errors("Invalid", "Unauthorized"),

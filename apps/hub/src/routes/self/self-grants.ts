@@ -1,13 +1,10 @@
 import type { Hono } from "hono";
-import { z } from "zod";
 import type { HubEnv } from "../../lib/hono-env.ts";
 import { selfCaller } from "../../security/admin-gate.ts";
-import { selfGrantInput } from "../../services/grants/grant-input.ts";
+import { selfGrantFilter, selfGrantInput } from "../../services/grants/grant-input.ts";
 import { type GrantsCtx, grantDevice, listGrants, revokeGrant } from "../../services/grants/grants.ts";
 import { jsonInput } from "../admin/json-input.ts";
 import { queryInput } from "../admin/query-input.ts";
-
-const selfFilter = z.strictObject({ deviceId: z.string().max(64).optional() });
 
 /**
  * A platform shares the devices its users bound with another platform's users (standard 7.2.1's
@@ -28,7 +25,7 @@ export function registerSelfGrantRoutes(app: Hono<HubEnv>, ctx: GrantsCtx) {
 
   app.get("/admin/v1/self/grants", async (c) => {
     const { platform } = selfCaller(c);
-    const { deviceId } = queryInput(c, selfFilter);
+    const { deviceId } = queryInput(c, selfGrantFilter);
     return c.json({ grants: await listGrants(ctx, { involving: platform.platId, deviceId }) });
   });
 

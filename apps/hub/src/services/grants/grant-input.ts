@@ -18,4 +18,7 @@ export const grantFilter = z.strictObject({
   deviceId: z.string().max(64).optional(),
 });
 
+/** GET /admin/v1/self/grants filter: the calling platform's grants (made or received) of one device. */
+export const selfGrantFilter = z.strictObject({ deviceId: z.string().max(64).optional() });
+
 export type GrantInput = z.output<typeof operatorGrantInput>;
