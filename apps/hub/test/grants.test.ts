@@ -20,12 +20,12 @@ import {
 const OTHER = "APP-PLAT-0002";
 
 /** Waits (up to 10 s) until `check` holds; the assertions are on what arrived, never on time. */
-async function eventually<T>(read: () => T, check: (value: T) => boolean): Promise<T> {
+async function eventually<T>(read: () => T | Promise<T>, check: (value: T) => boolean): Promise<T> {
   const until = Date.now() + 10_000;
-  let value = read();
+  let value = await read();
   while (!check(value) && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 50));
-    value = read();
+    value = await read();
   }
   return value;
 }
@@ -47,7 +47,8 @@ describe.each(bothStorages)("sharing grants ($storage)", ({ storage }) => {
     (await other.call("user/bindDevices", { UserID: carol.userId, Device: devices([washer]) })).body;
 
   beforeAll(async () => {
-    w = await startWorldIfAvailable(storage);
+    // A failed delivery waits 10 minutes for its retry: the revocation comes first, deterministically.
+    w = await startWorldIfAvailable(storage, { HUB_DELIVERY_BACKOFF: "0s,10m,10m" });
     if (!w) return;
     other = await addAppPlatform(w, OTHER, [{ loginId: "carol", authToken: "carol-token-1" }]);
     alice = await loginAs(w, "alice", "alice-token-1");
@@ -121,6 +122,16 @@ describe.each(bothStorages)("sharing grants ($storage)", ({ storage }) => {
       (r) => r.length >= 1,
     );
     expect(got.length).toBeGreaterThanOrEqual(1);
+
+    // A report the grantee's receiver refuses stays open for a retry (until the revocation below).
+    other.app.setReceiverMode("fail500");
+    await w.vendors[0]?.cloud.setDeviceAttrs(washer, { laundryCycle: "7" });
+    const failed = await eventually(
+      async () => (await w?.admin.get(`/admin/v1/deliveries?platId=${OTHER}&status=failed`))?.body.deliveries,
+      (rows) => Array.isArray(rows) && rows.length === 1,
+    );
+    expect(failed).toHaveLength(1);
+    other.app.setReceiverMode("ok");
   });
 
   it("revoke → the grantee's user is unbound, gets no more deliveries, both platforms are told; audited", async () => {
@@ -130,6 +141,14 @@ describe.each(bothStorages)("sharing grants ($storage)", ({ storage }) => {
     const revoked: Answer = await selfA("DELETE", `/grants/${washer}/${OTHER}`);
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({ unboundUsers: 1 });
+    // The retry waiting for the grantee ended with the grant.
+    const dead = await w.admin.get(`/admin/v1/deliveries?platId=${OTHER}&status=dead`);
+    expect(dead.body.deliveries).toMatchObject([
+      { udeviceId: washer, lastError: expect.stringContaining("revoked") },
+    ]);
+    expect((await w.admin.get(`/admin/v1/deliveries?platId=${OTHER}&status=failed`)).body.deliveries).toEqual(
+      [],
+    );
 
     const status = await other.call("devices/deviceStatus", {
       UserID: carol.userId,

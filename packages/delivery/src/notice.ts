@@ -1,7 +1,8 @@
 import type { Database } from "@yunlian/db";
-import { deliveries, platforms, statusReports } from "@yunlian/db";
-import { and, inArray, isNotNull, isNull } from "drizzle-orm";
+import { deliveries, deliveryIsOpen, platforms, statusReports } from "@yunlian/db";
+import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { newDeliveryId } from "./ids.ts";
+import { retryAfterPartitionMove } from "./sql-exec.ts";
 import { type DeliveryNotifier, idsPayloads, wakeDelivery } from "./wake.ts";
 
 export interface NoticeInput {
@@ -71,4 +72,27 @@ export async function enqueueNotice(input: NoticeInput): Promise<string[]> {
   });
   for (const payload of idsPayloads(ids)) await wakeDelivery(input.notifier, payload);
   return ids;
+}
+
+/**
+ * Ends the open deliveries (pending or failed) of one device's reports to one platform: they become
+ * `dead` with `error` as their last error, so no retry reaches a platform that lost the device (a
+ * revoked grant). An operator may still replay one on purpose. Returns how many were ended.
+ */
+export async function endOpenDeliveries(
+  db: Database,
+  input: { platId: string; udeviceId: string; error: string; now?: Date },
+): Promise<number> {
+  const now = input.now ?? new Date();
+  const ended = await retryAfterPartitionMove(() =>
+    db
+      .update(deliveries)
+      // Settled: the rows move to the partition of today's settled deliveries.
+      .set({ status: "dead", lastError: input.error, updatedAt: now, settledAt: now })
+      .where(
+        and(deliveryIsOpen, eq(deliveries.platId, input.platId), eq(deliveries.udeviceId, input.udeviceId)),
+      )
+      .returning({ id: deliveries.id }),
+  );
+  return ended.length;
 }

@@ -15,7 +15,7 @@ const SELF_NOTE =
 const RULE =
   'Standard 7.2.1\'s trust rule (docs/design.md §4): a device bound through one platform is refused to another platform\'s users unless the first grants it. The grantor must hold the device in its own right (a user of it bound the device, and not through a grant: else 403). Granting what is granted answers 200 with the grant. Every grant and revocation is audited and sent to both platforms\' dataGateway as a notice `{DeviceID, DataType: "grant", DeviceStatus: {grant: "granted"|"revoked", grantorPlatId, granteePlatId}, TimeStamp}`, signed and retried like a status report.';
 const REVOKE =
-  "Revoking unbinds every user of the grantee platform from the device at once (the vendor is asked to unbind them too, best effort), so the grantee receives no further status report of it.";
+  "Revoking unbinds every user of the grantee platform from the device at once (the vendor is asked to unbind them too, best effort), so the grantee receives no further status report of it; its open deliveries (retries) of earlier reports end as dead.";
 
 const grant = z.object({
   deviceId: z.string(),

@@ -1,5 +1,5 @@
 import { bindings, deviceGrants } from "@yunlian/db";
-import { enqueueNotice } from "@yunlian/delivery";
+import { endOpenDeliveries, enqueueNotice } from "@yunlian/delivery";
 import { and, asc, eq, or, type SQL } from "drizzle-orm";
 import { forbidden, invalid, notFound } from "../../lib/hub-error.ts";
 import { type Actor, type AuditCtx, audit } from "../audit/audit.ts";
@@ -137,7 +137,8 @@ export async function listGrants(
  * Revokes a grant: the grantee's users lose the device (their bindings go at once, in the
  * transaction that deletes the grant and under the device's bind lock, so a bind in flight cannot
  * slip past; then the vendor is asked to unbind them too, best effort), so no further status report
- * of it is delivered to the grantee. `grantorPlatId`: only that platform's grant (self-service).
+ * of it is delivered to the grantee, and the open deliveries (retries) of earlier reports to it end
+ * as dead. `grantorPlatId`: only that platform's grant (self-service).
  */
 export async function revokeGrant(
   ctx: GrantsCtx,
@@ -172,13 +173,20 @@ export async function revokeGrant(
   }
   const { grant, userIds } = outcome;
   for (const userId of userIds) await ctx.authChanges.announce(`u:${userId}`);
+  // Retries of reports received before the revocation stop too: the grantee no longer has the device.
+  const endedDeliveries = await endOpenDeliveries(ctx.db, {
+    platId: granteePlatId,
+    udeviceId: deviceId,
+    error: `grant of ${deviceId} revoked by ${grant.grantedBy}: not delivered any more`,
+    now: ctx.now(),
+  });
   await unbindAtVendor(ctx, deviceId, userIds);
   await audit(ctx, {
     actor: actor.actor,
     action: auditAction(actor, "revoke"),
     target: deviceId,
     outcome: "ok",
-    detail: { grantorPlatId: grant.grantedBy, granteePlatId, unboundUsers: userIds.length },
+    detail: { grantorPlatId: grant.grantedBy, granteePlatId, unboundUsers: userIds.length, endedDeliveries },
   });
   await notify(ctx, "revoked", deviceId, grant.grantedBy, granteePlatId);
   return { grant: view(grant), unboundUsers: userIds.length };
