@@ -12,6 +12,7 @@ import { registerAuditRoutes } from "./routes/admin/audit.ts";
 import { registerDeliveryRoutes } from "./routes/admin/deliveries.ts";
 import { registerDeviceAdminRoutes } from "./routes/admin/devices.ts";
 import { registerDriftAdminRoutes } from "./routes/admin/drift.ts";
+import { registerGrantRoutes } from "./routes/admin/grants.ts";
 import { registerModelRoutes } from "./routes/admin/models.ts";
 import { registerOperatorKeyRoutes } from "./routes/admin/operator-keys.ts";
 import { registerPlatformRoutes } from "./routes/admin/platforms.ts";
@@ -23,6 +24,7 @@ import { adminGate } from "./security/admin-gate.ts";
 import type { GuardCtx } from "./security/guard-caller.ts";
 import type { OperatorAuth } from "./security/operator-auth.ts";
 import { noteAnswer, stateOf } from "./server/request-state.ts";
+import type { GrantsCtx } from "./services/grants/grants.ts";
 import type { ModelsCtx } from "./services/models/publish-model.ts";
 import type { OperatorKeysCtx } from "./services/operators/operator-keys.ts";
 import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
@@ -45,6 +47,7 @@ export interface AppDeps {
   platforms: PlatformsCtx;
   deliveries: DeliveriesCtx;
   models: ModelsCtx;
+  grants: GrantsCtx;
   devices: { db: Database; registry: PlatformRegistry };
   console: Omit<ConsoleDeps, "operators">;
   log: Logger;
@@ -81,12 +84,18 @@ export function createApp(deps: AppDeps): Hono<HubEnv> {
 
   app.use("/admin/*", adminGate(deps.operators, deps.guard));
   registerPlatformRoutes(app, deps.platforms);
-  registerSelfRoutes(app, { platforms: deps.platforms, deliveries: deps.deliveries, models: deps.models });
+  registerSelfRoutes(app, {
+    platforms: deps.platforms,
+    deliveries: deps.deliveries,
+    models: deps.models,
+    grants: deps.grants,
+  });
   registerAuditRoutes(app, deps.platforms);
   registerDeliveryRoutes(app, deps.deliveries);
   registerDeviceAdminRoutes(app, deps.devices);
   registerDriftAdminRoutes(app, deps.devices);
   registerModelRoutes(app, deps.models);
+  registerGrantRoutes(app, deps.grants);
   registerOperatorKeyRoutes(app, deps.operatorKeys);
   registerSecretRoutes(app, deps.secrets);
 

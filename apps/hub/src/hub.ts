@@ -25,6 +25,7 @@ import { hubListener } from "./server/hub-listener.ts";
 import { StandardRouter } from "./server/standard-router.ts";
 import type { AuditCtx } from "./services/audit/audit.ts";
 import type { DevicesCtx } from "./services/devices/devices-context.ts";
+import type { GrantsCtx } from "./services/grants/grants.ts";
 import { startModelRegistry } from "./services/models/model-store.ts";
 import type { ModelsCtx } from "./services/models/publish-model.ts";
 import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
@@ -190,6 +191,11 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     metrics,
   });
   const deliveries: DeliveriesCtx = { ...auditCtx, notifier: database, registry, delivery };
+  const grants: GrantsCtx = {
+    ...devices,
+    notifier: database,
+    firstDelayMs: delivery.firstDelayMs,
+  };
   const modelsCtx: ModelsCtx = { ...auditCtx, notifier: database, models: models.registry, registry };
   const guard: GuardCtx = {
     registry,
@@ -219,6 +225,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     platforms,
     deliveries,
     models: modelsCtx,
+    grants,
     devices: { db, registry },
     console: {
       operatorKeys,
@@ -227,6 +234,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       platforms,
       deliveries,
       devices: { db, registry },
+      grants,
       audit: auditCtx,
       breakerThreshold: config.delivery.breaker.failureThreshold,
       breakers: () => delivery.breakers(),

@@ -143,6 +143,21 @@ describe("strict app platform: its verify endpoint (7.1.4) and dataGateway recei
     expect(String(broken.body.RetInfo)).toMatch(/^上报数据格式错误/);
   });
 
+  it("takes a DataType the standard does not have as a hub notice: recorded apart, answered 200", async () => {
+    const { app } = await strictApp();
+    const notice = {
+      DeviceID: "000006010200200C89346112DD5",
+      DataType: "grant",
+      DeviceStatus: { grant: "granted", grantorPlatId: "APP-A", granteePlatId: "APP-B" },
+      TimeStamp: "1444965812870",
+    };
+    const res = await callApi(app.url, "dataservices/dataGateway", notice);
+    expect(res.status).toBe(200);
+    expect(res.body.RetCode).toBe("200");
+    expect(app.notices.map((n) => n.body)).toEqual([notice]);
+    expect(app.reports).toEqual([]);
+  });
+
   it("is what a strict device cloud logs its users in against", async () => {
     const app = await startAppPlatform({
       platId: "APP-A",

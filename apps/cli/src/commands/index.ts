@@ -1,6 +1,7 @@
 import type { GroupDef } from "../command.ts";
 import { deliveriesGroup } from "./deliveries.ts";
 import { devicesGroup } from "./devices.ts";
+import { grantsGroup } from "./grants.ts";
 import { keysGroup } from "./keys.ts";
 import { platformsGroup } from "./platforms.ts";
 import { secretsGroup } from "./secrets.ts";
@@ -10,6 +11,7 @@ export const groups: readonly GroupDef[] = [
   platformsGroup,
   deliveriesGroup,
   devicesGroup,
+  grantsGroup,
   keysGroup,
   secretsGroup,
   udidGroup,

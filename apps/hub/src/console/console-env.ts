@@ -7,6 +7,7 @@ import type { AuthFailureAudit } from "../security/auth-failure-audit.ts";
 import { type Operator, type OperatorAuth, operatorActor } from "../security/operator-auth.ts";
 import type { UnauthBudgetLike } from "../security/unauth-budget.ts";
 import type { Actor, AuditCtx } from "../services/audit/audit.ts";
+import type { GrantsCtx } from "../services/grants/grants.ts";
 import type { OperatorKeysCtx } from "../services/operators/operator-keys.ts";
 import type { PlatformsCtx } from "../services/platforms/manage-platforms.ts";
 import type { DeliveriesCtx } from "../services/reports/manage-deliveries.ts";
@@ -31,6 +32,7 @@ export interface ConsoleDeps {
   platforms: PlatformsCtx;
   deliveries: DeliveriesCtx;
   devices: { db: Database; registry: PlatformRegistry };
+  grants: GrantsCtx;
   audit: AuditCtx;
   /** Consecutive failures that open a delivery endpoint's breaker (shown on the deliveries page). */
   breakerThreshold: number;

@@ -1,13 +1,14 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 
-export type Section = "platforms" | "deliveries" | "devices" | "drift" | "keys" | "audit";
+export type Section = "platforms" | "deliveries" | "devices" | "drift" | "grants" | "keys" | "audit";
 
 const NAV: { id: Section; label: string; href: string }[] = [
   { id: "platforms", label: "Platforms", href: "/console/platforms" },
   { id: "deliveries", label: "Deliveries", href: "/console/deliveries" },
   { id: "devices", label: "Devices", href: "/console/devices" },
   { id: "drift", label: "Drift", href: "/console/drift" },
+  { id: "grants", label: "Grants", href: "/console/grants" },
   { id: "keys", label: "Operator keys", href: "/console/operator-keys" },
   { id: "audit", label: "Audit log", href: "/console/audit" },
 ];

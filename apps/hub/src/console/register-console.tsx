@@ -9,6 +9,7 @@ import { registerAuditPage } from "./pages/audit.tsx";
 import { registerDeliveryPages } from "./pages/deliveries.tsx";
 import { registerDevicePage } from "./pages/devices.tsx";
 import { registerDriftPage } from "./pages/drift.tsx";
+import { registerGrantPages } from "./pages/grants.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { registerOperatorKeyPages } from "./pages/operator-keys.tsx";
 import { registerPlatformPages } from "./pages/platforms.tsx";
@@ -111,6 +112,7 @@ export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
   registerDeliveryPages(ui, deps);
   registerDevicePage(ui, deps);
   registerDriftPage(ui, deps);
+  registerGrantPages(ui, deps);
   registerAuditPage(ui, deps);
   registerOperatorKeyPages(ui, deps);
 

@@ -10,6 +10,7 @@ import {
   signatureHeaderParameters,
   signingRecipe,
 } from "./components.ts";
+import { grantOperations } from "./grant-operations.ts";
 import { type Io, inlineSchema, SchemaCatalog } from "./json-schema.ts";
 import { modelOperations } from "./model-operations.ts";
 import type { Audience, BodyDoc, OperationDoc, ResponseDoc } from "./operation.ts";
@@ -26,7 +27,14 @@ export interface DocumentOptions {
 
 /** Every documented operation: the standard API, the admin API, the self-service API. */
 export function allOperations(extra: OperationDoc[] = []): OperationDoc[] {
-  return [...standardOperations(), ...adminOperations(), ...modelOperations(), ...selfOperations(), ...extra];
+  return [
+    ...standardOperations(),
+    ...adminOperations(),
+    ...modelOperations(),
+    ...grantOperations(),
+    ...selfOperations(),
+    ...extra,
+  ];
 }
 
 const SECURITY: Record<Audience, unknown[]> = {
@@ -42,7 +50,7 @@ const DESCRIPTION = `The neutral cloud-to-cloud hub for smart appliances (云联
 * **Standard API** — the interfaces of the CHEAA cloud-to-cloud standard, section 7: \`POST /v1/{apiName}\`, JSON, every answer \`{RetCode, RetInfo, …}\`. The hub is liberal in what it accepts (padded keys, numbers for strings, the header spelled PlateID) and always answers in canonical form; request schemas here describe what may be sent, response schemas what the hub sends.
 * **Admin API** — the operator's, with \`Authorization: Bearer\` and HUB_ADMIN_TOKEN or a named operator key (scope \`read\`: GET only).
 * **Self-service API** — a platform managing its own registration and reading its own deliveries.
-* **statusReport webhook** — what the hub POSTs to each subscribed platform's dataGatewayUrl.`;
+* **statusReport webhook** — what the hub POSTs to each subscribed platform's dataGatewayUrl; the **grantNotice** webhook, its notice of a sharing grant.`;
 
 /** Builds the OpenAPI 3.1 document from the operations' zod schemas. */
 export function buildOpenApiDocument(options: DocumentOptions) {
@@ -91,6 +99,53 @@ export function buildOpenApiDocument(options: DocumentOptions) {
             })),
           ],
           requestBody: { required: true, content: { "application/json": { schema: report } } },
+          responses: {
+            "200": {
+              description: "Acknowledged",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/RetBody" } } },
+            },
+          },
+        },
+      },
+      grantNotice: {
+        post: {
+          operationId: "grantNotice",
+          summary: "A sharing grant made or revoked, sent to the grantor's and the grantee's dataGatewayUrl",
+          description:
+            'The dataGateway body with DataType "grant" (docs/design.md §7, "Sharing grants"): DeviceStatus says `grant` ("granted" | "revoked"), `grantorPlatId` and `granteePlatId`; TimeStamp is when the hub made the change. Delivered, signed and retried exactly like a statusReport. A platform that does not know the DataType may ignore it; answer RetCode 200 to acknowledge.',
+          parameters: [
+            ...["webhook-id", "webhook-timestamp", "webhook-signature"].map((name) => ({
+              name,
+              in: "header",
+              required: true,
+              schema: { type: "string" },
+            })),
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["DeviceID", "DataType", "DeviceStatus", "TimeStamp"],
+                  properties: {
+                    DeviceID: { type: "string" },
+                    DataType: { const: "grant" },
+                    DeviceStatus: {
+                      type: "object",
+                      required: ["grant", "grantorPlatId", "granteePlatId"],
+                      properties: {
+                        grant: { enum: ["granted", "revoked"] },
+                        grantorPlatId: { type: "string" },
+                        granteePlatId: { type: "string" },
+                      },
+                    },
+                    TimeStamp: { type: "string", description: "epoch milliseconds" },
+                  },
+                },
+              },
+            },
+          },
           responses: {
             "200": {
               description: "Acknowledged",

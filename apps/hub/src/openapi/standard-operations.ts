@@ -1,4 +1,5 @@
 import { type ApiName, apiNames, apis, ResponseBase } from "@yunlian/protocol";
+import { z } from "zod";
 import { hubRequestExamples } from "./hub-examples.ts";
 import { type CommonHeader, errors, type OperationDoc } from "./operation.ts";
 import { standardExamples } from "./standard-examples.ts";
@@ -30,7 +31,7 @@ const NOTES: Partial<Record<ApiName, string>> = {
   "devices/deviceInfo":
     "The one device call allowed before binding (standard 7.2.4: registered devices, binding fields null), so an app can show what a scanned UDeviceID is. For a device the user has not bound, every field beyond the standard's table 11 (deviceID, deviceIDType, deviceType, model, manufacturer, brand, accessWay) answers null. An unknown manufacturer code is 404.",
   "devices/deviceStatus":
-    "Devices come back in request order; as a documented extension each entry also echoes DeviceInfo.deviceID.",
+    "Devices come back in request order; as a documented extension each entry also echoes DeviceInfo.deviceID. Reads served from the hub (an extension, docs/design.md §7): with the request header `Cache-Control: max-age=N`, a device whose shadow holds a report the hub received no more than N seconds ago is answered from the shadow (every report of the device merged, onLine from the latest onOffline report) without asking its vendor; the other devices are asked live, one call per vendor. Each entry of such an answer carries `StatusTime`, the time of that state as epoch milliseconds in a string (like the standard's TimeStamp): when the hub received the latest report, or when the vendor answered. Without the header (or with one carrying no well-formed max-age) nothing changes and no StatusTime is added. The binding check (403) comes before any shadow is read.",
   "devices/op":
     "The hub requires the AccessToken here (docs/design.md §3.5); only devices bound to that user are operated. Checks run in this order: the token (401), the binding of every device to the user (403), then the commands' content (400) against the model the device's vendor published, if it published one; the hub's own models never refuse a value (docs/design.md §3.6).",
   "dataservices/dataGateway":
@@ -89,9 +90,53 @@ function ingestUrlOperation(): OperationDoc {
   };
 }
 
-/** One operation per interface of the standard's section 7, from the protocol's `apis` registry, and the ingestUrl. */
+/** GET /v1/models/{deviceType} (an extension): the device models of a type, for every platform. */
+function modelsReadOperation(): OperationDoc {
+  const model = z.looseObject({
+    deviceType: z.string(),
+    version: z.number().int(),
+    ownerPlatId: z.string().nullable(),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    attributes: z.array(z.looseObject({ name: z.string(), type: z.string(), writable: z.boolean() })),
+  });
+  return {
+    method: "get",
+    path: "/v1/models/{deviceType}",
+    operationId: "models_read",
+    tag: "Hub extensions",
+    summary: "The device models of a device type, for rendering any brand's device",
+    description: [
+      "Any platform, authenticated as on the standard API (its signature over `GET /v1/models/{deviceType}` with an empty body, its certificate, or PlatID + AppID in mode none), reads the models of a device type: the newest model each vendor published for it (ownerPlatId = the vendor), then the hub's descriptive built-in one (ownerPlatId null, version 0). For a BBCCC+D type the models of the BBCCC it extends follow. One app UI can so render any brand's washer.",
+      "404 when the hub knows no model of that type; 400 when the type is not BBCCC or BBCCC followed by the D digits.",
+    ].join("\n\n"),
+    audience: "platform",
+    headers: [
+      { name: "PlatID", requiredWithoutMtls: true },
+      { name: "AppID", requiredWithoutMtls: false },
+    ],
+    pathParams: [
+      {
+        name: "deviceType",
+        description: "BBCCC (category + sub-category), or BBCCC followed by the D digits",
+      },
+    ],
+    responses: {
+      "200": {
+        description: "The models",
+        body: {
+          name: "ModelsOfType",
+          schema: ResponseBase.extend({ DeviceType: z.string(), Models: z.array(model) }),
+        },
+      },
+      ...errors("Invalid", "Unauthorized", "NotFound", "RateLimited"),
+    },
+  };
+}
+
+/** One operation per interface of the standard's section 7, from the protocol's `apis` registry, the ingestUrl and the model read. */
 export function standardOperations(): OperationDoc[] {
-  return [...sectionSevenOperations(), ingestUrlOperation()];
+  return [...sectionSevenOperations(), ingestUrlOperation(), modelsReadOperation()];
 }
 
 function sectionSevenOperations(): OperationDoc[] {

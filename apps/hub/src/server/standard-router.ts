@@ -22,6 +22,8 @@ export class StandardRouter {
   private readonly byPath = new Map<string, StandardEndpoint[]>();
   /** The endpoints served at every vendor's ingestUrl (INGEST_PATH + its secret segment). */
   private readonly atIngestUrls: StandardEndpoint[] = [];
+  /** Endpoints whose path has `:name` segments (GET /v1/models/:deviceType), matched in order. */
+  private readonly patterned: { segments: string[]; endpoint: StandardEndpoint }[] = [];
 
   constructor(
     endpoints: readonly StandardEndpoint[],
@@ -31,6 +33,10 @@ export class StandardRouter {
     for (const e of endpoints) {
       if (e.atIngestUrls) {
         this.atIngestUrls.push(e);
+        continue;
+      }
+      if (e.path.includes("/:")) {
+        this.patterned.push({ segments: e.path.split("/"), endpoint: e });
         continue;
       }
       const same = this.byPath.get(e.path);
@@ -45,14 +51,29 @@ export class StandardRouter {
 
   /** The endpoints (for the OpenAPI coverage test and the 405 answers' Allow header). */
   routes(): { method: string; path: string }[] {
-    return [...this.byPath.values(), this.atIngestUrls]
+    return [...this.byPath.values(), this.atIngestUrls, this.patterned.map((p) => p.endpoint)]
       .flat()
       .map((e) => ({ method: e.method, path: e.path }));
   }
 
+  /** The endpoints of the first pattern `path` matches, its parameters put in `params`. */
+  private matchPattern(path: string, params: Record<string, string>): StandardEndpoint[] | undefined {
+    for (const { segments } of this.patterned) {
+      const found = matchSegments(segments, path);
+      if (!found) continue;
+      Object.assign(params, found);
+      const key = segments.join("/");
+      return this.patterned.filter((p) => p.segments.join("/") === key).map((p) => p.endpoint);
+    }
+    return undefined;
+  }
+
   async serve(state: RequestState, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const ingestSegment = ingestSegmentIn(path);
-    const candidates = this.byPath.get(path) ?? (ingestSegment === undefined ? undefined : this.atIngestUrls);
+    const params: Record<string, string> = {};
+    const candidates =
+      this.byPath.get(path) ??
+      (ingestSegment === undefined ? this.matchPattern(path, params) : this.atIngestUrls);
     const endpoint = candidates?.find((e) => e.method === req.method);
     let status: number;
     let body: unknown;
@@ -87,7 +108,7 @@ export class StandardRouter {
           endpoint.atIngestUrls ? ingestSegment : undefined,
         );
         state.authenticatedPlatId = platform.platId;
-        const answer = await endpoint.serve({ platform, headers: common, caller });
+        const answer = await endpoint.serve({ platform, headers: common, caller, params });
         status = httpStatusOf(answer.body.RetCode);
         body = answer.body;
         headers = answer.headers ?? {};
@@ -107,5 +128,29 @@ export class StandardRouter {
       this.log.error({ err, requestId: state.trace.requestId }, "could not send an answer");
       res.destroy();
     }
+  }
+}
+
+/** The values of `pattern`'s `:name` segments (`/v1/models/:deviceType`) in `path`, or undefined when the path does not match. */
+function matchSegments(pattern: readonly string[], path: string): Record<string, string> | undefined {
+  const parts = path.split("/");
+  if (parts.length !== pattern.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, want] of pattern.entries()) {
+    const got = parts[i] ?? "";
+    if (want.startsWith(":")) {
+      if (got === "") return undefined;
+      params[want.slice(1)] = decodedSegment(got);
+    } else if (got !== want) return undefined;
+  }
+  return params;
+}
+
+/** A path segment percent-decoded, or as it came when it is not well-formed (the endpoint then refuses it). */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }

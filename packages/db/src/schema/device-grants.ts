@@ -13,7 +13,10 @@ export const deviceGrants = pgTable(
     granteePlatId: text("grantee_plat_id")
       .notNull()
       .references(() => platforms.platId, { onDelete: "cascade" }),
-    /** Who granted it: the owner platform's id, or "operator". */
+    /**
+     * The granting platform: the one holding the device in its own right (apps/hub services/grants).
+     * The operator grants on such a platform's behalf; the audit log names who acted.
+     */
     grantedBy: text("granted_by").notNull(),
     createdAt: createdAt(),
   },

@@ -53,6 +53,11 @@ export interface AppPlatform {
   verifyUrl: string;
   dataGatewayUrl: string;
   reports: ReceivedReport[];
+  /**
+   * The hub's own notices to this platform's dataGateway (a DataType the standard does not have,
+   * such as "grant": docs/design.md §7), body parsed; answered 200 in receiver mode ok.
+   */
+  notices: ReceivedReport[];
   /** Every verify request received (headers and body), for handshake assertions. */
   verifyCalls: {
     headers: Record<string, string>;
@@ -82,6 +87,7 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
     );
   }
   const reports: ReceivedReport[] = [];
+  const notices: ReceivedReport[] = [];
   const verifyCalls: AppPlatform["verifyCalls"] = [];
   const linkage: LinkageOutcome[] = [];
   const hang = createHangPool();
@@ -130,6 +136,21 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
   app.post("/v1/dataservices/dataGateway", async (c) => {
     const headers = Object.fromEntries(c.req.raw.headers);
     const text = await c.req.text();
+    const notice = hubNotice(text);
+    if (notice) {
+      const answeredStatus = { ok: 200, fail500: 500, down410: 410, hang: 503 }[mode];
+      notices.push({
+        headers,
+        body: notice,
+        text,
+        webhookId: headers["webhook-id"],
+        signatureValid: opts.webhookSecret ? verifySignature(opts.webhookSecret, text, headers) : undefined,
+        answeredStatus,
+        receivedAt: Date.now(),
+      });
+      if (mode === "hang") await hang.park();
+      return c.json(retBody(answeredStatus === 200 ? "200" : "500", "ok"), answeredStatus as 200);
+    }
     // Table 50 types DeviceStatus String, the examples show an object: both are read.
     const parsed = parseRequest("dataservices/dataGateway", withDeviceStatusObject(text), headers);
     const unreadable = strict ? 200 : 400;
@@ -170,6 +191,7 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
     verifyUrl: `${url}/user/verify`,
     dataGatewayUrl: `${url}/dataservices/dataGateway`,
     reports,
+    notices,
     verifyCalls,
     linkage,
     hub,
@@ -198,4 +220,20 @@ function waitFor<T>(done: () => boolean, timeoutMs: number, value: T, what: stri
     };
     tick();
   });
+}
+
+/** The standard's DataTypes; any other one on the dataGateway is a notice of the hub's own. */
+const STANDARD_DATA_TYPES = new Set(["attr", "alarm", "onOffline"]);
+
+/** The body of a hub notice (a JSON object whose DataType is a string the standard does not define), else undefined. */
+function hubNotice(text: string): Record<string, unknown> | undefined {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+    const dataType = (body as Record<string, unknown>).DataType;
+    if (typeof dataType !== "string" || STANDARD_DATA_TYPES.has(dataType)) return undefined;
+    return body as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,6 +7,7 @@ import { dataGateway, dataGatewayAtIngestUrl } from "./data-gateway.ts";
 import { devicesDeviceInfo, devicesModifyDeviceInfo } from "./devices-info.ts";
 import { devicesOp } from "./devices-op.ts";
 import { devicesDeviceStatus } from "./devices-status.ts";
+import { modelsRead } from "./models-read.ts";
 import type { StandardEndpoint } from "./standard-route.ts";
 import { userBindDevices, userUnbindDevices } from "./user-bind-devices.ts";
 import { userLogin } from "./user-login.ts";
@@ -42,5 +43,6 @@ export function standardEndpoints(ctx: StandardCtx): StandardEndpoint[] {
     devicesOp({ ...account, models: ctx.models }),
     dataGateway(ctx.reports),
     dataGatewayAtIngestUrl(ctx.reports),
+    modelsRead(ctx.models),
   ];
 }

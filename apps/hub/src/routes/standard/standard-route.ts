@@ -20,6 +20,8 @@ interface PlatformCall {
   /** The standard's header parameters, normalised (both spellings, trimmed). */
   headers: CommonHeaders;
   caller: CallerRequest;
+  /** The values of the path's `:name` segments (an endpoint whose path has some). */
+  params: Readonly<Record<string, string>>;
 }
 
 /** What an endpoint built with `standardEndpoint` receives: the body parsed and validated. */
@@ -28,6 +30,8 @@ export interface StandardRequest<K extends ApiName> {
   headers: CommonHeaders;
   body: RequestBody<K>;
   trace: RequestTrace;
+  /** The request's headers as received (lower-case names), for the extensions' headers (Cache-Control). */
+  requestHeaders: CallerRequest["headers"];
 }
 
 export interface StandardAnswer {
@@ -69,6 +73,7 @@ export function standardEndpoint<K extends ApiName>(
         headers: parsed.headers,
         body: parsed.body as RequestBody<K>,
         trace: caller.trace,
+        requestHeaders: caller.headers,
       });
     },
   };

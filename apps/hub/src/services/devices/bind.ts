@@ -112,7 +112,7 @@ export async function unbindDevices(
  * Asks each device's vendor (in parallel, one call per vendor) to bind or unbind it for `userId`.
  * `accepted`: what the vendors did; `failed`: what a vendor refused or could not be reached for, with why.
  */
-async function atVendors(
+export async function atVendors(
   ctx: DevicesCtx,
   action: "bind" | "unbind",
   userId: string,

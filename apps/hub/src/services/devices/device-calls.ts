@@ -12,6 +12,7 @@ import { vendorTarget } from "../vendor/vendor-call.ts";
 import { withoutBindingFields } from "./binding-fields.ts";
 import { groupByVendor } from "./device-ids.ts";
 import type { DevicesCtx } from "./devices-context.ts";
+import { freshShadows, type ShadowState } from "./shadow-status.ts";
 
 /**
  * The device interfaces that act on named, bound devices (modifyDeviceInfo, deviceStatus, op).
@@ -88,23 +89,50 @@ export async function modifyDeviceInfo(
   return result.failures;
 }
 
-/** Device states in request order (standard 7.2.6), each entry echoing its deviceID (docs/design.md §3.4). */
+/**
+ * Device states in request order (standard 7.2.6), each entry echoing its deviceID (docs/design.md §3.4).
+ * With `maxAgeSeconds` (the request's `Cache-Control: max-age`), a device whose shadow holds a
+ * report no older than that is answered from the shadow, the others live in one call per vendor,
+ * and every entry carries `StatusTime` (epoch ms as a string, like the standard's TimeStamp): the
+ * shadow's latest report, or when the vendor answered. The binding check (403) comes first.
+ */
 export async function deviceStatus(
   ctx: DevicesCtx,
   auth: CallAuthorization,
   ids: string[],
   trace?: RequestTrace,
+  maxAgeSeconds?: number,
 ) {
-  const result = await onBoundDevices("deviceStatus", ctx, auth, ids, trace, (t, vendorIds) =>
-    t.adapter.deviceStatus(t.call, vendorIds),
-  );
+  let shadows = new Map<string, ShadowState>();
+  if (maxAgeSeconds !== undefined) {
+    groupByVendor(ctx.registry, ids);
+    requireAllBound(auth, ids);
+    shadows = await freshShadows(ctx, ids, maxAgeSeconds);
+  }
+  const live = ids.filter((id) => !shadows.has(id));
+  const result: FanOutResult<DeviceState[]> =
+    live.length === 0
+      ? { done: [], failures: [] }
+      : await onBoundDevices("deviceStatus", ctx, auth, live, trace, (t, vendorIds) =>
+          t.adapter.deviceStatus(t.call, vendorIds),
+        );
+  const answeredAt = String(ctx.now().getTime());
   const byId = new Map<string, DeviceState>();
   for (const { value } of result.done) for (const state of value) byId.set(state.deviceId, state);
   const devices = ids.map((id) => {
+    const shadow = shadows.get(id);
+    if (shadow) {
+      return {
+        DeviceInfo: { deviceID: id },
+        DeviceAttr: shadow.attrs,
+        StatusTime: String(shadow.reportedAt.getTime()),
+      };
+    }
     const state = byId.get(id);
-    return state
+    const entry = state
       ? { DeviceInfo: { deviceID: id }, DeviceAttr: state.attrs }
       : { DeviceInfo: { deviceID: id } };
+    return maxAgeSeconds !== undefined && state ? { ...entry, StatusTime: answeredAt } : entry;
   });
   return { devices, failures: result.failures };
 }

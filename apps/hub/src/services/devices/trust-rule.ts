@@ -62,17 +62,26 @@ export async function recordBindings(
 ): Promise<Map<string, string>> {
   const ids = rows.map((r) => r.udeviceId).sort();
   return db.transaction(async (tx) => {
-    // unnest keeps the array's (sorted) order, so the locks are taken in that order.
-    const list = sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    );
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(d, ${BIND_LOCK_SEED}::bigint)) from unnest(array[${list}]::text[]) as d`,
-    );
+    await lockDevices(tx, ids);
     const refused = await trustRefusals(tx, platform, ids);
     const allowed = rows.filter((r) => !refused.has(r.udeviceId));
     if (allowed.length > 0) await tx.insert(bindings).values(allowed).onConflictDoNothing();
     return refused;
   });
+}
+
+/**
+ * Takes the per-device bind locks (held until the transaction ends), in the order given: a bind
+ * (recordBindings) and a grant's revocation (services/grants) of one device never interleave.
+ */
+export async function lockDevices(tx: Transaction, sortedIds: readonly string[]): Promise<void> {
+  if (sortedIds.length === 0) return;
+  // unnest keeps the array's (sorted) order, so the locks are taken in that order.
+  const list = sql.join(
+    sortedIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(d, ${BIND_LOCK_SEED}::bigint)) from unnest(array[${list}]::text[]) as d`,
+  );
 }
