@@ -5,7 +5,7 @@ import {
   selfGrantFilter,
   selfGrantInput,
 } from "../services/grants/grant-input.ts";
-import { errors, type OperationDoc } from "./operation.ts";
+import { errors, type NamedExample, type OperationDoc } from "./operation.ts";
 
 const TAG = "Admin: sharing grants";
 const SELF_TAG = "Self-service";
@@ -24,6 +24,28 @@ const grant = z.object({
   createdAt: z.string(),
 });
 const grantList = z.object({ grants: z.array(grant) });
+
+const ex = (summary: string, value: unknown): Record<string, NamedExample> => ({
+  example: { summary, value },
+});
+const aGrant = {
+  deviceId: "000006010200200C89346112DD5",
+  grantorPlatId: "APP-PLAT-0001",
+  granteePlatId: "APP-PLAT-0002",
+  createdAt: "2026-01-05T08:30:00.000Z",
+};
+const grantExample = ex("APP-PLAT-0002's users may bind the washer", aGrant);
+const grantListExample = ex("One grant", { grants: [aGrant] });
+const revokedExample = ex("Revoked: one user of the grantee was unbound", { grant: aGrant, unboundUsers: 1 });
+const selfInputExample = ex("Share the washer with another platform's users", {
+  deviceId: aGrant.deviceId,
+  granteePlatId: aGrant.granteePlatId,
+});
+const operatorInputExample = ex("On behalf of the platform that holds the washer", {
+  deviceId: aGrant.deviceId,
+  grantorPlatId: aGrant.grantorPlatId,
+  granteePlatId: aGrant.granteePlatId,
+});
 const revoked = z.object({ grant, unboundUsers: z.number().int() });
 const pathParams = [
   { name: "deviceId", description: "The shared device's UDeviceID" },
@@ -41,10 +63,13 @@ export function grantOperations(): OperationDoc[] {
       summary: "Grant another platform's users a device, on behalf of the platform that holds it",
       description: RULE,
       audience: "operator",
-      body: { name: "OperatorGrantInput", schema: operatorGrantInput },
+      body: { name: "OperatorGrantInput", schema: operatorGrantInput, examples: operatorInputExample },
       responses: {
-        "201": { description: "Granted", body: { name: "Grant", schema: grant } },
-        "200": { description: "Already granted", body: { name: "Grant", schema: grant } },
+        "201": { description: "Granted", body: { name: "Grant", schema: grant, examples: grantExample } },
+        "200": {
+          description: "Already granted",
+          body: { name: "Grant", schema: grant, examples: grantExample },
+        },
         ...errors("Invalid", "Unauthorized", "Forbidden", "NotFound"),
       },
     },
@@ -57,7 +82,10 @@ export function grantOperations(): OperationDoc[] {
       audience: "operator",
       query: grantFilter,
       responses: {
-        "200": { description: "The grants", body: { name: "GrantList", schema: grantList } },
+        "200": {
+          description: "The grants",
+          body: { name: "GrantList", schema: grantList, examples: grantListExample },
+        },
         ...errors("Invalid", "Unauthorized"),
       },
     },
@@ -71,7 +99,10 @@ export function grantOperations(): OperationDoc[] {
       audience: "operator",
       pathParams,
       responses: {
-        "200": { description: "Revoked", body: { name: "GrantRevoked", schema: revoked } },
+        "200": {
+          description: "Revoked",
+          body: { name: "GrantRevoked", schema: revoked, examples: revokedExample },
+        },
         ...errors("Unauthorized", "Forbidden", "NotFound"),
       },
     },
@@ -83,10 +114,13 @@ export function grantOperations(): OperationDoc[] {
       summary: "Grant another platform's users a device the calling platform's users bound",
       description: `${SELF_NOTE}\n\n${RULE}`,
       audience: "self",
-      body: { name: "GrantInput", schema: selfGrantInput },
+      body: { name: "GrantInput", schema: selfGrantInput, examples: selfInputExample },
       responses: {
-        "201": { description: "Granted", body: { name: "Grant", schema: grant } },
-        "200": { description: "Already granted", body: { name: "Grant", schema: grant } },
+        "201": { description: "Granted", body: { name: "Grant", schema: grant, examples: grantExample } },
+        "200": {
+          description: "Already granted",
+          body: { name: "Grant", schema: grant, examples: grantExample },
+        },
         ...errors("Invalid", "Unauthorized", "Forbidden", "NotFound"),
       },
     },
@@ -100,7 +134,10 @@ export function grantOperations(): OperationDoc[] {
       audience: "self",
       query: selfGrantFilter,
       responses: {
-        "200": { description: "The grants", body: { name: "GrantList", schema: grantList } },
+        "200": {
+          description: "The grants",
+          body: { name: "GrantList", schema: grantList, examples: grantListExample },
+        },
         ...errors("Invalid", "Unauthorized"),
       },
     },
@@ -114,7 +151,10 @@ export function grantOperations(): OperationDoc[] {
       audience: "self",
       pathParams,
       responses: {
-        "200": { description: "Revoked", body: { name: "GrantRevoked", schema: revoked } },
+        "200": {
+          description: "Revoked",
+          body: { name: "GrantRevoked", schema: revoked, examples: revokedExample },
+        },
         ...errors("Unauthorized", "NotFound"),
       },
     },

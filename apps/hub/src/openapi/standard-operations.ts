@@ -127,6 +127,18 @@ function modelsReadOperation(): OperationDoc {
         body: {
           name: "ModelsOfType",
           schema: ResponseBase.extend({ DeviceType: z.string(), Models: z.array(model) }),
+          examples: {
+            washer: {
+              summary:
+                "The answer's shape (the Models list — vendors' published models, then the hub's built-in one — left out here)",
+              value: {
+                RetCode: "200",
+                RetInfo: "ok",
+                DeviceType: "01002",
+                Models: [],
+              },
+            },
+          },
         },
       },
       ...errors("Invalid", "Unauthorized", "NotFound", "RateLimited"),
