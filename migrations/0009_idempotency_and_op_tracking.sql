@@ -12,6 +12,7 @@ CREATE TABLE "op_devices" (
 	"op_id" text NOT NULL,
 	"udevice_id" varchar(77) NOT NULL,
 	"vendor_plat_id" text NOT NULL,
+	"ord" integer NOT NULL,
 	"attrs" jsonb NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -22,6 +22,8 @@ export class StandardRouter {
   private readonly byPath = new Map<string, StandardEndpoint[]>();
   /** The endpoints served at every vendor's ingestUrl (INGEST_PATH + its secret segment). */
   private readonly atIngestUrls: StandardEndpoint[] = [];
+  /** Endpoints whose path ends in one parameter (`/v1/ops/:opId`), by the prefix before it. */
+  private readonly byPrefix = new Map<string, StandardEndpoint[]>();
 
   constructor(
     endpoints: readonly StandardEndpoint[],
@@ -31,6 +33,12 @@ export class StandardRouter {
     for (const e of endpoints) {
       if (e.atIngestUrls) {
         this.atIngestUrls.push(e);
+        continue;
+      }
+      if (e.paramPrefix !== undefined) {
+        const same = this.byPrefix.get(e.paramPrefix);
+        if (same) same.push(e);
+        else this.byPrefix.set(e.paramPrefix, [e]);
         continue;
       }
       const same = this.byPath.get(e.path);
@@ -45,14 +53,26 @@ export class StandardRouter {
 
   /** The endpoints (for the OpenAPI coverage test and the 405 answers' Allow header). */
   routes(): { method: string; path: string }[] {
-    return [...this.byPath.values(), this.atIngestUrls]
+    return [...this.byPath.values(), ...this.byPrefix.values(), this.atIngestUrls]
       .flat()
       .map((e) => ({ method: e.method, path: e.path }));
   }
 
+  /** `/v1/ops/op_1` → prefix `/v1/ops/`, value `op_1`, when an endpoint is served at that prefix. */
+  private paramIn(path: string): { prefix: string; value: string } | undefined {
+    const slash = path.lastIndexOf("/");
+    const prefix = path.slice(0, slash + 1);
+    const value = path.slice(slash + 1);
+    return value !== "" && this.byPrefix.has(prefix) ? { prefix, value } : undefined;
+  }
+
   async serve(state: RequestState, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const ingestSegment = ingestSegmentIn(path);
-    const candidates = this.byPath.get(path) ?? (ingestSegment === undefined ? undefined : this.atIngestUrls);
+    const param = this.paramIn(path);
+    const candidates =
+      this.byPath.get(path) ??
+      (ingestSegment === undefined ? undefined : this.atIngestUrls) ??
+      (param === undefined ? undefined : this.byPrefix.get(param.prefix));
     const endpoint = candidates?.find((e) => e.method === req.method);
     let status: number;
     let body: unknown;
@@ -87,7 +107,7 @@ export class StandardRouter {
           endpoint.atIngestUrls ? ingestSegment : undefined,
         );
         state.authenticatedPlatId = platform.platId;
-        const answer = await endpoint.serve({ platform, headers: common, caller });
+        const answer = await endpoint.serve({ platform, headers: common, caller, param: param?.value });
         status = httpStatusOf(answer.body.RetCode);
         body = answer.body;
         headers = answer.headers ?? {};

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, jsonb, pgTable, primaryKey, text, varchar } from "drizzle-orm/pg-core";
+import { check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, varchar } from "drizzle-orm/pg-core";
 import { createdAt, tstz, UDEVICE_ID_MAX, USER_ID_MAX } from "./columns.ts";
 
 export const OP_STATUSES = ["pending", "confirmed", "timeout", "failed"] as const;
@@ -37,6 +37,8 @@ export const opDevices = pgTable(
     opId: text("op_id").notNull(),
     udeviceId: varchar("udevice_id", { length: UDEVICE_ID_MAX }).notNull(),
     vendorPlatId: text("vendor_plat_id").notNull(),
+    /** The device's place in the request: GET /v1/ops answers in request order. */
+    ord: integer("ord").notNull(),
     attrs: jsonb("attrs").$type<Record<string, string>>().notNull(),
     status: text("status").$type<OpStatus>().notNull().default("pending"),
     createdAt: createdAt(),

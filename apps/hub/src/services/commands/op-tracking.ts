@@ -1,0 +1,203 @@
+import { randomBytes } from "node:crypto";
+import { type Database, type OpStatus, opDevices, ops } from "@yunlian/db";
+import { type RunSql, runSql } from "@yunlian/delivery";
+import { asc, eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import type { HubMetrics } from "../../observability/metrics.ts";
+import type { OpResultSink } from "./op-results.ts";
+
+/** What following devices/op uses (docs/design.md §7 "Device operation"). */
+export interface OpsCtx {
+  db: Database;
+  now: () => Date;
+  /** HUB_OP_CONFIRM_TIMEOUT. */
+  confirmTimeoutMs: number;
+  metrics: Pick<HubMetrics, "opsTotal" | "opConfirmation">;
+  /** Where settled ops go for the platforms that opted in to "opResult". */
+  results: OpResultSink;
+}
+
+export interface TrackedDevice {
+  udeviceId: string;
+  vendorPlatId: string;
+  attrs: Record<string, string>;
+}
+
+/** A device whose status changed in one statement: what metrics and settling need. */
+interface Transition {
+  op_id: string;
+  vendor_plat_id: string;
+  created_at: string | Date;
+}
+
+const sqlFor = new WeakMap<Database, RunSql>();
+function run(db: Database): RunSql {
+  let r = sqlFor.get(db);
+  if (!r) {
+    r = runSql(db);
+    sqlFor.set(db, r);
+  }
+  return r;
+}
+
+/** `op_` + time (base 36) + 16 random hex characters: unguessable, roughly ordered. */
+export function newOpId(now: Date): string {
+  return `op_${now.getTime().toString(36)}${randomBytes(8).toString("hex")}`;
+}
+
+/**
+ * Records an op before any vendor is called (a report confirming it may arrive before the vendor's
+ * answer does): the op, and each device with its commanded attributes, pending until its deadline.
+ * One statement.
+ */
+export async function beginOp(
+  ctx: OpsCtx,
+  op: { opId: string; platId: string; userId: string; devices: TrackedDevice[] },
+): Promise<void> {
+  const at = ctx.now();
+  const deadline = new Date(at.getTime() + ctx.confirmTimeoutMs).toISOString();
+  const rows = JSON.stringify(
+    op.devices.map((d, ord) => ({ udevice_id: d.udeviceId, vendor_plat_id: d.vendorPlatId, attrs: d.attrs, ord })),
+  );
+  await run(ctx.db)(sql`
+    with o as (
+      insert into ${ops} (op_id, plat_id, user_id, created_at)
+      values (${op.opId}, ${op.platId}, ${op.userId}, ${at.toISOString()}::timestamptz) returning op_id
+    )
+    insert into ${opDevices} (op_id, udevice_id, vendor_plat_id, ord, attrs, created_at, deadline)
+    select (select op_id from o), d.udevice_id, d.vendor_plat_id, d.ord, d.attrs,
+           ${at.toISOString()}::timestamptz, ${deadline}::timestamptz
+    from jsonb_to_recordset(${rows}::jsonb) as d(udevice_id text, vendor_plat_id text, attrs jsonb, ord int)`);
+}
+
+/** The vendor refused these devices (FailedIDs): failed now, and the op settled if nothing waits. */
+export async function failDevices(ctx: OpsCtx, opId: string, deviceIds: readonly string[]): Promise<void> {
+  if (deviceIds.length === 0) return;
+  const at = ctx.now().toISOString();
+  const changed = (await run(ctx.db)(sql`
+    update ${opDevices} set status = 'failed', settled_at = ${at}::timestamptz
+    where op_id = ${opId} and status = 'pending'
+      and udevice_id in (select jsonb_array_elements_text(${JSON.stringify(deviceIds)}::jsonb))
+    returning op_id, vendor_plat_id, created_at`)) as Transition[];
+  await afterTransitions(ctx, "failed", changed);
+}
+
+/**
+ * The hot path, run for every status report batch: a pending device whose report shows every
+ * commanded attribute at its commanded value is confirmed. The partial index on pending devices
+ * makes a report of a device nobody commanded one index probe that finds nothing.
+ */
+export async function confirmFromReports(
+  ctx: OpsCtx,
+  reports: readonly { udeviceId: string; dataType: string; deviceStatus: Record<string, string> }[],
+): Promise<void> {
+  const attrReports = reports.filter((r) => r.dataType === "attr");
+  if (attrReports.length === 0) return;
+  const at = ctx.now().toISOString();
+  const input = JSON.stringify(attrReports.map((r) => ({ udevice_id: r.udeviceId, status: r.deviceStatus })));
+  const changed = (await run(ctx.db)(sql`
+    with r as (select * from jsonb_to_recordset(${input}::jsonb) as r(udevice_id text, status jsonb))
+    update ${opDevices} d set status = 'confirmed', settled_at = ${at}::timestamptz
+    from r
+    where d.status = 'pending' and d.udevice_id = r.udevice_id and d.deadline > ${at}::timestamptz
+      and r.status @> d.attrs
+    returning d.op_id, d.vendor_plat_id, d.created_at`)) as Transition[];
+  await afterTransitions(ctx, "confirmed", changed);
+}
+
+/** Pending devices past their deadline time out (the sweeper, every hub instance; rows move once). */
+export async function timeOutDevices(ctx: OpsCtx): Promise<number> {
+  const at = ctx.now().toISOString();
+  const changed = (await run(ctx.db)(sql`
+    update ${opDevices} set status = 'timeout', settled_at = ${at}::timestamptz
+    where status = 'pending' and deadline <= ${at}::timestamptz
+    returning op_id, vendor_plat_id, created_at`)) as Transition[];
+  await afterTransitions(ctx, "timeout", changed);
+  return changed.length;
+}
+
+/** Ops kept this long after they were sent, for GET /v1/ops. */
+export const OP_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export async function deleteOldOps(ctx: OpsCtx): Promise<void> {
+  const before = new Date(ctx.now().getTime() - OP_RETENTION_MS).toISOString();
+  await run(ctx.db)(sql`delete from ${ops} where created_at < ${before}::timestamptz`);
+}
+
+async function afterTransitions(ctx: OpsCtx, outcome: OpStatus, changed: readonly Transition[]) {
+  if (changed.length === 0) return;
+  const at = ctx.now().getTime();
+  for (const t of changed) {
+    ctx.metrics.opsTotal.inc({ vendor: t.vendor_plat_id, outcome });
+    if (outcome === "confirmed") {
+      const seconds = Math.max(0, (at - new Date(t.created_at).getTime()) / 1000);
+      ctx.metrics.opConfirmation.observe({ vendor: t.vendor_plat_id }, seconds);
+    }
+  }
+  await settleOps(ctx, [...new Set(changed.map((t) => t.op_id))]);
+}
+
+/**
+ * Ops with no pending device left get their final status, once (the `status = 'pending'`
+ * condition: of two instances settling the same op, the second finds it settled). Each instance
+ * runs this after its own transition committed, so the last device's transition always settles.
+ */
+async function settleOps(ctx: OpsCtx, opIds: string[]): Promise<void> {
+  const at = ctx.now().toISOString();
+  const settled = (await run(ctx.db)(sql`
+    update ${ops} o set settled_at = ${at}::timestamptz, status = case
+        when exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.status = 'failed') then 'failed'
+        when exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.status = 'timeout') then 'timeout'
+        else 'confirmed' end
+    where o.op_id in (select jsonb_array_elements_text(${JSON.stringify(opIds)}::jsonb))
+      and o.status = 'pending'
+      and not exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.status = 'pending')
+    returning o.op_id, o.plat_id`)) as { op_id: string; plat_id: string }[];
+  if (settled.length > 0) await ctx.results.settled(settled.map((s) => ({ opId: s.op_id, platId: s.plat_id })));
+}
+
+export interface OpView {
+  OpID: string;
+  Status: OpStatus;
+  Device: { deviceID: string; Status: OpStatus }[];
+}
+
+/**
+ * An op as its sender sees it, or undefined for anyone else (another platform or user: the caller
+ * cannot tell it from a missing op). A pending device past its deadline reads as timeout before
+ * the sweeper has written it.
+ */
+export async function readOp(
+  ctx: Pick<OpsCtx, "db" | "now">,
+  who: { platId: string; userId: string },
+  opId: string,
+): Promise<OpView | undefined> {
+  const rows = await ctx.db
+    .select({
+      platId: ops.platId,
+      userId: ops.userId,
+      udeviceId: opDevices.udeviceId,
+      status: opDevices.status,
+      deadline: opDevices.deadline,
+    })
+    .from(ops)
+    .innerJoin(opDevices, eq(opDevices.opId, ops.opId))
+    .where(eq(ops.opId, opId))
+    .orderBy(asc(opDevices.ord));
+  const first = rows[0];
+  if (!first || first.platId !== who.platId || first.userId !== who.userId) return undefined;
+  const now = ctx.now();
+  const devices = rows.map((r) => ({
+    deviceID: r.udeviceId,
+    Status: r.status === "pending" && r.deadline <= now ? ("timeout" as const) : r.status,
+  }));
+  return { OpID: opId, Status: opStatusOf(devices.map((d) => d.Status)), Device: devices };
+}
+
+/** docs/design.md §7: confirmed when every device is, failed when any failed, timeout when time ran out. */
+export function opStatusOf(devices: readonly OpStatus[]): OpStatus {
+  if (devices.some((s) => s === "failed")) return "failed";
+  if (devices.every((s) => s === "confirmed")) return "confirmed";
+  if (devices.some((s) => s === "timeout")) return "timeout";
+  return "pending";
+}
