@@ -74,11 +74,15 @@ describe.each(storages)("Idempotency-Key on $storage (docs/design.md §7)", ({ s
     if (!w) return ctx.skip();
     const a = vendorA();
     const id = a.deviceIds[1] ?? "";
-    const command = changingCommand(a.cloud, id);
+    // Two attributes, so that their order can differ too (DeviceAttr is an open map).
+    const [second, value] = Object.entries(a.cloud.devices.get(id)?.attrs ?? {}).at(-1) ?? ["", ""];
+    const command = { ...changingCommand(a.cloud, id), [second]: value };
     const first = await op({ UserID: alice.userId, Device: devices([id], command) }, "order-1");
     expect(first.body.RetCode).toBe("200");
     const calls = vendorCalls("devices/op");
-    const reordered = `{ "Device" : [ { "DeviceAttr": ${JSON.stringify(command)}, "DeviceInfo": {"deviceID":"${id}"} } ],\n  "UserID": "${alice.userId}" }`;
+    const swapped = Object.fromEntries(Object.entries(command).reverse());
+    expect(JSON.stringify(swapped)).not.toBe(JSON.stringify(command));
+    const reordered = `{ "Device" : [ { "DeviceAttr": ${JSON.stringify(swapped)}, "DeviceInfo": {"deviceID":"${id}"} } ],\n  "UserID": "${alice.userId}" }`;
     const again = await op(reordered, "order-1");
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
