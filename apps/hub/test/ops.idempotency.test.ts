@@ -8,9 +8,9 @@ import { startTestHub, type TestHub } from "./support/harness.ts";
 import { changingCommand, eventually } from "./support/ops.ts";
 import { addAppPlatform, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
 
-const storages = [
-  { storage: "pglite" as const, env: {} },
-  { storage: "postgres" as const, env: { REDIS_URL: TEST_REDIS_URL, HUB_QUEUE_PREFIX: uniquePrefix("idem") } },
+const storages: { storage: "pglite" | "postgres"; env: Record<string, string> }[] = [
+  { storage: "pglite", env: {} },
+  { storage: "postgres", env: { REDIS_URL: TEST_REDIS_URL, HUB_QUEUE_PREFIX: uniquePrefix("idem") } },
 ];
 
 describe.each(storages)("Idempotency-Key on $storage (docs/design.md §7)", ({ storage, env }) => {

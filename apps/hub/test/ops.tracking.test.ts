@@ -6,9 +6,9 @@ import { addAppPlatform, devices, loginAs, startWorldIfAvailable, type World } f
 type Settled = { deviceID: string; Status: string }[];
 
 /** Embedded (PGlite, in-process delivery) and production shape (PostgreSQL + Redis/BullMQ). */
-const storages = [
-  { storage: "pglite" as const, env: {} },
-  { storage: "postgres" as const, env: { REDIS_URL: TEST_REDIS_URL, HUB_QUEUE_PREFIX: uniquePrefix("ops") } },
+const storages: { storage: "pglite" | "postgres"; env: Record<string, string> }[] = [
+  { storage: "pglite", env: {} },
+  { storage: "postgres", env: { REDIS_URL: TEST_REDIS_URL, HUB_QUEUE_PREFIX: uniquePrefix("ops") } },
 ];
 
 describe.each(storages)("devices/op tracking on $storage (docs/design.md §7)", ({ storage, env }) => {

@@ -31,6 +31,7 @@ export {
 } from "./config.ts";
 export { type InProcessDelivery, type InProcessDeliveryOptions, startInProcessDelivery } from "./embedded.ts";
 export { EndpointGates, endpointKey } from "./endpoint-gate.ts";
+export { GroupCommit, type GroupCommitOptions } from "./group-commit.ts";
 export type { DeliveryHandoff, HandedDelivery } from "./handoff.ts";
 export { newDeliveryId } from "./ids.ts";
 export { type IngestInput, type IngestResult, ingestReport } from "./ingest.ts";
