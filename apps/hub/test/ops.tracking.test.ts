@@ -1,6 +1,7 @@
 import { TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changingCommand, eventually, getOp } from "./support/ops.ts";
+import { selfClient } from "./support/self-client.ts";
 import { addAppPlatform, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
 
 type Settled = { deviceID: string; Status: string }[];
@@ -207,11 +208,13 @@ describe.each(storages)("devices/op tracking on $storage (docs/design.md §7)", 
       const creds = { platId: other.creds.platId, appId: other.creds.appId, appSecret: other.creds.appSecret };
       expect((await getOp(world1.hub.url, creds, String(daveOp.body.OpID), dave)).body.Status).toBe("confirmed");
 
-      const patched = await world1.admin.patch(`/admin/v1/platforms/${world1.appCreds.platId}`, {
-        events: ["opResult"],
-      });
+      // The platform opts in itself (self-service); the operator's view shows it.
+      const patched = await selfClient(world1.hub.url, world1.appCreds)("PATCH", "", { events: ["opResult"] });
       expect(patched.status).toBe(200);
       expect(patched.body.events).toEqual(["opResult"]);
+      expect((await world1.admin.get(`/admin/v1/platforms/${world1.appCreds.platId}`)).body.events).toEqual([
+        "opResult",
+      ]);
       const idAlice = b.deviceIds[3] ?? "";
       const sent = await op({ UserID: alice.userId, Device: devices([idAlice], changingCommand(b.cloud, idAlice)) });
       const opId = String(sent.body.OpID);
