@@ -358,6 +358,7 @@ function writeTrackingSection(lines: string[], summary: string[]): void {
     "timeouts of these never-confirmed ops fall inside the rounds), one with HUB_OP_TRACKING=off. Measured in",
     "alternating rounds; a ratio is the median over the rounds (each round's value in brackets).",
     "`server CPU` is the user + system CPU time of the hub process per request, from /proc.",
+    "Target: at most 1.10 (tracking may add 10 % hub CPU per op). Where the cost goes, and the choice behind it: docs/adr/0010.",
     "",
     "```",
     ...lines,
