@@ -105,7 +105,12 @@ describe("GET /openapi.json", () => {
     ])
       expect(paths[`/v1/${api}`]?.post, api).toBeDefined();
     const components = doc.components as Json;
-    expect(Object.keys(components.parameters as Json)).toEqual(["PlatID", "AppID", "Idempotency-Key", "AccessToken"]);
+    expect(Object.keys(components.parameters as Json)).toEqual([
+      "PlatID",
+      "AppID",
+      "Idempotency-Key",
+      "AccessToken",
+    ]);
     const retCode = (components.schemas as Json).RetCode as { oneOf: { const: string }[] };
     expect(retCode.oneOf.map((c) => c.const)).toEqual(
       expect.arrayContaining(["200", "400", "401", "500", "504"]),

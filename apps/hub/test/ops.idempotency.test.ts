@@ -22,7 +22,10 @@ describe.each(storages)("Idempotency-Key on $storage (docs/design.md §7)", ({ s
     if (!w) return;
     alice = await loginAs(w, "alice", "alice-token-1");
     const a = w.vendors[0];
-    const bound = await w.call("user/bindDevices", { UserID: alice.userId, Device: devices(a?.deviceIds ?? []) });
+    const bound = await w.call("user/bindDevices", {
+      UserID: alice.userId,
+      Device: devices(a?.deviceIds ?? []),
+    });
     expect(bound.body.FailedIDs).toEqual([]);
   }, 60_000);
   afterAll(async () => w?.close());
@@ -86,7 +89,10 @@ describe.each(storages)("Idempotency-Key on $storage (docs/design.md §7)", ({ s
     const again = await op(reordered, "order-1");
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    const other = await op({ UserID: alice.userId, Device: devices([id], { ...command, extra: "1" }) }, "order-1");
+    const other = await op(
+      { UserID: alice.userId, Device: devices([id], { ...command, extra: "1" }) },
+      "order-1",
+    );
     expect(other.status).toBe(409);
     expect(other.body.RetCode).toBe("409");
     expect(String(other.body.RetInfo)).toContain("Idempotency-Key");
@@ -136,7 +142,10 @@ describe.each(storages)("Idempotency-Key on $storage (docs/design.md §7)", ({ s
     // Another platform's request with the same key is its own (not a 409).
     const other = await addAppPlatform(w, "IDEM-OTHER-0001", [{ loginId: "erin", authToken: "e1" }]);
     try {
-      const erin = await other.call("user/login", { User: [{ UserBase: { loginID: "erin" } }], AuthToken: "e1" });
+      const erin = await other.call("user/login", {
+        User: [{ UserBase: { loginID: "erin" } }],
+        AuthToken: "e1",
+      });
       const erinId = (erin.body.User as { UserBase: { userID: string } }[])[0]?.UserBase.userID ?? "";
       const theirs = await other.call(
         "user/bindDevices",
@@ -154,7 +163,10 @@ describe.each(storages)("Idempotency-Key on $storage (docs/design.md §7)", ({ s
       .update(idempotencyKeys)
       .set({ expiresAt: sql`now() - interval '1 second'` })
       .where(eq(idempotencyKeys.key, "x".repeat(128)));
-    const fresh = await op({ ...body, Device: devices([id], { ...body.Device[0]?.DeviceAttr, more: "1" }) }, "x".repeat(128));
+    const fresh = await op(
+      { ...body, Device: devices([id], { ...body.Device[0]?.DeviceAttr, more: "1" }) },
+      "x".repeat(128),
+    );
     expect(fresh.status).not.toBe(409);
     await db.update(idempotencyKeys).set({ expiresAt: sql`now() - interval '1 second'` });
     expect(await deleteExpiredKeys({ db, now: () => new Date() })).toBeGreaterThan(0);

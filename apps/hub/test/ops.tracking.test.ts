@@ -4,8 +4,6 @@ import { changingCommand, eventually, getOp } from "./support/ops.ts";
 import { selfClient } from "./support/self-client.ts";
 import { addAppPlatform, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
 
-type Settled = { deviceID: string; Status: string }[];
-
 /** Embedded (PGlite, in-process delivery) and production shape (PostgreSQL + Redis/BullMQ). */
 const storages: { storage: "pglite" | "postgres"; env: Record<string, string> }[] = [
   { storage: "pglite", env: {} },
@@ -38,8 +36,7 @@ describe.each(storages)("devices/op tracking on $storage (docs/design.md §7)", 
     if (!a || !b) throw new Error("two vendors expected");
     return { w: w as World, a, b };
   };
-  const op = (body: unknown) =>
-    world().w.call("devices/op", body, { AccessToken: alice.accessToken });
+  const op = (body: unknown) => world().w.call("devices/op", body, { AccessToken: alice.accessToken });
   const read = (opId: string, who: { userId?: string; accessToken?: string } = alice) =>
     getOp(world().w.hub.url, world().w.appCreds, opId, who);
 
@@ -170,9 +167,16 @@ describe.each(storages)("devices/op tracking on $storage (docs/design.md §7)", 
     expect((await read("op_nosuchop", alice)).status).toBe(404);
     const other = await addAppPlatform(world1, "OPS-OTHER-0001", [{ loginId: "carol", authToken: "c1" }]);
     try {
-      const carol = await other.call("user/login", { User: [{ UserBase: { loginID: "carol" } }], AuthToken: "c1" });
+      const carol = await other.call("user/login", {
+        User: [{ UserBase: { loginID: "carol" } }],
+        AuthToken: "c1",
+      });
       const carolId = (carol.body.User as { UserBase: { userID: string } }[])[0]?.UserBase.userID ?? "";
-      const creds = { platId: other.creds.platId, appId: other.creds.appId, appSecret: other.creds.appSecret };
+      const creds = {
+        platId: other.creds.platId,
+        appId: other.creds.appId,
+        appSecret: other.creds.appSecret,
+      };
       expect((await getOp(world1.hub.url, creds, opId, { userId: carolId })).status).toBe(404);
       // Naming alice from another platform: her UserID is not one of its users (404 as well).
       expect((await getOp(world1.hub.url, creds, opId, { userId: alice.userId })).status).toBe(404);
@@ -190,7 +194,10 @@ describe.each(storages)("devices/op tracking on $storage (docs/design.md §7)", 
 
     const other = await addAppPlatform(world1, "OPS-PLAIN-0001", [{ loginId: "dave", authToken: "d1" }]);
     try {
-      const login = await other.call("user/login", { User: [{ UserBase: { loginID: "dave" } }], AuthToken: "d1" });
+      const login = await other.call("user/login", {
+        User: [{ UserBase: { loginID: "dave" } }],
+        AuthToken: "d1",
+      });
       const dave = {
         userId: (login.body.User as { UserBase: { userID: string } }[])[0]?.UserBase.userID ?? "",
         accessToken: login.headers.accesstoken ?? "",
@@ -205,18 +212,29 @@ describe.each(storages)("devices/op tracking on $storage (docs/design.md §7)", 
         { AccessToken: dave.accessToken },
       );
       await b.cloud.pushReport({ DeviceID: idDave });
-      const creds = { platId: other.creds.platId, appId: other.creds.appId, appSecret: other.creds.appSecret };
-      expect((await getOp(world1.hub.url, creds, String(daveOp.body.OpID), dave)).body.Status).toBe("confirmed");
+      const creds = {
+        platId: other.creds.platId,
+        appId: other.creds.appId,
+        appSecret: other.creds.appSecret,
+      };
+      expect((await getOp(world1.hub.url, creds, String(daveOp.body.OpID), dave)).body.Status).toBe(
+        "confirmed",
+      );
 
       // The platform opts in itself (self-service); the operator's view shows it.
-      const patched = await selfClient(world1.hub.url, world1.appCreds)("PATCH", "", { events: ["opResult"] });
+      const patched = await selfClient(world1.hub.url, world1.appCreds)("PATCH", "", {
+        events: ["opResult"],
+      });
       expect(patched.status).toBe(200);
       expect(patched.body.events).toEqual(["opResult"]);
       expect((await world1.admin.get(`/admin/v1/platforms/${world1.appCreds.platId}`)).body.events).toEqual([
         "opResult",
       ]);
       const idAlice = b.deviceIds[3] ?? "";
-      const sent = await op({ UserID: alice.userId, Device: devices([idAlice], changingCommand(b.cloud, idAlice)) });
+      const sent = await op({
+        UserID: alice.userId,
+        Device: devices([idAlice], changingCommand(b.cloud, idAlice)),
+      });
       const opId = String(sent.body.OpID);
       await b.cloud.pushReport({ DeviceID: idAlice });
       const [delivered] = await eventually(

@@ -39,6 +39,6 @@ export { ReportingPlatformGone } from "./ingest-rows.ts";
 export { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData, deliverJob } from "./jobs.ts";
 export { type DeliveryLogger, silentLogger } from "./logger.ts";
 export { type DataGatewayBody, type NormalisedReport, reportBody } from "./report.ts";
-export { DELIVERY_CHANNEL, type DeliveryListener, type DeliveryNotifier, wakeDelivery } from "./wake.ts";
 export { type RunSql, runSql } from "./sql-exec.ts";
+export { DELIVERY_CHANNEL, type DeliveryListener, type DeliveryNotifier, wakeDelivery } from "./wake.ts";
 export { ingestDatabaseUrl, workerDatabaseUrl } from "./worker-database-url.ts";

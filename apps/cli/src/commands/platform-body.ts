@@ -113,7 +113,10 @@ export function platformBody(
 
   const events = flags.string("events");
   if (events !== undefined) {
-    const list = events.split(",").map((e) => e.trim()).filter(Boolean);
+    const list = events
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
     for (const e of list) oneOf(e, EVENTS, "events", command);
     body.events = list;
   }

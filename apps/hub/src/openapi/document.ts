@@ -73,9 +73,10 @@ export function buildOpenApiDocument(options: DocumentOptions) {
       opResult: {
         post: {
           operationId: "opResult",
-          summary: "An op's outcome for one of its devices (an extension, for platforms with events: [\"opResult\"])",
+          summary:
+            'An op\'s outcome for one of its devices (an extension, for platforms with events: ["opResult"])',
           description:
-            "Sent once the op is settled (every device confirmed, timed out or failed), one delivery per device of the op, to the dataGatewayUrl of the platform that sent the op and only if it opted in (`events: [\"opResult\"]` at registration or by PATCH). DataType is \"opResult\"; DeviceStatus carries OpID, the device's Status and the op's OpStatus. Signed, retried and replayed like the statusReport webhook. A platform that did not opt in never receives this DataType.",
+            'Sent once the op is settled (every device confirmed, timed out or failed), one delivery per device of the op, to the dataGatewayUrl of the platform that sent the op and only if it opted in (`events: ["opResult"]` at registration or by PATCH). DataType is "opResult"; DeviceStatus carries OpID, the device\'s Status and the op\'s OpStatus. Signed, retried and replayed like the statusReport webhook. A platform that did not opt in never receives this DataType.',
           parameters: [
             { $ref: "#/components/parameters/PlatID" },
             ...["webhook-id", "webhook-timestamp", "webhook-signature"].map((name) => ({

@@ -126,7 +126,12 @@ function sectionSevenOperations(): OperationDoc[] {
     const examples = printed.get(api);
     const required = new Set<string>(spec.requiredHeaders.map((h) => HEADER_OF[h as keyof typeof HEADER_OF]));
     const headers = (
-      ["PlatID", "AppID", "AccessToken", ...(IDEMPOTENT.has(api) ? ["Idempotency-Key"] : [])] as CommonHeader[]
+      [
+        "PlatID",
+        "AppID",
+        "AccessToken",
+        ...(IDEMPOTENT.has(api) ? ["Idempotency-Key"] : []),
+      ] as CommonHeader[]
     ).map((name) => ({
       name,
       requiredWithoutMtls: required.has(name),

@@ -35,7 +35,11 @@ export function changingCommand(cloud: DeviceCloud, deviceId: string): Record<st
 }
 
 /** Polls `read` until `done` holds (no timed assertion: the bound only stops a broken run). */
-export async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (v: T) => boolean,
+  what: string,
+): Promise<T> {
   const until = Date.now() + 30_000;
   for (;;) {
     const value = await read();

@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, varchar } from "drizzle-orm/pg-core";
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  varchar,
+} from "drizzle-orm/pg-core";
 import { createdAt, tstz, UDEVICE_ID_MAX, USER_ID_MAX } from "./columns.ts";
 
 export const OP_STATUSES = ["pending", "confirmed", "timeout", "failed"] as const;

@@ -308,7 +308,9 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               <tr>
                 <th>Extra deliveries</th>
                 <td id="events">
-                  {p.events.length > 0 ? p.events.map((e) => <Badge value={e} />) : "none (status reports only)"}
+                  {p.events.length > 0
+                    ? p.events.map((e) => <Badge value={e} />)
+                    : "none (status reports only)"}
                 </td>
               </tr>
               <tr>

@@ -25,7 +25,9 @@ export const opsGet = (ctx: OpsReadCtx): StandardEndpoint => ({
   async serve({ platform, headers, caller, param }) {
     const opId = param ?? "";
     const userId = await callingUser(ctx, platform, caller.path, headers.accessToken);
-    const op = ctx.commands.ops ? await readOp(ctx.commands.ops, { platId: platform.platId, userId }, opId) : undefined;
+    const op = ctx.commands.ops
+      ? await readOp(ctx.commands.ops, { platId: platform.platId, userId }, opId)
+      : undefined;
     if (!op) throw notFound(`no op ${opId} of UserID ${userId}`);
     return { body: retBody(RetCode.OK, "ok", { ...op }) };
   },

@@ -9,13 +9,13 @@ import {
 import type { z } from "zod";
 import type { CallerRequest } from "../../lib/caller-request.ts";
 import { HubError } from "../../lib/hub-error.ts";
+import type { RequestTrace } from "../../observability/request-context.ts";
+import type { PlatformRecord } from "../../registry/platform-record.ts";
 import {
   type IdempotencyCtx,
   idempotencyKeyOf,
   withIdempotency,
 } from "../../services/commands/idempotency.ts";
-import type { RequestTrace } from "../../observability/request-context.ts";
-import type { PlatformRecord } from "../../registry/platform-record.ts";
 
 type RequestBody<K extends ApiName> = z.output<(typeof apis)[K]["request"]>;
 
@@ -96,7 +96,8 @@ export function standardEndpoint<K extends ApiName>(
 
 /** A refusal is the request's answer too (kept for its repeats); anything else is not an answer. */
 function answerOfHubError(err: unknown): StandardAnswer {
-  if (err instanceof HubError) return { body: retBody(err.retCode, err.message, err.extra), headers: err.headers };
+  if (err instanceof HubError)
+    return { body: retBody(err.retCode, err.message, err.extra), headers: err.headers };
   throw err;
 }
 

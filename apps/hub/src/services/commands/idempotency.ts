@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Database, idempotencyKeys } from "@yunlian/db";
-import { RetCode } from "@yunlian/protocol";
+import type { RetCode } from "@yunlian/protocol";
 import { sha256Hex } from "@yunlian/secrets";
 import { and, eq, isNull, lte, or } from "drizzle-orm";
 import { conflict, invalid } from "../../lib/hub-error.ts";
 import { canonicalJson } from "./canonical-json.ts";
 
 /** How long the first answer is kept (docs/design.md §7). */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
  * A claim still without an answer after this long belongs to a hub that died mid-request: the
  * next request with the key takes it over. Far above any request's lifetime (HUB_REQUEST_TIMEOUT_MS).
@@ -108,7 +108,9 @@ async function serveAndKeep(
     // Not an answer (HubErrors are turned into answers by the caller): let a retry run.
     await ctx.db
       .delete(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.platId, platId), eq(idempotencyKeys.key, key), isNull(idempotencyKeys.answer)))
+      .where(
+        and(eq(idempotencyKeys.platId, platId), eq(idempotencyKeys.key, key), isNull(idempotencyKeys.answer)),
+      )
       .catch(() => {});
     throw err;
   }

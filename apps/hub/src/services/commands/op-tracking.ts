@@ -181,7 +181,7 @@ export async function timeOutDevices(ctx: OpsCtx): Promise<number> {
 }
 
 /** Ops kept this long after they were sent, for GET /v1/ops. */
-export const OP_RETENTION_MS = 24 * 60 * 60 * 1000;
+const OP_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 export async function deleteOldOps(ctx: OpsCtx): Promise<void> {
   const before = new Date(ctx.now().getTime() - OP_RETENTION_MS).toISOString();
@@ -222,7 +222,8 @@ async function settleOps(ctx: OpsCtx, opIds: string[]): Promise<void> {
     -- Only what an opResult delivery needs: the ops of platforms that opted in.
     select s.op_id, s.plat_id from settled s join ${platforms} p on p.plat_id = s.plat_id
     where ${OP_RESULT}::text = any(p.events)`)) as { op_id: string; plat_id: string }[];
-  if (settled.length > 0) await ctx.results.settled(settled.map((s) => ({ opId: s.op_id, platId: s.plat_id })));
+  if (settled.length > 0)
+    await ctx.results.settled(settled.map((s) => ({ opId: s.op_id, platId: s.plat_id })));
 }
 
 export interface OpView {
@@ -264,7 +265,7 @@ export async function readOp(
 }
 
 /** docs/design.md §7: confirmed when every device is, failed when any failed, timeout when time ran out. */
-export function opStatusOf(devices: readonly OpStatus[]): OpStatus {
+function opStatusOf(devices: readonly OpStatus[]): OpStatus {
   if (devices.some((s) => s === "failed")) return "failed";
   if (devices.every((s) => s === "confirmed")) return "confirmed";
   if (devices.some((s) => s === "timeout")) return "timeout";

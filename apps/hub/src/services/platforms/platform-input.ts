@@ -16,7 +16,10 @@ const optionalUrl = z.string().max(2048).nullable().optional();
 const httpStatus = z.enum(HTTP_STATUS_MODES);
 
 /** Deliveries the platform opts in to besides status reports ("opResult": its ops' outcomes). */
-const events = z.array(z.enum(PLATFORM_EVENTS)).max(PLATFORM_EVENTS.length).transform((e) => [...new Set(e)]);
+const events = z
+  .array(z.enum(PLATFORM_EVENTS))
+  .max(PLATFORM_EVENTS.length)
+  .transform((e) => [...new Set(e)]);
 
 // Fields without defaults: shared by register (which adds defaults) and PATCH (which must not,
 // or an omitted field would be reset). Zod 4 applies defaults even inside optional().
