@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { invalid, notFound } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { CommandsCtx } from "../../services/commands/commands-context.ts";
-import { readOp } from "../../services/commands/op-tracking.ts";
+import { readOp } from "../../services/commands/op-read.ts";
 import { assertTokenValid } from "../../services/users/access-tokens.ts";
 import { authorizeCall } from "../../services/users/authorize-call.ts";
 import type { UsersCtx } from "../../services/users/users-context.ts";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Database, type OpStatus, opDevices, ops, platforms } from "@yunlian/db";
 import { GroupCommit, type RunSql, runSql } from "@yunlian/delivery";
-import { asc, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { HubMetrics } from "../../observability/metrics.ts";
 import { OP_RESULT, type OpResultSink } from "./op-results.ts";
 
@@ -133,19 +133,46 @@ export async function failDevices(ctx: OpsCtx, opId: string, deviceIds: readonly
   await afterTransitions(ctx, "failed", changed);
 }
 
+type ReportToMatch = { udeviceId: string; dataType: string; deviceStatus: Record<string, string> };
+
+/** Reports stored at the same time are matched together (one statement): see GroupCommit. */
+const matchers = new WeakMap<OpsCtx, GroupCommit<ReportToMatch[], void>>();
+
+function matcherFor(ctx: OpsCtx): GroupCommit<ReportToMatch[], void> {
+  let matcher = matchers.get(ctx);
+  if (!matcher) {
+    const match = async (batches: readonly ReportToMatch[][]) => {
+      await confirmMatching(ctx, batches.flat());
+      return batches.map(() => undefined);
+    };
+    matcher = new GroupCommit<ReportToMatch[], void>({
+      maxBatch: 256,
+      runBatch: match,
+      runOne: async (reports) => {
+        await match([reports]);
+      },
+    });
+    matchers.set(ctx, matcher);
+  }
+  return matcher;
+}
+
 /**
- * The hot path, run for every status report batch: a pending device whose report shows every
- * commanded attribute at its commanded value is confirmed. The partial index on pending devices
- * makes a report of a device nobody commanded one index probe that finds nothing.
+ * The hot path, run for every stored status report: a pending device whose report shows every
+ * commanded attribute at its commanded value is confirmed. Only attr reports can confirm; reports
+ * stored at the same time share one statement, and the partial index on pending devices makes a
+ * report of a device nobody commanded one index probe that finds nothing. Resolves once the
+ * confirmed ops are settled.
  */
-export async function confirmFromReports(
-  ctx: OpsCtx,
-  reports: readonly { udeviceId: string; dataType: string; deviceStatus: Record<string, string> }[],
-): Promise<void> {
+export async function confirmFromReports(ctx: OpsCtx, reports: readonly ReportToMatch[]): Promise<void> {
   const attrReports = reports.filter((r) => r.dataType === "attr");
   if (attrReports.length === 0) return;
+  await matcherFor(ctx).submit(attrReports);
+}
+
+async function confirmMatching(ctx: OpsCtx, reports: readonly ReportToMatch[]): Promise<void> {
   const at = ctx.now().toISOString();
-  const input = JSON.stringify(attrReports.map((r) => ({ udevice_id: r.udeviceId, status: r.deviceStatus })));
+  const input = JSON.stringify(reports.map((r) => ({ udevice_id: r.udeviceId, status: r.deviceStatus })));
   const changed = (await run(ctx.db)(sql`
     with r as (select * from jsonb_to_recordset(${input}::jsonb) as r(udevice_id text, status jsonb))
     update ${opDevices} d set status = 'confirmed', settled_at = ${at}::timestamptz
@@ -224,50 +251,4 @@ async function settleOps(ctx: OpsCtx, opIds: string[]): Promise<void> {
     where ${OP_RESULT}::text = any(p.events)`)) as { op_id: string; plat_id: string }[];
   if (settled.length > 0)
     await ctx.results.settled(settled.map((s) => ({ opId: s.op_id, platId: s.plat_id })));
-}
-
-export interface OpView {
-  OpID: string;
-  Status: OpStatus;
-  Device: { deviceID: string; Status: OpStatus }[];
-}
-
-/**
- * An op as its sender sees it, or undefined for anyone else (another platform or user: the caller
- * cannot tell it from a missing op). A pending device past its deadline reads as timeout before
- * the sweeper has written it.
- */
-export async function readOp(
-  ctx: Pick<OpsCtx, "db" | "now">,
-  who: { platId: string; userId: string },
-  opId: string,
-): Promise<OpView | undefined> {
-  const rows = await ctx.db
-    .select({
-      platId: ops.platId,
-      userId: ops.userId,
-      udeviceId: opDevices.udeviceId,
-      status: opDevices.status,
-      deadline: opDevices.deadline,
-    })
-    .from(ops)
-    .innerJoin(opDevices, eq(opDevices.opId, ops.opId))
-    .where(eq(ops.opId, opId))
-    .orderBy(asc(opDevices.ord));
-  const first = rows[0];
-  if (!first || first.platId !== who.platId || first.userId !== who.userId) return undefined;
-  const now = ctx.now();
-  const devices = rows.map((r) => ({
-    deviceID: r.udeviceId,
-    Status: r.status === "pending" && r.deadline <= now ? ("timeout" as const) : r.status,
-  }));
-  return { OpID: opId, Status: opStatusOf(devices.map((d) => d.Status)), Device: devices };
-}
-
-/** docs/design.md §7: confirmed when every device is, failed when any failed, timeout when time ran out. */
-function opStatusOf(devices: readonly OpStatus[]): OpStatus {
-  if (devices.some((s) => s === "failed")) return "failed";
-  if (devices.every((s) => s === "confirmed")) return "confirmed";
-  if (devices.some((s) => s === "timeout")) return "timeout";
-  return "pending";
 }
