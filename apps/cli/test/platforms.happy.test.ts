@@ -231,6 +231,22 @@ describe("platforms show / edit / rotate-secret / delete", () => {
     expect(r.stdout).toMatch(/httpStatus +always200/);
   });
 
+  it("edit --events opts in to opResult deliveries, and --events '' out (docs/design.md §7)", async () => {
+    hub.on("PATCH /admin/v1/platforms/OPS-APP", {
+      status: 200,
+      body: { ...haier, platId: "OPS-APP", events: ["opResult"] },
+    });
+    const r = await cli(["platforms", "edit", "OPS-APP", "--events", "opResult"], { hubUrl: hub.url });
+    expect(r.code).toBe(0);
+    expect(hub.requests[0]?.body).toEqual({ events: ["opResult"] });
+    const out = await cli(["platforms", "edit", "OPS-APP", "--events", ""], { hubUrl: hub.url });
+    expect(out.code).toBe(0);
+    expect(hub.requests[1]?.body).toEqual({ events: [] });
+    const bad = await cli(["platforms", "edit", "OPS-APP", "--events", "everything"], { hubUrl: hub.url });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("--events must be one of opResult");
+  });
+
   it("edit --clear-codes sends an empty list", async () => {
     hub.on("PATCH /admin/v1/platforms/APP-ONLY", {
       status: 200,

@@ -4,6 +4,7 @@
  * hub again with 100,000 registered platforms/manufacturer codes instead of 10.
  * Needs PostgreSQL (TEST_DATABASE_URL or the local server). Knobs: BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY,
  * BENCH_QUICK=1 (the 10-platform comparison only, docs left alone: for profiling loops),
+ * BENCH_TRACKING_ONLY=1 (only the op-tracking comparison, HUB_OP_TRACKING on vs off, and its docs section),
  * HUB_PROCESS_NODE_ARGS / FORWARDER_NODE_ARGS (extra node flags, e.g. --cpu-prof, for either server).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -158,9 +159,9 @@ async function main() {
       UserID: user,
       Device: [{ DeviceInfo: { deviceID: device }, DeviceAttr: { laundryCycle: "3" } }],
     });
-  const throughHub = (seconds: number) =>
-    measured(hub.child, {
-      url: hub.url,
+  const throughHub = (seconds: number, at: { child: ChildProcess; url: string } = hub) =>
+    measured(at.child, {
+      url: at.url,
       path: "/v1/devices/op",
       headers: {
         "content-type": "application/json",
@@ -208,6 +209,54 @@ async function main() {
     return rounds;
   };
   process.stdout.write(`concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS} s per measurement\n`);
+
+  /**
+   * Op tracking's cost (docs/design.md §7, at most +10 % hub CPU per op): the hub above (tracking
+   * on, HUB_OP_TRACKING's default) against a second hub process on the same database with
+   * HUB_OP_TRACKING=off, measured in alternating rounds like the forwarder comparison. No report
+   * confirms these ops, so every one is also timed out by the sweeper (HUB_OP_CONFIRM_TIMEOUT=5s
+   * here, so that the sweeps fall inside the measured rounds and are paid for in the figures).
+   */
+  const trackingComparison = async () => {
+    await hub.stop();
+    hub = await startHubProcess({ ...env, HUB_OP_CONFIRM_TIMEOUT: "5s" });
+    pinServer(placement, hub.child.pid);
+    const untracked = await startHubProcess({ ...env, HUB_OP_TRACKING: "off" });
+    pinServer(placement, untracked.child.pid);
+    const trackingLines: string[] = [];
+    const note = (name: string, r: LoadResult) => {
+      const line = describe(name, r);
+      trackingLines.push(line);
+      process.stdout.write(`${line}\n`);
+    };
+    await throughHub(3);
+    await throughHub(3, untracked);
+    const rounds: { on: LoadResult; off: LoadResult }[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const pair = { on: await throughHub(SECONDS), off: await throughHub(SECONDS, untracked) };
+      note(`hub, op tracking on, round ${round}`, pair.on);
+      note(`hub, HUB_OP_TRACKING=off, round ${round}`, pair.off);
+      rounds.push(pair);
+    }
+    await untracked.stop();
+    const summary = [
+      `tracking on / off, hub CPU per op:  ${medianRatio(rounds, (r) => (r.on.cpuMicrosPerRequest ?? Number.NaN) / (r.off.cpuMicrosPerRequest ?? Number.NaN))}  (target ≤ 1.10)`,
+      `tracking on / off, requests/s:      ${medianRatio(rounds, (r) => r.on.rps / r.off.rps)}`,
+      `tracking on / off, p50 latency:     ${medianRatio(rounds, (r) => r.on.p50 / r.off.p50)}`,
+    ];
+    for (const line of summary) process.stdout.write(`${line}\n`);
+    writeTrackingSection(trackingLines, summary);
+  };
+  if (process.env.BENCH_TRACKING_ONLY === "1") {
+    await trackingComparison();
+    await hub.stop();
+    forwarder.child.kill();
+    await sim.close();
+    verify.close();
+    await database.drop();
+    return;
+  }
+
   const single = await compare("hub, 10 platforms", "bare forwarder");
 
   // Both again with one process per CPU: the hub through HUB_HTTP_PROCESSES (which needs
@@ -247,6 +296,8 @@ async function main() {
     await database.drop();
     return;
   }
+
+  await trackingComparison();
 
   // 100,000 platforms with one manufacturer code each, inserted directly, then a fresh hub process.
   await hub.stop();
@@ -297,6 +348,42 @@ function medianRatio<T>(rounds: T[], ratio: (round: T) => number): string {
   return `${median(each).toFixed(2)} (rounds ${each.map((r) => r.toFixed(2)).join(", ")})`;
 }
 
+/** Replaces the op-tracking section of docs/benchmarks.md with the figures of this run. */
+function writeTrackingSection(lines: string[], summary: string[]): void {
+  replaceSection("## Hub request path: devices/op tracking (HUB_OP_TRACKING on vs off)", [
+    "Command: `cd apps/hub && npx -y pnpm@12.4.2 bench` (or `BENCH_TRACKING_ONLY=1`, this section alone); needs PostgreSQL.",
+    `Run ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPU(s), concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS} s per measurement.`,
+    "Two hub processes on one PostgreSQL database in front of the same device-cloud sim: one with op tracking",
+    "(each op recorded before the vendor call: one statement; HUB_OP_CONFIRM_TIMEOUT=5s so that the sweeper's",
+    "timeouts of these never-confirmed ops fall inside the rounds), one with HUB_OP_TRACKING=off. Measured in",
+    "alternating rounds; a ratio is the median over the rounds (each round's value in brackets).",
+    "`server CPU` is the user + system CPU time of the hub process per request, from /proc.",
+    "Target: at most 1.10 (tracking may add 10 % hub CPU per op). Where the cost goes, and the choice behind it: docs/adr/0010.",
+    "",
+    "```",
+    ...lines,
+    "",
+    ...summary,
+    "```",
+    "",
+  ]);
+}
+
+/** Replaces (or appends) one `## ` section of docs/benchmarks.md. */
+function replaceSection(heading: string, bodyLines: string[]): void {
+  const file = join(here, "..", "..", "..", "docs", "benchmarks.md");
+  const body = [heading, "", ...bodyLines].join("\n");
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\n";
+  const start = current.indexOf(`${heading}\n`);
+  let next: string;
+  if (start < 0) next = `${current.trimEnd()}\n\n${body}`;
+  else {
+    const end = current.indexOf("\n## ", start + heading.length);
+    next = current.slice(0, start) + body + (end < 0 ? "" : current.slice(end + 1));
+  }
+  writeFileSync(file, next);
+}
+
 /** Replaces this benchmark's section of docs/benchmarks.md with the figures of this run. */
 function writeSection(lines: string[], summary: string[]): void {
   const file = join(here, "..", "..", "..", "docs", "benchmarks.md");
@@ -325,7 +412,8 @@ function writeSection(lines: string[], summary: string[]): void {
     "",
   ].join("\n");
   const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\n";
-  const start = current.indexOf(heading);
+  // With its newline: "## Hub request path: devices/op tracking …" must not match.
+  const start = current.indexOf(`${heading}\n`);
   let next: string;
   if (start < 0) next = `${current.trimEnd()}\n\n${body}`;
   else {

@@ -88,6 +88,10 @@ const envSchema = withCrossRules(
     HUB_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
     HUB_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
     HUB_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+    // Command tracking (docs/design.md §7 "Device operation"): how long an op waits for a report
+    // confirming it, and a switch for the benchmark's before/after (off: no OpID, no GET /v1/ops).
+    HUB_OP_CONFIRM_TIMEOUT: duration.prefault("60s"),
+    HUB_OP_TRACKING: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
     // Adapter packages loaded at start besides the built-in ones (docs/adapters.md).
     HUB_ADAPTERS: commaList.prefault(""),
   }),
@@ -171,6 +175,8 @@ export interface HubConfig {
   retention: RetentionSettings;
   /** HUB_RECONCILE_*: the per-vendor call budget and the poll interval of reconciliation. */
   reconcile: ReconcileSettings;
+  /** devices/op tracking: HUB_OP_CONFIRM_TIMEOUT, and HUB_OP_TRACKING=off turning it off. */
+  ops: { tracking: boolean; confirmTimeoutMs: number };
 }
 
 /**
@@ -226,5 +232,6 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     },
     retention: retentionSettings(e),
     reconcile: reconcileSettings(e),
+    ops: { tracking: e.HUB_OP_TRACKING === "on", confirmTimeoutMs: e.HUB_OP_CONFIRM_TIMEOUT },
   };
 }

@@ -24,6 +24,9 @@ import { buildSecurity } from "./security/security-services.ts";
 import { hubListener } from "./server/hub-listener.ts";
 import { StandardRouter } from "./server/standard-router.ts";
 import type { AuditCtx } from "./services/audit/audit.ts";
+import type { CommandsCtx } from "./services/commands/commands-context.ts";
+import { opResultDeliveries } from "./services/commands/op-results.ts";
+import { startOpSweeper } from "./services/commands/op-sweeper.ts";
 import type { DevicesCtx } from "./services/devices/devices-context.ts";
 import type { GrantsCtx } from "./services/grants/grants.ts";
 import { startModelRegistry } from "./services/models/model-store.ts";
@@ -162,7 +165,23 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     metrics,
   };
   const devices: DevicesCtx = { ...vendors, registry, authChanges: changes };
+  const commands: CommandsCtx = {
+    idempotency: { db, now },
+    ...(config.ops.tracking
+      ? {
+          ops: {
+            db,
+            now,
+            confirmTimeoutMs: config.ops.confirmTimeoutMs,
+            metrics,
+            results: opResultDeliveries({ db, registry, notifier: database, delivery, now, log }),
+          },
+        }
+      : {}),
+  };
+  const opSweeper = commands.ops ? startOpSweeper(commands.ops, log) : undefined;
   const reports: ReportsCtx = {
+    ...(commands.ops ? { ops: commands.ops } : {}),
     registry,
     adapters,
     ingestDb: ingestDatabase?.db ?? db,
@@ -207,7 +226,15 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
   };
 
   const standard = new StandardRouter(
-    standardEndpoints({ hubPlatId: config.platId, users, login, devices, reports, models: models.registry }),
+    standardEndpoints({
+      hubPlatId: config.platId,
+      users,
+      login,
+      devices,
+      reports,
+      models: models.registry,
+      commands,
+    }),
     guard,
     log,
   );
@@ -268,6 +295,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     ],
     async close() {
       await reconciler.stop();
+      await opSweeper?.stop();
       await retention.stop();
       await delivery.stop();
       await models.stop();

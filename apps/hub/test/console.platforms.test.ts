@@ -159,3 +159,27 @@ describe("console: httpStatus (docs/design.md §3.3)", () => {
     expect((await admin.get("/admin/v1/platforms/CON-STRICT-0001")).body.httpStatus).toBe("mirror");
   });
 });
+
+describe("console: events (docs/design.md §7, opResult deliveries)", () => {
+  it("the form opts a platform in to opResult and out again; its page shows it", async () => {
+    const res = await post("/console/platforms", {
+      platId: "CON-OPS-0001",
+      name: "ops app",
+      verifyUrl: "http://127.0.0.1:9/v",
+      securityMode: "hmac",
+      opResult: "on",
+    });
+    expect(res.status).toBe(201);
+    expect((await admin.get("/admin/v1/platforms/CON-OPS-0001")).body.events).toEqual(["opResult"]);
+    const detail = await page("/console/platforms/CON-OPS-0001");
+    expect(detail).toMatch(/id="events"[\s\S]*opResult/);
+    expect(detail).toMatch(/name="opResult" value="on" checked/);
+    const saved = await post("/console/platforms/CON-OPS-0001", {
+      name: "ops app",
+      verifyUrl: "http://127.0.0.1:9/v",
+      securityMode: "hmac",
+    });
+    expect(saved.status).toBeLessThan(400);
+    expect((await admin.get("/admin/v1/platforms/CON-OPS-0001")).body.events).toEqual([]);
+  });
+});

@@ -108,6 +108,7 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(components.parameters as Json)).toEqual([
       "PlatID",
       "AppID",
+      "Idempotency-Key",
       "AccessToken",
       "WebhookId",
       "WebhookTimestamp",
@@ -125,6 +126,21 @@ describe("GET /openapi.json", () => {
     expect(schemes.requestSignature).toMatchObject({ type: "http", scheme: "signature" });
     expect(schemes.mutualTLS).toMatchObject({ type: "mutualTLS" });
     expect((doc.webhooks as Json).statusReport).toBeDefined();
+  });
+
+  it("documents command tracking: Idempotency-Key, OpID, GET /v1/ops/{opId}, the opResult webhook (docs/design.md §7)", () => {
+    const paths = doc.paths as Record<string, Json>;
+    const refs = (op: Json | undefined) => JSON.stringify((op?.parameters as unknown[]) ?? []);
+    for (const api of ["devices/op", "user/bindDevices", "user/unbindDevices"])
+      expect(refs(paths[`/v1/${api}`]?.post as Json), api).toContain("Idempotency-Key");
+    expect(refs(paths["/v1/devices/deviceStatus"]?.post as Json)).not.toContain("Idempotency-Key");
+    const get = paths["/v1/ops/{opId}"]?.get as Json | undefined;
+    expect(get?.operationId).toBe("ops_get");
+    const schemas = (doc.components as Json).schemas as Json;
+    expect(JSON.stringify(schemas.OpStatusResponse)).toContain("timeout");
+    expect(JSON.stringify(schemas.DevicesOpResponse)).toContain("OpID");
+    expect(JSON.stringify((doc.webhooks as Json).opResult)).toContain("OpResultReport");
+    expect(JSON.stringify(schemas.PlatformView ?? schemas)).toContain("opResult");
   });
 
   it("describes both secrets and the signing content of each direction (docs/design.md §7)", () => {

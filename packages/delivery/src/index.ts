@@ -34,6 +34,7 @@ export {
 } from "./config.ts";
 export { type InProcessDelivery, type InProcessDeliveryOptions, startInProcessDelivery } from "./embedded.ts";
 export { EndpointGates, endpointKey } from "./endpoint-gate.ts";
+export { GroupCommit, type GroupCommitOptions } from "./group-commit.ts";
 export type { DeliveryHandoff, HandedDelivery } from "./handoff.ts";
 export { newDeliveryId } from "./ids.ts";
 export { type IngestInput, type IngestResult, ingestReport } from "./ingest.ts";
@@ -42,5 +43,6 @@ export { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData, deliverJ
 export { type DeliveryLogger, silentLogger } from "./logger.ts";
 export { endOpenDeliveries, enqueueNotice, type NoticeInput } from "./notice.ts";
 export { type DataGatewayBody, type NormalisedReport, reportBody } from "./report.ts";
+export { type RunSql, runSql } from "./sql-exec.ts";
 export { DELIVERY_CHANNEL, type DeliveryListener, type DeliveryNotifier, wakeDelivery } from "./wake.ts";
 export { ingestDatabaseUrl, workerDatabaseUrl } from "./worker-database-url.ts";

@@ -4,6 +4,8 @@ import { oneOf, parseJsonObject, readJsonObject } from "./shared.ts";
 
 const SECURITY_MODES = ["none", "hmac", "mtls"] as const;
 const HTTP_STATUS_MODES = ["mirror", "always200"] as const;
+/** Extra deliveries a platform may opt in to (docs/design.md §7). */
+const EVENTS = ["opResult"] as const;
 
 /** Flags that set platform fields: shared by register and edit. */
 export const platformFieldOptions: Record<string, OptionDef> = {
@@ -43,6 +45,12 @@ export const platformFieldOptions: Record<string, OptionDef> = {
     value: "<mode>",
     description:
       "HTTP status of the hub's /v1 answers: mirror (the RetCode, hub default) | always200 (HTTP 200, RetCode in the body, for a client built to the letter of the standard)",
+  },
+  events: {
+    type: "string",
+    value: "<list>",
+    description:
+      'extra deliveries to its dataGatewayUrl, comma-separated: opResult (the outcome of its devices/op commands); "" for none',
   },
   "cert-fingerprint": {
     type: "string",
@@ -102,6 +110,16 @@ export function platformBody(
 
   const httpStatus = oneOf(flags.string("http-status"), HTTP_STATUS_MODES, "http-status", command);
   if (httpStatus !== undefined) body.httpStatus = httpStatus;
+
+  const events = flags.string("events");
+  if (events !== undefined) {
+    const list = events
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
+    for (const e of list) oneOf(e, EVENTS, "events", command);
+    body.events = list;
+  }
 
   const mode = oneOf(flags.string("mode"), SECURITY_MODES, "mode", command);
   const fingerprints = flags.strings("cert-fingerprint");

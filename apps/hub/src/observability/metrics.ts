@@ -113,6 +113,21 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly opsTotal = new Counter({
+    name: "yunlian_ops_total",
+    help: "Commanded devices of devices/op by vendor and outcome once settled: confirmed (a report showed the commanded state), timeout (HUB_OP_CONFIRM_TIMEOUT passed first) or failed (the vendor refused it)",
+    labelNames: ["vendor", "outcome"] as const,
+    registers: [this.registry],
+  });
+
+  readonly opConfirmation = new Histogram({
+    name: "yunlian_op_confirmation_seconds",
+    help: "Time from a devices/op to the status report that confirmed it, by vendor",
+    labelNames: ["vendor"] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120],
+    registers: [this.registry],
+  });
+
   constructor() {
     const self = this;
     // What every Node service exposes: process CPU and memory, heap, event-loop lag, GC pauses.

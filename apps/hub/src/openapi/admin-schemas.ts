@@ -3,7 +3,7 @@
  * document imports those); answers are built by view functions, so their shapes are written
  * here once, and tests parse real answers with them so they cannot drift.
  */
-import { DELIVERY_STATUSES, HTTP_STATUS_MODES } from "@yunlian/db";
+import { DELIVERY_STATUSES, HTTP_STATUS_MODES, PLATFORM_EVENTS } from "@yunlian/db";
 import { z } from "zod";
 
 const iso = z.iso.datetime({ offset: true });
@@ -34,6 +34,11 @@ export const PlatformView = z.strictObject({
     .enum(HTTP_STATUS_MODES)
     .describe(
       "The HTTP status of the hub's /v1 answers to this platform: mirror (default) makes it the RetCode (RetCode 404 → HTTP 404); always200 answers HTTP 200 with the same RetCode/RetInfo body, for a client built to the letter of the standard (docs/design.md §3.3)",
+    ),
+  events: z
+    .array(z.enum(PLATFORM_EVENTS))
+    .describe(
+      'Deliveries the platform opted in to besides status reports: "opResult" sends each of its devices/op outcomes to its dataGatewayUrl (DataType "opResult", see the opResult webhook; docs/design.md §7)',
     ),
   dataGatewayDisabledAt: isoOrNull,
   createdAt: iso,

@@ -123,6 +123,15 @@ export const commonHeaderParameters = {
     schema: { type: "string" },
     example: "17592186044420",
   },
+  "Idempotency-Key": {
+    name: "Idempotency-Key",
+    in: "header",
+    required: false,
+    description:
+      "An extension (docs/design.md §7), on devices/op, user/bindDevices and user/unbindDevices: 1-128 printable ASCII characters. The same key from the same platform within 24 h gets the first answer again (header Idempotent-Replayed: true) without a second vendor call, waiting while the first request is still being served; the same key with a different request (after normalisation: key order and whitespace do not matter) is 409.",
+    schema: { type: "string", minLength: 1, maxLength: 128 },
+    example: "2f9c1e7a-op-retry-1",
+  },
   AccessToken: {
     name: "AccessToken",
     in: "header",

@@ -15,7 +15,7 @@ import { type Io, inlineSchema, SchemaCatalog } from "./json-schema.ts";
 import { modelOperations } from "./model-operations.ts";
 import type { Audience, BodyDoc, OperationDoc, ResponseDoc } from "./operation.ts";
 import { selfOperations } from "./self-operations.ts";
-import { standardOperations } from "./standard-operations.ts";
+import { opResultWebhookSchema, standardOperations } from "./standard-operations.ts";
 
 export interface DocumentOptions {
   version: string;
@@ -50,7 +50,8 @@ const DESCRIPTION = `The neutral cloud-to-cloud hub for smart appliances (云联
 * **Standard API** — the interfaces of the CHEAA cloud-to-cloud standard, section 7: \`POST /v1/{apiName}\`, JSON, every answer \`{RetCode, RetInfo, …}\`. The hub is liberal in what it accepts (padded keys, numbers for strings, the header spelled PlateID) and always answers in canonical form; request schemas here describe what may be sent, response schemas what the hub sends.
 * **Admin API** — the operator's, with \`Authorization: Bearer\` and HUB_ADMIN_TOKEN or a named operator key (scope \`read\`: GET only).
 * **Self-service API** — a platform managing its own registration and reading its own deliveries.
-* **statusReport webhook** — what the hub POSTs to each subscribed platform's dataGatewayUrl; the **grantNotice** webhook, its notice of a sharing grant.`;
+* **statusReport webhook** — what the hub POSTs to each subscribed platform's dataGatewayUrl; the **grantNotice** webhook, its notice of a sharing grant.
+* **opResult webhook** — an op's outcome, POSTed the same way to a platform registered with \`events: ["opResult"]\` (an extension).`;
 
 /** Builds the OpenAPI 3.1 document from the operations' zod schemas. */
 export function buildOpenApiDocument(options: DocumentOptions) {
@@ -64,6 +65,7 @@ export function buildOpenApiDocument(options: DocumentOptions) {
     paths[op.path] = item;
   }
   const report = catalog.ref(apis["dataservices/dataGateway"].request, "StatusReport", "output");
+  const opResult = catalog.ref(opResultWebhookSchema, "OpResultReport", "output");
   const schemas = catalog.components();
   return {
     openapi: "3.1.1",
@@ -83,6 +85,31 @@ export function buildOpenApiDocument(options: DocumentOptions) {
     tags: tagsOf(paths),
     paths,
     webhooks: {
+      opResult: {
+        post: {
+          operationId: "opResult",
+          summary:
+            'An op\'s outcome for one of its devices (an extension, for platforms with events: ["opResult"])',
+          description:
+            'Sent once the op is settled (every device confirmed, timed out or failed), one delivery per device of the op, to the dataGatewayUrl of the platform that sent the op and only if it opted in (`events: ["opResult"]` at registration or by PATCH). DataType is "opResult"; DeviceStatus carries OpID, the device\'s Status and the op\'s OpStatus. Signed, retried and replayed like the statusReport webhook. A platform that did not opt in never receives this DataType.',
+          parameters: [
+            { $ref: "#/components/parameters/PlatID" },
+            ...["webhook-id", "webhook-timestamp", "webhook-signature"].map((name) => ({
+              name,
+              in: "header",
+              required: true,
+              schema: { type: "string" },
+            })),
+          ],
+          requestBody: { required: true, content: { "application/json": { schema: opResult } } },
+          responses: {
+            "200": {
+              description: "Acknowledged",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/RetBody" } } },
+            },
+          },
+        },
+      },
       statusReport: {
         post: {
           operationId: "statusReport",

@@ -28,7 +28,7 @@ export interface ResponseDoc {
 export type Audience = "platform" | "operator" | "self" | "vendor-callback" | "public";
 
 /** The headers of the standard (7.1) an operation uses; see components.parameters. */
-export type CommonHeader = "PlatID" | "AppID" | "AccessToken";
+export type CommonHeader = "PlatID" | "AppID" | "AccessToken" | "Idempotency-Key";
 
 /**
  * One documented operation. Route modules own the zod schemas; a doc entry points at them, so

@@ -1,4 +1,4 @@
-import { type ApiName, apiNames, apis, ResponseBase } from "@yunlian/protocol";
+import { type ApiName, apiNames, apis, OpResultReport, ResponseBase } from "@yunlian/protocol";
 import { z } from "zod";
 import { hubRequestExamples } from "./hub-examples.ts";
 import { type CommonHeader, errors, type OperationDoc } from "./operation.ts";
@@ -33,7 +33,7 @@ const NOTES: Partial<Record<ApiName, string>> = {
   "devices/deviceStatus":
     "Devices come back in request order; as a documented extension each entry also echoes DeviceInfo.deviceID. Reads served from the hub (an extension, docs/design.md §7): with the request header `Cache-Control: max-age=N`, a device whose shadow holds a report the hub received no more than N seconds ago is answered from the shadow (every report of the device merged, onLine from the latest onOffline report) without asking its vendor; the other devices are asked live, one call per vendor. Each entry of such an answer carries `StatusTime`, the time of that state as epoch milliseconds in a string (like the standard's TimeStamp): when the hub received the latest report, or when the vendor answered. Without the header (or with one carrying no well-formed max-age) nothing changes and no StatusTime is added. The binding check (403) comes before any shadow is read.",
   "devices/op":
-    "The hub requires the AccessToken here (docs/design.md §3.5); only devices bound to that user are operated. Checks run in this order: the token (401), the binding of every device to the user (403), then the commands' content (400) against the model the device's vendor published, if it published one; the hub's own models never refuse a value (docs/design.md §3.6).",
+    "The hub requires the AccessToken here (docs/design.md §3.5); only devices bound to that user are operated. Checks run in this order: the token (401), the binding of every device to the user (403), then the commands' content (400) against the model the device's vendor published, if it published one; the hub's own models never refuse a value (docs/design.md §3.6).\n\nExtensions (docs/design.md §7): an answer of a command that reached the vendors carries `OpID`; follow it with GET /v1/ops/{OpID} (pending → confirmed when a status report shows every commanded attribute at its value, timeout after HUB_OP_CONFIRM_TIMEOUT, failed when the vendor refused it). A platform registered with `events: [\"opResult\"]` also receives the outcome (the opResult webhook). With an `Idempotency-Key` header a retry gets the first answer again.",
   "dataservices/dataGateway":
     "A vendor cloud pushes status here. A vendor on a native adapter sends its own format, which the adapter validates; the schema is the standard's body. The hub stores the report, updates the device shadow and fans it out to every platform with a user bound to the device (see the statusReport webhook).",
 };
@@ -146,9 +146,58 @@ function modelsReadOperation(): OperationDoc {
   };
 }
 
-/** One operation per interface of the standard's section 7, from the protocol's `apis` registry, the ingestUrl and the model read. */
+/** The interfaces that take an Idempotency-Key (docs/design.md §7). */
+const IDEMPOTENT = new Set<ApiName>(["devices/op", "user/bindDevices", "user/unbindDevices"]);
+
+const OP_STATUS = z.enum(["pending", "confirmed", "timeout", "failed"]);
+
+/** devices/op's answer with the hub's extension: the OpID to follow (absent when nothing was sent). */
+const DevicesOpResponse = ResponseBase.extend({
+  OpID: z.string().optional().describe("The op to follow with GET /v1/ops/{OpID} (an extension)"),
+  FailedIDs: z.array(z.string()).optional().describe("Devices a vendor refused or could not be reached for"),
+});
+
+const OpStatusResponse = ResponseBase.extend({
+  OpID: z.string(),
+  Status: OP_STATUS.describe(
+    "confirmed when every device is, failed when any failed, timeout when HUB_OP_CONFIRM_TIMEOUT passed with a device unconfirmed, else pending",
+  ),
+  Device: z.array(z.strictObject({ deviceID: z.string(), Status: OP_STATUS })).describe("In request order"),
+});
+
+/** GET /v1/ops/{OpID}: an extension (docs/design.md §7). */
+function opsGetOperation(): OperationDoc {
+  return {
+    method: "get",
+    path: "/v1/ops/{opId}",
+    operationId: "ops_get",
+    tag: TAG.devices ?? "Standard",
+    summary: "Follow a devices/op: its status per device (an extension)",
+    description: [
+      "What became of a command: per device `pending`, `confirmed` (a status report of the device showed every commanded attribute at its commanded value), `timeout` (not confirmed within HUB_OP_CONFIRM_TIMEOUT, default 60 s) or `failed` (the vendor refused it). Ops are kept 24 h.",
+      "Same authentication as the standard API (a GET signs an empty body). Only the platform and user that sent the op may read it: the user is the `UserID` query parameter (the AccessToken, when sent, must be that user's) or, without it, the AccessToken's user. Anyone else gets 404, as for an unknown OpID.",
+    ].join("\n\n"),
+    audience: "platform",
+    headers: [
+      { name: "PlatID", requiredWithoutMtls: true },
+      { name: "AppID", requiredWithoutMtls: false },
+      { name: "AccessToken", requiredWithoutMtls: false },
+    ],
+    pathParams: [{ name: "opId", description: "The OpID a devices/op answered" }],
+    query: z.object({ UserID: z.string().optional().describe("The user who sent the op") }),
+    responses: {
+      "200": { description: "RetCode 200", body: { name: "OpStatusResponse", schema: OpStatusResponse } },
+      ...errors("Invalid", "Unauthorized", "NotFound", "RateLimited"),
+    },
+  };
+}
+
+/** The opResult webhook's body (an extension a platform opts in to). */
+export const opResultWebhookSchema = OpResultReport;
+
+/** One operation per interface of the standard's section 7, from the protocol's `apis` registry, the op read, the ingestUrl and the model read. */
 export function standardOperations(): OperationDoc[] {
-  return [...sectionSevenOperations(), ingestUrlOperation(), modelsReadOperation()];
+  return [...sectionSevenOperations(), opsGetOperation(), ingestUrlOperation(), modelsReadOperation()];
 }
 
 function sectionSevenOperations(): OperationDoc[] {
@@ -157,7 +206,14 @@ function sectionSevenOperations(): OperationDoc[] {
     const spec = apis[api];
     const examples = printed.get(api);
     const required = new Set<string>(spec.requiredHeaders.map((h) => HEADER_OF[h as keyof typeof HEADER_OF]));
-    const headers = (["PlatID", "AppID", "AccessToken"] as CommonHeader[]).map((name) => ({
+    const headers = (
+      [
+        "PlatID",
+        "AppID",
+        "AccessToken",
+        ...(IDEMPOTENT.has(api) ? ["Idempotency-Key"] : []),
+      ] as CommonHeader[]
+    ).map((name) => ({
       name,
       requiredWithoutMtls: required.has(name),
     }));
@@ -187,7 +243,10 @@ function sectionSevenOperations(): OperationDoc[] {
       responses: {
         "200": {
           description: "RetCode 200",
-          body: { name: responseName, schema: spec.response, examples: examples?.response },
+          body:
+            api === "devices/op"
+              ? { name: "DevicesOpResponse", schema: DevicesOpResponse, examples: examples?.response }
+              : { name: responseName, schema: spec.response, examples: examples?.response },
           headers:
             api === "user/login"
               ? { PlatID: "The hub's PlatID", AccessToken: "The token to send with later calls" }

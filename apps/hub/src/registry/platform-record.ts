@@ -1,4 +1,4 @@
-import type { HttpStatusMode } from "@yunlian/db";
+import type { HttpStatusMode, PlatformEvent } from "@yunlian/db";
 
 /** A registered platform as the hub holds it in memory (secrets decrypted, codes attached). */
 type SecurityMode = "none" | "hmac" | "mtls";
@@ -27,6 +27,8 @@ export interface PlatformRecord {
   securityMode: SecurityMode;
   /** The HTTP status of the hub's `/v1` answers to it: mirroring RetCode, or always 200 (docs/design.md §3.3). */
   httpStatus: HttpStatusMode;
+  /** Extra deliveries it opted in to ("opResult": its ops' outcomes, docs/design.md §7). */
+  events: PlatformEvent[];
   certFingerprints: string[];
   manufacturerCodes: string[];
   /** The hub-issued appSecret: verifies this platform's requests to the hub. */

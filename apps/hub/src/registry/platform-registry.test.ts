@@ -17,6 +17,7 @@ function record(platId: string, codes: string[], appId = `APP-${platId}`): Platf
     appId,
     securityMode: "hmac",
     httpStatus: "mirror",
+    events: [],
     certFingerprints: [],
     manufacturerCodes: codes,
     appSecret: { current: "whsec_x" },

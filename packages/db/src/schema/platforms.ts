@@ -13,6 +13,10 @@ export type SecurityMode = "none" | "hmac" | "mtls";
 export const HTTP_STATUS_MODES = ["mirror", "always200"] as const;
 export type HttpStatusMode = (typeof HTTP_STATUS_MODES)[number];
 
+/** Deliveries a platform may opt in to besides status reports (docs/design.md §7). */
+export const PLATFORM_EVENTS = ["opResult"] as const;
+export type PlatformEvent = (typeof PLATFORM_EVENTS)[number];
+
 /** Every registered cloud (app platform, device vendor, or both): one tenant each. */
 export const platforms = pgTable(
   "platforms",
@@ -50,6 +54,8 @@ export const platforms = pgTable(
     securityMode: text("security_mode").$type<SecurityMode>().notNull().default("hmac"),
     httpStatus: text("http_status").$type<HttpStatusMode>().notNull().default("mirror"),
     certFingerprints: text("cert_fingerprints").array().notNull().default(sql`'{}'::text[]`),
+    /** Extra deliveries the platform opted in to (PLATFORM_EVENTS): "opResult" = its ops' outcomes. */
+    events: text("events").array().$type<PlatformEvent[]>().notNull().default(sql`'{}'::text[]`),
     /** Set when the receiver answered 410 Gone: deliveries to it stop until an operator clears it. */
     dataGatewayDisabledAt: tstz("data_gateway_disabled_at"),
     createdAt: createdAt(),

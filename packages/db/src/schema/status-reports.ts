@@ -1,7 +1,8 @@
 import { bigserial, index, jsonb, pgTable, primaryKey, text, varchar } from "drizzle-orm/pg-core";
 import { tstz, UDEVICE_ID_MAX } from "./columns.ts";
 
-export type ReportDataType = "attr" | "alarm" | "onOffline";
+/** The standard's three, and the hub's own "opResult" (an op's outcome, docs/design.md §7). */
+export type ReportDataType = "attr" | "alarm" | "onOffline" | "opResult";
 
 /** A report the hub made itself from a poll (null: the vendor pushed it). */
 export type ReportSource = "reconcile";

@@ -78,6 +78,19 @@ export const DataGatewayRequest = z.discriminatedUnion(
 );
 export const DataGatewayResponse = ResponseBase;
 
+/**
+ * The hub's extension (docs/design.md §7 "Device operation"): an op's outcome for one of its
+ * devices, delivered to the dataGateway of a platform that opted in (`events: ["opResult"]`) and to
+ * no other. Not one of the standard's DataTypes: DataGatewayRequest (what vendors may send) refuses it.
+ */
+const settledStatus = z.enum(["confirmed", "timeout", "failed"]);
+export const OpResultReport = z.looseObject({
+  ...common,
+  DataType: z.literal("opResult"),
+  DeviceStatus: z.looseObject({ OpID: z.string().min(1), Status: settledStatus, OpStatus: settledStatus }),
+});
+export type OpResultReport = z.infer<typeof OpResultReport>;
+
 export type AttrReport = z.infer<typeof AttrReport>;
 export type AlarmReport = z.infer<typeof AlarmReport>;
 export type OnOfflineReport = z.infer<typeof OnOfflineReport>;

@@ -1,4 +1,4 @@
-import { parseRequest, retBody } from "@yunlian/protocol";
+import { OpResultReport, parseLenientJson, parseRequest, retBody } from "@yunlian/protocol";
 import { Hono } from "hono";
 import { createHangPool, listen } from "../shared/server.ts";
 import { verifySignature } from "../shared/sign.ts";
@@ -152,7 +152,9 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
       return c.json(retBody(answeredStatus === 200 ? "200" : "500", "ok"), answeredStatus as 200);
     }
     // Table 50 types DeviceStatus String, the examples show an object: both are read.
-    const parsed = parseRequest("dataservices/dataGateway", withDeviceStatusObject(text), headers);
+    const parsed = isOpResult(text)
+      ? opResultOf(text)
+      : parseRequest("dataservices/dataGateway", withDeviceStatusObject(text), headers);
     const unreadable = strict ? 200 : 400;
     const status = { ok: parsed.ok ? 200 : unreadable, fail500: 500, down410: 410, hang: 503 }[mode];
     const webhookId = headers["webhook-id"];
@@ -170,10 +172,12 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
       const why = parsed.ok ? `simulated receiver mode ${mode}` : parsed.retInfo;
       return c.json(retBody("500", strict && !parsed.ok ? `上报数据格式错误：${why}` : why), status as 500);
     }
-    if (runRules && !(webhookId && ruleSeen.has(webhookId))) {
+    const body = parsed.body;
+    // Linkage rules run on the standard's reports; an op's outcome triggers none.
+    if (runRules && body.DataType !== "opResult" && !(webhookId && ruleSeen.has(webhookId))) {
       if (webhookId) ruleSeen.add(webhookId);
       // After the answer: a rule's round trip through the hub must not hold up the delivery.
-      setImmediate(() => void runRules(parsed.body));
+      setImmediate(() => void runRules(body));
     }
     return c.json(retBody("200", "上报成功"), 200);
   });
@@ -222,8 +226,11 @@ function waitFor<T>(done: () => boolean, timeoutMs: number, value: T, what: stri
   });
 }
 
-/** The standard's DataTypes; any other one on the dataGateway is a notice of the hub's own. */
-const STANDARD_DATA_TYPES = new Set(["attr", "alarm", "onOffline"]);
+/**
+ * The DataTypes read as reports: the standard's, and opResult (an op's outcome, read by its own
+ * schema); any other one on the dataGateway is a notice of the hub's own (a sharing grant).
+ */
+const STANDARD_DATA_TYPES = new Set(["attr", "alarm", "onOffline", "opResult"]);
 
 /** The body of a hub notice (a JSON object whose DataType is a string the standard does not define), else undefined. */
 function hubNotice(text: string): Record<string, unknown> | undefined {
@@ -236,4 +243,15 @@ function hubNotice(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The hub's opResult delivery (an extension a platform opts in to) is read by its own schema. */
+function isOpResult(text: string): boolean {
+  const parsed = parseLenientJson(text);
+  return parsed.ok && (parsed.value as { DataType?: unknown } | null)?.DataType === "opResult";
+}
+
+function opResultOf(text: string): { ok: true; body: OpResultReport } | { ok: false; retInfo: string } {
+  const read = OpResultReport.safeParse(JSON.parse(text));
+  return read.success ? { ok: true, body: read.data } : { ok: false, retInfo: read.error.message };
 }

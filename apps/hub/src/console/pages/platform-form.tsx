@@ -14,6 +14,8 @@ export interface PlatformFormValues {
   securityMode: string;
   certFingerprints: string;
   httpStatus: string;
+  /** "on" when the platform receives its ops' outcomes (events: ["opResult"]). */
+  opResult: string;
 }
 
 export const emptyPlatformForm: PlatformFormValues = {
@@ -29,6 +31,7 @@ export const emptyPlatformForm: PlatformFormValues = {
   securityMode: "hmac",
   certFingerprints: "",
   httpStatus: "mirror",
+  opResult: "",
 };
 
 const list = (text: string) => text.split(/[\s,]+/).filter(Boolean);
@@ -58,6 +61,7 @@ export function platformBody(v: PlatformFormValues, mode: "register" | "edit"): 
     appId: optional(v.appId),
     security: { mode: v.securityMode, certFingerprints: list(v.certFingerprints) },
     httpStatus: v.httpStatus || "mirror",
+    events: v.opResult === "on" ? ["opResult"] : [],
   };
 }
 
@@ -173,6 +177,11 @@ export function PlatformForm(props: {
             </option>
           ))}
         </select>
+      </label>
+      <label>
+        <input type="checkbox" name="opResult" value="on" checked={v.opResult === "on"} /> Deliver the outcome
+        of its devices/op commands to its dataGatewayUrl{" "}
+        <span class="hint">events: ["opResult"], DataType "opResult" (docs/design.md §7)</span>
       </label>
       <div>
         <button type="submit">{props.mode === "register" ? "Register platform" : "Save changes"}</button>

@@ -34,6 +34,7 @@ const formValues = (form: Record<string, unknown>): PlatformFormValues => ({
   appId: field(form, "appId"),
   securityMode: field(form, "securityMode"),
   httpStatus: field(form, "httpStatus"),
+  opResult: field(form, "opResult"),
   certFingerprints: field(form, "certFingerprints"),
 });
 
@@ -49,6 +50,7 @@ const valuesOf = (p: Platform): PlatformFormValues => ({
   appId: p.vendorAppId ?? "",
   securityMode: p.security.mode,
   httpStatus: p.httpStatus,
+  opResult: p.events.includes("opResult") ? "on" : "",
   certFingerprints: p.security.certFingerprints.join("\n"),
 });
 
@@ -344,6 +346,14 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 <td id="http-status">
                   <Badge value={p.httpStatus} />{" "}
                   {p.httpStatus === "always200" ? "always 200, RetCode in the body" : "mirrors RetCode"}
+                </td>
+              </tr>
+              <tr>
+                <th>Extra deliveries</th>
+                <td id="events">
+                  {p.events.length > 0
+                    ? p.events.map((e) => <Badge value={e} />)
+                    : "none (status reports only)"}
                 </td>
               </tr>
               <tr>

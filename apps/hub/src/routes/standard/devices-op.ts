@@ -1,3 +1,5 @@
+import type { CommandsCtx } from "../../services/commands/commands-context.ts";
+import { beginOp, failDevices, newOpId, type TrackedDevice } from "../../services/commands/op-tracking.ts";
 import { operateDevices } from "../../services/devices/device-calls.ts";
 import { namedDeviceIds } from "../../services/devices/device-ids.ts";
 import type { ModelRegistry } from "../../services/models/model-registry.ts";
@@ -8,15 +10,57 @@ import { mergedAnswer, standardEndpoint } from "./standard-route.ts";
 /**
  * POST /v1/devices/op (7.2.7): AccessToken required; only devices bound to that user. The
  * commands' content is judged after both (operateDevices: 401 → 403 → 400, docs/design.md §3.6).
+ * An op that passed those checks is recorded (its `OpID` in the answer, GET /v1/ops/{OpID}) just
+ * before the vendors are called; the devices a vendor refused are failed at once.
  */
-export const devicesOp = (ctx: AccountCtx & { models: ModelRegistry }) =>
-  standardEndpoint("/v1/devices/op", "devices/op", async (req) => {
-    const ids = namedDeviceIds(req.body.Device);
-    const auth = await actingUser(ctx, req, { tokenRequired: true });
-    const commands = (req.body.Device ?? []).map((d, i) => ({
-      deviceId: ids[i] ?? "",
-      attrs: d.DeviceAttr ?? {},
-      declaredType: d.DeviceInfo?.deviceType,
-    }));
-    return mergedAnswer(await operateDevices(ctx, auth, commands, req.trace));
-  });
+export const devicesOp = (ctx: AccountCtx & { models: ModelRegistry; commands: CommandsCtx }) =>
+  standardEndpoint(
+    "/v1/devices/op",
+    "devices/op",
+    async (req) => {
+      const ids = namedDeviceIds(req.body.Device);
+      const auth = await actingUser(ctx, req, { tokenRequired: true });
+      const commands = (req.body.Device ?? []).map((d, i) => ({
+        deviceId: ids[i] ?? "",
+        attrs: d.DeviceAttr ?? {},
+        declaredType: d.DeviceInfo?.deviceType,
+      }));
+      const tracking = ctx.commands.ops;
+      if (!tracking) return mergedAnswer(await operateDevices(ctx, auth, commands, req.trace));
+      const opId = newOpId(tracking.now());
+      const failures = await operateDevices(ctx, auth, commands, req.trace, () =>
+        beginOp(tracking, {
+          opId,
+          platId: req.platform.platId,
+          userId: auth.userId,
+          devices: trackedDevices(ctx, commands),
+        }),
+      );
+      await failDevices(
+        tracking,
+        opId,
+        failures.flatMap((f) => f.deviceIds),
+      );
+      return mergedAnswer(failures, { OpID: opId });
+    },
+    { idempotency: ctx.commands.idempotency },
+  );
+
+/** One row per device (a device named twice: its commands merged, the later winning). */
+function trackedDevices(
+  ctx: Pick<AccountCtx, "registry">,
+  commands: readonly { deviceId: string; attrs: Record<string, string> }[],
+): TrackedDevice[] {
+  const byId = new Map<string, TrackedDevice>();
+  for (const c of commands) {
+    const known = byId.get(c.deviceId);
+    if (known) Object.assign(known.attrs, c.attrs);
+    else
+      byId.set(c.deviceId, {
+        udeviceId: c.deviceId,
+        vendorPlatId: ctx.registry.vendorFor(c.deviceId)?.platId ?? "",
+        attrs: { ...c.attrs },
+      });
+  }
+  return [...byId.values()];
+}

@@ -1,3 +1,4 @@
+import type { CommandsCtx } from "../../services/commands/commands-context.ts";
 import type { DevicesCtx } from "../../services/devices/devices-context.ts";
 import type { ModelRegistry } from "../../services/models/model-registry.ts";
 import type { ReportsCtx } from "../../services/reports/receive-report.ts";
@@ -8,6 +9,7 @@ import { devicesDeviceInfo, devicesModifyDeviceInfo } from "./devices-info.ts";
 import { devicesOp } from "./devices-op.ts";
 import { devicesDeviceStatus } from "./devices-status.ts";
 import { modelsRead } from "./models-read.ts";
+import { opsGet } from "./ops-get.ts";
 import type { StandardEndpoint } from "./standard-route.ts";
 import { userBindDevices, userUnbindDevices } from "./user-bind-devices.ts";
 import { userLogin } from "./user-login.ts";
@@ -24,6 +26,7 @@ export interface StandardCtx {
   devices: DevicesCtx;
   reports: ReportsCtx;
   models: ModelRegistry;
+  commands: CommandsCtx;
 }
 
 /** Every interface the hub serves to platforms (standard §7 A→B, the verify callback, reports in). */
@@ -34,13 +37,14 @@ export function standardEndpoints(ctx: StandardCtx): StandardEndpoint[] {
     userLogout(account),
     userUnregister(account),
     userVerify(ctx.users),
-    userBindDevices(account),
-    userUnbindDevices(account),
+    userBindDevices({ ...account, idempotency: ctx.commands.idempotency }),
+    userUnbindDevices({ ...account, idempotency: ctx.commands.idempotency }),
     usersDevices(account),
     devicesDeviceInfo(account),
     devicesModifyDeviceInfo(account),
     devicesDeviceStatus(account),
-    devicesOp({ ...account, models: ctx.models }),
+    devicesOp({ ...account, models: ctx.models, commands: ctx.commands }),
+    opsGet({ ...ctx.users, commands: ctx.commands }),
     dataGateway(ctx.reports),
     dataGatewayAtIngestUrl(ctx.reports),
     modelsRead(ctx.models),

@@ -11,6 +11,11 @@ import type { CallerRequest } from "../../lib/caller-request.ts";
 import { HubError } from "../../lib/hub-error.ts";
 import type { RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
+import {
+  type IdempotencyCtx,
+  idempotencyKeyOf,
+  withIdempotency,
+} from "../../services/commands/idempotency.ts";
 
 type RequestBody<K extends ApiName> = z.output<(typeof apis)[K]["request"]>;
 
@@ -55,28 +60,46 @@ export interface StandardEndpoint {
 /**
  * One POST interface of the standard: the body parsed leniently and validated against the
  * standard's schema (400 naming the field), then the handler; the router has authenticated
- * the caller before and mirrors RetCode in the HTTP status after.
+ * the caller before and mirrors RetCode in the HTTP status after. With `idempotency`, a request
+ * carrying an `Idempotency-Key` header is served once per platform and key (docs/design.md §7):
+ * its answer, a refusal included, is kept and answered again.
  */
 export function standardEndpoint<K extends ApiName>(
   path: string,
   api: K,
   handle: (req: StandardRequest<K>) => Promise<StandardAnswer>,
+  opts: { idempotency?: IdempotencyCtx } = {},
 ): StandardEndpoint {
   return {
     method: "POST",
     path,
     async serve({ platform, headers, caller }) {
+      const key = opts.idempotency ? idempotencyKeyOf(caller.headers) : undefined;
       const parsed = parseRequestBody(api, caller.rawBody, headers);
       if (!parsed.ok) throw new HubError(RetCode.INVALID, parsed.retInfo);
-      return handle({
-        platform,
-        headers: parsed.headers,
-        body: parsed.body as RequestBody<K>,
-        trace: caller.trace,
-        requestHeaders: caller.headers,
-      });
+      const serve = () =>
+        handle({
+          platform,
+          headers: parsed.headers,
+          body: parsed.body as RequestBody<K>,
+          trace: caller.trace,
+          requestHeaders: caller.headers,
+        });
+      if (!opts.idempotency || key === undefined) return serve();
+      return withIdempotency(
+        opts.idempotency,
+        { platId: platform.platId, key, path, body: parsed.body },
+        () => serve().catch(answerOfHubError),
+      );
     },
   };
+}
+
+/** A refusal is the request's answer too (kept for its repeats); anything else is not an answer. */
+function answerOfHubError(err: unknown): StandardAnswer {
+  if (err instanceof HubError)
+    return { body: retBody(err.retCode, err.message, err.extra), headers: err.headers };
+  throw err;
 }
 
 /** RetCode "200" with RetInfo "ok", or the first vendor failure's code and every failure's reason. */

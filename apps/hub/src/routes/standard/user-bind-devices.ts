@@ -1,4 +1,5 @@
 import { RetCode, retBody } from "@yunlian/protocol";
+import type { IdempotencyCtx } from "../../services/commands/idempotency.ts";
 import { bindDevices, unbindDevices } from "../../services/devices/bind.ts";
 import type { AccountCtx } from "./account-context.ts";
 import { actingUser } from "./acting-user.ts";
@@ -18,19 +19,29 @@ function deviceIdsOf(devices: readonly { DeviceInfo?: { deviceID?: string | null
 }
 
 /** POST /v1/user/bindDevices (7.2.1). */
-export const userBindDevices = (ctx: AccountCtx) =>
-  standardEndpoint("/v1/user/bindDevices", "user/bindDevices", async (req) => {
-    const { userId } = await actingUser(ctx, req, { tokenRequired: false });
-    const ids = deviceIdsOf(req.body.Device);
-    const { failed } = await bindDevices(ctx, req.platform, userId, ids, req.trace);
-    return bindAnswer(new Set(ids).size, failed);
-  });
+export const userBindDevices = (ctx: AccountCtx & { idempotency: IdempotencyCtx }) =>
+  standardEndpoint(
+    "/v1/user/bindDevices",
+    "user/bindDevices",
+    async (req) => {
+      const { userId } = await actingUser(ctx, req, { tokenRequired: false });
+      const ids = deviceIdsOf(req.body.Device);
+      const { failed } = await bindDevices(ctx, req.platform, userId, ids, req.trace);
+      return bindAnswer(new Set(ids).size, failed);
+    },
+    { idempotency: ctx.idempotency },
+  );
 
 /** POST /v1/user/unbindDevices (7.2.2). */
-export const userUnbindDevices = (ctx: AccountCtx) =>
-  standardEndpoint("/v1/user/unbindDevices", "user/unbindDevices", async (req) => {
-    const { userId } = await actingUser(ctx, req, { tokenRequired: false });
-    const ids = deviceIdsOf(req.body.Device);
-    const { failed } = await unbindDevices(ctx, userId, ids, req.trace);
-    return bindAnswer(new Set(ids).size, failed);
-  });
+export const userUnbindDevices = (ctx: AccountCtx & { idempotency: IdempotencyCtx }) =>
+  standardEndpoint(
+    "/v1/user/unbindDevices",
+    "user/unbindDevices",
+    async (req) => {
+      const { userId } = await actingUser(ctx, req, { tokenRequired: false });
+      const ids = deviceIdsOf(req.body.Device);
+      const { failed } = await unbindDevices(ctx, userId, ids, req.trace);
+      return bindAnswer(new Set(ids).size, failed);
+    },
+    { idempotency: ctx.idempotency },
+  );

@@ -27,11 +27,11 @@ async function onBoundDevices<T>(
   ids: readonly string[],
   trace: RequestTrace | undefined,
   send: (target: ReturnType<typeof vendorTarget>, ids: string[]) => Promise<T>,
-  checkContent: () => void = () => {},
+  checkContent: () => void | Promise<void> = () => {},
 ): Promise<FanOutResult<T>> {
   const groups = groupByVendor(ctx.registry, ids);
   requireAllBound(auth, ids);
-  checkContent();
+  await checkContent();
   return fanOut(ctx, operation, groups, async (vendor, vendorIds) =>
     send(vendorTarget(ctx, vendor, auth.userId, trace), vendorIds),
   );
@@ -139,13 +139,15 @@ export async function deviceStatus(
 
 /**
  * devices/op (7.2.7): 401 (the route's token check) → 403 (a device not bound to this user) →
- * 400 (a command that breaks its vendor's published model) → the vendors (docs/design.md §3.6).
+ * 400 (a command that breaks its vendor's published model) → `beforeSend` (the op's tracking
+ * record) → the vendors (docs/design.md §3.6).
  */
 export async function operateDevices(
   ctx: DevicesCtx & { models: ModelRegistry },
   auth: CallAuthorization,
   commands: CommandToCheck[],
   trace?: RequestTrace,
+  beforeSend?: () => Promise<void>,
 ): Promise<VendorFailure[]> {
   const ids = commands.map((c) => c.deviceId);
   const result = await onBoundDevices(
@@ -161,7 +163,10 @@ export async function operateDevices(
         .map((c) => ({ deviceId: c.deviceId, attrs: c.attrs }));
       return t.adapter.op(t.call, sent);
     },
-    () => checkCommands(ctx, commands),
+    async () => {
+      checkCommands(ctx, commands);
+      await beforeSend?.();
+    },
   );
   return result.failures;
 }

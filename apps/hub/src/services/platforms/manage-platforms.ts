@@ -153,6 +153,7 @@ export async function registerPlatform(
         securityMode: input.security.mode,
         certFingerprints: input.security.certFingerprints,
         httpStatus: input.httpStatus,
+        events: input.events,
       });
       if (input.manufacturerCodes.length > 0) {
         await tx
@@ -174,6 +175,7 @@ export async function registerPlatform(
       manufacturerCodes: record.manufacturerCodes,
       securityMode: record.securityMode,
       httpStatus: record.httpStatus,
+      events: record.events,
     },
   });
   return { record, ...secrets.clear };
@@ -202,6 +204,7 @@ export async function updatePlatform(
     dataGatewayUrl: input.dataGatewayUrl === undefined ? current.dataGatewayUrl : input.dataGatewayUrl,
     appId: input.appId === undefined ? current.vendorAppId : input.appId,
     httpStatus: input.httpStatus ?? current.httpStatus,
+    events: input.events ?? current.events,
     security: {
       mode: input.security?.mode ?? current.securityMode,
       certFingerprints: input.security?.certFingerprints ?? current.certFingerprints,
@@ -226,6 +229,7 @@ export async function updatePlatform(
           securityMode: next.security.mode,
           certFingerprints: next.security.certFingerprints,
           httpStatus: next.httpStatus,
+          events: next.events,
           // A new receiver URL is a fresh start for an endpoint disabled by a 410.
           ...(input.dataGatewayUrl !== undefined ? { dataGatewayDisabledAt: null } : {}),
           updatedAt: ctx.now(),

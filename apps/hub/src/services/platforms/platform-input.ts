@@ -1,4 +1,4 @@
-import { HTTP_STATUS_MODES } from "@yunlian/db";
+import { HTTP_STATUS_MODES, PLATFORM_EVENTS } from "@yunlian/db";
 import { z } from "zod";
 
 const fingerprint = z.string().regex(/^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/, {
@@ -14,6 +14,12 @@ const optionalUrl = z.string().max(2048).nullable().optional();
 
 /** docs/design.md §3.3: `always200` for a client that reads any HTTP status but 200 as a transport failure. */
 const httpStatus = z.enum(HTTP_STATUS_MODES);
+
+/** Deliveries the platform opts in to besides status reports ("opResult": its ops' outcomes). */
+const events = z
+  .array(z.enum(PLATFORM_EVENTS))
+  .max(PLATFORM_EVENTS.length)
+  .transform((e) => [...new Set(e)]);
 
 // Fields without defaults: shared by register (which adds defaults) and PATCH (which must not,
 // or an omitted field would be reset). Zod 4 applies defaults even inside optional().
@@ -41,6 +47,7 @@ export const registerPlatformInput = z.strictObject({
   adapter: fields.adapter.default("standard"),
   adapterConfig: fields.adapterConfig.default({}),
   httpStatus: httpStatus.default("mirror"),
+  events: events.default([]),
   security: z
     .strictObject({
       mode: securityShape.mode.default("hmac"),
@@ -61,6 +68,7 @@ export const updatePlatformInput = z.strictObject({
   dataGatewayUrl: fields.dataGatewayUrl,
   appId: fields.appId,
   httpStatus: httpStatus.optional(),
+  events: events.optional(),
   security: z
     .strictObject({
       mode: securityShape.mode.optional(),
@@ -71,12 +79,13 @@ export const updatePlatformInput = z.strictObject({
 
 /**
  * What a platform may change about itself (PATCH /admin/v1/self): where the hub reaches it, which
- * certificates are its own, and how its client reads HTTP statuses (httpStatus). Manufacturer
+ * certificates are its own, how its client reads HTTP statuses (httpStatus), and which extra
+ * deliveries it receives (events). Manufacturer
  * codes, adapter, security mode and platId stay the operator's to set — a platform that could
  * claim codes could receive another vendor's devices.
  */
 export const selfUpdatePlatformInput = updatePlatformInput
-  .pick({ apiBaseUrl: true, verifyUrl: true, dataGatewayUrl: true, httpStatus: true })
+  .pick({ apiBaseUrl: true, verifyUrl: true, dataGatewayUrl: true, httpStatus: true, events: true })
   .extend({
     security: z
       .strictObject({ certFingerprints: updatePlatformInput.shape.security.unwrap().shape.certFingerprints })

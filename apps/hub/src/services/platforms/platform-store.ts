@@ -42,6 +42,7 @@ function toRecord(row: Platform, codes: string[], keyring: Keyring, now = new Da
     appId: row.appId,
     securityMode: row.securityMode,
     httpStatus: row.httpStatus,
+    events: row.events,
     certFingerprints: row.certFingerprints,
     manufacturerCodes: codes.sort(),
     ...openPlatformSecrets(keyring, row, now),

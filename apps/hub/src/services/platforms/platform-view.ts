@@ -26,6 +26,8 @@ export function platformView(p: PlatformRecord, publicUrl: string | undefined) {
     appId: p.appId,
     security: { mode: p.securityMode, certFingerprints: p.certFingerprints },
     httpStatus: p.httpStatus,
+    /** Extra deliveries it opted in to (docs/design.md §7): "opResult". */
+    events: p.events,
     dataGatewayDisabledAt: p.dataGatewayDisabledAt?.toISOString() ?? null,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),

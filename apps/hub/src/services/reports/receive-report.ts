@@ -7,6 +7,7 @@ import { forbidden, HubError, invalid, unauthorized } from "../../lib/hub-error.
 import type { HubMetrics } from "../../observability/metrics.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { PlatformRegistry } from "../../registry/platform-registry.ts";
+import { confirmFromReports, type OpsCtx } from "../commands/op-tracking.ts";
 import type { DeliveryRunner } from "./delivery-runner.ts";
 import { withUDeviceIds } from "./vendor-device-ids.ts";
 
@@ -19,6 +20,8 @@ export interface ReportsCtx {
   notifier: Pick<DatabaseHandle, "notify">;
   delivery: Pick<DeliveryRunner, "handoff" | "firstDelayMs" | "kick">;
   metrics: Pick<HubMetrics, "reportsRefused">;
+  /** Op tracking (unless HUB_OP_TRACKING=off): a stored report may confirm pending ops. */
+  ops?: OpsCtx;
 }
 
 /**
@@ -80,6 +83,8 @@ export async function receiveReport(
   }
   // With a hand-off the deliveries are queued already; a kick would only cost a relay scan.
   if (!ctx.delivery.handoff) ctx.delivery.kick();
+  // After the report is stored: an op it confirms is never settled on a report that was not kept.
+  if (ctx.ops) await confirmFromReports(ctx.ops, reports);
   return stored;
 }
 

@@ -1,0 +1,48 @@
+import { type Database, type OpStatus, opDevices, ops } from "@yunlian/db";
+import { asc, eq } from "drizzle-orm";
+
+export interface OpView {
+  OpID: string;
+  Status: OpStatus;
+  Device: { deviceID: string; Status: OpStatus }[];
+}
+
+/**
+ * An op as its sender sees it, or undefined for anyone else (another platform or user: the caller
+ * cannot tell it from a missing op). A pending device past its deadline reads as timeout before
+ * the sweeper has written it.
+ */
+export async function readOp(
+  ctx: { db: Database; now: () => Date },
+  who: { platId: string; userId: string },
+  opId: string,
+): Promise<OpView | undefined> {
+  const rows = await ctx.db
+    .select({
+      platId: ops.platId,
+      userId: ops.userId,
+      udeviceId: opDevices.udeviceId,
+      status: opDevices.status,
+      deadline: opDevices.deadline,
+    })
+    .from(ops)
+    .innerJoin(opDevices, eq(opDevices.opId, ops.opId))
+    .where(eq(ops.opId, opId))
+    .orderBy(asc(opDevices.ord));
+  const first = rows[0];
+  if (!first || first.platId !== who.platId || first.userId !== who.userId) return undefined;
+  const now = ctx.now();
+  const devices = rows.map((r) => ({
+    deviceID: r.udeviceId,
+    Status: r.status === "pending" && r.deadline <= now ? ("timeout" as const) : r.status,
+  }));
+  return { OpID: opId, Status: opStatusOf(devices.map((d) => d.Status)), Device: devices };
+}
+
+/** docs/design.md §7: confirmed when every device is, failed when any failed, timeout when time ran out. */
+function opStatusOf(devices: readonly OpStatus[]): OpStatus {
+  if (devices.some((s) => s === "failed")) return "failed";
+  if (devices.every((s) => s === "confirmed")) return "confirmed";
+  if (devices.some((s) => s === "timeout")) return "timeout";
+  return "pending";
+}

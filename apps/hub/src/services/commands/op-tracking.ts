@@ -1,0 +1,254 @@
+import { randomUUID } from "node:crypto";
+import { type Database, type OpStatus, opDevices, ops, platforms } from "@yunlian/db";
+import { GroupCommit, type RunSql, runSql } from "@yunlian/delivery";
+import { sql } from "drizzle-orm";
+import type { HubMetrics } from "../../observability/metrics.ts";
+import { OP_RESULT, type OpResultSink } from "./op-results.ts";
+
+/** What following devices/op uses (docs/design.md §7 "Device operation"). */
+export interface OpsCtx {
+  db: Database;
+  now: () => Date;
+  /** HUB_OP_CONFIRM_TIMEOUT. */
+  confirmTimeoutMs: number;
+  metrics: Pick<HubMetrics, "opsTotal" | "opConfirmation">;
+  /** Where settled ops go for the platforms that opted in to "opResult". */
+  results: OpResultSink;
+}
+
+export interface TrackedDevice {
+  udeviceId: string;
+  vendorPlatId: string;
+  attrs: Record<string, string>;
+}
+
+/** A device whose status changed in one statement: what metrics and settling need. */
+interface Transition {
+  op_id: string;
+  vendor_plat_id: string;
+  created_at: string | Date;
+}
+
+const sqlFor = new WeakMap<Database, RunSql>();
+function run(db: Database): RunSql {
+  let r = sqlFor.get(db);
+  if (!r) {
+    r = runSql(db);
+    sqlFor.set(db, r);
+  }
+  return r;
+}
+
+/**
+ * `op_` + time (base 36) + 16 random hex characters: unguessable, roughly ordered. From randomUUID,
+ * which draws from a buffered pool: randomBytes(8) per op was a measurable share of tracking's CPU.
+ */
+export function newOpId(now: Date): string {
+  const random = randomUUID();
+  return `op_${now.getTime().toString(36)}${random.slice(0, 8)}${random.slice(9, 13)}${random.slice(14, 18)}`;
+}
+
+/** One op's rows, as the batch statement reads them (JSON field names = what it selects). */
+interface OpRow {
+  op_id: string;
+  plat_id: string;
+  user_id: string;
+  created_at: string;
+  deadline: string;
+  devices: { udevice_id: string; vendor_plat_id: string; attrs: Record<string, string>; ord: number }[];
+}
+
+/** Concurrent ops are written together (one statement, one commit): see GroupCommit. */
+const committers = new WeakMap<Database, GroupCommit<OpRow, void>>();
+
+function committerFor(db: Database): GroupCommit<OpRow, void> {
+  let committer = committers.get(db);
+  if (!committer) {
+    const write = async (rows: readonly OpRow[]) => {
+      await run(db)(insertOps(rows));
+      return rows.map(() => undefined);
+    };
+    committer = new GroupCommit<OpRow, void>({
+      maxBatch: 256,
+      runBatch: write,
+      runOne: async (row) => {
+        await write([row]);
+      },
+    });
+    committers.set(db, committer);
+  }
+  return committer;
+}
+
+/** One statement for a batch of ops and their devices; its text is the same for any batch. */
+function insertOps(rows: readonly OpRow[]) {
+  return sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(
+        op_id text, plat_id text, user_id text, created_at timestamptz, deadline timestamptz, devices jsonb)
+    ), o as (
+      insert into ${ops} (op_id, plat_id, user_id, created_at)
+      select op_id, plat_id, user_id, created_at from input
+    )
+    insert into ${opDevices} (op_id, udevice_id, vendor_plat_id, ord, attrs, created_at, deadline)
+    select i.op_id, d.udevice_id, d.vendor_plat_id, d.ord, d.attrs, i.created_at, i.deadline
+    from input i cross join lateral jsonb_to_recordset(i.devices) as d(
+      udevice_id text, vendor_plat_id text, attrs jsonb, ord int)`;
+}
+
+/**
+ * Records an op before any vendor is called (a report confirming it may arrive before the vendor's
+ * answer does): the op, and each device with its commanded attributes, pending until its deadline.
+ * Ops sent at the same time share one statement (group commit: the hot path's one extra write).
+ */
+export async function beginOp(
+  ctx: OpsCtx,
+  op: { opId: string; platId: string; userId: string; devices: TrackedDevice[] },
+): Promise<void> {
+  const at = ctx.now();
+  await committerFor(ctx.db).submit({
+    op_id: op.opId,
+    plat_id: op.platId,
+    user_id: op.userId,
+    created_at: at.toISOString(),
+    deadline: new Date(at.getTime() + ctx.confirmTimeoutMs).toISOString(),
+    devices: op.devices.map((d, ord) => ({
+      udevice_id: d.udeviceId,
+      vendor_plat_id: d.vendorPlatId,
+      attrs: d.attrs,
+      ord,
+    })),
+  });
+}
+
+/** The vendor refused these devices (FailedIDs): failed now, and the op settled if nothing waits. */
+export async function failDevices(ctx: OpsCtx, opId: string, deviceIds: readonly string[]): Promise<void> {
+  if (deviceIds.length === 0) return;
+  const at = ctx.now().toISOString();
+  const changed = (await run(ctx.db)(sql`
+    update ${opDevices} set status = 'failed', settled_at = ${at}::timestamptz
+    where op_id = ${opId} and status = 'pending'
+      and udevice_id in (select jsonb_array_elements_text(${JSON.stringify(deviceIds)}::jsonb))
+    returning op_id, vendor_plat_id, created_at`)) as Transition[];
+  await afterTransitions(ctx, "failed", changed);
+}
+
+type ReportToMatch = { udeviceId: string; dataType: string; deviceStatus: Record<string, string> };
+
+/** Reports stored at the same time are matched together (one statement): see GroupCommit. */
+const matchers = new WeakMap<OpsCtx, GroupCommit<ReportToMatch[], void>>();
+
+function matcherFor(ctx: OpsCtx): GroupCommit<ReportToMatch[], void> {
+  let matcher = matchers.get(ctx);
+  if (!matcher) {
+    const match = async (batches: readonly ReportToMatch[][]) => {
+      await confirmMatching(ctx, batches.flat());
+      return batches.map(() => undefined);
+    };
+    matcher = new GroupCommit<ReportToMatch[], void>({
+      maxBatch: 256,
+      runBatch: match,
+      runOne: async (reports) => {
+        await match([reports]);
+      },
+    });
+    matchers.set(ctx, matcher);
+  }
+  return matcher;
+}
+
+/**
+ * The hot path, run for every stored status report: a pending device whose report shows every
+ * commanded attribute at its commanded value is confirmed. Only attr reports can confirm; reports
+ * stored at the same time share one statement, and the partial index on pending devices makes a
+ * report of a device nobody commanded one index probe that finds nothing. Resolves once the
+ * confirmed ops are settled.
+ */
+export async function confirmFromReports(ctx: OpsCtx, reports: readonly ReportToMatch[]): Promise<void> {
+  const attrReports = reports.filter((r) => r.dataType === "attr");
+  if (attrReports.length === 0) return;
+  await matcherFor(ctx).submit(attrReports);
+}
+
+async function confirmMatching(ctx: OpsCtx, reports: readonly ReportToMatch[]): Promise<void> {
+  const at = ctx.now().toISOString();
+  const input = JSON.stringify(reports.map((r) => ({ udevice_id: r.udeviceId, status: r.deviceStatus })));
+  const changed = (await run(ctx.db)(sql`
+    with r as (select * from jsonb_to_recordset(${input}::jsonb) as r(udevice_id text, status jsonb))
+    update ${opDevices} d set status = 'confirmed', settled_at = ${at}::timestamptz
+    from r
+    where d.status = 'pending' and d.udevice_id = r.udevice_id and d.deadline > ${at}::timestamptz
+      and r.status @> d.attrs
+    returning d.op_id, d.vendor_plat_id, d.created_at`)) as Transition[];
+  await afterTransitions(ctx, "confirmed", changed);
+}
+
+/**
+ * Pending devices past their deadline time out (the sweeper, every hub instance; rows move once).
+ * Counted per vendor in the database: a sweep reads one row per vendor, not one per device.
+ */
+export async function timeOutDevices(ctx: OpsCtx): Promise<number> {
+  const at = ctx.now().toISOString();
+  const moved = (await run(ctx.db)(sql`
+    with moved as (
+      update ${opDevices} set status = 'timeout', settled_at = ${at}::timestamptz
+      where status = 'pending' and deadline <= ${at}::timestamptz
+      returning op_id, vendor_plat_id
+    )
+    select vendor_plat_id, count(*)::int as n, jsonb_agg(distinct op_id)::text as op_ids
+    from moved group by vendor_plat_id`)) as { vendor_plat_id: string; n: number; op_ids: string }[];
+  if (moved.length === 0) return 0;
+  const opIds = new Set<string>();
+  for (const m of moved) {
+    ctx.metrics.opsTotal.inc({ vendor: m.vendor_plat_id, outcome: "timeout" }, m.n);
+    for (const id of JSON.parse(m.op_ids) as string[]) opIds.add(id);
+  }
+  await settleOps(ctx, [...opIds]);
+  return moved.reduce((n, m) => n + m.n, 0);
+}
+
+/** Ops kept this long after they were sent, for GET /v1/ops. */
+const OP_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export async function deleteOldOps(ctx: OpsCtx): Promise<void> {
+  const before = new Date(ctx.now().getTime() - OP_RETENTION_MS).toISOString();
+  await run(ctx.db)(sql`delete from ${ops} where created_at < ${before}::timestamptz`);
+}
+
+async function afterTransitions(ctx: OpsCtx, outcome: OpStatus, changed: readonly Transition[]) {
+  if (changed.length === 0) return;
+  const at = ctx.now().getTime();
+  for (const t of changed) {
+    ctx.metrics.opsTotal.inc({ vendor: t.vendor_plat_id, outcome });
+    if (outcome === "confirmed") {
+      const seconds = Math.max(0, (at - new Date(t.created_at).getTime()) / 1000);
+      ctx.metrics.opConfirmation.observe({ vendor: t.vendor_plat_id }, seconds);
+    }
+  }
+  await settleOps(ctx, [...new Set(changed.map((t) => t.op_id))]);
+}
+
+/**
+ * Ops with no pending device left get their final status, once (the `status = 'pending'`
+ * condition: of two instances settling the same op, the second finds it settled). Each instance
+ * runs this after its own transition committed, so the last device's transition always settles.
+ */
+async function settleOps(ctx: OpsCtx, opIds: string[]): Promise<void> {
+  const at = ctx.now().toISOString();
+  const settled = (await run(ctx.db)(sql`
+    with settled as (
+      update ${ops} o set settled_at = ${at}::timestamptz, status = case
+        when exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.status = 'failed') then 'failed'
+        when exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.status = 'timeout') then 'timeout'
+        else 'confirmed' end
+    where o.op_id in (select jsonb_array_elements_text(${JSON.stringify(opIds)}::jsonb))
+      and o.status = 'pending'
+      and not exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.status = 'pending')
+      returning o.op_id, o.plat_id
+    )
+    -- Only what an opResult delivery needs: the ops of platforms that opted in.
+    select s.op_id, s.plat_id from settled s join ${platforms} p on p.plat_id = s.plat_id
+    where ${OP_RESULT}::text = any(p.events)`)) as { op_id: string; plat_id: string }[];
+  if (settled.length > 0)
+    await ctx.results.settled(settled.map((s) => ({ opId: s.op_id, platId: s.plat_id })));
+}
