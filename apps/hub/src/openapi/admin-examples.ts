@@ -25,6 +25,7 @@ const vendorView = {
   appId: "17592186044420",
   security: { mode: "hmac", certFingerprints: [] },
   httpStatus: "mirror",
+  events: [],
   dataGatewayDisabledAt: null,
   createdAt: at,
   updatedAt: at,
@@ -40,6 +41,7 @@ const appView = {
   dataGatewayUrl: "https://app.example/v1/dataservices/dataGateway",
   ingestUrl: null,
   appId: "17592186044421",
+  events: ["opResult"],
 };
 
 const secrets = {

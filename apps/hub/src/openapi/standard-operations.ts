@@ -186,7 +186,41 @@ function opsGetOperation(): OperationDoc {
     pathParams: [{ name: "opId", description: "The OpID a devices/op answered" }],
     query: z.object({ UserID: z.string().optional().describe("The user who sent the op") }),
     responses: {
-      "200": { description: "RetCode 200", body: { name: "OpStatusResponse", schema: OpStatusResponse } },
+      "200": {
+        description: "RetCode 200",
+        body: {
+          name: "OpStatusResponse",
+          schema: OpStatusResponse,
+          examples: {
+            confirmed: {
+              summary: "Both washers did what they were told",
+              value: {
+                RetCode: "200",
+                RetInfo: "ok",
+                OpID: "op_2b7QkR1cYv8aJ6pTnW3xZ",
+                Status: "confirmed",
+                Device: [
+                  { deviceID: "000006010200200C89346112DD5", Status: "confirmed" },
+                  { deviceID: "000006010200200C89346112DD6", Status: "confirmed" },
+                ],
+              },
+            },
+            timeout: {
+              summary: "One device never reported the commanded state",
+              value: {
+                RetCode: "200",
+                RetInfo: "ok",
+                OpID: "op_2b7QkR1cYv8aJ6pTnW3xZ",
+                Status: "timeout",
+                Device: [
+                  { deviceID: "000006010200200C89346112DD5", Status: "confirmed" },
+                  { deviceID: "000006010200200C89346112DD6", Status: "timeout" },
+                ],
+              },
+            },
+          },
+        },
+      },
       ...errors("Invalid", "Unauthorized", "NotFound", "RateLimited"),
     },
   };
