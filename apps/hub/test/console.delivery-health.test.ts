@@ -9,25 +9,14 @@
 import { deliveries, deliveryAttempts, deviceShadows, statusReports } from "@yunlian/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/client.ts";
+import { type ConsoleSession, consoleSession } from "./support/console-session.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
 
 let hub: TestHub;
-let cookie: string;
-let csrf: string;
+let session: ConsoleSession;
 
-const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-
-async function post(path: string, fields: Record<string, string>) {
-  const res = await fetch(`${hub.url}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: hub.url, cookie },
-    body: form({ ...fields, _csrf: csrf }),
-  });
-  return { status: res.status, location: res.headers.get("location"), html: await res.text() };
-}
-
-const page = async (path: string) => (await fetch(`${hub.url}${path}`, { headers: { cookie } })).text();
+const post = (path: string, fields: Record<string, string>) => session.post(path, fields);
+const page = (path: string) => session.page(path);
 const byId = (html: string, id: string) =>
   new RegExp(`id="${id}"[^>]*>([\\s\\S]*?)</(td|div|p)>`)
     .exec(html)?.[1]
@@ -117,15 +106,8 @@ beforeAll(async () => {
     httpStatus: 200,
     retCode: "200",
   });
-  const login = await fetch(`${hub.url}/console/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: hub.url },
-    body: form({ token: hub.adminToken }),
-  });
-  cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  csrf = /name="_csrf" value="([^"]+)"/.exec(await page("/console/platforms/new"))?.[1] ?? "";
-  expect(csrf).not.toBe("");
+  session = await consoleSession(hub.url, hub.adminToken);
+  expect(session.csrf).not.toBe("");
 }, 60_000);
 afterAll(async () => hub?.close());
 
@@ -280,7 +262,7 @@ describe("console: the devices page lists and searches the known devices", () =>
 
   it("refuses a prefix that is not letters and digits", async () => {
     const res = await fetch(`${hub.url}/console/devices?q=${encodeURIComponent("00%")}`, {
-      headers: { cookie },
+      headers: { cookie: session.cookie },
     });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("letters and digits only");

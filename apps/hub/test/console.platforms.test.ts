@@ -4,26 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, platformClient } from "./support/client.ts";
+import { type ConsoleSession, consoleSession } from "./support/console-session.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
 
 let hub: TestHub;
 let admin: ReturnType<typeof adminClient>;
-let cookie: string;
-let csrf: string;
+let session: ConsoleSession;
 
-const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-
-async function post(path: string, fields: Record<string, string>) {
-  const res = await fetch(`${hub.url}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: hub.url, cookie },
-    body: form({ ...fields, _csrf: csrf }),
-  });
-  return { status: res.status, html: await res.text() };
-}
-
-const page = async (path: string) => (await fetch(`${hub.url}${path}`, { headers: { cookie } })).text();
+const post = (path: string, fields: Record<string, string>) => session.post(path, fields);
+const page = (path: string) => session.page(path);
 
 /** The text of the element with this id (the console's markup is simple enough for a pattern). */
 const byId = (html: string, id: string) =>
@@ -32,15 +21,8 @@ const byId = (html: string, id: string) =>
 beforeAll(async () => {
   hub = await startTestHub("pglite");
   admin = adminClient(hub.url, hub.adminToken);
-  const login = await fetch(`${hub.url}/console/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: hub.url },
-    body: form({ token: hub.adminToken }),
-  });
-  cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  csrf = /name="_csrf" value="([^"]+)"/.exec(await page("/console/platforms/new"))?.[1] ?? "";
-  expect(csrf).not.toBe("");
+  session = await consoleSession(hub.url, hub.adminToken);
+  expect(session.csrf).not.toBe("");
 }, 60_000);
 afterAll(async () => hub?.close());
 

@@ -7,6 +7,7 @@
 import type { AppPlatform } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Answer } from "./support/client.ts";
+import { consoleSession } from "./support/console-session.ts";
 import { selfClient } from "./support/self-client.ts";
 import {
   addAppPlatform,
@@ -222,25 +223,9 @@ describe.each(bothStorages)("sharing grants ($storage)", ({ storage }) => {
   it("the console grants on a holder's behalf and revokes", async () => {
     if (!w) return;
     const hubUrl = w.hub.url;
-    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-    const login = await fetch(`${hubUrl}/console/login`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: hubUrl },
-      body: form({ token: w.hub.adminToken }),
-    });
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    const empty = await (await fetch(`${hubUrl}/console/grants`, { headers: { cookie } })).text();
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(empty)?.[1] ?? "";
+    const session = await consoleSession(hubUrl, w.hub.adminToken);
     const post = async (path: string, fields: Record<string, string>) =>
-      (
-        await fetch(`${hubUrl}${path}`, {
-          method: "POST",
-          redirect: "manual",
-          headers: { "content-type": "application/x-www-form-urlencoded", origin: hubUrl, cookie },
-          body: form({ ...fields, _csrf: csrf }),
-        })
-      ).text();
+      (await session.post(path, fields)).html;
     const granted = await post("/console/grants", {
       deviceId: washer,
       grantorPlatId: w.appCreds.platId,

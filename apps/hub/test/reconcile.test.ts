@@ -9,6 +9,7 @@ import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/
 import type { DeviceCloud } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/client.ts";
+import { consoleSession } from "./support/console-session.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
 import {
   addVendor,
@@ -132,14 +133,7 @@ describe.each(bothStorages)("reconciliation on $storage", ({ storage }) => {
     expect(held).toHaveLength(1);
 
     // The console's drift page lists it too.
-    const login = await fetch(`${w.hub.url}/console/login`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: w.hub.url },
-      body: new URLSearchParams({ token: w.hub.adminToken }).toString(),
-    });
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    const html = await (await fetch(`${w.hub.url}/console/drift`, { headers: { cookie } })).text();
+    const html = await (await consoleSession(w.hub.url, w.hub.adminToken)).page("/console/drift");
     const listed = /<table id="drift-bindings">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? "";
     expect(listed).toContain(b2);
     expect(listed).toContain(bob.userId);
