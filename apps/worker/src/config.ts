@@ -28,7 +28,7 @@ import { DEFAULT_WORKER_CONCURRENCY, type DeliveryConfig, deliveryConfig } from 
 import { z } from "zod";
 
 /** Where the worker serves /metrics unless HUB_WORKER_METRICS_PORT says otherwise (docs/operations.md). */
-export const DEFAULT_WORKER_METRICS_PORT = 9465;
+const DEFAULT_WORKER_METRICS_PORT = 9465;
 
 const port = z.coerce
   .number({ error: "must be a port number (0-65535, 0 = no metrics endpoint)" })

@@ -24,7 +24,7 @@ export interface ReconcileServiceConfig {
   reconcile: ReconcileSettings;
 }
 
-export interface ReconcileServiceDeps {
+interface ReconcileServiceDeps {
   /** LISTENs for platform changes; holds the claims, vendor sessions and the report outbox. */
   database: DatabaseHandle;
   /** builtInAndConfiguredAdapters(): the same list the hub loads. */
