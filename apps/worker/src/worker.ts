@@ -37,8 +37,9 @@ export async function startWorker(
     deps.handle ??
     (await openDatabase({
       url: workerDatabaseUrl(config.databaseUrl),
-      // Delivery jobs in flight, plus the relay, sweeper, LISTEN and the reconciler's few.
-      maxConnections: Math.min(config.concurrency + 6, 42),
+      // Delivery jobs in flight plus a few for the relay, sweeper, retention and the reconciler
+      // (one statement at a time); LISTEN has a connection of its own.
+      maxConnections: Math.min(config.concurrency + 4, 40),
       migrationsDir: config.migrationsDir,
     }));
   const stops: (() => Promise<void>)[] = [];
