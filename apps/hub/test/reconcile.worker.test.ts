@@ -239,6 +239,9 @@ describe.skipIf(!servicesUp)("reconciliation in worker processes (PostgreSQL + R
     expect(await worker.exited).toBe(0);
   });
 
+  // Workers that did not share their claims (each keeping its own schedule) would poll all 40
+  // twice. The narrower race of two claims in the same instant is the hub test's (reconcile.test.ts,
+  // two processes' passes started together).
   it("two workers share the polling: every device once in the interval, none twice", async (ctx) => {
     if (!world) return ctx.skip();
     const w = world;
