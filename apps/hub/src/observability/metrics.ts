@@ -3,8 +3,9 @@ import { HotCounter, HotHistogram } from "./hot-metrics.ts";
 import { LATENCY_BUCKETS, WorkerMetrics } from "./worker-metrics.ts";
 
 /**
- * Prometheus metrics of one hub process (GET /metrics). Counters and histograms are updated as
- * things happen; delivery backlog, queue depth and breaker states are read at scrape time.
+ * Prometheus metrics of one hub process (GET /metrics): a worker's (worker-metrics.ts: process,
+ * delivery, vendor calls, reconciliation, retention — the same names on both) plus the HTTP
+ * requests, refused reports and op tracking only the hub has.
  */
 export class HubMetrics extends WorkerMetrics {
   readonly requests = new HotCounter({
