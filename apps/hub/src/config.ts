@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { withoutTrailingSlashes } from "@yunlian/adapter-sdk/http";
 import {
-  commaList,
+  adaptersEnv,
   databaseEnv,
   dataDirEnv,
   deliveryEnv,
@@ -23,7 +23,9 @@ import {
   redisEnv,
   retentionEnv,
   retentionSettings,
+  scrapeTokensEnv,
   secretKeyEnv,
+  vendorTimeoutEnv,
   withCrossRules,
 } from "@yunlian/config";
 import { resolveDataDir } from "@yunlian/db";
@@ -49,8 +51,13 @@ const envSchema = withCrossRules(
     ...dataDirEnv,
     // HUB_RETENTION_*: partition upkeep, which the hub runs too (embedded mode has no worker).
     ...retentionEnv,
-    // HUB_RECONCILE_*: the reconciler runs in the hub's processes (docs/adr/0011).
+    // HUB_RECONCILE_*: the reconciler runs where deliveries run (docs/adr/0013).
     ...reconcileEnv,
+    // HUB_METRICS_TOKEN and HUB_ADMIN_TOKEN (at least 32 characters each).
+    ...scrapeTokensEnv,
+    ...vendorTimeoutEnv,
+    // Adapter packages loaded at start besides the built-in ones (docs/adapters.md).
+    ...adaptersEnv,
     PORT: z.coerce
       .number({ error: "must be a port number (0-65535)" })
       .int("must be a port number (0-65535)")
@@ -58,11 +65,7 @@ const envSchema = withCrossRules(
       .max(65535, "must be a port number (0-65535)")
       .default(8080),
     HOST: z.string().default("0.0.0.0"),
-    // docs/security.md: an operator token shorter than 32 characters is guessable enough to refuse.
-    HUB_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
     HUB_PUBLIC_URL: httpUrl.optional(),
-    HUB_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
-    HUB_VENDOR_TIMEOUT_MS: positiveInt.default(5000),
     HUB_TOKEN_TTL: duration.prefault("30d"),
     HUB_WORKERS: flag.default(true),
     HUB_HTTP_PROCESSES: z
@@ -92,8 +95,6 @@ const envSchema = withCrossRules(
     // confirming it, and a switch for the benchmark's before/after (off: no OpID, no GET /v1/ops).
     HUB_OP_CONFIRM_TIMEOUT: duration.prefault("60s"),
     HUB_OP_TRACKING: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
-    // Adapter packages loaded at start besides the built-in ones (docs/adapters.md).
-    HUB_ADAPTERS: commaList.prefault(""),
   }),
   [
     {

@@ -1,14 +1,12 @@
 import type { RequestListener } from "node:http";
 import { getRequestListener } from "@hono/node-server";
-import { miotAdapter } from "@yunlian/adapter-miot";
-import { type Adapter, createAdapterRegistry, loadAdapterPackages } from "@yunlian/adapter-sdk";
+import { type Adapter, createAdapterRegistry } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
-import { standardAdapter } from "@yunlian/adapter-standard";
-import { tuyaAdapter } from "@yunlian/adapter-tuya";
 import { type DatabaseHandle, openDatabase, startRetention } from "@yunlian/db";
 import { ingestDatabaseUrl } from "@yunlian/delivery";
 import { keyringFromHex } from "@yunlian/secrets";
 import { type Logger, pino } from "pino";
+import { builtInAndConfiguredAdapters } from "./adapters.ts";
 import { createApp } from "./app.ts";
 import type { HubConfig } from "./config.ts";
 import { generateAdminToken, generateHexKey, storedOrGenerated } from "./lib/local-secrets.ts";
@@ -51,8 +49,11 @@ export interface Hub {
   registry: PlatformRegistry;
   platformSync: PlatformSync;
   delivery: DeliveryRunner;
-  /** Reconciliation in this process (docs/adr/0011); tests drive runOnce with their own clock. */
-  reconciler: Reconciler;
+  /**
+   * Reconciliation in this process (docs/adr/0011), when it runs deliveries (docs/adr/0013);
+   * tests drive runOnce with their own clock.
+   */
+  reconciler?: Reconciler;
   metrics: HubMetrics;
   log: Logger;
   adminToken: string;
@@ -78,7 +79,7 @@ export interface BuildHubOptions {
  */
 export async function buildHub(config: HubConfig, options: BuildHubOptions = {}): Promise<Hub> {
   // First, before anything is opened: a bad adapter package stops the hub at start.
-  const adapterList = options.adapters ?? (await builtInAndConfiguredAdapters(config));
+  const adapterList = options.adapters ?? (await builtInAndConfiguredAdapters(config.adapterPackages));
   const log =
     options.logger ?? pino({ level: config.logLevel, base: { service: "hub" }, redact: LOG_REDACT });
   const database =
@@ -200,15 +201,13 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     publicUrl: config.publicUrl,
     now,
   };
-  // Reconciliation runs in every hub process (it calls vendors as users, which only the hub can):
-  // claims and the call budget in PostgreSQL share the work between processes (docs/adr/0011).
-  const reconciler = startReconciler({
-    ...vendors,
-    registry,
-    reports,
-    settings: config.reconcile,
-    metrics,
-  });
+  // Reconciliation runs where deliveries run (docs/adr/0013): in this process when it delivers
+  // (embedded, no REDIS_URL, or HUB_WORKERS=1), in apps/worker when HUB_WORKERS=0 leaves delivery
+  // to the workers. Claims and the call budget in PostgreSQL share the work (docs/adr/0011).
+  const reconciler =
+    delivery.mode === "none"
+      ? undefined
+      : startReconciler({ ...vendors, registry, reports, settings: config.reconcile, metrics });
   const deliveries: DeliveriesCtx = { ...auditCtx, notifier: database, registry, delivery };
   const grants: GrantsCtx = {
     ...devices,
@@ -294,7 +293,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       ...app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, path: r.path })),
     ],
     async close() {
-      await reconciler.stop();
+      await reconciler?.stop();
       await opSweeper?.stop();
       await retention.stop();
       await delivery.stop();
@@ -307,13 +306,4 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       if (!options.database) await database.close();
     },
   };
-}
-
-const BUILT_IN_ADAPTERS: readonly Adapter[] = [standardAdapter, miotAdapter, tuyaAdapter];
-
-/** The built-in adapters, then the HUB_ADAPTERS packages, loaded and checked by the SDK (docs/adapters.md). */
-export async function builtInAndConfiguredAdapters(config: HubConfig): Promise<Adapter[]> {
-  const { specs, from } = config.adapterPackages;
-  const loaded = await loadAdapterPackages(specs, { from, builtIn: BUILT_IN_ADAPTERS });
-  return [...BUILT_IN_ADAPTERS, ...loaded];
 }

@@ -54,6 +54,10 @@ describe("docker/compose.yaml, monitoring profile (Prometheus + Grafana)", () =>
     );
     for (const service of ["prometheus", "grafana"]) expect(out).toContain(`${service}:`);
     expect(out).toContain("HUB_METRICS_TOKEN: change-me-metrics-token");
+    // The workers get the token too: with it, each serves /metrics on 9465 (docs/adr/0013).
+    const worker = /\n {2}worker:\n([\s\S]*?)(?:\n {2}[a-z-]+:\n|$)/.exec(out)?.[1] ?? "";
+    expect(worker).toContain("HUB_METRICS_TOKEN: change-me-metrics-token");
+    expect(worker).toMatch(/expose:\s+- "?9465"?/);
   });
 
   it("the dashboard asks only for metrics the hub exposes, from the provisioned datasource", () => {
@@ -80,6 +84,8 @@ describe("docker/compose.yaml, monitoring profile (Prometheus + Grafana)", () =>
     }
     const prometheus = readFileSync(join(root, "docker/prometheus/prometheus.yml"), "utf8");
     expect(prometheus).toContain('targets: ["hub:8080"]');
+    // Every worker replica, by the service name, on its metrics port.
+    expect(prometheus).toMatch(/job_name: yunlian-worker[\s\S]*names: \["worker"\][\s\S]*port: 9465/);
     expect(prometheus).toContain("credentials_file: /etc/prometheus/yunlian-metrics-token");
   });
 });

@@ -8,6 +8,7 @@
 import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
 import type { DeviceCloud } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Hub } from "../src/hub.ts";
 import { adminClient } from "./support/client.ts";
 import { consoleSession } from "./support/console-session.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
@@ -35,6 +36,12 @@ function reconcileCalls(cloud: DeviceCloud, from = 0) {
 function deviceIdsOf(body: unknown): string[] {
   const list = (body as { Device?: { DeviceInfo?: { deviceID?: string } }[] } | undefined)?.Device ?? [];
   return list.flatMap((d) => (d.DeviceInfo?.deviceID ? [d.DeviceInfo.deviceID] : []));
+}
+
+/** The hub's reconciler: these hubs run deliveries, so they reconcile (docs/adr/0013). */
+function reconcilerOf(hub: Hub) {
+  if (!hub.reconciler) throw new Error("this hub runs no deliveries, so no reconciler");
+  return hub.reconciler;
 }
 
 const RECONCILE_ENV = { HUB_RECONCILE_TICK: "1h", HUB_RECONCILE_INTERVAL: "1h" };
@@ -74,7 +81,7 @@ describe.each(bothStorages)("reconciliation on $storage", ({ storage }) => {
     // The appliance is switched on, and the vendor's report of it is lost.
     a.cloud.setDeviceAttrsSilently(a1, { onOffStatus: "True" });
 
-    const pass = await w.hub.hub.reconciler.runOnce(at(1));
+    const pass = await reconcilerOf(w.hub.hub).runOnce(at(1));
     expect(pass).toMatchObject({ devices: 1, drift: 1 });
 
     const [lost] = (await w.app.waitForReports(2, 10_000)).slice(1);
@@ -96,9 +103,9 @@ describe.each(bothStorages)("reconciliation on $storage", ({ storage }) => {
 
     // Within the interval the device is not asked again; after it, an unchanged device is no drift.
     const calls = reconcileCalls(a.cloud).length;
-    expect(await w.hub.hub.reconciler.runOnce(at(1.5))).toMatchObject({ devices: 0, accounts: 0 });
+    expect(await reconcilerOf(w.hub.hub).runOnce(at(1.5))).toMatchObject({ devices: 0, accounts: 0 });
     expect(reconcileCalls(a.cloud).length).toBe(calls);
-    expect(await w.hub.hub.reconciler.runOnce(at(3))).toMatchObject({ devices: 1, drift: 0 });
+    expect(await reconcilerOf(w.hub.hub).runOnce(at(3))).toMatchObject({ devices: 1, drift: 0 });
     expect(w.app.reports).toHaveLength(2);
   });
 
@@ -111,12 +118,12 @@ describe.each(bothStorages)("reconciliation on $storage", ({ storage }) => {
     const bob = await loginAs(w, "bob", "bob-token-1");
     await w.call("user/bindDevices", { UserID: bob.userId, Device: devices([b1, b2]) });
 
-    await w.hub.hub.reconciler.runOnce(at(10));
+    await reconcilerOf(w.hub.hub).runOnce(at(10));
     const before = await w.admin.get("/admin/v1/drift");
     expect(before.body.bindings).toEqual([]);
 
     b.cloud.dropBindings(b2);
-    await w.hub.hub.reconciler.runOnce(at(12));
+    await reconcilerOf(w.hub.hub).runOnce(at(12));
     const after = await w.admin.get("/admin/v1/drift");
     expect(after.body.bindings).toEqual([
       expect.objectContaining({
@@ -154,13 +161,13 @@ describe.each(bothStorages)("reconciliation on $storage", ({ storage }) => {
 
     const start = many.cloud.calls.length;
     const window = at(20);
-    for (let i = 0; i < 3; i++) await w.hub.hub.reconciler.runOnce(window);
+    for (let i = 0; i < 3; i++) await reconcilerOf(w.hub.hub).runOnce(window);
     const first = reconcileCalls(many.cloud, start);
     expect(first).toHaveLength(4);
     expect(first.flatMap((c) => c.ids)).not.toContain(fresh);
 
     // The next minute has its own four.
-    await w.hub.hub.reconciler.runOnce(new Date(window.getTime() + 60_000));
+    await reconcilerOf(w.hub.hub).runOnce(new Date(window.getTime() + 60_000));
     expect(reconcileCalls(many.cloud, start)).toHaveLength(8);
   });
 });
@@ -195,7 +202,10 @@ describe("two hub processes on one PostgreSQL database", () => {
 
     const start = vendor.cloud.calls.length;
     const now = at(30);
-    const passes = await Promise.all([w.hub.hub.reconciler.runOnce(now), other.hub.reconciler.runOnce(now)]);
+    const passes = await Promise.all([
+      reconcilerOf(w.hub.hub).runOnce(now),
+      reconcilerOf(other.hub).runOnce(now),
+    ]);
     const calls = reconcileCalls(vendor.cloud, start);
     const polled = calls.filter((c) => c.api === "devices/deviceStatus").flatMap((c) => c.ids);
     expect(polled.sort()).toEqual([...vendor.deviceIds].sort());

@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
+// A start that fails (a bad HUB_ADAPTERS package, an unreachable database) says why on stderr, as the hub does.
 main().catch((err: unknown) => {
-  log.fatal({ err: err instanceof Error ? err.message : String(err) }, "worker failed to start");
+  process.stderr.write(`worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -42,6 +42,63 @@ describe("worker configuration", () => {
     );
   });
 
+  it("reads what reconciliation needs, as the hub reads it: HUB_RECONCILE_*, HUB_ADAPTERS, the vendor timeout", () => {
+    expect(loadWorkerConfig(valid, "/srv/yunlian")).toMatchObject({
+      reconcile: { ratePerMinute: 60, intervalMs: 3_600_000, tickMs: 1_000 },
+      adapterPackages: { specs: [], from: "/srv/yunlian" },
+      vendorTimeoutMs: 5000,
+    });
+    const c = loadWorkerConfig(
+      {
+        ...valid,
+        HUB_RECONCILE_RATE: "0",
+        HUB_RECONCILE_INTERVAL: "30m",
+        HUB_ADAPTERS: "@acme/yunlian-adapter-foo, ./adapters/bar",
+        INIT_CWD: "/home/op",
+        HUB_VENDOR_TIMEOUT_MS: "2500",
+      },
+      "/elsewhere",
+    );
+    expect(c).toMatchObject({
+      reconcile: { ratePerMinute: 0, intervalMs: 1_800_000 },
+      adapterPackages: { specs: ["@acme/yunlian-adapter-foo", "./adapters/bar"], from: "/home/op" },
+      vendorTimeoutMs: 2500,
+    });
+  });
+
+  it("serves /metrics on 9465 once a scrape token is set; 0 turns it off; a port without a token is refused", () => {
+    const token = "m".repeat(32);
+    expect(loadWorkerConfig(valid).metrics).toBeUndefined();
+    expect(loadWorkerConfig({ ...valid, HUB_METRICS_TOKEN: token })).toMatchObject({
+      metrics: { port: 9465, host: "0.0.0.0" },
+      metricsToken: token,
+    });
+    expect(loadWorkerConfig({ ...valid, HUB_ADMIN_TOKEN: token }).metrics).toMatchObject({ port: 9465 });
+    expect(
+      loadWorkerConfig({ ...valid, HUB_METRICS_TOKEN: token, HUB_WORKER_METRICS_PORT: "0" }).metrics,
+    ).toBeUndefined();
+    expect(
+      loadWorkerConfig({
+        ...valid,
+        HUB_METRICS_TOKEN: token,
+        HUB_WORKER_METRICS_PORT: "9100",
+        HUB_WORKER_METRICS_HOST: "127.0.0.1",
+      }).metrics,
+    ).toEqual({ port: 9100, host: "127.0.0.1" });
+    expect(() => loadWorkerConfig({ ...valid, HUB_WORKER_METRICS_PORT: "9465" })).toThrow(
+      "HUB_WORKER_METRICS_PORT: serves /metrics, which answers only a scrape that sends HUB_METRICS_TOKEN (or HUB_ADMIN_TOKEN): set one of them, or 0 for no endpoint",
+    );
+    expect(() =>
+      loadWorkerConfig({ ...valid, HUB_WORKER_METRICS_PORT: "70000", HUB_METRICS_TOKEN: "short" }),
+    ).toThrow(
+      [
+        "invalid worker configuration:",
+        "  HUB_WORKER_METRICS_PORT: must be a port number (0-65535, 0 = no metrics endpoint)",
+        "  HUB_METRICS_TOKEN: must be at least 32 characters",
+      ].join("\n"),
+    );
+  });
+
   it("names every missing or bad variable in one message", () => {
     expect(() =>
       loadWorkerConfig({ HUB_SECRET_KEY: "abc", HUB_WORKER_CONCURRENCY: "0", REDIS_URL: "" }),

@@ -31,6 +31,7 @@ export {
 export { type ReconcileSettings, reconcileEnv, reconcileSettings } from "./reconcile.ts";
 export { type RetentionSettings, retentionEnv, retentionSettings } from "./retention.ts";
 export {
+  adaptersEnv,
   DEFAULT_DATA_DIR,
   DEFAULT_HUB_PLAT_ID,
   databaseEnv,
@@ -43,5 +44,7 @@ export {
   previousHexKeys,
   privateUrlsEnv,
   redisEnv,
+  scrapeTokensEnv,
   secretKeyEnv,
+  vendorTimeoutEnv,
 } from "./shared.ts";

@@ -6,7 +6,7 @@ import { duration } from "./fields.ts";
  * the state of bound devices and the device lists of its users, to notice reports that went missing.
  */
 export const reconcileEnv = {
-  /** Calls per minute per vendor, over every hub process together; 0 turns reconciliation off. */
+  /** Calls per minute per vendor, over every reconciling process (hub or worker) together; 0 = off. */
   HUB_RECONCILE_RATE: z.coerce
     .number({ error: "must be a whole number of calls per minute (0 = off)" })
     .int("must be a whole number of calls per minute (0 = off)")

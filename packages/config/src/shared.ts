@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { flag, url } from "./fields.ts";
+import { commaList, flag, positiveInt, url } from "./fields.ts";
 
 /**
  * Fragments of environment schemas that several deployables share: each spreads the ones it
@@ -66,4 +66,23 @@ export const privateUrlsEnv = { HUB_ALLOW_PRIVATE_URLS: flag.default(false) };
 export const dataDirEnv = {
   HUB_DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   INIT_CWD: z.string().optional(),
+};
+
+/**
+ * Adapter packages loaded at start besides the built-in ones (docs/adapters.md). Every process
+ * that calls vendors through adapters (the hub, the worker's reconciler) loads the same list.
+ */
+export const adaptersEnv = { HUB_ADAPTERS: commaList.prefault("") };
+
+/** Timeout of one call to a vendor cloud: the hub's requests and the reconciler's polls alike. */
+export const vendorTimeoutEnv = { HUB_VENDOR_TIMEOUT_MS: positiveInt.default(5000) };
+
+/**
+ * What Prometheus sends to /metrics (hub and worker, docs/design.md §7); the operator token works
+ * too. The operator (bootstrap) token is HUB_ADMIN_TOKEN.
+ */
+export const scrapeTokensEnv = {
+  HUB_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  // docs/security.md: an operator token shorter than 32 characters is guessable enough to refuse.
+  HUB_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
 };

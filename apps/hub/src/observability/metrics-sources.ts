@@ -3,7 +3,7 @@ import { endpointKey } from "@yunlian/delivery";
 import { count, min } from "drizzle-orm";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import type { DeliveryRunner } from "../services/reports/delivery-runner.ts";
-import type { MetricsSources } from "./metrics.ts";
+import type { MetricsSources } from "./worker-metrics.ts";
 
 /** How long one read of the delivery backlog serves scrapes: at most one query per 10 s. */
 const BACKLOG_CACHE_MS = 10_000;

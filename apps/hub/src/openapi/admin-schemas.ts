@@ -155,7 +155,9 @@ export const DriftView = z.strictObject({
         pollsTotal: z
           .number()
           .int()
-          .describe("Reconciliation calls that got an answer, over every hub process"),
+          .describe(
+            "Reconciliation calls that got an answer, over every process that reconciles (workers, or hubs that deliver)",
+          ),
         driftTotal: z
           .number()
           .int()

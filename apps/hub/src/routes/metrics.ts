@@ -1,15 +1,12 @@
 import cluster from "node:cluster";
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { Hono } from "hono";
 import type { Registry } from "prom-client";
 import type { HubEnv } from "../lib/hono-env.ts";
 import { unauthorized } from "../lib/hub-error.ts";
 import { clusterMetricsText } from "../observability/cluster-metrics.ts";
-import { bearerToken } from "../security/admin-gate.ts";
+import { metricsScrapeCheck } from "../observability/metrics-auth.ts";
 import type { OperatorAuth } from "../security/operator-auth.ts";
 import type { UnauthBudgetLike } from "../security/unauth-budget.ts";
-
-const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
 
 /**
  * GET /metrics: Prometheus text format (see observability/metrics.ts for what is exported);
@@ -23,14 +20,9 @@ export function registerMetrics(
   tokens: { metricsToken?: string; operators: OperatorAuth },
   unauthBudget: UnauthBudgetLike,
 ) {
-  const metricsToken = tokens.metricsToken ? sha256(tokens.metricsToken) : undefined;
+  const allowed = metricsScrapeCheck(tokens);
   app.get("/metrics", async (c) => {
-    const given = bearerToken(c.req.header("authorization"));
-    let ok = false;
-    if (given !== undefined) {
-      ok = metricsToken !== undefined && timingSafeEqual(sha256(given), metricsToken);
-      ok = ok || (await tokens.operators.identify(given)) !== undefined;
-    }
+    const ok = await allowed(c.req.header("authorization"));
     if (!ok) {
       await unauthBudget.charge(c.env.incoming);
       throw unauthorized(

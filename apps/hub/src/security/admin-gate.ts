@@ -5,6 +5,7 @@ import type { HubEnv } from "../lib/hono-env.ts";
 import { forbidden, notFound, unauthorized } from "../lib/hub-error.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { Actor } from "../services/audit/audit.ts";
+import { bearerToken } from "./bearer-token.ts";
 import { type GuardCtx, guardCaller } from "./guard-caller.ts";
 import { isReadMethod, type Operator, type OperatorAuth, operatorActor } from "./operator-auth.ts";
 
@@ -14,12 +15,6 @@ const isSelfPath = (path: string) => path === "/admin/v1/self" || path.startsWit
 /** The client address, for the audit log (the socket's; a proxy's X-Forwarded-For is not trusted). */
 function clientIp(c: Context<HubEnv>): string | undefined {
   return c.env.incoming.socket?.remoteAddress;
-}
-
-/** The token of `Authorization: Bearer <token>`, or undefined. */
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S.*)$/i.exec((header ?? "").trim());
-  return match?.[1];
 }
 
 /**

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from "node:cluster";
 import { openDatabase } from "@yunlian/db";
+import { builtInAndConfiguredAdapters } from "../adapters.ts";
 import type { HubConfig } from "../config.ts";
-import { builtInAndConfiguredAdapters } from "../hub.ts";
 import { generateAdminToken, generateHexKey, storedOrGenerated } from "../lib/local-secrets.ts";
 import { serveClusterMetrics } from "../observability/cluster-metrics.ts";
 
@@ -64,7 +64,7 @@ export async function runPrimary(config: HubConfig): Promise<void> {
 /** Migrations and generated secrets, done before any hub process starts so none of them race. */
 async function prepareOnce(config: HubConfig): Promise<void> {
   // A bad adapter package stops the hub with its own message before any process is forked.
-  await builtInAndConfiguredAdapters(config);
+  await builtInAndConfiguredAdapters(config.adapterPackages);
   if (!config.secretKeyHex) storedOrGenerated(config.dataDir, "secret-key", generateHexKey);
   if (!config.adminToken) storedOrGenerated(config.dataDir, "admin-token", generateAdminToken);
   const database = await openDatabase({

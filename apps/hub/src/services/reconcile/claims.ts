@@ -4,7 +4,7 @@ import { type SQL, sql } from "drizzle-orm";
 
 /**
  * The reconciler's shared state in PostgreSQL (docs/adr/0011): the per-vendor call budget and the
- * per-device / per-account claims. Each is one statement, so several hub processes share the work
+ * per-device / per-account claims. Each is one statement, so several processes (hubs, workers) share the work
  * with no lock held across a vendor call.
  */
 

@@ -1,5 +1,5 @@
 import type { ReconcileSettings } from "@yunlian/config";
-import type { HubMetrics } from "../../observability/metrics.ts";
+import type { WorkerMetrics } from "../../observability/worker-metrics.ts";
 import type { PlatformRegistry } from "../../registry/platform-registry.ts";
 import type { ReportsCtx } from "../reports/receive-report.ts";
 import type { VendorCtx } from "../vendor/vendor-context.ts";
@@ -9,5 +9,5 @@ export interface ReconcileCtx extends VendorCtx {
   registry: PlatformRegistry;
   reports: Pick<ReportsCtx, "ingestDb" | "notifier" | "delivery">;
   settings: ReconcileSettings;
-  metrics: Pick<HubMetrics, "vendorCalls" | "vendorDuration" | "driftTotal" | "reconcilePolls">;
+  metrics: Pick<WorkerMetrics, "vendorCalls" | "vendorDuration" | "driftTotal" | "reconcilePolls">;
 }

@@ -122,8 +122,11 @@ async function reconcileVendor(
 }
 
 /**
- * One reconciliation call: counted by outcome, its failure logged (the device or account waits
- * for its next interval, as a vendor that is down should not be asked again at once).
+ * One reconciliation call: counted by outcome (and, as every call to a vendor, in
+ * yunlian_vendor_calls_total and its latency histogram under the operation's name; the time
+ * includes the few statements around the call), its failure
+ * logged (the device or account waits for its next interval, as a vendor that is down should not
+ * be asked again at once).
  */
 async function guarded<T>(
   ctx: ReconcileCtx,
@@ -132,14 +135,25 @@ async function guarded<T>(
   now: Date,
   call: () => Promise<T>,
 ): Promise<T | undefined> {
+  const operation = kind === "device" ? "deviceStatus" : "listDevices";
+  const start = performance.now();
+  const timed = (outcome: string) => {
+    ctx.metrics.vendorCalls.inc([vendor.platId, operation, outcome]);
+    ctx.metrics.vendorDuration.observe([vendor.platId, operation], (performance.now() - start) / 1000);
+    ctx.metrics.reconcilePolls.inc({
+      vendor: vendor.platId,
+      kind,
+      outcome: outcome === "ok" ? "ok" : "failed",
+    });
+  };
   try {
     const value = await call();
-    ctx.metrics.reconcilePolls.inc({ vendor: vendor.platId, kind, outcome: "ok" });
+    timed("ok");
     await countPoll(ctx.db, vendor.platId, value === "drift", now);
     return value;
   } catch (err) {
-    ctx.metrics.reconcilePolls.inc({ vendor: vendor.platId, kind, outcome: "failed" });
-    const { info } = describeVendorError(vendor, err, ctx.log);
+    const { retCode, info } = describeVendorError(vendor, err, ctx.log);
+    timed(retCode);
     ctx.log.warn({ vendor: vendor.platId, kind }, `reconcile: ${info}`);
     return undefined;
   }

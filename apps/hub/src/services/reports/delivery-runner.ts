@@ -10,7 +10,7 @@ import {
 import type { Keyring } from "@yunlian/secrets";
 import type { Logger } from "pino";
 import type { HubConfig } from "../../config.ts";
-import type { HubMetrics } from "../../observability/metrics.ts";
+import type { WorkerMetrics } from "../../observability/worker-metrics.ts";
 
 /** How the hub process takes part in delivering status reports. */
 export interface DeliveryRunner {
@@ -40,22 +40,13 @@ export async function startDeliveryRunner(
   database: DatabaseHandle,
   keyring: Keyring,
   log: Logger,
-  metrics: HubMetrics,
+  metrics: Pick<WorkerMetrics, "deliveryObserver">,
   enabled = true,
 ): Promise<DeliveryRunner> {
   const deliveryConfig = config.delivery;
   const firstDelayMs = deliveryConfig.backoff[0] ?? 0;
   const deliveryLog = log.child({ component: "delivery" });
-  const observer = {
-    attempt(info: { platId: string; outcome: string; durationMs?: number }) {
-      metrics.deliveryAttempts.inc({ platform: info.platId, outcome: info.outcome });
-      if (info.durationMs !== undefined)
-        metrics.deliveryDuration.observe({ platform: info.platId }, info.durationMs / 1000);
-    },
-    handoff(info: { deliveries: number; queued: boolean }) {
-      metrics.deliveryHandoffs.inc({ outcome: info.queued ? "queued" : "failed" }, info.deliveries);
-    },
-  };
+  const observer = metrics.deliveryObserver;
   if (enabled && config.redisUrl && !config.runWorkers) {
     // apps/worker processes deliver; this instance only ingests, and queues what it ingests.
     const opened = openQueueHandoff({

@@ -3,7 +3,7 @@ import type { VendorHttp } from "@yunlian/adapter-sdk/http";
 import type { Database } from "@yunlian/db";
 import type { Keyring } from "@yunlian/secrets";
 import type { Logger } from "pino";
-import type { HubMetrics } from "../../observability/metrics.ts";
+import type { WorkerMetrics } from "../../observability/worker-metrics.ts";
 import type { SessionCache } from "./session-cache.ts";
 
 /** What calling a vendor cloud through its adapter, as one hub user, uses. */
@@ -18,5 +18,5 @@ export interface VendorCtx {
   hubPlatId: string;
   now(): Date;
   log: Logger;
-  metrics: Pick<HubMetrics, "vendorCalls" | "vendorDuration">;
+  metrics: Pick<WorkerMetrics, "vendorCalls" | "vendorDuration">;
 }
