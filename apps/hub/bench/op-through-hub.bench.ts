@@ -354,7 +354,7 @@ function writeTrackingSection(lines: string[], summary: string[]): void {
     "Command: `cd apps/hub && npx -y pnpm@12.4.2 bench` (or `BENCH_TRACKING_ONLY=1`, this section alone); needs PostgreSQL.",
     `Run ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPU(s), concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS} s per measurement.`,
     "Two hub processes on one PostgreSQL database in front of the same device-cloud sim: one with op tracking",
-    "(each op recorded before the vendor call: one statement; HUB_OP_CONFIRM_TIMEOUT=5s so that the sweeper's",
+    "(each op recorded beside the vendor call, group-committed; HUB_OP_CONFIRM_TIMEOUT=5s so that the sweeper's",
     "timeouts of these never-confirmed ops fall inside the rounds), one with HUB_OP_TRACKING=off. Measured in",
     "alternating rounds; a ratio is the median over the rounds (each round's value in brackets).",
     "`server CPU` is the user + system CPU time of the hub process per request, from /proc.",

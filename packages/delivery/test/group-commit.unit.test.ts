@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { GroupCommit } from "../src/group-commit.ts";
 
-function committer(opts: { failBatchIf?: (items: readonly number[]) => boolean; bad?: number } = {}) {
+function committer(
+  opts: { failBatchIf?: (items: readonly number[]) => boolean; bad?: number; lingerMs?: number } = {},
+) {
   const batches: number[][] = [];
   const woken: number[][] = [];
   let release: (() => void) | undefined;
   let hold = false;
   const g = new GroupCommit<number, string>({
     maxBatch: 3,
+    ...(opts.lingerMs === undefined ? {} : { lingerMs: opts.lingerMs }),
     async runBatch(items) {
       batches.push([...items]);
       if (hold) await new Promise<void>((r) => (release = r));
@@ -72,5 +75,21 @@ describe("GroupCommit", () => {
     await expect(c.g.submit(7)).rejects.toThrow("batch failed");
     // …and the committer keeps working afterwards.
     expect(await c.g.submit(8)).toBe("ok 8");
+  });
+
+  it("with a linger, an idle committer waits for items submitted in later ticks", async () => {
+    const c = committer({ lingerMs: 30 });
+    const first = c.g.submit(1);
+    await new Promise((r) => setTimeout(r, 5));
+    const second = c.g.submit(2);
+    expect(await Promise.all([first, second])).toEqual(["ok 1", "ok 2"]);
+    expect(c.batches).toEqual([[1, 2]]);
+  });
+
+  it("with a linger, a full batch does not wait for it", async () => {
+    const c = committer({ lingerMs: 60_000 });
+    const results = await Promise.all([1, 2, 3].map((n) => c.g.submit(n)));
+    expect(results).toEqual(["ok 1", "ok 2", "ok 3"]);
+    expect(c.batches).toEqual([[1, 2, 3]]);
   });
 });

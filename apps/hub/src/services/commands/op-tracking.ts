@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Database, type OpStatus, opDevices, ops, platforms } from "@yunlian/db";
+import { type Database, type OpStatus, opDevices, ops, platforms, statusReports } from "@yunlian/db";
 import { GroupCommit, type RunSql, runSql } from "@yunlian/delivery";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { HubMetrics } from "../../observability/metrics.ts";
 import { OP_RESULT, type OpResultSink } from "./op-results.ts";
 
@@ -27,6 +27,8 @@ interface Transition {
   op_id: string;
   vendor_plat_id: string;
   created_at: string | Date;
+  /** When it settled, if not now (a confirmation found in the report history). */
+  settled_at?: string | Date;
 }
 
 const sqlFor = new WeakMap<Database, RunSql>();
@@ -53,65 +55,95 @@ interface OpRow {
   op_id: string;
   plat_id: string;
   user_id: string;
-  created_at: string;
-  deadline: string;
+  /** Milliseconds since the epoch: cheaper to write per op than two ISO strings. */
+  created_ms: number;
   devices: { udevice_id: string; vendor_plat_id: string; attrs: Record<string, string>; ord: number }[];
 }
 
-/** Concurrent ops are written together (one statement, one commit): see GroupCommit. */
-const committers = new WeakMap<Database, GroupCommit<OpRow, void>>();
+/**
+ * How long the op writer waits for more ops before it writes a batch. The write runs beside the
+ * vendor call, which takes longer than this, so the wait costs an answer nothing; what it buys is
+ * fewer statements per op, and a statement (its syscalls, the wake-up of a PostgreSQL backend,
+ * postgres.js's framing) was most of what tracking cost the hub per op (docs/adr/0010).
+ */
+const OP_WRITE_LINGER_MS = 5;
 
-function committerFor(db: Database): GroupCommit<OpRow, void> {
-  let committer = committers.get(db);
+/** Concurrent ops are written together (one statement, one commit): see GroupCommit. */
+const committers = new WeakMap<OpsCtx, GroupCommit<OpRow, Transition[]>>();
+
+/** Each op's result: its devices found confirmed already (almost always none). */
+function committerFor(ctx: OpsCtx): GroupCommit<OpRow, Transition[]> {
+  let committer = committers.get(ctx);
   if (!committer) {
     const write = async (rows: readonly OpRow[]) => {
-      await run(db)(insertOps(rows));
-      return rows.map(() => undefined);
+      const seen = (await run(ctx.db)(insertOps(rows, ctx.confirmTimeoutMs))) as Transition[];
+      return rows.map((row) => seen.filter((t) => t.op_id === row.op_id));
     };
-    committer = new GroupCommit<OpRow, void>({
+    committer = new GroupCommit<OpRow, Transition[]>({
       maxBatch: 256,
+      lingerMs: OP_WRITE_LINGER_MS,
       runBatch: write,
-      runOne: async (row) => {
-        await write([row]);
-      },
+      runOne: async (row) => (await write([row]))[0] ?? [],
     });
-    committers.set(db, committer);
+    committers.set(ctx, committer);
   }
   return committer;
 }
 
-/** One statement for a batch of ops and their devices; its text is the same for any batch. */
-function insertOps(rows: readonly OpRow[]) {
+/**
+ * A report of the device received since the op began that shows every commanded attribute at its
+ * commanded value (the rule of confirmFromReports, read from the history instead). It catches the
+ * report that was matched before its op was written: the op is written beside the vendor call,
+ * and a fast device's report can be stored (and matched, finding nothing) before that commit.
+ */
+const firstConfirmingReport = (device: SQL, attrs: SQL, since: SQL) => sql`(
+  select min(r.received_at) from ${statusReports} r
+  where r.udevice_id = ${device} and r.received_at >= ${since}
+    and r.data_type = 'attr' and r.device_status @> ${attrs})`;
+
+/**
+ * One statement for a batch of ops and their devices; its text is the same for any batch. A device
+ * whose confirming report is already stored is written confirmed, and returned.
+ */
+function insertOps(rows: readonly OpRow[], confirmTimeoutMs: number) {
   return sql`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(
-        op_id text, plat_id text, user_id text, created_at timestamptz, deadline timestamptz, devices jsonb)
+      select op_id, plat_id, user_id, to_timestamp(created_ms / 1000.0) as created_at, devices
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(
+        op_id text, plat_id text, user_id text, created_ms double precision, devices jsonb)
+    ), device as (
+      select i.op_id, d.udevice_id, d.vendor_plat_id, d.ord, d.attrs, i.created_at,
+             ${firstConfirmingReport(sql`d.udevice_id`, sql`d.attrs`, sql`i.created_at`)} as seen_at
+      from input i cross join lateral jsonb_to_recordset(i.devices) as d(
+        udevice_id text, vendor_plat_id text, attrs jsonb, ord int)
     ), o as (
       insert into ${ops} (op_id, plat_id, user_id, created_at)
       select op_id, plat_id, user_id, created_at from input
+    ), d as (
+      insert into ${opDevices} (op_id, udevice_id, vendor_plat_id, ord, attrs, created_at, deadline, status, settled_at)
+      select op_id, udevice_id, vendor_plat_id, ord, attrs, created_at,
+             created_at + ${confirmTimeoutMs}::int * interval '1 millisecond',
+             case when seen_at is null then 'pending' else 'confirmed' end, seen_at
+      from device
     )
-    insert into ${opDevices} (op_id, udevice_id, vendor_plat_id, ord, attrs, created_at, deadline)
-    select i.op_id, d.udevice_id, d.vendor_plat_id, d.ord, d.attrs, i.created_at, i.deadline
-    from input i cross join lateral jsonb_to_recordset(i.devices) as d(
-      udevice_id text, vendor_plat_id text, attrs jsonb, ord int)`;
+    select op_id, vendor_plat_id, created_at, seen_at as settled_at from device where seen_at is not null`;
 }
 
 /**
- * Records an op before any vendor is called (a report confirming it may arrive before the vendor's
- * answer does): the op, and each device with its commanded attributes, pending until its deadline.
- * Ops sent at the same time share one statement (group commit: the hot path's one extra write).
+ * Records an op when its vendors are called: the op, and each device with its commanded
+ * attributes, pending until its deadline. Run beside the vendor call (the answer waits for both,
+ * so GET /v1/ops finds the op once the app has its OpID); ops sent at about the same time share
+ * one statement (group commit with a short linger: the hot path's one extra write).
  */
 export async function beginOp(
   ctx: OpsCtx,
   op: { opId: string; platId: string; userId: string; devices: TrackedDevice[] },
 ): Promise<void> {
-  const at = ctx.now();
-  await committerFor(ctx.db).submit({
+  const seen = await committerFor(ctx).submit({
     op_id: op.opId,
     plat_id: op.platId,
     user_id: op.userId,
-    created_at: at.toISOString(),
-    deadline: new Date(at.getTime() + ctx.confirmTimeoutMs).toISOString(),
+    created_ms: ctx.now().getTime(),
     devices: op.devices.map((d, ord) => ({
       udevice_id: d.udeviceId,
       vendor_plat_id: d.vendorPlatId,
@@ -119,6 +151,7 @@ export async function beginOp(
       ord,
     })),
   });
+  await afterTransitions(ctx, "confirmed", seen);
 }
 
 /** The vendor refused these devices (FailedIDs): failed now, and the op settled if nothing waits. */
@@ -184,23 +217,43 @@ async function confirmMatching(ctx: OpsCtx, reports: readonly ReportToMatch[]): 
 }
 
 /**
- * Pending devices past their deadline time out (the sweeper, every hub instance; rows move once).
- * Counted per vendor in the database: a sweep reads one row per vendor, not one per device.
+ * Pending devices past their deadline time out (the sweeper, every hub instance; rows move once),
+ * unless the report history holds a report that confirms them: one that was stored while its op
+ * was being written, which the report path's match could not see yet. Counted per vendor and
+ * outcome in the database: a sweep reads a few rows, not one per device.
  */
 export async function timeOutDevices(ctx: OpsCtx): Promise<number> {
   const at = ctx.now().toISOString();
   const moved = (await run(ctx.db)(sql`
-    with moved as (
-      update ${opDevices} set status = 'timeout', settled_at = ${at}::timestamptz
-      where status = 'pending' and deadline <= ${at}::timestamptz
-      returning op_id, vendor_plat_id
+    with due as (
+      select d.op_id, d.udevice_id,
+             ${firstConfirmingReport(sql`d.udevice_id`, sql`d.attrs`, sql`d.created_at`)} as seen_at
+      from ${opDevices} d
+      where d.status = 'pending' and d.deadline <= ${at}::timestamptz
+    ), moved as (
+      update ${opDevices} d
+      set status = case when due.seen_at is null then 'timeout' else 'confirmed' end,
+          settled_at = coalesce(due.seen_at, ${at}::timestamptz)
+      from due
+      where d.op_id = due.op_id and d.udevice_id = due.udevice_id and d.status = 'pending'
+      returning d.op_id, d.vendor_plat_id, d.status, extract(epoch from d.settled_at - d.created_at) as waited
     )
-    select vendor_plat_id, count(*)::int as n, jsonb_agg(distinct op_id)::text as op_ids
-    from moved group by vendor_plat_id`)) as { vendor_plat_id: string; n: number; op_ids: string }[];
+    select vendor_plat_id, status, count(*)::int as n, jsonb_agg(distinct op_id)::text as op_ids,
+           case when status = 'confirmed' then jsonb_agg(waited)::text end as waits
+    from moved group by vendor_plat_id, status`)) as {
+    vendor_plat_id: string;
+    status: OpStatus;
+    n: number;
+    op_ids: string;
+    waits: string | null;
+  }[];
   if (moved.length === 0) return 0;
   const opIds = new Set<string>();
   for (const m of moved) {
-    ctx.metrics.opsTotal.inc({ vendor: m.vendor_plat_id, outcome: "timeout" }, m.n);
+    ctx.metrics.opsTotal.inc({ vendor: m.vendor_plat_id, outcome: m.status }, m.n);
+    for (const seconds of m.waits ? (JSON.parse(m.waits) as number[]) : []) {
+      ctx.metrics.opConfirmation.observe({ vendor: m.vendor_plat_id }, Math.max(0, Number(seconds)));
+    }
     for (const id of JSON.parse(m.op_ids) as string[]) opIds.add(id);
   }
   await settleOps(ctx, [...opIds]);
@@ -221,7 +274,8 @@ async function afterTransitions(ctx: OpsCtx, outcome: OpStatus, changed: readonl
   for (const t of changed) {
     ctx.metrics.opsTotal.inc({ vendor: t.vendor_plat_id, outcome });
     if (outcome === "confirmed") {
-      const seconds = Math.max(0, (at - new Date(t.created_at).getTime()) / 1000);
+      const settled = t.settled_at ? new Date(t.settled_at).getTime() : at;
+      const seconds = Math.max(0, (settled - new Date(t.created_at).getTime()) / 1000);
       ctx.metrics.opConfirmation.observe({ vendor: t.vendor_plat_id }, seconds);
     }
   }

@@ -1,0 +1,109 @@
+import { statusReports } from "@yunlian/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beginOp, newOpId, type OpsCtx, timeOutDevices } from "../src/services/commands/op-tracking.ts";
+import { changingCommand, getOp } from "./support/ops.ts";
+import { bothStorages, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
+
+/**
+ * devices/op records its op beside the vendor call (docs/adr/0010), so a fast device's report can
+ * be stored, and matched against pending ops, before the op's row commits. These cases drive that
+ * order by hand: the op written (beginOp) after its confirming report was stored.
+ */
+describe.each(bothStorages)("op written after its confirming report, on $storage", ({ storage }) => {
+  let w: World | undefined;
+  let alice = { userId: "", accessToken: "" };
+
+  beforeAll(async () => {
+    w = await startWorldIfAvailable(storage, { HUB_OP_CONFIRM_TIMEOUT: "60s" });
+    if (!w) return;
+    alice = await loginAs(w, "alice", "alice-token-1");
+    const ids = w.vendors[0]?.deviceIds.slice(0, 3) ?? [];
+    expect(
+      (await w.call("user/bindDevices", { UserID: alice.userId, Device: devices(ids) })).body.FailedIDs,
+    ).toEqual([]);
+  }, 60_000);
+  afterAll(async () => w?.close());
+
+  const setup = () => {
+    const vendor = w?.vendors[0];
+    if (!w || !vendor) throw new Error("no world");
+    const hub = w.hub.hub;
+    const opsCtx = (now: () => Date): OpsCtx => ({
+      db: hub.database.db,
+      now,
+      confirmTimeoutMs: 60_000,
+      metrics: hub.metrics,
+      results: { settled: async () => undefined },
+    });
+    const begin = (began: Date, id: string, attrs: Record<string, string>) => {
+      const opId = newOpId(began);
+      const device = { udeviceId: id, vendorPlatId: vendor.platId, attrs };
+      return beginOp(
+        opsCtx(() => began),
+        {
+          opId,
+          platId: w?.appCreds.platId ?? "",
+          userId: alice.userId,
+          devices: [device],
+        },
+      ).then(() => opId);
+    };
+    const read = async (opId: string) =>
+      (await getOp(w?.hub.url ?? "", w?.appCreds ?? creds0, opId, alice)).body;
+    return { w, vendor, opsCtx, begin, read };
+  };
+
+  it("a report stored after the op began but before its row was written confirms it when written", async (ctx) => {
+    if (!w) return ctx.skip();
+    const { vendor, begin, read } = setup();
+    const id = vendor.deviceIds[0] ?? "";
+    const command = changingCommand(vendor.cloud, id);
+    const began = new Date(Date.now() - 2000);
+    // The device reports the commanded state (through the hub's ingest, which matches nothing yet).
+    expect((await vendor.cloud.setDeviceAttrs(id, command))?.status).toBe(200);
+    const opId = await begin(began, id, command);
+    expect(await read(opId)).toMatchObject({
+      Status: "confirmed",
+      Device: [{ deviceID: id, Status: "confirmed" }],
+    });
+  });
+
+  it("a report from before the op began confirms nothing", async (ctx) => {
+    if (!w) return ctx.skip();
+    const { vendor, begin, read } = setup();
+    const id = vendor.deviceIds[1] ?? "";
+    const command = changingCommand(vendor.cloud, id);
+    expect((await vendor.cloud.setDeviceAttrs(id, command))?.status).toBe(200);
+    const opId = await begin(new Date(Date.now() + 1000), id, command);
+    expect(await read(opId)).toMatchObject({
+      Status: "pending",
+      Device: [{ deviceID: id, Status: "pending" }],
+    });
+  });
+
+  it("the sweeper confirms, instead of timing out, a device whose confirming report the report path missed", async (ctx) => {
+    if (!w) return ctx.skip();
+    const { w: world, vendor, opsCtx, begin, read } = setup();
+    const id = vendor.deviceIds[2] ?? "";
+    const command = changingCommand(vendor.cloud, id);
+    const began = new Date();
+    const opId = await begin(began, id, command);
+    expect((await read(opId)).Status).toBe("pending");
+    // Stored the way a report committed just after the op's match ran would be: not matched.
+    await world.hub.hub.database.db.insert(statusReports).values({
+      udeviceId: id,
+      vendorPlatId: vendor.platId,
+      dataType: "attr",
+      deviceStatus: { ...command },
+      receivedAt: new Date(began.getTime() + 10),
+    });
+    const moved = await timeOutDevices(opsCtx(() => new Date(began.getTime() + 61_000)));
+    expect(moved).toBeGreaterThanOrEqual(1); // with the op of the case above, now past its deadline too
+    expect(await read(opId)).toMatchObject({
+      Status: "confirmed",
+      Device: [{ deviceID: id, Status: "confirmed" }],
+    });
+  });
+});
+
+const creds0 = { platId: "", appId: "", appSecret: "" };
