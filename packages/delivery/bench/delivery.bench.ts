@@ -381,7 +381,7 @@ async function main() {
       `these CPUs, so single runs swing widely (raw BullMQ alone ranged ${fmt(Math.min(...rawAll))}–${fmt(Math.max(...rawAll))} jobs/s across this run's rounds).`,
       `Each figure is the median of ${ROUNDS} rounds, after a warm-up round of both (not counted);`,
       "every round runs our path and then raw BullMQ back to back.",
-      "Tables partitioned by day (migration 0006): 34 day partitions per table (30 days back, 3 ahead), open deliveries in deliveries_open. " +
+      "Tables partitioned by day (migration 0008): 34 day partitions per table (30 days back, 3 ahead), open deliveries in deliveries_open. " +
         `PostgreSQL autovacuum is ${autovacuum} on this server${autovacuum === "off" ? ": the dead row versions every delivery leaves (queued, then settled) pile up over the run, so later rounds of our path cost more Postgres CPU than earlier ones" : ""}.`,
       "",
       `Throughput, ingest (${PARALLEL} concurrent reports, group-committed: reports that arrive while a commit is in flight`,
