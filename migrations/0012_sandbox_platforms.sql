@@ -1,0 +1,2 @@
+ALTER TABLE "platforms" ADD COLUMN "sandbox" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "platforms" ADD COLUMN "promoted_at" timestamp with time zone;
