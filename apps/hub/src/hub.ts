@@ -31,7 +31,8 @@ import type { DevicesCtx } from "./services/devices/devices-context.ts";
 import type { GrantsCtx } from "./services/grants/grants.ts";
 import { startModelRegistry } from "./services/models/model-store.ts";
 import type { ModelsCtx } from "./services/models/publish-model.ts";
-import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
+import { type CertificationStatus, noCertifications } from "./services/platforms/certification-status.ts";
+import type { PromoteCtx } from "./services/platforms/promote-platform.ts";
 import { type Reconciler, startReconciler } from "./services/reconcile/reconciler.ts";
 import { type DeliveryRunner, startDeliveryRunner } from "./services/reports/delivery-runner.ts";
 import type { DeliveriesCtx } from "./services/reports/manage-deliveries.ts";
@@ -70,6 +71,8 @@ export interface BuildHubOptions {
   adapters?: Adapter[];
   /** Run status-report delivery in this process (default true; see startDeliveryRunner). */
   delivery?: boolean;
+  /** Whether a platform is certified, for promotion (default: none is). Tests pass a fake. */
+  certification?: CertificationStatus;
 }
 
 /**
@@ -189,7 +192,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     delivery,
     metrics,
   };
-  const platforms: PlatformsCtx = {
+  const platforms: PromoteCtx = {
     ...auditCtx,
     keyring,
     registry,
@@ -199,6 +202,8 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     allowPrivateUrls: config.allowPrivateUrls,
     publicUrl: config.publicUrl,
     now,
+    // Certification runs provide the real port (services/certification); none here yet.
+    certification: options.certification ?? noCertifications,
   };
   // Reconciliation runs in every hub process (it calls vendors as users, which only the hub can):
   // claims and the call budget in PostgreSQL share the work between processes (docs/adr/0011).
@@ -220,6 +225,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     registry,
     replay: security.replay,
     rateLimiter: security.rateLimiter,
+    sandboxRateLimiter: security.sandboxRateLimiter,
     authFailures: security.authFailures,
     publicPathPrefix: publicPathPrefix(config.publicUrl),
     unauthBudget: security.unauthBudget,
