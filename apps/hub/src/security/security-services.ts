@@ -41,7 +41,9 @@ export function buildSecurity(
   if (!config.redisUrl) {
     return {
       rateLimiter: config.rateLimit ? new MemoryRateLimiter(config.rateLimit) : unlimited,
-      sandboxRateLimiter: config.sandboxRateLimit ? new MemoryRateLimiter(config.sandboxRateLimit) : unlimited,
+      sandboxRateLimiter: config.sandboxRateLimit
+        ? new MemoryRateLimiter(config.sandboxRateLimit)
+        : unlimited,
       unauthBudget: config.unauthRateLimit
         ? new UnauthBudget(
             new MemoryRateLimiter(config.unauthRateLimit, Date.now, MAX_SOURCES),

@@ -7,8 +7,8 @@ import { fanOut } from "../vendor/fan-out.ts";
 import { vendorTarget } from "../vendor/vendor-call.ts";
 import { boundIds } from "./bindings-query.ts";
 import { groupByVendor } from "./device-ids.ts";
-import { namespaceRefusal } from "./namespace.ts";
 import type { DevicesCtx } from "./devices-context.ts";
+import { namespaceRefusal } from "./namespace.ts";
 import { recordBindings, trustRefusals } from "./trust-rule.ts";
 
 export interface BindOutcome {
@@ -160,7 +160,8 @@ function routable(
     }
     const vendor = ctx.registry.vendorFor(id);
     const refusal = vendor && caller && namespaceRefusal(caller, vendor, id);
-    if (!vendor) failed.set(id, `no registered vendor owns manufacturer code ${parsed.value.manufacturerCode}`);
+    if (!vendor)
+      failed.set(id, `no registered vendor owns manufacturer code ${parsed.value.manufacturerCode}`);
     else if (refusal) failed.set(id, refusal);
     else out.push(id);
   }

@@ -12,7 +12,11 @@ const nameOf = (p: Namespaced) => (p.sandbox ? "a sandbox" : "a production");
  * (issue 18). Answered as a refusal of another tenant's resource (RetCode "403", FailedIDs for a
  * bind), like the trust rule's.
  */
-export function namespaceRefusal(caller: Namespaced, vendor: Namespaced, udeviceId: string): string | undefined {
+export function namespaceRefusal(
+  caller: Namespaced,
+  vendor: Namespaced,
+  udeviceId: string,
+): string | undefined {
   if (caller.sandbox === vendor.sandbox) return undefined;
   return `device ${udeviceId}: its vendor ${vendor.platId} is ${nameOf(vendor)} platform and ${caller.platId} is ${nameOf(caller)} one; sandbox and production never mix`;
 }

@@ -50,7 +50,8 @@ export async function promotePlatform(
 ): Promise<Promoted> {
   const current = ctx.registry.get(platId);
   if (!current) throw notFound(`platform ${platId} not found`);
-  if (!current.sandbox) throw conflict(`platform ${platId} is not in the sandbox: there is nothing to promote`);
+  if (!current.sandbox)
+    throw conflict(`platform ${platId} is not in the sandbox: there is nothing to promote`);
   const certifiedAt = await ctx.certification.certifiedAt(platId);
   const forced = certifiedAt === null && options.force === true;
   if (certifiedAt === null && !forced) {
