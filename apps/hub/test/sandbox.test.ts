@@ -173,14 +173,12 @@ describe.each(bothStorages)("sandbox namespace ($storage)", ({ storage }) => {
     if (!w) return;
     // A binding no API can make (the refusals above): written straight into the table, as a bug
     // or an old row might have left it. Ingest still keeps the report in the sandbox.
-    await w.hub.hub.database.db
-      .insert(bindings)
-      .values({
-        userId: alice.userId,
-        udeviceId: sbxDevice,
-        platId: w.appCreds.platId,
-        vendorPlatId: SANDBOX_VENDOR,
-      });
+    await w.hub.hub.database.db.insert(bindings).values({
+      userId: alice.userId,
+      udeviceId: sbxDevice,
+      platId: w.appCreds.platId,
+      vendorPlatId: SANDBOX_VENDOR,
+    });
     const before = reportsFor(sbxApp.app, sbxDevice).length;
     await sbxVendor.cloud.setDeviceAttrs(sbxDevice, { onOff: "0" });
     await eventually(
