@@ -226,7 +226,7 @@ describe.each(bothStorages)("sandbox namespace ($storage)", ({ storage }) => {
     // The sandbox secret stops at once; the new one works. The sandbox user is gone.
     const old = await sbxApp.call("users/devices", { UserID: dave.userId });
     expect(old.status).toBe(401);
-    const fresh = platformClient(w.hub.url, { ...oldCreds, appSecret, webhookSecret });
+    const fresh = platformClient(w.hub.url, { platId: oldCreds.platId, appId: oldCreds.appId, appSecret });
     const gone = await fresh("users/devices", { UserID: dave.userId });
     expect(gone.status).toBe(404);
     const users = await w.hub.hub.database.db.select().from(hubUsers);

@@ -12,6 +12,7 @@ import { registerDriftPage } from "./pages/drift.tsx";
 import { registerGrantPages } from "./pages/grants.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { registerOperatorKeyPages } from "./pages/operator-keys.tsx";
+import { registerOnboardingPages } from "./pages/platform-onboarding.tsx";
 import { registerPlatformPages } from "./pages/platforms.tsx";
 import { currentSession, endSession, startSession, validCsrf } from "./session.ts";
 
@@ -109,6 +110,7 @@ export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
   });
 
   registerPlatformPages(ui, deps);
+  registerOnboardingPages(ui, deps);
   registerDeliveryPages(ui, deps);
   registerDevicePage(ui, deps);
   registerDriftPage(ui, deps);
