@@ -8,10 +8,11 @@
  * certified (or forced), then fresh secrets, the sandbox's test data gone, audited.
  */
 import { bindings, hubUsers } from "@yunlian/db";
+import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
 import { type AppPlatform, startDeviceCloud } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, platformClient } from "./support/client.ts";
-import { startTestHub } from "./support/harness.ts";
+import { postgresOrSkip, startTestHub } from "./support/harness.ts";
 import { selfClient } from "./support/self-client.ts";
 import {
   addAppPlatform,
@@ -19,6 +20,7 @@ import {
   bothStorages,
   devices,
   loginAs,
+  startWorld,
   startWorldIfAvailable,
   type Vendor,
   type World,
@@ -338,4 +340,70 @@ describe("promotion with the certification port", () => {
       await hub.close();
     }
   });
+});
+
+describe("sandbox deliveries through BullMQ (PostgreSQL + REDIS_URL)", () => {
+  let w: World | undefined;
+  beforeAll(async () => {
+    if (!(await postgresOrSkip()) || !(await redisAvailable())) return;
+    w = await startWorld("postgres", {
+      REDIS_URL: TEST_REDIS_URL,
+      HUB_QUEUE_PREFIX: uniquePrefix("sbx"),
+      HUB_DELIVERY_BACKOFF: "0s",
+    });
+  }, 60_000);
+  afterAll(async () => w?.close());
+
+  it("the first attempt (queued at ingest) and a replay (queued by the relay) both carry Yunlian-Sandbox: 1", async (ctx) => {
+    if (!w) return ctx.skip();
+    const vendor = await addVendor(w.hub, w.admin, SANDBOX_VENDOR, SANDBOX_CODE, "hmac", 2, {
+      sandbox: true,
+    });
+    const app = await addAppPlatform(w, SANDBOX_APP, [{ loginId: "erin", authToken: "erin-token-1" }], {
+      sandbox: true,
+    });
+    try {
+      const login = await app.call("user/login", {
+        User: [{ UserBase: { loginID: "erin" } }],
+        AuthToken: "erin-token-1",
+      });
+      const userId = (login.body.User as { UserBase: { userID: string } }[])[0]?.UserBase.userID ?? "";
+      const device = vendor.deviceIds[0] ?? "";
+      expect(
+        (await app.call("user/bindDevices", { UserID: userId, Device: devices([device]) })).body,
+      ).toMatchObject({
+        FailedIDs: [],
+      });
+      await vendor.cloud.setDeviceAttrs(device, { onOff: "1" });
+      const first = await eventually(
+        () => reportsFor(app.app, device),
+        (r) => r.length >= 1,
+      );
+      expect(first[0]?.headers["yunlian-sandbox"]).toBe("1");
+      expect(w.hub.hub.delivery.mode).toBe("bullmq");
+
+      // One attempt, refused: dead at once (HUB_DELIVERY_BACKOFF "0s"); the replay goes through the relay.
+      app.app.setReceiverMode("fail500");
+      await vendor.cloud.setDeviceAttrs(device, { onOff: "0" });
+      const dead = await eventually(
+        async () =>
+          (await w?.admin.get(`/admin/v1/deliveries?platId=${SANDBOX_APP}&status=dead`))?.body.deliveries as {
+            id: string;
+          }[],
+        (rows) => rows.length === 1,
+      );
+      app.app.setReceiverMode("ok");
+      const before = reportsFor(app.app, device).length;
+      expect((await w.admin.post(`/admin/v1/deliveries/${dead[0]?.id}/replay`, {})).status).toBe(202);
+      const replayed = await eventually(
+        () => reportsFor(app.app, device),
+        (r) => r.length > before,
+      );
+      expect(replayed.at(-1)?.webhookId).toBe(dead[0]?.id);
+      expect(replayed.at(-1)?.headers["yunlian-sandbox"]).toBe("1");
+    } finally {
+      await app.app.close();
+      await vendor.cloud.close();
+    }
+  }, 60_000);
 });
