@@ -45,6 +45,8 @@ describe.each(bothStorages)("partner console sessions ($storage)", ({ storage })
 
   it("a partner sees its own platform only, and never an operator page", async () => {
     if (!hub) return;
+    // The operator's sign-in page points partners to theirs.
+    expect(await (await fetch(`${hub.url}/console/login`)).text()).toContain('href="/console/partner/login"');
     const res = await signIn("PARTNER-A", creds["PARTNER-A"] ?? "");
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/console/partner");
