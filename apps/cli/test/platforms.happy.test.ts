@@ -352,3 +352,82 @@ describe("platforms show / edit / rotate-secret / delete", () => {
     expect(hub.requests[0]?.url).toBe("/admin/v1/platforms/a%2Fb");
   });
 });
+
+describe("platforms: the sandbox and promote (issue 18)", () => {
+  it("register --sandbox sends sandbox: true; list shows a sandbox column only when one is", async () => {
+    hub.on("POST /admin/v1/platforms", {
+      status: 201,
+      body: {
+        ...haier,
+        platId: "PARTNER-ACME-0000",
+        sandbox: true,
+        appSecret: "whsec_YQ==",
+        webhookSecret: "whsec_Yg==",
+      },
+    });
+    const r = await cli(
+      ["platforms", "register", "--plat-id", "PARTNER-ACME-0000", "--name", "Acme", "--sandbox"],
+      {
+        hubUrl: hub.url,
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(hub.requests[0]?.body).toEqual({ platId: "PARTNER-ACME-0000", name: "Acme", sandbox: true });
+    hub.on("GET /admin/v1/platforms", {
+      status: 200,
+      body: { platforms: [haier, { ...haier, platId: "PARTNER-ACME-0000", sandbox: true }] },
+    });
+    const listed = await cli(["platforms", "list"], { hubUrl: hub.url });
+    const lines = listed.stdout.split("\n");
+    expect(lines[0]).toMatch(/CREATED\s+SANDBOX$/);
+    expect(lines[2]).toMatch(/^PARTNER-ACME-0000 .* sandbox$/);
+    expect(lines[1]).not.toContain("sandbox");
+  });
+
+  it("promote POSTs to /promote (--force sends force: true) and prints the fresh secrets once", async () => {
+    hub.on("POST /admin/v1/platforms/PARTNER-ACME-0000/promote", {
+      status: 200,
+      body: {
+        platform: { ...haier, platId: "PARTNER-ACME-0000", sandbox: false },
+        appSecret: "whsec_bmV3",
+        webhookSecret: "whsec_aG9vaw==",
+        certifiedAt: null,
+        forced: true,
+        removed: { users: 2, bindings: 3, grants: 0, devices: 1 },
+      },
+    });
+    const r = await cli(["platforms", "promote", "PARTNER-ACME-0000", "--force"], { hubUrl: hub.url });
+    expect(r.code).toBe(0);
+    expect(hub.requests[0]).toMatchObject({
+      method: "POST",
+      url: "/admin/v1/platforms/PARTNER-ACME-0000/promote",
+      body: { force: true },
+    });
+    expect(r.stdout).toBe(
+      [
+        "Promoted PARTNER-ACME-0000 to production (forced: not certified).",
+        "appSecret      whsec_bmV3",
+        "webhookSecret  whsec_aG9vaw==",
+        "certifiedAt    not certified",
+        "removed        2 users, 3 bindings, 0 grants, 1 device shadows",
+        "",
+      ].join("\n"),
+    );
+    expect(r.stderr).toContain("store the appSecret and the webhookSecret now");
+  });
+
+  it("promote of a platform that is not certified names the refusal and exits non-zero", async () => {
+    hub.on("POST /admin/v1/platforms/PARTNER-ACME-0000/promote", {
+      status: 409,
+      body: {
+        RetCode: "409",
+        RetInfo:
+          'platform PARTNER-ACME-0000 is not certified: run a certification against its cloud first, or promote with {"force": true}',
+      },
+    });
+    const r = await cli(["platforms", "promote", "PARTNER-ACME-0000"], { hubUrl: hub.url });
+    expect(r.code).not.toBe(0);
+    expect(hub.requests[0]?.body).toBeUndefined();
+    expect(r.stderr).toContain("is not certified");
+  });
+});

@@ -27,7 +27,7 @@ import { noteAnswer, stateOf } from "./server/request-state.ts";
 import type { GrantsCtx } from "./services/grants/grants.ts";
 import type { ModelsCtx } from "./services/models/publish-model.ts";
 import type { OperatorKeysCtx } from "./services/operators/operator-keys.ts";
-import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
+import type { PromoteCtx } from "./services/platforms/promote-platform.ts";
 import type { DeliveriesCtx } from "./services/reports/manage-deliveries.ts";
 import type { RewrapCtx } from "./services/secrets/rewrap-secrets.ts";
 
@@ -44,7 +44,7 @@ export interface AppDeps {
   metricsToken?: string;
   /** HUB_PUBLIC_URL, for the OpenAPI document's server. */
   publicUrl?: string;
-  platforms: PlatformsCtx;
+  platforms: PromoteCtx;
   deliveries: DeliveriesCtx;
   models: ModelsCtx;
   grants: GrantsCtx;

@@ -78,6 +78,8 @@ const envSchema = withCrossRules(
     HUB_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
     // Security and hostile input (docs/security.md).
     HUB_RATE_LIMIT: parsedBy(parseRateLimit).prefault("1000/s,burst=2000"),
+    // The bucket of each sandbox platform instead (docs/design.md §7 "Sandbox"); same syntax.
+    HUB_SANDBOX_RATE_LIMIT: parsedBy(parseRateLimit).prefault("10/s,burst=20"),
     // Failed authentications per client address (security/unauth-budget.ts); same syntax.
     HUB_UNAUTH_RATE_LIMIT: parsedBy(parseRateLimit).prefault("10/s,burst=100"),
     // Failed console logins per client address (console/register-console.tsx); same syntax.
@@ -149,6 +151,8 @@ export interface HubConfig {
   logLevel: LogLevel;
   /** Per-platform token bucket; undefined = no limit (HUB_RATE_LIMIT=off). */
   rateLimit?: RateLimit;
+  /** Per-platform token bucket of sandbox platforms; undefined = no limit (HUB_SANDBOX_RATE_LIMIT=off). */
+  sandboxRateLimit?: RateLimit;
   /** Failed authentications per client address; undefined = no budget (HUB_UNAUTH_RATE_LIMIT=off). */
   unauthRateLimit?: RateLimit;
   /** Failed console logins per client address; undefined = no throttle (HUB_CONSOLE_LOGIN_LIMIT=off). */
@@ -210,6 +214,7 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     maxBodyBytes: e.HUB_MAX_BODY_BYTES,
     logLevel: e.HUB_LOG_LEVEL,
     rateLimit: e.HUB_RATE_LIMIT,
+    sandboxRateLimit: e.HUB_SANDBOX_RATE_LIMIT,
     unauthRateLimit: e.HUB_UNAUTH_RATE_LIMIT,
     consoleLoginLimit: e.HUB_CONSOLE_LOGIN_LIMIT,
     trustedProxies: e.HUB_TRUSTED_PROXIES,

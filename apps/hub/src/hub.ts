@@ -29,7 +29,8 @@ import type { DevicesCtx } from "./services/devices/devices-context.ts";
 import type { GrantsCtx } from "./services/grants/grants.ts";
 import { startModelRegistry } from "./services/models/model-store.ts";
 import type { ModelsCtx } from "./services/models/publish-model.ts";
-import type { PlatformsCtx } from "./services/platforms/manage-platforms.ts";
+import { type CertificationStatus, noCertifications } from "./services/platforms/certification-status.ts";
+import type { PromoteCtx } from "./services/platforms/promote-platform.ts";
 import { type Reconciler, startReconciler } from "./services/reconcile/reconciler.ts";
 import { type DeliveryRunner, startDeliveryRunner } from "./services/reports/delivery-runner.ts";
 import type { DeliveriesCtx } from "./services/reports/manage-deliveries.ts";
@@ -71,6 +72,8 @@ export interface BuildHubOptions {
   adapters?: Adapter[];
   /** Run status-report delivery in this process (default true; see startDeliveryRunner). */
   delivery?: boolean;
+  /** Whether a platform is certified, for promotion (default: none is). Tests pass a fake. */
+  certification?: CertificationStatus;
 }
 
 /**
@@ -190,7 +193,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     delivery,
     metrics,
   };
-  const platforms: PlatformsCtx = {
+  const platforms: PromoteCtx = {
     ...auditCtx,
     keyring,
     registry,
@@ -200,6 +203,8 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     allowPrivateUrls: config.allowPrivateUrls,
     publicUrl: config.publicUrl,
     now,
+    // Certification runs provide the real port (services/certification); none here yet.
+    certification: options.certification ?? noCertifications,
   };
   // Reconciliation runs where deliveries run (docs/adr/0013): in this process when it delivers
   // (embedded, no REDIS_URL, or HUB_WORKERS=1), in apps/worker when HUB_WORKERS=0 leaves delivery
@@ -219,6 +224,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     registry,
     replay: security.replay,
     rateLimiter: security.rateLimiter,
+    sandboxRateLimiter: security.sandboxRateLimiter,
     authFailures: security.authFailures,
     publicPathPrefix: publicPathPrefix(config.publicUrl),
     unauthBudget: security.unauthBudget,

@@ -16,7 +16,7 @@ const hubDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const doc = readFileSync(join(hubDir, "..", "..", "docs", "partners.md"), "utf8");
 
 /** The fenced blocks whose info string is `<language> partners:<role>`. */
-function snippets(role: "sign" | "verify"): Map<string, string> {
+function snippets(role: "sign" | "verify" | "verifylib"): Map<string, string> {
   const found = new Map<string, string>();
   for (const m of doc.matchAll(/```(\w+) partners:(\w+)\n([\s\S]*?)```/g)) {
     if (m[2] === role && m[1] && m[3]) found.set(m[1], m[3]);
@@ -146,4 +146,17 @@ describe("docs/partners.md: verifying a delivery", () => {
       60_000,
     );
   }
+});
+
+describe("docs/partners.md: the console's partner view shows the same snippets", () => {
+  // The console reads src/console/snippets/*.txt (no docs/ in the images); these are the doc's text.
+  const consoleSnippet = (name: string) =>
+    readFileSync(join(hubDir, "src", "console", "snippets", name), "utf8");
+  it("Node, Python, Java and Go, character for character", () => {
+    const verify = snippets("verify");
+    expect(consoleSnippet("verify-node.txt")).toBe(verify.get("js"));
+    expect(consoleSnippet("verify-python.txt")).toBe(verify.get("python"));
+    expect(consoleSnippet("verify-java.txt")).toBe(verify.get("java"));
+    expect(consoleSnippet("verify-go.txt")).toBe(snippets("verifylib").get("go"));
+  });
 });

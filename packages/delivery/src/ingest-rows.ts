@@ -99,7 +99,7 @@ function batchStatement(rows: readonly IngestRow[]) {
       -- comes later waits for this commit, and its cascade then finds these rows.
       select p.plat_id, p.data_gateway_url, p.data_gateway_disabled_at, p.webhook_secret_ciphertext,
              p.webhook_secret_key_id, p.previous_webhook_secret_ciphertext, p.previous_webhook_secret_key_id,
-             p.previous_webhook_secret_expires_at
+             p.previous_webhook_secret_expires_at, p.sandbox
       from ${platforms} p
       where p.plat_id in (select vendor_plat_id from input
                           union select b.plat_id from ${bindings} b where b.udevice_id in (select udevice_id from input))
@@ -144,10 +144,13 @@ function batchStatement(rows: readonly IngestRow[]) {
       cross join lateral (
         select distinct b.plat_id, l.data_gateway_url, l.webhook_secret_ciphertext, l.webhook_secret_key_id,
                l.previous_webhook_secret_ciphertext, l.previous_webhook_secret_key_id,
-               l.previous_webhook_secret_expires_at
+               l.previous_webhook_secret_expires_at, l.sandbox
         from ${bindings} b join locked l on l.plat_id = b.plat_id
         where b.udevice_id = i.udevice_id
           and l.data_gateway_url is not null and l.data_gateway_disabled_at is null
+          -- A sandbox vendor's reports reach sandbox receivers only, a production vendor's production
+          -- ones only (docs/design.md §7 "Sandbox"), whatever bindings exist.
+          and l.sandbox = (select v.sandbox from locked v where v.plat_id = i.vendor_plat_id)
       ) sub
     ), outbox as (
       insert into ${deliveries} (id, report_id, plat_id, udevice_id, next_attempt_at, created_at, updated_at)
@@ -157,6 +160,6 @@ function batchStatement(rows: readonly IngestRow[]) {
     -- The data-modifying CTEs run to completion whether or not this reads them.
     select i.ord, i.report_id, t.id, t.plat_id, t.data_gateway_url, t.webhook_secret_ciphertext,
            t.webhook_secret_key_id, t.previous_webhook_secret_ciphertext, t.previous_webhook_secret_key_id,
-           t.previous_webhook_secret_expires_at
+           t.previous_webhook_secret_expires_at, t.sandbox
     from accepted i left join target t on t.ord = i.ord`;
 }

@@ -149,6 +149,7 @@ function firstAttempt(
     body,
     requestId: row.request_id,
     secrets,
+    ...(d.sandbox ? { sandbox: true } : {}),
   };
 }
 

@@ -20,6 +20,8 @@ const preparedAttempt = z.object({
   body: z.string(),
   requestId: z.string().nullable(),
   secrets: z.array(secretRef).min(1),
+  /** The receiver is a sandbox platform: the request carries `Yunlian-Sandbox: 1`. */
+  sandbox: z.boolean().optional(),
 });
 
 export type PreparedAttempt = z.infer<typeof preparedAttempt>;

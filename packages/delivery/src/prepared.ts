@@ -9,6 +9,8 @@ export interface PlatformDeliveryColumns {
   previous_webhook_secret_ciphertext: string | null;
   previous_webhook_secret_key_id: string | null;
   previous_webhook_secret_expires_at: Date | string | null;
+  /** A sandbox platform: what it receives carries the `Yunlian-Sandbox: 1` header. */
+  sandbox: boolean;
 }
 
 /**

@@ -13,6 +13,7 @@ const platform = z.looseObject({
   adapter: z.string().optional(),
   appId: z.string().nullish(),
   security: z.looseObject({ mode: z.string().optional() }).optional(),
+  sandbox: z.boolean().optional(),
   createdAt: z.string().nullish(),
 });
 type Platform = z.infer<typeof platform>;
@@ -25,6 +26,19 @@ const rotated = z.looseObject({
   previousSecretValidUntil: z.string().nullish(),
   /** A vendor's new ingestUrl (docs/design.md §7); absent for an app platform. */
   ingestUrl: z.string().optional(),
+});
+const promoted = z.looseObject({
+  appSecret: z.string(),
+  webhookSecret: z.string(),
+  ingestUrl: z.string().optional(),
+  certifiedAt: z.string().nullable(),
+  forced: z.boolean(),
+  removed: z.looseObject({
+    users: z.number(),
+    bindings: z.number(),
+    grants: z.number(),
+    devices: z.number(),
+  }),
 });
 
 /** The most the previous secrets may keep working after a rotation (the hub's limit, 24 h). */
@@ -66,18 +80,25 @@ const register: CommandDef = {
       description: "the platform's PlatID (1–64 of A-Z a-z 0-9 _ -)",
     },
     ...platformFieldOptions,
+    sandbox: {
+      type: "boolean",
+      description: "register it in the sandbox: isolated from production, lower rate limit, promoted later",
+    },
   },
   examples: [
     "hubctl platforms register --plat-id PARTNER-HAIER-0000 --name 'Haier U+' --code 000006 \\",
     "    --api-base-url https://vendor.example/v1 --verify-url https://vendor.example/v1/user/verify \\",
     "    --data-gateway-url https://vendor.example/v1/dataservices/dataGateway --mode hmac",
     "hubctl platforms register --file haier.json",
+    "hubctl platforms register --plat-id PARTNER-ACME-0000 --name Acme --code 000042 --sandbox \\",
+    "    --api-base-url https://sandbox.acme.example/v1",
   ],
   async run(ctx) {
     const where = "platforms register";
     const body = platformBody(ctx, where, false);
     const platId = ctx.flags.string("plat-id");
     if (platId !== undefined) body.platId = platId;
+    if (ctx.flags.bool("sandbox")) body.sandbox = true;
     if (body.platId === undefined) throw new UsageError("--plat-id is required (or platId in --file)", where);
     if (body.name === undefined) throw new UsageError("--name is required (or name in --file)", where);
 
@@ -121,6 +142,10 @@ const list: CommandDef = {
         { header: "security", get: (p) => p.security?.mode },
         { header: "app id", get: (p) => p.appId },
         { header: "created", get: (p) => p.createdAt },
+        // Only when there is one: a hub without sandbox platforms prints what it always did.
+        ...(platforms.some((p) => p.sandbox)
+          ? [{ header: "sandbox", get: (p: Platform) => (p.sandbox ? "sandbox" : "") }]
+          : []),
       ]),
     );
   },
@@ -227,6 +252,54 @@ function graceSeconds(text: string | undefined): number | undefined {
   return n;
 }
 
+const promote: CommandDef = {
+  name: "promote",
+  summary: "Promote a sandbox platform to production (fresh secrets; its sandbox test data is removed)",
+  usage: "<platId>",
+  details: [
+    "The platform must be certified; --force promotes it anyway (audited as forced). It keeps its",
+    "settings (URLs, adapter, manufacturer codes, security) and gets a new appSecret and webhookSecret",
+    "at once (the sandbox ones stop working). Its sandbox users, bindings, grants, device shadows,",
+    "reports and deliveries were test data and are removed.",
+  ].join("\n"),
+  args: { min: 1, max: 1 },
+  options: { force: { type: "boolean", description: "promote even if it is not certified" } },
+  examples: [
+    "hubctl platforms promote PARTNER-ACME-0000",
+    "hubctl platforms promote PARTNER-ACME-0000 --force",
+  ],
+  async run(ctx) {
+    const platId = ctx.args[0] ?? "";
+    const force = ctx.flags.bool("force");
+    const answer = await ctx
+      .hub()
+      .call("POST", `/admin/v1/platforms/${seg(platId)}/promote`, force ? { body: { force: true } } : {});
+    if (ctx.json) {
+      printJson(ctx.io.stdout, answer.body);
+    } else {
+      const r = shape(promoted, answer.body, "platforms promote");
+      println(
+        ctx.io.stdout,
+        `Promoted ${platId} to production${r.forced ? " (forced: not certified)" : ""}.`,
+      );
+      println(
+        ctx.io.stdout,
+        keyValues([
+          ["appSecret", r.appSecret],
+          ["webhookSecret", r.webhookSecret],
+          ...(r.ingestUrl === undefined ? [] : [["ingestUrl", r.ingestUrl] as [string, string]]),
+          ["certifiedAt", r.certifiedAt ?? "not certified"],
+          [
+            "removed",
+            `${r.removed.users} users, ${r.removed.bindings} bindings, ${r.removed.grants} grants, ${r.removed.devices} device shadows`,
+          ],
+        ]),
+      );
+    }
+    secretWarning(ctx.io, platId);
+  },
+};
+
 const remove: CommandDef = {
   name: "delete",
   summary: "Remove a platform with its users, tokens and bindings",
@@ -249,6 +322,6 @@ const remove: CommandDef = {
 
 export const platformsGroup: GroupDef = {
   name: "platforms",
-  summary: "register, list, show, edit, rotate-secret, delete platforms",
-  commands: [register, list, show, edit, rotateSecret, remove],
+  summary: "register, list, show, edit, rotate-secret, promote, delete platforms",
+  commands: [register, list, show, edit, rotateSecret, promote, remove],
 };

@@ -9,7 +9,7 @@ import type { UnauthBudgetLike } from "../security/unauth-budget.ts";
 import type { Actor, AuditCtx } from "../services/audit/audit.ts";
 import type { GrantsCtx } from "../services/grants/grants.ts";
 import type { OperatorKeysCtx } from "../services/operators/operator-keys.ts";
-import type { PlatformsCtx } from "../services/platforms/manage-platforms.ts";
+import type { PromoteCtx } from "../services/platforms/promote-platform.ts";
 import type { DeliveriesCtx } from "../services/reports/manage-deliveries.ts";
 
 /** The console's context: the hub's, plus the session's operator and CSRF token once checked. */
@@ -29,7 +29,7 @@ export interface ConsoleDeps {
   /** Failed sign-ins: audited within the bounded budget, and throttled per client address. */
   authFailures: AuthFailureAudit;
   loginThrottle: UnauthBudgetLike;
-  platforms: PlatformsCtx;
+  platforms: PromoteCtx;
   deliveries: DeliveriesCtx;
   devices: { db: Database; registry: PlatformRegistry };
   grants: GrantsCtx;

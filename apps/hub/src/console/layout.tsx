@@ -24,6 +24,8 @@ export function Layout(props: {
   section?: Section;
   csrf?: string;
   flash?: Flash;
+  /** Where Sign out posts: the operator's session by default, the partner view's its own. */
+  logoutAction?: string;
   children?: Child;
 }) {
   // Without a doctype the browser renders in quirks mode (tables stop inheriting the font size).
@@ -53,7 +55,7 @@ export function Layout(props: {
               </nav>
             )}
             {props.csrf !== undefined && (
-              <form method="post" action="/console/logout" class="logout">
+              <form method="post" action={props.logoutAction ?? "/console/logout"} class="logout">
                 <input type="hidden" name="_csrf" value={props.csrf} />
                 <button type="submit" class="link">
                   Sign out

@@ -12,6 +12,8 @@ import { registerDriftPage } from "./pages/drift.tsx";
 import { registerGrantPages } from "./pages/grants.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { registerOperatorKeyPages } from "./pages/operator-keys.tsx";
+import { registerPartnerPages } from "./pages/partner.tsx";
+import { registerOnboardingPages } from "./pages/platform-onboarding.tsx";
 import { registerPlatformPages } from "./pages/platforms.tsx";
 import { currentSession, endSession, startSession, validCsrf } from "./session.ts";
 
@@ -82,6 +84,9 @@ export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
     return c.redirect("/console/platforms", 303);
   });
 
+  // The partner's own view: its own sign-in and session (partner-session.ts), never an operator's.
+  registerPartnerPages(ui, deps);
+
   // Everything below needs a session; every POST also the session's CSRF token, and the
   // session's operator the admin scope (a `read` key signs in to a read-only console).
   ui.use("*", async (c, next) => {
@@ -109,6 +114,7 @@ export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
   });
 
   registerPlatformPages(ui, deps);
+  registerOnboardingPages(ui, deps);
   registerDeliveryPages(ui, deps);
   registerDevicePage(ui, deps);
   registerDriftPage(ui, deps);

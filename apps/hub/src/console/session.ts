@@ -9,7 +9,7 @@ import type { Operator, OperatorAuth } from "../security/operator-auth.ts";
 const SESSION_COOKIE = "yunlian_console";
 const SESSION_TTL_MS = 12 * 3_600_000;
 /** randomToken(32): 43 base64url characters. */
-const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+export const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 /** What the console sessions use: the database and who the credentials are. */
 export interface SessionCtx {
@@ -78,7 +78,8 @@ export async function currentSession<E extends HubEnv>(
     .select()
     .from(consoleSessions)
     .where(eq(consoleSessions.idHash, sha256Hex(id)));
-  if (!row || row.expiresAt <= now) return undefined;
+  // A partner's session (partner-session.ts) is never an operator's, whatever its cookie says.
+  if (!row || row.platId !== null || row.expiresAt <= now) return undefined;
   const holds = row.keyId
     ? await ctx.operators.keyActive(row.keyId)
     : row.credential !== null && timingSafeEqualStr(row.credential, ctx.operators.bootstrapFingerprint());
@@ -98,6 +99,6 @@ export function validCsrf(session: ConsoleSession, given: unknown): boolean {
 }
 
 /** Behind a TLS-terminating proxy the request URL is http; X-Forwarded-Proto tells the truth. */
-function isHttps<E extends HubEnv>(c: Context<E>): boolean {
+export function isHttps<E extends HubEnv>(c: Context<E>): boolean {
   return c.req.url.startsWith("https:") || c.req.header("x-forwarded-proto") === "https";
 }

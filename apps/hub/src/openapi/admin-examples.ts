@@ -27,6 +27,8 @@ const vendorView = {
   httpStatus: "mirror",
   events: [],
   dataGatewayDisabledAt: null,
+  sandbox: false,
+  promotedAt: null,
   createdAt: at,
   updatedAt: at,
 };
@@ -97,6 +99,21 @@ export const adminAnswerExamples = {
     webhookSecret: "whsec_Zb2m7RkT9xq0LwV4pN6cY1hJ8sE3uFgD",
     previousSecretValidUntil: "2026-01-06T08:30:00.000Z",
     ingestUrl: "https://hub.example/v1/dataservices/dataGateway/p0Xw8Lr3Kq7Ns2Vb6Hm1Jc9Ty4Fd5Ge0Aa2Zi8OuMeQ",
+  }),
+  promoted: one("A certified sandbox vendor promoted: fresh secrets, its test data removed", {
+    platform: {
+      ...vendorView,
+      platId: "PARTNER-ACME-0000",
+      name: "Acme",
+      manufacturerCodes: ["000042"],
+      promotedAt: later,
+    },
+    appSecret: "whsec_8Qm2Lx0Vb7Kp4Ns1Hc9Ty6Fd3Ge5Aa2Z",
+    webhookSecret: "whsec_Rk4v9Xq2Mt7Lp0Wn5Hb8Cy1Js6Ed3Ug",
+    ingestUrl: "https://hub.example/v1/dataservices/dataGateway/Lq8Wm3Kr7Nt2Vb6Hx1Jc9Ty4Fd5Ge0Aa2Zi8OuMeQp",
+    certifiedAt: at,
+    forced: false,
+    removed: { users: 3, bindings: 5, grants: 0, devices: 4 },
   }),
   drift: one("A vendor whose reports went missing twice, and a binding it no longer lists", {
     vendors: [

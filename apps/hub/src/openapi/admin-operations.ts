@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createOperatorKeyInput } from "../services/operators/operator-keys.ts";
 import {
+  promotePlatformInput,
   registerPlatformInput,
   rotateSecretInput,
   updatePlatformInput,
@@ -21,6 +22,7 @@ import {
   OperatorKeyList,
   PlatformCreated,
   PlatformList,
+  PlatformPromoted,
   PlatformView,
   ReplayAccepted,
   SecretRotated,
@@ -103,11 +105,26 @@ export function adminOperations(): OperationDoc[] {
       tag: PLATFORMS,
       summary: "Register a platform (vendor cloud or app platform)",
       description:
-        'manufacturerCodes are owned by at most one platform (a second claim is 409). apiBaseUrl is required with manufacturer codes; verifyUrl for platforms whose users log in through the hub; dataGatewayUrl to receive status reports. The answer carries appId (send it in the AppID header), appSecret (signs the platform\'s requests to the hub) and webhookSecret (verifies what the hub sends the platform); both secrets are shown only here and at rotation. A vendor platform (with manufacturerCodes) also gets its ingestUrl, where its cloud may report status with no headers (standard table 50). adapterConfig is the adapter\'s (the standard adapter: timeoutMs, deviceIds "udevice" | "vendor"); any adapter may set sessionTtl (whole seconds or a duration such as "30m"): the hub logs in to the vendor again before a session is that old. Registering a platform in security mode none logs a warning: it authenticates with PlatID and AppID only.',
+        'manufacturerCodes are owned by at most one platform (a second claim is 409). apiBaseUrl is required with manufacturer codes; verifyUrl for platforms whose users log in through the hub; dataGatewayUrl to receive status reports. The answer carries appId (send it in the AppID header), appSecret (signs the platform\'s requests to the hub) and webhookSecret (verifies what the hub sends the platform); both secrets are shown only here and at rotation. A vendor platform (with manufacturerCodes) also gets its ingestUrl, where its cloud may report status with no headers (standard table 50). adapterConfig is the adapter\'s (the standard adapter: timeoutMs, deviceIds "udevice" | "vendor"); any adapter may set sessionTtl (whole seconds or a duration such as "30m"): the hub logs in to the vendor again before a session is that old. Registering a platform in security mode none logs a warning: it authenticates with PlatID and AppID only. `"sandbox": true` registers it in the sandbox (isolated from production, labelled deliveries, HUB_SANDBOX_RATE_LIMIT) until POST /admin/v1/platforms/{platId}/promote; a manufacturer code has one owner across both namespaces.',
       body: {
         name: "RegisterPlatformInput",
         schema: registerPlatformInput,
-        examples: { haier: { summary: "A vendor cloud that speaks the standard", value: registerExample } },
+        examples: {
+          haier: { summary: "A vendor cloud that speaks the standard", value: registerExample },
+          sandbox: {
+            summary: "A new partner's cloud, in the sandbox until certified and promoted",
+            value: {
+              ...registerExample,
+              platId: "PARTNER-ACME-0000",
+              name: "Acme",
+              manufacturerCodes: ["000042"],
+              apiBaseUrl: "https://sandbox.acme.example/v1",
+              verifyUrl: "https://sandbox.acme.example/v1/user/verify",
+              dataGatewayUrl: "https://sandbox.acme.example/v1/dataservices/dataGateway",
+              sandbox: true,
+            },
+          },
+        },
       },
       responses: {
         "201": {
@@ -207,6 +224,38 @@ export function adminOperations(): OperationDoc[] {
           body: { name: "SecretRotated", schema: SecretRotated, examples: adminAnswerExamples.secretRotated },
         },
         ...errors("Invalid", "Unauthorized", "NotFound"),
+      },
+    }),
+    op({
+      method: "post",
+      path: "/admin/v1/platforms/{platId}/promote",
+      operationId: "admin_promotePlatform",
+      tag: PLATFORMS,
+      summary: "Promote a sandbox platform to production",
+      description:
+        "The platform must be certified (its latest certification run passed every required clause); `{\"force\": true}` promotes it anyway and is audited as forced. It keeps its settings (URLs, adapter, manufacturer codes, security, events) and gets a new appSecret and webhookSecret at once, shown only in this answer: the sandbox secrets stop working (no grace). What it held in the sandbox was test data and is deleted: its users (their tokens and bindings), the bindings of its devices by other sandbox platforms' users, grants it gave or received, its devices' shadows and reports, and the deliveries it was to receive. 409 when it is not certified (without force) or not in the sandbox. No body is the same as `{}`. Audited as platform.promote.",
+      pathParams: platIdParam,
+      body: {
+        name: "PromotePlatformInput",
+        schema: promotePlatformInput,
+        examples: {
+          certified: { summary: "A certified platform", value: {} },
+          forced: {
+            summary: "Not certified: the operator takes it on (audited as forced)",
+            value: { force: true },
+          },
+        },
+      },
+      responses: {
+        "200": {
+          description: "Promoted: its view and its fresh secrets, shown once",
+          body: {
+            name: "PlatformPromoted",
+            schema: PlatformPromoted,
+            examples: adminAnswerExamples.promoted,
+          },
+        },
+        ...errors("Invalid", "Unauthorized", "Forbidden", "NotFound", "Conflict"),
       },
     }),
     op({

@@ -41,6 +41,12 @@ export const PlatformView = z.strictObject({
       'Deliveries the platform opted in to besides status reports: "opResult" sends each of its devices/op outcomes to its dataGatewayUrl (DataType "opResult", see the opResult webhook; docs/design.md §7)',
     ),
   dataGatewayDisabledAt: isoOrNull,
+  sandbox: z
+    .boolean()
+    .describe(
+      "In the sandbox namespace: its users, bindings and devices never mix with production platforms' (a device of the other namespace is refused with RetCode 403), what it receives carries the header Yunlian-Sandbox: 1, and its rate limit is HUB_SANDBOX_RATE_LIMIT. Set at registration; only promotion ends it (docs/design.md §7)",
+    ),
+  promotedAt: isoOrNull.describe("When an operator promoted it from the sandbox; null if it never was"),
   createdAt: iso,
   updatedAt: iso,
 });
@@ -67,6 +73,23 @@ export const SecretRotated = z.strictObject({
     "Until then the previous appSecret still verifies on the standard API (/v1, never on self-service), a vendor's previous ingestUrl still takes reports, and webhooks carry a second signature made with the previous webhookSecret; null when the operator ended the grace at once (graceSeconds 0)",
   ),
   ingestUrl: z.string().optional().describe("A vendor's new ingestUrl (absent for an app platform)"),
+});
+
+export const PlatformPromoted = z.strictObject({
+  platform: PlatformView,
+  appSecret,
+  webhookSecret,
+  ingestUrl: z.string().optional().describe("A vendor's new ingestUrl (absent for an app platform)"),
+  certifiedAt: isoOrNull.describe("When the platform was certified; null when it was promoted with force"),
+  forced: z.boolean().describe("Promoted without a certification, by the operator's force (audited so)"),
+  removed: z
+    .strictObject({
+      users: z.number().int(),
+      bindings: z.number().int(),
+      grants: z.number().int(),
+      devices: z.number().int().describe("Device shadows of its devices (with their reports and deliveries)"),
+    })
+    .describe("The sandbox's test data, deleted with the promotion"),
 });
 
 const deliveryStatus = z.enum(DELIVERY_STATUSES);

@@ -124,6 +124,14 @@ export function buildOpenApiDocument(options: DocumentOptions) {
               required: true,
               schema: { type: "string" },
             })),
+            {
+              name: "Yunlian-Sandbox",
+              in: "header",
+              required: false,
+              description:
+                '`1` on every delivery to a sandbox platform (docs/design.md §7 "Sandbox"): test traffic, never production; absent otherwise',
+              schema: { type: "string", enum: ["1"] },
+            },
           ],
           requestBody: { required: true, content: { "application/json": { schema: report } } },
           responses: {

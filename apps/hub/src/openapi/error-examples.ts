@@ -53,6 +53,12 @@ export const errorExamples: Record<string, ErrorExample[]> = {
       retInfo: "device(s) not bound to UserID 100013954770780042: 0000060102002001C89346112DD5",
     },
     {
+      key: "otherNamespace",
+      summary: "A production app naming a sandbox vendor's device (sandbox and production never mix)",
+      retInfo:
+        "device 0000080102002001C89346112DD5: its vendor SBX-VENDOR-01 is a sandbox platform and APP-PLAT-0001 is a production one; sandbox and production never mix",
+    },
+    {
       key: "readKey",
       summary: "A change asked with an operator key of scope read",
       retInfo: "operator key grafana has scope read: GET only",
@@ -87,6 +93,12 @@ export const errorExamples: Record<string, ErrorExample[]> = {
       retInfo: "manufacturer code 000006 is already owned by PARTNER-HAIER-0000",
     },
     {
+      key: "notCertified",
+      summary: "Promoting a sandbox platform that is not certified, without force",
+      retInfo:
+        'platform PARTNER-ACME-0000 is not certified: run a certification against its cloud first, or promote with {"force": true}',
+    },
+    {
       key: "notReplayable",
       summary: "Replaying a delivery that was delivered",
       retInfo:
@@ -105,6 +117,11 @@ export const errorExamples: Record<string, ErrorExample[]> = {
       key: "platformRate",
       summary: "The platform's request budget is spent (Retry-After says when to come back)",
       retInfo: "rate limit of platform APP-PLAT-0001 exceeded: retry after 1 s",
+    },
+    {
+      key: "sandboxRate",
+      summary: "A sandbox platform's lower budget (HUB_SANDBOX_RATE_LIMIT) is spent",
+      retInfo: "rate limit of sandbox platform SBX-APP-0001 exceeded: retry after 6 s",
     },
     {
       key: "failedAuth",

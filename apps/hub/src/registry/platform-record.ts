@@ -36,6 +36,13 @@ export interface PlatformRecord {
   /** The hub-issued webhookSecret: signs what the hub sends to this platform (deliveries, verify calls). */
   webhookSecret: RotatingSecret;
   dataGatewayDisabledAt: Date | null;
+  /**
+   * In the sandbox namespace (docs/design.md §7 "Sandbox"): it reaches, and is reached by, only
+   * other sandbox platforms; its deliveries are labelled; its rate limit is HUB_SANDBOX_RATE_LIMIT.
+   */
+  sandbox: boolean;
+  /** When it was promoted from the sandbox to production; null if it never was. */
+  promotedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -23,6 +23,8 @@ function record(platId: string, codes: string[], appId = `APP-${platId}`): Platf
     appSecret: { current: "whsec_x" },
     webhookSecret: { current: "whsec_y" },
     dataGatewayDisabledAt: null,
+    sandbox: false,
+    promotedAt: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -16,6 +16,8 @@ export interface GuardCtx {
   registry: PlatformRegistry;
   replay: ReplayStore;
   rateLimiter: RateLimiter;
+  /** The buckets of sandbox platforms (HUB_SANDBOX_RATE_LIMIT). */
+  sandboxRateLimiter: RateLimiter;
   authFailures: AuthFailureAudit;
   /**
    * The path of HUB_PUBLIC_URL ("" when it has none): a proxy that strips it sends the hub
@@ -76,18 +78,19 @@ export async function guardCaller(
     }
     throw err;
   }
-  await chargeRequest(ctx.rateLimiter, platform.platId);
+  await chargeRequest(platform.sandbox ? ctx.sandboxRateLimiter : ctx.rateLimiter, platform);
   return platform;
 }
 
 /** One request against the platform's bucket; 429 with Retry-After (whole seconds) when empty. */
-async function chargeRequest(rateLimiter: RateLimiter, platId: string): Promise<void> {
+async function chargeRequest(rateLimiter: RateLimiter, platform: PlatformRecord): Promise<void> {
+  const { platId } = platform;
   const decision = await rateLimiter.take(platId);
   if (decision.allowed) return;
   const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
   throw new HubError(
     RetCode.RATE_LIMITED,
-    `rate limit of platform ${platId} exceeded: retry after ${seconds} s`,
+    `rate limit of ${platform.sandbox ? "sandbox platform" : "platform"} ${platId} exceeded: retry after ${seconds} s`,
     {},
     { "Retry-After": String(seconds) },
   );

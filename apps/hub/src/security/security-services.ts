@@ -14,6 +14,8 @@ const MAX_SOURCES = 100_000;
 
 export interface HubSecurity {
   rateLimiter: RateLimiter;
+  /** HUB_SANDBOX_RATE_LIMIT: the buckets of sandbox platforms (lower by default). */
+  sandboxRateLimiter: RateLimiter;
   /** HUB_UNAUTH_RATE_LIMIT: failed authentications per client address (unauth-budget.ts). */
   unauthBudget: UnauthBudgetLike;
   replay: ReplayStore;
@@ -30,7 +32,7 @@ export interface HubSecurity {
 export function buildSecurity(
   config: Pick<
     HubConfig,
-    "redisUrl" | "rateLimit" | "unauthRateLimit" | "consoleLoginLimit" | "trustedProxies"
+    "redisUrl" | "rateLimit" | "sandboxRateLimit" | "unauthRateLimit" | "consoleLoginLimit" | "trustedProxies"
   >,
   log: Logger,
   audit: AuditCtx,
@@ -39,6 +41,9 @@ export function buildSecurity(
   if (!config.redisUrl) {
     return {
       rateLimiter: config.rateLimit ? new MemoryRateLimiter(config.rateLimit) : unlimited,
+      sandboxRateLimiter: config.sandboxRateLimit
+        ? new MemoryRateLimiter(config.sandboxRateLimit)
+        : unlimited,
       unauthBudget: config.unauthRateLimit
         ? new UnauthBudget(
             new MemoryRateLimiter(config.unauthRateLimit, Date.now, MAX_SOURCES),
@@ -63,6 +68,10 @@ export function buildSecurity(
   const redis = openRedis(config.redisUrl, "request");
   return {
     rateLimiter: config.rateLimit ? new RedisRateLimiter(redis, config.rateLimit, log) : unlimited,
+    // Its own keys: a promoted platform starts with a full production bucket.
+    sandboxRateLimiter: config.sandboxRateLimit
+      ? new RedisRateLimiter(redis, config.sandboxRateLimit, log, "yunlian:ratelimit-sandbox:")
+      : unlimited,
     unauthBudget: config.unauthRateLimit
       ? new UnauthBudget(
           new RedisRateLimiter(redis, config.unauthRateLimit, log, "yunlian:unauth:", MAX_SOURCES),

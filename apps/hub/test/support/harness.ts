@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { type HubConfig, loadConfig } from "../../src/config.ts";
 import type { Hub } from "../../src/hub.ts";
 import { startHubServer } from "../../src/server/start.ts";
+import type { CertificationStatus } from "../../src/services/platforms/certification-status.ts";
 
 export type Storage = "pglite" | "postgres";
 
@@ -48,7 +49,7 @@ export async function postgresOrSkip(): Promise<boolean> {
 export async function startTestHub(
   storage: Storage,
   env: Record<string, string> = {},
-  opts: { databaseUrl?: string } = {},
+  opts: { databaseUrl?: string; certification?: CertificationStatus } = {},
 ): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), "yunlian-hub-"));
   const created = storage === "postgres" && !opts.databaseUrl ? await createTestDatabase() : undefined;
@@ -70,7 +71,11 @@ export async function startTestHub(
   // What main.ts runs (one listener, limits, timeouts), on a free port; plain HTTP (mtls tests start their own).
   const running = await startHubServer(
     { ...config, tls: undefined, port: 0, host: "127.0.0.1" },
-    { database, logger: pino({ level: "silent" }) },
+    {
+      database,
+      logger: pino({ level: "silent" }),
+      ...(opts.certification ? { certification: opts.certification } : {}),
+    },
   );
   return {
     url: running.url,

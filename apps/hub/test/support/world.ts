@@ -38,6 +38,8 @@ export async function addVendor(
   security: "hmac" | "none" = "hmac",
   /** How many devices the sim holds (its default: 4). */
   deviceCount?: number,
+  /** More fields of the register body (`{ sandbox: true }`). */
+  extra: Record<string, unknown> = {},
 ): Promise<Vendor> {
   const port = await freePort();
   const reg = await admin.post("/admin/v1/platforms", {
@@ -47,6 +49,7 @@ export async function addVendor(
     adapter: "standard",
     apiBaseUrl: `http://127.0.0.1:${port}/v1`,
     security: { mode: security },
+    ...extra,
   });
   if (reg.status !== 201) throw new Error(`registering ${platId}: ${reg.status} ${JSON.stringify(reg.body)}`);
   const appSecret = String(reg.body.appSecret);
@@ -163,6 +166,8 @@ export async function addAppPlatform(
   world: World,
   platId: string,
   users: { loginId: string; authToken: string }[],
+  /** More fields of the register body (`{ sandbox: true }`). */
+  extra: Record<string, unknown> = {},
 ) {
   const port = await freePort();
   const reg = await world.admin.post("/admin/v1/platforms", {
@@ -170,6 +175,7 @@ export async function addAppPlatform(
     name: `App platform ${platId}`,
     verifyUrl: `http://127.0.0.1:${port}/v1/user/verify`,
     dataGatewayUrl: `http://127.0.0.1:${port}/v1/dataservices/dataGateway`,
+    ...extra,
   });
   if (reg.status !== 201) throw new Error(`registering ${platId}: ${JSON.stringify(reg.body)}`);
   const creds = {

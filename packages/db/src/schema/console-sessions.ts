@@ -18,6 +18,12 @@ export const consoleSessions = pgTable(
     keyId: text("key_id"),
     /** A fingerprint of the bootstrap token the session was opened with (null for a key). */
     credential: text("credential"),
+    /**
+     * A partner's session (issue 18): the platform signed in to its own view with its PlatID and
+     * current appSecret; `credential` is then a fingerprint of that appSecret, so a rotation ends
+     * it. Null for an operator's session. The two kinds never stand in for each other.
+     */
+    platId: text("plat_id"),
     /** The synchronizer token every console form carries. */
     csrf: text("csrf").notNull(),
     createdAt: createdAt(),

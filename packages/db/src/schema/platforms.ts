@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { boolean, check, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { createdAt, tstz, updatedAt } from "./columns.ts";
 
 export type SecurityMode = "none" | "hmac" | "mtls";
@@ -58,6 +58,14 @@ export const platforms = pgTable(
     events: text("events").array().$type<PlatformEvent[]>().notNull().default(sql`'{}'::text[]`),
     /** Set when the receiver answered 410 Gone: deliveries to it stop until an operator clears it. */
     dataGatewayDisabledAt: tstz("data_gateway_disabled_at"),
+    /**
+     * A sandbox platform (docs/design.md §7 "Sandbox"): its users, bindings and devices live apart
+     * from production platforms', its deliveries are labelled, its rate limit is lower. Set at
+     * registration; changed only by promotion (sandbox → production, never back).
+     */
+    sandbox: boolean("sandbox").notNull().default(false),
+    /** When an operator promoted it from the sandbox; null for a platform registered in production. */
+    promotedAt: tstz("promoted_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

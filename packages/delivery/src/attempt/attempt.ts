@@ -47,6 +47,8 @@ interface Sendable {
   body: string;
   requestId: string | null;
   secrets: PreparedAttempt["secrets"];
+  /** To a sandbox platform: labelled `Yunlian-Sandbox: 1`. */
+  sandbox?: boolean;
   attempt: number;
   /**
    * Whether a claim counted this attempt and leased the row (`attempts` = attempt already), or it
@@ -134,6 +136,7 @@ function fromClaim(t: AttemptTarget, url: string, secrets: PreparedAttempt["secr
     }),
     requestId: t.requestId,
     secrets,
+    sandbox: t.sandbox,
     attempt: t.attempts,
     claimed: true,
   };
@@ -215,6 +218,8 @@ async function post(
     platid: ctx.config.hubPlatId,
     // The request id of the push that brought the report: one id from vendor to receiver.
     ...(t.requestId ? { "x-request-id": t.requestId } : {}),
+    // A sandbox delivery says so (docs/design.md §7 "Sandbox"): test traffic is never mistaken for live.
+    ...(t.sandbox ? { "yunlian-sandbox": "1" } : {}),
     ...webhookHeaders(t.id, at, t.body, secrets),
   };
   return ctx.http.post(t.url, headers, t.body, ctx.config.timeoutMs);

@@ -24,6 +24,7 @@ const targetColumns = {
   previousWebhookSecretCiphertext: platforms.previousWebhookSecretCiphertext,
   previousWebhookSecretKeyId: platforms.previousWebhookSecretKeyId,
   previousWebhookSecretExpiresAt: platforms.previousWebhookSecretExpiresAt,
+  sandbox: platforms.sandbox,
 };
 
 function claimStatement(db: Database) {

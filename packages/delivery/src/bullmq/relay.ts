@@ -97,7 +97,7 @@ const selectRows = sql`
          r.data_type, r.device_status, r.reported_at, r.received_at, r.request_id, r.source,
          p.data_gateway_url, p.data_gateway_disabled_at, p.webhook_secret_ciphertext, p.webhook_secret_key_id,
          p.previous_webhook_secret_ciphertext, p.previous_webhook_secret_key_id,
-         p.previous_webhook_secret_expires_at
+         p.previous_webhook_secret_expires_at, p.sandbox
     from ${deliveries} d
     -- received_at = created_at: PostgreSQL searches only the report's own partition (schema/deliveries.ts).
     join ${statusReports} r on r.id = d.report_id and r.received_at = d.created_at
@@ -144,6 +144,7 @@ function prepare(r: RelayRow, dueAt: number): PreparedAttempt | undefined {
     }),
     requestId: r.request_id,
     secrets,
+    ...(r.sandbox ? { sandbox: true } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import {
 import { actorOf, attempt, type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
 import { ms, percent, Sparkline } from "./delivery-charts.tsx";
+import { SandboxBadge } from "./platform-onboarding.tsx";
 
 /** Dead letters first: what an operator comes here for. */
 const STATUSES = [...DELIVERY_STATUSES].reverse();
@@ -217,7 +218,10 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                 <td class="mono">
                   <a href={`/console/deliveries/${encodeURIComponent(d.id)}`}>{d.id}</a>
                 </td>
-                <td class="mono nowrap">{d.platId}</td>
+                <td class="mono nowrap">
+                  {d.platId}
+                  <SandboxBadge sandbox={ctx.registry.get(d.platId)?.sandbox ?? false} />
+                </td>
                 <td class="mono">
                   <a href={`/console/devices?id=${encodeURIComponent(d.udeviceId)}`}>{d.udeviceId}</a>
                 </td>
@@ -347,7 +351,10 @@ export function registerDeliveryPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
           </tr>
           <tr>
             <th>Platform</th>
-            <td class="mono">{d.platId}</td>
+            <td class="mono">
+              {d.platId}
+              <SandboxBadge sandbox={ctx.registry.get(d.platId)?.sandbox ?? false} />
+            </td>
           </tr>
           <tr>
             <th>Device</th>

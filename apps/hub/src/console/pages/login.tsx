@@ -15,6 +15,10 @@ export function LoginPage(props: { error?: string }) {
           </label>
           <button type="submit">Sign in</button>
         </form>
+        <p class="muted">
+          A partner platform? Your own view: <a href="/console/partner/login">partner sign-in</a> with your
+          PlatID and appSecret.
+        </p>
       </div>
     </Layout>
   );

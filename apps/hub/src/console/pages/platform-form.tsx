@@ -16,6 +16,8 @@ export interface PlatformFormValues {
   httpStatus: string;
   /** "on" when the platform receives its ops' outcomes (events: ["opResult"]). */
   opResult: string;
+  /** "on" to register it in the sandbox (register only: promotion ends it). */
+  sandbox: string;
 }
 
 export const emptyPlatformForm: PlatformFormValues = {
@@ -32,6 +34,7 @@ export const emptyPlatformForm: PlatformFormValues = {
   certFingerprints: "",
   httpStatus: "mirror",
   opResult: "",
+  sandbox: "",
 };
 
 const list = (text: string) => text.split(/[\s,]+/).filter(Boolean);
@@ -62,6 +65,7 @@ export function platformBody(v: PlatformFormValues, mode: "register" | "edit"): 
     security: { mode: v.securityMode, certFingerprints: list(v.certFingerprints) },
     httpStatus: v.httpStatus || "mirror",
     events: v.opResult === "on" ? ["opResult"] : [],
+    ...(mode === "register" && v.sandbox === "on" ? { sandbox: true } : {}),
   };
 }
 
@@ -102,6 +106,15 @@ export function PlatformForm(props: {
           values={v}
           required
         />
+      )}
+      {props.mode === "register" && (
+        <label class="check">
+          <input type="checkbox" name="sandbox" value="on" checked={v.sandbox === "on"} /> Register it in the
+          sandbox{" "}
+          <span class="hint">
+            isolated from production, labelled deliveries, a lower rate limit; promoted once certified
+          </span>
+        </label>
       )}
       <Text name="name" label="Name" values={v} required />
       <Text

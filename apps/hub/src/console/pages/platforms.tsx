@@ -19,6 +19,8 @@ import { actorOf, attempt, type ConsoleDeps, type ConsoleEnv, field } from "../c
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
 import { emptyPlatformForm, PlatformForm, type PlatformFormValues, platformBody } from "./platform-form.tsx";
 import { HealthCells, HealthPanel } from "./platform-health.tsx";
+import { OnboardingPanel, SandboxBadge } from "./platform-onboarding.tsx";
+import { SecretOnce } from "./secret-once.tsx";
 
 type Platform = ReturnType<typeof platformView>;
 
@@ -36,6 +38,7 @@ const formValues = (form: Record<string, unknown>): PlatformFormValues => ({
   httpStatus: field(form, "httpStatus"),
   opResult: field(form, "opResult"),
   certFingerprints: field(form, "certFingerprints"),
+  sandbox: field(form, "sandbox"),
 });
 
 const valuesOf = (p: Platform): PlatformFormValues => ({
@@ -52,6 +55,7 @@ const valuesOf = (p: Platform): PlatformFormValues => ({
   httpStatus: p.httpStatus,
   opResult: p.events.includes("opResult") ? "on" : "",
   certFingerprints: p.security.certFingerprints.join("\n"),
+  sandbox: p.sandbox ? "on" : "",
 });
 
 /** Next to the security badge of a platform in mode none: it is not authenticated by any secret. */
@@ -61,81 +65,6 @@ function PlainModeMark() {
       {" "}
       ⚠ unsigned
     </span>
-  );
-}
-
-/** Shown once, right after registration or rotation: the hub never shows a secret again. */
-function SecretOnce(props: {
-  platId: string;
-  appId?: string;
-  appSecret: string;
-  webhookSecret: string;
-  /** After a rotation: until when the previous secrets keep working (null: they stopped now). */
-  previousValidUntil?: string | null;
-  /** A vendor's ingestUrl (new after a rotation): where its cloud sends reports without headers. */
-  ingestUrl?: string | null;
-  csrf: string;
-  title: string;
-}) {
-  return (
-    <Layout title={props.title} section="platforms" csrf={props.csrf}>
-      <div class="secret">
-        <p>
-          <strong>Copy both secrets now.</strong> They are shown only this once; give them to the platform's
-          engineers over a safe channel. The platform signs its requests to the hub with the appSecret and
-          verifies what the hub sends it (status reports, verify calls) with the webhookSecret.
-        </p>
-        <table class="kv">
-          <tr>
-            <th>PlatID</th>
-            <td class="mono">{props.platId}</td>
-          </tr>
-          {props.appId && (
-            <tr>
-              <th>AppID</th>
-              <td class="mono" id="app-id">
-                {props.appId}
-              </td>
-            </tr>
-          )}
-          <tr>
-            <th>appSecret</th>
-            <td>
-              <code id="app-secret">{props.appSecret}</code>
-            </td>
-          </tr>
-          <tr>
-            <th>webhookSecret</th>
-            <td>
-              <code id="webhook-secret">{props.webhookSecret}</code>
-            </td>
-          </tr>
-          {props.ingestUrl && (
-            <tr>
-              <th>ingestUrl</th>
-              <td>
-                <code id="ingest-url">{props.ingestUrl}</code>
-              </td>
-            </tr>
-          )}
-          {props.previousValidUntil !== undefined && (
-            <tr>
-              <th>Previous secrets</th>
-              <td id="previous-valid-until">
-                {props.previousValidUntil === null
-                  ? "stopped working now"
-                  : `keep working until ${when(props.previousValidUntil)} (the appSecret on the standard API only)`}
-              </td>
-            </tr>
-          )}
-        </table>
-      </div>
-      <p>
-        <a class="button secondary" href={`/console/platforms/${encodeURIComponent(props.platId)}`}>
-          Continue to the platform
-        </a>
-      </p>
-    </Layout>
   );
 }
 
@@ -209,6 +138,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               <tr>
                 <td class="mono">
                   <a href={`/console/platforms/${encodeURIComponent(p.platId)}`}>{p.platId}</a>
+                  <SandboxBadge sandbox={p.sandbox} />
                 </td>
                 <td>{p.name}</td>
                 <td class="mono">{p.manufacturerCodes.join(", ") || "—"}</td>
@@ -309,6 +239,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     const p = platformView(record, ctx.publicUrl);
     const path = `/console/platforms/${encodeURIComponent(p.platId)}`;
     const healthOf = await health();
+    const certifiedAt = await ctx.certification.certifiedAt(p.platId);
     return c.html(
       <Layout title={p.name} section="platforms" csrf={c.var.csrf} flash={flash}>
         {offer}
@@ -325,6 +256,18 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               <tr>
                 <th>PlatID</th>
                 <td class="mono">{p.platId}</td>
+              </tr>
+              <tr>
+                <th>Namespace</th>
+                <td id="namespace">
+                  {p.sandbox ? (
+                    <>
+                      <Badge value="sandbox" /> isolated from production; deliveries carry Yunlian-Sandbox: 1
+                    </>
+                  ) : (
+                    "production"
+                  )}
+                </td>
               </tr>
               <tr>
                 <th>AppID (issued by the hub)</th>
@@ -390,6 +333,13 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               health={healthOf.get(p.platId)}
               threshold={deps.breakerThreshold}
               now={deps.now()}
+            />
+            <OnboardingPanel
+              platId={p.platId}
+              sandbox={p.sandbox}
+              promotedAt={p.promotedAt}
+              certifiedAt={certifiedAt}
+              csrf={c.var.csrf}
             />
             <h2>Secrets</h2>
             <form method="post" action={`${path}/secret`} class="inline">

@@ -4,21 +4,22 @@ import { notFound } from "../../lib/hub-error.ts";
 import { operatorOf } from "../../security/admin-gate.ts";
 import {
   deletePlatform,
-  type PlatformsCtx,
   registerPlatform,
   rotateSecret,
   updatePlatform,
 } from "../../services/platforms/manage-platforms.ts";
 import {
+  promotePlatformInput,
   registerPlatformInput,
   rotateSecretInput,
   updatePlatformInput,
 } from "../../services/platforms/platform-input.ts";
 import { platformView } from "../../services/platforms/platform-view.ts";
+import { type PromoteCtx, promotePlatform } from "../../services/platforms/promote-platform.ts";
 import { jsonInput, jsonInputOrEmpty } from "./json-input.ts";
 
 /** The platform registry of docs/design.md §7 (operator only; the admin gate sits in front). */
-export function registerPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
+export function registerPlatformRoutes(app: Hono<HubEnv>, ctx: PromoteCtx) {
   app.post("/admin/v1/platforms", async (c) => {
     const { record, appSecret, webhookSecret } = await registerPlatform(
       ctx,
@@ -58,5 +59,11 @@ export function registerPlatformRoutes(app: Hono<HubEnv>, ctx: PlatformsCtx) {
     const { graceSeconds } = jsonInputOrEmpty(c, rotateSecretInput);
     const graceMs = graceSeconds === undefined ? undefined : graceSeconds * 1000;
     return c.json(await rotateSecret(ctx, c.req.param("platId"), operatorOf(c), { graceMs }));
+  });
+
+  // Sandbox → production (docs/design.md §7 "Sandbox"): certified, or forced; fresh secrets, shown once.
+  app.post("/admin/v1/platforms/:platId/promote", async (c) => {
+    const { force } = jsonInputOrEmpty(c, promotePlatformInput);
+    return c.json(await promotePlatform(ctx, c.req.param("platId"), operatorOf(c), { force }));
   });
 }

@@ -8,6 +8,7 @@ import { vendorTarget } from "../vendor/vendor-call.ts";
 import { boundIds } from "./bindings-query.ts";
 import { groupByVendor } from "./device-ids.ts";
 import type { DevicesCtx } from "./devices-context.ts";
+import { namespaceRefusal } from "./namespace.ts";
 import { recordBindings, trustRefusals } from "./trust-rule.ts";
 
 export interface BindOutcome {
@@ -27,7 +28,7 @@ export async function bindDevices(
   trace?: RequestTrace,
 ): Promise<BindOutcome> {
   const failed = new Map<string, string>();
-  const candidates = routable(ctx, requested, failed);
+  const candidates = routable(ctx, requested, failed, platform);
 
   // Checked before asking any vendor, so a refused device never reaches one; checked again when
   // the bindings are recorded (recordBindings), where concurrent binds cannot race past it.
@@ -140,15 +141,29 @@ export async function atVendors(
   return { accepted, failed };
 }
 
-/** Unique IDs that parse and have a registered vendor; the others go to `failed` with the reason. */
-function routable(ctx: DevicesCtx, requested: readonly string[], failed: Map<string, string>): string[] {
+/**
+ * Unique IDs that parse and have a registered vendor — in the `caller`'s namespace, when given
+ * (a bind: namespace.ts); the others go to `failed` with the reason.
+ */
+function routable(
+  ctx: DevicesCtx,
+  requested: readonly string[],
+  failed: Map<string, string>,
+  caller?: PlatformRecord,
+): string[] {
   const out: string[] = [];
   for (const id of new Set(requested)) {
     const parsed = parseUDeviceId(id);
-    if (!parsed.ok) failed.set(id, `not a UDeviceID (${parsed.error.part}: ${parsed.error.reason})`);
-    else if (!ctx.registry.vendorFor(id)) {
+    if (!parsed.ok) {
+      failed.set(id, `not a UDeviceID (${parsed.error.part}: ${parsed.error.reason})`);
+      continue;
+    }
+    const vendor = ctx.registry.vendorFor(id);
+    const refusal = vendor && caller && namespaceRefusal(caller, vendor, id);
+    if (!vendor)
       failed.set(id, `no registered vendor owns manufacturer code ${parsed.value.manufacturerCode}`);
-    } else out.push(id);
+    else if (refusal) failed.set(id, refusal);
+    else out.push(id);
   }
   return out;
 }

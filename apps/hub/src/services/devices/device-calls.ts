@@ -29,7 +29,7 @@ async function onBoundDevices<T>(
   send: (target: ReturnType<typeof vendorTarget>, ids: string[]) => Promise<T>,
   checkContent: () => void | Promise<void> = () => {},
 ): Promise<FanOutResult<T>> {
-  const groups = groupByVendor(ctx.registry, ids);
+  const groups = groupByVendor(ctx.registry, ids, auth.platform);
   requireAllBound(auth, ids);
   await checkContent();
   return fanOut(ctx, operation, groups, async (vendor, vendorIds) =>
@@ -49,7 +49,7 @@ export async function deviceInfo(
   ids: string[],
   trace?: RequestTrace,
 ) {
-  const groups = groupByVendor(ctx.registry, ids);
+  const groups = groupByVendor(ctx.registry, ids, auth.platform);
   const result = await fanOut(ctx, "deviceInfo", groups, async (vendor, vendorIds) => {
     const t = vendorTarget(ctx, vendor, auth.userId, trace);
     return t.adapter.deviceInfo(t.call, vendorIds);
@@ -105,7 +105,7 @@ export async function deviceStatus(
 ) {
   let shadows = new Map<string, ShadowState>();
   if (maxAgeSeconds !== undefined) {
-    groupByVendor(ctx.registry, ids);
+    groupByVendor(ctx.registry, ids, auth.platform);
     requireAllBound(auth, ids);
     shadows = await freshShadows(ctx, ids, maxAgeSeconds);
   }

@@ -1,7 +1,8 @@
 import { parseUDeviceId } from "@yunlian/protocol";
-import { invalid, notFound } from "../../lib/hub-error.ts";
+import { forbidden, invalid, notFound } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { PlatformRegistry } from "../../registry/platform-registry.ts";
+import { namespaceRefusal } from "./namespace.ts";
 
 interface NamedDevice {
   DeviceInfo?: { deviceID?: string | null } | null;
@@ -24,16 +25,22 @@ export function namedDeviceIds(devices: readonly NamedDevice[] | undefined): str
   });
 }
 
-/** Groups devices by owning vendor; an unregistered manufacturer code is 404. */
+/**
+ * Groups devices by owning vendor; an unregistered manufacturer code is 404. With the `caller`,
+ * a vendor in the other namespace (sandbox / production) is 403 (namespace.ts).
+ */
 export function groupByVendor(
   registry: PlatformRegistry,
   ids: readonly string[],
+  caller?: PlatformRecord,
 ): Map<PlatformRecord, string[]> {
   const groups = new Map<PlatformRecord, string[]>();
   for (const id of ids) {
     const vendor = registry.vendorFor(id);
     if (!vendor)
       throw notFound(`device ${id}: no registered vendor owns manufacturer code ${id.slice(0, 6)}`);
+    const refusal = caller && namespaceRefusal(caller, vendor, id);
+    if (refusal) throw forbidden(refusal);
     const list = groups.get(vendor);
     if (list) list.push(id);
     else groups.set(vendor, [id]);

@@ -62,7 +62,17 @@ export async function grantDevice(
   };
   if (grantorPlatId === granteePlatId)
     throw await refuse(invalid("a platform cannot grant a device to itself"));
-  if (!ctx.registry.get(granteePlatId)) throw await refuse(notFound(`no platform ${granteePlatId}`));
+  const grantee = ctx.registry.get(granteePlatId);
+  if (!grantee) throw await refuse(notFound(`no platform ${granteePlatId}`));
+  // A grant must not carry a device across namespaces (docs/design.md §7 "Sandbox").
+  const grantor = ctx.registry.get(grantorPlatId);
+  if (grantor && grantor.sandbox !== grantee.sandbox) {
+    throw await refuse(
+      forbidden(
+        `platform ${grantorPlatId} cannot grant to ${granteePlatId}: one is a sandbox platform, the other a production one; sandbox and production never mix`,
+      ),
+    );
+  }
   if (!(await holdsInOwnRight(ctx, grantorPlatId, deviceId))) {
     throw await refuse(
       forbidden(

@@ -26,7 +26,7 @@ import { uniqueViolation } from "./unique-violation.ts";
  */
 const SECRET_ROTATION_GRACE_MS = 24 * 3_600_000;
 
-type Settings = Omit<RegisterPlatformInput, "platId">;
+type Settings = Omit<RegisterPlatformInput, "platId" | "sandbox">;
 
 /** What managing the platform registry uses. */
 export interface PlatformsCtx extends AuditCtx {
@@ -104,7 +104,7 @@ function warnPlainMode(ctx: PlatformsCtx, platId: string, mode: string): void {
   }
 }
 
-async function reloaded(ctx: PlatformsCtx, platId: string): Promise<PlatformRecord> {
+export async function reloaded(ctx: PlatformsCtx, platId: string): Promise<PlatformRecord> {
   await ctx.platformSync.refresh(platId);
   await ctx.platformSync.announce(platId);
   const record = ctx.registry.get(platId);
@@ -154,6 +154,7 @@ export async function registerPlatform(
         certFingerprints: input.security.certFingerprints,
         httpStatus: input.httpStatus,
         events: input.events,
+        sandbox: input.sandbox,
       });
       if (input.manufacturerCodes.length > 0) {
         await tx
@@ -176,6 +177,7 @@ export async function registerPlatform(
       securityMode: record.securityMode,
       httpStatus: record.httpStatus,
       events: record.events,
+      sandbox: record.sandbox,
     },
   });
   return { record, ...secrets.clear };
@@ -191,6 +193,11 @@ export async function updatePlatform(
   const current = ctx.registry.get(platId);
   if (!current) throw notFound(`platform ${platId} not found`);
   if (input.platId !== undefined && input.platId !== platId) throw invalid("platId: cannot be changed");
+  if (input.sandbox !== undefined && input.sandbox !== current.sandbox) {
+    throw invalid(
+      `sandbox: set at registration; a sandbox platform becomes production only through POST /admin/v1/platforms/${platId}/promote`,
+    );
+  }
   const next: Settings = {
     name: input.name ?? current.name,
     manufacturerCodes: input.manufacturerCodes ?? current.manufacturerCodes,

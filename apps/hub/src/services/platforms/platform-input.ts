@@ -48,6 +48,8 @@ export const registerPlatformInput = z.strictObject({
   adapterConfig: fields.adapterConfig.default({}),
   httpStatus: httpStatus.default("mirror"),
   events: events.default([]),
+  /** A sandbox platform (docs/design.md §7 "Sandbox"); only promotion changes it afterwards. */
+  sandbox: z.boolean().default(false),
   security: z
     .strictObject({
       mode: securityShape.mode.default("hmac"),
@@ -69,6 +71,11 @@ export const updatePlatformInput = z.strictObject({
   appId: fields.appId,
   httpStatus: httpStatus.optional(),
   events: events.optional(),
+  /**
+   * Accepted only to be refused with a clear RetInfo (updatePlatform): a platform leaves the
+   * sandbox by promotion alone, which checks certification and issues fresh secrets.
+   */
+  sandbox: z.unknown().optional(),
   security: z
     .strictObject({
       mode: securityShape.mode.optional(),
@@ -103,6 +110,12 @@ export type UpdatePlatformInput = z.infer<typeof updatePlatformInput>;
 export const rotateSecretInput = z.strictObject({
   graceSeconds: z.number().int().min(0).max(86_400).optional(),
 });
+
+/**
+ * The promotion body (`POST /admin/v1/platforms/{platId}/promote`); an empty body is `{}`. `force`
+ * promotes a platform the certification port does not call certified (audited as forced).
+ */
+export const promotePlatformInput = z.strictObject({ force: z.boolean().optional() });
 
 /** A platform rotating its own secrets sends `{}`: the grace period is the operator's to shorten. */
 export const selfRotateSecretInput = z.strictObject({});

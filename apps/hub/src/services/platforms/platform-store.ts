@@ -47,6 +47,8 @@ function toRecord(row: Platform, codes: string[], keyring: Keyring, now = new Da
     manufacturerCodes: codes.sort(),
     ...openPlatformSecrets(keyring, row, now),
     dataGatewayDisabledAt: row.dataGatewayDisabledAt,
+    sandbox: row.sandbox,
+    promotedAt: row.promotedAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -29,6 +29,10 @@ export function platformView(p: PlatformRecord, publicUrl: string | undefined) {
     /** Extra deliveries it opted in to (docs/design.md §7): "opResult". */
     events: p.events,
     dataGatewayDisabledAt: p.dataGatewayDisabledAt?.toISOString() ?? null,
+    /** In the sandbox namespace (docs/design.md §7 "Sandbox"); false once promoted. */
+    sandbox: p.sandbox,
+    /** When it was promoted from the sandbox; null if it never was. */
+    promotedAt: p.promotedAt?.toISOString() ?? null,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };

@@ -9,6 +9,8 @@ import type { UsersCtx } from "./users-context.ts";
 
 export interface CallAuthorization {
   userId: string;
+  /** The calling platform: its namespace (sandbox or production) decides which vendors it reaches. */
+  platform: PlatformRecord;
   /** The devices bound to the user. */
   bound: ReadonlySet<string>;
 }
@@ -40,7 +42,7 @@ export async function authorizeCall(
     throw notFound(`UserID ${input.userId} is not a user of platform ${platform.platId}`);
   }
   if (tokenHash) assertTokenValid(token, platform, ctx.now(), input.userId);
-  return { userId: input.userId, bound: user.bound };
+  return { userId: input.userId, platform, bound: user.bound };
 }
 
 async function load(
