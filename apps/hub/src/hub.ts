@@ -24,6 +24,9 @@ import { buildSecurity } from "./security/security-services.ts";
 import { hubListener } from "./server/hub-listener.ts";
 import { StandardRouter } from "./server/standard-router.ts";
 import type { AuditCtx } from "./services/audit/audit.ts";
+import type { CertificationCtx } from "./services/certification/certification-context.ts";
+import { inProcessJobs } from "./services/certification/execute-run.ts";
+import { endOrphanedRuns } from "./services/certification/run-store.ts";
 import type { CommandsCtx } from "./services/commands/commands-context.ts";
 import { opResultDeliveries } from "./services/commands/op-results.ts";
 import { startOpSweeper } from "./services/commands/op-sweeper.ts";
@@ -238,6 +241,10 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     guard,
     log,
   );
+  const certification: CertificationCtx = { db, registry, vendors, settings: config.certification, log, now };
+  const certificationJobs = inProcessJobs();
+  // Runs a stopped process left behind end as "error", so their platforms can start new ones.
+  await endOrphanedRuns(db, new Date(now().getTime() - config.certification.timeoutMs - 60_000), now());
   const operators = new OperatorAuth(db, admin.value);
   const operatorKeys = { ...auditCtx, now };
   const app = createApp({
@@ -254,6 +261,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     models: modelsCtx,
     grants,
     devices: { db, registry },
+    certification: { ctx: certification, jobs: certificationJobs },
     console: {
       operatorKeys,
       authFailures: security.authFailures,
@@ -294,6 +302,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       ...app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, path: r.path })),
     ],
     async close() {
+      await certificationJobs.close();
       await reconciler.stop();
       await opSweeper?.stop();
       await retention.stop();
