@@ -1,5 +1,6 @@
 import { miotSimAdapterConfig, startMiotSim } from "@yunlian/adapter-miot/sim";
 import { startTuyaSim, tuyaSimAdapterConfig } from "@yunlian/adapter-tuya/sim";
+import { run as hubctlRun } from "@yunlian/cli";
 import { hubUsers } from "@yunlian/db";
 import { type CloudFaults, type DeviceCloud, startDeviceCloud } from "@yunlian/vendor-sim";
 import { like } from "drizzle-orm";
@@ -186,5 +187,47 @@ describe("certification of vendor clouds", () => {
     const others = await admin.get("/admin/v1/platforms/CERT-STD-0001/certification-runs");
     const otherRun = (others.body.runs as { runId: string }[])[0]?.runId ?? "";
     expect((await self("GET", `/certification-runs/${otherRun}`)).status).toBe(404);
+  }, 60_000);
+
+  it("hubctl certify starts a run, waits, prints the per-clause report; exit 0 when certified, 1 when not", async () => {
+    async function hubctl(...argv: string[]) {
+      let stdout = "";
+      let stderr = "";
+      const code = await hubctlRun(argv, {
+        env: { HUB_URL: hub.url, HUB_ADMIN_TOKEN: hub.adminToken },
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+      });
+      return { code, stdout, stderr };
+    }
+    const good = await standardCloud("CERT-CLI-0001", "000038");
+    const ok = await hubctl("certify", "CERT-CLI-0001", "--device", [...good.cloud.devices.keys()][0] ?? "");
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("CERT-CLI-0001 is certified.");
+    expect(ok.stdout).toMatch(/bind\s+7\.2\.1\s+yes\s+pass/);
+
+    const bad = await standardCloud("CERT-CLI-0002", "000039", { faults: { wrongFailedIds: true } });
+    const failed = await hubctl(
+      "certification",
+      "run",
+      "CERT-CLI-0002",
+      "--device",
+      [...bad.cloud.devices.keys()][0] ?? "",
+      "--set",
+      "onOffStatus=True",
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/bind\s+7\.2\.1\s+yes\s+FAIL/);
+    expect(failed.stdout).toContain("bind: what was sent and answered");
+    expect(failed.stdout).toContain('"FailedIDs":[]');
+    expect(failed.stdout).toContain("CERT-CLI-0002 is not certified.");
+
+    const listed = await hubctl("certification", "list", "CERT-CLI-0002");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain("failed");
+    expect(listed.stdout).toContain("bind");
+    const usage = await hubctl("certify", "CERT-CLI-0002");
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--device");
   }, 60_000);
 });
