@@ -271,6 +271,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       devices: { db, registry },
       grants,
       audit: auditCtx,
+      certification: { ctx: certification, jobs: certificationJobs },
       breakerThreshold: config.delivery.breaker.failureThreshold,
       breakers: () => delivery.breakers(),
       now,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { certifiedAt } from "../src/services/certification/run-store.ts";
 import { certify, describeRun, failedClauses, waitForRun } from "./support/certification.ts";
 import { adminClient } from "./support/client.ts";
+import { consoleSession } from "./support/console-session.ts";
 import { freePort, startTestHub, type TestHub } from "./support/harness.ts";
 import { selfClient } from "./support/self-client.ts";
 
@@ -229,5 +230,47 @@ describe("certification of vendor clouds", () => {
     const usage = await hubctl("certify", "CERT-CLI-0002");
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("--device");
+  }, 60_000);
+
+  it("console: a certified badge on the platform pages, a page per run, a run started from the form", async () => {
+    const session = await consoleSession(hub.url, hub.adminToken);
+    const list = await session.page("/console/platforms");
+    const rowOf = (platId: string) =>
+      list.slice(list.indexOf(`>${platId}</a>`), list.indexOf("</tr>", list.indexOf(`>${platId}</a>`)));
+    expect(rowOf("CERT-STD-0001")).toContain("badge-certified");
+    expect(rowOf("CERT-FAULT-01")).not.toContain("badge-certified");
+    const detail = await session.page("/console/platforms/CERT-STD-0001");
+    expect(detail).toContain("badge-certified");
+    expect(detail).toContain("/console/platforms/CERT-STD-0001/certification");
+
+    const runs = await admin.get("/admin/v1/platforms/CERT-FAULT-01/certification-runs");
+    const runId = (runs.body.runs as { runId: string }[])[0]?.runId ?? "";
+    const page = await session.page(`/console/certification/${runId}`);
+    const bindRow = page.slice(
+      page.indexOf('id="clause-bind"'),
+      page.indexOf("</tr>", page.indexOf('id="clause-bind"')),
+    );
+    expect(bindRow).toContain("badge-fail");
+    expect(bindRow).toContain("/user/bindDevices");
+    expect(bindRow).toContain("FailedIDs");
+    expect(
+      page.slice(page.indexOf('id="clause-login"'), page.indexOf('id="clause-verify-callback"')),
+    ).toContain("badge-pass");
+
+    const refused = await session.post("/console/platforms/CERT-FAULT-01/certification", {
+      request: JSON.stringify({ devices: ["000031010200100X1"] }),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain("manufacturer code");
+    const device =
+      ((runs.body.runs as { request: { devices: string[] } }[])[0]?.request.devices ?? [])[0] ?? "";
+    const started = await session.post("/console/platforms/CERT-FAULT-01/certification", {
+      request: JSON.stringify({ devices: [device] }),
+    });
+    expect(started.status).toBe(303);
+    const newRun = (started.location ?? "").split("/").at(-1) ?? "";
+    const finished = await waitForRun(admin, newRun);
+    expect(finished.requestedBy).toMatch(/^operator:/);
+    expect(failedClauses(finished)).toEqual(["bind"]);
   }, 60_000);
 });

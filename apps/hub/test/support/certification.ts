@@ -13,6 +13,7 @@ export interface RunAnswer {
   runId: string;
   platId: string;
   status: string;
+  requestedBy: string;
   certified: boolean;
   report: { clauses: ClauseRow[]; certified: boolean; calls: number } | null;
   error: string | null;

@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
 import { validate } from "../../lib/validate.ts";
+import { certifiedAt, certifiedPlatforms } from "../../services/certification/run-store.ts";
 import {
   deletePlatform,
   registerPlatform,
@@ -17,6 +18,7 @@ import { deliveryHealth } from "../../services/reports/delivery-health.ts";
 import { replaySince } from "../../services/reports/manage-deliveries.ts";
 import { actorOf, attempt, type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
+import { CertifiedBadge } from "./certification.tsx";
 import { emptyPlatformForm, PlatformForm, type PlatformFormValues, platformBody } from "./platform-form.tsx";
 import { HealthCells, HealthPanel } from "./platform-health.tsx";
 
@@ -174,6 +176,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       ? { kind: "ok" as const, text: `Removed ${c.req.query("deleted")}.` }
       : undefined;
     const healthOf = await health();
+    const certified = await certifiedPlatforms(deps.certification.ctx.db);
     const now = deps.now();
     return c.html(
       <Layout title="Platforms" section="platforms" csrf={c.var.csrf} flash={flash}>
@@ -208,7 +211,8 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
             {platforms.map((p) => (
               <tr>
                 <td class="mono">
-                  <a href={`/console/platforms/${encodeURIComponent(p.platId)}`}>{p.platId}</a>
+                  <a href={`/console/platforms/${encodeURIComponent(p.platId)}`}>{p.platId}</a>{" "}
+                  <CertifiedBadge at={certified.get(p.platId)} />
                 </td>
                 <td>{p.name}</td>
                 <td class="mono">{p.manufacturerCodes.join(", ") || "—"}</td>
@@ -309,6 +313,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     const p = platformView(record, ctx.publicUrl);
     const path = `/console/platforms/${encodeURIComponent(p.platId)}`;
     const healthOf = await health();
+    const certified = await certifiedAt(deps.certification.ctx.db, p.platId);
     return c.html(
       <Layout title={p.name} section="platforms" csrf={c.var.csrf} flash={flash}>
         {offer}
@@ -325,6 +330,13 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               <tr>
                 <th>PlatID</th>
                 <td class="mono">{p.platId}</td>
+              </tr>
+              <tr>
+                <th>Certification</th>
+                <td>
+                  <CertifiedBadge at={certified} /> {!certified && <span class="muted">not certified</span>}{" "}
+                  <a href={`${path}/certification`}>Runs and reports</a>
+                </td>
               </tr>
               <tr>
                 <th>AppID (issued by the hub)</th>
