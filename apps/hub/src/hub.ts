@@ -6,7 +6,7 @@ import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { standardAdapter } from "@yunlian/adapter-standard";
 import { tuyaAdapter } from "@yunlian/adapter-tuya";
 import { type DatabaseHandle, openDatabase, startRetention } from "@yunlian/db";
-import { ingestDatabaseUrl } from "@yunlian/delivery";
+import { DEFAULT_QUEUE_PREFIX, ingestDatabaseUrl } from "@yunlian/delivery";
 import { keyringFromHex } from "@yunlian/secrets";
 import { type Logger, pino } from "pino";
 import { createApp } from "./app.ts";
@@ -25,7 +25,8 @@ import { hubListener } from "./server/hub-listener.ts";
 import { StandardRouter } from "./server/standard-router.ts";
 import type { AuditCtx } from "./services/audit/audit.ts";
 import type { CertificationCtx } from "./services/certification/certification-context.ts";
-import { inProcessJobs } from "./services/certification/execute-run.ts";
+import { executeRun, inProcessJobs, type RunJobs } from "./services/certification/execute-run.ts";
+import { queueJobs } from "./services/certification/queue-jobs.ts";
 import { endOrphanedRuns } from "./services/certification/run-store.ts";
 import type { CommandsCtx } from "./services/commands/commands-context.ts";
 import { opResultDeliveries } from "./services/commands/op-results.ts";
@@ -57,6 +58,8 @@ export interface Hub {
   /** Reconciliation in this process (docs/adr/0011); tests drive runOnce with their own clock. */
   reconciler: Reconciler;
   metrics: HubMetrics;
+  /** Where certification runs execute: BullMQ with REDIS_URL, else this process. */
+  certificationJobs: Pick<RunJobs, "mode">;
   log: Logger;
   adminToken: string;
   adminTokenGenerated: boolean;
@@ -242,7 +245,18 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     log,
   );
   const certification: CertificationCtx = { db, registry, vendors, settings: config.certification, log, now };
-  const certificationJobs = inProcessJobs();
+  const runCertification = (job: Parameters<typeof executeRun>[1]) => executeRun(certification, job);
+  // Jobs on BullMQ when Redis is configured (any hub process takes them), in this process otherwise.
+  const certificationJobs = config.redisUrl
+    ? queueJobs(
+        {
+          redisUrl: config.redisUrl,
+          prefix: config.queue.prefix ?? DEFAULT_QUEUE_PREFIX,
+          log,
+        },
+        runCertification,
+      )
+    : inProcessJobs(runCertification);
   // Runs a stopped process left behind end as "error", so their platforms can start new ones.
   await endOrphanedRuns(db, new Date(now().getTime() - config.certification.timeoutMs - 60_000), now());
   const operators = new OperatorAuth(db, admin.value);
@@ -295,6 +309,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     delivery,
     reconciler,
     metrics,
+    certificationJobs,
     log,
     adminToken: admin.value,
     adminTokenGenerated: admin.generated,

@@ -6,22 +6,32 @@ import type { AppRunInput, VendorRunInput } from "./run-input.ts";
 import { finishRun, markRunning } from "./run-store.ts";
 import { runVendorCertification } from "./vendor-run.ts";
 
-/** Where runs execute: in this process (embedded and single-node), one promise per run. */
+/** One run to carry out: what a job carries (serialisable, for BullMQ). */
+export interface RunJob {
+  runId: string;
+  platId: string;
+  input: VendorRunInput | AppRunInput;
+}
+
+/** Where runs execute: in this process (run-jobs.ts), or on BullMQ when Redis is configured (queue-jobs.ts). */
 export interface RunJobs {
-  schedule(runId: string, job: () => Promise<void>): void;
-  /** Waits for the runs in progress (each bounded by HUB_CERTIFICATION_TIMEOUT). */
+  readonly mode: "in-process" | "bullmq";
+  schedule(job: RunJob): Promise<void>;
+  /** Waits for the runs in progress here (each bounded by HUB_CERTIFICATION_TIMEOUT). */
   close(): Promise<void>;
 }
 
-export function inProcessJobs(): RunJobs {
+/** Runs in this process (embedded and single-node): one promise per run. */
+export function inProcessJobs(execute: (job: RunJob) => Promise<void>): RunJobs {
   const running = new Map<string, Promise<void>>();
   return {
-    schedule(runId, job) {
+    mode: "in-process",
+    async schedule(job) {
       // After the answer: the request that started the run does not wait for it.
       const done = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(job)
-        .finally(() => running.delete(runId));
-      running.set(runId, done);
+        .then(() => execute(job))
+        .finally(() => running.delete(job.runId));
+      running.set(job.runId, done);
     },
     async close() {
       await Promise.allSettled([...running.values()]);
@@ -34,12 +44,7 @@ export function inProcessJobs(): RunJobs {
  * left, and a run that overstays is ended) and HUB_CERTIFICATION_MAX_CALLS; the report is stored
  * whatever happens, and an unexpected error ends the run as "error" with the clauses reached so far.
  */
-export async function executeRun(
-  ctx: CertificationCtx,
-  runId: string,
-  platId: string,
-  input: VendorRunInput | AppRunInput,
-): Promise<void> {
+export async function executeRun(ctx: CertificationCtx, { runId, platId, input }: RunJob): Promise<void> {
   const started = ctx.now();
   if (!(await markRunning(ctx.db, runId, started))) return;
   const platform = ctx.registry.get(platId);

@@ -3,9 +3,9 @@ import { invalid, notFound } from "../../lib/hub-error.ts";
 import { validate } from "../../lib/validate.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { CertificationCtx } from "./certification-context.ts";
-import { executeRun, type RunJobs } from "./execute-run.ts";
+import type { RunJobs } from "./execute-run.ts";
 import { appRunInput, storedRequest, vendorRunInput } from "./run-input.ts";
-import { createRun } from "./run-store.ts";
+import { createRun, endOrphanedRuns } from "./run-store.ts";
 
 /**
  * Starts a certification run of `platId` (operator, or the platform itself): the role follows the
@@ -24,10 +24,16 @@ export async function startCertificationRun(
   const role = platform.manufacturerCodes.length > 0 ? "vendor" : "app";
   const input = role === "vendor" ? validate(vendorRunInput, body) : validate(appRunInput, body);
   if ("devices" in input) ownDevicesOnly(platform, input.devices);
+  // A run its process never finished (it stopped) must not hold the platform's one slot forever.
+  const now = ctx.now();
+  await endOrphanedRuns(ctx.db, new Date(now.getTime() - ctx.settings.timeoutMs - ORPHAN_GRACE_MS), now);
   const run = await createRun(ctx.db, { platId, role, requestedBy, request: storedRequest(input) });
-  jobs.schedule(run.runId, () => executeRun(ctx, run.runId, platId, input));
+  await jobs.schedule({ runId: run.runId, platId, input });
   return run;
 }
+
+/** Past its time limit by this much, a queued or running run is certainly orphaned. */
+export const ORPHAN_GRACE_MS = 60_000;
 
 /** A run touches only the platform under test: every listed device must carry one of its codes. */
 function ownDevicesOnly(platform: PlatformRecord, devices: string[]): void {
