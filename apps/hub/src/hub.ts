@@ -28,6 +28,7 @@ import type { CertificationCtx } from "./services/certification/certification-co
 import { executeRun, inProcessJobs, type RunJobs } from "./services/certification/execute-run.ts";
 import { queueJobs } from "./services/certification/queue-jobs.ts";
 import { endOrphanedRuns } from "./services/certification/run-store.ts";
+import { ORPHAN_GRACE_MS } from "./services/certification/start-run.ts";
 import type { CommandsCtx } from "./services/commands/commands-context.ts";
 import { opResultDeliveries } from "./services/commands/op-results.ts";
 import { startOpSweeper } from "./services/commands/op-sweeper.ts";
@@ -258,7 +259,11 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       )
     : inProcessJobs(runCertification);
   // Runs a stopped process left behind end as "error", so their platforms can start new ones.
-  await endOrphanedRuns(db, new Date(now().getTime() - config.certification.timeoutMs - 60_000), now());
+  await endOrphanedRuns(
+    db,
+    new Date(now().getTime() - config.certification.timeoutMs - ORPHAN_GRACE_MS),
+    now(),
+  );
   const operators = new OperatorAuth(db, admin.value);
   const operatorKeys = { ...auditCtx, now };
   const app = createApp({

@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import type { adminClient } from "./client.ts";
 
-export interface ClauseRow {
+interface ClauseRow {
   id: string;
   outcome: "pass" | "fail" | "not_applicable";
   required: boolean;

@@ -31,7 +31,7 @@ export interface AppRunCtx {
  * (docs/partners.md "Certification"), so a certification delivery cannot be mistaken for a real
  * device's report, and the app can recognise it.
  */
-export const CERTIFICATION_DEVICE_ID = "0000000102002001CERTSIM";
+const CERTIFICATION_DEVICE_ID = "0000000102002001CERTSIM";
 
 /**
  * An app platform's certification: the hub plays a vendor cloud with one simulated device. It asks

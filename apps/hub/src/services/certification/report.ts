@@ -80,6 +80,6 @@ export class ReportBuilder {
   }
 }
 
-export function isCertified(clauses: readonly Pick<ClauseResult, "required" | "outcome">[]): boolean {
+function isCertified(clauses: readonly Pick<ClauseResult, "required" | "outcome">[]): boolean {
   return clauses.every((c) => !c.required || c.outcome !== "fail");
 }

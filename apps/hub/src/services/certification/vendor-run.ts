@@ -29,7 +29,7 @@ export interface VendorRunCtx {
 }
 
 /** The hub user a test user name becomes: namespaced under the vendor, never a real user's loginID. */
-export const testLoginId = (name: string) => `~cert-${name}`;
+const testLoginId = (name: string) => `~cert-${name}`;
 
 /**
  * A vendor cloud's certification (docs/partners.md "Certification"): the hub, as an app platform
