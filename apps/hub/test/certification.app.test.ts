@@ -1,4 +1,6 @@
-import { type AppPlatform, startAppPlatform } from "@yunlian/vendor-sim";
+import { hubUsers } from "@yunlian/db";
+import { type AppPlatform, type DeviceCloud, startAppPlatform, startDeviceCloud } from "@yunlian/vendor-sim";
+import { like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { certify, describeRun, failedClauses } from "./support/certification.ts";
 import { adminClient } from "./support/client.ts";
@@ -13,6 +15,7 @@ describe("certification of app platforms", () => {
   let hub: TestHub;
   let admin: ReturnType<typeof adminClient>;
   const apps: AppPlatform[] = [];
+  const clouds: DeviceCloud[] = [];
   const users = [{ loginId: "carol", authToken: "carol-token-1" }];
 
   async function appPlatform(platId: string, verifyDeliveries: boolean): Promise<AppPlatform> {
@@ -36,11 +39,16 @@ describe("certification of app platforms", () => {
   }
 
   beforeAll(async () => {
-    hub = await startTestHub("pglite");
+    // Tight bounds, for the last two tests: an app run makes 8 calls and takes well under a second.
+    hub = await startTestHub("pglite", {
+      HUB_CERTIFICATION_TIMEOUT: "4s",
+      HUB_CERTIFICATION_MAX_CALLS: "12",
+    });
     admin = adminClient(hub.url, hub.adminToken);
   }, 60_000);
   afterAll(async () => {
     for (const app of apps) await app.close();
+    for (const cloud of clouds) await cloud.close();
     await hub?.close();
   });
 
@@ -77,5 +85,50 @@ describe("certification of app platforms", () => {
     expect(clause?.detail).toContain("did not vouch for test user mallory");
     // The AuthToken sent is redacted in the recorded exchange.
     expect(JSON.stringify(clause?.exchanges)).not.toContain('"AuthToken":"x"');
+  }, 60_000);
+
+  async function vendorCloud(platId: string, code: string): Promise<DeviceCloud> {
+    const port = await freePort();
+    const reg = await admin.post("/admin/v1/platforms", {
+      platId,
+      name: platId,
+      manufacturerCodes: [code],
+      adapter: "standard",
+      apiBaseUrl: `http://127.0.0.1:${port}/v1`,
+    });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+    const cloud = await startDeviceCloud({
+      platId,
+      manufacturerCode: code,
+      port,
+      verifyUrl: `${hub.url}/v1/user/verify`,
+      appSecret: String(reg.body.appSecret),
+      ingestUrl: `${hub.url}${String(reg.body.ingestUrl)}`,
+      reportOnOp: true,
+    });
+    clouds.push(cloud);
+    return cloud;
+  }
+
+  it("a run stops at HUB_CERTIFICATION_MAX_CALLS: the clauses past it fail, and the test users are removed", async () => {
+    const cloud = await vendorCloud("CERT-BUDGET-01", "000051");
+    const run = await certify(admin, "CERT-BUDGET-01", { devices: [...cloud.devices.keys()].slice(0, 1) });
+    expect(run.status, describeRun(run)).toBe("failed");
+    expect(run.report?.calls).toBe(12);
+    expect(cloud.calls.length).toBeLessThanOrEqual(12);
+    expect(JSON.stringify(run.report)).toContain("call budget of 12 calls used up");
+    const left = await hub.hub.database.db.select().from(hubUsers).where(like(hubUsers.loginId, "~cert-%"));
+    expect(left).toEqual([]);
+  }, 60_000);
+
+  it("a run stops at HUB_CERTIFICATION_TIMEOUT: a slow cloud's run ends within it, failed", async () => {
+    const cloud = await vendorCloud("CERT-SLOW-001", "000052");
+    cloud.setDelay(1000);
+    const started = Date.now();
+    const run = await certify(admin, "CERT-SLOW-001", { devices: [...cloud.devices.keys()].slice(0, 1) });
+    const took = Date.now() - started;
+    expect(run.status, describeRun(run)).toBe("failed");
+    expect(took).toBeLessThan(4000 + 3000);
+    expect(JSON.stringify(run.report)).toMatch(/time is up|timed out|not reached/);
   }, 60_000);
 });

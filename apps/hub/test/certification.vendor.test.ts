@@ -1,7 +1,7 @@
 import { miotSimAdapterConfig, startMiotSim } from "@yunlian/adapter-miot/sim";
 import { startTuyaSim, tuyaSimAdapterConfig } from "@yunlian/adapter-tuya/sim";
 import { run as hubctlRun } from "@yunlian/cli";
-import { hubUsers } from "@yunlian/db";
+import { bindings, deliveries, hubUsers } from "@yunlian/db";
 import { type CloudFaults, type DeviceCloud, startDeviceCloud } from "@yunlian/vendor-sim";
 import { like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -73,6 +73,9 @@ describe("certification of vendor clouds", () => {
     expect(await certifiedAt(hub.hub.database.db, "CERT-STD-0001")).toBeInstanceOf(Date);
     const left = await hub.hub.database.db.select().from(hubUsers).where(like(hubUsers.loginId, "~cert-%"));
     expect(left).toEqual([]);
+    // Nothing written for any platform: no binding recorded, no delivery queued by the run's report.
+    expect(await hub.hub.database.db.select().from(bindings)).toEqual([]);
+    expect(await hub.hub.database.db.select().from(deliveries)).toEqual([]);
     // Only the listed devices were touched: the cloud's other devices never appeared in a call.
     const others = [...cloud.devices.keys()].slice(2);
     expect(JSON.stringify(cloud.calls)).not.toContain(others[0]);
