@@ -1,7 +1,7 @@
 import { openRedis } from "@yunlian/delivery";
 import { Queue, Worker } from "bullmq";
 import type { Logger } from "pino";
-import type { RunJob, RunJobs } from "./execute-run.ts";
+import { inProcessJobs, type RunJob, type RunJobs } from "./execute-run.ts";
 
 /** The queue's name under the hub's queue prefix (HUB_QUEUE_PREFIX), beside the delivery queues. */
 const QUEUE_NAME = "certification";
@@ -31,18 +31,29 @@ export function queueJobs(
     maxStalledCount: 0,
   });
   worker.on("error", (err) => opts.log.warn({ err }, "certification queue worker error"));
+  // Redis away when a run starts: the run goes on in this process rather than failing to start.
+  const fallback = inProcessJobs(execute);
   return {
     mode: "bullmq",
     async schedule(job) {
-      await queue.add("run", job, {
-        jobId: job.runId,
-        attempts: 1,
-        // The row in PostgreSQL keeps the outcome; the job (which may carry an app's test AuthTokens) goes.
-        removeOnComplete: true,
-        removeOnFail: true,
-      });
+      try {
+        await queue.add("run", job, {
+          jobId: job.runId,
+          attempts: 1,
+          // The row in PostgreSQL keeps the outcome; the job (which may carry an app's test AuthTokens) goes.
+          removeOnComplete: true,
+          removeOnFail: true,
+        });
+      } catch (err) {
+        opts.log.warn(
+          { err, runId: job.runId },
+          "certification run not queued (Redis): running it in this process",
+        );
+        await fallback.schedule(job);
+      }
     },
     async close() {
+      await fallback.close();
       await worker.close();
       await queue.close();
       queueConn.disconnect();

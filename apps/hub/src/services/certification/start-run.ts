@@ -2,6 +2,7 @@ import type { CertificationRun } from "@yunlian/db";
 import { invalid, notFound } from "../../lib/hub-error.ts";
 import { validate } from "../../lib/validate.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
+import { audit } from "../audit/audit.ts";
 import type { CertificationCtx } from "./certification-context.ts";
 import type { RunJobs } from "./execute-run.ts";
 import { appRunInput, storedRequest, vendorRunInput } from "./run-input.ts";
@@ -29,6 +30,13 @@ export async function startCertificationRun(
   await endOrphanedRuns(ctx.db, new Date(now.getTime() - ctx.settings.timeoutMs - ORPHAN_GRACE_MS), now);
   const run = await createRun(ctx.db, { platId, role, requestedBy, request: storedRequest(input) });
   await jobs.schedule({ runId: run.runId, platId, input });
+  await audit(ctx, {
+    actor: requestedBy,
+    action: "certification.start",
+    outcome: "ok",
+    target: platId,
+    detail: { runId: run.runId, role },
+  });
   return run;
 }
 
