@@ -5,6 +5,7 @@ import { bindings, deliveries, hubUsers } from "@yunlian/db";
 import { type CloudFaults, type DeviceCloud, startDeviceCloud } from "@yunlian/vendor-sim";
 import { like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CertificationRun } from "../src/openapi/certification-operations.ts";
 import { certifiedAt } from "../src/services/certification/run-store.ts";
 import { certify, describeRun, failedClauses, waitForRun } from "./support/certification.ts";
 import { adminClient } from "./support/client.ts";
@@ -157,6 +158,9 @@ describe("certification of vendor clouds", () => {
     // Secrets redacted: the session token and the signature never reach the report.
     expect(exchange?.requestHeaders.AccessToken ?? exchange?.requestHeaders.accesstoken).toBe("***");
     expect(await certifiedAt(hub.hub.database.db, "CERT-FAULT-01")).toBeNull();
+    // The answer is what the OpenAPI document says it is.
+    const raw = await admin.get(`/admin/v1/certification-runs/${run.runId}`);
+    expect(CertificationRun.safeParse(raw.body).error).toBeUndefined();
   }, 60_000);
 
   it("a cloud that skips the verify callback fails exactly the verify-callback clause", async () => {

@@ -26,7 +26,8 @@ const Clause = z.strictObject({
   exchanges: z.array(Exchange).optional().describe("Every request and answer of a failed clause"),
 });
 
-const CertificationRun = z.strictObject({
+/** A run as the API answers it (exported for the tests that parse real answers with it). */
+export const CertificationRun = z.strictObject({
   runId: z.string(),
   platId: z.string(),
   role: z.enum(CERTIFICATION_ROLES).describe("vendor: the platform has manufacturer codes; app: it has none"),

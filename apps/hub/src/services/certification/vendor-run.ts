@@ -51,8 +51,9 @@ export async function runVendorCertification(
     if (!main) return;
     const flow = new VendorFlow(ctx, vendor, main, input);
     await flow.run();
-    // Every further test user logs in too (the login clause covers each).
+    // Every further test user logs in too: the login clause covers each (a first failure stands).
     for (const other of others) {
+      if (report.outcomeOf("login") !== "pass") break;
       const extra = new VendorFlow(ctx, vendor, other, input);
       await checkClause(report, http, clause("login"), () => extra.loginOnly());
     }
