@@ -307,7 +307,7 @@ class VendorFlow {
     );
     expect(
       found !== undefined,
-      `no status report of ${first} showing ${JSON.stringify(command)} reached the hub within ${Math.round(this.ctx.reportWaitMs / 1000)} s of the op (report to your ingestUrl)`,
+      `no status report of ${first} showing ${JSON.stringify(command)} reached the hub within ${Math.round(this.ctx.reportWaitMs / 1000)} s of the op (report to your ingestUrl)${vendorIdsHint(this.vendor)}`,
     );
   }
 
@@ -359,4 +359,16 @@ class VendorFlow {
   private async logout(): Promise<void> {
     await this.adapter.logout(this.call);
   }
+}
+
+/**
+ * A vendor naming devices by its own IDs (adapterConfig deviceIds "vendor"): the hub maps its
+ * reports to UDeviceIDs through app bindings, which a run does not record (it must not hold a
+ * device against other tenants' users), so its report is refused unless an app has bound the device.
+ */
+function vendorIdsHint(vendor: PlatformRecord): string {
+  const config = vendor.adapterConfig as { deviceIds?: unknown } | null;
+  return config?.deviceIds === "vendor"
+    ? '; with adapterConfig deviceIds "vendor" the hub maps a report to its UDeviceID through an app\'s binding of the device: bind the test device from an app platform before the run'
+    : "";
 }
