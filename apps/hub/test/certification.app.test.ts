@@ -1,6 +1,6 @@
-import { hubUsers } from "@yunlian/db";
+import { certificationRuns, hubUsers } from "@yunlian/db";
 import { type AppPlatform, type DeviceCloud, startAppPlatform, startDeviceCloud } from "@yunlian/vendor-sim";
-import { like } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { certify, describeRun, failedClauses } from "./support/certification.ts";
 import { adminClient } from "./support/client.ts";
@@ -130,5 +130,28 @@ describe("certification of app platforms", () => {
     expect(run.status, describeRun(run)).toBe("failed");
     expect(took).toBeLessThan(4000 + 3000);
     expect(JSON.stringify(run.report)).toMatch(/time is up|timed out|not reached/);
+  }, 60_000);
+
+  it("a run its process never finished (left running past the time limit) no longer holds the platform's slot", async () => {
+    await appPlatform("CERT-APP-0004", true);
+    const db = hub.hub.database.db;
+    await db.insert(certificationRuns).values({
+      runId: "cr_orphanedbyacrash000",
+      platId: "CERT-APP-0004",
+      role: "app",
+      status: "running",
+      requestedBy: "self",
+      request: {},
+      createdAt: new Date(Date.now() - 10 * 60_000),
+      startedAt: new Date(Date.now() - 10 * 60_000),
+    });
+    const run = await certify(admin, "CERT-APP-0004", { testUsers: users });
+    expect(run.status, describeRun(run)).toBe("passed");
+    const [orphan] = await db
+      .select()
+      .from(certificationRuns)
+      .where(eq(certificationRuns.runId, "cr_orphanedbyacrash000"));
+    expect(orphan?.status).toBe("error");
+    expect(orphan?.error).toContain("stopped");
   }, 60_000);
 });
