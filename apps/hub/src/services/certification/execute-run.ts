@@ -44,7 +44,20 @@ export function inProcessJobs(execute: (job: RunJob) => Promise<void>): RunJobs 
  * left, and a run that overstays is ended) and HUB_CERTIFICATION_MAX_CALLS; the report is stored
  * whatever happens, and an unexpected error ends the run as "error" with the clauses reached so far.
  */
-export async function executeRun(ctx: CertificationCtx, { runId, platId, input }: RunJob): Promise<void> {
+export async function executeRun(ctx: CertificationCtx, job: RunJob): Promise<void> {
+  try {
+    await carryOut(ctx, job);
+  } catch (err) {
+    // The database failed under the run (its row could not be written): logged, never an
+    // unhandled rejection; the row ends as "error" when the next run of the platform starts.
+    ctx.log.error(
+      { err, runId: job.runId, platId: job.platId },
+      "certification run state could not be stored",
+    );
+  }
+}
+
+async function carryOut(ctx: CertificationCtx, { runId, platId, input }: RunJob): Promise<void> {
   const started = ctx.now();
   if (!(await markRunning(ctx.db, runId, started))) return;
   const platform = ctx.registry.get(platId);
