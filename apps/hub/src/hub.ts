@@ -245,7 +245,15 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     guard,
     log,
   );
-  const certification: CertificationCtx = { db, registry, vendors, settings: config.certification, log, now };
+  const certification: CertificationCtx = {
+    db,
+    registry,
+    vendors,
+    settings: config.certification,
+    vendorTimeoutMs: config.vendorTimeoutMs,
+    log,
+    now,
+  };
   const runCertification = (job: Parameters<typeof executeRun>[1]) => executeRun(certification, job);
   // Jobs on BullMQ when Redis is configured (any hub process takes them), in this process otherwise.
   const certificationJobs = config.redisUrl

@@ -20,6 +20,8 @@ export interface CertificationCtx {
   /** The hub's vendor-call machinery: a vendor run calls the cloud through its adapter with it. */
   vendors: VendorCtx;
   settings: CertificationSettings;
+  /** HUB_VENDOR_TIMEOUT_MS: each call's limit, as in production, within the run's own. */
+  vendorTimeoutMs: number;
   log: Logger;
   now(): Date;
 }

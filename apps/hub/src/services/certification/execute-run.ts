@@ -65,7 +65,12 @@ async function carryOut(ctx: CertificationCtx, { runId, platId, input }: RunJob)
   const report = new ReportBuilder(role);
   const clock = () => ctx.now().getTime();
   const deadline = started.getTime() + ctx.settings.timeoutMs;
-  const http = new RecordingHttp(ctx.vendors.http, { maxCalls: ctx.settings.maxCalls, deadline, now: clock });
+  const http = new RecordingHttp(ctx.vendors.http, {
+    maxCalls: ctx.settings.maxCalls,
+    deadline,
+    callTimeoutMs: ctx.vendorTimeoutMs,
+    now: clock,
+  });
   let timer: NodeJS.Timeout | undefined;
   const overtime = new Promise<"timeout">((resolve) => {
     // A little grace past the deadline: calls already stop at it, this catches a check stuck elsewhere.

@@ -7,6 +7,8 @@ import type { Exchange } from "./report.ts";
 export interface RunBudget {
   maxCalls: number;
   deadline: number;
+  /** A call's own limit when the adapter sets none (HUB_VENDOR_TIMEOUT_MS, as in production). */
+  callTimeoutMs: number;
   now(): number;
 }
 
@@ -49,7 +51,7 @@ export class RecordingHttp implements VendorHttp {
   /** A call never outlives the run: its timeout is cut to what is left. */
   private bounded<T extends PostJsonOptions>(opts: T | undefined): T {
     const left = Math.max(1, this.budget.deadline - this.budget.now());
-    const timeoutMs = Math.min(opts?.timeoutMs ?? left, left);
+    const timeoutMs = Math.min(opts?.timeoutMs ?? this.budget.callTimeoutMs, left);
     return { ...(opts ?? ({} as T)), timeoutMs };
   }
 
