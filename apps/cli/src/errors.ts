@@ -33,6 +33,14 @@ export class NetworkError extends Error {
   }
 }
 
+/** A certification run that did not certify (or did not finish in time): exit 1 after its report. */
+export class NotCertified extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotCertified";
+  }
+}
+
 /** A failure that needs no hub: an invalid UDeviceID, say. */
 export class InvalidDataError extends Error {
   constructor(message: string) {

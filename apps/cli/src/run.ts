@@ -4,7 +4,7 @@ import { AdminClient } from "./client.ts";
 import { type CommandDef, Flags, type GroupDef } from "./command.ts";
 import { groups } from "./commands/index.ts";
 import { loadCliConfig } from "./config.ts";
-import { ExitCode, HubRefusal, InvalidDataError, NetworkError, UsageError } from "./errors.ts";
+import { ExitCode, HubRefusal, InvalidDataError, NetworkError, NotCertified, UsageError } from "./errors.ts";
 import { commandHelp, globalOptions, groupHelp, topHelp } from "./help.ts";
 import { type Io, println } from "./io.ts";
 
@@ -55,7 +55,12 @@ function parseCommandArgs(group: GroupDef, cmd: CommandDef, rest: string[]) {
 }
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
-  const { words, rest } = splitCommand(argv);
+  const split = splitCommand(argv);
+  // `hubctl certify <platId>` is `hubctl certification run <platId>`: the verb partners look for.
+  const { words, rest } =
+    split.words[0] === "certify"
+      ? { words: ["certification", "run"], rest: [...split.words.slice(1), ...split.rest] }
+      : split;
   const wantsHelp = rest.includes("--help") || rest.includes("-h");
   if (words[0] === "help") return dispatch([...words.slice(1), ...rest, "--help"], io);
 
@@ -137,7 +142,7 @@ function report(err: unknown, io: Io): number {
       println(io.stderr, "hubctl: check the operator token (HUB_ADMIN_TOKEN or --token)");
     return ExitCode.failed;
   }
-  if (err instanceof NetworkError || err instanceof InvalidDataError) {
+  if (err instanceof NetworkError || err instanceof InvalidDataError || err instanceof NotCertified) {
     println(io.stderr, `hubctl: ${err.message}`);
     return ExitCode.failed;
   }

@@ -8,7 +8,7 @@ describe("usage errors exit 2 with a pointer to --help", () => {
   const cases: [string[], string][] = [
     [
       ["frobnicate"],
-      'hubctl: unknown command group "frobnicate" (one of: platforms, deliveries, devices, grants, keys, secrets, udid)\n',
+      'hubctl: unknown command group "frobnicate" (one of: platforms, deliveries, devices, grants, certification, keys, secrets, udid)\n',
     ],
     [["platforms", "bogus"], 'hubctl: unknown command "platforms bogus"'],
     [["platforms", "list", "--bogus"], "hubctl: Unknown option '--bogus'"],

@@ -9,6 +9,7 @@ import type { HubEnv } from "./lib/hono-env.ts";
 import { registerApiReference } from "./openapi/register-api-reference.ts";
 import type { PlatformRegistry } from "./registry/platform-registry.ts";
 import { registerAuditRoutes } from "./routes/admin/audit.ts";
+import { registerCertificationRoutes } from "./routes/admin/certification.ts";
 import { registerDeliveryRoutes } from "./routes/admin/deliveries.ts";
 import { registerDeviceAdminRoutes } from "./routes/admin/devices.ts";
 import { registerDriftAdminRoutes } from "./routes/admin/drift.ts";
@@ -24,6 +25,8 @@ import { adminGate } from "./security/admin-gate.ts";
 import type { GuardCtx } from "./security/guard-caller.ts";
 import type { OperatorAuth } from "./security/operator-auth.ts";
 import { noteAnswer, stateOf } from "./server/request-state.ts";
+import type { CertificationCtx } from "./services/certification/certification-context.ts";
+import type { RunJobs } from "./services/certification/execute-run.ts";
 import type { GrantsCtx } from "./services/grants/grants.ts";
 import type { ModelsCtx } from "./services/models/publish-model.ts";
 import type { OperatorKeysCtx } from "./services/operators/operator-keys.ts";
@@ -49,6 +52,8 @@ export interface AppDeps {
   models: ModelsCtx;
   grants: GrantsCtx;
   devices: { db: Database; registry: PlatformRegistry };
+  /** Certification runs (docs/partners.md "Certification"): the service and where runs execute. */
+  certification: { ctx: CertificationCtx; jobs: RunJobs };
   console: Omit<ConsoleDeps, "operators">;
   log: Logger;
 }
@@ -89,6 +94,7 @@ export function createApp(deps: AppDeps): Hono<HubEnv> {
     deliveries: deps.deliveries,
     models: deps.models,
     grants: deps.grants,
+    certification: deps.certification,
   });
   registerAuditRoutes(app, deps.platforms);
   registerDeliveryRoutes(app, deps.deliveries);
@@ -96,6 +102,7 @@ export function createApp(deps: AppDeps): Hono<HubEnv> {
   registerDriftAdminRoutes(app, deps.devices);
   registerModelRoutes(app, deps.models);
   registerGrantRoutes(app, deps.grants);
+  registerCertificationRoutes(app, deps.certification.ctx, deps.certification.jobs);
   registerOperatorKeyRoutes(app, deps.operatorKeys);
   registerSecretRoutes(app, deps.secrets);
 

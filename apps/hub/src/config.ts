@@ -33,6 +33,7 @@ import { type DeliveryConfig, deliveryConfig } from "@yunlian/delivery";
 import { z } from "zod";
 import { parseTrustedProxies, type TrustedProxies } from "./security/client-address.ts";
 import { parseRateLimit, type RateLimit } from "./security/rate-limit.ts";
+import type { CertificationSettings } from "./services/certification/certification-context.ts";
 
 /**
  * Every environment variable the hub reads, validated once at start (docs/design.md §6); the shared
@@ -97,6 +98,10 @@ const envSchema = withCrossRules(
     // confirming it, and a switch for the benchmark's before/after (off: no OpID, no GET /v1/ops).
     HUB_OP_CONFIRM_TIMEOUT: duration.prefault("60s"),
     HUB_OP_TRACKING: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
+    // Certification runs (docs/partners.md "Certification"): each run's time, call and report-wait bounds.
+    HUB_CERTIFICATION_TIMEOUT: duration.prefault("2m"),
+    HUB_CERTIFICATION_MAX_CALLS: positiveInt.default(200),
+    HUB_CERTIFICATION_REPORT_WAIT: duration.prefault("20s"),
   }),
   [
     {
@@ -182,6 +187,8 @@ export interface HubConfig {
   reconcile: ReconcileSettings;
   /** devices/op tracking: HUB_OP_CONFIRM_TIMEOUT, and HUB_OP_TRACKING=off turning it off. */
   ops: { tracking: boolean; confirmTimeoutMs: number };
+  /** HUB_CERTIFICATION_*: the bounds of every certification run. */
+  certification: CertificationSettings;
 }
 
 /**
@@ -239,5 +246,10 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     retention: retentionSettings(e),
     reconcile: reconcileSettings(e),
     ops: { tracking: e.HUB_OP_TRACKING === "on", confirmTimeoutMs: e.HUB_OP_CONFIRM_TIMEOUT },
+    certification: {
+      timeoutMs: e.HUB_CERTIFICATION_TIMEOUT,
+      maxCalls: e.HUB_CERTIFICATION_MAX_CALLS,
+      reportWaitMs: e.HUB_CERTIFICATION_REPORT_WAIT,
+    },
   };
 }

@@ -3,7 +3,7 @@ import { getRequestListener } from "@hono/node-server";
 import { type Adapter, createAdapterRegistry } from "@yunlian/adapter-sdk";
 import { createVendorHttp } from "@yunlian/adapter-sdk/http";
 import { type DatabaseHandle, openDatabase, startRetention } from "@yunlian/db";
-import { ingestDatabaseUrl } from "@yunlian/delivery";
+import { DEFAULT_QUEUE_PREFIX, ingestDatabaseUrl } from "@yunlian/delivery";
 import { keyringFromHex } from "@yunlian/secrets";
 import { type Logger, pino } from "pino";
 import { builtInAndConfiguredAdapters } from "./adapters.ts";
@@ -22,6 +22,11 @@ import { buildSecurity } from "./security/security-services.ts";
 import { hubListener } from "./server/hub-listener.ts";
 import { StandardRouter } from "./server/standard-router.ts";
 import type { AuditCtx } from "./services/audit/audit.ts";
+import type { CertificationCtx } from "./services/certification/certification-context.ts";
+import { executeRun, inProcessJobs, type RunJobs } from "./services/certification/execute-run.ts";
+import { queueJobs } from "./services/certification/queue-jobs.ts";
+import { certifiedAt, endOrphanedRuns } from "./services/certification/run-store.ts";
+import { ORPHAN_GRACE_MS } from "./services/certification/start-run.ts";
 import type { CommandsCtx } from "./services/commands/commands-context.ts";
 import { opResultDeliveries } from "./services/commands/op-results.ts";
 import { startOpSweeper } from "./services/commands/op-sweeper.ts";
@@ -29,7 +34,7 @@ import type { DevicesCtx } from "./services/devices/devices-context.ts";
 import type { GrantsCtx } from "./services/grants/grants.ts";
 import { startModelRegistry } from "./services/models/model-store.ts";
 import type { ModelsCtx } from "./services/models/publish-model.ts";
-import { type CertificationStatus, noCertifications } from "./services/platforms/certification-status.ts";
+import type { CertificationStatus } from "./services/platforms/certification-status.ts";
 import type { PromoteCtx } from "./services/platforms/promote-platform.ts";
 import { type Reconciler, startReconciler } from "./services/reconcile/reconciler.ts";
 import { type DeliveryRunner, startDeliveryRunner } from "./services/reports/delivery-runner.ts";
@@ -56,6 +61,8 @@ export interface Hub {
    */
   reconciler?: Reconciler;
   metrics: HubMetrics;
+  /** Where certification runs execute: BullMQ with REDIS_URL, else this process. */
+  certificationJobs: Pick<RunJobs, "mode">;
   log: Logger;
   adminToken: string;
   adminTokenGenerated: boolean;
@@ -203,8 +210,8 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     allowPrivateUrls: config.allowPrivateUrls,
     publicUrl: config.publicUrl,
     now,
-    // Certification runs provide the real port (services/certification); none here yet.
-    certification: options.certification ?? noCertifications,
+    // Promotion asks the certification runs (services/certification) whether the platform passed.
+    certification: options.certification ?? { certifiedAt: (platId) => certifiedAt(db, platId) },
   };
   // Reconciliation runs where deliveries run (docs/adr/0013): in this process when it delivers
   // (embedded, no REDIS_URL, or HUB_WORKERS=1), in apps/worker when HUB_WORKERS=0 leaves delivery
@@ -243,6 +250,33 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     guard,
     log,
   );
+  const certification: CertificationCtx = {
+    db,
+    registry,
+    vendors,
+    settings: config.certification,
+    vendorTimeoutMs: config.vendorTimeoutMs,
+    log,
+    now,
+  };
+  const runCertification = (job: Parameters<typeof executeRun>[1]) => executeRun(certification, job);
+  // Jobs on BullMQ when Redis is configured (any hub process takes them), in this process otherwise.
+  const certificationJobs = config.redisUrl
+    ? queueJobs(
+        {
+          redisUrl: config.redisUrl,
+          prefix: config.queue.prefix ?? DEFAULT_QUEUE_PREFIX,
+          log,
+        },
+        runCertification,
+      )
+    : inProcessJobs(runCertification);
+  // Runs a stopped process left behind end as "error", so their platforms can start new ones.
+  await endOrphanedRuns(
+    db,
+    new Date(now().getTime() - config.certification.timeoutMs - ORPHAN_GRACE_MS),
+    now(),
+  );
   const operators = new OperatorAuth(db, admin.value);
   const operatorKeys = { ...auditCtx, now };
   const app = createApp({
@@ -259,6 +293,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     models: modelsCtx,
     grants,
     devices: { db, registry },
+    certification: { ctx: certification, jobs: certificationJobs },
     console: {
       operatorKeys,
       authFailures: security.authFailures,
@@ -268,6 +303,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       devices: { db, registry },
       grants,
       audit: auditCtx,
+      certification: { ctx: certification, jobs: certificationJobs },
       breakerThreshold: config.delivery.breaker.failureThreshold,
       breakers: () => delivery.breakers(),
       now,
@@ -291,6 +327,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     delivery,
     reconciler,
     metrics,
+    certificationJobs,
     log,
     adminToken: admin.value,
     adminTokenGenerated: admin.generated,
@@ -299,6 +336,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       ...app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, path: r.path })),
     ],
     async close() {
+      await certificationJobs.close();
       await reconciler?.stop();
       await opSweeper?.stop();
       await retention.stop();

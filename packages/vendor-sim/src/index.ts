@@ -15,6 +15,7 @@ export {
 export type { LinkageOutcome, LinkageRule } from "./app-platform/linkage.ts";
 export type { CloudMode, ReceivedCall } from "./device-cloud/app.ts";
 export {
+  type CloudFaults,
   type DeviceCloud,
   type DeviceCloudOptions,
   type DeviceIdMode,

@@ -1,4 +1,5 @@
 import type { GroupDef } from "../command.ts";
+import { certificationGroup } from "./certification.ts";
 import { deliveriesGroup } from "./deliveries.ts";
 import { devicesGroup } from "./devices.ts";
 import { grantsGroup } from "./grants.ts";
@@ -12,6 +13,7 @@ export const groups: readonly GroupDef[] = [
   deliveriesGroup,
   devicesGroup,
   grantsGroup,
+  certificationGroup,
   keysGroup,
   secretsGroup,
   udidGroup,

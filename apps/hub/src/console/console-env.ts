@@ -7,6 +7,8 @@ import type { AuthFailureAudit } from "../security/auth-failure-audit.ts";
 import { type Operator, type OperatorAuth, operatorActor } from "../security/operator-auth.ts";
 import type { UnauthBudgetLike } from "../security/unauth-budget.ts";
 import type { Actor, AuditCtx } from "../services/audit/audit.ts";
+import type { CertificationCtx } from "../services/certification/certification-context.ts";
+import type { RunJobs } from "../services/certification/execute-run.ts";
 import type { GrantsCtx } from "../services/grants/grants.ts";
 import type { OperatorKeysCtx } from "../services/operators/operator-keys.ts";
 import type { PromoteCtx } from "../services/platforms/promote-platform.ts";
@@ -34,6 +36,8 @@ export interface ConsoleDeps {
   devices: { db: Database; registry: PlatformRegistry };
   grants: GrantsCtx;
   audit: AuditCtx;
+  /** Certification runs: started from a platform's page, each shown with its report. */
+  certification: { ctx: CertificationCtx; jobs: RunJobs };
   /** Consecutive failures that open a delivery endpoint's breaker (shown on the deliveries page). */
   breakerThreshold: number;
   /** Breakers of the delivery worker in this process, by endpoint (none when it runs apart). */

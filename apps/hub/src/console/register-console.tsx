@@ -6,6 +6,7 @@ import { operatorActor } from "../security/operator-auth.ts";
 import { audit } from "../services/audit/audit.ts";
 import { type ConsoleDeps, type ConsoleEnv, field } from "./console-env.ts";
 import { registerAuditPage } from "./pages/audit.tsx";
+import { registerCertificationPages } from "./pages/certification.tsx";
 import { registerDeliveryPages } from "./pages/deliveries.tsx";
 import { registerDevicePage } from "./pages/devices.tsx";
 import { registerDriftPage } from "./pages/drift.tsx";
@@ -115,6 +116,7 @@ export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
 
   registerPlatformPages(ui, deps);
   registerOnboardingPages(ui, deps);
+  registerCertificationPages(ui, deps);
   registerDeliveryPages(ui, deps);
   registerDevicePage(ui, deps);
   registerDriftPage(ui, deps);

@@ -1,6 +1,7 @@
 import { apis, ResponseBase } from "@yunlian/protocol";
 import type { z } from "zod";
 import { adminOperations } from "./admin-operations.ts";
+import { certificationOperations } from "./certification-operations.ts";
 import {
   commonHeaderParameters,
   errorResponseComponents,
@@ -33,6 +34,7 @@ export function allOperations(extra: OperationDoc[] = []): OperationDoc[] {
     ...modelOperations(),
     ...grantOperations(),
     ...selfOperations(),
+    ...certificationOperations(),
     ...extra,
   ];
 }

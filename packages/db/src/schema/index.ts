@@ -2,6 +2,7 @@
 export * from "./access-tokens.ts";
 export * from "./audit-log.ts";
 export * from "./bindings.ts";
+export * from "./certification-runs.ts";
 export * from "./console-sessions.ts";
 export * from "./deliveries.ts";
 export * from "./delivery-attempts.ts";

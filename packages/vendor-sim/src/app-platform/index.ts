@@ -45,6 +45,13 @@ export interface AppPlatformOptions {
    * "500", always with HTTP 200. It signs nothing, so `appSecret` is refused with it.
    */
   strict?: boolean;
+  /**
+   * Refuse (HTTP 401, RetCode "401") a delivery whose Standard Webhooks signature does not verify
+   * with `webhookSecret` — missing, forged, over another body, or older than 5 minutes — as a
+   * receiver should. Default false: the receiver records `signatureValid` and accepts anyway (what a
+   * certification run reports as the "unsigned delivery accepted" fault).
+   */
+  verifyDeliveries?: boolean;
 }
 
 export interface AppPlatform {
@@ -150,6 +157,12 @@ export async function startAppPlatform(opts: AppPlatformOptions): Promise<AppPla
       });
       if (mode === "hang") await hang.park();
       return c.json(retBody(answeredStatus === 200 ? "200" : "500", "ok"), answeredStatus as 200);
+    }
+    if (
+      opts.verifyDeliveries &&
+      !(opts.webhookSecret && verifySignature(opts.webhookSecret, text, headers))
+    ) {
+      return c.json(retBody("401", "webhook signature does not verify"), 401);
     }
     // Table 50 types DeviceStatus String, the examples show an object: both are read.
     const parsed = isOpResult(text)

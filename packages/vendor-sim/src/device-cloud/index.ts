@@ -54,6 +54,15 @@ export interface DeviceCloudOptions {
   reportOnOp?: boolean;
   /** Keep every received request in `calls` (default true; benchmarks turn it off). */
   recordCalls?: boolean;
+  /** Faults a certification test injects (each breaks exactly one clause of the standard). */
+  faults?: CloudFaults;
+}
+
+export interface CloudFaults {
+  /** user/bindDevices answers `FailedIDs: []` whatever failed (7.2.1). */
+  wrongFailedIds?: boolean;
+  /** user/login skips the verify callback (7.1.4) and logs anyone in. */
+  noVerifyCallback?: boolean;
 }
 
 export interface DeviceCloud {
@@ -138,6 +147,8 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
     hang,
     strict,
     ids,
+    skipVerify: opts.faults?.noVerifyCallback === true,
+    wrongFailedIds: opts.faults?.wrongFailedIds === true,
     onOpApplied: (changes) => {
       if (!opts.reportOnOp || reportUrl === undefined) return;
       for (const change of changes) {

@@ -10,6 +10,8 @@ export interface LoginDeps {
   appId?: string;
   appSecret?: string;
   state: CloudState;
+  /** Fault: log anyone in without asking the caller's verify URL. */
+  skipVerify?: boolean;
 }
 
 /** The headers of this cloud's calls to the hub: its PlatID, and the AppID the hub issued it. */
@@ -38,19 +40,21 @@ export async function login(
     };
   }
   let verified: string | undefined;
-  try {
-    const res = await postJson(
-      deps.verifyUrl,
-      { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken },
-      { headers: hubHeaders(deps), appSecret: deps.appSecret },
-    );
-    verified = retCodeOf(res.json);
-  } catch (err) {
-    return business(
-      `user verification unavailable: ${err instanceof Error ? err.message : String(err)}`,
-      "用户验证接口不可用",
-    );
-  }
+  if (deps.skipVerify) verified = "200";
+  else
+    try {
+      const res = await postJson(
+        deps.verifyUrl,
+        { User: [{ UserBase: { loginID: loginId } }], AuthToken: authToken },
+        { headers: hubHeaders(deps), appSecret: deps.appSecret },
+      );
+      verified = retCodeOf(res.json);
+    } catch (err) {
+      return business(
+        `user verification unavailable: ${err instanceof Error ? err.message : String(err)}`,
+        "用户验证接口不可用",
+      );
+    }
   if (verified !== "200")
     return {
       code: "401",

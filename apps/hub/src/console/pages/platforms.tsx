@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
 import { validate } from "../../lib/validate.ts";
+import { certifiedPlatforms } from "../../services/certification/run-store.ts";
 import {
   deletePlatform,
   registerPlatform,
@@ -17,6 +18,7 @@ import { deliveryHealth } from "../../services/reports/delivery-health.ts";
 import { replaySince } from "../../services/reports/manage-deliveries.ts";
 import { actorOf, attempt, type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
 import { Badge, Csrf, type Flash, Layout, when } from "../layout.tsx";
+import { CertifiedBadge } from "./certification.tsx";
 import { emptyPlatformForm, PlatformForm, type PlatformFormValues, platformBody } from "./platform-form.tsx";
 import { HealthCells, HealthPanel } from "./platform-health.tsx";
 import { OnboardingPanel, SandboxBadge } from "./platform-onboarding.tsx";
@@ -103,6 +105,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       ? { kind: "ok" as const, text: `Removed ${c.req.query("deleted")}.` }
       : undefined;
     const healthOf = await health();
+    const certified = await certifiedPlatforms(deps.certification.ctx.db);
     const now = deps.now();
     return c.html(
       <Layout title="Platforms" section="platforms" csrf={c.var.csrf} flash={flash}>
@@ -137,8 +140,9 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
             {platforms.map((p) => (
               <tr>
                 <td class="mono">
-                  <a href={`/console/platforms/${encodeURIComponent(p.platId)}`}>{p.platId}</a>
+                  <a href={`/console/platforms/${encodeURIComponent(p.platId)}`}>{p.platId}</a>{" "}
                   <SandboxBadge sandbox={p.sandbox} />
+                  <CertifiedBadge at={certified.get(p.platId)} />
                 </td>
                 <td>{p.name}</td>
                 <td class="mono">{p.manufacturerCodes.join(", ") || "—"}</td>
@@ -239,7 +243,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
     const p = platformView(record, ctx.publicUrl);
     const path = `/console/platforms/${encodeURIComponent(p.platId)}`;
     const healthOf = await health();
-    const certifiedAt = await ctx.certification.certifiedAt(p.platId);
+    const certified = await ctx.certification.certifiedAt(p.platId);
     return c.html(
       <Layout title={p.name} section="platforms" csrf={c.var.csrf} flash={flash}>
         {offer}
@@ -267,6 +271,13 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
                   ) : (
                     "production"
                   )}
+                </td>
+              </tr>
+              <tr>
+                <th>Certification</th>
+                <td>
+                  <CertifiedBadge at={certified} /> {!certified && <span class="muted">not certified</span>}{" "}
+                  <a href={`${path}/certification`}>Runs and reports</a>
                 </td>
               </tr>
               <tr>
@@ -338,7 +349,7 @@ export function registerPlatformPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
               platId={p.platId}
               sandbox={p.sandbox}
               promotedAt={p.promotedAt}
-              certifiedAt={certifiedAt}
+              certifiedAt={certified}
               csrf={c.var.csrf}
             />
             <h2>Secrets</h2>

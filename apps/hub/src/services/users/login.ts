@@ -21,7 +21,7 @@ export interface LoginCtx extends Pick<UsersCtx, "db" | "now" | "tokenTtlMs"> {
 const ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** A hub userID: "U" + 19 base-32 characters (95 random bits) — within the standard's 20. */
-function newUserId(): string {
+export function newUserId(): string {
   const bytes = randomBytes(19);
   let id = "U";
   for (const b of bytes) id += ID_ALPHABET[b & 31];
@@ -74,8 +74,9 @@ export async function login(ctx: LoginCtx, platform: PlatformRecord, body: Login
   return { userId: user.userId, accessToken };
 }
 
-async function verifyWithPlatform(
-  ctx: LoginCtx,
+/** Asks `platform`'s verify URL to vouch for (loginID, AuthToken); throws a HubError when it does not. */
+export async function verifyWithPlatform(
+  ctx: Pick<LoginCtx, "http" | "hubPlatId" | "now" | "log">,
   platform: PlatformRecord,
   loginId: string,
   authToken: string,
