@@ -38,6 +38,7 @@ const PACK = ["--filter-prod", "@yunlian/adapter-sdk...", "pack", "--pack-destin
 const PACK_LINE = 'pnpm --filter-prod "@yunlian/adapter-sdk..." pack --pack-destination /tmp/yunlian-sdk';
 const ALSO_INSTALLED = ["zod@4", "typescript@5.9"];
 const INSTALL_LINE = `npm install --save-dev /tmp/yunlian-sdk/*.tgz ${ALSO_INSTALLED.join(" ")}`;
+const HANDOVER_LINE = "npm install /tmp/yunlian-sdk/*.tgz ./acme-yunlian-adapter-1.0.0.tgz";
 const PUBLISHED = ["@yunlian/adapter-sdk", "@yunlian/net-guard", "@yunlian/protocol"];
 
 interface Ran {
@@ -80,6 +81,14 @@ const UNREACHABLE = new Set([
   "ENETUNREACH",
 ]);
 
+/** `npm install` from npm's cache when it has everything (no network, seconds), else from the registry. */
+async function npmInstall(cwd: string, args: string[]): Promise<Ran> {
+  const install = (...flags: string[]) =>
+    run("npm", ["install", "--no-audit", "--no-fund", ...flags, ...args], cwd);
+  const offline = await install("--offline");
+  return offline.code !== 0 && npmErrorCode(offline) === "ENOTCACHED" ? install() : offline;
+}
+
 /** The README's adapter with its `op` method cut out: a package the hub would refuse. */
 function withoutOp(indexJs: string): string {
   const start = indexJs.indexOf("\n  async op(call, commands) {");
@@ -94,7 +103,6 @@ describe("the adapter SDK outside the repository: packed, installed by npm, the 
   const adapterDir = join(work, "acme-yunlian-adapter");
   const brokenDir = join(adapterDir, "broken");
   let installed: Ran | undefined;
-  let offline = false;
   let cloud: DeviceCloud | undefined;
   let simArgs: string[] = [];
 
@@ -115,17 +123,8 @@ describe("the adapter SDK outside the repository: packed, installed by npm, the 
       writeFileSync(join(dir, "tsconfig.json"), tsconfig);
     }
 
-    // From npm's cache when it has everything (no network, seconds), else from the registry.
     const files = readdirSync(tarballs).map((name) => join(tarballs, name));
-    const install = (...flags: string[]) =>
-      run(
-        "npm",
-        ["install", "--no-audit", "--no-fund", ...flags, "--save-dev", ...files, ...ALSO_INSTALLED],
-        adapterDir,
-      );
-    installed = await install("--offline");
-    offline = installed.code === 0;
-    if (!offline && npmErrorCode(installed) === "ENOTCACHED") installed = await install();
+    installed = await npmInstall(adapterDir, ["--save-dev", ...files, ...ALSO_INSTALLED]);
     // No registry: skipped on a developer's machine, a failure in CI (as a missing PostgreSQL is).
     if (installed.code !== 0 && UNREACHABLE.has(npmErrorCode(installed) ?? "")) {
       const why = `the npm registry is unreachable (npm error code ${npmErrorCode(installed)})`;
@@ -164,6 +163,7 @@ describe("the adapter SDK outside the repository: packed, installed by npm, the 
   it("runs the commands the README gives", () => {
     expect(readme).toContain(PACK_LINE);
     expect(readme).toContain(INSTALL_LINE);
+    expect(readme).toContain(HANDOVER_LINE);
     expect(readdirSync(tarballs).sort()).toEqual([
       "yunlian-adapter-sdk-0.1.0.tgz",
       "yunlian-net-guard-0.1.0.tgz",
@@ -202,7 +202,6 @@ describe("the adapter SDK outside the repository: packed, installed by npm, the 
           expect(existsSync(join(dir, target)), `${name} ${target}`).toBe(true);
       }
     }
-    if (!offline) console.info(`adapter SDK outside: npm fetched from the registry\n${installed.stdout}`);
   });
 
   it("typechecks the README's adapter against the SDK's published declarations (npx tsc)", async (ctx) => {
@@ -238,5 +237,36 @@ describe("the adapter SDK outside the repository: packed, installed by npm, the 
       "invalid adapter packages (HUB_ADAPTERS):\n  ./broken: missing methods: op\n",
     );
     expect(refused.code).toBe(1);
+  }, 60_000);
+
+  it("hands the adapter over as its own tarball: installed beside the SDK tarballs, loaded by name", async (ctx) => {
+    if (!installed) return ctx.skip();
+    // README step 5: `npm pack` in the vendor's folder; the operator installs it with the SDK.
+    const handover = join(work, "handover");
+    mkdirSync(handover);
+    const packedAdapter = await run("npm", ["pack", "--pack-destination", handover], adapterDir);
+    expect(packedAdapter.code, shown("npm pack", packedAdapter)).toBe(0);
+    const operatorDir = join(work, "operator");
+    mkdirSync(operatorDir);
+    const sdk = readdirSync(tarballs).map((name) => join(tarballs, name));
+    const operatorInstall = await npmInstall(operatorDir, [
+      ...sdk,
+      join(handover, "acme-yunlian-adapter-1.0.0.tgz"),
+    ]);
+    expect(operatorInstall.code, shown("npm install", operatorInstall)).toBe(0);
+    // The tarball's development dependencies (file: paths to the vendor's SDK tarballs) are not
+    // followed; its peers are the SDK installed beside it and zod, which npm adds.
+    expect(existsSync(join(operatorDir, "node_modules", "zod", "package.json"))).toBe(true);
+    // By name, looked up in node_modules from the folder, with the loader HUB_ADAPTERS uses.
+    const byName = await run(
+      "npx",
+      ["yunlian-adapter-conformance", "acme-yunlian-adapter", ...simArgs],
+      operatorDir,
+    );
+    expect(byName.stdout, shown("conformance", byName)).toContain(
+      'adapter "acme" (contract 1.0.0) from acme-yunlian-adapter\n',
+    );
+    expect(byName.stdout).toContain("11 passed, 0 failed, 2 skipped\n");
+    expect(byName.code).toBe(0);
   }, 60_000);
 });
