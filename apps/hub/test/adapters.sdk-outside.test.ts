@@ -6,6 +6,8 @@
  * temporary directory with the rest from the registry, and the README's own commands and code
  * blocks are what runs there: tsc over the adapter, then `npx yunlian-adapter-conformance`
  * against a device-cloud simulator. The README's adapter with one method cut out must fail both.
+ * Then the hand-over (README step 5): the adapter's own tarball installed with the SDK tarballs in
+ * an operator's folder, checked by name there, and loaded by a hub started from it.
  */
 import { spawn } from "node:child_process";
 import {
@@ -25,7 +27,9 @@ import { fileURLToPath } from "node:url";
 import { servicesRequired } from "@yunlian/db/testing";
 import { type DeviceCloud, startDeviceCloud } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminClient } from "./support/client.ts";
 import { freePort } from "./support/harness.ts";
+import { type HubProcess, startHubProcess } from "./support/hub-process.ts";
 import { sdkReadmeBlock } from "./support/throwaway-adapter.ts";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -39,6 +43,7 @@ const PACK_LINE = 'pnpm --filter-prod "@yunlian/adapter-sdk..." pack --pack-dest
 const ALSO_INSTALLED = ["zod@4", "typescript@5.9"];
 const INSTALL_LINE = `npm install --save-dev /tmp/yunlian-sdk/*.tgz ${ALSO_INSTALLED.join(" ")}`;
 const HANDOVER_LINE = "npm install /tmp/yunlian-sdk/*.tgz ./acme-yunlian-adapter-1.0.0.tgz";
+const ADMIN_TOKEN = "sdk-outside-admin-token-0123456789abcdef";
 const PUBLISHED = ["@yunlian/adapter-sdk", "@yunlian/net-guard", "@yunlian/protocol"];
 
 interface Ran {
@@ -102,8 +107,11 @@ describe("the adapter SDK outside the repository: packed, installed by npm, the 
   const tarballs = join(work, "tarballs");
   const adapterDir = join(work, "acme-yunlian-adapter");
   const brokenDir = join(adapterDir, "broken");
+  const operatorDir = join(work, "operator");
   let installed: Ran | undefined;
+  let handedOver = false;
   let cloud: DeviceCloud | undefined;
+  let hub: HubProcess | undefined;
   let simArgs: string[] = [];
 
   beforeAll(async () => {
@@ -156,6 +164,7 @@ describe("the adapter SDK outside the repository: packed, installed by npm, the 
   }, 120_000);
 
   afterAll(async () => {
+    await hub?.stop();
     await cloud?.close();
     rmSync(work, { recursive: true, force: true });
   });
@@ -246,7 +255,6 @@ describe("the adapter SDK outside the repository: packed, installed by npm, the 
     mkdirSync(handover);
     const packedAdapter = await run("npm", ["pack", "--pack-destination", handover], adapterDir);
     expect(packedAdapter.code, shown("npm pack", packedAdapter)).toBe(0);
-    const operatorDir = join(work, "operator");
     mkdirSync(operatorDir);
     const sdk = readdirSync(tarballs).map((name) => join(tarballs, name));
     const operatorInstall = await npmInstall(operatorDir, [
@@ -268,5 +276,41 @@ describe("the adapter SDK outside the repository: packed, installed by npm, the 
     );
     expect(byName.stdout).toContain("11 passed, 0 failed, 2 skipped\n");
     expect(byName.code).toBe(0);
+    handedOver = true;
+  }, 60_000);
+
+  it("is loaded by a hub started from that folder (HUB_ADAPTERS by name), its configSchema in force", async (ctx) => {
+    if (!handedOver) return ctx.skip();
+    // The hub looks names up from where it was started (INIT_CWD, as `pnpm start` sets it there).
+    hub = await startHubProcess({
+      HUB_ADMIN_TOKEN: ADMIN_TOKEN,
+      HUB_SECRET_KEY: "33".repeat(32),
+      HUB_ALLOW_PRIVATE_URLS: "1",
+      INIT_CWD: operatorDir,
+      HUB_ADAPTERS: "acme-yunlian-adapter",
+    });
+    const admin = adminClient(hub.url, ADMIN_TOKEN);
+    const platform = {
+      platId: "VENDOR-ACME-0000",
+      name: "Acme cloud",
+      manufacturerCodes: ["000006"],
+      adapter: "acme",
+      apiBaseUrl: cloud?.url,
+    };
+    const registered = await admin.post("/admin/v1/platforms", {
+      ...platform,
+      adapterConfig: { timeoutMs: 3000 },
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    expect(registered.body.adapter).toBe("acme");
+    // Checked by the schema the package built with its own zod, from the operator's node_modules.
+    const refused = await admin.post("/admin/v1/platforms", {
+      ...platform,
+      platId: "VENDOR-ACME-0001",
+      manufacturerCodes: ["000016"],
+      adapterConfig: { timeoutMs: "soon" },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain("adapterConfig.timeoutMs");
   }, 60_000);
 });
