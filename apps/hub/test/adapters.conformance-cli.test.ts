@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { type DeviceCloud, startDeviceCloud } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/harness.ts";
-import { writeAdapterPackage, writeThrowawayAdapter } from "./support/throwaway-adapter.ts";
+import { sdkReadmeBlock, writeAdapterPackage, writeThrowawayAdapter } from "./support/throwaway-adapter.ts";
 
 const sdkRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "packages", "adapter-sdk");
 const manifest = JSON.parse(readFileSync(join(sdkRoot, "package.json"), "utf8")) as {
@@ -107,14 +107,10 @@ describe("the conformance CLI", () => {
   }, 30_000);
 
   it("passes the README's worked example, package.json and index.js as printed there", async () => {
-    const readme = readFileSync(join(sdkRoot, "README.md"), "utf8");
-    const block = (lang: string, after: string) => {
-      const start = readme.indexOf(after);
-      const match = new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``).exec(readme.slice(start));
-      if (start < 0 || !match?.[1]) throw new Error(`README: no ${lang} block after "${after}"`);
-      return match[1];
-    };
-    const pkg = writeAdapterPackage(block("json", "`package.json`:"), block("js", "`index.js`:"));
+    const pkg = writeAdapterPackage(
+      sdkReadmeBlock("json", "`package.json`:"),
+      sdkReadmeBlock("js", "`index.js`:"),
+    );
     made.push(pkg);
     const { code, stdout, stderr } = await runCli([pkg, ...args, "--config", '{"timeoutMs":3000}']);
     expect(stderr).toBe("");

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -54,6 +54,20 @@ export function writeThrowawayAdapter(options: ThrowawayOptions): string {
     ),
     adapterSource(options),
   );
+}
+
+/**
+ * A code block of the SDK's README ("write an adapter in 30 minutes"): the first ```lang block
+ * after the line that contains `after`, so tests run what the README prints instead of a copy.
+ */
+export function sdkReadmeBlock(lang: string, after: string): string {
+  const readme = readFileSync(join(sdkRoot, "README.md"), "utf8");
+  const fence = `\n\`\`\`${lang}\n`;
+  const marker = readme.indexOf(after);
+  const open = marker < 0 ? -1 : readme.indexOf(fence, marker);
+  const end = open < 0 ? -1 : readme.indexOf("\n```", open + fence.length - 1);
+  if (end < 0) throw new Error(`packages/adapter-sdk/README.md: no \`\`\`${lang} block after "${after}"`);
+  return readme.slice(open + fence.length, end + 1);
 }
 
 /** The same, with the package's two files as given (e.g. the README's worked example). */
