@@ -306,8 +306,13 @@ async function main() {
   // may hold and the hub still reads; a v2 value is bound to one platform's row.
   const secret = legacySeal(SECRET_KEY, newAppSecret());
   const extra = 100_000 - 10;
-  await sql`insert into platforms (plat_id, name, app_id, secret_ciphertext, secret_key_id, security_mode, api_base_url)
-    select 'BULK-' || i, 'bulk', 'BULKAPP' || i, ${secret.ciphertext}, ${secret.keyId}, 'none', 'http://127.0.0.1:9/v1'
+  // With a webhookSecret, as every platform registered since migration 0005 has: rows without one
+  // get theirs at the hub's first start (withWebhookSecrets), which is an upgrade's cost, not a start's.
+  const webhook = legacySeal(SECRET_KEY, newAppSecret());
+  await sql`insert into platforms (plat_id, name, app_id, secret_ciphertext, secret_key_id,
+      webhook_secret_ciphertext, webhook_secret_key_id, security_mode, api_base_url)
+    select 'BULK-' || i, 'bulk', 'BULKAPP' || i, ${secret.ciphertext}, ${secret.keyId},
+      ${webhook.ciphertext}, ${webhook.keyId}, 'none', 'http://127.0.0.1:9/v1'
     from generate_series(1, ${extra}) i`;
   await sql`insert into manufacturer_codes (code, plat_id)
     select lpad((200000 + i)::text, 6, '0'), 'BULK-' || i from generate_series(1, ${extra}) i`;

@@ -6,7 +6,7 @@ import {
   platforms,
 } from "@yunlian/db";
 import { decryptSecret, encryptSecret, type Keyring, newAppSecret, newWebhookSecret } from "@yunlian/secrets";
-import { and, eq, isNull } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { RotatingSecret } from "../../registry/platform-record.ts";
 
 /**
@@ -194,23 +194,34 @@ export async function withWebhookSecrets(
   keyring: Keyring,
   rows: Platform[],
 ): Promise<Platform[]> {
-  const result: Platform[] = [];
-  for (const row of rows) {
-    if (row.webhookSecretCiphertext && row.webhookSecretKeyId) {
-      result.push(row);
-      continue;
+  const missing = rows.filter((row) => !(row.webhookSecretCiphertext && row.webhookSecretKeyId));
+  if (missing.length === 0) return rows;
+  const filled = new Map<string, Platform>();
+  // A statement per chunk, not per row: a large registry upgraded from before 0005 filled 100,000
+  // rows one UPDATE at a time, and the hub was not healthy for minutes.
+  for (let i = 0; i < missing.length; i += BACKFILL_CHUNK) {
+    const chunk = missing.slice(i, i + BACKFILL_CHUNK);
+    const input = chunk.map((row) => {
+      const sealed = seal(keyring, newWebhookSecret(), row.platId, "webhook_secret");
+      return { plat_id: row.platId, ciphertext: sealed.ciphertext, key_id: sealed.keyId };
+    });
+    await db.execute(sql`
+      update ${platforms} p
+      set webhook_secret_ciphertext = i.ciphertext, webhook_secret_key_id = i.key_id, updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(plat_id text, ciphertext text, key_id text)
+      where p.plat_id = i.plat_id and p.webhook_secret_ciphertext is null`);
+    const ids = chunk.map((row) => row.platId);
+    for (const stored of await db.select().from(platforms).where(inArray(platforms.platId, ids))) {
+      filled.set(stored.platId, stored);
     }
-    const sealed = seal(keyring, newWebhookSecret(), row.platId, "webhook_secret");
-    const [filled] = await db
-      .update(platforms)
-      .set({ webhookSecretCiphertext: sealed.ciphertext, webhookSecretKeyId: sealed.keyId })
-      .where(and(eq(platforms.platId, row.platId), isNull(platforms.webhookSecretCiphertext)))
-      .returning();
-    const [stored] = filled
-      ? [filled]
-      : await db.select().from(platforms).where(eq(platforms.platId, row.platId));
-    // Deleted meanwhile: it is simply not loaded.
-    if (stored) result.push(stored);
   }
-  return result;
+  // In the given order; a row deleted meanwhile is simply not loaded.
+  return rows.flatMap((row) => {
+    if (row.webhookSecretCiphertext && row.webhookSecretKeyId) return [row];
+    const stored = filled.get(row.platId);
+    return stored ? [stored] : [];
+  });
 }
+
+/** Rows given a webhookSecret per statement (see withWebhookSecrets). */
+const BACKFILL_CHUNK = 1000;
