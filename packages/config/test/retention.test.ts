@@ -38,7 +38,11 @@ describe("retention settings", () => {
         HUB_RETENTION_INTERVAL: "30s",
         HUB_PARTITION_INTERVAL: "2m",
       }),
-    ).toMatchObject({ retention: { reports: 240_000, deliveries: 240_000 }, intervalMs: 30_000, partitionMs: 120_000 });
+    ).toMatchObject({
+      retention: { reports: 240_000, deliveries: 240_000 },
+      intervalMs: 30_000,
+      partitionMs: 120_000,
+    });
     expect(load({ HUB_PARTITION_INTERVAL: "1h" }).partitionMs).toBe(3_600_000);
     expect(load({ HUB_PARTITION_INTERVAL: "7d" }).partitionMs).toBe(7 * DAY);
   });

@@ -30,7 +30,8 @@ describe("partition intervals (HUB_PARTITION_INTERVAL), pure parts", () => {
   it("accepts whole minutes dividing a day, or whole days", () => {
     for (const ok of [MIN, 5 * MIN, 60 * MIN, 6 * 60 * MIN, DAY, 7 * DAY])
       expect(validPartitionInterval(ok)).toBe(true);
-    for (const bad of [30_000, 7 * MIN, 25 * 60 * MIN, 1.5 * DAY, 0]) expect(validPartitionInterval(bad)).toBe(false);
+    for (const bad of [30_000, 7 * MIN, 25 * 60 * MIN, 1.5 * DAY, 0])
+      expect(validPartitionInterval(bad)).toBe(false);
   });
 
   it("fills only the gaps existing partitions leave", () => {
@@ -80,7 +81,11 @@ async function expectShortIntervals(handle: DatabaseHandle): Promise<void> {
   const iso = (minutesBack: number) => `'${new Date(now - minutesBack * MIN).toISOString()}'::timestamptz`;
   await handle.withConnection(async (q) => {
     expect(await names(q, "status_reports")).toEqual(
-      expect.arrayContaining([slot(30)("status_reports"), slot(0)("status_reports"), slot(-15)("status_reports")]),
+      expect.arrayContaining([
+        slot(30)("status_reports"),
+        slot(0)("status_reports"),
+        slot(-15)("status_reports"),
+      ]),
     );
     await q(`insert into platforms (plat_id, name, app_id, secret_ciphertext, secret_key_id)
              values ('V', 'v', 'app-v', 'c', 'k'), ('A', 'a', 'app-a', 'c', 'k')`);
@@ -119,8 +124,13 @@ async function expectShortIntervals(handle: DatabaseHandle): Promise<void> {
   expect(run.dropped).not.toContain("deliveries_open");
   await handle.withConnection(async (q) => {
     expect((await q("select id from status_reports order by id")).map((r) => Number(r.id))).toEqual([2, 3]);
-    expect((await q("select id from deliveries order by id")).map((r) => r.id)).toEqual(["msg_open", "msg_recent"]);
-    const [open] = await q("select tableoid::regclass::text as p, status from deliveries where id = 'msg_open'");
+    expect((await q("select id from deliveries order by id")).map((r) => r.id)).toEqual([
+      "msg_open",
+      "msg_recent",
+    ]);
+    const [open] = await q(
+      "select tableoid::regclass::text as p, status from deliveries where id = 'msg_open'",
+    );
     expect(open).toEqual({ p: "deliveries_open", status: "failed" });
   });
   // A second run at the same clock has nothing left to do.

@@ -73,7 +73,9 @@ export async function runRetention(handle: DatabaseHandle, opts: RetentionOption
   const result: RetentionRun = { ran: false, created: [], dropped: [], kept: [], deletedFromDefault: 0 };
   const partitionMs = opts.partitionMs ?? DAY_MS;
   if (!validPartitionInterval(partitionMs))
-    throw new Error(`retention: partition interval ${partitionMs} ms is not whole minutes dividing a day, or whole days`);
+    throw new Error(
+      `retention: partition interval ${partitionMs} ms is not whole minutes dividing a day, or whole days`,
+    );
   if (runningIn.has(handle)) return result;
   runningIn.add(handle);
   try {

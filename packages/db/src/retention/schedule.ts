@@ -29,7 +29,8 @@ export interface RetentionSchedule {
 export function startRetention(handle: DatabaseHandle, opts: RetentionScheduleOptions): RetentionSchedule {
   let current: Promise<unknown> = Promise.resolve();
   let stopped = false;
-  const partitionsAhead = opts.partitionsAhead ?? partitionsAheadFor(opts.intervalMs, opts.partitionMs ?? DAY_MS);
+  const partitionsAhead =
+    opts.partitionsAhead ?? partitionsAheadFor(opts.intervalMs, opts.partitionMs ?? DAY_MS);
   const tick = () => {
     current = runRetention(handle, { ...opts, partitionsAhead }).catch((err: unknown) =>
       opts.log?.warn({ err: String(err) }, "retention: run failed (tried again at the next interval)"),
