@@ -75,7 +75,8 @@ export function soakSvg(title: string, series: Series[], minutes: number, shade?
     chart(s, (i % cols) * W, 40 + Math.floor(i / cols) * H, minutes, shade),
   );
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" role="img">`,
+    `<title>${title}</title>`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="12" y="24" font-size="15" font-weight="bold">${title}</text>`,
     `<text x="${width - 12}" y="24" font-size="11" text-anchor="end">x: minute of the soak; shaded: a receiver down</text>`,
