@@ -222,17 +222,28 @@ async function main() {
   let replayWatch: Promise<unknown> = Promise.resolve();
   let downAt: number | undefined;
   let upAt: number | undefined;
+  const replayFailures: string[] = [];
   const replayDead = async (): Promise<{ replayed: number; ids: string[] }> => {
     // The bulk replay also restarts failed ones waiting for their next attempt; the dead are what it is for.
     const ids = (await sampler.sql`select id from deliveries where status = 'dead'`).map((r) => String(r.id));
     let replayed = 0;
     for (const platId of world.subscriberPlatIds) {
-      const res = await admin.post("/admin/v1/deliveries/replay", {
-        platId,
-        since: new Date(0).toISOString(),
-      });
-      if (res.status !== 202) throw new Error(`replay ${platId}: ${res.status} ${JSON.stringify(res.body)}`);
-      replayed += Number(res.body.replayed);
+      // A failed replay is a finding, not the end of the run: it is logged with the hub's own
+      // log lines, counted, and tried again.
+      for (let attempt = 1; ; attempt++) {
+        const res = await admin.post("/admin/v1/deliveries/replay", {
+          platId,
+          since: new Date(0).toISOString(),
+        });
+        if (res.status === 202) {
+          replayed += Number(res.body.replayed);
+          break;
+        }
+        replayFailures.push(`${platId}: ${res.status} ${JSON.stringify(res.body)}`);
+        log(`replay ${platId} failed (${res.status}); the hub's log:\n${hub.output().slice(-3000)}`);
+        if (attempt >= 10) break;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
     }
     return { replayed, ids };
   };
@@ -383,6 +394,7 @@ async function main() {
     "",
     `- Reports accepted: ${reports1} to 1 subscriber, ${reports10} to 10 (over the whole run: peak and cost phases too). **Reports lost: ${reportsLost}** (a report is lost if any of its subscribers' receivers never recorded its \`seq\`; deliveries missing: ${deliveriesMissing}). Duplicates recorded by receivers: ${[world.one, ...world.ten].reduce((n, r) => n + r.duplicates, 0)}; 503s answered on purpose by the flaky one: ${world.flaky.failedOnPurpose}.`,
     `- Replays through the admin API (\`POST /admin/v1/deliveries/replay\` per subscriber, which restarts dead and failed ones): ${replays.map((r) => `at minute ${f1(r.at)} ${r.ids.length} dead (${r.replayed} replayed in all)`).join(", ")}; of the ${allReplayedIds.length} dead deliveries replayed, ${replayedDelivered} delivered${replayedGone > 0 ? `, ${replayedGone} no longer in the table (delivered and then dropped with their partition)` : ""}, ${allReplayedIds.length - replayedDelivered - replayedGone} other.`,
+    `- Replay calls that failed (each tried again, up to 10 times): ${replayFailures.length}${replayFailures.length ? ` — ${replayFailures.slice(0, 3).join("; ")}` : ""}.`,
     `- Partitions dropped by the retention job during the run: ${sampler.dropped.size} (of ${sampler.seen.size} seen); open deliveries at the end ${final.openDeliveries}, dead ${final.deadDeliveries}. Requests shed by the open loop: ${shedTotal}; errors: ${rows.reduce((n, r) => n + r.errors, 0)}.`,
     "",
     "Flat over the last 10 minutes? Each of the last 10 minutes against the median of the 5 minutes before them (within 20 %):",
