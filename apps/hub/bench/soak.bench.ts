@@ -322,7 +322,8 @@ async function main() {
   const finalReplay = await replayDead();
   replays.push({ at: MINUTES, ...finalReplay });
   await waitDrained(300_000);
-  const allReplayedIds = replays.flatMap((r) => r.ids);
+  // A dead delivery whose replay failed is replayed again later: count each once.
+  const allReplayedIds = [...new Set(replays.flatMap((r) => r.ids))];
   const replayedStatus = allReplayedIds.length
     ? await sampler.sql`select status, count(*)::int as n from deliveries where id = any(${allReplayedIds}) group by status`
     : [];
