@@ -3,7 +3,8 @@ import { duration } from "./fields.ts";
 
 /**
  * How long history is kept (docs/operations.md, docs/adr/0009): status reports, settled
- * deliveries with their attempts, and the audit log go by whole day partitions once past it.
+ * deliveries with their attempts, and the audit log go by whole partitions (a day each unless
+ * HUB_PARTITION_INTERVAL says otherwise) once past it.
  * The device shadow and open deliveries are never dropped.
  */
 export const retentionEnv = {
@@ -11,9 +12,22 @@ export const retentionEnv = {
   /** Settled (delivered or dead) deliveries and the attempts made for them. */
   HUB_RETENTION_DELIVERIES: duration.prefault("14d"),
   HUB_RETENTION_AUDIT: duration.prefault("400d"),
-  /** How often a process runs the partition job (creating days ahead, dropping expired ones). */
+  /** How often a process runs the partition job (creating partitions ahead, dropping expired ones). */
   HUB_RETENTION_INTERVAL: duration.prefault("1h"),
+  /**
+   * The time one partition spans: a UTC day by default; shorter (`5m`, `1h`) for a soak run that
+   * must see partitions dropped within minutes. Whole minutes dividing a day, or whole days.
+   */
+  HUB_PARTITION_INTERVAL: duration
+    .refine(
+      (ms) => ms >= MINUTE_MS && ms % MINUTE_MS === 0 && (DAY_MS % ms === 0 || ms % DAY_MS === 0),
+      "must be whole minutes that divide a day (5m, 15m, 1h, 6h, 1d) or whole days (7d)",
+    )
+    .prefault("1d"),
 };
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
 
 const retentionSchema = z.object(retentionEnv);
 type RetentionEnv = z.output<typeof retentionSchema>;
@@ -27,6 +41,7 @@ export function retentionSettings(e: RetentionEnv) {
       audit: e.HUB_RETENTION_AUDIT,
     },
     intervalMs: e.HUB_RETENTION_INTERVAL,
+    partitionMs: e.HUB_PARTITION_INTERVAL,
   };
 }
 

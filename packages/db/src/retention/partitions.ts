@@ -30,13 +30,49 @@ export async function listPartitions(query: SessionQuery, table: string): Promis
   }));
 }
 
-/** "status_reports_p20261204": the day partition of the UTC day starting at `dayStart`. */
-export function dayPartitionName(table: string, dayStart: number): string {
-  return `${table}_p${new Date(dayStart).toISOString().slice(0, 10).replaceAll("-", "")}`;
+const MINUTE_MS = 60_000;
+
+/**
+ * Whether `ms` can be a partition interval (HUB_PARTITION_INTERVAL): whole minutes, and either a
+ * divisor of a day or a whole number of days, so that partitions line up with UTC days.
+ */
+export function validPartitionInterval(ms: number): boolean {
+  if (!Number.isInteger(ms) || ms < MINUTE_MS || ms % MINUTE_MS !== 0) return false;
+  return DAY_MS % ms === 0 || ms % DAY_MS === 0;
 }
 
-export function startOfUtcDay(at: number): number {
-  return Math.floor(at / DAY_MS) * DAY_MS;
+/**
+ * The partition's name from its range: "status_reports_p20261204" for whole UTC days (the
+ * default), "status_reports_p20261204t0525" when it starts or ends inside a day (shorter intervals).
+ */
+export function partitionName(table: string, from: number, to: number): string {
+  const iso = new Date(from).toISOString();
+  const day = iso.slice(0, 10).replaceAll("-", "");
+  const wholeDays = from % DAY_MS === 0 && (to - from) % DAY_MS === 0;
+  return wholeDays ? `${table}_p${day}` : `${table}_p${day}t${iso.slice(11, 13)}${iso.slice(14, 16)}`;
+}
+
+/** The start of the partition interval holding `at` (intervals counted from the epoch, so days are UTC days). */
+export function startOfInterval(at: number, intervalMs: number): number {
+  return Math.floor(at / intervalMs) * intervalMs;
+}
+
+/**
+ * The parts of [from, to) no existing partition covers: where the interval changed, a new
+ * partition fills only the gaps between the old ones (ranges may not overlap).
+ */
+export function uncovered(from: number, to: number, partitions: readonly Partition[]): [number, number][] {
+  const taken = partitions
+    .filter((p) => !p.isDefault && p.from < to && p.to > from)
+    .sort((a, b) => a.from - b.from);
+  const gaps: [number, number][] = [];
+  let at = from;
+  for (const p of taken) {
+    if (p.from > at) gaps.push([at, p.from]);
+    at = Math.max(at, p.to);
+  }
+  if (at < to) gaps.push([at, to]);
+  return gaps;
 }
 
 /** A SQL string literal. */

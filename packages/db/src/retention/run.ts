@@ -1,13 +1,15 @@
 import type { DatabaseHandle, SessionQuery } from "../types.ts";
 import {
   DAY_MS,
-  dayPartitionName,
   ident,
   listPartitions,
   literal,
   type Partition,
-  startOfUtcDay,
+  partitionName,
+  startOfInterval,
   timestampLiteral,
+  uncovered,
+  validPartitionInterval,
 } from "./partitions.ts";
 import { PARTITIONED_TABLES, type PartitionedTable, type RetentionClass } from "./tables.ts";
 
@@ -16,8 +18,13 @@ export type RetentionPeriods = Record<RetentionClass, number>;
 
 export interface RetentionOptions {
   retention: RetentionPeriods;
-  /** Day partitions made ahead of today (default 3): the job may miss that many days safely. */
-  daysAhead?: number;
+  /**
+   * The span of one partition in ms (HUB_PARTITION_INTERVAL; default one UTC day). Shorter ones
+   * (`5m`) let a soak run see partitions dropped; whole minutes dividing a day, or whole days.
+   */
+  partitionMs?: number;
+  /** Partitions made ahead of the current one (default 3): the job may miss that many intervals safely. */
+  partitionsAhead?: number;
   /** The clock (tests move it); default Date.now(). */
   now?: number;
   log?: RetentionLogger;
@@ -56,14 +63,19 @@ const runningIn = new WeakSet<DatabaseHandle>();
 const silent: RetentionLogger = { info() {}, warn() {} };
 
 /**
- * One pass of partition upkeep: creates the day partitions of today and `daysAhead` days after it
- * where missing, then drops every day partition wholly past its table's retention — one DROP TABLE
+ * One pass of partition upkeep: creates the partition of the current interval (a day by default)
+ * and `partitionsAhead` after it where missing, then drops every partition wholly past its table's retention — one DROP TABLE
  * each — and deletes the rows past retention that a DEFAULT partition caught. On one connection
  * holding RETENTION_LOCK_KEY (a process-local guard too: PGlite is one session, where an advisory
  * lock is taken again by anyone); a run that cannot take it does nothing and says so.
  */
 export async function runRetention(handle: DatabaseHandle, opts: RetentionOptions): Promise<RetentionRun> {
   const result: RetentionRun = { ran: false, created: [], dropped: [], kept: [], deletedFromDefault: 0 };
+  const partitionMs = opts.partitionMs ?? DAY_MS;
+  if (!validPartitionInterval(partitionMs))
+    throw new Error(
+      `retention: partition interval ${partitionMs} ms is not whole minutes dividing a day, or whole days`,
+    );
   if (runningIn.has(handle)) return result;
   runningIn.add(handle);
   try {
@@ -75,7 +87,7 @@ export async function runRetention(handle: DatabaseHandle, opts: RetentionOption
         await query(`set lock_timeout = ${literal(LOCK_TIMEOUT)}`);
         const job = {
           query,
-          opts: { ...opts, now: opts.now ?? Date.now(), log: opts.log ?? silent },
+          opts: { ...opts, now: opts.now ?? Date.now(), log: opts.log ?? silent, partitionMs },
           result,
         };
         for (const spec of PARTITIONED_TABLES) await upkeep(job, spec);
@@ -92,18 +104,18 @@ export async function runRetention(handle: DatabaseHandle, opts: RetentionOption
 
 interface Job {
   query: SessionQuery;
-  opts: RetentionOptions & { now: number; log: RetentionLogger };
+  opts: RetentionOptions & { now: number; log: RetentionLogger; partitionMs: number };
   result: RetentionRun;
 }
 
 async function upkeep(job: Job, spec: PartitionedTable): Promise<void> {
   const partitions = await listPartitions(job.query, spec.table);
-  const today = startOfUtcDay(job.opts.now);
-  for (let d = 0; d <= (job.opts.daysAhead ?? 3); d++) {
-    const from = today + d * DAY_MS;
-    const to = from + DAY_MS;
-    if (partitions.some((p) => !p.isDefault && p.from < to && p.to > from)) continue;
-    await createDay(job, spec, from, to);
+  const step = job.opts.partitionMs;
+  const current = startOfInterval(job.opts.now, step);
+  for (let d = 0; d <= (job.opts.partitionsAhead ?? 3); d++) {
+    const from = current + d * step;
+    for (const [gapFrom, gapTo] of uncovered(from, from + step, partitions))
+      await createPartition(job, spec, gapFrom, gapTo);
   }
   const cutoff = job.opts.now - job.opts.retention[spec.retention];
   for (const p of partitions) {
@@ -133,14 +145,14 @@ async function upkeep(job: Job, spec: PartitionedTable): Promise<void> {
 }
 
 /**
- * A new day partition: created on its own and then attached, which takes a SHARE UPDATE
+ * A new partition (a day, or one partition interval): created on its own and then attached, which takes a SHARE UPDATE
  * EXCLUSIVE lock on the table (inserts go on) where CREATE TABLE … PARTITION OF would take an
  * ACCESS EXCLUSIVE one. It takes its storage parameters (autovacuum) from the table's DEFAULT
  * partition, where migration 0008 set them. Attaching scans the DEFAULT partition for rows of
  * that day: if the job fell behind and it holds some, the day is left to DEFAULT (said in the log).
  */
-async function createDay(job: Job, spec: PartitionedTable, from: number, to: number): Promise<void> {
-  const name = dayPartitionName(spec.table, from);
+async function createPartition(job: Job, spec: PartitionedTable, from: number, to: number): Promise<void> {
+  const name = partitionName(spec.table, from, to);
   const [opts] = await job.query(
     `select array_to_string(reloptions, ', ') as opts from pg_class where oid = ${literal(`${spec.table}_default`)}::regclass`,
   );
@@ -157,7 +169,7 @@ async function createDay(job: Job, spec: PartitionedTable, from: number, to: num
     await job.query(`drop table if exists ${ident(name)}`);
     job.opts.log.warn(
       { table: spec.table, partition: name, err: String(err) },
-      "retention: day partition not created (its rows stay in the DEFAULT partition)",
+      "retention: partition not created (its rows stay in the DEFAULT partition)",
     );
     return;
   }

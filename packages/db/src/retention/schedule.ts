@@ -1,9 +1,19 @@
 import type { DatabaseHandle } from "../types.ts";
+import { DAY_MS } from "./partitions.ts";
 import { type RetentionOptions, runRetention } from "./run.ts";
 
 export interface RetentionScheduleOptions extends Omit<RetentionOptions, "now"> {
   /** Time between runs (HUB_RETENTION_INTERVAL); the first run starts at once. */
   intervalMs: number;
+}
+
+/**
+ * Partitions kept ahead: 3, or more where runs are further apart than partitions are long, so
+ * that two missed runs in a row still find the current partition made (5m partitions with a run
+ * every hour: 24 ahead).
+ */
+export function partitionsAheadFor(intervalMs: number, partitionMs: number): number {
+  return Math.max(3, Math.ceil((2 * intervalMs) / partitionMs));
 }
 
 export interface RetentionSchedule {
@@ -19,8 +29,10 @@ export interface RetentionSchedule {
 export function startRetention(handle: DatabaseHandle, opts: RetentionScheduleOptions): RetentionSchedule {
   let current: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  const partitionsAhead =
+    opts.partitionsAhead ?? partitionsAheadFor(opts.intervalMs, opts.partitionMs ?? DAY_MS);
   const tick = () => {
-    current = runRetention(handle, opts).catch((err: unknown) =>
+    current = runRetention(handle, { ...opts, partitionsAhead }).catch((err: unknown) =>
       opts.log?.warn({ err: String(err) }, "retention: run failed (tried again at the next interval)"),
     );
   };
