@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { replayDeliveries, replayDelivery } from "../src/admin/deliveries.ts";
 import { claimAndLoadMany, recordAttempts } from "../src/attempt/store.ts";
 import { insertPlatform, openTestDb, servicesCheck, type TestDb, testKeyring } from "../src/testing/index.ts";
 
@@ -91,5 +92,33 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
            from deliveries where id = 'msg_record'`),
     );
     expect(rows).toEqual([{ status: "delivered", attempts: 1 }]);
+  });
+
+  it("a replay (bulk or one) that waited on a failed row the worker delivered meanwhile replays the rest", async () => {
+    await openDelivery("msg_replay_a");
+    await openDelivery("msg_replay_b");
+    await openDelivery("msg_replay_one");
+    await t.db.execute(
+      sql`update deliveries set status = 'failed' where id in ('msg_replay_a', 'msg_replay_b', 'msg_replay_one')`,
+    );
+    const replayed = await whileSettled("msg_replay_a", () =>
+      replayDeliveries({ db: t.db, platId: "PA", since: new Date(0) }),
+    );
+    // msg_replay_one is replayed by the bulk replay too (same platform): 2 rows, not the delivered one.
+    expect(replayed).toBe(2);
+    await t.db.execute(sql`update deliveries set status = 'failed' where id = 'msg_replay_one'`);
+    await t.db.execute(
+      sql`update deliveries set status = 'failed', settled_at = 'infinity', delivered_at = null where id = 'msg_replay_b'`,
+    );
+    const one = await whileSettled("msg_replay_b", () => replayDelivery({ db: t.db, id: "msg_replay_b" }));
+    expect(one).toMatchObject({ ok: false, reason: "not-replayable", status: "delivered" });
+    const rows = await t.handle.withConnection((q) =>
+      q(`select id, status from deliveries where id like 'msg_replay_%' order by id`),
+    );
+    expect(rows).toEqual([
+      { id: "msg_replay_a", status: "delivered" },
+      { id: "msg_replay_b", status: "delivered" },
+      { id: "msg_replay_one", status: "failed" },
+    ]);
   });
 });

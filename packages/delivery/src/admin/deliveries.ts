@@ -1,6 +1,7 @@
 import type { Database, Delivery, DeliveryAttempt, DeliveryStatus } from "@yunlian/db";
 import { deliveries, deliveryAttempts, statusReports } from "@yunlian/db";
 import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { retryAfterPartitionMove } from "../sql-exec.ts";
 import { type DeliveryNotifier, wakeDelivery } from "../wake.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 
@@ -130,11 +131,13 @@ export async function replayDelivery(input: {
   notifier?: DeliveryNotifier;
 }): Promise<ReplayResult> {
   const now = new Date();
-  const [row] = await input.db
-    .update(deliveries)
-    .set(replayed(now))
-    .where(and(eq(deliveries.id, input.id), inArray(deliveries.status, REPLAYABLE)))
-    .returning({ id: deliveries.id });
+  const [row] = await retryAfterPartitionMove(() =>
+    input.db
+      .update(deliveries)
+      .set(replayed(now))
+      .where(and(eq(deliveries.id, input.id), inArray(deliveries.status, REPLAYABLE)))
+      .returning({ id: deliveries.id }),
+  );
   if (row) {
     await wakeDelivery(input.notifier);
     return { ok: true };
@@ -157,18 +160,31 @@ export async function replayDeliveries(input: {
   notifier?: DeliveryNotifier;
 }): Promise<number> {
   const now = new Date();
-  const rows = await input.db
-    .update(deliveries)
-    .set(replayed(now))
-    .where(
-      and(
-        eq(deliveries.platId, input.platId),
-        inArray(deliveries.status, REPLAYABLE),
-        gte(deliveries.createdAt, input.since),
-        input.until === undefined ? undefined : lte(deliveries.createdAt, input.until),
-      ),
-    )
-    .returning({ id: deliveries.id });
+  // Run again when a row it waited for was settled by a worker meanwhile (moved to another
+  // partition: SQLSTATE 40001); the second run no longer finds that row replayable.
+  const rows = await retryAfterPartitionMove(
+    () =>
+      input.db
+        .update(deliveries)
+        .set(replayed(now))
+        .where(
+          and(
+            eq(deliveries.platId, input.platId),
+            inArray(deliveries.status, REPLAYABLE),
+            gte(deliveries.createdAt, input.since),
+            input.until === undefined ? undefined : lte(deliveries.createdAt, input.until),
+          ),
+        )
+        .returning({ id: deliveries.id }),
+    REPLAY_TRIES,
+  );
   if (rows.length > 0) await wakeDelivery(input.notifier);
   return rows.length;
 }
+
+/**
+ * A bulk replay touches every failed row of a platform, which the worker keeps settling while it
+ * runs: more runs than an attempt's one-row statements need (the soak's replay met the move ten
+ * times in a row under five).
+ */
+const REPLAY_TRIES = 20;
