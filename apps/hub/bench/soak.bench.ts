@@ -43,6 +43,8 @@ const RETENTION = {
   HUB_PARTITION_INTERVAL: "2m",
   HUB_RETENTION_REPORTS: "6m",
   HUB_RETENTION_DELIVERIES: "6m",
+  // The op records (kept by a DELETE, not by partitions) on the same horizon.
+  HUB_RETENTION_OPS: "6m",
 };
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
@@ -378,7 +380,7 @@ async function main() {
     "",
     `- Hub and worker as production runs them: \`node apps/hub/dist/main.js\` and \`node apps/worker/dist/main.js\`, configured by environment only (REDIS_URL: the hub hands deliveries to BullMQ, the worker makes them; HUB_DELIVERY_BACKOFF=${common.HUB_DELIVERY_BACKOFF}; HUB_RATE_LIMIT=off; ${"HUB_DELIVERY_BREAKER_THRESHOLD" in common ? "HUB_DELIVERY_BREAKER_THRESHOLD=1000000, the breaker off, so that the receiver that is down spends its deliveries' attempts and they go dead" : "the default circuit breaker"}).`,
     `- PostgreSQL: ${pg.description}. Redis: a redis-server of its own (no persistence), queue prefix \`soak\`. Both private so that their CPU (/proc, including exited backends via the postmaster's cutime), \`pg_database_size\` and \`INFO\` count the soak alone.`,
-    `- Retention shortened: HUB_PARTITION_INTERVAL=${RETENTION.HUB_PARTITION_INTERVAL}, HUB_RETENTION_REPORTS=${RETENTION.HUB_RETENTION_REPORTS}, HUB_RETENTION_DELIVERIES=${RETENTION.HUB_RETENTION_DELIVERIES}, HUB_RETENTION_INTERVAL=${common.HUB_RETENTION_INTERVAL}.`,
+    `- Retention shortened: HUB_PARTITION_INTERVAL=${RETENTION.HUB_PARTITION_INTERVAL}, HUB_RETENTION_REPORTS=${RETENTION.HUB_RETENTION_REPORTS}, HUB_RETENTION_DELIVERIES=${RETENTION.HUB_RETENTION_DELIVERIES}, HUB_RETENTION_OPS=${RETENTION.HUB_RETENTION_OPS}, HUB_RETENTION_INTERVAL=${common.HUB_RETENTION_INTERVAL}.`,
     `- Mix by count: ${f0(100 * mixShare("op"))} % devices/op (app platform → hub → device-cloud sim), ${f0(100 * mixShare("r1"))} % reports to 1 subscriber, ${f0(100 * mixShare("r10"))} % reports to 10 subscribers (sim → hub → worker → receivers): ${deliveriesPerRequest.toFixed(2)} deliveries per request. Subscriber SOAK-SUB10-1 answers 503 to 10 % of requests at random; ${world.downablePlatId} is down (port closed) from minute ${f1(downAt ?? DOWN_FROM)} to ${f1(upAt ?? DOWN_FROM + DOWN_MINUTES)}, then its dead deliveries are replayed through \`POST /admin/v1/deliveries/replay\`.`,
     `- Peak, measured first: a closed loop of ${CONCURRENCY} callers for ${PEAK_SECONDS} s: ${f0(peak.ingestRps)} req/s answered by the hub (p50 ${f1(peak.p50)} ms, p99 ${f1(peak.p99)} ms); with the ${f0(peak.drainSeconds)} s the worker then needed to make every delivery, ${f0(peak.sustainedRps)} req/s sustained. **Soak rate: half of that, ${f0(rate)} req/s** (open loop: requests go out on schedule; beyond 1024 waiting, one is shed and counted).`,
     "",

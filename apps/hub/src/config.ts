@@ -98,6 +98,8 @@ const envSchema = withCrossRules(
     // confirming it, and a switch for the benchmark's before/after (off: no OpID, no GET /v1/ops).
     HUB_OP_CONFIRM_TIMEOUT: duration.prefault("60s"),
     HUB_OP_TRACKING: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
+    // How long GET /v1/ops answers for an op; its rows are deleted after (docs/operations.md).
+    HUB_RETENTION_OPS: duration.prefault("24h"),
     // Certification runs (docs/partners.md "Certification"): each run's time, call and report-wait bounds.
     HUB_CERTIFICATION_TIMEOUT: duration.prefault("2m"),
     HUB_CERTIFICATION_MAX_CALLS: positiveInt.default(200),
@@ -185,8 +187,8 @@ export interface HubConfig {
   retention: RetentionSettings;
   /** HUB_RECONCILE_*: the per-vendor call budget and the poll interval of reconciliation. */
   reconcile: ReconcileSettings;
-  /** devices/op tracking: HUB_OP_CONFIRM_TIMEOUT, and HUB_OP_TRACKING=off turning it off. */
-  ops: { tracking: boolean; confirmTimeoutMs: number };
+  /** devices/op tracking: HUB_OP_CONFIRM_TIMEOUT, HUB_RETENTION_OPS, and HUB_OP_TRACKING=off turning it off. */
+  ops: { tracking: boolean; confirmTimeoutMs: number; retentionMs: number };
   /** HUB_CERTIFICATION_*: the bounds of every certification run. */
   certification: CertificationSettings;
 }
@@ -245,7 +247,11 @@ export function loadConfig(env: EnvRecord, cwd = process.cwd()): HubConfig {
     },
     retention: retentionSettings(e),
     reconcile: reconcileSettings(e),
-    ops: { tracking: e.HUB_OP_TRACKING === "on", confirmTimeoutMs: e.HUB_OP_CONFIRM_TIMEOUT },
+    ops: {
+      tracking: e.HUB_OP_TRACKING === "on",
+      confirmTimeoutMs: e.HUB_OP_CONFIRM_TIMEOUT,
+      retentionMs: e.HUB_RETENTION_OPS,
+    },
     certification: {
       timeoutMs: e.HUB_CERTIFICATION_TIMEOUT,
       maxCalls: e.HUB_CERTIFICATION_MAX_CALLS,

@@ -184,6 +184,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
             db,
             now,
             confirmTimeoutMs: config.ops.confirmTimeoutMs,
+            retentionMs: config.ops.retentionMs,
             metrics,
             results: opResultDeliveries({ db, registry, notifier: database, delivery, now, log }),
           },

@@ -1,6 +1,12 @@
 import { statusReports } from "@yunlian/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { beginOp, newOpId, type OpsCtx, timeOutDevices } from "../src/services/commands/op-tracking.ts";
+import {
+  beginOp,
+  deleteOldOps,
+  newOpId,
+  type OpsCtx,
+  timeOutDevices,
+} from "../src/services/commands/op-tracking.ts";
 import { changingCommand, getOp } from "./support/ops.ts";
 import { bothStorages, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
 
@@ -28,10 +34,11 @@ describe.each(bothStorages)("op written after its confirming report, on $storage
     const vendor = w?.vendors[0];
     if (!w || !vendor) throw new Error("no world");
     const hub = w.hub.hub;
-    const opsCtx = (now: () => Date): OpsCtx => ({
+    const opsCtx = (now: () => Date, retentionMs = 24 * 60 * 60 * 1000): OpsCtx => ({
       db: hub.database.db,
       now,
       confirmTimeoutMs: 60_000,
+      retentionMs,
       metrics: hub.metrics,
       results: { settled: async () => undefined },
     });
@@ -103,6 +110,19 @@ describe.each(bothStorages)("op written after its confirming report, on $storage
       Status: "confirmed",
       Device: [{ deviceID: id, Status: "confirmed" }],
     });
+  });
+
+  it("ops older than HUB_RETENTION_OPS are deleted, and GET /v1/ops then answers 404", async (ctx) => {
+    if (!w) return ctx.skip();
+    const { vendor, opsCtx, begin, read } = setup();
+    const id = vendor.deviceIds[0] ?? "";
+    const began = new Date();
+    const opId = await begin(began, id, changingCommand(vendor.cloud, id));
+    // A day's retention keeps it an hour later; ten minutes' does not.
+    await deleteOldOps(opsCtx(() => new Date(began.getTime() + 3_600_000)));
+    expect((await read(opId)).RetCode).toBe("200");
+    await deleteOldOps(opsCtx(() => new Date(began.getTime() + 3_600_000), 600_000));
+    expect((await read(opId)).RetCode).toBe("404");
   });
 });
 

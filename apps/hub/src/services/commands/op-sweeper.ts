@@ -2,8 +2,11 @@ import type { Logger } from "pino";
 import { deleteExpiredKeys } from "./idempotency.ts";
 import { deleteOldOps, type OpsCtx, timeOutDevices } from "./op-tracking.ts";
 
-/** Old ops and expired Idempotency-Keys are deleted this often (every instance; deletes are idempotent). */
-const CLEANUP_EVERY_MS = 10 * 60 * 1000;
+/**
+ * Old ops and expired Idempotency-Keys are deleted this often (every instance; deletes are
+ * idempotent): every 10 minutes, or every quarter of a shorter HUB_RETENTION_OPS.
+ */
+const cleanupEveryMs = (retentionMs: number) => Math.min(10 * 60 * 1000, Math.max(5_000, retentionMs / 4));
 
 /**
  * Times out pending op devices past their deadline, settles their ops (metrics, opResult
@@ -18,7 +21,7 @@ export function startOpSweeper(ctx: OpsCtx, log: Logger): { stop(): Promise<void
   const tick = async () => {
     try {
       await timeOutDevices(ctx);
-      if (Date.now() - lastCleanup >= CLEANUP_EVERY_MS) {
+      if (Date.now() - lastCleanup >= cleanupEveryMs(ctx.retentionMs)) {
         lastCleanup = Date.now();
         await deleteOldOps(ctx);
         await deleteExpiredKeys(ctx);

@@ -11,6 +11,8 @@ export interface OpsCtx {
   now: () => Date;
   /** HUB_OP_CONFIRM_TIMEOUT. */
   confirmTimeoutMs: number;
+  /** HUB_RETENTION_OPS: ops older than this are deleted (and GET /v1/ops answers 404). */
+  retentionMs: number;
   metrics: Pick<HubMetrics, "opsTotal" | "opConfirmation">;
   /** Where settled ops go for the platforms that opted in to "opResult". */
   results: OpResultSink;
@@ -260,11 +262,8 @@ export async function timeOutDevices(ctx: OpsCtx): Promise<number> {
   return moved.reduce((n, m) => n + m.n, 0);
 }
 
-/** Ops kept this long after they were sent, for GET /v1/ops. */
-const OP_RETENTION_MS = 24 * 60 * 60 * 1000;
-
 export async function deleteOldOps(ctx: OpsCtx): Promise<void> {
-  const before = new Date(ctx.now().getTime() - OP_RETENTION_MS).toISOString();
+  const before = new Date(ctx.now().getTime() - ctx.retentionMs).toISOString();
   await run(ctx.db)(sql`delete from ${ops} where created_at < ${before}::timestamptz`);
 }
 
