@@ -38,7 +38,12 @@ export function openPostgres(url: string, maxConnections = 10, migrationsDir?: s
     // table, where autovacuum is off or has not analysed it yet. Planning each run costs less than
     // a scan of a grown table. Unnamed statements (everything drizzle sends) are planned each run anyway.
     // A `plan_cache_mode` in the URL wins.
-    connection: { plan_cache_mode: "force_custom_plan" },
+    //
+    // JIT off: the hub's statements are short OLTP ones, but a few (the op record with its
+    // correlated look-up in the partitioned report history, jsonb_to_recordset's default estimate
+    // of 100 rows) are estimated above jit_above_cost, and compiling them took ~630 ms a run while
+    // running them took under 1 ms (the soak of 2026-12-04: devices/op p50 0.5 s). `jit` in the URL wins.
+    connection: { plan_cache_mode: "force_custom_plan", jit: "off" },
   });
   const db = drizzle(sql, { schema });
   return {

@@ -68,6 +68,21 @@ describe.skipIf(!available)("PostgreSQL (postgres.js)", () => {
     expect(await seqScansAfterOutboxGrowth(database.url)).toBe(0);
   });
 
+  it("JIT is off on the pool: a short statement estimated above jit_above_cost is not compiled", async () => {
+    const client = (handle.db as unknown as { $client: PostgresClient }).$client;
+    expect(await client.unsafe("show jit", [], {})).toEqual([{ jit: "off" }]);
+    // Estimated in millions: with JIT on (the server's default here) its plan carries a "JIT"
+    // section (compiling the op record cost ~630 ms a run, the run under 1 ms). Planned, not run.
+    const [plan] = (await client.unsafe(
+      "explain (format json) select sum(a * b * c) from generate_series(1, 1000) a, generate_series(1, 1000) b, generate_series(1, 100) c",
+      [],
+      {},
+    )) as { "QUERY PLAN": { JIT?: unknown; Plan: { "Total Cost": number } }[] }[];
+    const top = plan?.["QUERY PLAN"][0];
+    expect(top?.Plan["Total Cost"]).toBeGreaterThan(100_000);
+    expect(top?.JIT).toBeUndefined();
+  });
+
   it("a plan_cache_mode named in the URL wins over that default", async () => {
     const url = new URL(database.url);
     url.searchParams.set("plan_cache_mode", "auto");
