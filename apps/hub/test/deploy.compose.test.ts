@@ -57,7 +57,7 @@ describe("docker/compose.yaml, monitoring profile (Prometheus + Grafana)", () =>
     // The workers get the token too: with it, each serves /metrics on 9465 (docs/adr/0013).
     const worker = /\n {2}worker:\n([\s\S]*?)(?:\n {2}[a-z-]+:\n|$)/.exec(out)?.[1] ?? "";
     expect(worker).toContain("HUB_METRICS_TOKEN: change-me-metrics-token");
-    expect(worker).toMatch(/expose:\s+- "?9465"?/);
+    expect(worker).toMatch(/expose:\s+- ['"]?9465['"]?/);
   });
 
   it("the dashboard asks only for metrics the hub exposes, from the provisioned datasource", () => {
