@@ -35,6 +35,8 @@ export class GroupCommit<T, R> {
   #waiting: Waiting<T, R>[] = [];
   #busy = false;
   #lingering: ReturnType<typeof setTimeout> | undefined;
+  /** The batches being written, until none is left. */
+  #running: Promise<void> | undefined;
 
   constructor(private readonly opts: GroupCommitOptions<T, R>) {}
 
@@ -45,7 +47,7 @@ export class GroupCommit<T, R> {
       if (this.#lingering && this.#waiting.length >= this.opts.maxBatch) {
         clearTimeout(this.#lingering);
         this.#lingering = undefined;
-        queueMicrotask(() => void this.#drain());
+        queueMicrotask(() => this.#start());
         return;
       }
       if (this.#busy) return;
@@ -54,10 +56,33 @@ export class GroupCommit<T, R> {
       if (linger > 0) {
         this.#lingering = setTimeout(() => {
           this.#lingering = undefined;
-          void this.#drain();
+          this.#start();
         }, linger);
-      } else queueMicrotask(() => void this.#drain());
+      } else queueMicrotask(() => this.#start());
     });
+  }
+
+  /**
+   * Starts the lingering batch now rather than when its linger ends. Does nothing when no batch is
+   * lingering (one being written takes what waits next, as always).
+   */
+  flush(): void {
+    if (!this.#lingering) return;
+    clearTimeout(this.#lingering);
+    this.#lingering = undefined;
+    queueMicrotask(() => this.#start());
+  }
+
+  /** Writes what waits without lingering, and resolves once nothing is waiting or being written (a graceful stop). */
+  async whenIdle(): Promise<void> {
+    this.flush();
+    // The flushed (or just submitted) batch starts in a microtask: let it.
+    await null;
+    while (this.#running) await this.#running;
+  }
+
+  #start(): void {
+    this.#running = this.#drain();
   }
 
   async #drain(): Promise<void> {
@@ -67,6 +92,7 @@ export class GroupCommit<T, R> {
       }
     } finally {
       this.#busy = false;
+      this.#running = undefined;
     }
   }
 

@@ -92,4 +92,31 @@ describe("GroupCommit", () => {
     expect(results).toEqual(["ok 1", "ok 2", "ok 3"]);
     expect(c.batches).toEqual([[1, 2, 3]]);
   });
+
+  it("flush starts a lingering batch at once, with what waited so far", async () => {
+    const c = committer({ lingerMs: 60_000 });
+    const first = c.g.submit(1);
+    await new Promise((r) => setTimeout(r, 5));
+    const second = c.g.submit(2);
+    c.g.flush();
+    expect(await Promise.all([first, second])).toEqual(["ok 1", "ok 2"]);
+    expect(c.batches).toEqual([[1, 2]]);
+  });
+
+  it("flush with nothing lingering changes nothing", async () => {
+    const c = committer();
+    c.g.flush();
+    expect(await c.g.submit(1)).toBe("ok 1");
+    expect(c.batches).toEqual([[1]]);
+  });
+
+  it("whenIdle writes a lingering batch at once and resolves after it, and after batches behind it", async () => {
+    const c = committer({ lingerMs: 60_000 });
+    const done: number[] = [];
+    for (const n of [1, 2, 3, 4]) void c.g.submit(n).then(() => done.push(n));
+    await c.g.whenIdle();
+    expect(c.batches).toEqual([[1, 2, 3], [4]]);
+    expect(done.sort()).toEqual([1, 2, 3, 4]);
+    await c.g.whenIdle();
+  });
 });
