@@ -30,6 +30,7 @@ import { ORPHAN_GRACE_MS } from "./services/certification/start-run.ts";
 import type { CommandsCtx } from "./services/commands/commands-context.ts";
 import { opResultDeliveries } from "./services/commands/op-results.ts";
 import { startOpSweeper } from "./services/commands/op-sweeper.ts";
+import { drainOpRecords } from "./services/commands/op-tracking.ts";
 import type { DevicesCtx } from "./services/devices/devices-context.ts";
 import type { GrantsCtx } from "./services/grants/grants.ts";
 import { startModelRegistry } from "./services/models/model-store.ts";
@@ -346,6 +347,8 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
       await platformSync.stop();
       await stopAuthListen();
       await http.close();
+      // The op records of ops already answered (written after their answers: docs/adr/0010).
+      if (commands.ops) await drainOpRecords(commands.ops);
       await security.close();
       await ingestDatabase?.close();
       if (!options.database) await database.close();

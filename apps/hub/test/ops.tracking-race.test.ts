@@ -1,19 +1,21 @@
-import { statusReports } from "@yunlian/db";
+import { ops, statusReports } from "@yunlian/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  beginOp,
   deleteOldOps,
+  drainOpRecords,
   newOpId,
   type OpsCtx,
+  recordOp,
   timeOutDevices,
 } from "../src/services/commands/op-tracking.ts";
 import { changingCommand, getOp } from "./support/ops.ts";
 import { bothStorages, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
 
 /**
- * devices/op records its op beside the vendor call (docs/adr/0010), so a fast device's report can
- * be stored, and matched against pending ops, before the op's row commits. These cases drive that
- * order by hand: the op written (beginOp) after its confirming report was stored.
+ * devices/op records its op once the vendor answered, beside its answer (docs/adr/0010), so a fast
+ * device's report can be stored, and matched against pending ops, before the op's row commits.
+ * These cases drive that order by hand: the op written (recordOp) after its confirming report was stored.
  */
 describe.each(bothStorages)("op written after its confirming report, on $storage", ({ storage }) => {
   let w: World | undefined;
@@ -45,12 +47,13 @@ describe.each(bothStorages)("op written after its confirming report, on $storage
     const begin = (began: Date, id: string, attrs: Record<string, string>) => {
       const opId = newOpId(began);
       const device = { udeviceId: id, vendorPlatId: vendor.platId, attrs };
-      return beginOp(
-        opsCtx(() => began),
+      return recordOp(
+        opsCtx(() => new Date()),
         {
           opId,
           platId: w?.appCreds.platId ?? "",
           userId: alice.userId,
+          startedAt: began,
           devices: [device],
         },
       ).then(() => opId);
@@ -123,6 +126,77 @@ describe.each(bothStorages)("op written after its confirming report, on $storage
     expect((await read(opId)).RetCode).toBe("200");
     await deleteOldOps(opsCtx(() => new Date(began.getTime() + 3_600_000), 600_000));
     expect((await read(opId)).RetCode).toBe("404");
+  });
+});
+
+describe.each(bothStorages)("op records written after the answer, on $storage", ({ storage }) => {
+  let w: World | undefined;
+  let alice = { userId: "", accessToken: "" };
+
+  beforeAll(async () => {
+    w = await startWorldIfAvailable(storage, { HUB_OP_CONFIRM_TIMEOUT: "60s" });
+    if (!w) return;
+    alice = await loginAs(w, "alice", "alice-token-1");
+  }, 60_000);
+  afterAll(async () => w?.close());
+
+  /** An OpsCtx of its own: what another hub instance on the same database would hold. */
+  const otherInstance = (world: World): OpsCtx => ({
+    db: world.hub.hub.database.db,
+    now: () => new Date(),
+    confirmTimeoutMs: 60_000,
+    retentionMs: 24 * 60 * 60 * 1000,
+    metrics: world.hub.hub.metrics,
+    results: { settled: async () => undefined },
+  });
+
+  it("GET /v1/ops waits for a recent op that another instance has not written yet", async (ctx) => {
+    if (!w) return ctx.skip();
+    const world = w;
+    const vendor = world.vendors[0];
+    const id = vendor?.deviceIds[0] ?? "";
+    const opId = newOpId(new Date());
+    const record = () =>
+      recordOp(otherInstance(world), {
+        opId,
+        platId: world.appCreds.platId,
+        userId: alice.userId,
+        startedAt: new Date(),
+        devices: [{ udeviceId: id, vendorPlatId: vendor?.platId ?? "", attrs: { power: "on" } }],
+      });
+    const written = new Promise<void>((resolve, reject) => {
+      setTimeout(() => record().then(resolve, reject), 150);
+    });
+    const got = await getOp(world.hub.url, world.appCreds, opId, alice);
+    await written;
+    expect(got.body).toMatchObject({ RetCode: "200", OpID: opId, Status: "pending" });
+  });
+
+  it("an OpID that is not recent is not waited for", async (ctx) => {
+    if (!w) return ctx.skip();
+    const opId = newOpId(new Date(Date.now() - 60_000));
+    const started = Date.now();
+    expect((await getOp(w.hub.url, w.appCreds, opId, alice)).body.RetCode).toBe("404");
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("drainOpRecords writes the records still lingering, before it resolves (a graceful stop)", async (ctx) => {
+    if (!w) return ctx.skip();
+    const world = w;
+    const instance = otherInstance(world);
+    const opId = newOpId(new Date());
+    void recordOp(instance, {
+      opId,
+      platId: world.appCreds.platId,
+      userId: alice.userId,
+      startedAt: new Date(),
+      devices: [
+        { udeviceId: world.vendors[0]?.deviceIds[1] ?? "", vendorPlatId: "x", attrs: { power: "on" } },
+      ],
+    });
+    await drainOpRecords(instance);
+    const rows = await world.hub.hub.database.db.select({ id: ops.opId }).from(ops).where(eq(ops.opId, opId));
+    expect(rows).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { CommandsCtx } from "../../services/commands/commands-context.ts";
-import { beginOp, failDevices, newOpId, type TrackedDevice } from "../../services/commands/op-tracking.ts";
+import { newOpId, recordOp, type TrackedDevice } from "../../services/commands/op-tracking.ts";
 import { operateDevices } from "../../services/devices/device-calls.ts";
 import { namedDeviceIds } from "../../services/devices/device-ids.ts";
 import type { ModelRegistry } from "../../services/models/model-registry.ts";
@@ -10,8 +10,8 @@ import { mergedAnswer, standardEndpoint } from "./standard-route.ts";
 /**
  * POST /v1/devices/op (7.2.7): AccessToken required; only devices bound to that user. The
  * commands' content is judged after both (operateDevices: 401 → 403 → 400, docs/design.md §3.6).
- * An op that passed those checks is recorded (its `OpID` in the answer, GET /v1/ops/{OpID}) while
- * the vendors are called; the devices a vendor refused are failed at once.
+ * An op that passed those checks gets an `OpID` (GET /v1/ops/{OpID}) and is recorded once its
+ * vendors answered, the devices a vendor refused as failed.
  */
 export const devicesOp = (ctx: AccountCtx & { models: ModelRegistry; commands: CommandsCtx }) =>
   standardEndpoint(
@@ -27,37 +27,21 @@ export const devicesOp = (ctx: AccountCtx & { models: ModelRegistry; commands: C
       }));
       const tracking = ctx.commands.ops;
       if (!tracking) return mergedAnswer(await operateDevices(ctx, auth, commands, req.trace));
-      const opId = newOpId(tracking.now());
-      // Recorded beside the vendor call, not before it: the answer waits for both, and a report
-      // that arrives before the record commits is found in the history (beginOp, timeOutDevices).
-      let recorded: Promise<void> | undefined;
-      const failures = await operateDevices(ctx, auth, commands, req.trace, async () => {
-        recorded = beginOp(tracking, {
-          opId,
-          platId: req.platform.platId,
-          userId: auth.userId,
-          devices: trackedDevices(ctx, commands),
-        });
-        // Awaited below, after the vendor answered; an early failure must not go unhandled meanwhile.
-        recorded.catch(() => undefined);
-      }).catch(async (err: unknown) => {
-        // A refused op still waits for its record, so that no write is left running behind it.
-        await recorded?.catch(() => undefined);
-        throw err;
+      const startedAt = tracking.now();
+      const opId = newOpId(startedAt);
+      const failures = await operateDevices(ctx, auth, commands, req.trace);
+      const failed = new Set(failures.flatMap((f) => f.deviceIds));
+      // Written while the answer goes out (docs/adr/0010): the answer waits for the vendors
+      // only. A failed write leaves an OpID that GET /v1/ops will not find: logged, never thrown.
+      recordOp(tracking, {
+        opId,
+        platId: req.platform.platId,
+        userId: auth.userId,
+        startedAt,
+        devices: trackedDevices(ctx, commands, failed),
+      }).catch((err: unknown) => {
+        ctx.log.error({ err: String(err), opId }, "devices/op: op answered but not recorded");
       });
-      try {
-        await recorded;
-        await failDevices(
-          tracking,
-          opId,
-          failures.flatMap((f) => f.deviceIds),
-        );
-      } catch (err) {
-        // The vendors were called: the app is told what they did, with no OpID to follow (an
-        // error answer would invite a retry of a command that was carried out).
-        ctx.log.warn({ err: String(err), opId }, "devices/op: op not recorded; answered without OpID");
-        return mergedAnswer(failures);
-      }
       return mergedAnswer(failures, { OpID: opId });
     },
     { idempotency: ctx.commands.idempotency },
@@ -67,6 +51,7 @@ export const devicesOp = (ctx: AccountCtx & { models: ModelRegistry; commands: C
 function trackedDevices(
   ctx: Pick<AccountCtx, "registry">,
   commands: readonly { deviceId: string; attrs: Record<string, string> }[],
+  failed: ReadonlySet<string>,
 ): TrackedDevice[] {
   const byId = new Map<string, TrackedDevice>();
   for (const c of commands) {
@@ -77,6 +62,7 @@ function trackedDevices(
         udeviceId: c.deviceId,
         vendorPlatId: ctx.registry.vendorFor(c.deviceId)?.platId ?? "",
         attrs: { ...c.attrs },
+        failed: failed.has(c.deviceId),
       });
   }
   return [...byId.values()];

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { invalid, notFound } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { CommandsCtx } from "../../services/commands/commands-context.ts";
-import { readOp } from "../../services/commands/op-read.ts";
+import { readOpWaiting } from "../../services/commands/op-read.ts";
 import { assertTokenValid } from "../../services/users/access-tokens.ts";
 import { authorizeCall } from "../../services/users/authorize-call.ts";
 import type { UsersCtx } from "../../services/users/users-context.ts";
@@ -25,7 +25,7 @@ export const opsGet = (ctx: OpsReadCtx): StandardEndpoint => ({
     const opId = params.opId ?? "";
     const userId = await callingUser(ctx, platform, caller.path, headers.accessToken);
     const op = ctx.commands.ops
-      ? await readOp(ctx.commands.ops, { platId: platform.platId, userId }, opId)
+      ? await readOpWaiting(ctx.commands.ops, { platId: platform.platId, userId }, opId)
       : undefined;
     if (!op) throw notFound(`no op ${opId} of UserID ${userId}`);
     return { body: retBody(RetCode.OK, "ok", { ...op }) };

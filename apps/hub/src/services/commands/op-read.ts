@@ -1,5 +1,6 @@
 import { type Database, type OpStatus, opDevices, ops } from "@yunlian/db";
 import { asc, eq } from "drizzle-orm";
+import { type OpsCtx, opIssuedAt, opRecordWritten } from "./op-tracking.ts";
 
 export interface OpView {
   OpID: string;
@@ -12,7 +13,7 @@ export interface OpView {
  * cannot tell it from a missing op). A pending device past its deadline reads as timeout before
  * the sweeper has written it.
  */
-export async function readOp(
+async function readOp(
   ctx: { db: Database; now: () => Date },
   who: { platId: string; userId: string },
   opId: string,
@@ -45,4 +46,35 @@ function opStatusOf(devices: readonly OpStatus[]): OpStatus {
   if (devices.every((s) => s === "confirmed")) return "confirmed";
   if (devices.some((s) => s === "timeout")) return "timeout";
   return "pending";
+}
+
+/**
+ * How long after its OpID was issued an op may still be on its way to the database: devices/op
+ * answers before its record is written (docs/adr/0010), which takes one linger and one statement,
+ * and the app may ask another hub instance at once.
+ */
+const RECORD_GRACE_MS = 2000;
+const GRACE_READS = 8;
+
+/**
+ * readOp for GET /v1/ops: an op this instance is still writing is read once written; a recent
+ * OpID not found yet (written by another instance) is read again a few times, 10 ms doubling,
+ * until the grace ends. Anything else answers at once.
+ */
+export async function readOpWaiting(
+  ctx: OpsCtx,
+  who: { platId: string; userId: string },
+  opId: string,
+): Promise<OpView | undefined> {
+  await opRecordWritten(ctx, opId);
+  let op = await readOp(ctx, who, opId);
+  const issued = opIssuedAt(opId);
+  if (op || issued === undefined) return op;
+  let wait = 10;
+  for (let read = 1; !op && read < GRACE_READS && ctx.now().getTime() - issued < RECORD_GRACE_MS; read++) {
+    await new Promise((r) => setTimeout(r, wait));
+    wait *= 2;
+    op = await readOp(ctx, who, opId);
+  }
+  return op;
 }

@@ -22,11 +22,15 @@ export interface TrackedDevice {
   udeviceId: string;
   vendorPlatId: string;
   attrs: Record<string, string>;
+  /** The vendor refused it (FailedIDs): written failed, settled at once. */
+  failed?: boolean;
 }
 
 /** A device whose status changed in one statement: what metrics and settling need. */
 interface Transition {
   op_id: string;
+  /** Set by the op record's insert, which writes confirmed and failed devices at once. */
+  status?: OpStatus;
   vendor_plat_id: string;
   created_at: string | Date;
   /** When it settled, if not now (a confirmation found in the report history). */
@@ -52,23 +56,41 @@ export function newOpId(now: Date): string {
   return `op_${now.getTime().toString(36)}${random.slice(0, 8)}${random.slice(9, 13)}${random.slice(14, 18)}`;
 }
 
+/** When an OpID was issued (newOpId's time), or undefined for a string that is not one. */
+export function opIssuedAt(opId: string): number | undefined {
+  if (!opId.startsWith("op_") || opId.length < 3 + 1 + 16) return undefined;
+  const time = opId.slice(3, -16);
+  // Base 36 digits only: parseInt would stop at the first other character and read a prefix.
+  for (const c of time) if (!((c >= "0" && c <= "9") || (c >= "a" && c <= "z"))) return undefined;
+  return Number.parseInt(time, 36);
+}
+
 /** One op's rows, as the batch statement reads them (JSON field names = what it selects). */
 interface OpRow {
   op_id: string;
   plat_id: string;
   user_id: string;
-  /** Milliseconds since the epoch: cheaper to write per op than two ISO strings. */
+  /** Milliseconds since the epoch: cheaper to write per op than ISO strings. When the op began. */
   created_ms: number;
-  devices: { udevice_id: string; vendor_plat_id: string; attrs: Record<string, string>; ord: number }[];
+  /** When the vendors had answered: the settling time of the devices they refused. */
+  written_ms: number;
+  devices: {
+    udevice_id: string;
+    vendor_plat_id: string;
+    attrs: Record<string, string>;
+    ord: number;
+    failed: boolean;
+  }[];
 }
 
 /**
- * How long the op writer waits for more ops before it writes a batch. The write runs beside the
- * vendor call, which takes longer than this, so the wait costs an answer nothing; what it buys is
- * fewer statements per op, and a statement (its syscalls, the wake-up of a PostgreSQL backend,
- * postgres.js's framing) was most of what tracking cost the hub per op (docs/adr/0010).
+ * How long the op writer waits for more ops before it writes a batch. The answer does not wait for
+ * the write (recordOp), so the wait costs no latency; what it buys is fewer statements per op, and
+ * a statement (its syscalls, the wake-up of a PostgreSQL backend, postgres.js's framing) was most
+ * of what tracking cost the hub per op (docs/adr/0010). It is also the window in which a hub
+ * killed without warning loses op records it already answered (a graceful stop writes them).
  */
-const OP_WRITE_LINGER_MS = 5;
+const OP_WRITE_LINGER_MS = 10;
 
 /** Concurrent ops are written together (one statement, one commit): see GroupCommit. */
 const committers = new WeakMap<OpsCtx, GroupCommit<OpRow, Transition[]>>();
@@ -105,19 +127,24 @@ const firstConfirmingReport = (device: SQL, attrs: SQL, since: SQL) => sql`(
 
 /**
  * One statement for a batch of ops and their devices; its text is the same for any batch. A device
- * whose confirming report is already stored is written confirmed, and returned.
+ * the vendor refused is written failed, one whose confirming report is already stored confirmed;
+ * both are returned.
  */
 function insertOps(rows: readonly OpRow[], confirmTimeoutMs: number) {
   return sql`
     with input as (
-      select op_id, plat_id, user_id, to_timestamp(created_ms / 1000.0) as created_at, devices
+      select op_id, plat_id, user_id, to_timestamp(created_ms / 1000.0) as created_at,
+             to_timestamp(written_ms / 1000.0) as now, devices
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(
-        op_id text, plat_id text, user_id text, created_ms double precision, devices jsonb)
+        op_id text, plat_id text, user_id text, created_ms double precision, written_ms double precision,
+        devices jsonb)
     ), device as (
       select i.op_id, d.udevice_id, d.vendor_plat_id, d.ord, d.attrs, i.created_at,
-             ${firstConfirmingReport(sql`d.udevice_id`, sql`d.attrs`, sql`i.created_at`)} as seen_at
+             d.failed, i.now,
+             case when not d.failed then
+               ${firstConfirmingReport(sql`d.udevice_id`, sql`d.attrs`, sql`i.created_at`)} end as seen_at
       from input i cross join lateral jsonb_to_recordset(i.devices) as d(
-        udevice_id text, vendor_plat_id text, attrs jsonb, ord int)
+        udevice_id text, vendor_plat_id text, attrs jsonb, ord int, failed boolean)
     ), o as (
       insert into ${ops} (op_id, plat_id, user_id, created_at)
       select op_id, plat_id, user_id, created_at from input
@@ -125,47 +152,80 @@ function insertOps(rows: readonly OpRow[], confirmTimeoutMs: number) {
       insert into ${opDevices} (op_id, udevice_id, vendor_plat_id, ord, attrs, created_at, deadline, status, settled_at)
       select op_id, udevice_id, vendor_plat_id, ord, attrs, created_at,
              created_at + ${confirmTimeoutMs}::int * interval '1 millisecond',
-             case when seen_at is null then 'pending' else 'confirmed' end, seen_at
+             case when failed then 'failed' when seen_at is null then 'pending' else 'confirmed' end,
+             case when failed then now else seen_at end
       from device
     )
-    select op_id, vendor_plat_id, created_at, seen_at as settled_at from device where seen_at is not null`;
+    select op_id, vendor_plat_id, created_at, case when failed then 'failed' else 'confirmed' end as status,
+           case when failed then now else seen_at end as settled_at
+    from device where failed or seen_at is not null`;
 }
 
 /**
- * Records an op when its vendors are called: the op, and each device with its commanded
- * attributes, pending until its deadline. Run beside the vendor call (the answer waits for both,
- * so GET /v1/ops finds the op once the app has its OpID); ops sent at about the same time share
- * one statement (group commit with a short linger: the hot path's one extra write).
+ * Records an op once its vendors answered: the op, and each device with its commanded attributes,
+ * pending until its deadline (or failed, if its vendor refused it). The answer does not wait for
+ * it: ops answered at about the same time share one statement after a short linger (group
+ * commit), and `GET /v1/ops` waits for a recent op it does not find yet (readOpWaiting). The
+ * op's time is when it began, so the reports its devices sent meanwhile confirm it (insertOps).
  */
-export async function beginOp(
+export async function recordOp(
   ctx: OpsCtx,
-  op: { opId: string; platId: string; userId: string; devices: TrackedDevice[] },
+  op: { opId: string; platId: string; userId: string; startedAt: Date; devices: TrackedDevice[] },
 ): Promise<void> {
-  const seen = await committerFor(ctx).submit({
+  const written = committerFor(ctx).submit({
     op_id: op.opId,
     plat_id: op.platId,
     user_id: op.userId,
-    created_ms: ctx.now().getTime(),
+    created_ms: op.startedAt.getTime(),
+    written_ms: ctx.now().getTime(),
     devices: op.devices.map((d, ord) => ({
       udevice_id: d.udeviceId,
       vendor_plat_id: d.vendorPlatId,
       attrs: d.attrs,
       ord,
+      failed: d.failed === true,
     })),
   });
-  await afterTransitions(ctx, "confirmed", seen);
+  const pending = pendingRecords(ctx);
+  pending.set(op.opId, written);
+  try {
+    const settled = await written;
+    await afterTransitions(
+      ctx,
+      "confirmed",
+      settled.filter((t) => t.status === "confirmed"),
+    );
+    await afterTransitions(
+      ctx,
+      "failed",
+      settled.filter((t) => t.status === "failed"),
+    );
+  } finally {
+    pending.delete(op.opId);
+  }
 }
 
-/** The vendor refused these devices (FailedIDs): failed now, and the op settled if nothing waits. */
-export async function failDevices(ctx: OpsCtx, opId: string, deviceIds: readonly string[]): Promise<void> {
-  if (deviceIds.length === 0) return;
-  const at = ctx.now().toISOString();
-  const changed = (await run(ctx.db)(sql`
-    update ${opDevices} set status = 'failed', settled_at = ${at}::timestamptz
-    where op_id = ${opId} and status = 'pending'
-      and udevice_id in (select jsonb_array_elements_text(${JSON.stringify(deviceIds)}::jsonb))
-    returning op_id, vendor_plat_id, created_at`)) as Transition[];
-  await afterTransitions(ctx, "failed", changed);
+/** Op records this instance is still writing, by OpID: a read of one waits for its write. */
+const pendingByCtx = new WeakMap<OpsCtx, Map<string, Promise<unknown>>>();
+function pendingRecords(ctx: OpsCtx): Map<string, Promise<unknown>> {
+  let pending = pendingByCtx.get(ctx);
+  if (!pending) {
+    pending = new Map();
+    pendingByCtx.set(ctx, pending);
+  }
+  return pending;
+}
+
+/** Resolves once this instance's write of `opId` is over (at once if there is none). */
+export async function opRecordWritten(ctx: OpsCtx, opId: string): Promise<void> {
+  await pendingRecords(ctx)
+    .get(opId)
+    ?.catch(() => undefined);
+}
+
+/** Writes every op record still waiting, and resolves when all are written (a graceful stop). */
+export async function drainOpRecords(ctx: OpsCtx): Promise<void> {
+  await committers.get(ctx)?.whenIdle();
 }
 
 type ReportToMatch = { udeviceId: string; dataType: string; deviceStatus: Record<string, string> };

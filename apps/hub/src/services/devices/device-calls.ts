@@ -139,15 +139,13 @@ export async function deviceStatus(
 
 /**
  * devices/op (7.2.7): 401 (the route's token check) → 403 (a device not bound to this user) →
- * 400 (a command that breaks its vendor's published model) → `beforeSend` (the op's tracking
- * record) → the vendors (docs/design.md §3.6).
+ * 400 (a command that breaks its vendor's published model) → the vendors (docs/design.md §3.6).
  */
 export async function operateDevices(
   ctx: DevicesCtx & { models: ModelRegistry },
   auth: CallAuthorization,
   commands: CommandToCheck[],
   trace?: RequestTrace,
-  beforeSend?: () => Promise<void>,
 ): Promise<VendorFailure[]> {
   const ids = commands.map((c) => c.deviceId);
   const result = await onBoundDevices(
@@ -163,10 +161,7 @@ export async function operateDevices(
         .map((c) => ({ deviceId: c.deviceId, attrs: c.attrs }));
       return t.adapter.op(t.call, sent);
     },
-    async () => {
-      checkCommands(ctx, commands);
-      await beforeSend?.();
-    },
+    async () => checkCommands(ctx, commands),
   );
   return result.failures;
 }
