@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, platformClient } from "./support/client.ts";
 import { freePort } from "./support/harness.ts";
 import { type HubProcess, startHubProcess } from "./support/hub-process.ts";
-import { writeThrowawayAdapter } from "./support/throwaway-adapter.ts";
+import { operatorFolderWith, writeThrowawayAdapter } from "./support/throwaway-adapter.ts";
 import { devices } from "./support/world.ts";
 
 const hubRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -23,16 +23,10 @@ const adapterPackage = (options: Parameters<typeof writeThrowawayAdapter>[0]) =>
   return dir;
 };
 
-/**
- * An operator's folder with the vendor's package installed in node_modules, as `npm install
- * acme-yunlian-adapter-acme` would leave it; the hub is started from there (INIT_CWD), so
- * HUB_ADAPTERS names the package, not a path.
- */
-function operatorFolderWith(packageName: string, packageDir: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "yunlian-operator-"));
+/** operatorFolderWith, removed after the file's tests. */
+function operatorFolder(packageName: string, packageDir: string): string {
+  const dir = operatorFolderWith(packageName, packageDir);
   made.push(dir);
-  mkdirSync(join(dir, "node_modules"));
-  symlinkSync(packageDir, join(dir, "node_modules", packageName), "dir");
   return dir;
 }
 
@@ -47,7 +41,7 @@ describe("an adapter package loaded by name (HUB_ADAPTERS)", () => {
       HUB_ADMIN_TOKEN: ADMIN_TOKEN,
       HUB_SECRET_KEY: "22".repeat(32),
       HUB_ALLOW_PRIVATE_URLS: "1",
-      INIT_CWD: operatorFolderWith("acme-yunlian-adapter-acme", pkg),
+      INIT_CWD: operatorFolder("acme-yunlian-adapter-acme", pkg),
       HUB_ADAPTERS: "acme-yunlian-adapter-acme",
     });
   }, 60_000);

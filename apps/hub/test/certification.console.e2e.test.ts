@@ -4,25 +4,22 @@
  * per-clause report, and see the certified badge on the platforms list. Screenshots go to
  * test-artifacts/console/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type DeviceCloud, startDeviceCloud } from "@yunlian/vendor-sim";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, hasChromium, launchBrowser } from "./support/browser.ts";
 import { adminClient } from "./support/client.ts";
 import { freePort, startTestHub, type TestHub } from "./support/harness.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(import.meta.dirname, "..", "test-artifacts", "console");
-const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasChromium)("certification in the console, in headless Chromium", () => {
   let hub: TestHub;
   let cloud: DeviceCloud;
-  let browser: BrowserContext;
   let page: Page;
-  let profile: string;
+  let launched: Browser | undefined;
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
@@ -47,27 +44,14 @@ describe.skipIf(!hasChromium)("certification in the console, in headless Chromiu
       appSecret: String(reg.body.appSecret),
       reportOnOp: true,
     });
-    profile = mkdtempSync(join(tmpdir(), "yunlian-chromium-"));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-      ],
-      viewport: { width: 1280, height: 860 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
+    launched = await launchBrowser();
+    page = launched.page;
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await launched?.close();
     await cloud?.close();
     await hub?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("starts a run from the platform's page, shows its per-clause report, then the certified badge", async () => {

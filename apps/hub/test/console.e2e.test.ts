@@ -3,16 +3,14 @@
  * register a platform, see a dead delivery and replay it (one and in bulk), decode a device,
  * filter the audit log. Screenshots go to test-artifacts/console/ for a human to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, CHROMIUM, hasChromium, launchBrowser } from "./support/browser.ts";
 import { devices, loginAs, startWorld, type World } from "./support/world.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(import.meta.dirname, "..", "test-artifacts", "console");
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`console e2e: ${CHROMIUM} is missing (apt-get install chromium): skipping the browser tests`);
 
@@ -31,7 +29,7 @@ describe.skipIf(!hasChromium)("web console in headless Chromium", () => {
   let washer: string;
   let browser: BrowserContext;
   let page: Page;
-  let profile: string;
+  let launched: Browser | undefined;
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
@@ -58,29 +56,14 @@ describe.skipIf(!hasChromium)("web console in headless Chromium", () => {
     washer = w.vendors[0]?.deviceIds[0] ?? "";
     const bound = await w.call("user/bindDevices", { UserID: alice.userId, Device: devices([washer]) });
     expect(bound.body.RetCode).toBe("200");
-    profile = mkdtempSync(join(tmpdir(), "yunlian-chromium-"));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: { width: 1280, height: 860 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
+    launched = await launchBrowser();
+    browser = launched.context;
+    page = launched.page;
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await launched?.close();
     await w?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("sends a visitor without a session to the login page, and signs the operator in", async () => {

@@ -6,17 +6,15 @@
  * certification port says certified, then issues fresh secrets, which end the partner's session;
  * the partner signs in again with them and is live. Screenshots: test-artifacts/console-onboarding/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, CHROMIUM, hasChromium, launchBrowser } from "./support/browser.ts";
 import { adminClient } from "./support/client.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(import.meta.dirname, "..", "test-artifacts", "console-onboarding");
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`console onboarding e2e: ${CHROMIUM} is missing (apt-get install chromium): skipping`);
 
@@ -28,7 +26,7 @@ describe.skipIf(!hasChromium)("partner onboarding in the console (headless Chrom
   let hub: TestHub;
   let browser: BrowserContext;
   let page: Page;
-  let profile: string;
+  let launched: Browser | undefined;
   /** What the certification port answers: the test certifies the partner halfway. */
   const certified = new Map<string, Date>();
   const secrets = { appSecret: "", webhookSecret: "" };
@@ -49,20 +47,14 @@ describe.skipIf(!hasChromium)("partner onboarding in the console (headless Chrom
       {},
       { certification: { certifiedAt: async (platId) => certified.get(platId) ?? null } },
     );
-    profile = mkdtempSync(join(tmpdir(), "yunlian-chromium-"));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-      viewport: { width: 1280, height: 900 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
+    launched = await launchBrowser({ width: 1280, height: 900 });
+    browser = launched.context;
+    page = launched.page;
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await launched?.close();
     await hub?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("the operator registers a sandbox platform; its pages say sandbox and not certified", async () => {

@@ -1,6 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { type AppPlatform, type DeviceCloud, startAppPlatform, startDeviceCloud } from "@yunlian/vendor-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRun, failedClauses, type RunAnswer } from "./support/certification.ts";
@@ -9,7 +7,7 @@ import { freePort } from "./support/harness.ts";
 import { type HubProcess, startHubProcess } from "./support/hub-process.ts";
 import { changingCommand } from "./support/ops.ts";
 import { selfClient } from "./support/self-client.ts";
-import { writeThrowawayAdapter } from "./support/throwaway-adapter.ts";
+import { operatorFolderWith, writeThrowawayAdapter } from "./support/throwaway-adapter.ts";
 import { devices } from "./support/world.ts";
 
 /**
@@ -36,10 +34,8 @@ describe("a partner's path: adapter package → sandbox → certified → promot
       adapterName: "journey",
       packageName: "acme-yunlian-adapter-journey",
     });
-    const operator = mkdtempSync(join(tmpdir(), "yunlian-operator-"));
+    const operator = operatorFolderWith("acme-yunlian-adapter-journey", pkg);
     made.push(pkg, operator);
-    mkdirSync(join(operator, "node_modules"));
-    symlinkSync(pkg, join(operator, "node_modules", "acme-yunlian-adapter-journey"), "dir");
     hub = await startHubProcess({
       HUB_ADMIN_TOKEN: ADMIN_TOKEN,
       HUB_SECRET_KEY: "33".repeat(32),

@@ -57,6 +57,18 @@ export function writeThrowawayAdapter(options: ThrowawayOptions): string {
 }
 
 /**
+ * An operator's folder with an adapter package installed in node_modules, as `npm install
+ * <packageName>` would leave it; a hub started from there (INIT_CWD) loads it by name
+ * (HUB_ADAPTERS names the package, not a path). Returns the folder; the caller removes it.
+ */
+export function operatorFolderWith(packageName: string, packageDir: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "yunlian-operator-"));
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(packageDir, join(dir, "node_modules", packageName), "dir");
+  return dir;
+}
+
+/**
  * A code block of the SDK's README ("write an adapter in 30 minutes"): the first ```lang block
  * after the line that contains `after`, so tests run what the README prints instead of a copy.
  */
