@@ -59,6 +59,75 @@ export async function runLoad(opts: {
   };
 }
 
+/**
+ * Open-loop load at a fixed rate: requests go out on schedule whatever the answers' latency (up to
+ * `maxInFlight` waiting; beyond that one is skipped and counted as an error). Two servers given the
+ * same rate do the same work at the same load, so their CPU per request compares the work itself;
+ * a closed loop also charges a slower server for the fewer requests it then gets per wake-up.
+ */
+export async function runLoadAtRate(opts: {
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  rate: number;
+  seconds: number;
+  maxInFlight?: number;
+}): Promise<LoadResult> {
+  const origin = new URL(opts.url).origin;
+  const maxInFlight = opts.maxInFlight ?? 256;
+  const pool = new Pool(origin, { connections: maxInFlight, pipelining: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  let inFlight = 0;
+  const pending: Promise<void>[] = [];
+  const one = async () => {
+    const t0 = performance.now();
+    try {
+      const res = await pool.request({
+        method: "POST",
+        path: opts.path,
+        headers: opts.headers,
+        body: opts.body,
+      });
+      const text = await res.body.text();
+      latencies.push(performance.now() - t0);
+      if (res.statusCode !== 200 || !text.includes('"RetCode":"200"')) errors++;
+    } catch {
+      errors++;
+    } finally {
+      inFlight--;
+    }
+  };
+  const start = performance.now();
+  const total = Math.floor(opts.rate * opts.seconds);
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / opts.rate;
+    const wait = due - performance.now();
+    // Sleep only when a whole millisecond ahead: timers are that coarse.
+    if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+    if (inFlight >= maxInFlight) {
+      errors++;
+      continue;
+    }
+    inFlight++;
+    pending.push(one());
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - start) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    requests: latencies.length,
+    errors,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+}
+
 export function describe(name: string, r: LoadResult): string {
   return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   (${r.requests} requests, ${r.errors} errors)${
     r.cpuMicrosPerRequest === undefined ? "" : `   server CPU ${r.cpuMicrosPerRequest.toFixed(0)} µs/request`

@@ -22,7 +22,7 @@ import postgres from "postgres";
 import { adminClient, platformClient } from "../test/support/client.ts";
 import { freePort } from "../test/support/harness.ts";
 import { startHubProcess } from "../test/support/hub-process.ts";
-import { describe, type LoadResult, runLoad } from "./load.ts";
+import { describe, type LoadResult, runLoad, runLoadAtRate } from "./load.ts";
 import { cpuSecondsOfTree, pinServer, placeBench } from "./processes.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -73,9 +73,12 @@ async function startForwarder(
 }
 
 /** runLoad plus the CPU the server process spent per request: the figure machine noise moves least. */
-async function measured(server: ChildProcess, opts: Parameters<typeof runLoad>[0]): Promise<LoadResult> {
+async function measured(
+  server: ChildProcess,
+  opts: Parameters<typeof runLoad>[0] | Parameters<typeof runLoadAtRate>[0],
+): Promise<LoadResult> {
   const before = cpuSecondsOfTree(server.pid);
-  const result = await runLoad(opts);
+  const result = await ("rate" in opts ? runLoadAtRate(opts) : runLoad(opts));
   const after = cpuSecondsOfTree(server.pid);
   if (before !== undefined && after !== undefined)
     result.cpuMicrosPerRequest = ((after - before) * 1e6) / result.requests;
@@ -159,7 +162,8 @@ async function main() {
       UserID: user,
       Device: [{ DeviceInfo: { deviceID: device }, DeviceAttr: { laundryCycle: "3" } }],
     });
-  const throughHub = (seconds: number, at: { child: ChildProcess; url: string } = hub) =>
+  /** A closed loop of CONCURRENCY callers, or an open loop at `rate` requests a second. */
+  const throughHub = (seconds: number, at: { child: ChildProcess; url: string } = hub, rate?: number) =>
     measured(at.child, {
       url: at.url,
       path: "/v1/devices/op",
@@ -170,8 +174,8 @@ async function main() {
         AccessToken: token,
       },
       body: opBody(userId, hubDevice),
-      concurrency: CONCURRENCY,
       seconds,
+      ...(rate === undefined ? { concurrency: CONCURRENCY } : { rate }),
     });
   let forwarderNow = forwarder;
   const throughForwarder = (seconds: number) =>
@@ -238,11 +242,30 @@ async function main() {
       note(`hub, HUB_OP_TRACKING=off, round ${round}`, pair.off);
       rounds.push(pair);
     }
+    // The same work at the same load: both at a fixed rate that neither is saturated by (60 % of
+    // the slower one's closed-loop rate), so the CPU per op differs only by what tracking does.
+    const rate = Math.round(0.6 * Math.min(...rounds.map((r) => Math.min(r.on.rps, r.off.rps))));
+    const fixed: { on: LoadResult; off: LoadResult }[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const pair = {
+        on: await throughHub(SECONDS, hub, rate),
+        off: await throughHub(SECONDS, untracked, rate),
+      };
+      note(`hub, op tracking on, ${rate}/s, round ${round}`, pair.on);
+      note(`hub, HUB_OP_TRACKING=off, ${rate}/s, round ${round}`, pair.off);
+      fixed.push(pair);
+    }
     await untracked.stop();
+    const cpuRatio = (r: { on: LoadResult; off: LoadResult }) =>
+      (r.on.cpuMicrosPerRequest ?? Number.NaN) / (r.off.cpuMicrosPerRequest ?? Number.NaN);
     const summary = [
-      `tracking on / off, hub CPU per op:  ${medianRatio(rounds, (r) => (r.on.cpuMicrosPerRequest ?? Number.NaN) / (r.off.cpuMicrosPerRequest ?? Number.NaN))}  (target ≤ 1.10)`,
+      `closed loop (${CONCURRENCY} callers each):`,
+      `tracking on / off, hub CPU per op:  ${medianRatio(rounds, cpuRatio)}  (target ≤ 1.10)`,
       `tracking on / off, requests/s:      ${medianRatio(rounds, (r) => r.on.rps / r.off.rps)}`,
       `tracking on / off, p50 latency:     ${medianRatio(rounds, (r) => r.on.p50 / r.off.p50)}`,
+      `open loop, both at ${rate} req/s:`,
+      `tracking on / off, hub CPU per op:  ${medianRatio(fixed, cpuRatio)}  (target ≤ 1.10)`,
+      `tracking on / off, p50 latency:     ${medianRatio(fixed, (r) => r.on.p50 / r.off.p50)}`,
     ];
     for (const line of summary) process.stdout.write(`${line}\n`);
     writeTrackingSection(trackingLines, summary);
@@ -359,9 +382,11 @@ function writeTrackingSection(lines: string[], summary: string[]): void {
     "Command: `cd apps/hub && npx -y pnpm@12.4.2 bench` (or `BENCH_TRACKING_ONLY=1`, this section alone); needs PostgreSQL.",
     `Run ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPU(s), concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS} s per measurement.`,
     "Two hub processes on one PostgreSQL database in front of the same device-cloud sim: one with op tracking",
-    "(each op recorded beside the vendor call, group-committed; HUB_OP_CONFIRM_TIMEOUT=5s so that the sweeper's",
-    "timeouts of these never-confirmed ops fall inside the rounds), one with HUB_OP_TRACKING=off. Measured in",
-    "alternating rounds; a ratio is the median over the rounds (each round's value in brackets).",
+    "(each op recorded once the vendor answered, group-committed beside the answer; HUB_OP_CONFIRM_TIMEOUT=5s so that",
+    "the sweeper's timeouts of these never-confirmed ops fall inside the rounds), one with HUB_OP_TRACKING=off.",
+    `Measured in alternating rounds, first as a closed loop of ${CONCURRENCY} callers, then both at one fixed rate`,
+    "(open loop, 60 % of the slower hub's closed-loop rate: the same work at the same load); a ratio is the median",
+    "over the rounds (each round's value in brackets).",
     "`server CPU` is the user + system CPU time of the hub process per request, from /proc.",
     "Target: at most 1.10 (tracking may add 10 % hub CPU per op). Where the cost goes, and the choice behind it: docs/adr/0010.",
     "",
