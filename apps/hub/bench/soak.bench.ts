@@ -6,7 +6,7 @@
  *
  * The mix (soak/traffic.ts): devices/op through the hub to a device-cloud sim, status reports
  * from that sim fanned out to 1 subscriber and to 10. One of the ten fails 10 % of requests at
- * random, another is down for 5 minutes in the middle. Retention is shortened (2-minute
+ * random, another is down for 5 minutes in the middle. Retention is shortened (1-minute
  * partitions, 6 minutes kept) so that partitions are dropped during the run.
  *
  * Knobs: SOAK_BREAKER=default (keep the delivery circuit breaker, which the soak turns off), SOAK_MINUTES (20), SOAK_PEAK_SECONDS (45), SOAK_COST_SECONDS (30), SOAK_CONCURRENCY (32,
@@ -40,7 +40,7 @@ const ADMIN = "soak-admin-token-0123456789-abcdefgh";
 const DOWN_MINUTES = Math.min(5, MINUTES / 4);
 const DOWN_FROM = (MINUTES - DOWN_MINUTES) / 2;
 const RETENTION = {
-  HUB_PARTITION_INTERVAL: "2m",
+  HUB_PARTITION_INTERVAL: "1m",
   HUB_RETENTION_REPORTS: "6m",
   HUB_RETENTION_DELIVERIES: "6m",
   // The op records (kept by a DELETE, not by partitions) on the same horizon.
@@ -95,6 +95,8 @@ interface MinuteRow {
   dropped: number;
   cpu: { hub: number; worker: number; pg: number; redis: number };
   load: number;
+  /** The largest tables at the minute's end (MB, partitions summed), for where growth goes. */
+  tables: { table: string; mb: number }[];
 }
 
 async function main() {
@@ -276,11 +278,12 @@ async function main() {
       dropped: sampler.dropped.size,
       cpu: { hub: cpu("hub"), worker: cpu("worker"), pg: cpu("pg"), redis: cpu("redis") },
       load: loadavg()[0] ?? 0,
+      tables: (await sampler.largestTables(6)).map((t) => ({ table: t.table, mb: t.bytes / 2 ** 20 })),
     });
     shedAtLastMinute = traffic.shed;
     const r = rows.at(-1) as MinuteRow;
     log(
-      `minute ${r.minute}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, hub ${r.hubRssMb.toFixed(0)} MB, worker ${r.workerRssMb.toFixed(0)} MB, db ${r.dbMb.toFixed(0)} MB, redis ${r.redisMb.toFixed(1)} MB, open ${r.open}, dead ${r.dead}, partitions ${r.partitions} (${r.dropped} dropped so far), load ${r.load.toFixed(1)}`,
+      `minute ${r.minute}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, hub ${r.hubRssMb.toFixed(0)} MB, worker ${r.workerRssMb.toFixed(0)} MB, db ${r.dbMb.toFixed(0)} MB, redis ${r.redisMb.toFixed(1)} MB, open ${r.open}, dead ${r.dead}, partitions ${r.partitions} (${r.dropped} dropped so far), load ${r.load.toFixed(1)}; tables ${r.tables.map((t) => `${t.table} ${t.mb.toFixed(1)}`).join(", ")}`,
     );
     bucket = [];
     last = now;
@@ -367,6 +370,22 @@ async function main() {
     return `| ${name} | ${ref.toFixed(1)} | ${lo.toFixed(1)} – ${hi.toFixed(1)} | ${(hi / ref).toFixed(2)} | ${ok ? "flat" : "**not flat**"} |`;
   };
 
+  /** Least-squares slope over the last 5 minutes, per minute: whether a measure still grows once the outage is over. */
+  const trend = (name: string, unit: string, pick: (r: MinuteRow) => number) => {
+    const ys = rows.slice(-5).map(pick);
+    const n = ys.length;
+    if (n < 3) return `${name}: n/a`;
+    const meanX = (n - 1) / 2;
+    const meanY = ys.reduce((a, b) => a + b, 0) / n;
+    let num = 0;
+    let den = 0;
+    ys.forEach((y, x) => {
+      num += (x - meanX) * (y - meanY);
+      den += (x - meanX) ** 2;
+    });
+    const slope = num / den;
+    return `${name} ${ys[0]?.toFixed(1)} → ${ys.at(-1)?.toFixed(1)} ${unit}, slope ${slope >= 0 ? "+" : ""}${slope.toFixed(2)} ${unit}/min (${((100 * slope) / meanY).toFixed(1)} % of its mean per minute)`;
+  };
   const f0 = (n: number) => n.toFixed(0);
   const f1 = (n: number) => n.toFixed(1);
   const costRow = (name: string, c: Cost) =>
@@ -376,7 +395,7 @@ async function main() {
   const section = [
     "## Soak (`pnpm bench:soak`)",
     "",
-    `Command: \`npx -y pnpm@12.4.2 bench:soak\` (root; \`SOAK_MINUTES\`, \`SOAK_PEAK_SECONDS\`, \`SOAK_COST_SECONDS\`, \`SOAK_CONCURRENCY\`, \`SOAK_DOC=-\`). Run ${started.toISOString()}, ${MINUTES} minutes, Node ${process.version}, ${cpus().length} CPUs **shared with other helpers' builds, tests and benchmarks** (load average ${f1(loadBefore)} before, ${f1(loadAfter)} after; per minute in the table): every figure below is from a busy machine.`,
+    `Command: \`npx -y pnpm@12.4.2 bench:soak\` (root; \`SOAK_MINUTES\`, \`SOAK_PEAK_SECONDS\`, \`SOAK_COST_SECONDS\`, \`SOAK_CONCURRENCY\`, \`SOAK_DOC=-\`). Run ${started.toISOString()}, ${MINUTES} minutes, Node ${process.version}, ${cpus().length} CPUs shared by the load generator, the simulators, the hub, the worker, PostgreSQL and Redis (load average ${f1(loadBefore)} before, ${f1(loadAfter)} after; per minute in the table).`,
     "",
     `- Hub and worker as production runs them: \`node apps/hub/dist/main.js\` and \`node apps/worker/dist/main.js\`, configured by environment only (REDIS_URL: the hub hands deliveries to BullMQ, the worker makes them; HUB_DELIVERY_BACKOFF=${common.HUB_DELIVERY_BACKOFF}; HUB_RATE_LIMIT=off; ${"HUB_DELIVERY_BREAKER_THRESHOLD" in common ? "HUB_DELIVERY_BREAKER_THRESHOLD=1000000, the breaker off, so that the receiver that is down spends its deliveries' attempts and they go dead" : "the default circuit breaker"}).`,
     `- PostgreSQL: ${pg.description}. Redis: a redis-server of its own (no persistence), queue prefix \`soak\`. Both private so that their CPU (/proc, including exited backends via the postmaster's cutime), \`pg_database_size\` and \`INFO\` count the soak alone.`,
@@ -408,6 +427,8 @@ async function main() {
     flat("hub RSS, MB", (r) => r.hubRssMb),
     flat("worker RSS, MB", (r) => r.workerRssMb),
     flat("PostgreSQL database size, MB", (r) => r.dbMb),
+    "",
+    `The receiver that was down comes back at minute ${f1(upAt ?? DOWN_FROM + DOWN_MINUTES)} and its dead deliveries are replayed then, inside the last 10 minutes by the run's design: that minute's burst (the replayed rows written again, the worker making them) is in the ranges above. Still growing at the end? Over the last 5 minutes: ${trend("database size", "MB", (r) => r.dbMb)}; ${trend("hub RSS", "MB", (r) => r.hubRssMb)}; ${trend("worker RSS", "MB", (r) => r.workerRssMb)}; ${trend("p99", "ms", (r) => r.p99)}.`,
     "",
     `Largest tables at the end (MB, partitions summed): ${largest.map((t) => `${t.table} ${f1(t.bytes / 2 ** 20)}`).join(", ")}.`,
     "",

@@ -94,12 +94,16 @@ export class Sampler {
     return { bytes: Number(r?.bytes), rows: Number(r?.rows) };
   }
 
-  /** The largest tables (partitions summed into their parent), for where the database's size goes. */
+  /**
+   * The largest tables (partitions summed into their parent; the system catalogs, which partition
+   * churn grows, as one `pg_catalog`), for where the database's size goes.
+   */
   async largestTables(n = 8): Promise<{ table: string; bytes: number }[]> {
     const rows = await this.sql`
-      select coalesce(i.inhparent::regclass::text, c.relname) as table, sum(pg_total_relation_size(c.oid))::float8 as bytes
+      select case when ns.nspname = 'public' then coalesce(i.inhparent::regclass::text, c.relname) else ns.nspname end as table,
+             sum(pg_total_relation_size(c.oid))::float8 as bytes
         from pg_class c
-        join pg_namespace ns on ns.oid = c.relnamespace and ns.nspname = 'public'
+        join pg_namespace ns on ns.oid = c.relnamespace and ns.nspname in ('public', 'pg_catalog')
         left join pg_inherits i on i.inhrelid = c.oid
        where c.relkind = 'r'
        group by 1 order by 2 desc limit ${n}`;
