@@ -45,18 +45,8 @@ export async function runLoad(opts: {
     }
   }
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
-  const seconds = (performance.now() - start) / 1000;
   await pool.close();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return {
-    requests: latencies.length,
-    errors,
-    seconds,
-    rps: latencies.length / seconds,
-    p50: at(0.5),
-    p99: at(0.99),
-  };
+  return summary(latencies, errors, start);
 }
 
 /**
@@ -114,8 +104,13 @@ export async function runLoadAtRate(opts: {
     pending.push(one());
   }
   await Promise.all(pending);
-  const seconds = (performance.now() - start) / 1000;
   await pool.close();
+  return summary(latencies, errors, start);
+}
+
+/** The figures of a finished run: latencies in ms (sorted here), errors, and when it started. */
+function summary(latencies: number[], errors: number, start: number): LoadResult {
+  const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
