@@ -18,6 +18,7 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
     const keyring = testKeyring();
     await insertPlatform(t.db, keyring, { platId: "PV" });
     await insertPlatform(t.db, keyring, { platId: "PA", dataGatewayUrl: "http://127.0.0.1:9/a" });
+    await insertPlatform(t.db, keyring, { platId: "PB", dataGatewayUrl: "http://127.0.0.1:9/b" });
   });
   afterAll(async () => t?.close());
 
@@ -94,31 +95,81 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
     expect(rows).toEqual([{ status: "delivered", attempts: 1 }]);
   });
 
-  it("a replay (bulk or one) that waited on a failed row the worker delivered meanwhile replays the rest", async () => {
+  /**
+   * Runs `statement` while another transaction holds `id` (settling it, not yet committed), and
+   * tells whether the statement waited for that row; commits once it finished or waited.
+   */
+  async function whileHeld<T>(id: string, statement: () => Promise<T>): Promise<{ result: T; waited: boolean }> {
+    return t.handle.withConnection(async (q) => {
+      await q("begin");
+      await q(`update deliveries set status = 'delivered', delivered_at = now(), settled_at = now()
+                where id = '${id}' and settled_at = 'infinity'`);
+      let done = false;
+      const pending = statement().finally(() => {
+        done = true;
+      });
+      pending.catch(() => undefined);
+      let waited = false;
+      while (!done) {
+        const [row] = await t.handle.withConnection((q2) =>
+          q2(`select count(*)::int as n from pg_locks where not granted and locktype = 'transactionid'`),
+        );
+        if (Number(row?.n) > 0) {
+          waited = true;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await q("commit");
+      return { result: await pending, waited };
+    });
+  }
+
+  it("a bulk replay skips the failed row a worker is settling, without waiting for it, and replays the rest", async () => {
     await openDelivery("msg_replay_a");
     await openDelivery("msg_replay_b");
-    await openDelivery("msg_replay_one");
+    await openDelivery("msg_replay_c");
     await t.db.execute(
-      sql`update deliveries set status = 'failed' where id in ('msg_replay_a', 'msg_replay_b', 'msg_replay_one')`,
+      sql`update deliveries set status = 'failed' where id in ('msg_replay_a', 'msg_replay_b', 'msg_replay_c')`,
     );
-    const replayed = await whileSettled("msg_replay_a", () =>
+    const { result, waited } = await whileHeld("msg_replay_a", () =>
       replayDeliveries({ db: t.db, platId: "PA", since: new Date(0) }),
     );
-    // msg_replay_one is replayed by the bulk replay too (same platform): 2 rows, not the delivered one.
-    expect(replayed).toBe(2);
-    await t.db.execute(sql`update deliveries set status = 'failed' where id = 'msg_replay_one'`);
-    await t.db.execute(
-      sql`update deliveries set status = 'failed', settled_at = 'infinity', delivered_at = null where id = 'msg_replay_b'`,
-    );
-    const one = await whileSettled("msg_replay_b", () => replayDelivery({ db: t.db, id: "msg_replay_b" }));
-    expect(one).toMatchObject({ ok: false, reason: "not-replayable", status: "delivered" });
+    // Waiting, one statement over every row failed as a whole once the worker's commit moved the
+    // row (40001) and ran again: each failed run left the rows it had moved as dead tuples.
+    expect(waited).toBe(false);
+    expect(result).toBe(2);
     const rows = await t.handle.withConnection((q) =>
       q(`select id, status from deliveries where id like 'msg_replay_%' order by id`),
     );
     expect(rows).toEqual([
       { id: "msg_replay_a", status: "delivered" },
-      { id: "msg_replay_b", status: "delivered" },
-      { id: "msg_replay_one", status: "failed" },
+      { id: "msg_replay_b", status: "pending" },
+      { id: "msg_replay_c", status: "pending" },
     ]);
+  });
+
+  it("a replay of one row that waited on it while the worker delivered it finds it delivered", async () => {
+    await openDelivery("msg_replay_one");
+    await t.db.execute(sql`update deliveries set status = 'failed' where id = 'msg_replay_one'`);
+    const one = await whileSettled("msg_replay_one", () => replayDelivery({ db: t.db, id: "msg_replay_one" }));
+    expect(one).toMatchObject({ ok: false, reason: "not-replayable", status: "delivered" });
+  });
+
+  it("a bulk replay of more rows than one batch replays each once", async () => {
+    await t.db.execute(sql`
+      with r as (
+        insert into status_reports (udevice_id, vendor_plat_id, data_type, device_status, received_at)
+        values ('dev', 'PV', 'attr', '{}', now() - interval '1 minute') returning id, received_at
+      )
+      insert into deliveries (id, report_id, plat_id, udevice_id, attempts, status, next_attempt_at, created_at)
+      select 'msg_many_' || g, r.id, 'PB', 'dev', 3, 'failed', now(), r.received_at
+        from r, generate_series(1, 1234) g`);
+    const replayed = await replayDeliveries({ db: t.db, platId: "PB", since: new Date(0) });
+    expect(replayed).toBe(1234);
+    const rows = await t.handle.withConnection((q) =>
+      q(`select status, attempts, count(*)::int as n from deliveries where plat_id = 'PB' group by 1, 2`),
+    );
+    expect(rows).toEqual([{ status: "pending", attempts: 0, n: 1234 }]);
   });
 });

@@ -151,7 +151,16 @@ export async function replayDelivery(input: {
     : { ok: false, reason: "not-found" };
 }
 
-/** Bulk replay: every failed/dead delivery of one platform created at or after `since`. */
+/**
+ * Bulk replay: every failed/dead delivery of one platform created at or after `since`.
+ *
+ * In batches, each taking its rows with `FOR UPDATE SKIP LOCKED`: the worker keeps settling the
+ * platform's failed rows while a replay runs (the receiver is back), and one statement over all of
+ * them used to wait on a row the worker then moved to a settled partition, fail as a whole
+ * (SQLSTATE 40001) and start again — every failed run leaving the rows it had already moved as dead
+ * tuples (the soak's replay of 6,600 rows grew the database by 250 MB). A row the worker holds is
+ * being attempted right now: the replay leaves it to that attempt, as it would after the attempt.
+ */
 export async function replayDeliveries(input: {
   db: Database;
   platId: string;
@@ -160,31 +169,40 @@ export async function replayDeliveries(input: {
   notifier?: DeliveryNotifier;
 }): Promise<number> {
   const now = new Date();
-  // Run again when a row it waited for was settled by a worker meanwhile (moved to another
-  // partition: SQLSTATE 40001); the second run no longer finds that row replayable.
-  const rows = await retryAfterPartitionMove(
-    () =>
+  const replayable = and(
+    eq(deliveries.platId, input.platId),
+    inArray(deliveries.status, REPLAYABLE),
+    gte(deliveries.createdAt, input.since),
+    input.until === undefined ? undefined : lte(deliveries.createdAt, input.until),
+  );
+  // Bounded by what was replayable at the start: a replayed row the receiver refuses again fails
+  // again and would otherwise be taken by a later batch, round after round.
+  const [counted] = await input.db.select({ n: count() }).from(deliveries).where(replayable);
+  let batches = Math.ceil((counted?.n ?? 0) / REPLAY_BATCH);
+  let total = 0;
+  while (batches-- > 0) {
+    const batch = input.db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(replayable)
+      .orderBy(asc(deliveries.createdAt), asc(deliveries.id))
+      .limit(REPLAY_BATCH)
+      .for("update", { skipLocked: true });
+    // A row settled between this statement's snapshot and its lock still refuses it (40001): a
+    // batch is small, so running it again costs little.
+    const rows = await retryAfterPartitionMove(() =>
       input.db
         .update(deliveries)
         .set(replayed(now))
-        .where(
-          and(
-            eq(deliveries.platId, input.platId),
-            inArray(deliveries.status, REPLAYABLE),
-            gte(deliveries.createdAt, input.since),
-            input.until === undefined ? undefined : lte(deliveries.createdAt, input.until),
-          ),
-        )
+        .where(and(inArray(deliveries.id, batch), inArray(deliveries.status, REPLAYABLE)))
         .returning({ id: deliveries.id }),
-    REPLAY_TRIES,
-  );
-  if (rows.length > 0) await wakeDelivery(input.notifier);
-  return rows.length;
+    );
+    total += rows.length;
+    if (rows.length < REPLAY_BATCH) break;
+  }
+  if (total > 0) await wakeDelivery(input.notifier);
+  return total;
 }
 
-/**
- * A bulk replay touches every failed row of a platform, which the worker keeps settling while it
- * runs: more runs than an attempt's one-row statements need (the soak's replay met the move ten
- * times in a row under five).
- */
-const REPLAY_TRIES = 20;
+/** Rows per replay statement: small enough that a statement run again rewrites little. */
+const REPLAY_BATCH = 500;
