@@ -99,7 +99,10 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
    * Runs `statement` while another transaction holds `id` (settling it, not yet committed), and
    * tells whether the statement waited for that row; commits once it finished or waited.
    */
-  async function whileHeld<T>(id: string, statement: () => Promise<T>): Promise<{ result: T; waited: boolean }> {
+  async function whileHeld<T>(
+    id: string,
+    statement: () => Promise<T>,
+  ): Promise<{ result: T; waited: boolean }> {
     return t.handle.withConnection(async (q) => {
       await q("begin");
       await q(`update deliveries set status = 'delivered', delivered_at = now(), settled_at = now()
@@ -152,7 +155,9 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
   it("a replay of one row that waited on it while the worker delivered it finds it delivered", async () => {
     await openDelivery("msg_replay_one");
     await t.db.execute(sql`update deliveries set status = 'failed' where id = 'msg_replay_one'`);
-    const one = await whileSettled("msg_replay_one", () => replayDelivery({ db: t.db, id: "msg_replay_one" }));
+    const one = await whileSettled("msg_replay_one", () =>
+      replayDelivery({ db: t.db, id: "msg_replay_one" }),
+    );
     expect(one).toMatchObject({ ok: false, reason: "not-replayable", status: "delivered" });
   });
 
