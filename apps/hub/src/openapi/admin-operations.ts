@@ -317,6 +317,8 @@ export function adminOperations(): OperationDoc[] {
       operationId: "admin_replayDeliveries",
       tag: DELIVERIES,
       summary: "Replay every failed or dead delivery of one platform created since a time",
+      description:
+        "In batches of 500 rows. A failed delivery that a worker is attempting at that moment is left to that attempt (it is not waited for); the count says how many were replayed.",
       body: {
         name: "BulkReplayInput",
         schema: bulkReplayInput,
