@@ -77,6 +77,24 @@ async function main() {
   if (!washerCo || !airconCo) throw new Error("vendors did not start");
   const washer = [...washerCo.devices.keys()].find((id) => id.slice(8, 13) === "02002") ?? "";
   const aircon = [...airconCo.devices.keys()].find((id) => id.slice(8, 13) === "03001") ?? "";
+  // The washer maker states what its washers accept (standard 6.5.2.2); only a model a vendor
+  // published refuses anything (docs/design.md §3.6), so the refusal in step 6 needs it.
+  const washerModel = await admin.post("/admin/v1/models", {
+    ownerPlatId: "DEMO-WASHER-CO",
+    deviceType: washer.slice(8, 13), // BBCCC, the type the UDeviceID encodes: all its washers
+    nameZh: "滚筒洗衣机",
+    nameEn: "Front-loading washer",
+    attributes: [
+      { name: "onOffStatus", type: "bool", writable: true, zh: "开关", en: "Power" },
+      { name: "laundryCycle", type: "string", writable: true, zh: "洗涤程序", en: "Cycle" },
+      { name: "runningstatus", type: "string", writable: false, zh: "运行状态", en: "Running status" },
+      { name: "doorLockStatus", type: "bool", writable: false, zh: "童锁", en: "Door lock" },
+    ],
+  });
+  show(
+    "washer model",
+    `${washerModel.status === 201 ? "published" : `not published (${JSON.stringify(washerModel.body)})`} by DEMO-WASHER-CO for device type ${washer.slice(8, 13)}: doorLockStatus read-only`,
+  );
 
   const appPlatform = await startAppPlatform({
     platId: "DEMO-APP-0000",

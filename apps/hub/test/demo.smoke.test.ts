@@ -41,6 +41,10 @@ describe("pnpm demo", () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(out).toContain('"FailedIDs":[]');
+      // The washer maker's published model refuses a read-only attribute before its cloud is called.
+      expect(out).toMatch(
+        /a read-only attribute is refused before the vendor is called: .*"RetCode":"400".*doorLockStatus/,
+      );
       // Scenario 2: the washer's report reached the app platform through the hub's delivery.
       expect(out).toMatch(
         /the app platform received \(signed, Standard Webhooks\): .*"DeviceStatus":\{"runningstatus":"3"\}/,
