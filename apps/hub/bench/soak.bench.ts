@@ -355,6 +355,13 @@ async function main() {
   const final = await sampler.take();
   const loadAfter = loadavg()[0] ?? 0;
 
+  /** What both verdict tables judge, in their order. */
+  const VERDICT_MEASURES: [string, (r: MinuteRow) => number][] = [
+    ["p99 latency, ms", (r) => r.p99],
+    ["hub RSS, MB", (r) => r.hubRssMb],
+    ["worker RSS, MB", (r) => r.workerRssMb],
+    ["PostgreSQL database size, MB", (r) => r.dbMb],
+  ];
   const median = (xs: number[]) =>
     xs.length ? ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN) : Number.NaN;
   // Verdicts: the last 10 minutes against the 5 before them.
@@ -439,19 +446,13 @@ async function main() {
     "",
     "| measure | reference (median of the 5 minutes before) | range, last 10 minutes | max ÷ reference | verdict |",
     "|---|---|---|---|---|",
-    flat("p99 latency, ms", (r) => r.p99),
-    flat("hub RSS, MB", (r) => r.hubRssMb),
-    flat("worker RSS, MB", (r) => r.workerRssMb),
-    flat("PostgreSQL database size, MB", (r) => r.dbMb),
+    ...VERDICT_MEASURES.map(([name, pick]) => flat(name, pick)),
     "",
     "Back to the level before the outage? The median of the last 5 minutes against the median of the 5 minutes before the receiver went down (within 20 %):",
     "",
     "| measure | before the outage | last 5 minutes | ratio | verdict |",
     "|---|---|---|---|---|",
-    recovered("p99 latency, ms", (r) => r.p99),
-    recovered("hub RSS, MB", (r) => r.hubRssMb),
-    recovered("worker RSS, MB", (r) => r.workerRssMb),
-    recovered("PostgreSQL database size, MB", (r) => r.dbMb),
+    ...VERDICT_MEASURES.map(([name, pick]) => recovered(name, pick)),
     "",
     `The receiver that was down comes back at minute ${f1(upAt ?? DOWN_FROM + DOWN_MINUTES)} and its dead deliveries are replayed then, inside the last 10 minutes by the run's design: that minute's burst (the replayed rows written again, the worker making them) is in the ranges above. Still growing at the end? Over the last 5 minutes: ${trend("database size", "MB", (r) => r.dbMb)}; ${trend("hub RSS", "MB", (r) => r.hubRssMb)}; ${trend("worker RSS", "MB", (r) => r.workerRssMb)}; ${trend("p99", "ms", (r) => r.p99)}.`,
     "",

@@ -194,7 +194,8 @@ export async function replayDeliveries(input: {
       input.db
         .update(deliveries)
         .set(replayed(now))
-        .where(and(inArray(deliveries.id, batch), inArray(deliveries.status, REPLAYABLE)))
+        // The batch's rows are locked, re-checked against `replayable` once locked: no second filter.
+        .where(inArray(deliveries.id, batch))
         .returning({ id: deliveries.id }),
     );
     total += rows.length;

@@ -92,13 +92,14 @@ interface OpRow {
  */
 const OP_WRITE_LINGER_MS = 10;
 
-const NONE_SETTLED: Transition[] = [];
+/** Shared by every op the insert settled nothing of: read-only, so no caller can fill it. */
+const NONE_SETTLED: readonly Transition[] = [];
 
 /** Concurrent ops are written together (one statement, one commit): see GroupCommit. */
-const committers = new WeakMap<OpsCtx, GroupCommit<OpRow, Transition[]>>();
+const committers = new WeakMap<OpsCtx, GroupCommit<OpRow, readonly Transition[]>>();
 
 /** Each op's result: its devices found confirmed already (almost always none). */
-function committerFor(ctx: OpsCtx): GroupCommit<OpRow, Transition[]> {
+function committerFor(ctx: OpsCtx): GroupCommit<OpRow, readonly Transition[]> {
   let committer = committers.get(ctx);
   if (!committer) {
     const write = async (rows: readonly OpRow[]) => {
@@ -107,7 +108,7 @@ function committerFor(ctx: OpsCtx): GroupCommit<OpRow, Transition[]> {
       if (seen.length === 0) return rows.map(() => NONE_SETTLED);
       return rows.map((row) => seen.filter((t) => t.op_id === row.op_id));
     };
-    committer = new GroupCommit<OpRow, Transition[]>({
+    committer = new GroupCommit<OpRow, readonly Transition[]>({
       maxBatch: 256,
       lingerMs: OP_WRITE_LINGER_MS,
       runBatch: write,
