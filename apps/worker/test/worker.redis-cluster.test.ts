@@ -33,6 +33,8 @@ const REPORTS = 10_000;
 const PLATFORMS = 16;
 /** The issue's bound: every report delivered this soon after the cluster is whole again. */
 const RECOVERY_BOUND_MS = 10_000;
+/** Worker log messages that tell how the failover went. */
+const FAILOVER_LOG = ["Redis lost its data", "Redis data check failed", "delivery relay pass failed"];
 
 /**
  * A queue prefix whose 8 shard hash tags fall on every master: which slot a tag hashes to is
@@ -173,6 +175,14 @@ describe.skipIf(!svc.ok || !binaries)(
       const killedAt = await delivered();
       await cluster.waitHealthy(3, 30_000);
       const back = Date.now();
+      // Counts every half second after the failover (ms since), printed with the result: where the time went.
+      const timeline: string[] = [];
+      const sampler = setInterval(() => {
+        countByStatus(t.db).then(
+          (c) => timeline.push(`${Date.now() - back} ms: ${JSON.stringify(c)}`),
+          () => undefined,
+        );
+      }, 500);
       await ingesting;
       expect(ids).toHaveLength(REPORTS);
       await waitUntil("every delivery after the failover", () => allDelivered(t.db, REPORTS), 90_000).catch(
@@ -182,8 +192,24 @@ describe.skipIf(!svc.ok || !binaries)(
         },
       );
       const tookMs = Date.now() - back;
+      clearInterval(sampler);
+      // The workers' own account of the failover: when each noticed it, and any pass that failed.
+      const workerLines = children.flatMap((c) =>
+        c.output
+          .join("")
+          .split("\n")
+          .filter((l) => FAILOVER_LOG.some((m) => l.includes(m)))
+          .map((l) => {
+            const { time, msg, err } = JSON.parse(l) as { time: number; msg: string; err?: string };
+            return `${time - back} ms, worker ${c.child.pid}: ${msg}${err ? ` (${err.slice(0, 120)})` : ""}`;
+          }),
+      );
       console.info(
-        `worker.redis-cluster: master ${victim} killed at ${killedAt} delivered; all ${REPORTS} delivered ${tookMs} ms after the failover`,
+        [
+          `worker.redis-cluster: master ${victim} killed at ${killedAt} delivered; all ${REPORTS} delivered ${tookMs} ms after the failover`,
+          ...timeline,
+          ...workerLines,
+        ].join("\n"),
       );
       const received = new Set(receiver.requests.map((q) => q.webhookId));
       const missing = ids.filter((id) => !received.has(id));

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replayDeliveries, replayDelivery } from "../src/admin/deliveries.ts";
 import { claimAndLoadMany, recordAttempts } from "../src/attempt/store.ts";
+import { requeueAllOpen } from "../src/bullmq/relay.ts";
 import { insertPlatform, openTestDb, servicesCheck, type TestDb, testKeyring } from "../src/testing/index.ts";
 
 const svc = await servicesCheck(false);
@@ -176,5 +177,74 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
       q(`select status, attempts, count(*)::int as n from deliveries where plat_id = 'PB' group by 1, 2`),
     );
     expect(rows).toEqual([{ status: "pending", attempts: 0, n: 1234 }]);
+  });
+
+  async function queuedOpenDelivery(id: string): Promise<void> {
+    await openDelivery(id);
+    await t.db.execute(sql`update deliveries set enqueued_at = now() - interval '1 minute' where id = ${id}`);
+  }
+
+  async function enqueuedAt(prefix: string) {
+    return t.handle.withConnection((q) =>
+      q(
+        `select id, status, enqueued_at is null as handed_back from deliveries where id like '${prefix}%' order by id`,
+      ),
+    );
+  }
+
+  it("the re-queue after Redis lost its data skips the row a worker is settling, without waiting for it", async () => {
+    for (const id of ["msg_rq_a", "msg_rq_b", "msg_rq_c"]) await queuedOpenDelivery(id);
+    const { result, waited } = await whileHeld("msg_rq_a", () =>
+      requeueAllOpen({ db: t.db, batchSize: 1_000, heldWaitMs: 300 }),
+    );
+    // One statement over every open row waited for the worker's commit, which moved the row, and
+    // failed as a whole (40001): after a failover the jobs the old master lost waited for a pass
+    // that got through.
+    expect(waited).toBe(false);
+    expect(result).toBe(2);
+    expect(await enqueuedAt("msg_rq_")).toEqual([
+      { id: "msg_rq_a", status: "delivered", handed_back: false },
+      { id: "msg_rq_b", status: "pending", handed_back: true },
+      { id: "msg_rq_c", status: "pending", handed_back: true },
+    ]);
+  });
+
+  it("a row an attempt held and left open is handed back once released", async () => {
+    for (const id of ["msg_rh_a", "msg_rh_b"]) await queuedOpenDelivery(id);
+    const result = await t.handle.withConnection(async (q) => {
+      await q("begin");
+      // An attempt recording a retry: the row stays open, its job (if the old master had it) gone.
+      await q(`update deliveries set status = 'failed', attempts = 2 where id = 'msg_rh_a'`);
+      const pending = requeueAllOpen({ db: t.db, batchSize: 1_000, heldWaitMs: 5_000 });
+      await new Promise((r) => setTimeout(r, 100));
+      await q("commit");
+      return pending;
+    });
+    expect(result).toBe(2);
+    expect(await enqueuedAt("msg_rh_")).toEqual([
+      { id: "msg_rh_a", status: "failed", handed_back: true },
+      { id: "msg_rh_b", status: "pending", handed_back: true },
+    ]);
+  });
+
+  it("hands back more rows than one batch, and none queued after it started", async () => {
+    await t.db.execute(sql`
+      with r as (
+        insert into status_reports (udevice_id, vendor_plat_id, data_type, device_status, received_at)
+        values ('dev', 'PV', 'attr', '{}', now() - interval '1 minute') returning id, received_at
+      )
+      insert into deliveries (id, report_id, plat_id, udevice_id, attempts, next_attempt_at, created_at, enqueued_at)
+      select 'msg_rqmany_' || g, r.id, 'PA', 'dev', 1, now(),  r.received_at,
+             case when g <= 1234 then now() - interval '1 minute' else now() + interval '1 minute' end
+        from r, generate_series(1, 1240) g`);
+    expect(await requeueAllOpen({ db: t.db, batchSize: 500 })).toBe(1234);
+    const rows = await t.handle.withConnection((q) =>
+      q(`select enqueued_at is null as handed_back, count(*)::int as n from deliveries
+          where id like 'msg_rqmany_%' group by 1 order by 1`),
+    );
+    expect(rows).toEqual([
+      { handed_back: false, n: 6 },
+      { handed_back: true, n: 1234 },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { deliveries, deliveryAttempts, platforms } from "@yunlian/db";
+import { type Database, deliveries, deliveryAttempts, platforms } from "@yunlian/db";
 import { Queue } from "bullmq";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
@@ -173,4 +173,55 @@ describe.skipIf(!svc.ok)("prepared first attempt", () => {
       await closeDeliveryContext(ctx);
     }
   });
+  it("a relay pass PostgreSQL refuses because a row moved partition (40001) runs again and queues its rows", async () => {
+    const dev = testUdeviceId("prep40001");
+    await insertPlatform(t.db, keyring, { platId: "PV4" });
+    await insertPlatform(t.db, keyring, { platId: "PA4", dataGatewayUrl: receiver.url });
+    await bindDevice(t.db, { platId: "PA4", udeviceId: dev, vendorPlatId: "PV4" });
+    const { deliveryIds } = await ingestReport({
+      db: t.db,
+      vendorPlatId: "PV4",
+      report: { udeviceId: dev, dataType: "attr", deviceStatus: { mode: "dry" }, timestamp: "1700000000000" },
+    });
+    const refusing = refusingOneTransaction(t.db);
+    // Failing, the pass left a hinted batch to the scans, PREPARED_MAX_AGE_MS later.
+    expect(
+      await relayOnce({
+        db: refusing.db,
+        queue,
+        ids: deliveryIds,
+        batchSize: 10,
+        lookaheadMs: 0,
+        addTimeoutMs: 5_000,
+      }),
+    ).toBe(1);
+    expect(refusing.refused()).toBe(true);
+    expect(await queue.getJob(deliveryIds[0] ?? "")).toBeDefined();
+  });
 });
+
+/**
+ * `db` whose next transaction PostgreSQL refuses the way it refuses a statement that met a row a
+ * concurrent commit moved to another partition (SQLSTATE 40001). Which statement meets such a row
+ * depends on timing a test cannot control, so the refusal is made here, at the client.
+ */
+function refusingOneTransaction(db: Database): { db: Database; refused: () => boolean } {
+  // postgres.js behind drizzle (the hub's services mode); the slice the relay's transaction uses.
+  const client = (db as unknown as { $client: { begin(...args: unknown[]): Promise<unknown> } }).$client;
+  let refused = false;
+  const moved = Object.assign(
+    new Error("tuple to be locked was already moved to another partition due to concurrent update"),
+    { code: "40001" },
+  );
+  const begin = (...args: unknown[]) => {
+    if (refused) return client.begin(...args);
+    refused = true;
+    return Promise.reject(moved);
+  };
+  // Everything else is the real client and database, through the prototype chain.
+  const wrappedClient = Object.assign(Object.create(client) as object, { begin });
+  return {
+    db: Object.assign(Object.create(db) as Database, { $client: wrappedClient }),
+    refused: () => refused,
+  };
+}

@@ -1,12 +1,12 @@
 import type { Database } from "@yunlian/db";
 import { deliveries, deliveryIsOpen, platforms, statusReports } from "@yunlian/db";
 import type { Queue } from "bullmq";
-import { and, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import { and, count, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { textArrayLiteral } from "../attempt/store.ts";
 import type { DeliverJobData, PreparedAttempt } from "../jobs.ts";
 import { deliverJobFor, type PlatformDeliveryColumns, secretsOf } from "../prepared.ts";
 import { reportBody } from "../report.ts";
-import { inTransaction } from "../sql-exec.ts";
+import { inTransaction, retryAfterPartitionMove } from "../sql-exec.ts";
 import { withTimeout } from "../with-timeout.ts";
 import { addByPlatform, type DeliveryQueues, queuesOf } from "./shards.ts";
 
@@ -43,10 +43,16 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
   const queues = queuesOf(opts.queue);
   const replayed: RelayRow[] = [];
   const dueBy = new Date(now + opts.lookaheadMs).toISOString();
-  const count = await inTransaction(opts.db, async (run) => {
-    const rows = (await run(
-      opts.ids
-        ? sql`${selectRows}
+  // SKIP LOCKED skips a row a worker holds, but not one the worker settled (moving it to another
+  // partition) between this statement's snapshot and its lock: 40001. The pass runs again rather
+  // than fail, which left a hinted batch to the scans, PREPARED_MAX_AGE_MS later (seen after a
+  // Redis failover, when the worker settles rows fastest). Nothing is added before the select.
+  const count = await retryAfterPartitionMove(() =>
+    inTransaction(opts.db, async (run) => {
+      replayed.length = 0;
+      const rows = (await run(
+        opts.ids
+          ? sql`${selectRows}
            where d.id = any(${textArrayLiteral(opts.ids)}::text[])
              -- open, written so that only the primary key serves this lookup (see recordAttempts)
              and d.settled_at = 'infinity' and d.status <> 'delivered' and d.status <> 'dead' and d.enqueued_at is null
@@ -54,37 +60,38 @@ export async function relayOnce(opts: RelayOptions): Promise<number> {
            order by d.next_attempt_at
            limit ${opts.batchSize}::int
              for update of d skip locked`
-        : sql`${selectRows}
+          : sql`${selectRows}
            where d.settled_at = 'infinity' and d.status in ('pending', 'failed') and d.enqueued_at is null
              and d.next_attempt_at <= ${dueBy}::timestamptz
              and d.created_at <= ${new Date(now - (opts.hintedMs ?? 0)).toISOString()}::timestamptz
            order by d.next_attempt_at
            limit ${opts.batchSize}::int
              for update of d skip locked`,
-    )) as RelayRow[];
-    if (rows.length === 0) return 0;
-    const add = addByPlatform(
-      queues,
-      rows,
-      (r) => r.plat_id,
-      (r) => {
-        const dueAt = new Date(r.next_attempt_at).getTime();
-        return deliverJobFor(r.id, prepare(r, dueAt), dueAt, now);
-      },
-    );
-    // The row locks are held until the add is done: a job cannot record (hence finish and be
-    // removed) meanwhile, so an add for a row already queued always finds its job and is a no-op.
-    await withTimeout(add, opts.addTimeoutMs, "BullMQ addBulk");
-    if (!(opts.ids && opts.hintedMs !== undefined)) {
-      await run(sql`
+      )) as RelayRow[];
+      if (rows.length === 0) return 0;
+      const add = addByPlatform(
+        queues,
+        rows,
+        (r) => r.plat_id,
+        (r) => {
+          const dueAt = new Date(r.next_attempt_at).getTime();
+          return deliverJobFor(r.id, prepare(r, dueAt), dueAt, now);
+        },
+      );
+      // The row locks are held until the add is done: a job cannot record (hence finish and be
+      // removed) meanwhile, so an add for a row already queued always finds its job and is a no-op.
+      await withTimeout(add, opts.addTimeoutMs, "BullMQ addBulk");
+      if (!(opts.ids && opts.hintedMs !== undefined)) {
+        await run(sql`
         update ${deliveries} set enqueued_at = ${new Date(now).toISOString()}::timestamptz
          where id = any(${textArrayLiteral(rows.map((r) => r.id))}::text[]) and settled_at = 'infinity'`);
-    }
-    // A replayed row (attempts reset, an error on record) may still have its old delayed job in
-    // Redis, which the add above left untouched: promote that job so the replay runs now.
-    for (const r of rows) if (Number(r.attempts) === 0 && r.last_error !== null) replayed.push(r);
-    return rows.length;
-  });
+      }
+      // A replayed row (attempts reset, an error on record) may still have its old delayed job in
+      // Redis, which the add above left untouched: promote that job so the replay runs now.
+      for (const r of rows) if (Number(r.attempts) === 0 && r.last_error !== null) replayed.push(r);
+      return rows.length;
+    }),
+  );
   for (const r of replayed) {
     const job = await queues.forPlatform(r.plat_id).getJob(r.id);
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
@@ -190,31 +197,52 @@ export async function sweepOnce(opts: SweepOptions): Promise<number> {
 }
 
 /**
- * Hands every open, queued row back to the relay (clears enqueuedAt), in batches of `batchSize`:
- * what the sweeper does after its grace period, done at once when Redis is known to have lost its
- * jobs (see RedisLossWatch). Returns the rows handed back.
+ * Hands every open row queued before this call back to the relay (clears enqueuedAt): what the
+ * sweeper does after its grace period, done at once when Redis is known to have lost its jobs (see
+ * RedisLossWatch). Returns the rows handed back.
+ *
+ * In batches taken `FOR UPDATE SKIP LOCKED`, as the bulk replay (admin/deliveries.ts), for the same
+ * reason: this runs right after a failover, while the worker settles rows as fast as it can, and
+ * one statement over every open row waited on a row the worker then moved to a settled partition
+ * and failed as a whole (SQLSTATE 40001) — in CI it failed four passes in a row, and the jobs the
+ * old master took with it waited 5 s for a pass that got through. A row skipped is held by an
+ * attempt being recorded: once released it is settled, or still open and taken by a later round;
+ * rows held longer than `heldWaitMs` are left to the sweeper.
  */
-export async function requeueAllOpen(opts: { db: Database; batchSize: number }): Promise<number> {
+export async function requeueAllOpen(opts: {
+  db: Database;
+  batchSize: number;
+  heldWaitMs?: number;
+}): Promise<number> {
+  const { db, batchSize } = opts;
+  const started = Date.now();
+  // Queued before this call (lt excludes null): a row the relay queues meanwhile has its new job.
+  const queuedBefore = and(deliveryIsOpen, lt(deliveries.enqueuedAt, new Date(started)));
   let total = 0;
   for (;;) {
-    const rows = await opts.db
-      .update(deliveries)
-      .set({ enqueuedAt: null })
-      .where(
-        and(
-          deliveryIsOpen, // only the open rows' partition is searched (schema/deliveries.ts)
-          inArray(
-            deliveries.id,
-            opts.db
-              .select({ id: deliveries.id })
-              .from(deliveries)
-              .where(and(deliveryIsOpen, isNotNull(deliveries.enqueuedAt)))
-              .limit(opts.batchSize),
-          ),
-        ),
-      )
-      .returning({ id: deliveries.id });
+    const batch = db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(queuedBefore)
+      .limit(batchSize)
+      .for("update", { skipLocked: true });
+    // A row settled between the batch's snapshot and its lock still refuses it (40001): run again.
+    const rows = await retryAfterPartitionMove(() =>
+      db
+        .update(deliveries)
+        .set({ enqueuedAt: null })
+        // deliveryIsOpen: only the open rows' partition is searched (schema/deliveries.ts).
+        .where(and(deliveryIsOpen, inArray(deliveries.id, batch)))
+        .returning({ id: deliveries.id }),
+    );
     total += rows.length;
-    if (rows.length < opts.batchSize) return total;
+    if (rows.length === batchSize) continue;
+    // Less than a batch: every row not held was taken. Any left are held by attempts right now.
+    const [left] = await db.select({ n: count() }).from(deliveries).where(queuedBefore);
+    if (!left?.n || Date.now() - started >= (opts.heldWaitMs ?? 2_000)) return total;
+    await new Promise((resolve) => setTimeout(resolve, HELD_ROW_PAUSE_MS));
   }
 }
+
+/** How long a re-queue waits before it looks again at rows an attempt was recording. */
+const HELD_ROW_PAUSE_MS = 20;

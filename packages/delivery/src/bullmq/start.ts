@@ -170,7 +170,7 @@ export async function startQueueDelivery(opts: QueueDeliveryOptions): Promise<Qu
     async () => {
       lost = (await watch.check()) ?? lost;
       if (lost) {
-        const rows = await requeueAllOpen({ db: opts.db, batchSize: 5_000 });
+        const rows = await requeueAllOpen({ db: opts.db, batchSize: 1_000 });
         log.warn({ reason: lost, rows }, "Redis lost its data: every open delivery is queued again");
         lost = undefined;
         relay.kick();
