@@ -98,8 +98,6 @@ const envSchema = withCrossRules(
     // confirming it, and a switch for the benchmark's before/after (off: no OpID, no GET /v1/ops).
     HUB_OP_CONFIRM_TIMEOUT: duration.prefault("60s"),
     HUB_OP_TRACKING: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
-    // How long GET /v1/ops answers for an op; its rows are deleted after (docs/operations.md).
-    HUB_RETENTION_OPS: duration.prefault("24h"),
     // Certification runs (docs/partners.md "Certification"): each run's time, call and report-wait bounds.
     HUB_CERTIFICATION_TIMEOUT: duration.prefault("2m"),
     HUB_CERTIFICATION_MAX_CALLS: positiveInt.default(200),

@@ -155,6 +155,8 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
     log,
     onDropped: (table) => metrics.retentionPartitionsDropped.inc({ table }),
   });
+  // Before any report or op is written: the current interval's partitions exist once it is over.
+  await retention.firstRun;
   for (const p of registry.all()) {
     if (p.securityMode === "none")
       log.warn({ platId: p.platId }, "platform uses security mode none (unsigned requests)");

@@ -1,8 +1,8 @@
-import { ops, statusReports } from "@yunlian/db";
+import { ops, runRetention, statusReports } from "@yunlian/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readOpWaiting } from "../src/services/commands/op-read.ts";
 import {
-  deleteOldOps,
   drainOpRecords,
   newOpId,
   type OpsCtx,
@@ -11,6 +11,8 @@ import {
 } from "../src/services/commands/op-tracking.ts";
 import { changingCommand, getOp } from "./support/ops.ts";
 import { bothStorages, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
+
+const DAY_MS = 86_400_000;
 
 /**
  * devices/op records its op once the vendor answered, beside its answer (docs/adr/0010), so a fast
@@ -115,16 +117,34 @@ describe.each(bothStorages)("op written after its confirming report, on $storage
     });
   });
 
-  it("ops older than HUB_RETENTION_OPS are deleted, and GET /v1/ops then answers 404", async (ctx) => {
+  it("an op older than HUB_RETENTION_OPS answers 404, and the retention job drops its day's partition", async (ctx) => {
     if (!w) return ctx.skip();
+    const world = w;
     const { vendor, opsCtx, begin, read } = setup();
     const id = vendor.deviceIds[0] ?? "";
     const began = new Date();
     const opId = await begin(began, id, changingCommand(vendor.cloud, id));
-    // A day's retention keeps it an hour later; ten minutes' does not.
-    await deleteOldOps(opsCtx(() => new Date(began.getTime() + 3_600_000)));
-    expect((await read(opId)).RetCode).toBe("200");
-    await deleteOldOps(opsCtx(() => new Date(began.getTime() + 3_600_000), 600_000));
+    const who = { platId: world.appCreds.platId, userId: alice.userId };
+    const hourLater = () => new Date(began.getTime() + 3_600_000);
+    // A day's retention still answers an hour later; ten minutes' does not (its partition is still there).
+    expect(await readOpWaiting(opsCtx(hourLater), who, opId)).toMatchObject({ OpID: opId });
+    expect(await readOpWaiting(opsCtx(hourLater, 600_000), who, opId)).toBeUndefined();
+    // Two days on, a run with a day's retention drops the op's partitions (both tables), not a row deleted.
+    // The hub's own retention runs now and then: one run at a time, so wait for a turn.
+    const twoDaysOn = async () => {
+      for (let tries = 0; ; tries++) {
+        const run = await runRetention(world.hub.hub.database, {
+          retention: { reports: 30 * DAY_MS, deliveries: 14 * DAY_MS, audit: 400 * DAY_MS, ops: DAY_MS },
+          now: began.getTime() + 2 * DAY_MS,
+        });
+        if (run.ran || tries >= 100) return run;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const run = await twoDaysOn();
+    const day = began.toISOString().slice(0, 10).replaceAll("-", "");
+    expect(run.dropped).toEqual(expect.arrayContaining([`ops_p${day}`, `op_devices_p${day}`]));
+    expect(await world.hub.hub.database.db.select().from(ops).where(eq(ops.opId, opId))).toEqual([]);
     expect((await read(opId)).RetCode).toBe("404");
   });
 });

@@ -3,7 +3,7 @@ import { duration } from "./fields.ts";
 
 /**
  * How long history is kept (docs/operations.md, docs/adr/0009): status reports, settled
- * deliveries with their attempts, and the audit log go by whole partitions (a day each unless
+ * deliveries with their attempts, the audit log and op records go by whole partitions (a day each unless
  * HUB_PARTITION_INTERVAL says otherwise) once past it.
  * The device shadow and open deliveries are never dropped.
  */
@@ -12,6 +12,8 @@ export const retentionEnv = {
   /** Settled (delivered or dead) deliveries and the attempts made for them. */
   HUB_RETENTION_DELIVERIES: duration.prefault("14d"),
   HUB_RETENTION_AUDIT: duration.prefault("400d"),
+  /** devices/op records: GET /v1/ops answers for this long, then their partitions are dropped. */
+  HUB_RETENTION_OPS: duration.prefault("24h"),
   /** How often a process runs the partition job (creating partitions ahead, dropping expired ones). */
   HUB_RETENTION_INTERVAL: duration.prefault("1h"),
   /**
@@ -39,6 +41,7 @@ export function retentionSettings(e: RetentionEnv) {
       reports: e.HUB_RETENTION_REPORTS,
       deliveries: e.HUB_RETENTION_DELIVERIES,
       audit: e.HUB_RETENTION_AUDIT,
+      ops: e.HUB_RETENTION_OPS,
     },
     intervalMs: e.HUB_RETENTION_INTERVAL,
     partitionMs: e.HUB_PARTITION_INTERVAL,

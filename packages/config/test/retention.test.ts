@@ -6,9 +6,9 @@ const DAY = 86_400_000;
 const load = (env: Record<string, string>) => retentionSettings(parseEnv(z.object(retentionEnv), env, "hub"));
 
 describe("retention settings", () => {
-  it("defaults: reports 30 days, settled deliveries 14, audit log 400, a run every hour", () => {
+  it("defaults: reports 30 days, settled deliveries 14, audit log 400, ops 1, a run every hour", () => {
     expect(load({})).toEqual({
-      retention: { reports: 30 * DAY, deliveries: 14 * DAY, audit: 400 * DAY },
+      retention: { reports: 30 * DAY, deliveries: 14 * DAY, audit: 400 * DAY, ops: DAY },
       intervalMs: 3_600_000,
       partitionMs: DAY,
     });
@@ -20,10 +20,11 @@ describe("retention settings", () => {
         HUB_RETENTION_REPORTS: "7d",
         HUB_RETENTION_DELIVERIES: "36h",
         HUB_RETENTION_AUDIT: "730d",
+        HUB_RETENTION_OPS: "48h",
         HUB_RETENTION_INTERVAL: "10m",
       }),
     ).toEqual({
-      retention: { reports: 7 * DAY, deliveries: 1.5 * DAY, audit: 730 * DAY },
+      retention: { reports: 7 * DAY, deliveries: 1.5 * DAY, audit: 730 * DAY, ops: 2 * DAY },
       intervalMs: 600_000,
       partitionMs: DAY,
     });

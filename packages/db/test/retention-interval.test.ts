@@ -67,7 +67,7 @@ async function expectShortIntervals(handle: DatabaseHandle): Promise<void> {
   await handle.migrate();
   const step = 5 * MIN;
   const now = startOfInterval(Date.now(), step) + 2 * MIN;
-  const keepAll = { reports: 1e5 * DAY, deliveries: 1e5 * DAY, audit: 1e5 * DAY };
+  const keepAll = { reports: 1e5 * DAY, deliveries: 1e5 * DAY, audit: 1e5 * DAY, ops: 1e5 * DAY };
   for (const back of [30, 25, 20, 15, 10, 5, 0]) {
     const run = await runRetention(handle, { retention: keepAll, now: now - back * MIN, partitionMs: step });
     expect(run.ran).toBe(true);
@@ -102,7 +102,7 @@ async function expectShortIntervals(handle: DatabaseHandle): Promise<void> {
   });
 
   const run = await runRetention(handle, {
-    retention: { reports: 10 * MIN, deliveries: 10 * MIN, audit: 400 * DAY },
+    retention: { reports: 10 * MIN, deliveries: 10 * MIN, audit: 400 * DAY, ops: 400 * DAY },
     now,
     partitionMs: step,
   });
@@ -135,7 +135,7 @@ async function expectShortIntervals(handle: DatabaseHandle): Promise<void> {
   });
   // A second run at the same clock has nothing left to do.
   const again = await runRetention(handle, {
-    retention: { reports: 10 * MIN, deliveries: 10 * MIN, audit: 400 * DAY },
+    retention: { reports: 10 * MIN, deliveries: 10 * MIN, audit: 400 * DAY, ops: 400 * DAY },
     now,
     partitionMs: step,
   });

@@ -2,9 +2,19 @@ import { expect } from "vitest";
 import { type DatabaseHandle, type RetentionPeriods, runRetention, type SessionQuery } from "../src/index.ts";
 
 const DAY = 86_400_000;
-export const PERIODS: RetentionPeriods = { reports: 30 * DAY, deliveries: 14 * DAY, audit: 400 * DAY };
+export const PERIODS: RetentionPeriods = {
+  reports: 30 * DAY,
+  deliveries: 14 * DAY,
+  audit: 400 * DAY,
+  ops: DAY,
+};
 /** Creation runs at past clocks keep everything (they must not drop what an earlier one made). */
-const KEEP_ALL: RetentionPeriods = { reports: 1e5 * DAY, deliveries: 1e5 * DAY, audit: 1e5 * DAY };
+const KEEP_ALL: RetentionPeriods = {
+  reports: 1e5 * DAY,
+  deliveries: 1e5 * DAY,
+  audit: 1e5 * DAY,
+  ops: 1e5 * DAY,
+};
 
 const iso = (at: number) => `'${new Date(at).toISOString()}'::timestamptz`;
 
@@ -49,6 +59,11 @@ export async function fillHistory(handle: DatabaseHandle, now: number): Promise<
              ('msg_old', 1, ${at(40)}, 5), ('msg_recent', 1, ${at(10)}, 5)`);
     await q(`insert into audit_log (actor, action, outcome, at) values
              ('operator', 'old', 'ok', ${at(500)}), ('operator', 'kept', 'ok', ${at(40)})`);
+    // Ops (a day's retention): one 10 days old, one from today; each with its device, same created_at.
+    await q(`insert into ops (op_id, plat_id, user_id, created_at) values
+             ('op_old', 'A', 'u1', ${at(10)}), ('op_new', 'A', 'u1', ${at(0)})`);
+    await q(`insert into op_devices (op_id, udevice_id, vendor_plat_id, ord, attrs, created_at, deadline) values
+             ('op_old', 'D1', 'V', 0, '{}', ${at(10)}, ${at(10)}), ('op_new', 'D1', 'V', 0, '{}', ${at(0)}, ${at(0)})`);
   });
 }
 
@@ -78,6 +93,8 @@ export async function expectRetention(handle: DatabaseHandle): Promise<void> {
       `deliveries_p${day(40)}`,
       `delivery_attempts_p${day(40)}`,
       `audit_log_p${day(500)}`,
+      `ops_p${day(10)}`,
+      `op_devices_p${day(10)}`,
     ]),
   );
   expect(dropped.sort()).toEqual([...run.dropped].sort());
@@ -86,6 +103,7 @@ export async function expectRetention(handle: DatabaseHandle): Promise<void> {
   // Inside retention, nothing goes: deliveries 10 days old, the audit log 40 days old.
   expect(run.dropped).not.toContain(`deliveries_p${day(10)}`);
   expect(run.dropped).not.toContain(`audit_log_p${day(40)}`);
+  expect(run.dropped).not.toContain(`ops_p${day(0)}`);
   // The report 35 days old that DEFAULT caught is deleted there; the one 20 days old stays.
   expect(run.deletedFromDefault).toBe(1);
 
@@ -101,11 +119,20 @@ export async function expectRetention(handle: DatabaseHandle): Promise<void> {
       "msg_recent",
     ]);
     expect((await q("select action from audit_log")).map((r) => r.action)).toEqual(["kept"]);
+    expect((await q("select op_id from ops")).map((r) => r.op_id)).toEqual(["op_new"]);
+    expect((await q("select op_id from op_devices")).map((r) => r.op_id)).toEqual(["op_new"]);
     // The shadow keeps what the dropped report said.
     const [shadow] = await q("select attrs from device_shadows where udevice_id = 'D1'");
     expect(shadow?.attrs).toEqual({ onOffStatus: "1" });
     // Today and three days ahead exist for every table.
-    for (const table of ["status_reports", "deliveries", "delivery_attempts", "audit_log"]) {
+    for (const table of [
+      "status_reports",
+      "deliveries",
+      "delivery_attempts",
+      "audit_log",
+      "ops",
+      "op_devices",
+    ]) {
       for (const ahead of [0, 3]) {
         expect(await count(q, `pg_class where relname = '${table}_p${day(-ahead)}'`)).toBe(1);
       }

@@ -3,31 +3,17 @@
  * filled under migration 0005's schema, every row must come through unchanged, in the partition
  * it belongs to, with sequences, defaults and delete cascades still working.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, migrationsFolder, openDatabase, type SessionQuery } from "../src/index.ts";
+import { type DatabaseHandle, openDatabase, type SessionQuery } from "../src/index.ts";
 import { createTestDatabase, postgresAvailable, servicesRequired } from "../src/testing.ts";
+import { migrationsUpTo } from "./migrations-up-to.ts";
 
 const available = await postgresAvailable();
 if (!available && servicesRequired())
   throw new Error("PostgreSQL is unreachable and TEST_REQUIRE_SERVICES/CI demands it");
-
-/** The migrations folder as it was at 0005: the SQL files up to it and the journal's entries. */
-function migrationsUpTo0005(): string {
-  const dir = mkdtempSync(join(tmpdir(), "migrations-0005-"));
-  const all = migrationsFolder();
-  cpSync(all, dir, { recursive: true });
-  const journalPath = join(dir, "meta", "_journal.json");
-  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as {
-    entries: { idx: number; tag: string }[];
-  };
-  for (const e of journal.entries.filter((e) => e.idx > 5)) rmSync(join(dir, `${e.tag}.sql`));
-  journal.entries = journal.entries.filter((e) => e.idx <= 5);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
 
 const DAY = "interval '1 day'";
 
@@ -144,7 +130,7 @@ describe("migration 0008 moves every row into the partitioned tables", () => {
   });
 
   it.skipIf(!available)("on PostgreSQL", async () => {
-    const dir = migrationsUpTo0005();
+    const dir = migrationsUpTo(5);
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const database = await createTestDatabase();
     cleanup.push(() => database.drop());
@@ -153,7 +139,7 @@ describe("migration 0008 moves every row into the partitioned tables", () => {
   });
 
   it("on PGlite", async () => {
-    const dir = migrationsUpTo0005();
+    const dir = migrationsUpTo(5);
     const dataDir = mkdtempSync(join(tmpdir(), "pglite-0006-"));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -49,7 +49,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ONLY = process.env.BENCH_ONLY;
 const keyring = testKeyring();
 /** Retention long enough that the bench's partition set-up drops nothing. */
-const KEEP_ALL = { reports: 1e12, deliveries: 1e12, audit: 1e12 };
+const KEEP_ALL = { reports: 1e12, deliveries: 1e12, audit: 1e12, ops: 1e12 };
 /** Comparison aid: BENCH_HANDOFF=0 queues through NOTIFY + relay instead of the ingest hand-off. */
 const HANDOFF = process.env.BENCH_HANDOFF !== "0";
 let handoff: DeliveryHandoff | undefined;

@@ -174,7 +174,7 @@ function opsGetOperation(): OperationDoc {
     tag: TAG.devices ?? "Standard",
     summary: "Follow a devices/op: its status per device (an extension)",
     description: [
-      "What became of a command: per device `pending`, `confirmed` (a status report of the device showed every commanded attribute at its commanded value), `timeout` (not confirmed within HUB_OP_CONFIRM_TIMEOUT, default 60 s) or `failed` (the vendor refused it). Ops are kept 24 h.",
+      "What became of a command: per device `pending`, `confirmed` (a status report of the device showed every commanded attribute at its commanded value), `timeout` (not confirmed within HUB_OP_CONFIRM_TIMEOUT, default 60 s) or `failed` (the vendor refused it). Ops are kept 24 h (HUB_RETENTION_OPS): an older OpID answers 404.",
       "Same authentication as the standard API (a GET signs an empty body). Only the platform and user that sent the op may read it: the user is the `UserID` query parameter (the AccessToken, when sent, must be that user's) or, without it, the AccessToken's user. Anyone else gets 404, as for an unknown OpID.",
     ].join("\n\n"),
     audience: "platform",

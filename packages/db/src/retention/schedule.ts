@@ -17,6 +17,14 @@ export function partitionsAheadFor(intervalMs: number, partitionMs: number): num
 }
 
 export interface RetentionSchedule {
+  /**
+   * Settles when the first run is over (it never rejects: a failed run is logged). A process that
+   * writes partitioned tables waits for it before it takes traffic: on a fresh database the
+   * current interval has no partition yet, and a row routed to the DEFAULT partition while the
+   * first run attaches the partition it belongs to is refused by PostgreSQL ("violates partition
+   * constraint"), where after the run it goes straight to its own partition.
+   */
+  firstRun: Promise<void>;
   /** Stops the timer and waits for a run in progress. */
   stop(): Promise<void>;
 }
@@ -27,21 +35,25 @@ export interface RetentionSchedule {
  * at a time work, and a run that fails (a lock timeout, say) is logged and tried again next time.
  */
 export function startRetention(handle: DatabaseHandle, opts: RetentionScheduleOptions): RetentionSchedule {
-  let current: Promise<unknown> = Promise.resolve();
+  let current: Promise<void> = Promise.resolve();
   let stopped = false;
   const partitionsAhead =
     opts.partitionsAhead ?? partitionsAheadFor(opts.intervalMs, opts.partitionMs ?? DAY_MS);
   const tick = () => {
-    current = runRetention(handle, { ...opts, partitionsAhead }).catch((err: unknown) =>
-      opts.log?.warn({ err: String(err) }, "retention: run failed (tried again at the next interval)"),
+    current = runRetention(handle, { ...opts, partitionsAhead }).then(
+      () => undefined,
+      (err: unknown) =>
+        opts.log?.warn({ err: String(err) }, "retention: run failed (tried again at the next interval)"),
     );
   };
   tick();
+  const firstRun = current;
   const timer = setInterval(() => {
     if (!stopped) tick();
   }, opts.intervalMs);
   timer.unref();
   return {
+    firstRun,
     async stop() {
       stopped = true;
       clearInterval(timer);

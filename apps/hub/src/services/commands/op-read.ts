@@ -1,5 +1,5 @@
 import { type Database, type OpStatus, opDevices, ops } from "@yunlian/db";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, gte } from "drizzle-orm";
 import { type OpsCtx, opIssuedAt, opRecordWritten } from "./op-tracking.ts";
 
 export interface OpView {
@@ -10,11 +10,12 @@ export interface OpView {
 
 /**
  * An op as its sender sees it, or undefined for anyone else (another platform or user: the caller
- * cannot tell it from a missing op). A pending device past its deadline reads as timeout before
- * the sweeper has written it.
+ * cannot tell it from a missing op) and for an op older than HUB_RETENTION_OPS (its day's partition
+ * is dropped later, at the next retention run past the whole day). A pending device past its
+ * deadline reads as timeout before the sweeper has written it.
  */
 async function readOp(
-  ctx: { db: Database; now: () => Date },
+  ctx: { db: Database; now: () => Date; retentionMs: number },
   who: { platId: string; userId: string },
   opId: string,
 ): Promise<OpView | undefined> {
@@ -27,8 +28,10 @@ async function readOp(
       deadline: opDevices.deadline,
     })
     .from(ops)
-    .innerJoin(opDevices, eq(opDevices.opId, ops.opId))
-    .where(eq(ops.opId, opId))
+    // created_at on both sides: the device rows are looked up in the op's own partition only.
+    .innerJoin(opDevices, and(eq(opDevices.opId, ops.opId), eq(opDevices.createdAt, ops.createdAt)))
+    // Partitions wholly older than the cutoff are not searched either.
+    .where(and(eq(ops.opId, opId), gte(ops.createdAt, new Date(ctx.now().getTime() - ctx.retentionMs))))
     .orderBy(asc(opDevices.ord));
   const first = rows[0];
   if (!first || first.platId !== who.platId || first.userId !== who.userId) return undefined;

@@ -63,7 +63,7 @@ async function writeOpResults(ctx: OpResultsCtx, settled: readonly { opId: strin
       select d.op_id, d.udevice_id, d.vendor_plat_id, s.plat_id, d.ord,
              jsonb_build_object('OpID', d.op_id, 'Status', d.status, 'OpStatus', o.status) as device_status,
              nextval('status_reports_id_seq'::regclass) as report_id
-      from settled s join ${ops} o on o.op_id = s.op_id join ${opDevices} d on d.op_id = s.op_id
+      from settled s join ${ops} o on o.op_id = s.op_id join ${opDevices} d on d.op_id = o.op_id and d.created_at = o.created_at
     ), report as (
       insert into ${statusReports} (id, udevice_id, vendor_plat_id, data_type, device_status, reported_at, received_at)
       select report_id, udevice_id, vendor_plat_id, ${OP_RESULT}::text, device_status, ${at}::timestamptz, ${at}::timestamptz

@@ -11,7 +11,10 @@ export interface OpsCtx {
   now: () => Date;
   /** HUB_OP_CONFIRM_TIMEOUT. */
   confirmTimeoutMs: number;
-  /** HUB_RETENTION_OPS: ops older than this are deleted (and GET /v1/ops answers 404). */
+  /**
+   * HUB_RETENTION_OPS: GET /v1/ops answers 404 for an op older than this; the retention job drops
+   * its partition after (packages/db/src/retention).
+   */
   retentionMs: number;
   metrics: Pick<HubMetrics, "opsTotal" | "opConfirmation">;
   /** Where settled ops go for the platforms that opted in to "opResult". */
@@ -304,7 +307,7 @@ export async function timeOutDevices(ctx: OpsCtx): Promise<number> {
   const at = ctx.now().toISOString();
   const moved = (await run(ctx.db)(sql`
     with due as (
-      select d.op_id, d.udevice_id,
+      select d.op_id, d.udevice_id, d.created_at,
              ${firstConfirmingReport(sql`d.udevice_id`, sql`d.attrs`, sql`d.created_at`)} as seen_at
       from ${opDevices} d
       where d.status = 'pending' and d.deadline <= ${at}::timestamptz
@@ -313,7 +316,8 @@ export async function timeOutDevices(ctx: OpsCtx): Promise<number> {
       set status = case when due.seen_at is null then 'timeout' else 'confirmed' end,
           settled_at = coalesce(due.seen_at, ${at}::timestamptz)
       from due
-      where d.op_id = due.op_id and d.udevice_id = due.udevice_id and d.status = 'pending'
+      where d.op_id = due.op_id and d.udevice_id = due.udevice_id and d.created_at = due.created_at
+        and d.status = 'pending'
       returning d.op_id, d.vendor_plat_id, d.status, extract(epoch from d.settled_at - d.created_at) as waited
     )
     select vendor_plat_id, status, count(*)::int as n, jsonb_agg(distinct op_id)::text as op_ids,
@@ -336,11 +340,6 @@ export async function timeOutDevices(ctx: OpsCtx): Promise<number> {
   }
   await settleOps(ctx, [...opIds]);
   return moved.reduce((n, m) => n + m.n, 0);
-}
-
-export async function deleteOldOps(ctx: OpsCtx): Promise<void> {
-  const before = new Date(ctx.now().getTime() - ctx.retentionMs).toISOString();
-  await run(ctx.db)(sql`delete from ${ops} where created_at < ${before}::timestamptz`);
 }
 
 async function afterTransitions(ctx: OpsCtx, outcome: OpStatus, changed: readonly Transition[]) {
@@ -367,12 +366,12 @@ async function settleOps(ctx: OpsCtx, opIds: string[]): Promise<void> {
   const settled = (await run(ctx.db)(sql`
     with settled as (
       update ${ops} o set settled_at = ${at}::timestamptz, status = case
-        when exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.status = 'failed') then 'failed'
-        when exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.status = 'timeout') then 'timeout'
+        when exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.created_at = o.created_at and d.status = 'failed') then 'failed'
+        when exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.created_at = o.created_at and d.status = 'timeout') then 'timeout'
         else 'confirmed' end
     where o.op_id in (select jsonb_array_elements_text(${JSON.stringify(opIds)}::jsonb))
       and o.status = 'pending'
-      and not exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.status = 'pending')
+      and not exists (select 1 from ${opDevices} d where d.op_id = o.op_id and d.created_at = o.created_at and d.status = 'pending')
       returning o.op_id, o.plat_id
     )
     -- Only what an opResult delivery needs: the ops of platforms that opted in.
