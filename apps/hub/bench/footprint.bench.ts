@@ -187,7 +187,7 @@ async function measureVariant(variant: Variant): Promise<Map<Mode, Sample[]>> {
         await measureOnce(variant, {
           DATABASE_URL: database.url,
           REDIS_URL: TEST_REDIS_URL,
-          HUB_ADMIN_TOKEN: "footprint-admin-token-0123",
+          HUB_ADMIN_TOKEN: "footprint-admin-token-0123456789abcdef",
           HUB_SECRET_KEY: "33".repeat(32),
           HUB_DATA_DIR: dataDir,
         }),

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, openDatabase, RETENTION_LOCK_KEY, runRetention } from "../src/index.ts";
+import {
+  type DatabaseHandle,
+  openDatabase,
+  RETENTION_LOCK_KEY,
+  runRetention,
+  startRetention,
+} from "../src/index.ts";
 import { createTestDatabase, postgresAvailable, servicesRequired } from "../src/testing.ts";
 import { expectRetention, fillHistory, PERIODS } from "./retention-scenario.ts";
 
@@ -27,6 +33,30 @@ describe("retention by partition, PGlite (PostgreSQL 17 in WASM)", () => {
         runRetention(h, { retention: PERIODS }),
       ]);
       expect(runs.map((r) => r.ran).sort()).toEqual([false, true]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("the schedule's first run: on a fresh database, settled once today's partitions exist", async () => {
+    const h = await openDatabase({ dataDir: "memory://" });
+    const today = `_p${new Date().toISOString().slice(0, 10).replaceAll("-", "")}`;
+    const tables = ["status_reports", "deliveries", "delivery_attempts", "audit_log", "ops", "op_devices"];
+    const todays = () =>
+      h.withConnection(async (q) => {
+        const rows = await q(
+          `select relname from pg_class where relname in (${tables.map((t) => `'${t}${today}'`).join(", ")})`,
+        );
+        return rows.map((r) => String(r.relname)).sort();
+      });
+    try {
+      await h.migrate();
+      expect(await todays()).toEqual([]);
+      // A row routed to DEFAULT while the run attaches today's partition is refused: the hub waits.
+      const schedule = startRetention(h, { retention: PERIODS, intervalMs: 3_600_000 });
+      await schedule.firstRun;
+      expect(await todays()).toEqual(tables.map((t) => `${t}${today}`).sort());
+      await schedule.stop();
     } finally {
       await h.close();
     }

@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from "../types.ts";
-import { DAY_MS } from "./partitions.ts";
+import { DAY_MS, listPartitions, startOfInterval, uncovered } from "./partitions.ts";
 import { type RetentionOptions, runRetention } from "./run.ts";
+import { PARTITIONED_TABLES } from "./tables.ts";
 
 export interface RetentionScheduleOptions extends Omit<RetentionOptions, "now"> {
   /** Time between runs (HUB_RETENTION_INTERVAL); the first run starts at once. */
@@ -18,10 +19,11 @@ export function partitionsAheadFor(intervalMs: number, partitionMs: number): num
 
 export interface RetentionSchedule {
   /**
-   * Settles when the first run is over (it never rejects: a failed run is logged). A process that
-   * writes partitioned tables waits for it before it takes traffic: on a fresh database the
-   * current interval has no partition yet, and a row routed to the DEFAULT partition while the
-   * first run attaches the partition it belongs to is refused by PostgreSQL ("violates partition
+   * Settles once every partitioned table has a partition for the current interval: at once when
+   * they had one already (every start but the first), else when the first run is over (it never
+   * rejects: a failed run is logged). A process that writes partitioned tables waits for it before
+   * it takes traffic: on a fresh database a row routed to the DEFAULT partition while the first
+   * run attaches the partition it belongs to is refused by PostgreSQL ("violates partition
    * constraint"), where after the run it goes straight to its own partition.
    */
   firstRun: Promise<void>;
@@ -40,24 +42,45 @@ export function startRetention(handle: DatabaseHandle, opts: RetentionScheduleOp
   const partitionsAhead =
     opts.partitionsAhead ?? partitionsAheadFor(opts.intervalMs, opts.partitionMs ?? DAY_MS);
   const tick = () => {
+    if (stopped) return;
     current = runRetention(handle, { ...opts, partitionsAhead }).then(
       () => undefined,
       (err: unknown) =>
         opts.log?.warn({ err: String(err) }, "retention: run failed (tried again at the next interval)"),
     );
   };
-  tick();
-  const firstRun = current;
-  const timer = setInterval(() => {
-    if (!stopped) tick();
-  }, opts.intervalMs);
+  // The check before the first run: on PGlite (one session) it would otherwise wait for the run.
+  const firstRun = currentIntervalCovered(handle, opts.partitionMs ?? DAY_MS).then(
+    (covered) => {
+      tick();
+      return covered ? undefined : current;
+    },
+    () => {
+      tick();
+      return current;
+    },
+  );
+  const timer = setInterval(tick, opts.intervalMs);
   timer.unref();
   return {
     firstRun,
     async stop() {
       stopped = true;
       clearInterval(timer);
+      await firstRun;
       await current;
     },
   };
+}
+
+/** Whether every partitioned table has a partition (not DEFAULT) for the interval holding now. */
+async function currentIntervalCovered(handle: DatabaseHandle, partitionMs: number): Promise<boolean> {
+  const from = startOfInterval(Date.now(), partitionMs);
+  return handle.withConnection(async (query) => {
+    for (const spec of PARTITIONED_TABLES) {
+      if (uncovered(from, from + partitionMs, await listPartitions(query, spec.table)).length > 0)
+        return false;
+    }
+    return true;
+  });
 }
