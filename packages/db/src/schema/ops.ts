@@ -34,9 +34,9 @@ export const ops = pgTable(
 );
 
 /**
- * Each device of an op with the attributes it was commanded to, and the op's created_at. A status report of the device
- * showing every one of them confirms it; the partial indexes hold pending rows only, so matching
- * every report and sweeping the timeouts touch only what is still waiting.
+ * Each device of an op with the attributes it was commanded to, and the op's created_at. A status
+ * report of the device showing every one of them confirms it; the partial indexes hold pending
+ * rows only, so matching every report and sweeping the timeouts touch only what is still waiting.
  */
 export const opDevices = pgTable(
   "op_devices",
