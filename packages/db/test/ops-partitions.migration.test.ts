@@ -4,17 +4,9 @@
  * in the legacy partition, and new ops must land in the day partitions the retention job makes,
  * which it then drops past HUB_RETENTION_OPS.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, openDatabase, runRetention, type SessionQuery } from "../src/index.ts";
-import { createTestDatabase, postgresAvailable, servicesRequired } from "../src/testing.ts";
-import { migrationsUpTo } from "./migrations-up-to.ts";
-
-const available = await postgresAvailable();
-if (!available && servicesRequired())
-  throw new Error("PostgreSQL is unreachable and TEST_REQUIRE_SERVICES/CI demands it");
+import { expect } from "vitest";
+import { type DatabaseHandle, runRetention, type SessionQuery } from "../src/index.ts";
+import { describeMigration, fingerprints } from "./migration-support.ts";
 
 const DAY = 86_400_000;
 
@@ -38,22 +30,11 @@ const FINGERPRINTS: Record<string, string> = {
     "select op_id, udevice_id, vendor_plat_id, ord, attrs, status, created_at, deadline, settled_at from op_devices",
 };
 
-async function fingerprints(q: SessionQuery): Promise<Record<string, { n: number; md5: string }>> {
-  const out: Record<string, { n: number; md5: string }> = {};
-  for (const [table, select] of Object.entries(FINGERPRINTS)) {
-    const [row] = await q(
-      `select count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as md5 from (${select}) x`,
-    );
-    out[table] = { n: Number(row?.n), md5: String(row?.md5) };
-  }
-  return out;
-}
-
 async function expectOpsMoved(oldSchema: DatabaseHandle, open: () => Promise<DatabaseHandle>): Promise<void> {
   await oldSchema.migrate();
   const before = await oldSchema.withConnection(async (q) => {
     await fillOldSchema(q);
-    return fingerprints(q);
+    return fingerprints(q, FINGERPRINTS);
   });
   await oldSchema.close();
   expect(before.ops?.n).toBe(120);
@@ -63,7 +44,7 @@ async function expectOpsMoved(oldSchema: DatabaseHandle, open: () => Promise<Dat
   try {
     await h.migrate();
     await h.withConnection(async (q) => {
-      expect(await fingerprints(q)).toEqual(before);
+      expect(await fingerprints(q, FINGERPRINTS)).toEqual(before);
       for (const table of ["ops", "op_devices"]) {
         const [kind] = await q(`select relkind from pg_class where relname = '${table}'`);
         expect(kind?.relkind, table).toBe("p");
@@ -114,27 +95,8 @@ async function expectOpsMoved(oldSchema: DatabaseHandle, open: () => Promise<Dat
 
 const KEEP_ALL = { reports: 1e5 * DAY, deliveries: 1e5 * DAY, audit: 1e5 * DAY, ops: 1e5 * DAY };
 
-describe("migration 0014 moves every op and op device into the partitioned tables", () => {
-  const cleanup: (() => Promise<void> | void)[] = [];
-  afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
-  });
-
-  it.skipIf(!available)("on PostgreSQL", async () => {
-    const dir = migrationsUpTo(13);
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const database = await createTestDatabase();
-    cleanup.push(() => database.drop());
-    const old = await openDatabase({ url: database.url, maxConnections: 2, migrationsDir: dir });
-    await expectOpsMoved(old, () => openDatabase({ url: database.url, maxConnections: 2 }));
-  });
-
-  it("on PGlite", async () => {
-    const dir = migrationsUpTo(13);
-    const dataDir = mkdtempSync(join(tmpdir(), "pglite-0014-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const old = await openDatabase({ dataDir, migrationsDir: dir });
-    await expectOpsMoved(old, () => openDatabase({ dataDir }));
-  });
-});
+describeMigration(
+  "migration 0014 moves every op and op device into the partitioned tables",
+  13,
+  expectOpsMoved,
+);

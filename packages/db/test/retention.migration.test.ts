@@ -3,17 +3,9 @@
  * filled under migration 0005's schema, every row must come through unchanged, in the partition
  * it belongs to, with sequences, defaults and delete cascades still working.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, openDatabase, type SessionQuery } from "../src/index.ts";
-import { createTestDatabase, postgresAvailable, servicesRequired } from "../src/testing.ts";
-import { migrationsUpTo } from "./migrations-up-to.ts";
-
-const available = await postgresAvailable();
-if (!available && servicesRequired())
-  throw new Error("PostgreSQL is unreachable and TEST_REQUIRE_SERVICES/CI demands it");
+import { expect } from "vitest";
+import type { DatabaseHandle, SessionQuery } from "../src/index.ts";
+import { describeMigration, fingerprints } from "./migration-support.ts";
 
 const DAY = "interval '1 day'";
 
@@ -58,17 +50,6 @@ const FINGERPRINTS: Record<string, string> = {
   device_shadows: "select udevice_id, vendor_plat_id, attrs from device_shadows",
 };
 
-async function fingerprints(q: SessionQuery): Promise<Record<string, { n: number; md5: string }>> {
-  const out: Record<string, { n: number; md5: string }> = {};
-  for (const [table, select] of Object.entries(FINGERPRINTS)) {
-    const [row] = await q(
-      `select count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as md5 from (${select}) x`,
-    );
-    out[table] = { n: Number(row?.n), md5: String(row?.md5) };
-  }
-  return out;
-}
-
 async function expectDataMoved(
   oldSchema: DatabaseHandle,
   open: () => Promise<DatabaseHandle>,
@@ -76,7 +57,7 @@ async function expectDataMoved(
   await oldSchema.migrate();
   const before = await oldSchema.withConnection(async (q) => {
     await fillOldSchema(q);
-    return fingerprints(q);
+    return fingerprints(q, FINGERPRINTS);
   });
   await oldSchema.close();
   expect(before.status_reports?.n).toBe(300);
@@ -86,7 +67,7 @@ async function expectDataMoved(
   try {
     await h.migrate();
     await h.withConnection(async (q) => {
-      expect(await fingerprints(q)).toEqual(before);
+      expect(await fingerprints(q, FINGERPRINTS)).toEqual(before);
       const [kind] = await q("select relkind from pg_class where relname = 'deliveries'");
       expect(kind?.relkind).toBe("p");
       // Open rows in deliveries_open, settled ones (by when they settled) in the legacy partition.
@@ -123,27 +104,4 @@ async function expectDataMoved(
   }
 }
 
-describe("migration 0008 moves every row into the partitioned tables", () => {
-  const cleanup: (() => Promise<void> | void)[] = [];
-  afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
-  });
-
-  it.skipIf(!available)("on PostgreSQL", async () => {
-    const dir = migrationsUpTo(5);
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const database = await createTestDatabase();
-    cleanup.push(() => database.drop());
-    const old = await openDatabase({ url: database.url, maxConnections: 2, migrationsDir: dir });
-    await expectDataMoved(old, () => openDatabase({ url: database.url, maxConnections: 2 }));
-  });
-
-  it("on PGlite", async () => {
-    const dir = migrationsUpTo(5);
-    const dataDir = mkdtempSync(join(tmpdir(), "pglite-0006-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const old = await openDatabase({ dataDir, migrationsDir: dir });
-    await expectDataMoved(old, () => openDatabase({ dataDir }));
-  });
-});
+describeMigration("migration 0008 moves every row into the partitioned tables", 5, expectDataMoved);
