@@ -41,9 +41,13 @@ const DOWN_MINUTES = Math.min(5, MINUTES / 4);
 const DOWN_FROM = (MINUTES - DOWN_MINUTES) / 2;
 const RETENTION = {
   HUB_PARTITION_INTERVAL: "1m",
-  HUB_RETENTION_REPORTS: "6m",
+  // Reports outlive settled deliveries, as by default (30 and 14 days): a delivery that went dead
+  // early in the run can still be replayed at the outage's end. With both at 6 minutes, one dead
+  // at minute 5 had lost its report by the replay at minute 12.5 (and was then replayed into a row
+  // with nothing to send, since refused: packages/delivery admin/deliveries.ts reportKept).
+  HUB_RETENTION_REPORTS: "12m",
   HUB_RETENTION_DELIVERIES: "6m",
-  // The op records (kept by a DELETE, not by partitions) on the same horizon.
+  // The op records (day partitions, like the rest) on the deliveries' horizon.
   HUB_RETENTION_OPS: "6m",
 };
 

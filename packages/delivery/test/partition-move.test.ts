@@ -247,4 +247,37 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
       { handed_back: true, n: 1234 },
     ]);
   });
+
+  it("a dead delivery whose report is past retention is not replayed, alone or in bulk; the others are", async () => {
+    // Three dead deliveries of a platform of their own; two of their reports then expire.
+    await insertPlatform(t.db, testKeyring(), { platId: "PR", dataGatewayUrl: "http://127.0.0.1:9/r" });
+    for (const id of ["msg_exp_gone", "msg_exp_kept", "msg_exp_gone2"]) {
+      await openDelivery(id);
+      await t.db.execute(
+        sql`update deliveries set plat_id = 'PR', status = 'dead', settled_at = now() where id = ${id}`,
+      );
+    }
+    // What retention does to a report partition past HUB_RETENTION_REPORTS: the reports go, their
+    // deliveries stay (dropping a partition fires no trigger; deleting rows would cascade).
+    await t.handle.withConnection(async (q) => {
+      await q("set session_replication_role = replica");
+      await q(`delete from status_reports where id in
+                 (select report_id from deliveries where id in ('msg_exp_gone', 'msg_exp_gone2'))`);
+      await q("reset session_replication_role");
+    });
+    expect(await replayDelivery({ db: t.db, id: "msg_exp_gone" })).toEqual({
+      ok: false,
+      reason: "report-expired",
+    });
+    expect(await replayDeliveries({ db: t.db, platId: "PR", since: new Date(0) })).toBe(1);
+    const rows = await t.handle.withConnection((q) =>
+      q(`select id, status from deliveries where id like 'msg_exp_%' order by id`),
+    );
+    // Replayed, a report-less row was open for good: the relay finds a row with its report.
+    expect(rows).toEqual([
+      { id: "msg_exp_gone", status: "dead" },
+      { id: "msg_exp_gone2", status: "dead" },
+      { id: "msg_exp_kept", status: "pending" },
+    ]);
+  });
 });

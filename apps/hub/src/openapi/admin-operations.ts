@@ -298,6 +298,8 @@ export function adminOperations(): OperationDoc[] {
       operationId: "admin_replayDelivery",
       tag: DELIVERIES,
       summary: "Deliver a dead or failed delivery again (same webhook-id)",
+      description:
+        "409 when the delivery is not failed or dead, or when its status report is past HUB_RETENTION_REPORTS (reports and settled deliveries are kept by separate clocks): there is nothing left to send.",
       pathParams: deliveryIdParam,
       responses: {
         "202": {
@@ -318,7 +320,7 @@ export function adminOperations(): OperationDoc[] {
       tag: DELIVERIES,
       summary: "Replay every failed or dead delivery of one platform created since a time",
       description:
-        "In batches of 500 rows. A failed delivery that a worker is attempting at that moment is left to that attempt (it is not waited for); the count says how many were replayed.",
+        "In batches of 500 rows. A failed delivery that a worker is attempting at that moment is left to that attempt (it is not waited for), and one whose status report is past HUB_RETENTION_REPORTS is left as it is (nothing to send); the count says how many were replayed.",
       body: {
         name: "BulkReplayInput",
         schema: bulkReplayInput,

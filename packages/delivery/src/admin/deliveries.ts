@@ -107,9 +107,21 @@ export async function attemptCounts(input: {
 export type ReplayResult =
   | { ok: true }
   | { ok: false; reason: "not-found" }
-  | { ok: false; reason: "not-replayable"; status: DeliveryStatus };
+  | { ok: false; reason: "not-replayable"; status: DeliveryStatus }
+  /** Its status report is past HUB_RETENTION_REPORTS (its partition dropped): nothing to send. */
+  | { ok: false; reason: "report-expired" };
 
 const REPLAYABLE: DeliveryStatus[] = ["failed", "dead"];
+
+/**
+ * The delivery's status report is still stored. Reports and settled deliveries are kept by
+ * separate clocks (HUB_RETENTION_REPORTS, HUB_RETENTION_DELIVERIES), so a dead delivery can outlive
+ * its report; replayed, it was open for good with nothing to send (the relay finds a row with its
+ * report), and held its report's receiver as a loss. The soak found one (retention 6 minutes each).
+ * Found by (id, received_at): only the report's own partition is searched.
+ */
+const reportKept = sql`exists (select 1 from ${statusReports} r
+  where r.id = ${deliveries.reportId} and r.received_at = ${deliveries.createdAt})`;
 
 /** Values that make a failed/dead row a fresh pending one; lastError is kept as history. */
 function replayed(now: Date) {
@@ -135,7 +147,7 @@ export async function replayDelivery(input: {
     input.db
       .update(deliveries)
       .set(replayed(now))
-      .where(and(eq(deliveries.id, input.id), inArray(deliveries.status, REPLAYABLE)))
+      .where(and(eq(deliveries.id, input.id), inArray(deliveries.status, REPLAYABLE), reportKept))
       .returning({ id: deliveries.id }),
   );
   if (row) {
@@ -143,12 +155,13 @@ export async function replayDelivery(input: {
     return { ok: true };
   }
   const [existing] = await input.db
-    .select({ status: deliveries.status })
+    .select({ status: deliveries.status, reportKept: sql<boolean>`${reportKept}` })
     .from(deliveries)
     .where(eq(deliveries.id, input.id));
-  return existing
-    ? { ok: false, reason: "not-replayable", status: existing.status }
-    : { ok: false, reason: "not-found" };
+  if (!existing) return { ok: false, reason: "not-found" };
+  if (REPLAYABLE.includes(existing.status) && !existing.reportKept)
+    return { ok: false, reason: "report-expired" };
+  return { ok: false, reason: "not-replayable", status: existing.status };
 }
 
 /**
@@ -174,6 +187,7 @@ export async function replayDeliveries(input: {
     inArray(deliveries.status, REPLAYABLE),
     gte(deliveries.createdAt, input.since),
     input.until === undefined ? undefined : lte(deliveries.createdAt, input.until),
+    reportKept,
   );
   // Bounded by what was replayable at the start: a replayed row the receiver refuses again fails
   // again and would otherwise be taken by a later batch, round after round.

@@ -72,10 +72,16 @@ export async function deliveryDetail(ctx: Pick<DeliveriesCtx, "db">, id: string)
   };
 }
 
-/** A failed or dead delivery goes out again (409 for any other status). Audited. */
+/** A failed or dead delivery goes out again (409 for any other status, or once its report expired). Audited. */
 export async function replayOne(ctx: DeliveriesCtx, id: string, by: Actor) {
   const result = await replayDelivery({ db: ctx.db, id, notifier: ctx.notifier });
   if (!result.ok && result.reason === "not-found") throw notFound(`delivery ${id} not found`);
+  if (!result.ok && result.reason === "report-expired") {
+    throw new HubError(
+      RetCode.CONFLICT,
+      `delivery ${id}: its status report is past HUB_RETENTION_REPORTS, so there is nothing left to send`,
+    );
+  }
   if (!result.ok) {
     throw new HubError(
       RetCode.CONFLICT,
