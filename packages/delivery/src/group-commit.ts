@@ -17,10 +17,11 @@ export interface GroupCommitOptions<T, R> {
    */
   maxBatch: number;
   /**
-   * How long an idle committer waits for more items before it starts a batch (default 0: only
-   * the current microtask). For writes that run beside a slower call (op tracking runs beside the
-   * vendor call) waiting costs no latency and makes batches, hence statements, fewer; a full
-   * batch (maxBatch) does not wait.
+   * The least time from the start of one batch to the start of the next (default 0: an idle
+   * committer starts after the current microtask, a busy one as soon as its batch committed). For
+   * writes that run beside a slower call (op tracking runs beside the vendor call) waiting costs
+   * no latency and makes batches, hence statements, fewer: at most one per `lingerMs` however
+   * fast the database answers. A full batch (maxBatch) does not wait.
    */
   lingerMs?: number;
 }
@@ -35,6 +36,10 @@ export class GroupCommit<T, R> {
   #waiting: Waiting<T, R>[] = [];
   #busy = false;
   #lingering: ReturnType<typeof setTimeout> | undefined;
+  /** Ends the wait between two batches early (a full batch, flush, whenIdle). */
+  #endPause: (() => void) | undefined;
+  /** whenIdle is waiting: no batch lingers until nothing is left. */
+  #urgent = false;
   /** The batches being written, until none is left. */
   #running: Promise<void> | undefined;
 
@@ -44,11 +49,14 @@ export class GroupCommit<T, R> {
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#waiting.push({ item, resolve, reject });
-      if (this.#lingering && this.#waiting.length >= this.opts.maxBatch) {
-        clearTimeout(this.#lingering);
-        this.#lingering = undefined;
-        queueMicrotask(() => this.#start());
-        return;
+      if (this.#waiting.length >= this.opts.maxBatch) {
+        if (this.#lingering) {
+          clearTimeout(this.#lingering);
+          this.#lingering = undefined;
+          queueMicrotask(() => this.#start());
+          return;
+        }
+        this.#endPause?.();
       }
       if (this.#busy) return;
       this.#busy = true;
@@ -67,6 +75,7 @@ export class GroupCommit<T, R> {
    * lingering (one being written takes what waits next, as always).
    */
   flush(): void {
+    this.#endPause?.();
     if (!this.#lingering) return;
     clearTimeout(this.#lingering);
     this.#lingering = undefined;
@@ -75,10 +84,15 @@ export class GroupCommit<T, R> {
 
   /** Writes what waits without lingering, and resolves once nothing is waiting or being written (a graceful stop). */
   async whenIdle(): Promise<void> {
-    this.flush();
-    // The flushed (or just submitted) batch starts in a microtask: let it.
-    await null;
-    while (this.#running) await this.#running;
+    this.#urgent = true;
+    try {
+      this.flush();
+      // The flushed (or just submitted) batch starts in a microtask: let it.
+      await null;
+      while (this.#running) await this.#running;
+    } finally {
+      this.#urgent = false;
+    }
   }
 
   #start(): void {
@@ -87,13 +101,35 @@ export class GroupCommit<T, R> {
 
   async #drain(): Promise<void> {
     try {
+      const linger = this.opts.lingerMs ?? 0;
       while (this.#waiting.length > 0) {
+        const started = performance.now();
         await this.#commit(this.#waiting.splice(0, this.opts.maxBatch));
+        const left = started + linger - performance.now();
+        if (
+          left > 0 &&
+          this.#waiting.length > 0 &&
+          this.#waiting.length < this.opts.maxBatch &&
+          !this.#urgent
+        )
+          await this.#pause(left);
       }
     } finally {
       this.#busy = false;
       this.#running = undefined;
     }
+  }
+
+  /** Waits `ms` between two batches, or less if the next batch fills or is flushed meanwhile. */
+  #pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.#endPause?.(), ms);
+      this.#endPause = () => {
+        clearTimeout(timer);
+        this.#endPause = undefined;
+        resolve();
+      };
+    });
   }
 
   async #commit(batch: Waiting<T, R>[]): Promise<void> {

@@ -93,6 +93,47 @@ describe("GroupCommit", () => {
     expect(c.batches).toEqual([[1, 2, 3]]);
   });
 
+  it("with a linger, items that wait while a batch commits go together no sooner than a linger after it started", async () => {
+    const c = committer({ lingerMs: 50 });
+    c.hold();
+    const first = c.g.submit(1);
+    await new Promise((r) => setTimeout(r, 60)); // batch [1] started and is held
+    const next = [c.g.submit(2)];
+    c.release(); // [1] commits at once; 2 alone would be written now without the pause
+    await first;
+    await new Promise((r) => setTimeout(r, 5));
+    next.push(c.g.submit(3));
+    expect(await Promise.all(next)).toEqual(["ok 2", "ok 3"]);
+    expect(c.batches).toEqual([[1], [2, 3]]);
+  });
+
+  it("with a linger, a batch that fills while waiting between batches goes at once", async () => {
+    const c = committer({ lingerMs: 60_000 });
+    c.hold();
+    const first = c.g.submit(1);
+    c.g.flush(); // start [1] now rather than after a minute
+    await new Promise((r) => setTimeout(r, 5));
+    const next = [c.g.submit(2)];
+    c.release();
+    await first;
+    next.push(c.g.submit(3), c.g.submit(4)); // maxBatch 3: full
+    expect(await Promise.all(next)).toEqual(["ok 2", "ok 3", "ok 4"]);
+    expect(c.batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it("whenIdle does not pause between batches", async () => {
+    const c = committer({ lingerMs: 60_000 });
+    c.hold();
+    const first = c.g.submit(1);
+    c.g.flush();
+    await new Promise((r) => setTimeout(r, 5));
+    const second = c.g.submit(2);
+    c.release();
+    await c.g.whenIdle();
+    expect(await Promise.all([first, second])).toEqual(["ok 1", "ok 2"]);
+    expect(c.batches).toEqual([[1], [2]]);
+  });
+
   it("flush starts a lingering batch at once, with what waited so far", async () => {
     const c = committer({ lingerMs: 60_000 });
     const first = c.g.submit(1);
