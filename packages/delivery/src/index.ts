@@ -43,6 +43,6 @@ export { DEFAULT_QUEUE_NAME, DEFAULT_QUEUE_PREFIX, type DeliverJobData, deliverJ
 export { type DeliveryLogger, silentLogger } from "./logger.ts";
 export { endOpenDeliveries, enqueueNotice, type NoticeInput } from "./notice.ts";
 export { type DataGatewayBody, type NormalisedReport, reportBody } from "./report.ts";
-export { type RunSql, runSql } from "./sql-exec.ts";
+export { type RunRendered, type RunSql, renderOnce, runSql } from "./sql-exec.ts";
 export { DELIVERY_CHANNEL, type DeliveryListener, type DeliveryNotifier, wakeDelivery } from "./wake.ts";
 export { ingestDatabaseUrl, workerDatabaseUrl } from "./worker-database-url.ts";
