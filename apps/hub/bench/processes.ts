@@ -51,6 +51,12 @@ export function cpuSecondsOfTree(pid: number | undefined): number | undefined {
   return tree(pid, stats).reduce((sum, p) => sum + (stats.get(p)?.seconds ?? 0), 0);
 }
 
+/** The parent of `pid` (e.g. the PostgreSQL postmaster of a backend); undefined without /proc. */
+export function parentPid(pid: number): number | undefined {
+  if (!existsSync("/proc/self/stat")) return undefined;
+  return procStats().get(pid)?.ppid;
+}
+
 /**
  * Where things run when the machine allows it: the load generator and the simulated vendor
  * (this process) on CPU 0, the server under test on the other CPUs. Without pinning the scheduler
