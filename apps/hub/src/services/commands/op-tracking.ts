@@ -106,8 +106,10 @@ interface OpRow {
 }
 
 /**
- * How long the op writer waits for more ops before it writes a batch. The answer does not wait for
- * the write (recordOp), so the wait costs no latency; what it buys is fewer statements per op, and
+ * How long the op writer waits for more ops before it writes a batch, and the least time between
+ * the starts of two batches (at most 50 statements a second, however fast the database answers).
+ * The answer does not wait for the write (recordOp), so the wait costs no latency; what it buys is
+ * fewer statements per op, and
  * a statement (its syscalls, the wake-up of a PostgreSQL backend, postgres.js's framing) was most
  * of what tracking cost the hub per op (docs/adr/0010). It is also the window in which a hub
  * killed without warning loses op records it already answered (a graceful stop writes them).
