@@ -9,6 +9,7 @@ import {
 import { createTestDatabase, postgresAvailable, servicesRequired } from "../src/testing.ts";
 import { expectRetention, fillHistory, PERIODS } from "./retention-scenario.ts";
 
+const DAY = 86_400_000;
 const available = await postgresAvailable();
 if (!available && servicesRequired())
   throw new Error("PostgreSQL is unreachable and TEST_REQUIRE_SERVICES/CI demands it");
@@ -107,5 +108,44 @@ describe.skipIf(!available)("retention by partition, PostgreSQL", () => {
     // Every partition past retention dropped exactly once, by whichever run held the lock.
     expect(new Set(dropped).size).toBe(dropped.length);
     expect(dropped.length).toBeGreaterThanOrEqual(13);
+  });
+
+  it("a replay committing while the run decides keeps its report's partition: no open delivery loses its report", async () => {
+    await one.withConnection(async (q) => {
+      await q(
+        "truncate status_reports, deliveries, delivery_attempts, audit_log, device_shadows, platforms, ops, op_devices cascade",
+      );
+    });
+    const now = Date.now();
+    await fillHistory(one, now);
+    // Older report partitions go first, so that day −40 is the first the run considers: dropping
+    // any partition waits for the replay's lock on the reports table, and the race is between the
+    // check of a partition and its drop.
+    const older = { ...PERIODS, reports: 41 * DAY, deliveries: 1e5 * DAY };
+    expect((await runRetention(one, { retention: older, now })).kept).toEqual([]);
+    const day40 = `status_reports_p${new Date(now - 40 * DAY).toISOString().slice(0, 10).replaceAll("-", "")}`;
+    await two.withConnection(async (q) => {
+      // A replay of msg_old (delivered 40 days ago; its report is in that day's partition, past
+      // retention), reopened the way the replay does it: only while its report is there.
+      await q("begin");
+      const reopened = await q(`update deliveries d set status = 'failed', settled_at = 'infinity'
+        where d.id = 'msg_old'
+          and exists (select 1 from status_reports r where r.id = d.report_id and r.received_at = d.created_at)
+        returning d.id`);
+      expect(reopened).toHaveLength(1);
+      const run = runRetention(one, { retention: PERIODS, now });
+      // The run reaches the reports of day −40 while the replay is still open, then the replay commits.
+      await new Promise((r) => setTimeout(r, 500));
+      await q("commit");
+      const result = await run;
+      expect(result.kept).toContain(day40);
+      expect(result.dropped).not.toContain(day40);
+    });
+    await one.withConnection(async (q) => {
+      const [row] = await q(`select count(*)::int as n from deliveries d
+        join status_reports r on r.id = d.report_id and r.received_at = d.created_at
+        where d.id = 'msg_old' and d.settled_at = 'infinity'`);
+      expect(row?.n).toBe(1);
+    });
   });
 });

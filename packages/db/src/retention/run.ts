@@ -120,7 +120,8 @@ async function upkeep(job: Job, spec: PartitionedTable): Promise<void> {
   const cutoff = job.opts.now - job.opts.retention[spec.retention];
   for (const p of partitions) {
     if (p.isDefault || p.to > cutoff) continue;
-    if (spec.table === "status_reports" && (await openDeliveriesNeed(job, p))) {
+    if (spec.table !== "status_reports") await job.query(`drop table ${ident(p.name)}`);
+    else if (!(await dropReportsUnlessNeeded(job, p))) {
       job.result.kept.push(p.name);
       job.opts.log.warn(
         { table: spec.table, partition: p.name },
@@ -128,7 +129,6 @@ async function upkeep(job: Job, spec: PartitionedTable): Promise<void> {
       );
       continue;
     }
-    await job.query(`drop table ${ident(p.name)}`);
     job.result.dropped.push(p.name);
     job.opts.onDropped?.(spec.table, p.name);
     job.opts.log.info(
@@ -177,16 +177,36 @@ async function createPartition(job: Job, spec: PartitionedTable, from: number, t
   job.opts.log.info({ table: spec.table, partition: name }, "retention: partition created");
 }
 
-/** Whether an open delivery points at a report in this status_reports partition (the claim needs it). */
-async function openDeliveriesNeed(job: Job, p: Partition): Promise<boolean> {
-  const range = [
+/**
+ * Drops a status_reports partition unless an open delivery needs one of its reports: one statement
+ * (a DO block, so one transaction on PostgreSQL and on PGlite's single session alike) that locks
+ * the reports table, checks, and drops. A replay reopens a delivery only if its report is there
+ * (it reads it in the same statement), so it either committed before the lock, and the check sees
+ * the reopened delivery, or it waits for the drop and finds no report. Checked and then dropped as
+ * two statements, a replay committing between them left an open delivery whose report was gone,
+ * which no relay ever finds again. The lock is the one DROP takes anyway (ACCESS EXCLUSIVE on the
+ * parent, before the partition's, the order DROP takes them in), held for the check too: one
+ * look-up in deliveries_open.
+ */
+async function dropReportsUnlessNeeded(job: Job, p: Partition): Promise<boolean> {
+  await job.query(`do $drop$
+    begin
+      lock table only status_reports in access exclusive mode;
+      if not exists (select 1 from deliveries d where d.settled_at = 'infinity' and ${openRange(p)}) then
+        execute ${literal(`drop table ${ident(p.name)}`)};
+      end if;
+    end
+  $drop$`);
+  const [row] = await job.query(`select to_regclass(${literal(ident(p.name))}) is null as dropped`);
+  return row?.dropped === true;
+}
+
+/** The open deliveries whose reports are in status_reports partition `p` (a delivery's created_at is its report's received_at). */
+function openRange(p: Partition): string {
+  return [
     Number.isFinite(p.from) ? `d.created_at >= ${timestampLiteral(p.from)}` : "true",
     `d.created_at < ${timestampLiteral(p.to)}`,
   ].join(" and ");
-  const [row] = await job.query(
-    `select exists (select 1 from deliveries d where d.settled_at = 'infinity' and ${range}) as needed`,
-  );
-  return row?.needed === true;
 }
 
 /**
