@@ -50,11 +50,13 @@ export async function fillHistory(handle: DatabaseHandle, now: number): Promise<
     await q(`insert into device_shadows (udevice_id, vendor_plat_id, attrs, last_report_at)
              values ('D1', 'V', '{"onOffStatus":"1"}', ${at(40)})`);
     // Deliveries: settled 40 days ago (past 14 days), settled 10 days ago, and one still open
-    // since 39 days ago (a replayed dead one, say), whose report must stay for its next attempt.
+    // since 39 days ago (a replayed dead one, say), whose report must stay for its next attempt;
+    // and one open since 45 days ago whose report is gone (left by the race of an older version).
     await q(`insert into deliveries (id, report_id, plat_id, udevice_id, status, created_at, settled_at) values
              ('msg_old', 1, 'A', 'D1', 'delivered', ${at(40)}, ${at(40)}),
              ('msg_recent', 3, 'A', 'D1', 'dead', ${at(10)}, ${at(10)}),
-             ('msg_open', 2, 'A', 'D1', 'failed', ${at(39)}, 'infinity')`);
+             ('msg_open', 2, 'A', 'D1', 'failed', ${at(39)}, 'infinity'),
+             ('msg_orphan', 99, 'A', 'D1', 'failed', ${at(45)}, 'infinity')`);
     await q(`insert into delivery_attempts (delivery_id, attempt, started_at, duration_ms) values
              ('msg_old', 1, ${at(40)}, 5), ('msg_recent', 1, ${at(10)}, 5)`);
     await q(`insert into audit_log (actor, action, outcome, at) values
@@ -106,6 +108,8 @@ export async function expectRetention(handle: DatabaseHandle): Promise<void> {
   expect(run.dropped).not.toContain(`ops_p${day(0)}`);
   // The report 35 days old that DEFAULT caught is deleted there; the one 20 days old stays.
   expect(run.deletedFromDefault).toBe(1);
+  // The open delivery without its report is settled dead, saying why; the one with its report stays open.
+  expect(run.deadWithoutReport).toBe(1);
 
   await handle.withConnection(async (q) => {
     expect((await q("select id from status_reports order by id")).map((r) => Number(r.id))).toEqual([
@@ -113,8 +117,14 @@ export async function expectRetention(handle: DatabaseHandle): Promise<void> {
     ]);
     expect((await q("select id from deliveries order by id")).map((r) => r.id)).toEqual([
       "msg_open",
+      "msg_orphan",
       "msg_recent",
     ]);
+    const [orphan] = await q("select status, settled_at, last_error from deliveries where id = 'msg_orphan'");
+    expect(orphan?.status).toBe("dead");
+    expect(String(orphan?.last_error)).toContain("HUB_RETENTION_REPORTS");
+    const [open] = await q("select status from deliveries_open where id = 'msg_open'");
+    expect(open?.status).toBe("failed");
     expect((await q("select delivery_id from delivery_attempts")).map((r) => r.delivery_id)).toEqual([
       "msg_recent",
     ]);
@@ -140,5 +150,11 @@ export async function expectRetention(handle: DatabaseHandle): Promise<void> {
   });
   // A second run finds nothing more to do.
   const again = await runRetention(handle, { retention: PERIODS, now });
-  expect(again).toMatchObject({ ran: true, created: [], dropped: [], deletedFromDefault: 0 });
+  expect(again).toMatchObject({
+    ran: true,
+    created: [],
+    dropped: [],
+    deletedFromDefault: 0,
+    deadWithoutReport: 0,
+  });
 }

@@ -47,6 +47,11 @@ export interface RetentionRun {
   kept: string[];
   /** Rows past retention deleted from DEFAULT partitions (only there when the job fell behind). */
   deletedFromDefault: number;
+  /**
+   * Open deliveries whose report was gone, settled dead: they could never be sent. Only rows left
+   * by earlier versions, which dropped a report a replay had just reopened (see dropReportsUnlessNeeded).
+   */
+  deadWithoutReport: number;
 }
 
 /**
@@ -70,7 +75,14 @@ const silent: RetentionLogger = { info() {}, warn() {} };
  * lock is taken again by anyone); a run that cannot take it does nothing and says so.
  */
 export async function runRetention(handle: DatabaseHandle, opts: RetentionOptions): Promise<RetentionRun> {
-  const result: RetentionRun = { ran: false, created: [], dropped: [], kept: [], deletedFromDefault: 0 };
+  const result: RetentionRun = {
+    ran: false,
+    created: [],
+    dropped: [],
+    kept: [],
+    deletedFromDefault: 0,
+    deadWithoutReport: 0,
+  };
   const partitionMs = opts.partitionMs ?? DAY_MS;
   if (!validPartitionInterval(partitionMs))
     throw new Error(
@@ -91,6 +103,7 @@ export async function runRetention(handle: DatabaseHandle, opts: RetentionOption
           result,
         };
         for (const spec of PARTITIONED_TABLES) await upkeep(job, spec);
+        await settleOrphans(job);
         return result;
       } finally {
         await query("reset lock_timeout");
@@ -207,6 +220,30 @@ function openRange(p: Partition): string {
     Number.isFinite(p.from) ? `d.created_at >= ${timestampLiteral(p.from)}` : "true",
     `d.created_at < ${timestampLiteral(p.to)}`,
   ].join(" and ");
+}
+
+/**
+ * Open deliveries older than the reports' retention whose report is no longer there: the relay
+ * finds a delivery through its report, so such a row would stay open for good, unseen. Settled
+ * dead, with the reason, they show in the admin API (and a replay refuses them: report-expired).
+ * Only rows of days past the reports' retention can lack their report, so the look-up is over the
+ * few open deliveries that old.
+ */
+async function settleOrphans(job: Job): Promise<void> {
+  const cutoff = job.opts.now - job.opts.retention.reports;
+  const rows = await job.query(
+    `with gone as (
+       update deliveries d set status = 'dead', settled_at = now(),
+              last_error = 'its status report is past HUB_RETENTION_REPORTS and gone: it cannot be sent'
+       where d.settled_at = 'infinity' and d.created_at < ${timestampLiteral(cutoff)}
+         and not exists (select 1 from status_reports r where r.id = d.report_id and r.received_at = d.created_at)
+       returning 1)
+     select count(*)::int as n from gone`,
+  );
+  const n = Number(rows[0]?.n ?? 0);
+  if (n === 0) return;
+  job.result.deadWithoutReport += n;
+  job.opts.log.warn({ deliveries: n }, "retention: open deliveries without their report settled dead");
 }
 
 /**
