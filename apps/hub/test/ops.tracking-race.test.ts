@@ -2,17 +2,12 @@ import { ops, runRetention, statusReports } from "@yunlian/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readOpWaiting } from "../src/services/commands/op-read.ts";
-import {
-  drainOpRecords,
-  newOpId,
-  type OpsCtx,
-  recordOp,
-  timeOutDevices,
-} from "../src/services/commands/op-tracking.ts";
-import { changingCommand, getOp } from "./support/ops.ts";
+import { drainOpRecords, newOpId, recordOp, timeOutDevices } from "../src/services/commands/op-tracking.ts";
+import { changingCommand, getOp, opsInstance } from "./support/ops.ts";
 import { bothStorages, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
 
 const DAY_MS = 86_400_000;
+const PENDING_OF_ONE_DEVICE = 200;
 
 /**
  * devices/op records its op once the vendor answered, beside its answer (docs/adr/0010), so a fast
@@ -37,15 +32,8 @@ describe.each(bothStorages)("op written after its confirming report, on $storage
   const setup = () => {
     const vendor = w?.vendors[0];
     if (!w || !vendor) throw new Error("no world");
-    const hub = w.hub.hub;
-    const opsCtx = (now: () => Date, retentionMs = 24 * 60 * 60 * 1000): OpsCtx => ({
-      db: hub.database.db,
-      now,
-      confirmTimeoutMs: 60_000,
-      retentionMs,
-      metrics: hub.metrics,
-      results: { settled: async () => undefined },
-    });
+    const world = w;
+    const opsCtx = (now: () => Date, retentionMs?: number) => opsInstance(world, now, retentionMs);
     const begin = (began: Date, id: string, attrs: Record<string, string>) => {
       const opId = newOpId(began);
       const device = { udeviceId: id, vendorPlatId: vendor.platId, attrs };
@@ -160,15 +148,8 @@ describe.each(bothStorages)("op records written after the answer, on $storage", 
   }, 60_000);
   afterAll(async () => w?.close());
 
-  /** An OpsCtx of its own: what another hub instance on the same database would hold. */
-  const otherInstance = (world: World): OpsCtx => ({
-    db: world.hub.hub.database.db,
-    now: () => new Date(),
-    confirmTimeoutMs: 60_000,
-    retentionMs: 24 * 60 * 60 * 1000,
-    metrics: world.hub.hub.metrics,
-    results: { settled: async () => undefined },
-  });
+  /** What another hub instance on the same database would hold. */
+  const otherInstance = (world: World) => opsInstance(world);
 
   it("GET /v1/ops waits for a recent op that another instance has not written yet", async (ctx) => {
     if (!w) return ctx.skip();
@@ -217,6 +198,45 @@ describe.each(bothStorages)("op records written after the answer, on $storage", 
     await drainOpRecords(instance);
     const rows = await world.hub.hub.database.db.select({ id: ops.opId }).from(ops).where(eq(ops.opId, opId));
     expect(rows).toHaveLength(1);
+  });
+
+  /**
+   * Many pending ops of one device (a platform that commands one washer in a loop, as the op bench
+   * does) are moved by one statement that updates the due rows where it finds them; it used to join
+   * them back to the table, a join PostgreSQL could run through the pending-by-device index,
+   * re-reading every pending row of the device for each due one (docs/adr/0010).
+   */
+  it(`the sweeper times out ${PENDING_OF_ONE_DEVICE} pending ops of one device in one statement, each once`, async (ctx) => {
+    if (!w) return ctx.skip();
+    const world = w;
+    const vendor = world.vendors[0];
+    const device = vendor?.deviceIds[2] ?? "";
+    const began = new Date();
+    const writer = opsInstance(world);
+    const opIds = await Promise.all(
+      Array.from({ length: PENDING_OF_ONE_DEVICE }, async () => {
+        const opId = newOpId(began);
+        await recordOp(writer, {
+          opId,
+          platId: world.appCreds.platId,
+          userId: alice.userId,
+          startedAt: began,
+          devices: [{ udeviceId: device, vendorPlatId: vendor?.platId ?? "", attrs: { power: "on" } }],
+        });
+        return opId;
+      }),
+    );
+    const later = opsInstance(world, () => new Date(began.getTime() + 61_000));
+    // With the other cases' ops of this world, also past their deadline then.
+    expect(await timeOutDevices(later)).toBeGreaterThanOrEqual(PENDING_OF_ONE_DEVICE);
+    // Moved once: a second sweep (another instance's) finds nothing left.
+    expect(await timeOutDevices(later)).toBe(0);
+    for (const opId of [opIds[0] ?? "", opIds.at(-1) ?? ""]) {
+      expect((await getOp(world.hub.url, world.appCreds, opId, alice)).body).toMatchObject({
+        Status: "timeout",
+        Device: [{ deviceID: device, Status: "timeout" }],
+      });
+    }
   });
 });
 

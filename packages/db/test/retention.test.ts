@@ -83,14 +83,20 @@ describe.skipIf(!available)("retention by partition, PostgreSQL", () => {
     await expectRetention(one);
   });
 
-  it("the advisory lock: a run while another process holds it drops nothing; of two at once, one drops", async () => {
+  /** The scenario's history again, on the partitions the runs before left; its clock. */
+  const historyAgain = async () => {
     await one.withConnection(async (q) => {
       await q(
-        "truncate status_reports, deliveries, delivery_attempts, audit_log, device_shadows, platforms cascade",
+        "truncate status_reports, deliveries, delivery_attempts, audit_log, device_shadows, platforms, ops, op_devices cascade",
       );
     });
     const now = Date.now();
     await fillHistory(one, now);
+    return now;
+  };
+
+  it("the advisory lock: a run while another process holds it drops nothing; of two at once, one drops", async () => {
+    const now = await historyAgain();
     await two.withConnection(async (q) => {
       await q(`select pg_advisory_lock(${RETENTION_LOCK_KEY})`);
       try {
@@ -111,13 +117,7 @@ describe.skipIf(!available)("retention by partition, PostgreSQL", () => {
   });
 
   it("a replay committing while the run decides keeps its report's partition: no open delivery loses its report", async () => {
-    await one.withConnection(async (q) => {
-      await q(
-        "truncate status_reports, deliveries, delivery_attempts, audit_log, device_shadows, platforms, ops, op_devices cascade",
-      );
-    });
-    const now = Date.now();
-    await fillHistory(one, now);
+    const now = await historyAgain();
     // Older report partitions go first, so that day −40 is the first the run considers: dropping
     // any partition waits for the replay's lock on the reports table, and the race is between the
     // check of a partition and its drop.

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DeviceCloud } from "@yunlian/vendor-sim";
 import { request } from "undici";
+import type { OpsCtx } from "../../src/services/commands/op-tracking.ts";
 import { type Answer, requestSignature } from "./client.ts";
+import type { World } from "./world.ts";
 
 /** A platform's signed GET /v1/ops/{OpID} (docs/design.md §7), with UserID in the query unless omitted. */
 export async function getOp(
@@ -47,4 +49,23 @@ export async function eventually<T>(
     if (Date.now() > until) throw new Error(`${what}: still ${JSON.stringify(value)}`);
     await sleep(100);
   }
+}
+
+/**
+ * An OpsCtx of its own on the world's hub database, with its own clock: what another hub instance
+ * would hold (and a sweeper run as if later). Settled ops go nowhere.
+ */
+export function opsInstance(
+  world: World,
+  now: () => Date = () => new Date(),
+  retentionMs = 86_400_000,
+): OpsCtx {
+  return {
+    db: world.hub.hub.database.db,
+    now,
+    confirmTimeoutMs: 60_000,
+    retentionMs,
+    metrics: world.hub.hub.metrics,
+    results: { settled: async () => undefined },
+  };
 }
