@@ -35,11 +35,12 @@ interface Waiting<T, R> {
 export class GroupCommit<T, R> {
   #waiting: Waiting<T, R>[] = [];
   #busy = false;
-  #lingering: ReturnType<typeof setTimeout> | undefined;
-  /** Ends the wait between two batches early (a full batch, flush, whenIdle). */
+  /** Ends the linger before a batch early (a full batch, flush, whenIdle). */
   #endPause: (() => void) | undefined;
   /** whenIdle is waiting: no batch lingers until nothing is left. */
   #urgent = false;
+  /** flush() before the drain began its linger: the next batch does not linger. */
+  #flushed = false;
   /** The batches being written, until none is left. */
   #running: Promise<void> | undefined;
 
@@ -49,24 +50,10 @@ export class GroupCommit<T, R> {
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#waiting.push({ item, resolve, reject });
-      if (this.#waiting.length >= this.opts.maxBatch) {
-        if (this.#lingering) {
-          clearTimeout(this.#lingering);
-          this.#lingering = undefined;
-          queueMicrotask(() => this.#start());
-          return;
-        }
-        this.#endPause?.();
-      }
+      if (this.#waiting.length >= this.opts.maxBatch) this.#endPause?.();
       if (this.#busy) return;
       this.#busy = true;
-      const linger = this.opts.lingerMs ?? 0;
-      if (linger > 0) {
-        this.#lingering = setTimeout(() => {
-          this.#lingering = undefined;
-          this.#start();
-        }, linger);
-      } else queueMicrotask(() => this.#start());
+      queueMicrotask(() => this.#start());
     });
   }
 
@@ -75,11 +62,8 @@ export class GroupCommit<T, R> {
    * lingering (one being written takes what waits next, as always).
    */
   flush(): void {
-    this.#endPause?.();
-    if (!this.#lingering) return;
-    clearTimeout(this.#lingering);
-    this.#lingering = undefined;
-    queueMicrotask(() => this.#start());
+    if (this.#endPause) this.#endPause();
+    else if (this.#busy) this.#flushed = true;
   }
 
   /** Writes what waits without lingering, and resolves once nothing is waiting or being written (a graceful stop). */
@@ -87,7 +71,7 @@ export class GroupCommit<T, R> {
     this.#urgent = true;
     try {
       this.flush();
-      // The flushed (or just submitted) batch starts in a microtask: let it.
+      // A just submitted batch starts in a microtask: let it.
       await null;
       while (this.#running) await this.#running;
     } finally {
@@ -99,20 +83,22 @@ export class GroupCommit<T, R> {
     this.#running = this.#drain();
   }
 
+  /**
+   * Writes batches until nothing waits. Each batch starts no sooner than a linger after the one
+   * before it started, the first a linger after the committer woke: one rule for an idle and a
+   * busy committer.
+   */
   async #drain(): Promise<void> {
     try {
       const linger = this.opts.lingerMs ?? 0;
+      let lingerFrom = performance.now();
       while (this.#waiting.length > 0) {
-        const started = performance.now();
-        await this.#commit(this.#waiting.splice(0, this.opts.maxBatch));
-        const left = started + linger - performance.now();
-        if (
-          left > 0 &&
-          this.#waiting.length > 0 &&
-          this.#waiting.length < this.opts.maxBatch &&
-          !this.#urgent
-        )
+        const left = lingerFrom + linger - performance.now();
+        if (left > 0 && this.#waiting.length < this.opts.maxBatch && !this.#urgent && !this.#flushed)
           await this.#pause(left);
+        this.#flushed = false;
+        lingerFrom = performance.now();
+        await this.#commit(this.#waiting.splice(0, this.opts.maxBatch));
       }
     } finally {
       this.#busy = false;
@@ -120,7 +106,7 @@ export class GroupCommit<T, R> {
     }
   }
 
-  /** Waits `ms` between two batches, or less if the next batch fills or is flushed meanwhile. */
+  /** Waits `ms` before a batch, or less if the batch fills or is flushed meanwhile. */
   #pause(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => this.#endPause?.(), ms);

@@ -33,6 +33,12 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
       select ${id}, r.id, 'PA', 'dev', 1, now() - interval '1 minute', r.received_at from r`);
   }
 
+  /** The id and status of the deliveries whose id starts with `prefix`, by id. */
+  const statusesOf = (prefix: string) =>
+    t.handle.withConnection((q) =>
+      q(`select id, status from deliveries where id like '${prefix}%' order by id`),
+    );
+
   /** Runs `statement` while another transaction settles `id`, committing once it waits for that row. */
   async function whileSettled<T>(id: string, statement: () => Promise<T>): Promise<T> {
     return t.handle.withConnection(async (q) => {
@@ -143,9 +149,7 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
     // row (40001) and ran again: each failed run left the rows it had moved as dead tuples.
     expect(waited).toBe(false);
     expect(result).toBe(2);
-    const rows = await t.handle.withConnection((q) =>
-      q(`select id, status from deliveries where id like 'msg_replay_%' order by id`),
-    );
+    const rows = await statusesOf("msg_replay_");
     expect(rows).toEqual([
       { id: "msg_replay_a", status: "delivered" },
       { id: "msg_replay_b", status: "pending" },
@@ -270,9 +274,7 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
       reason: "report-expired",
     });
     expect(await replayDeliveries({ db: t.db, platId: "PR", since: new Date(0) })).toBe(1);
-    const rows = await t.handle.withConnection((q) =>
-      q(`select id, status from deliveries where id like 'msg_exp_%' order by id`),
-    );
+    const rows = await statusesOf("msg_exp_");
     // Replayed, a report-less row was open for good: the relay finds a row with its report.
     expect(rows).toEqual([
       { id: "msg_exp_gone", status: "dead" },
