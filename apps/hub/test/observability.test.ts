@@ -20,6 +20,28 @@ describe("observability: request ids end to end, Prometheus metrics", () => {
   }, 60_000);
   afterAll(async () => w?.close());
 
+  it("every answer carries the request's id: the platform API's, one refused at the door, the other routes'", async () => {
+    const headers = { "x-request-id": "trace-any-1" };
+    const answers = await Promise.all([
+      request(`${w.hub.url}/v1/devices/op`, { method: "POST", headers, body: "{}" }),
+      // A header over its limit is answered by the listener before any route.
+      request(`${w.hub.url}/v1/devices/op`, {
+        method: "POST",
+        headers: { ...headers, AccessToken: "t".repeat(5000) },
+        body: "{}",
+      }),
+      request(`${w.hub.url}/health`, { headers }),
+      request(`${w.hub.url}/v1/no-such-interface`, { method: "POST", headers, body: "{}" }),
+    ]);
+    for (const answer of answers) await answer.body.dump();
+    expect(answers.map((a) => [a.statusCode, a.headers["x-request-id"]])).toEqual([
+      [401, "trace-any-1"],
+      [400, "trace-any-1"],
+      [200, "trace-any-1"],
+      [404, "trace-any-1"],
+    ]);
+  });
+
   it("a caller's x-request-id reaches the vendor, and a report's request id reaches the receiving platform", async () => {
     const op = await w.call(
       "devices/op",

@@ -5,11 +5,12 @@
 export {
   COMMON_HEADER_LIMITS,
   type CommonHeaders,
+  type CommonHeadersRead,
   type HeaderInput,
   normaliseHeaders,
   type OverlongHeader,
-  overlongHeader,
   overlongHeaderMessage,
+  readCommonHeaders,
 } from "./json/headers.ts";
 export {
   type LenientJsonError,

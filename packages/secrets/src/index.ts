@@ -7,4 +7,10 @@ export {
   keyringFromHex,
   type SecretPlace,
 } from "./keyring.ts";
-export { randomToken, sha256Hex, timingSafeEqualStr } from "./tokens.ts";
+export {
+  comparisonDigest,
+  randomToken,
+  sha256Hex,
+  timingSafeEqualStr,
+  timingSafeEqualToDigest,
+} from "./tokens.ts";

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { newAppSecret, newWebhookSecret, randomToken, sha256Hex, timingSafeEqualStr } from "../src/index.ts";
+import {
+  comparisonDigest,
+  newAppSecret,
+  newWebhookSecret,
+  randomToken,
+  sha256Hex,
+  timingSafeEqualStr,
+  timingSafeEqualToDigest,
+} from "../src/index.ts";
 
 describe("tokens", () => {
   it("randomToken is base64url of the requested size", () => {
@@ -20,6 +28,17 @@ describe("tokens", () => {
     expect(timingSafeEqualStr("same", "diff")).toBe(false);
     expect(timingSafeEqualStr("short", "much longer")).toBe(false);
     expect(timingSafeEqualStr("", "")).toBe(true);
+  });
+
+  it("timingSafeEqualToDigest compares with a digest computed once, and refuses anything else", () => {
+    const digest = comparisonDigest("APP-0001");
+    expect(timingSafeEqualToDigest("APP-0001", digest)).toBe(true);
+    expect(timingSafeEqualToDigest("APP-0002", digest)).toBe(false);
+    expect(timingSafeEqualToDigest("APP-0001 ", digest)).toBe(false);
+    // Each position counts: a digest that differs only in its last character is refused.
+    const lastChanged = digest.slice(0, -1) + (digest.endsWith("0") ? "1" : "0");
+    expect(timingSafeEqualToDigest("APP-0001", lastChanged)).toBe(false);
+    expect(timingSafeEqualToDigest("APP-0001", digest.slice(0, 32))).toBe(false);
   });
 
   it("newAppSecret is a Standard Webhooks secret", () => {

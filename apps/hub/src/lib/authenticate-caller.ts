@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { CommonHeaders } from "@yunlian/protocol";
-import { timingSafeEqualStr } from "@yunlian/secrets";
+import { comparisonDigest, timingSafeEqualToDigest } from "@yunlian/secrets";
 import { liveSecrets, type PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 import { headerValue } from "./caller-request.ts";
@@ -39,6 +39,17 @@ export interface AuthenticateOptions {
   now?: Date;
 }
 
+/** Each record's AppID as compared (records are replaced, not changed, when a platform changes). */
+const appIdDigests = new WeakMap<PlatformRecord, { appId: string; digest: string }>();
+
+function appIdDigestOf(platform: PlatformRecord): string {
+  const known = appIdDigests.get(platform);
+  if (known?.appId === platform.appId) return known.digest;
+  const digest = comparisonDigest(platform.appId);
+  appIdDigests.set(platform, { appId: platform.appId, digest });
+  return digest;
+}
+
 /** Longest webhook-id remembered: ids are keys of the replay store, so they are bounded. */
 const MAX_WEBHOOK_ID = 256;
 
@@ -71,7 +82,7 @@ export async function authenticateCaller(
     throw unauthorized(`header AppID is required: send the AppID the hub issued to PlatID ${platId}`);
   }
   // Compared in constant time: in mode none the AppID is what the platform proves itself with.
-  if (appId !== undefined && !timingSafeEqualStr(appId, platform.appId)) {
+  if (appId !== undefined && !timingSafeEqualToDigest(appId, appIdDigestOf(platform))) {
     throw unauthorized(`AppID ${appId} was not issued to PlatID ${platId}`);
   }
   if (platform.securityMode === "mtls") verifyCertificate(platform, evidence.socket);
@@ -100,7 +111,7 @@ async function authenticateByIngestUrl(
   if (platId !== undefined && platId !== platform.platId) {
     throw unauthorized(`PlatID ${platId} is not the platform this ingestUrl belongs to`);
   }
-  if (appId !== undefined && !timingSafeEqualStr(appId, platform.appId)) {
+  if (appId !== undefined && !timingSafeEqualToDigest(appId, appIdDigestOf(platform))) {
     throw unauthorized(`AppID ${appId} was not issued to the platform this ingestUrl belongs to`);
   }
   if (platform.securityMode === "mtls") verifyCertificate(platform, evidence.socket);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { overlongHeader, overlongHeaderMessage, RetCode, retBody } from "@yunlian/protocol";
+import { overlongHeaderMessage, RetCode, readCommonHeaders, retBody } from "@yunlian/protocol";
 import type { Logger } from "pino";
 import { type RequestRecorder, recordRequest } from "../observability/observe-requests.ts";
 import { loggablePath } from "../registry/ingest-url.ts";
@@ -39,7 +39,6 @@ export function hubListener(options: HubListenerOptions): RequestListener {
 
 async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const state = beginRequest(req);
-  res.setHeader("x-request-id", state.trace.requestId);
   // A client that failed authentication too often waits, whatever it asks (but /health, which
   // a load balancer behind the same address must reach): nothing else is done for it.
   const wait = o.unauthBudget.refusal(req);
@@ -55,12 +54,14 @@ async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerRes
   // Before anything reads a header (authentication, normalisation): nothing may cost more than a
   // header of a sane length (issue 14). 400 naming the header, for every route, charged to the
   // client's unauthenticated budget like a failed authentication.
-  const overlong = overlongHeader(req.headers);
-  if (overlong) {
-    atTheDoor(state, res, 400, retBody(RetCode.INVALID, overlongHeaderMessage(overlong)));
+  // Read once here, in the same pass, for every route that needs them (the standard router's).
+  const common = readCommonHeaders(req.headers);
+  if (!common.ok) {
+    atTheDoor(state, res, 400, retBody(RetCode.INVALID, overlongHeaderMessage(common.overlong)));
     finish(o, state, req, res);
     return o.unauthBudget.charge(req);
   }
+  state.common = common.headers;
   if (mayHaveBody(req.method)) {
     let body: Buffer | undefined;
     try {
@@ -80,7 +81,10 @@ async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerRes
   }
   const path = pathOf(req.url);
   if (o.standard.owns(path)) await o.standard.serve(state, req, res, path);
-  else await o.app(req, res);
+  else {
+    res.setHeader("x-request-id", state.trace.requestId);
+    await o.app(req, res);
+  }
   finish(o, state, req, res);
 }
 
@@ -93,7 +97,7 @@ function atTheDoor(
   headers?: Record<string, string>,
 ): void {
   noteAnswer(state, status, body);
-  sendJson(res, status, body, headers);
+  sendJson(res, status, body, state.trace.requestId, headers);
 }
 
 function finish(o: HubListenerOptions, state: RequestState, req: IncomingMessage, res: ServerResponse): void {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { CommonHeaders } from "@yunlian/protocol";
 import { newTrace, type RequestTrace, requestIdOf } from "../observability/request-context.ts";
 
 /**
@@ -15,6 +16,8 @@ export interface RequestState {
   route: string;
   /** The body as read by the listener ("" for GET/HEAD). */
   rawBody: string;
+  /** The standard's common headers, normalised (read by the listener before the body, limits checked). */
+  common: CommonHeaders;
   /** The platform the caller is (or claims to be, if refused before authentication), for the log. */
   platId?: string;
   /** The platform the caller was authenticated as: the only platform id a metric label may carry. */
@@ -40,6 +43,7 @@ export function beginRequest(req: IncomingMessage): RequestState {
     start: performance.now(),
     route: "unmatched",
     rawBody: "",
+    common: {},
   };
   (req as WithState)[STATE] = state;
   return state;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { httpStatusOf, normaliseHeaders, RetCode, retBody } from "@yunlian/protocol";
+import { httpStatusOf, RetCode, retBody } from "@yunlian/protocol";
 import type { Logger } from "pino";
 import type { CallerRequest } from "../lib/caller-request.ts";
 import { answerForError, noSuchInterface } from "../lib/error-answer.ts";
@@ -97,7 +97,7 @@ export class StandardRouter {
         trace: state.trace,
       };
       try {
-        const common = normaliseHeaders(req.headers);
+        const common = state.common;
         state.platId = common.platId;
         // Authenticated (failures audited) and charged to its rate limit before the body is parsed.
         platform = await guardCaller(
@@ -123,7 +123,7 @@ export class StandardRouter {
     noteAnswer(state, status, body);
     status = httpStatusFor(status, answeringPlatform(this.guard.registry, platform, req.headers));
     try {
-      sendJson(res, status, body, headers);
+      sendJson(res, status, body, state.trace.requestId, headers);
     } catch (err) {
       this.log.error({ err, requestId: state.trace.requestId }, "could not send an answer");
       res.destroy();

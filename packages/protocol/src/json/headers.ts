@@ -46,31 +46,6 @@ export interface OverlongHeader {
   length: number;
 }
 
-/** The first common header whose raw value is longer than its limit, or undefined. */
-export function overlongHeader(headers: HeaderInput): OverlongHeader | undefined {
-  let found: OverlongHeader | undefined;
-  const look = (rawName: string, rawValue: string | string[] | undefined) => {
-    if (found || rawValue === undefined) return;
-    const name = cleanName(rawName);
-    const field = FIELD_OF.get(name);
-    const limit = field && COMMON_HEADER_LIMITS.get(field);
-    if (limit === undefined) return;
-    for (const v of Array.isArray(rawValue) ? rawValue : [rawValue]) {
-      if (v.length > limit) {
-        found = { name: SPELLING.get(name) ?? rawName, limit, length: v.length };
-        return;
-      }
-    }
-  };
-  if (typeof Headers !== "undefined" && headers instanceof Headers) {
-    headers.forEach((v, n) => {
-      look(n, v);
-    });
-  } else
-    for (const name of Object.keys(headers)) look(name, (headers as Record<string, string | string[]>)[name]);
-  return found;
-}
-
 /** The RetInfo of a header over its limit. */
 export function overlongHeaderMessage(h: OverlongHeader): string {
   return `header ${h.name} is ${h.length} characters long; at most ${h.limit} are accepted`;
@@ -139,31 +114,70 @@ function isPlainName(name: string): boolean {
   return name.length > 0;
 }
 
-function cleanName(name: string): string {
-  return isPlainName(name) ? name : stripQuotes(name).toLowerCase();
-}
-
 /** The fields found so far, and which spelling filled platId: `PlatID` wins over `PlateID` whatever the order. */
 interface Collected {
   out: CommonHeaders;
   platIdFromCanonical: boolean;
 }
 
+export type CommonHeadersRead =
+  | { ok: true; headers: CommonHeaders }
+  | { ok: false; overlong: OverlongHeader };
+
+/**
+ * The common headers of a request in one pass over its headers, or the first one longer than
+ * COMMON_HEADER_LIMITS allows (judged on the raw value, before anything is cleaned): the hub's
+ * listener reads them once per request, before the body, and every route uses that reading.
+ */
+export function readCommonHeaders(headers: HeaderInput): CommonHeadersRead {
+  const state: Collected = { out: {}, platIdFromCanonical: false };
+  let overlong: OverlongHeader | undefined;
+  if (typeof Headers !== "undefined" && headers instanceof Headers) {
+    headers.forEach((value, name) => {
+      overlong ??= take(state, name, value);
+    });
+  } else {
+    for (const name of Object.keys(headers)) {
+      overlong = take(state, name, (headers as Record<string, string | string[]>)[name]);
+      if (overlong) break;
+    }
+  }
+  return overlong ? { ok: false, overlong } : { ok: true, headers: state.out };
+}
+
 // A module-level function rather than a closure per call: this runs on every request.
-function take(state: Collected, rawName: string, rawValue: string | string[] | undefined): void {
-  const name = cleanName(rawName);
-  const field = FIELD_OF.get(name);
-  if (field === undefined || rawValue === undefined) return;
-  const first = Array.isArray(rawValue) ? rawValue[0] : rawValue;
-  if (first === undefined) return;
+function take(
+  state: Collected,
+  rawName: string,
+  rawValue: string | string[] | undefined,
+): OverlongHeader | undefined {
+  if (rawValue === undefined) return undefined;
+  // node:http hands names over lower-cased: most are looked up as they came.
+  let name = rawName;
+  let field = FIELD_OF.get(name);
+  if (field === undefined) {
+    if (isPlainName(rawName)) return undefined;
+    name = stripQuotes(rawName).toLowerCase();
+    field = FIELD_OF.get(name);
+    if (field === undefined) return undefined;
+  }
+  const limit = COMMON_HEADER_LIMITS.get(field) ?? 0;
+  const tooLong =
+    typeof rawValue === "string"
+      ? rawValue.length > limit && rawValue
+      : rawValue.find((v) => v.length > limit);
+  if (tooLong) return { name: SPELLING.get(name) ?? rawName, limit, length: tooLong.length };
+  const first = typeof rawValue === "string" ? rawValue : rawValue[0];
+  if (first === undefined) return undefined;
   const value = stripQuotes(first);
-  if (value === "") return;
+  if (value === "") return undefined;
   if (field === "platId") {
     const canonical = name === "platid";
-    if (state.out.platId !== undefined && state.platIdFromCanonical && !canonical) return;
+    if (state.out.platId !== undefined && state.platIdFromCanonical && !canonical) return undefined;
     state.platIdFromCanonical = canonical;
   }
   state.out[field] = value;
+  return undefined;
 }
 
 /**
@@ -171,16 +185,8 @@ function take(state: Collected, rawName: string, rawValue: string | string[] | u
  * one is longer than COMMON_HEADER_LIMITS allows, before cleaning anything.
  */
 export function normaliseHeaders(headers: HeaderInput): CommonHeaders {
-  const overlong = overlongHeader(headers);
-  if (overlong) throw new ProtocolError(RetCode.INVALID, overlongHeaderMessage(overlong), overlong.name);
-  const state: Collected = { out: {}, platIdFromCanonical: false };
-  if (typeof Headers !== "undefined" && headers instanceof Headers) {
-    headers.forEach((value, name) => {
-      take(state, name, value);
-    });
-  } else {
-    for (const name of Object.keys(headers))
-      take(state, name, (headers as Record<string, string | string[]>)[name]);
-  }
-  return state.out;
+  const read = readCommonHeaders(headers);
+  if (!read.ok)
+    throw new ProtocolError(RetCode.INVALID, overlongHeaderMessage(read.overlong), read.overlong.name);
+  return read.headers;
 }

@@ -1,11 +1,12 @@
 export {
   COMMON_HEADER_LIMITS,
   type CommonHeaders,
+  type CommonHeadersRead,
   type HeaderInput,
   normaliseHeaders,
   type OverlongHeader,
-  overlongHeader,
   overlongHeaderMessage,
+  readCommonHeaders,
 } from "./headers.ts";
 export {
   type LenientJsonError,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseLenientJson } from "./lenient-json.ts";
+import { parseJsonByHand, parseLenientJson } from "./lenient-json.ts";
 
 const hasPaddedKey = (v: unknown): boolean =>
   typeof v === "object" && v !== null
@@ -48,6 +48,47 @@ describe("parseLenientJson: JSON", () => {
     expect(ok("")).toEqual({});
     expect(ok(" \r\n\t")).toEqual({});
     expect(ok('\ufeff{"a":1}')).toEqual({ a: 1 });
+  });
+});
+
+describe("parseLenientJson: JSON.parse where it gives the same result", () => {
+  // Text that JSON.parse reads, but differently from the standard's reading: padded keys, big
+  // integers (as literals, signed, with exponents), duplicates, deep nesting, and text it refuses.
+  const awkward = fc.oneof(
+    fc.jsonValue().map((v) => JSON.stringify(v)),
+    fc.constantFrom(
+      '{" a ":1,"a":2}',
+      '{"\u3000k":1}',
+      '{"k\u00a0":{"x":1}}',
+      '{"UserID":100013954770780042}',
+      "[-9007199254740993, 9007199254740991, 1e400, 1.5e16, 90071992547409930]",
+      '{"a":1,"a":2}',
+      '{"__proto__":{"x":1}}',
+      `${"[".repeat(70)}${"]".repeat(70)}`,
+      "",
+      " ",
+      '\ufeff{"a":1}',
+      "{'a':1}",
+      '{"a":1,}',
+      "[1 2]",
+      "// c\n{}",
+    ),
+    fc.string(),
+  );
+
+  it("returns exactly what the hand-written parser returns, value or error", () => {
+    fc.assert(
+      fc.property(awkward, fc.integer({ min: 1, max: 80 }), (text, maxDepth) => {
+        expect(parseLenientJson(text, { maxDepth })).toEqual(parseJsonByHand(text, { maxDepth }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("keeps the member limit exact when duplicate keys would shrink JSON.parse's object", () => {
+    const members = Array.from({ length: 6 }, () => '"a":1').join(",");
+    expect(parseLenientJson(`{${members}}`, { maxObjectKeys: 5 }).ok).toBe(false);
+    expect(parseLenientJson(`[${"0,".repeat(5)}0]`, { maxArrayLength: 5 }).ok).toBe(false);
   });
 });
 
