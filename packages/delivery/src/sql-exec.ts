@@ -93,7 +93,8 @@ export async function retryAfterPartitionMove<T>(run: () => Promise<T>, tries = 
   }
 }
 
-function movedByConcurrentUpdate(err: unknown): boolean {
+/** PostgreSQL's refusal of a statement that met a row a concurrent commit moved to another partition (40001). */
+export function movedByConcurrentUpdate(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown; cause?: unknown } | null;
   if (!e || typeof e !== "object") return false;
   if (e.code === "40001" && typeof e.message === "string" && e.message.includes("moved to another partition"))

@@ -1,3 +1,4 @@
+import type { Database } from "@yunlian/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replayDeliveries, replayDelivery } from "../src/admin/deliveries.ts";
@@ -183,6 +184,42 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
     expect(rows).toEqual([{ status: "pending", attempts: 0, n: 1234 }]);
   });
 
+  async function failedDeliveries(platId: string, prefix: string, n: number): Promise<void> {
+    await insertPlatform(t.db, testKeyring(), { platId, dataGatewayUrl: `http://127.0.0.1:9/${platId}` });
+    await t.db.execute(sql`
+      with r as (
+        insert into status_reports (udevice_id, vendor_plat_id, data_type, device_status, received_at)
+        values ('dev', 'PV', 'attr', '{}', now() - interval '1 minute') returning id, received_at
+      )
+      insert into deliveries (id, report_id, plat_id, udevice_id, attempts, status, next_attempt_at, created_at)
+      select ${prefix} || g, r.id, ${platId}, 'dev', 3, 'failed', now(), r.received_at
+        from r, generate_series(1, ${n}) g`);
+  }
+
+  it("a bulk replay refused again and again while rows are settled halves its batch until one goes through", async () => {
+    await failedDeliveries("PH", "msg_halve_", 300);
+    // Any batch of more than 60 rows meets a row being settled (made at the client: see refusingBatches).
+    const refusing = refusingBatches(t.db, (limit) => limit > 60);
+    expect(await replayDeliveries({ db: refusing.db, platId: "PH", since: new Date(0) })).toBe(300);
+    expect(refusing.limits.slice(0, 4)).toEqual([300, 150, 75, 37]);
+    const rows = await t.handle.withConnection((q) =>
+      q(`select status, count(*)::int as n from deliveries where plat_id = 'PH' group by 1`),
+    );
+    expect(rows).toEqual([{ status: "pending", n: 300 }]);
+  });
+
+  it("a bulk replay refused every time gives up after a bounded number of statements", async () => {
+    await failedDeliveries("PG", "msg_giveup_", 10);
+    const refusing = refusingBatches(t.db, () => true);
+    await expect(
+      replayDeliveries({ db: refusing.db, platId: "PG", since: new Date(0) }),
+    ).rejects.toMatchObject({
+      code: "40001",
+    });
+    expect(refusing.limits).toHaveLength(16);
+    expect(refusing.limits.at(-1)).toBe(1);
+  });
+
   async function queuedOpenDelivery(id: string): Promise<void> {
     await openDelivery(id);
     await t.db.execute(sql`update deliveries set enqueued_at = now() - interval '1 minute' where id = ${id}`);
@@ -283,3 +320,45 @@ describe.skipIf(!svc.ok)("a statement that waited on a row settled meanwhile", (
     ]);
   });
 });
+
+/**
+ * `db` whose replay statements PostgreSQL refuses, whenever `refuse(limit)` says so, the way it
+ * refuses a statement that met a row a concurrent commit moved to another partition (SQLSTATE
+ * 40001). Which batch meets such a row depends on timing a test cannot control, so the refusal is
+ * made here, at the client; `limits` records each statement's batch size (its LIMIT parameter).
+ */
+function refusingBatches(
+  db: Database,
+  refuse: (limit: number) => boolean,
+): { db: Database; limits: number[] } {
+  const limits: number[] = [];
+  type Chain = { set(v: unknown): { where(w: unknown): { returning(r: unknown): Query } } };
+  type Query = PromiseLike<unknown> & { toSQL(): { sql: string; params: unknown[] } };
+  const update = (table: unknown) => {
+    const real = (db.update as (t: unknown) => Chain)(table);
+    return {
+      set: (values: unknown) => ({
+        where: (where: unknown) => ({
+          returning: (fields: unknown) => {
+            const query = real.set(values).where(where).returning(fields);
+            const { sql: text, params } = query.toSQL();
+            const at = /limit \$(\d+)/i.exec(text);
+            const limit = Number(params[Number(at?.[1]) - 1]);
+            limits.push(limit);
+            if (!refuse(limit)) return query;
+            return Promise.reject(
+              Object.assign(
+                new Error(
+                  "tuple to be locked was already moved to another partition due to concurrent update",
+                ),
+                { code: "40001" },
+              ),
+            );
+          },
+        }),
+      }),
+    };
+  };
+  // Everything else is the real database, through the prototype chain.
+  return { db: Object.assign(Object.create(db) as Database, { update }), limits };
+}
