@@ -186,6 +186,7 @@ export async function buildHub(config: HubConfig, options: BuildHubOptions = {})
           ops: {
             db,
             now,
+            log,
             confirmTimeoutMs: config.ops.confirmTimeoutMs,
             retentionMs: config.ops.retentionMs,
             metrics,

@@ -2,7 +2,13 @@ import { ops, runRetention, statusReports } from "@yunlian/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readOpWaiting } from "../src/services/commands/op-read.ts";
-import { drainOpRecords, newOpId, recordOp, timeOutDevices } from "../src/services/commands/op-tracking.ts";
+import {
+  drainOpRecords,
+  newOpId,
+  opRecordWritten,
+  recordOp,
+  timeOutDevices,
+} from "../src/services/commands/op-tracking.ts";
 import { changingCommand, getOp, opsInstance } from "./support/ops.ts";
 import { bothStorages, devices, loginAs, startWorldIfAvailable, type World } from "./support/world.ts";
 
@@ -34,19 +40,19 @@ describe.each(bothStorages)("op written after its confirming report, on $storage
     if (!w || !vendor) throw new Error("no world");
     const world = w;
     const opsCtx = (now: () => Date, retentionMs?: number) => opsInstance(world, now, retentionMs);
-    const begin = (began: Date, id: string, attrs: Record<string, string>) => {
+    const begin = async (began: Date, id: string, attrs: Record<string, string>) => {
       const opId = newOpId(began);
       const device = { udeviceId: id, vendorPlatId: vendor.platId, attrs };
-      return recordOp(
-        opsCtx(() => new Date()),
-        {
-          opId,
-          platId: w?.appCreds.platId ?? "",
-          userId: alice.userId,
-          startedAt: began,
-          devices: [device],
-        },
-      ).then(() => opId);
+      const instance = opsCtx(() => new Date());
+      recordOp(instance, {
+        opId,
+        platId: w?.appCreds.platId ?? "",
+        userId: alice.userId,
+        startedAt: began,
+        devices: [device],
+      });
+      await opRecordWritten(instance, opId);
+      return opId;
     };
     const read = async (opId: string) =>
       (await getOp(w?.hub.url ?? "", w?.appCreds ?? creds0, opId, alice)).body;
@@ -157,14 +163,17 @@ describe.each(bothStorages)("op records written after the answer, on $storage", 
     const vendor = world.vendors[0];
     const id = vendor?.deviceIds[0] ?? "";
     const opId = newOpId(new Date());
-    const record = () =>
-      recordOp(otherInstance(world), {
+    const record = () => {
+      const instance = otherInstance(world);
+      recordOp(instance, {
         opId,
         platId: world.appCreds.platId,
         userId: alice.userId,
         startedAt: new Date(),
         devices: [{ udeviceId: id, vendorPlatId: vendor?.platId ?? "", attrs: { power: "on" } }],
       });
+      return opRecordWritten(instance, opId);
+    };
     const written = new Promise<void>((resolve, reject) => {
       setTimeout(() => record().then(resolve, reject), 150);
     });
@@ -181,12 +190,36 @@ describe.each(bothStorages)("op records written after the answer, on $storage", 
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it("a record the database refuses is logged with its OpID, and a read waiting for it is released", async (ctx) => {
+    if (!w) return ctx.skip();
+    const world = w;
+    const errors: unknown[][] = [];
+    // A deadline the database cannot read ('NaN'::int): its refusal, not a fake one.
+    const instance = {
+      ...otherInstance(world),
+      confirmTimeoutMs: Number.NaN,
+      log: { error: (...args: unknown[]) => void errors.push(args) },
+    };
+    const opId = newOpId(new Date());
+    recordOp(instance, {
+      opId,
+      platId: world.appCreds.platId,
+      userId: alice.userId,
+      startedAt: new Date(),
+      devices: [
+        { udeviceId: world.vendors[0]?.deviceIds[1] ?? "", vendorPlatId: "x", attrs: { power: "on" } },
+      ],
+    });
+    await opRecordWritten(instance, opId);
+    expect(errors).toEqual([[expect.objectContaining({ opId }), "devices/op: op answered but not recorded"]]);
+  });
+
   it("drainOpRecords writes the records still lingering, before it resolves (a graceful stop)", async (ctx) => {
     if (!w) return ctx.skip();
     const world = w;
     const instance = otherInstance(world);
     const opId = newOpId(new Date());
-    void recordOp(instance, {
+    recordOp(instance, {
       opId,
       platId: world.appCreds.platId,
       userId: alice.userId,
@@ -216,13 +249,14 @@ describe.each(bothStorages)("op records written after the answer, on $storage", 
     const opIds = await Promise.all(
       Array.from({ length: PENDING_OF_ONE_DEVICE }, async () => {
         const opId = newOpId(began);
-        await recordOp(writer, {
+        recordOp(writer, {
           opId,
           platId: world.appCreds.platId,
           userId: alice.userId,
           startedAt: began,
           devices: [{ udeviceId: device, vendorPlatId: vendor?.platId ?? "", attrs: { power: "on" } }],
         });
+        await opRecordWritten(writer, opId);
         return opId;
       }),
     );

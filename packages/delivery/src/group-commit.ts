@@ -28,8 +28,8 @@ export interface GroupCommitOptions<T, R> {
 
 interface Waiting<T, R> {
   item: T;
-  resolve(result: R): void;
-  reject(err: unknown): void;
+  onResult(result: R, item: T): void;
+  onError(err: unknown, item: T): void;
 }
 
 export class GroupCommit<T, R> {
@@ -48,13 +48,21 @@ export class GroupCommit<T, R> {
 
   /** Resolves once the batch holding `item` has committed (or `item` alone has, after a retry). */
   submit(item: T): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.#waiting.push({ item, resolve, reject });
-      if (this.#waiting.length >= this.opts.maxBatch) this.#endPause?.();
-      if (this.#busy) return;
-      this.#busy = true;
-      queueMicrotask(() => this.#start());
-    });
+    return new Promise<R>((resolve, reject) => this.enqueue(item, resolve, reject));
+  }
+
+  /**
+   * submit without a promise: `onResult` or `onError` is called once the batch holding `item` has
+   * committed or failed, with the item. For a writer nobody waits for (op tracking, beside every
+   * device call), whose callbacks can then be shared by every item: a promise and its reactions
+   * per item live until the batch commits, long enough for the garbage collector to copy them.
+   */
+  enqueue(item: T, onResult: (result: R, item: T) => void, onError: (err: unknown, item: T) => void): void {
+    this.#waiting.push({ item, onResult, onError });
+    if (this.#waiting.length >= this.opts.maxBatch) this.#endPause?.();
+    if (this.#busy) return;
+    this.#busy = true;
+    queueMicrotask(() => this.#start());
   }
 
   /**
@@ -129,14 +137,14 @@ export class GroupCommit<T, R> {
     }
     if (results) {
       batch.forEach((w, i) => {
-        w.resolve(results[i] as R);
+        settle(w.onResult, results[i] as R, w.item);
       });
       this.#after(items, results);
       return;
     }
     const only = batch[0];
     if (batch.length === 1 && only) {
-      only.reject(batchError);
+      settle(only.onError, batchError, only.item);
       return;
     }
     // Rolled back as a whole: find out which items were to blame by writing each alone.
@@ -147,9 +155,9 @@ export class GroupCommit<T, R> {
         const r = await this.opts.runOne(w.item);
         ok.push(w.item);
         okResults.push(r);
-        w.resolve(r);
+        settle(w.onResult, r, w.item);
       } catch (err) {
-        w.reject(err);
+        settle(w.onError, err, w.item);
       }
     }
     if (ok.length > 0) this.#after(ok, okResults);
@@ -161,5 +169,14 @@ export class GroupCommit<T, R> {
     } catch {
       // A post-commit hook (a wake-up) must not turn a committed write into an error.
     }
+  }
+}
+
+/** Calls one item's callback: one that throws must not keep the batch's other items from theirs. */
+function settle<V, T>(callback: (value: V, item: T) => void, value: V, item: T): void {
+  try {
+    callback(value, item);
+  } catch {
+    // The caller's own error, after its write was settled: nothing here can answer for it.
   }
 }

@@ -47,6 +47,30 @@ describe("GroupCommit", () => {
     expect(c.woken).toEqual([[1, 2, 3], [4]]);
   });
 
+  it("enqueue calls back with each item's result, or its error after the items were tried alone", async () => {
+    const c = committer({ bad: 2 });
+    const seen: string[] = [];
+    const onResult = (r: string, n: number) => void seen.push(`${n}: ${r}`);
+    const onError = (err: unknown, n: number) => void seen.push(`${n}: ${String(err)}`);
+    for (const n of [1, 2, 3]) c.g.enqueue(n, onResult, onError);
+    await c.g.whenIdle();
+    expect(seen).toEqual(["1: alone 1", "2: Error: bad 2", "3: alone 3"]);
+  });
+
+  it("a callback that throws keeps no other item of its batch from its own", async () => {
+    const c = committer();
+    const seen: number[] = [];
+    const onResult = (_r: string, n: number) => {
+      seen.push(n);
+      if (n === 1) throw new Error("the caller's own bug");
+    };
+    for (const n of [1, 2, 3]) c.g.enqueue(n, onResult, () => undefined);
+    await c.g.whenIdle();
+    expect(seen).toEqual([1, 2, 3]);
+    // The committer still works afterwards.
+    expect(await c.g.submit(4)).toBe("ok 4");
+  });
+
   it("collects calls made while a batch is in flight into the next one", async () => {
     const c = committer();
     c.hold();

@@ -63,6 +63,7 @@ export function opsInstance(
   return {
     db: world.hub.hub.database.db,
     now,
+    log: world.hub.hub.log,
     confirmTimeoutMs: 60_000,
     retentionMs,
     metrics: world.hub.hub.metrics,

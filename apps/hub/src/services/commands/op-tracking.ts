@@ -2,6 +2,7 @@ import { randomFillSync } from "node:crypto";
 import { type Database, type OpStatus, opDevices, ops, platforms, statusReports } from "@yunlian/db";
 import { GroupCommit, type RunSql, renderOnce, runSql } from "@yunlian/delivery";
 import { type SQL, sql } from "drizzle-orm";
+import type { Logger } from "pino";
 import type { HubMetrics } from "../../observability/metrics.ts";
 import { OP_RESULT, type OpResultSink } from "./op-results.ts";
 
@@ -9,6 +10,8 @@ import { OP_RESULT, type OpResultSink } from "./op-results.ts";
 export interface OpsCtx {
   db: Database;
   now: () => Date;
+  /** Where a record that could not be written is reported: the op was answered already. */
+  log: Pick<Logger, "error">;
   /** HUB_OP_CONFIRM_TIMEOUT. */
   confirmTimeoutMs: number;
   /**
@@ -119,13 +122,24 @@ const OP_WRITE_LINGER_MS = 20;
 /** Shared by every op the insert settled nothing of: read-only, so no caller can fill it. */
 const NONE_SETTLED: readonly Transition[] = [];
 
-/** Concurrent ops are written together (one statement, one commit): see GroupCommit. */
-const committers = new WeakMap<OpsCtx, GroupCommit<OpRow, readonly Transition[]>>();
+/**
+ * One instance's op records in writing: concurrent ops are written together (one statement, one
+ * commit: see GroupCommit), and a read of an op still being written waits for it (`waiting`).
+ */
+interface OpWriter {
+  committer: GroupCommit<OpRow, readonly Transition[]>;
+  /** The OpIDs being written, each with the reads waiting for it (null: none yet). */
+  waiting: Map<string, (() => void)[] | null>;
+  /** Shared by every op (no closure per op): the batch committed, or the op alone failed. */
+  written(settled: readonly Transition[], row: OpRow): void;
+  failed(err: unknown, row: OpRow): void;
+}
 
-/** Each op's result: its devices found confirmed already (almost always none). */
-function committerFor(ctx: OpsCtx): GroupCommit<OpRow, readonly Transition[]> {
-  let committer = committers.get(ctx);
-  if (!committer) {
+const writers = new WeakMap<OpsCtx, OpWriter>();
+
+function writerFor(ctx: OpsCtx): OpWriter {
+  let writer = writers.get(ctx);
+  if (!writer) {
     const insert = insertOps(ctx.db);
     const write = async (rows: readonly OpRow[]) => {
       const seen = (await insert({
@@ -137,15 +151,39 @@ function committerFor(ctx: OpsCtx): GroupCommit<OpRow, readonly Transition[]> {
       if (seen.length === 0) return rows.map(() => NONE_SETTLED);
       return rows.map((row) => seen.filter((t) => t.op_id === row.op_id));
     };
-    committer = new GroupCommit<OpRow, readonly Transition[]>({
-      maxBatch: 256,
-      lingerMs: OP_WRITE_LINGER_MS,
-      runBatch: write,
-      runOne: async (row) => (await write([row]))[0] ?? [],
-    });
-    committers.set(ctx, committer);
+    const waiting = new Map<string, (() => void)[] | null>();
+    const done = (opId: string) => {
+      const reads = waiting.get(opId);
+      waiting.delete(opId);
+      if (reads) for (const read of reads) read();
+    };
+    writer = {
+      committer: new GroupCommit<OpRow, readonly Transition[]>({
+        maxBatch: 256,
+        lingerMs: OP_WRITE_LINGER_MS,
+        runBatch: write,
+        runOne: async (row) => (await write([row]))[0] ?? [],
+      }),
+      waiting,
+      written(settled, row) {
+        done(row.op_id);
+        if (settled.length === 0) return;
+        settleInserted(ctx, settled).catch((err: unknown) => {
+          ctx.log.error(
+            { err: String(err), opId: row.op_id },
+            "devices/op: op recorded, its settled devices not followed up",
+          );
+        });
+      },
+      failed(err, row) {
+        done(row.op_id);
+        // A failed write leaves an OpID that GET /v1/ops will not find: logged, never thrown.
+        ctx.log.error({ err: String(err), opId: row.op_id }, "devices/op: op answered but not recorded");
+      },
+    };
+    writers.set(ctx, writer);
   }
-  return committer;
+  return writer;
 }
 
 /**
@@ -221,34 +259,30 @@ const insertOps = renderOnce(sql`
 export function recordOp(
   ctx: OpsCtx,
   op: { opId: string; platId: string; userId: string; startedAt: Date; devices: TrackedDevice[] },
-): Promise<void> {
-  const written = committerFor(ctx).submit({
-    op_id: op.opId,
-    plat_id: op.platId,
-    user_id: op.userId,
-    created_ms: op.startedAt.getTime(),
-    written_ms: ctx.now().getTime(),
-    devices: op.devices.map((d, ord) => ({
-      udevice_id: d.udeviceId,
-      vendor_plat_id: d.vendorPlatId,
-      attrs: d.attrs,
-      ord,
-      failed: d.failed === true,
-    })),
-  });
-  const pending = pendingRecords(ctx);
-  pending.set(op.opId, written);
-  // Plain callbacks, not an async function: one op is a few µs of hub CPU, and the usual outcome
-  // (no device settled by the insert) should cost no more promises than the write's own.
-  return written.then(
-    (settled) => {
-      pending.delete(op.opId);
-      return settled.length === 0 ? undefined : settleInserted(ctx, settled);
+): void {
+  const writer = writerFor(ctx);
+  writer.waiting.set(op.opId, null);
+  // Callbacks shared by every op rather than a promise (and its reactions) per op: nobody waits
+  // for the write but a read of the op (opRecordWritten), and each op's promises lived through
+  // the linger, so the garbage collector copied them. The op bench's hub went from 68–78 to
+  // 60–66 µs of CPU per tracked op with this (docs/benchmarks.md, issue 13, seventh session).
+  writer.committer.enqueue(
+    {
+      op_id: op.opId,
+      plat_id: op.platId,
+      user_id: op.userId,
+      created_ms: op.startedAt.getTime(),
+      written_ms: ctx.now().getTime(),
+      devices: op.devices.map((d, ord) => ({
+        udevice_id: d.udeviceId,
+        vendor_plat_id: d.vendorPlatId,
+        attrs: d.attrs,
+        ord,
+        failed: d.failed === true,
+      })),
     },
-    (err: unknown) => {
-      pending.delete(op.opId);
-      throw err;
-    },
+    writer.written,
+    writer.failed,
   );
 }
 
@@ -266,27 +300,23 @@ async function settleInserted(ctx: OpsCtx, settled: readonly Transition[]): Prom
   );
 }
 
-/** Op records this instance is still writing, by OpID: a read of one waits for its write. */
-const pendingByCtx = new WeakMap<OpsCtx, Map<string, Promise<unknown>>>();
-function pendingRecords(ctx: OpsCtx): Map<string, Promise<unknown>> {
-  let pending = pendingByCtx.get(ctx);
-  if (!pending) {
-    pending = new Map();
-    pendingByCtx.set(ctx, pending);
-  }
-  return pending;
-}
-
-/** Resolves once this instance's write of `opId` is over (at once if there is none). */
-export async function opRecordWritten(ctx: OpsCtx, opId: string): Promise<void> {
-  await pendingRecords(ctx)
-    .get(opId)
-    ?.catch(() => undefined);
+/**
+ * Resolves once this instance's write of `opId` is over, written or not (at once if there is
+ * none): a read of a recent op waits for it.
+ */
+export function opRecordWritten(ctx: OpsCtx, opId: string): Promise<void> {
+  const waiting = writers.get(ctx)?.waiting;
+  if (!waiting?.has(opId)) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const reads = waiting.get(opId) ?? [];
+    reads.push(resolve);
+    waiting.set(opId, reads);
+  });
 }
 
 /** Writes every op record still waiting, and resolves when all are written (a graceful stop). */
 export async function drainOpRecords(ctx: OpsCtx): Promise<void> {
-  await committers.get(ctx)?.whenIdle();
+  await writers.get(ctx)?.committer.whenIdle();
 }
 
 type ReportToMatch = { udeviceId: string; dataType: string; deviceStatus: Record<string, string> };
