@@ -5,7 +5,8 @@
  * Needs PostgreSQL (TEST_DATABASE_URL or the local server). Knobs: BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY,
  * BENCH_QUICK=1 (the 10-platform comparison only, docs left alone: for profiling loops),
  * BENCH_TRACKING_ONLY=1 (only the op-tracking comparison, HUB_OP_TRACKING on vs off, and its docs section),
- * HUB_PROCESS_NODE_ARGS / FORWARDER_NODE_ARGS (extra node flags, e.g. --cpu-prof, for either server).
+ * HUB_PROCESS_NODE_ARGS / FORWARDER_NODE_ARGS (extra node flags, e.g. --cpu-prof, for either server),
+ * BENCH_HUB_SETTINGS (the hub's own settings, e.g. "HUB_OP_TRACKING=off").
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createCipheriv, randomBytes } from "node:crypto";
@@ -104,13 +105,15 @@ async function main() {
   // Two washers (the sim alternates washer / air conditioner): the op sets a washer attribute.
   const [hubDevice, fwdDevice] = [...sim.devices.keys()].filter((id) => id.slice(8, 13) === "02002");
   if (!hubDevice || !fwdDevice) throw new Error("sim devices");
-  const env = {
+  const env: Record<string, string> = {
     DATABASE_URL: database.url,
     HUB_ADMIN_TOKEN: ADMIN,
     HUB_SECRET_KEY: SECRET_KEY,
     HUB_ALLOW_PRIVATE_URLS: "1",
     // The bench measures forwarding, not the per-platform rate limit.
     HUB_RATE_LIMIT: "off",
+    // e.g. BENCH_HUB_SETTINGS="HUB_OP_TRACKING=off": the hub's own settings, as a user would set them.
+    ...hubSettings(process.env.BENCH_HUB_SETTINGS),
   };
   let hub = await startHubProcess(env);
   pinServer(placement, hub.child.pid);
@@ -312,6 +315,17 @@ async function main() {
   }
 
   const single = await compare("hub, 10 platforms", "bare forwarder");
+  // The same without op tracking (issue 16 came after issue 13 set the CPU target): a second hub
+  // process on the same database, HUB_OP_TRACKING=off, as an operator would set it.
+  let untracked: typeof single | undefined;
+  if (env.HUB_OP_TRACKING === undefined) {
+    const tracked = hub;
+    hub = await startHubProcess({ ...env, HUB_OP_TRACKING: "off" });
+    pinServer(placement, hub.child.pid);
+    untracked = await compare("hub, HUB_OP_TRACKING=off", "bare forwarder");
+    await hub.stop();
+    hub = tracked;
+  }
 
   // Both again with one process per CPU: the hub through HUB_HTTP_PROCESSES (which needs
   // REDIS_URL), the forwarder as as many node:cluster copies.
@@ -331,10 +345,15 @@ async function main() {
     forwarderNow.child.kill();
     forwarderNow = forwarder;
   }
+  const cpuRatio = (r: { hub: LoadResult; fwd: LoadResult }) =>
+    (r.fwd.cpuMicrosPerRequest ?? Number.NaN) / (r.hub.cpuMicrosPerRequest ?? Number.NaN);
   const ratios = [
     `hub / forwarder, 1 process each:        ${medianRatio(single, (r) => r.hub.rps / r.fwd.rps)}  (target ≥ 0.85)`,
     // The honest figure on a small machine: req/s is capped by the load generator's CPU, server CPU is not.
-    `forwarder / hub CPU per request:        ${medianRatio(single, (r) => (r.fwd.cpuMicrosPerRequest ?? Number.NaN) / (r.hub.cpuMicrosPerRequest ?? Number.NaN))}  (target ≥ 0.75)`,
+    `forwarder / hub CPU per request:        ${medianRatio(single, cpuRatio)}  (target ≥ 0.75)`,
+    untracked
+      ? `the same, HUB_OP_TRACKING=off:          ${medianRatio(untracked, cpuRatio)}  (target ≥ 0.75)`
+      : "the same, HUB_OP_TRACKING=off:          not measured (the hub runs with it set already)",
     clustered
       ? `hub / forwarder, ${PROCESSES} processes each:       ${medianRatio(clustered, (r) => r.hub.rps / r.fwd.rps)}  (target ≥ 0.85)`
       : "hub / forwarder, several processes each: not measured (needs 3+ CPUs, one for the load generator, and Redis)",
@@ -393,6 +412,17 @@ async function main() {
   await sim.close();
   verify.close();
   await database.drop();
+}
+
+/** `NAME=value NAME2=value2` as an environment record (values without spaces). */
+function hubSettings(text: string | undefined): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const pair of (text ?? "").split(" ").filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`BENCH_HUB_SETTINGS: "${pair}" is not NAME=value`);
+    settings[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return settings;
 }
 
 function median(values: number[]): number {
