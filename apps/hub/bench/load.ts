@@ -3,6 +3,11 @@ import { Pool } from "undici";
 export interface LoadResult {
   requests: number;
   errors: number;
+  /**
+   * Requests an open loop did not send because `maxInFlight` were already waiting: the load
+   * generator's refusal (its machine stalled, or the server did), not an answer of the server.
+   */
+  shed?: number;
   seconds: number;
   rps: number;
   p50: number;
@@ -69,6 +74,7 @@ export async function runLoadAtRate(opts: {
   const pool = new Pool(origin, { connections: maxInFlight, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
+  let shed = 0;
   let inFlight = 0;
   const pending: Promise<void>[] = [];
   const one = async () => {
@@ -97,7 +103,7 @@ export async function runLoadAtRate(opts: {
     // Sleep only when a whole millisecond ahead: timers are that coarse.
     if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
     if (inFlight >= maxInFlight) {
-      errors++;
+      shed++;
       continue;
     }
     inFlight++;
@@ -105,7 +111,7 @@ export async function runLoadAtRate(opts: {
   }
   await Promise.all(pending);
   await pool.close();
-  return summary(latencies, errors, start);
+  return { ...summary(latencies, errors, start), shed };
 }
 
 /** The figures of a finished run: latencies in ms (sorted here), errors, and when it started. */
@@ -124,7 +130,7 @@ function summary(latencies: number[], errors: number, start: number): LoadResult
 }
 
 export function describe(name: string, r: LoadResult): string {
-  return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   (${r.requests} requests, ${r.errors} errors)${
+  return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   (${r.requests} requests, ${r.errors} errors${r.shed ? `, ${r.shed} not sent: too many in flight` : ""})${
     r.cpuMicrosPerRequest === undefined ? "" : `   server CPU ${r.cpuMicrosPerRequest.toFixed(0)} µs/request`
   }`;
 }

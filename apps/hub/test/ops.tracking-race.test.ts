@@ -5,6 +5,7 @@ import { readOpWaiting } from "../src/services/commands/op-read.ts";
 import {
   drainOpRecords,
   newOpId,
+  type OpsCtx,
   opRecordWritten,
   recordOp,
   timeOutDevices,
@@ -157,6 +158,21 @@ describe.each(bothStorages)("op records written after the answer, on $storage", 
   /** What another hub instance on the same database would hold. */
   const otherInstance = (world: World) => opsInstance(world);
 
+  /** Records one op (power on, the first vendor's second device) through `instance`; its OpID. */
+  const recordOne = (world: World, instance: OpsCtx): string => {
+    const opId = newOpId(new Date());
+    recordOp(instance, {
+      opId,
+      platId: world.appCreds.platId,
+      userId: alice.userId,
+      startedAt: new Date(),
+      devices: [
+        { udeviceId: world.vendors[0]?.deviceIds[1] ?? "", vendorPlatId: "x", attrs: { power: "on" } },
+      ],
+    });
+    return opId;
+  };
+
   it("GET /v1/ops waits for a recent op that another instance has not written yet", async (ctx) => {
     if (!w) return ctx.skip();
     const world = w;
@@ -200,16 +216,7 @@ describe.each(bothStorages)("op records written after the answer, on $storage", 
       confirmTimeoutMs: Number.NaN,
       log: { error: (...args: unknown[]) => void errors.push(args) },
     };
-    const opId = newOpId(new Date());
-    recordOp(instance, {
-      opId,
-      platId: world.appCreds.platId,
-      userId: alice.userId,
-      startedAt: new Date(),
-      devices: [
-        { udeviceId: world.vendors[0]?.deviceIds[1] ?? "", vendorPlatId: "x", attrs: { power: "on" } },
-      ],
-    });
+    const opId = recordOne(world, instance);
     await opRecordWritten(instance, opId);
     expect(errors).toEqual([[expect.objectContaining({ opId }), "devices/op: op answered but not recorded"]]);
   });
@@ -218,16 +225,7 @@ describe.each(bothStorages)("op records written after the answer, on $storage", 
     if (!w) return ctx.skip();
     const world = w;
     const instance = otherInstance(world);
-    const opId = newOpId(new Date());
-    recordOp(instance, {
-      opId,
-      platId: world.appCreds.platId,
-      userId: alice.userId,
-      startedAt: new Date(),
-      devices: [
-        { udeviceId: world.vendors[0]?.deviceIds[1] ?? "", vendorPlatId: "x", attrs: { power: "on" } },
-      ],
-    });
+    const opId = recordOne(world, instance);
     await drainOpRecords(instance);
     const rows = await world.hub.hub.database.db.select({ id: ops.opId }).from(ops).where(eq(ops.opId, opId));
     expect(rows).toHaveLength(1);
