@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normaliseHeaders, stripQuotes } from "./headers.ts";
+import { normaliseHeaders, readCommonHeaders, stripQuotes } from "./headers.ts";
 
 describe("normaliseHeaders", () => {
   it("reads a Headers object case-insensitively", () => {
@@ -64,6 +64,22 @@ describe("stripQuotes", () => {
     expect(() => normaliseHeaders({ accesstoken: `'${hostile}` })).toThrow(
       "header AccessToken is 15003 characters long; at most 4096 are accepted",
     );
+  });
+
+  it("readCommonHeaders names the first header over its cap, a quoted or repeated one included", () => {
+    const token = "t".repeat(4097);
+    expect(readCommonHeaders({ platid: "P", '"AccessToken "': token, appid: "a".repeat(300) })).toEqual({
+      ok: false,
+      overlong: { name: "AccessToken", limit: 4096, length: 4097 },
+    });
+    expect(readCommonHeaders({ platid: ["P", "x".repeat(257)] })).toEqual({
+      ok: false,
+      overlong: { name: "PlatID", limit: 256, length: 257 },
+    });
+    expect(readCommonHeaders({ platid: " P ", "content-type": "application/json" })).toEqual({
+      ok: true,
+      headers: { platId: "P" },
+    });
   });
 
   it("does not read Object.prototype's members as header fields", () => {
