@@ -1,9 +1,9 @@
-import { normaliseHeaders } from "@yunlian/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import { callerOf } from "../lib/caller-request.ts";
 import type { HubEnv } from "../lib/hono-env.ts";
 import { forbidden, notFound, unauthorized } from "../lib/hub-error.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
+import { stateOf } from "../server/request-state.ts";
 import type { Actor } from "../services/audit/audit.ts";
 import { bearerToken } from "./bearer-token.ts";
 import { type GuardCtx, guardCaller } from "./guard-caller.ts";
@@ -56,7 +56,8 @@ export function adminGate(operators: OperatorAuth, guard: GuardCtx): MiddlewareH
     }
     if (isSelfPath(c.req.path) && operator === "absent") {
       const caller = callerOf(c);
-      const platform = await guardCaller(guard, caller, normaliseHeaders(caller.headers), "self");
+      // The common headers as the listener read them (caps checked there, before the body).
+      const platform = await guardCaller(guard, caller, stateOf(c.env.incoming).common, "self");
       c.set("selfCaller", { platform, actor: `platform:${platform.platId}` });
       return next();
     }

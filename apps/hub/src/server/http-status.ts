@@ -1,5 +1,3 @@
-import type { IncomingHttpHeaders } from "node:http";
-import { normaliseHeaders } from "@yunlian/protocol";
 import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
 
@@ -15,16 +13,11 @@ import type { PlatformRegistry } from "../registry/platform-registry.ts";
 export function answeringPlatform(
   registry: PlatformRegistry,
   authenticated: PlatformRecord | undefined,
-  headers: IncomingHttpHeaders,
+  /** The PlatID (or PlateID) header as the listener read it (RequestState.common). */
+  claimedPlatId: string | undefined,
 ): PlatformRecord | undefined {
   if (authenticated) return authenticated;
-  try {
-    const { platId } = normaliseHeaders(headers);
-    return platId === undefined ? undefined : registry.get(platId);
-  } catch {
-    // Headers the protocol refuses (already answered 400): nobody is named.
-    return undefined;
-  }
+  return claimedPlatId === undefined ? undefined : registry.get(claimedPlatId);
 }
 
 /** The HTTP status of an answer whose RetCode mirrored is `mirrored`, for `platform`. */

@@ -54,7 +54,7 @@ async function serve(o: HubListenerOptions, req: IncomingMessage, res: ServerRes
   // Before anything reads a header (authentication, normalisation): nothing may cost more than a
   // header of a sane length (issue 14). 400 naming the header, for every route, charged to the
   // client's unauthenticated budget like a failed authentication.
-  // Read once here, in the same pass, for every route that needs them (the standard router's).
+  // Read once here, caps and values in one pass; every route that needs them reads state.common.
   const common = readCommonHeaders(req.headers);
   if (!common.ok) {
     atTheDoor(state, res, 400, retBody(RetCode.INVALID, overlongHeaderMessage(common.overlong)));

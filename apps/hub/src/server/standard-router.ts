@@ -121,7 +121,7 @@ export class StandardRouter {
     }
     // Noted before always200 rewrites the status: the log says what the RetCode says.
     noteAnswer(state, status, body);
-    status = httpStatusFor(status, answeringPlatform(this.guard.registry, platform, req.headers));
+    status = httpStatusFor(status, answeringPlatform(this.guard.registry, platform, state.common.platId));
     try {
       sendJson(res, status, body, state.trace.requestId, headers);
     } catch (err) {
