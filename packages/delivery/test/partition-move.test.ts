@@ -5,6 +5,7 @@ import { replayDeliveries, replayDelivery } from "../src/admin/deliveries.ts";
 import { claimAndLoadMany, recordAttempts } from "../src/attempt/store.ts";
 import { requeueAllOpen } from "../src/bullmq/relay.ts";
 import { insertPlatform, openTestDb, servicesCheck, type TestDb, testKeyring } from "../src/testing/index.ts";
+import { partitionMoveRefusal } from "./support/refusals.ts";
 
 const svc = await servicesCheck(false);
 if (!svc.ok) console.warn(`partition-move.test.ts ${svc.message}`);
@@ -346,14 +347,7 @@ function refusingBatches(
             const limit = Number(params[Number(at?.[1]) - 1]);
             limits.push(limit);
             if (!refuse(limit)) return query;
-            return Promise.reject(
-              Object.assign(
-                new Error(
-                  "tuple to be locked was already moved to another partition due to concurrent update",
-                ),
-                { code: "40001" },
-              ),
-            );
+            return Promise.reject(partitionMoveRefusal());
           },
         }),
       }),

@@ -29,6 +29,7 @@ import {
   uniquePrefix,
 } from "../src/testing/index.ts";
 import { testConfig } from "./support/modes.ts";
+import { partitionMoveRefusal } from "./support/refusals.ts";
 
 const svc = await servicesCheck(true);
 if (!svc.ok) console.warn(`prepared-attempt.test.ts ${svc.message}`);
@@ -209,10 +210,7 @@ function refusingOneTransaction(db: Database): { db: Database; refused: () => bo
   // postgres.js behind drizzle (the hub's services mode); the slice the relay's transaction uses.
   const client = (db as unknown as { $client: { begin(...args: unknown[]): Promise<unknown> } }).$client;
   let refused = false;
-  const moved = Object.assign(
-    new Error("tuple to be locked was already moved to another partition due to concurrent update"),
-    { code: "40001" },
-  );
+  const moved = partitionMoveRefusal();
   const begin = (...args: unknown[]) => {
     if (refused) return client.begin(...args);
     refused = true;
