@@ -12,7 +12,7 @@ export async function withSession<T>(
   adapter: Pick<Adapter, "login">,
   fn: (session: VendorSession) => Promise<T>,
 ): Promise<T> {
-  const stored = await call.sessions.load();
+  const stored = call.sessions.cached?.() ?? (await call.sessions.load());
   const session = stored ?? (await loginAndSave(call, adapter));
   try {
     return await fn(session);
@@ -38,6 +38,7 @@ export function memorySessionStore(
   let value = initial;
   return {
     load: async () => value,
+    cached: () => value,
     save: async (s) => {
       value = s;
     },

@@ -23,6 +23,12 @@ export interface VendorSession {
 /** Persistence of one (hub user × vendor) session; the hub stores it encrypted. */
 export interface SessionStore {
   load(): Promise<VendorSession | undefined>;
+  /**
+   * The session `load` would answer, when the store holds it in memory; undefined when it does
+   * not know without I/O (then `load` is asked). Optional: it spares the call on every vendor
+   * request (withSession) a wait for a value that is already at hand.
+   */
+  cached?(): VendorSession | undefined;
   save(session: VendorSession): Promise<void>;
   clear(): Promise<void>;
 }

@@ -41,6 +41,41 @@ describe("withSession", () => {
     expect(count()).toBe(1);
   });
 
+  it("takes a session the store holds in memory without asking load, and asks load when it holds none", async () => {
+    const held = { vendorUserId: "vu", accessToken: "in-memory" };
+    const loads: string[] = [];
+    const store = (cached: typeof held | undefined) => ({
+      ...memorySessionStore(),
+      cached: () => cached,
+      load: async () => {
+        loads.push("load");
+        return { vendorUserId: "vu", accessToken: "from-load" };
+      },
+    });
+    const { adapter } = loginCounter();
+    const fromMemory = await withSession(callWith(store(held)), adapter, async (s) => s.accessToken);
+    expect(fromMemory).toBe("in-memory");
+    expect(loads).toEqual([]);
+    const fromLoad = await withSession(callWith(store(undefined)), adapter, async (s) => s.accessToken);
+    expect(fromLoad).toBe("from-load");
+    expect(loads).toEqual(["load"]);
+  });
+
+  it("retries a rejected in-memory session like a loaded one: cleared, one login, one repeat", async () => {
+    const store = memorySessionStore({ vendorUserId: "vu", accessToken: "stale" });
+    const { adapter, count } = loginCounter();
+    const result = await withSession(
+      callWith({ ...store, load: async () => undefined }),
+      adapter,
+      async (s) => {
+        if (s.accessToken === "stale") throw new AdapterError("unauthorized", "expired");
+        return s.accessToken;
+      },
+    );
+    expect(result).toBe("tok1");
+    expect(count()).toBe(1);
+  });
+
   it("logs in again exactly once when the vendor rejects a stored token", async () => {
     const store = memorySessionStore({ vendorUserId: "vu", accessToken: "stale" });
     const { adapter, count } = loginCounter();

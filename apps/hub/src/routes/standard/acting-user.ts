@@ -10,11 +10,11 @@ import type { StandardRequest } from "./standard-route.ts";
  * ones), and an AccessToken — required for devices/op, accepted everywhere — must be that
  * user's (docs/design.md §3.5). Also answers which devices are bound to the user.
  */
-export async function actingUser<K extends ApiName>(
+export function actingUser<K extends ApiName>(
   ctx: Pick<UsersCtx, "db" | "now" | "authCache">,
   req: StandardRequest<K> & { body: { UserID?: string } },
   opts: { tokenRequired: boolean },
-): Promise<CallAuthorization> {
+): CallAuthorization | Promise<CallAuthorization> {
   const userId = req.body.UserID;
   if (!userId) throw invalid("UserID: required");
   return authorizeCall(ctx, req.platform, {

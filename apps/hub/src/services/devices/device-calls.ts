@@ -18,21 +18,23 @@ import { freshShadows, type ShadowState } from "./shadow-status.ts";
  * The device interfaces that act on named, bound devices (modifyDeviceInfo, deviceStatus, op).
  * Each refuses an unknown manufacturer (404) and unbound devices (403) before the content of the
  * request is judged (`checkContent`, 400: docs/design.md §3.6's order) and before any vendor is
- * called, then splits by vendor and runs the vendors in parallel.
+ * called, then splits by vendor and runs the vendors in parallel. A refusal is thrown before the
+ * promise is made; the callers await it, so it reaches them as any rejection would.
  */
-async function onBoundDevices<T>(
+function onBoundDevices<T>(
   operation: string,
   ctx: DevicesCtx,
   auth: CallAuthorization,
   ids: readonly string[],
   trace: RequestTrace | undefined,
   send: (target: ReturnType<typeof vendorTarget>, ids: string[]) => Promise<T>,
-  checkContent: () => void | Promise<void> = () => {},
+  checkContent: () => void = () => {},
 ): Promise<FanOutResult<T>> {
   const groups = groupByVendor(ctx.registry, ids, auth.platform);
   requireAllBound(auth, ids);
-  await checkContent();
-  return fanOut(ctx, operation, groups, async (vendor, vendorIds) =>
+  checkContent();
+  // fanOut turns a throw of this function (vendorTarget's) into that vendor's failure.
+  return fanOut(ctx, operation, groups, (vendor, vendorIds) =>
     send(vendorTarget(ctx, vendor, auth.userId, trace), vendorIds),
   );
 }
@@ -161,7 +163,7 @@ export async function operateDevices(
         .map((c) => ({ deviceId: c.deviceId, attrs: c.attrs }));
       return t.adapter.op(t.call, sent);
     },
-    async () => checkCommands(ctx, commands),
+    () => checkCommands(ctx, commands),
   );
   return result.failures;
 }

@@ -20,29 +20,47 @@ export interface CallAuthorization {
  * the calling platform (404 otherwise — another tenant's users look missing), is the
  * AccessToken (when given or required) valid and that user's (401), and which devices are
  * bound to the user. Served from the AuthCache when warm; otherwise ONE database query
- * answers all three and fills the cache. This is the hot path of every device operation.
+ * answers all three and fills the cache. This is the hot path of every device operation: a warm
+ * cache answers with the value itself rather than a promise, so the usual call waits for nothing.
  */
-export async function authorizeCall(
+export function authorizeCall(
   ctx: Pick<UsersCtx, "db" | "now" | "authCache">,
   platform: PlatformRecord,
   input: { userId: string; accessToken?: string; tokenRequired: boolean },
-): Promise<CallAuthorization> {
+): CallAuthorization | Promise<CallAuthorization> {
   if (input.tokenRequired && !input.accessToken)
     throw unauthorized("header AccessToken is required for this interface");
   const tokenHash = input.accessToken ? sha256Hex(input.accessToken) : undefined;
   const cache = ctx.authCache;
-  let user = cache.user(input.userId);
-  let token = tokenHash ? cache.token(tokenHash) : undefined;
-  if (!user || (tokenHash && !token)) {
-    const loaded = await load(ctx, input.userId, tokenHash);
-    user = loaded.user;
-    token = loaded.token;
-  }
+  const user = cache.user(input.userId);
+  const token = tokenHash ? cache.token(tokenHash) : undefined;
+  if (!user || (tokenHash && !token)) return loadThenAuthorize(ctx, platform, input.userId, tokenHash);
+  return authorized(ctx, platform, input.userId, tokenHash, user, token);
+}
+
+async function loadThenAuthorize(
+  ctx: Pick<UsersCtx, "db" | "now" | "authCache">,
+  platform: PlatformRecord,
+  userId: string,
+  tokenHash: string | undefined,
+): Promise<CallAuthorization> {
+  const loaded = await load(ctx, userId, tokenHash);
+  return authorized(ctx, platform, userId, tokenHash, loaded.user, loaded.token);
+}
+
+function authorized(
+  ctx: Pick<UsersCtx, "now">,
+  platform: PlatformRecord,
+  userId: string,
+  tokenHash: string | undefined,
+  user: CachedUser | undefined,
+  token: CachedToken | undefined,
+): CallAuthorization {
   if (!user || user.platId !== platform.platId) {
-    throw notFound(`UserID ${input.userId} is not a user of platform ${platform.platId}`);
+    throw notFound(`UserID ${userId} is not a user of platform ${platform.platId}`);
   }
-  if (tokenHash) assertTokenValid(token, platform, ctx.now(), input.userId);
-  return { userId: input.userId, platform, bound: user.bound };
+  if (tokenHash) assertTokenValid(token, platform, ctx.now(), userId);
+  return { userId, platform, bound: user.bound };
 }
 
 async function load(

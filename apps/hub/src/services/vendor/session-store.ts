@@ -27,10 +27,15 @@ class DbSessionStore implements SessionStore {
     return and(eq(vendorSessions.userId, this.userId), eq(vendorSessions.vendorPlatId, this.vendorPlatId));
   }
 
+  cached(): VendorSession | undefined {
+    const held = this.ctx.sessions.get(this.userId, this.vendorPlatId);
+    return held && this.fresh(held.obtainedAt) ? held.session : undefined;
+  }
+
   async load(): Promise<VendorSession | undefined> {
     const { db, keyring, sessions } = this.ctx;
-    const cached = sessions.get(this.userId, this.vendorPlatId);
-    if (cached) return this.fresh(cached.obtainedAt) ? cached.session : undefined;
+    const held = sessions.get(this.userId, this.vendorPlatId);
+    if (held) return this.fresh(held.obtainedAt) ? held.session : undefined;
     const [row] = await db.select().from(vendorSessions).where(this.where());
     // The row's updatedAt is when the session was saved (its login).
     if (!row || !this.fresh(row.updatedAt)) return undefined;
