@@ -1,7 +1,8 @@
 /**
  * `pnpm bench` (apps/hub): devices/op through the hub to a device-cloud sim, against a bare
- * node:http + undici forwarder in front of the same sim, same run, same concurrency. Then the
- * hub again with 100,000 registered platforms/manufacturer codes instead of 10.
+ * node:http + undici forwarder in front of the same sim, same run, same concurrency, by server CPU
+ * per request and by bytes allocated per request (allocation.ts). Then the hub again with 100,000
+ * registered platforms/manufacturer codes instead of 10.
  * Needs PostgreSQL (TEST_DATABASE_URL or the local server). Knobs: BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY,
  * BENCH_QUICK=1 (the 10-platform comparison only, docs left alone: for profiling loops),
  * BENCH_TRACKING_ONLY=1 (only the op-tracking comparison, HUB_OP_TRACKING on vs off, and its docs section),
@@ -24,6 +25,7 @@ import postgres from "postgres";
 import { adminClient, platformClient } from "../test/support/client.ts";
 import { freePort } from "../test/support/harness.ts";
 import { startHubProcess } from "../test/support/hub-process.ts";
+import { allocatedPerRequest } from "./allocation.ts";
 import { describe, type LoadResult, runLoad, runLoadAtRate } from "./load.ts";
 import { cpuSecondsOfTree, parentPid, pinServer, placeBench } from "./processes.ts";
 
@@ -55,6 +57,7 @@ async function startForwarder(
   target: string,
   token: string,
   processes = 1,
+  extraNodeArgs: readonly string[] = [],
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(
@@ -62,6 +65,7 @@ async function startForwarder(
     [
       // e.g. "--cpu-prof --cpu-prof-dir=/tmp/fwd", as HUB_PROCESS_NODE_ARGS does for the hub.
       ...(process.env.FORWARDER_NODE_ARGS ?? "").split(" ").filter(Boolean),
+      ...extraNodeArgs,
       // Compiled like the hub (tsconfig.bench.json), so both sides run tsc's JavaScript.
       join(here, "dist", "forwarder.js"),
       String(port),
@@ -186,9 +190,9 @@ async function main() {
       ...(rate === undefined ? { concurrency: CONCURRENCY } : { rate }),
     });
   let forwarderNow = forwarder;
-  const throughForwarder = (seconds: number) =>
-    measured(forwarderNow.child, {
-      url: forwarderNow.url,
+  const throughForwarder = (seconds: number, at: { child: ChildProcess; url: string } = forwarderNow) =>
+    measured(at.child, {
+      url: at.url,
       path: "/v1/devices/op",
       headers: { "content-type": "application/json" },
       body: opBody(simUser, fwdDevice),
@@ -345,6 +349,40 @@ async function main() {
     forwarderNow.child.kill();
     forwarderNow = forwarder;
   }
+  /**
+   * Bytes allocated per request (allocation.ts) by a fresh process with an inspector, warmed up for
+   * 3 s and sampled for 5: a figure the machine's phase barely moves, unlike the CPU ratio.
+   */
+  const allocationOf = async (server: "hub" | "forwarder", settings: Record<string, string> = {}) => {
+    const inspectorPort = await freePort();
+    const inspect = [`--inspect=127.0.0.1:${inspectorPort}`];
+    const started: { url: string; child: ChildProcess; stop?: () => Promise<void> } =
+      server === "hub"
+        ? await startHubProcess({ ...env, ...settings }, inspect)
+        : await startForwarder(new URL(sim.url).origin, simToken, 1, inspect);
+    pinServer(placement, started.child.pid);
+    const through = (seconds: number) =>
+      server === "hub" ? throughHub(seconds, started) : throughForwarder(seconds, started);
+    try {
+      await through(3);
+      return await allocatedPerRequest(inspectorPort, async () => {
+        const r = await through(5);
+        return r.requests + r.errors;
+      });
+    } finally {
+      if (started.stop) await started.stop();
+      else started.child.kill();
+    }
+  };
+  const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+  const allocation = [
+    `hub ${kb(await allocationOf("hub"))}`,
+    ...(env.HUB_OP_TRACKING === undefined
+      ? [`HUB_OP_TRACKING=off ${kb(await allocationOf("hub", { HUB_OP_TRACKING: "off" }))}`]
+      : []),
+    `bare forwarder ${kb(await allocationOf("forwarder"))}`,
+  ].join(", ");
+
   const cpuRatio = (r: { hub: LoadResult; fwd: LoadResult }) =>
     (r.fwd.cpuMicrosPerRequest ?? Number.NaN) / (r.hub.cpuMicrosPerRequest ?? Number.NaN);
   const ratios = [
@@ -357,6 +395,8 @@ async function main() {
     clustered
       ? `hub / forwarder, ${PROCESSES} processes each:       ${medianRatio(clustered, (r) => r.hub.rps / r.fwd.rps)}  (target ≥ 0.85)`
       : "hub / forwarder, several processes each: not measured (needs 3+ CPUs, one for the load generator, and Redis)",
+    // Steadier than the CPU figures (see allocation.ts): changes of a few per cent show here first.
+    `allocated per request (heap sampler):   ${allocation}`,
   ];
 
   if (process.env.BENCH_QUICK === "1") {

@@ -19,10 +19,17 @@ export interface HubProcess {
  * JavaScript, `node dist/main.js` (vitest.shared.ts stops a run whose dist/ is stale), with `env`
  * as its environment.
  */
-export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
+export async function startHubProcess(
+  env: Record<string, string>,
+  /** Node flags for this process (a benchmark's --inspect), after HUB_PROCESS_NODE_ARGS. */
+  extraNodeArgs: readonly string[] = [],
+): Promise<HubProcess> {
   const port = await freePort();
   let output = "";
-  const nodeArgs = (process.env.HUB_PROCESS_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const nodeArgs = [
+    ...(process.env.HUB_PROCESS_NODE_ARGS ?? "").split(" ").filter(Boolean),
+    ...extraNodeArgs,
+  ];
   const child = spawn(process.execPath, [...nodeArgs, "dist/main.js"], {
     cwd: hubRoot,
     // Only what the test gives it (and what Node needs to run): nothing of this process's environment.
