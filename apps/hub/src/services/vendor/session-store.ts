@@ -34,8 +34,8 @@ class DbSessionStore implements SessionStore {
 
   async load(): Promise<VendorSession | undefined> {
     const { db, keyring, sessions } = this.ctx;
-    const held = sessions.get(this.userId, this.vendorPlatId);
-    if (held) return this.fresh(held.obtainedAt) ? held.session : undefined;
+    // Held in memory, fresh or not: the row holds nothing newer.
+    if (sessions.get(this.userId, this.vendorPlatId)) return this.cached();
     const [row] = await db.select().from(vendorSessions).where(this.where());
     // The row's updatedAt is when the session was saved (its login).
     if (!row || !this.fresh(row.updatedAt)) return undefined;
