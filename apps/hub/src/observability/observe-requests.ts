@@ -30,7 +30,7 @@ export interface ServedRequest {
  */
 export function recordRequest({ log, metrics }: RequestRecorder, r: ServedRequest): void {
   const { vendors } = r.trace;
-  const vendor = vendors.size === 0 ? "none" : vendors.size === 1 ? [...vendors][0] : "multiple";
+  const vendor = vendors.length === 0 ? "none" : vendors.length === 1 ? vendors[0] : "multiple";
   // The RetCode, not the HTTP status: an always200 platform gets HTTP 200 for every answer.
   const retCode = r.refusal?.retCode ?? String(r.status);
   metrics.countRequest(r.route, retCode, vendor ?? "none", r.seconds, r.authenticatedPlatId);
@@ -44,7 +44,7 @@ export function recordRequest({ log, metrics }: RequestRecorder, r: ServedReques
       path: r.path,
       status: r.status,
       durationMs: Math.round(r.seconds * 1000 * 10) / 10,
-      vendors: vendors.size > 0 ? [...vendors] : undefined,
+      vendors: vendors.length > 0 ? vendors : undefined,
       // A refusal says who was refused and why: the operator's first question about a 4xx.
       platId: r.platId,
       retCode: r.refusal?.retCode,

@@ -9,12 +9,20 @@ import { randomUUID } from "node:crypto";
  */
 export interface RequestTrace {
   requestId: string;
-  /** Vendor platforms the request was sent on to (vendorTarget adds them). */
-  vendors: Set<string>;
+  /**
+   * Vendor platforms the request was sent on to, each once (vendorTarget adds them). A list, not
+   * a Set: a request reaches one vendor or a few, and a Set per request cost more than the scan.
+   */
+  vendors: string[];
 }
 
 export function newTrace(requestId: string): RequestTrace {
-  return { requestId, vendors: new Set() };
+  return { requestId, vendors: [] };
+}
+
+/** Notes that the request was sent on to `platId`. */
+export function noteVendor(trace: RequestTrace, platId: string): void {
+  if (!trace.vendors.includes(platId)) trace.vendors.push(platId);
 }
 
 const ACCEPTED_REQUEST_ID = /^[\w.:-]{1,128}$/;

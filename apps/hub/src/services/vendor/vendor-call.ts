@@ -1,7 +1,7 @@
 import type { Adapter, AdapterCall } from "@yunlian/adapter-sdk";
 import { RetCode } from "@yunlian/protocol";
 import { HubError } from "../../lib/hub-error.ts";
-import type { RequestTrace } from "../../observability/request-context.ts";
+import { noteVendor, type RequestTrace } from "../../observability/request-context.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import { dbSessionStore } from "./session-store.ts";
 import { sessionTtlMs } from "./session-ttl.ts";
@@ -26,7 +26,7 @@ export function vendorTarget(
     // Registration validates both; this guards a platform edited into an unusable state.
     throw new HubError(RetCode.BAD_GATEWAY, `vendor ${vendor.platId} has no usable adapter or apiBaseUrl`);
   }
-  trace?.vendors.add(vendor.platId);
+  if (trace) noteVendor(trace, vendor.platId);
   return {
     vendor,
     adapter,
