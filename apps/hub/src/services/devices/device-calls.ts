@@ -157,10 +157,12 @@ export async function operateDevices(
     ids,
     trace,
     (t, vendorIds) => {
-      const wanted = new Set(vendorIds);
-      const sent: DeviceCommand[] = commands
-        .filter((c) => wanted.has(c.deviceId))
-        .map((c) => ({ deviceId: c.deviceId, attrs: c.attrs }));
+      // The vendor's share of the commands; all of them when it owns every device (the groups
+      // partition `ids`, one per command), as it usually does.
+      const wanted = vendorIds.length === commands.length ? undefined : new Set(vendorIds);
+      const sent: DeviceCommand[] = (wanted ? commands.filter((c) => wanted.has(c.deviceId)) : commands).map(
+        (c) => ({ deviceId: c.deviceId, attrs: c.attrs }),
+      );
       return t.adapter.op(t.call, sent);
     },
     () => checkCommands(ctx, commands),

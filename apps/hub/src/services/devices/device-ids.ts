@@ -16,14 +16,18 @@ export function namedDeviceIds(devices: readonly NamedDevice[] | undefined): str
   if (!devices || devices.length === 0) throw invalid("Device: at least one device is required");
   return devices.map((d, i) => {
     const id = d.DeviceInfo?.deviceID;
-    const field = `Device[${i}].DeviceInfo.deviceID`;
-    if (!id) throw invalid(`${field}: required`);
+    // The field's name is built only for a refusal: this runs for every device of every call.
+    if (!id) throw invalid(`${deviceIdField(i)}: required`);
     const parsed = parseUDeviceId(id);
     if (!parsed.ok)
-      throw invalid(`${field}: "${id}" is not a UDeviceID (${parsed.error.part}: ${parsed.error.reason})`);
+      throw invalid(
+        `${deviceIdField(i)}: "${id}" is not a UDeviceID (${parsed.error.part}: ${parsed.error.reason})`,
+      );
     return id;
   });
 }
+
+const deviceIdField = (i: number) => `Device[${i}].DeviceInfo.deviceID`;
 
 /**
  * Groups devices by owning vendor; an unregistered manufacturer code is 404. With the `caller`,
