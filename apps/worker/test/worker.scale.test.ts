@@ -76,8 +76,12 @@ describe.skipIf(!svc.ok)("scale-out", () => {
       throw new Error(`${e}: ${JSON.stringify(await countByStatus(t.db))}`);
     });
     expect(await countByStatus(t.db)).toEqual({ delivered: 10_000 });
-    const received = s.receivers.reduce((n, r) => n + r.requests.length, 0);
-    expect(received).toBe(10_000);
+    // Every delivery reached its subscriber. Delivery is at least once (docs/design.md): an attempt
+    // the worker saw fail after the subscriber had read it (a timeout on a starved 2-CPU machine)
+    // is sent again, so a repeat is allowed; a loss, or a request for no delivery, is not.
+    const received = s.receivers.flatMap((r) => r.requests.map((q) => q.webhookId));
+    expect(new Set(received)).toEqual(new Set(ids));
+    expect(received.length).toBeGreaterThanOrEqual(10_000);
     await worker.stop();
     worker = undefined;
     await s.close();
