@@ -1,6 +1,6 @@
 import cluster from "node:cluster";
 import { type HubConfig, loadConfig } from "./config.ts";
-import { shareMetricsWithPrimary } from "./observability/cluster-metrics.ts";
+import { answerPrimaryForMetrics } from "./observability/cluster-metrics.ts";
 import { runPrimary } from "./server/cluster.ts";
 import { type RunningHub, startHubServer } from "./server/start.ts";
 
@@ -9,9 +9,10 @@ async function main(): Promise<void> {
   // The one place the hub reads its environment: parsed once, passed down as HubConfig.
   const config = loadConfig(process.env);
   if (config.httpProcesses > 1 && cluster.isPrimary) return runPrimary(config);
+  const shareMetrics = cluster.isWorker ? answerPrimaryForMetrics() : undefined;
   const running = await startHubServer(config);
   const { hub } = running;
-  if (cluster.isWorker) shareMetricsWithPrimary(hub.metrics.registry);
+  shareMetrics?.(hub.metrics.registry);
   // With several HTTP processes the first one speaks for all of them. On stderr: stdout is the
   // JSON log stream a collector parses, and the banner is for the person at the terminal.
   if (config.processIndex === 0) process.stderr.write(banner(config, running));

@@ -1,11 +1,14 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createTestDatabase } from "@yunlian/db/testing";
 import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresOrSkip } from "./support/harness.ts";
 import { type HubProcess, startHubProcess } from "./support/hub-process.ts";
 import { setUpDeviceOp } from "./support/op-setup.ts";
+import { writeThrowawayAdapter } from "./support/throwaway-adapter.ts";
 
 /** The hub processes whose parent is `pid` (Linux /proc): the HTTP processes of a hub primary. */
 function childrenOf(pid: number): number[] {
@@ -46,13 +49,28 @@ function postOnNewConnection(url: string, path: string, headers: Record<string, 
   });
 }
 
-/** HUB_HTTP_PROCESSES=2: two HTTP processes share the port behind one primary. */
+/**
+ * HUB_HTTP_PROCESSES=2: two HTTP processes share the port behind one primary. Process 1 is held
+ * in its start (an adapter package whose import waits for a file) until the test lets it go, so
+ * the test knows which processes serve at each step instead of racing their start.
+ */
 describe("several HTTP processes (HUB_HTTP_PROCESSES)", () => {
   let hub: HubProcess | undefined;
   let database: { url: string; drop(): Promise<void> } | undefined;
   let cleanup: (() => Promise<void>) | undefined;
   let opCall: (() => Promise<{ status: number; body: string }>) | undefined;
   const ADMIN = "cluster-admin-token-0123456789-abcd";
+  const releaseDir = mkdtempSync(join(tmpdir(), "yunlian-cluster-"));
+  const release = join(releaseDir, "release-process-1");
+  const heldAdapterDir = writeThrowawayAdapter({
+    adapterName: "cluster-held",
+    holdStartOf: { processIndex: 1, file: release },
+  });
+  const serving = (index: number) => hub?.output().includes(`hub process ${index} serving`) ?? false;
+  const scrape = async () => {
+    const res = await fetch(`${hub?.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    return { status: res.status, text: await res.text() };
+  };
 
   beforeAll(async () => {
     if (!(await postgresOrSkip()) || !(await redisAvailable())) return;
@@ -65,6 +83,7 @@ describe("several HTTP processes (HUB_HTTP_PROCESSES)", () => {
       HUB_ADMIN_TOKEN: ADMIN,
       HUB_SECRET_KEY: "44".repeat(32),
       HUB_ALLOW_PRIVATE_URLS: "1",
+      HUB_ADAPTERS: heldAdapterDir,
     });
     const setup = await setUpDeviceOp(hub.url, ADMIN);
     cleanup = setup.close;
@@ -73,22 +92,43 @@ describe("several HTTP processes (HUB_HTTP_PROCESSES)", () => {
   }, 90_000);
 
   afterAll(async () => {
+    writeFileSync(release, "");
     await hub?.stop();
+    rmSync(releaseDir, { recursive: true, force: true });
+    rmSync(heldAdapterDir, { recursive: true, force: true });
     await cleanup?.();
     await database?.drop();
   });
 
+  it("answers /metrics at once while a process is still starting, from those that serve", async (ctx) => {
+    if (!hub) return ctx.skip();
+    expect(serving(0)).toBe(true);
+    expect(serving(1)).toBe(false);
+    const started = Date.now();
+    const { status, text } = await scrape();
+    expect(status, text).toBe(200);
+    // prom-client's collection fails after 5 s when a forked process does not answer.
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(text).toContain('yunlian_requests_total{interface="/admin/v1/platforms"');
+    expect(serving(1)).toBe(false);
+
+    writeFileSync(release, "");
+    await waitFor("process 1 to serve", () => serving(1));
+  }, 60_000);
+
   it("answers every call, counts each once in /metrics summed over the processes, and replaces a killed one", async (ctx) => {
     if (!hub || !opCall) return ctx.skip();
     const primary = hub.child.pid ?? 0;
-    await waitFor("two HTTP processes", () => childrenOf(primary).length === 2);
+    writeFileSync(release, "");
+    await waitFor("both HTTP processes to serve", () => serving(0) && serving(1));
+    expect(childrenOf(primary)).toHaveLength(2);
 
     const answers = await Promise.all(Array.from({ length: 40 }, () => opCall?.()));
     expect(answers.map((a) => a?.status)).toEqual(Array(40).fill(200));
     // Every op counted once, whichever process served it: the primary sums the processes.
     const opsCounted = async () => {
-      const scrape = await fetch(`${hub?.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
-      const text = await scrape.text();
+      const { status, text } = await scrape();
+      expect(status, text).toBe(200);
       const line = text
         .split("\n")
         .find((l) => l.startsWith('yunlian_requests_total{interface="/v1/devices/op"'));

@@ -36,11 +36,19 @@ export function serveClusterMetrics(): void {
   });
 }
 
-/** In an HTTP process: hand this process's registry to the primary's collection. */
-export function shareMetricsWithPrimary(registry: Registry): void {
+/**
+ * In an HTTP process, first thing at start: answer the primary's collection, with nothing until
+ * the process has a registry (the returned function hands it over). The primary asks every
+ * process it has forked, and prom-client's collection waits 5 s for each one and then fails the
+ * whole scrape: a process still starting (or one replacing a killed one) that did not answer
+ * would turn every scrape in that window into an error. A process that serves nothing yet has
+ * nothing to add to the sum.
+ */
+export function answerPrimaryForMetrics(): (registry: Registry) => void {
   // Constructing one in a worker installs prom-client's listener for the primary's collection.
   new AggregatorRegistry();
-  AggregatorRegistry.setRegistries([registry]);
+  AggregatorRegistry.setRegistries([]);
+  return (registry) => AggregatorRegistry.setRegistries([registry]);
 }
 
 let nextId = 0;

@@ -30,6 +30,8 @@ export async function runPrimary(config: HubConfig): Promise<void> {
     let listening = false;
     worker.once("listening", () => {
       listening = true;
+      // On stderr with the primary's other lines: which processes serve, and a replacement's start.
+      process.stderr.write(`hub process ${index} serving (pid ${worker.process.pid})\n`);
     });
     workers.set(index, worker);
     worker.on("exit", (code, signal) => {

@@ -26,6 +26,12 @@ export interface ThrowawayOptions {
   throwAtImport?: string;
   /** bind and unbind never report failed ids (an adapter that loads but does not conform). */
   hidesFailedIds?: boolean;
+  /**
+   * In the hub process with this HUB_PROCESS_INDEX, the import waits until `file` exists: a test
+   * holds that process in its start (the hub loads adapters before anything else) for as long as
+   * it needs.
+   */
+  holdStartOf?: { processIndex: number; file: string };
 }
 
 /**
@@ -97,10 +103,17 @@ export function writeAdapterPackage(packageJson: string, indexJs: string): strin
 function adapterSource(options: ThrowawayOptions): string {
   const omitted = JSON.stringify(options.omit ?? []);
   const thrown = options.throwAtImport ? `throw new Error(${JSON.stringify(options.throwAtImport)});\n` : "";
+  const hold = options.holdStartOf
+    ? `if (process.env.HUB_PROCESS_INDEX === "${options.holdStartOf.processIndex}") {
+  const { existsSync } = await import("node:fs");
+  while (!existsSync(${JSON.stringify(options.holdStartOf.file)})) await new Promise((r) => setTimeout(r, 50));
+}
+`
+    : "";
   return `// A vendor's adapter written outside the Yunlian repository: the standard's interfaces, plain JS.
 import { AdapterError, withSession } from "@yunlian/adapter-sdk";
 import { z } from "zod";
-${thrown}
+${thrown}${hold}
 const configSchema = z.object({ timeoutMs: z.number().int().positive().optional() });
 
 async function post(call, api, body, accessToken) {
