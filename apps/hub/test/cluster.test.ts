@@ -104,11 +104,9 @@ describe("several HTTP processes (HUB_HTTP_PROCESSES)", () => {
     if (!hub) return ctx.skip();
     expect(serving(0)).toBe(true);
     expect(serving(1)).toBe(false);
-    const started = Date.now();
+    // Without an answer from process 1, prom-client's collection fails after 5 s: a 500.
     const { status, text } = await scrape();
     expect(status, text).toBe(200);
-    // prom-client's collection fails after 5 s when a forked process does not answer.
-    expect(Date.now() - started).toBeLessThan(4_000);
     expect(text).toContain('yunlian_requests_total{interface="/admin/v1/platforms"');
     expect(serving(1)).toBe(false);
 
