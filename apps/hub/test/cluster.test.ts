@@ -100,7 +100,7 @@ describe("several HTTP processes (HUB_HTTP_PROCESSES)", () => {
     await database?.drop();
   });
 
-  it("answers /metrics at once while a process is still starting, from those that serve", async (ctx) => {
+  it("answers /metrics while a process is still starting, from those that serve", async (ctx) => {
     if (!hub) return ctx.skip();
     expect(serving(0)).toBe(true);
     expect(serving(1)).toBe(false);
