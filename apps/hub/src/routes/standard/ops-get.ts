@@ -1,12 +1,9 @@
-import { accessTokens } from "@yunlian/db";
 import { RetCode, retBody } from "@yunlian/protocol";
-import { sha256Hex } from "@yunlian/secrets";
-import { eq } from "drizzle-orm";
 import { invalid, notFound } from "../../lib/hub-error.ts";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import type { CommandsCtx } from "../../services/commands/commands-context.ts";
 import { readOpWaiting } from "../../services/commands/op-read.ts";
-import { assertTokenValid } from "../../services/users/access-tokens.ts";
+import { authenticateToken } from "../../services/users/access-tokens.ts";
 import { authorizeCall } from "../../services/users/authorize-call.ts";
 import type { UsersCtx } from "../../services/users/users-context.ts";
 import type { StandardEndpoint } from "./standard-route.ts";
@@ -44,15 +41,5 @@ async function callingUser(
     return userId;
   }
   if (!accessToken) throw invalid("UserID (query) or header AccessToken: required");
-  const [token] = await ctx.db
-    .select({
-      userId: accessTokens.userId,
-      platId: accessTokens.platId,
-      expiresAt: accessTokens.expiresAt,
-      revokedAt: accessTokens.revokedAt,
-    })
-    .from(accessTokens)
-    .where(eq(accessTokens.tokenHash, sha256Hex(accessToken)));
-  assertTokenValid(token, platform, ctx.now());
-  return token.userId;
+  return (await authenticateToken(ctx, platform, accessToken)).userId;
 }
