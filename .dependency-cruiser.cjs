@@ -1,7 +1,9 @@
 /**
  * Architecture rules checked by `pnpm test` (dependency-cruiser): no import cycles anywhere, the
- * protocol package does no I/O, libraries never reach into apps, and nobody deep-imports another
- * workspace package's files — only what its `exports` map offers.
+ * protocol package does no I/O, the hub's routes reach the database only through its services,
+ * libraries never reach into apps, and nobody deep-imports another workspace package's files —
+ * only what its `exports` map offers. npm packages are listed (not excluded) but not followed:
+ * a rule about an npm package sees the import, resolved into node_modules/.pnpm/….
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -20,8 +22,16 @@ module.exports = {
         "packages/protocol is the wire protocol only (docs/design.md): no network, files or processes.",
       from: { path: "^packages/protocol/src", pathNot: "\\.test\\.ts$" },
       to: {
-        path: "^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|child_process|cluster|worker_threads)$|^(undici|postgres|ioredis|bullmq|pino|drizzle-orm)$",
+        path: "^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|child_process|cluster|worker_threads)$|^(undici|postgres|ioredis|bullmq|pino|drizzle-orm)$|(^|/)node_modules/.+/(undici|postgres|ioredis|bullmq|pino|drizzle-orm)/",
       },
+    },
+    {
+      name: "hub-routes-go-through-services",
+      severity: "error",
+      comment:
+        "Data flows route → service → database: a hub route asks a service (apps/hub/src/services), never drizzle itself.",
+      from: { path: "^apps/hub/src/routes/", pathNot: "\\.test\\.tsx?$" },
+      to: { path: "(^|/)drizzle-orm(/|$)" },
     },
     {
       name: "libraries-never-import-apps",
@@ -53,7 +63,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(node_modules|dist|\\.turbo|\\.data[^/]*)/" },
+    exclude: { path: "(^|/)(dist|\\.turbo|\\.data[^/]*)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.base.json" },
     enhancedResolveOptions: {
