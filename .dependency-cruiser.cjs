@@ -1,6 +1,6 @@
 /**
  * Architecture rules checked by `pnpm test` (dependency-cruiser): no import cycles anywhere, the
- * protocol package does no I/O, the hub's routes reach the database only through its services,
+ * protocol package does no I/O, the hub's routes and console reach the database only through its services,
  * libraries never reach into apps, and nobody deep-imports another workspace package's files —
  * only what its `exports` map offers. npm packages are listed (not excluded) but not followed:
  * a rule about an npm package sees the import, resolved into node_modules/.pnpm/….
@@ -29,8 +29,8 @@ module.exports = {
       name: "hub-routes-go-through-services",
       severity: "error",
       comment:
-        "Data flows route → service → database: a hub route asks a service (apps/hub/src/services), never drizzle itself.",
-      from: { path: "^apps/hub/src/routes/", pathNot: "\\.test\\.tsx?$" },
+        "Data flows route → service → database: a hub route or console page asks a service (apps/hub/src/services), never drizzle itself.",
+      from: { path: "^apps/hub/src/(routes|console)/", pathNot: "\\.test\\.tsx?$" },
       to: { path: "(^|/)drizzle-orm(/|$)" },
     },
     {

@@ -1,11 +1,15 @@
-import { consoleSessions, type Database } from "@yunlian/db";
+import type { Database } from "@yunlian/db";
 import { randomToken, sha256Hex, timingSafeEqualStr } from "@yunlian/secrets";
-import { and, eq, isNotNull, lt } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { HubEnv } from "../lib/hono-env.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
+import {
+  deleteSessionRow,
+  findSessionRow,
+  openSessionRow,
+} from "../services/console-sessions/session-rows.ts";
 import { isHttps, SESSION_ID } from "./session.ts";
 
 /**
@@ -49,18 +53,21 @@ export async function startPartnerSession<E extends HubEnv>(
   now: Date,
 ): Promise<void> {
   const id = randomToken(32);
-  await db.delete(consoleSessions).where(lt(consoleSessions.expiresAt, now));
-  await db.insert(consoleSessions).values({
-    idHash: sha256Hex(id),
-    operator: `platform:${platform.platId}`,
-    // Not an operator scope: operator pages refuse every row with a PlatID (session.ts).
-    scope: "read",
-    keyId: null,
-    platId: platform.platId,
-    credential: credentialOf(platform.appSecret.current),
-    csrf: randomToken(32),
-    expiresAt: new Date(now.getTime() + PARTNER_TTL_MS),
-  });
+  await openSessionRow(
+    db,
+    {
+      idHash: sha256Hex(id),
+      operator: `platform:${platform.platId}`,
+      // Not an operator scope: operator pages refuse every row with a PlatID (session.ts).
+      scope: "read",
+      keyId: null,
+      platId: platform.platId,
+      credential: credentialOf(platform.appSecret.current),
+      csrf: randomToken(32),
+      expiresAt: new Date(now.getTime() + PARTNER_TTL_MS),
+    },
+    now,
+  );
   setCookie(c, PARTNER_COOKIE, id, {
     path: PARTNER_PATH,
     httpOnly: true,
@@ -79,10 +86,7 @@ export async function currentPartnerSession<E extends HubEnv>(
 ): Promise<PartnerSession | undefined> {
   const id = getCookie(c, PARTNER_COOKIE);
   if (!id || !SESSION_ID.test(id)) return undefined;
-  const [row] = await db
-    .select()
-    .from(consoleSessions)
-    .where(and(eq(consoleSessions.idHash, sha256Hex(id)), isNotNull(consoleSessions.platId)));
+  const row = await findSessionRow(db, sha256Hex(id), "partner");
   if (!row?.platId || row.expiresAt <= now || row.credential === null) return undefined;
   const platform = registry.get(row.platId);
   if (!platform || !timingSafeEqualStr(row.credential, credentialOf(platform.appSecret.current)))
@@ -93,7 +97,7 @@ export async function currentPartnerSession<E extends HubEnv>(
 export async function endPartnerSession<E extends HubEnv>(c: Context<E>, db: Database): Promise<void> {
   const id = getCookie(c, PARTNER_COOKIE);
   if (id && SESSION_ID.test(id)) {
-    await db.delete(consoleSessions).where(eq(consoleSessions.idHash, sha256Hex(id)));
+    await deleteSessionRow(db, sha256Hex(id));
   }
   deleteCookie(c, PARTNER_COOKIE, { path: PARTNER_PATH, secure: isHttps(c) });
 }

@@ -1,10 +1,14 @@
-import { consoleSessions, type Database } from "@yunlian/db";
+import type { Database } from "@yunlian/db";
 import { randomToken, sha256Hex, timingSafeEqualStr } from "@yunlian/secrets";
-import { eq, lt } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { HubEnv } from "../lib/hono-env.ts";
 import type { Operator, OperatorAuth } from "../security/operator-auth.ts";
+import {
+  deleteSessionRow,
+  findSessionRow,
+  openSessionRow,
+} from "../services/console-sessions/session-rows.ts";
 
 const SESSION_COOKIE = "yunlian_console";
 const SESSION_TTL_MS = 12 * 3_600_000;
@@ -37,17 +41,19 @@ export async function startSession<E extends HubEnv>(
   now: Date,
 ): Promise<void> {
   const id = randomToken(32);
-  // Expired sessions go when someone signs in (sessions are few; no sweeper needed).
-  await ctx.db.delete(consoleSessions).where(lt(consoleSessions.expiresAt, now));
-  await ctx.db.insert(consoleSessions).values({
-    idHash: sha256Hex(id),
-    operator: operator.name,
-    scope: operator.scope,
-    keyId: operator.keyId ?? null,
-    credential: operator.keyId ? null : ctx.operators.bootstrapFingerprint(),
-    csrf: randomToken(32),
-    expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
-  });
+  await openSessionRow(
+    ctx.db,
+    {
+      idHash: sha256Hex(id),
+      operator: operator.name,
+      scope: operator.scope,
+      keyId: operator.keyId ?? null,
+      credential: operator.keyId ? null : ctx.operators.bootstrapFingerprint(),
+      csrf: randomToken(32),
+      expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+    },
+    now,
+  );
   setCookie(c, SESSION_COOKIE, id, {
     path: "/console",
     httpOnly: true,
@@ -61,7 +67,7 @@ export async function startSession<E extends HubEnv>(
 export async function endSession<E extends HubEnv>(c: Context<E>, ctx: SessionCtx): Promise<void> {
   const id = getCookie(c, SESSION_COOKIE);
   if (id && SESSION_ID.test(id)) {
-    await ctx.db.delete(consoleSessions).where(eq(consoleSessions.idHash, sha256Hex(id)));
+    await deleteSessionRow(ctx.db, sha256Hex(id));
   }
   deleteCookie(c, SESSION_COOKIE, { path: "/console", secure: isHttps(c) });
 }
@@ -74,11 +80,8 @@ export async function currentSession<E extends HubEnv>(
 ): Promise<ConsoleSession | undefined> {
   const id = getCookie(c, SESSION_COOKIE);
   if (!id || !SESSION_ID.test(id)) return undefined;
-  const [row] = await ctx.db
-    .select()
-    .from(consoleSessions)
-    .where(eq(consoleSessions.idHash, sha256Hex(id)));
   // A partner's session (partner-session.ts) is never an operator's, whatever its cookie says.
+  const row = await findSessionRow(ctx.db, sha256Hex(id), "operator");
   if (!row || row.platId !== null || row.expiresAt <= now) return undefined;
   const holds = row.keyId
     ? await ctx.operators.keyActive(row.keyId)
