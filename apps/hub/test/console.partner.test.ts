@@ -1,8 +1,9 @@
 /**
  * The partner's console view kept apart from the operator's (issue 18), over plain HTTP on both
  * storages: a partner session never opens an operator page, an operator session never opens a
- * partner view, a partner sees only its own platform, sign-ins are audited and throttled, logout
- * needs the session's CSRF token, and a cross-origin sign-in is refused.
+ * partner view, a partner sees only its own platform, sign-ins (its and an operator's) are
+ * audited and throttled, logout needs the session's CSRF token, and a cross-origin sign-in is
+ * refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/client.ts";
@@ -73,6 +74,19 @@ describe.each(bothStorages)("partner console sessions ($storage)", ({ storage })
       expect(page.status).toBe(303);
       expect(page.headers.get("location")).toBe("/console/partner/login");
     }
+  });
+
+  it("audits every sign-in that opened a session: the partner's and the operator's", async () => {
+    if (!hub) return;
+    const admin = adminClient(hub.url, hub.adminToken);
+    const partner = await admin.get("/admin/v1/audit?action=self.console.login");
+    expect(partner.body.entries).toEqual([
+      expect.objectContaining({ actor: "platform:PARTNER-A", target: "PARTNER-A", outcome: "ok" }),
+    ]);
+    const operator = await admin.get("/admin/v1/audit?action=console.login");
+    expect(operator.body.entries).toEqual([
+      expect.objectContaining({ actor: "operator:bootstrap", outcome: "ok", detail: { scope: "admin" } }),
+    ]);
   });
 
   it("a wrong or previous appSecret is refused and audited; a cross-origin sign-in is refused", async () => {

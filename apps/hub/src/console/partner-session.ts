@@ -5,6 +5,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { HubEnv } from "../lib/hono-env.ts";
 import type { PlatformRecord } from "../registry/platform-record.ts";
 import type { PlatformRegistry } from "../registry/platform-registry.ts";
+import type { AuditCtx } from "../services/audit/audit.ts";
 import {
   deleteSessionRow,
   findSessionRow,
@@ -48,13 +49,13 @@ export function partnerByCredential(
 
 export async function startPartnerSession<E extends HubEnv>(
   c: Context<E>,
-  db: Database,
+  ctx: AuditCtx,
   platform: PlatformRecord,
   now: Date,
 ): Promise<void> {
   const id = randomToken(32);
   await openSessionRow(
-    db,
+    ctx,
     {
       idHash: sha256Hex(id),
       operator: `platform:${platform.platId}`,
@@ -67,6 +68,7 @@ export async function startPartnerSession<E extends HubEnv>(
       expiresAt: new Date(now.getTime() + PARTNER_TTL_MS),
     },
     now,
+    { actor: `platform:${platform.platId}`, action: "self.console.login", target: platform.platId },
   );
   setCookie(c, PARTNER_COOKIE, id, {
     path: PARTNER_PATH,

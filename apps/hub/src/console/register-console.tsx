@@ -2,8 +2,6 @@ import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import type { HubEnv } from "../lib/hono-env.ts";
-import { operatorActor } from "../security/operator-auth.ts";
-import { audit } from "../services/audit/audit.ts";
 import { type ConsoleDeps, type ConsoleEnv, field } from "./console-env.ts";
 import { registerAuditPage } from "./pages/audit.tsx";
 import { registerCertificationPages } from "./pages/certification.tsx";
@@ -50,7 +48,7 @@ export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
     c.body(CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }),
   );
 
-  const sessions = { db: deps.audit.db, operators: deps.operators };
+  const sessions = { ...deps.audit, operators: deps.operators };
 
   ui.get("/login", async (c) => {
     if (await currentSession(c, sessions, deps.now())) return c.redirect("/console/platforms", 303);
@@ -75,12 +73,6 @@ export function registerConsole(app: Hono<HubEnv>, deps: ConsoleDeps) {
       await deps.loginThrottle.charge(incoming);
       return c.html(<LoginPage error="That is not the admin token or an operator key." />, 401);
     }
-    await audit(deps.audit, {
-      actor: operatorActor(operator),
-      action: "console.login",
-      outcome: "ok",
-      detail: { scope: operator.scope },
-    });
     await startSession(c, sessions, operator, deps.now());
     return c.redirect("/console/platforms", 303);
   });

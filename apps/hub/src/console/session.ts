@@ -1,9 +1,9 @@
-import type { Database } from "@yunlian/db";
 import { randomToken, sha256Hex, timingSafeEqualStr } from "@yunlian/secrets";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { HubEnv } from "../lib/hono-env.ts";
-import type { Operator, OperatorAuth } from "../security/operator-auth.ts";
+import { type Operator, type OperatorAuth, operatorActor } from "../security/operator-auth.ts";
+import type { AuditCtx } from "../services/audit/audit.ts";
 import {
   deleteSessionRow,
   findSessionRow,
@@ -15,9 +15,8 @@ const SESSION_TTL_MS = 12 * 3_600_000;
 /** randomToken(32): 43 base64url characters. */
 export const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
-/** What the console sessions use: the database and who the credentials are. */
-export interface SessionCtx {
-  db: Database;
+/** What the console sessions use: the database (and its audit log) and who the credentials are. */
+export interface SessionCtx extends AuditCtx {
   operators: OperatorAuth;
 }
 
@@ -42,7 +41,7 @@ export async function startSession<E extends HubEnv>(
 ): Promise<void> {
   const id = randomToken(32);
   await openSessionRow(
-    ctx.db,
+    ctx,
     {
       idHash: sha256Hex(id),
       operator: operator.name,
@@ -53,6 +52,7 @@ export async function startSession<E extends HubEnv>(
       expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
     },
     now,
+    { actor: operatorActor(operator), action: "console.login", detail: { scope: operator.scope } },
   );
   setCookie(c, SESSION_COOKIE, id, {
     path: "/console",

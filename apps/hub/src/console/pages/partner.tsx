@@ -1,7 +1,6 @@
 import { timingSafeEqualStr } from "@yunlian/secrets";
 import type { Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
-import { audit } from "../../services/audit/audit.ts";
 import { platformView } from "../../services/platforms/platform-view.ts";
 import { type ConsoleDeps, type ConsoleEnv, field } from "../console-env.ts";
 import { Badge, Layout, when } from "../layout.tsx";
@@ -92,13 +91,7 @@ export function registerPartnerPages(ui: Hono<ConsoleEnv>, deps: ConsoleDeps) {
       await deps.loginThrottle.charge(incoming);
       return c.html(<PartnerLoginPage error="That is not a PlatID with its current appSecret." />, 401);
     }
-    await audit(deps.audit, {
-      actor: `platform:${platform.platId}`,
-      action: "self.console.login",
-      target: platform.platId,
-      outcome: "ok",
-    });
-    await startPartnerSession(c, db, platform, deps.now());
+    await startPartnerSession(c, deps.audit, platform, deps.now());
     return c.redirect(HOME, 303);
   });
 

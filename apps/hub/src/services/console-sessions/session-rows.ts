@@ -1,5 +1,6 @@
 import { consoleSessions, type Database } from "@yunlian/db";
 import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
+import { type AuditCtx, type AuditEvent, audit } from "../audit/audit.ts";
 
 /**
  * The console's sessions as rows of console_sessions, for the console's cookie handling
@@ -10,10 +11,19 @@ import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
 export type SessionRow = typeof consoleSessions.$inferSelect;
 export type NewSessionRow = typeof consoleSessions.$inferInsert;
 
-/** Stores a new session; expired ones go first (sessions are few: no sweeper needed). */
-export async function openSessionRow(db: Database, row: NewSessionRow, now: Date): Promise<void> {
-  await db.delete(consoleSessions).where(lt(consoleSessions.expiresAt, now));
-  await db.insert(consoleSessions).values(row);
+/**
+ * Signs someone in to the console: stores the new session and audits the sign-in. Expired
+ * sessions go first (sessions are few: no sweeper needed).
+ */
+export async function openSessionRow(
+  ctx: AuditCtx,
+  row: NewSessionRow,
+  now: Date,
+  signIn: Omit<AuditEvent, "outcome">,
+): Promise<void> {
+  await ctx.db.delete(consoleSessions).where(lt(consoleSessions.expiresAt, now));
+  await ctx.db.insert(consoleSessions).values(row);
+  await audit(ctx, { ...signIn, outcome: "ok" });
 }
 
 /** The session row with this id hash, of the kind asked for (an operator's or a partner's). */
