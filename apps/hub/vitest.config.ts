@@ -7,7 +7,7 @@ export default mergeConfig(
   mergeConfig(workspaceTests, spawnsBuiltCode),
   defineConfig({
     test: {
-      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },

@@ -8,13 +8,15 @@
  * BENCH_QUICK=1 (the 10-platform comparison only, docs left alone: for profiling loops),
  * BENCH_TRACKING_ONLY=1 (only the op-tracking comparison, HUB_OP_TRACKING on vs off, and its docs section),
  * HUB_PROCESS_NODE_ARGS / FORWARDER_NODE_ARGS (extra node flags, e.g. --cpu-prof, for either server),
- * BENCH_HUB_SETTINGS (the hub's own settings, e.g. "HUB_OP_TRACKING=off").
+ * BENCH_HUB_SETTINGS (the hub's own settings, e.g. "HUB_OP_TRACKING=off"),
+ * BENCH_PERF=1 (Linux perf installed: one more round of each server under `perf record`, and where
+ * their CPU goes, by kind of work and by module, printed side by side; see cpu-breakdown.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createCipheriv, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { cpus } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -27,6 +29,14 @@ import { adminClient, platformClient } from "../test/support/client.ts";
 import { freePort } from "../test/support/harness.ts";
 import { startHubProcess } from "../test/support/hub-process.ts";
 import { allocatedPerRequest } from "./allocation.ts";
+import {
+  type Breakdown,
+  breakdown,
+  compareBreakdowns,
+  perfAvailable,
+  readRecording,
+  recordCpu,
+} from "./cpu-breakdown.ts";
 import { describe, type LoadResult, runLoad, runLoadAtRate } from "./load.ts";
 import { cpuSecondsOfTree, parentPid, pinServer, placeBench } from "./processes.ts";
 
@@ -44,6 +54,10 @@ const PROCESSES = placement.pinned ? placement.serverCpuCount : 1;
 const SECRET_KEY = "22".repeat(32);
 const ADMIN = "bench-admin-token-0123456789-abcdef";
 const here = dirname(fileURLToPath(import.meta.url));
+/** BENCH_PERF=1: the servers name their JavaScript for perf (cpu-breakdown.ts), which samples one extra round of each. */
+const PERF = process.env.BENCH_PERF === "1";
+if (PERF && !perfAvailable()) throw new Error("BENCH_PERF=1 needs Linux perf (package linux-perf)");
+const PERF_NODE_ARGS = PERF ? ["--perf-basic-prof"] : [];
 
 async function verifyServer(): Promise<{ url: string; close(): void }> {
   const port = await freePort();
@@ -120,7 +134,7 @@ async function main() {
     // e.g. BENCH_HUB_SETTINGS="HUB_OP_TRACKING=off": the hub's own settings, as a user would set them.
     ...hubSettings(process.env.BENCH_HUB_SETTINGS),
   };
-  let hub = await startHubProcess(env);
+  let hub = await startHubProcess(env, PERF_NODE_ARGS);
   pinServer(placement, hub.child.pid);
 
   // 10 registered platforms: the app platform, the vendor, and 8 more vendors.
@@ -167,7 +181,7 @@ async function main() {
     { UserID: simUser, Device: [{ DeviceInfo: { deviceID: fwdDevice } }] },
     { AccessToken: simToken },
   );
-  const forwarder = await startForwarder(new URL(sim.url).origin, simToken);
+  const forwarder = await startForwarder(new URL(sim.url).origin, simToken, 1, PERF_NODE_ARGS);
   pinServer(placement, forwarder.child.pid);
 
   const opBody = (user: string, device: string) =>
@@ -255,6 +269,32 @@ async function main() {
     }
     return { rate, rounds };
   };
+  /**
+   * BENCH_PERF=1: one more round of the hub, then of the forwarder, each sampled by perf from its
+   * second second to one before its end, and each sample's share of the round's measured CPU per
+   * request charged to its kind of work and module. Not part of any ratio: perf's sampling costs
+   * the servers a little CPU of its own (mostly kernel time).
+   */
+  const profilePair = async (
+    label: string,
+  ): Promise<{ label: string; hub: Breakdown; fwd: Breakdown } | undefined> => {
+    if (!PERF) return undefined;
+    const profiled = async (pid: number | undefined, round: () => Promise<LoadResult>) => {
+      if (pid === undefined) throw new Error("BENCH_PERF=1: a server without a pid");
+      const file = join(tmpdir(), `op-bench-${pid}.perf.data`);
+      const result = round();
+      await sleep(1000);
+      await recordCpu(pid, Math.max(1, SECONDS - 2), file);
+      const { cpuMicrosPerRequest } = await result;
+      return breakdown(readRecording(file), cpuMicrosPerRequest ?? Number.NaN);
+    };
+    return {
+      label,
+      hub: await profiled(hub.child.pid, () => throughHub(SECONDS)),
+      fwd: await profiled(forwarderNow.child.pid, () => throughForwarder(SECONDS)),
+    };
+  };
+  const breakdowns: { label: string; hub: Breakdown; fwd: Breakdown }[] = [];
   process.stdout.write(`concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS} s per measurement\n`);
 
   /**
@@ -350,6 +390,8 @@ async function main() {
   }
 
   const single = await compare("hub, 10 platforms", "bare forwarder");
+  const trackedProfile = await profilePair("hub (op tracking on) against the bare forwarder");
+  if (trackedProfile) breakdowns.push(trackedProfile);
   const singleEqual = await compareAtEqualLoad(single, "hub, 10 platforms", "bare forwarder");
   // The same without op tracking (issue 16 came after issue 13 set the CPU target): a second hub
   // process on the same database, HUB_OP_TRACKING=off, as an operator would set it.
@@ -357,9 +399,11 @@ async function main() {
   let untrackedEqual: typeof singleEqual | undefined;
   if (env.HUB_OP_TRACKING === undefined) {
     const tracked = hub;
-    hub = await startHubProcess({ ...env, HUB_OP_TRACKING: "off" });
+    hub = await startHubProcess({ ...env, HUB_OP_TRACKING: "off" }, PERF_NODE_ARGS);
     pinServer(placement, hub.child.pid);
     untracked = await compare("hub, HUB_OP_TRACKING=off", "bare forwarder");
+    const untrackedProfile = await profilePair("hub (HUB_OP_TRACKING=off) against the bare forwarder");
+    if (untrackedProfile) breakdowns.push(untrackedProfile);
     untrackedEqual = await compareAtEqualLoad(untracked, "hub, HUB_OP_TRACKING=off", "bare forwarder");
     await hub.stop();
     hub = tracked;
@@ -439,6 +483,15 @@ async function main() {
     `allocated per request (heap sampler):   ${allocation}`,
   ];
 
+  for (const b of breakdowns) {
+    const lines = [
+      `where the CPU goes, ${b.label} (perf, ${b.hub.samples} and ${b.fwd.samples} samples):`,
+      ...compareBreakdowns("byKind", b.hub, b.fwd),
+      "by module (a sample charged to its innermost JavaScript frame):",
+      ...compareBreakdowns("byModule", b.hub, b.fwd),
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+  }
   if (process.env.BENCH_QUICK === "1") {
     // Development loop: the 10-platform comparisons only, docs/benchmarks.md left alone.
     for (const r of ratios) process.stdout.write(`${r}\n`);
