@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 
 /**
  * Where a server's CPU goes, by kind of work and by module, from Linux `perf` samples: the op
@@ -156,7 +156,7 @@ export function perfAvailable(): boolean {
  * resolves when perf has written it.
  */
 export function recordCpu(pid: number, seconds: number, file: string): Promise<void> {
-  const perf: ChildProcess = spawn(
+  const perf = spawn(
     "perf",
     [
       "record",

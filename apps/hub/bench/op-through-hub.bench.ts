@@ -14,7 +14,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createCipheriv, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -275,18 +275,20 @@ async function main() {
    * request charged to its kind of work and module. Not part of any ratio: perf's sampling costs
    * the servers a little CPU of its own (mostly kernel time).
    */
-  const profilePair = async (
-    label: string,
-  ): Promise<{ label: string; hub: Breakdown; fwd: Breakdown } | undefined> => {
-    if (!PERF) return undefined;
+  const profilePair = async (label: string): Promise<{ label: string; hub: Breakdown; fwd: Breakdown }> => {
     const profiled = async (pid: number | undefined, round: () => Promise<LoadResult>) => {
       if (pid === undefined) throw new Error("BENCH_PERF=1: a server without a pid");
       const file = join(tmpdir(), `op-bench-${pid}.perf.data`);
-      const result = round();
-      await sleep(1000);
-      await recordCpu(pid, Math.max(1, SECONDS - 2), file);
-      const { cpuMicrosPerRequest } = await result;
-      return breakdown(readRecording(file), cpuMicrosPerRequest ?? Number.NaN);
+      try {
+        const result = round();
+        await sleep(1000);
+        await recordCpu(pid, Math.max(1, SECONDS - 2), file);
+        const { cpuMicrosPerRequest } = await result;
+        return breakdown(readRecording(file), cpuMicrosPerRequest ?? Number.NaN);
+      } finally {
+        // Megabytes each, and perf keeps the one it overwrites as `.old`: nothing is left behind.
+        rmSync(file, { force: true });
+      }
     };
     return {
       label,
@@ -390,8 +392,7 @@ async function main() {
   }
 
   const single = await compare("hub, 10 platforms", "bare forwarder");
-  const trackedProfile = await profilePair("hub (op tracking on) against the bare forwarder");
-  if (trackedProfile) breakdowns.push(trackedProfile);
+  if (PERF) breakdowns.push(await profilePair("hub (op tracking on) against the bare forwarder"));
   const singleEqual = await compareAtEqualLoad(single, "hub, 10 platforms", "bare forwarder");
   // The same without op tracking (issue 16 came after issue 13 set the CPU target): a second hub
   // process on the same database, HUB_OP_TRACKING=off, as an operator would set it.
@@ -402,8 +403,7 @@ async function main() {
     hub = await startHubProcess({ ...env, HUB_OP_TRACKING: "off" }, PERF_NODE_ARGS);
     pinServer(placement, hub.child.pid);
     untracked = await compare("hub, HUB_OP_TRACKING=off", "bare forwarder");
-    const untrackedProfile = await profilePair("hub (HUB_OP_TRACKING=off) against the bare forwarder");
-    if (untrackedProfile) breakdowns.push(untrackedProfile);
+    if (PERF) breakdowns.push(await profilePair("hub (HUB_OP_TRACKING=off) against the bare forwarder"));
     untrackedEqual = await compareAtEqualLoad(untracked, "hub, HUB_OP_TRACKING=off", "bare forwarder");
     await hub.stop();
     hub = tracked;
