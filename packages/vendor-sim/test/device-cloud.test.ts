@@ -187,6 +187,23 @@ describe("vendor-sim device cloud", () => {
     expect((await pending).status).toBe(503);
   });
 
+  it("holds calls while in hold mode and answers them as usual once released", async () => {
+    cloud.setMode("hold");
+    const pending = callApi(cloud.url, "users/devices", { UserID: "1" });
+    const raced = await Promise.race([
+      pending.then(() => "answered"),
+      new Promise((r) => setTimeout(() => r("held"), 150)),
+    ]);
+    expect(raced).toBe("held");
+    // The call was received (recorded) while held.
+    expect(cloud.calls.at(-1)?.api).toBe("users/devices");
+    cloud.setMode("normal");
+    const held = await pending;
+    const fresh = await callApi(cloud.url, "users/devices", { UserID: "1" });
+    expect(held.status).toBe(fresh.status);
+    expect(held.body).toEqual(fresh.body);
+  });
+
   it("holds answers back while a delay is set (a slow but working cloud)", async () => {
     const timed = async () => {
       const started = performance.now();

@@ -8,7 +8,12 @@ import type { CloudState } from "./state.ts";
 import { missingHeader, strictExtra, strictRet, strictUnreadable } from "./strict.ts";
 import * as userRoutes from "./user-routes.ts";
 
-export type CloudMode = "normal" | "hang" | "fail500";
+/**
+ * "hang" parks every call and answers 503 once the mode changes (a cloud that stopped answering);
+ * "hold" parks every call and answers it as usual once the mode changes (calls in flight at once,
+ * for tests that need several callers waiting on the cloud together).
+ */
+export type CloudMode = "normal" | "hang" | "hold" | "fail500";
 
 export interface ReceivedCall {
   api: string;
@@ -62,6 +67,7 @@ export function createDeviceCloudApp(deps: CloudAppDeps): Hono {
     if (deps.recordCalls)
       deps.calls.push({ api, headers: rawHeaders, body: parsed?.ok ? parsed.body : text });
 
+    if (deps.mode() === "hold") await deps.hang.park();
     if (deps.mode() === "hang") {
       await deps.hang.park();
       return c.json(retBody("500", "simulated hang released"), 503);

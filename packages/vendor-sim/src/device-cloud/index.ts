@@ -168,7 +168,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
     invalidateTokens: () => state.invalidateTokens(),
     setMode: (next) => {
       mode = next;
-      if (next !== "hang") hang.releaseAll();
+      if (next !== "hang" && next !== "hold") hang.releaseAll();
     },
     setDelay: (ms) => {
       delayMs = ms;
