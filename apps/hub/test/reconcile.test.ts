@@ -5,10 +5,13 @@
  * Passes are driven with runOnce and an explicit clock (HUB_RECONCILE_TICK is an hour, so the
  * timer never runs here): the assertions count calls, never time.
  */
+import { openDatabase } from "@yunlian/db";
 import { redisAvailable, TEST_REDIS_URL, uniquePrefix } from "@yunlian/delivery/testing";
 import type { DeviceCloud } from "@yunlian/vendor-sim";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hub } from "../src/hub.ts";
+import { claimDevice } from "../src/services/reconcile/claims.ts";
 import { adminClient } from "./support/client.ts";
 import { consoleSession } from "./support/console-session.ts";
 import { startTestHub, type TestHub } from "./support/harness.ts";
@@ -210,13 +213,65 @@ describe("two hub processes on one PostgreSQL database", () => {
     const polled = calls.filter((c) => c.api === "devices/deviceStatus").flatMap((c) => c.ids);
     expect(polled.sort()).toEqual([...vendor.deviceIds].sort());
     expect(calls.filter((c) => c.api === "users/devices")).toHaveLength(1);
-    // Both processes took part (each polled some), and together exactly once each.
+    // Together they polled each device and the account exactly once.
     expect(passes.map((p) => p.devices + p.accounts).reduce((x, y) => x + y)).toBe(17);
     // Either process's admin API shows the shared counts.
     const page = await adminClient(other.url, other.adminToken).get("/admin/v1/drift");
     expect(page.body.vendors).toContainEqual(
       expect.objectContaining({ vendorPlatId: "VENDOR-D-0000", pollsTotal: 17 }),
     );
+  });
+
+  // Two processes that pick the same device in the same instant: one gets it, the other nothing.
+  // The loser still has due work; reading "nothing" as "idle" would stop it polling the vendor for
+  // a minute while the winner polls alone. Here the other process is a transaction that claims the
+  // first due device and commits only once the hub's claim of the same device is waiting on it.
+  it("a process that loses a claim to another goes on with the next due device", async (ctx) => {
+    if (!world) return ctx.skip();
+    const w = world;
+    const vendor = await addVendor(w.hub, w.admin, "VENDOR-E-0000", "000010", "hmac", 6);
+    w.vendors.push(vendor);
+    const user = await loginAs(w, "alice", "alice-token-1");
+    await w.call("user/bindDevices", { UserID: user.userId, Device: devices(vendor.deviceIds) });
+    const other = await openDatabase({ url: String(w.hub.databaseUrl), maxConnections: 2 });
+    try {
+      const now = at(40);
+      const start = vendor.cloud.calls.length;
+      let release = () => {};
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      let claimed: (id: string | undefined) => void = () => {};
+      const heldId = new Promise<string | undefined>((r) => {
+        claimed = r;
+      });
+      const holding = other.db.transaction(async (tx) => {
+        claimed((await claimDevice(tx, "VENDOR-E-0000", now, new Date(now.getTime() - HOUR))).id);
+        await released;
+      });
+      const held = await heldId;
+      expect(held).toBeDefined();
+
+      const pass = reconcilerOf(w.hub.hub).runOnce(now);
+      const waitingOnLock = async () => {
+        const rows = (await other.db.execute(
+          sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        )) as unknown as unknown[];
+        return rows.length > 0;
+      };
+      while (!(await waitingOnLock())) await new Promise((r) => setTimeout(r, 10));
+      release();
+      await holding;
+
+      const done = await pass;
+      const polled = reconcileCalls(vendor.cloud, start)
+        .filter((c) => c.api === "devices/deviceStatus")
+        .flatMap((c) => c.ids);
+      expect(done.devices).toBeGreaterThan(0);
+      expect(polled.sort()).toEqual(vendor.deviceIds.filter((id) => id !== held).sort());
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -102,7 +102,9 @@ describe.skipIf(!servicesUp)("reconciliation in worker processes (PostgreSQL + R
   const workers: WorkerProcess[] = [];
 
   /** A worker process on the hub's database and queue, its /metrics on a port of its own. */
-  async function startWorker(): Promise<{ worker: WorkerProcess; metricsUrl: string }> {
+  async function startWorker(
+    overrides: Record<string, string> = {},
+  ): Promise<{ worker: WorkerProcess; metricsUrl: string }> {
     if (!world?.hub.databaseUrl) throw new Error("world expected");
     const port = await freePort();
     const worker = spawnWorkerProcess({
@@ -120,6 +122,7 @@ describe.skipIf(!servicesUp)("reconciliation in worker processes (PostgreSQL + R
       HUB_WORKER_METRICS_PORT: String(port),
       HUB_WORKER_METRICS_HOST: "127.0.0.1",
       HUB_METRICS_TOKEN: METRICS_TOKEN,
+      ...overrides,
     });
     workers.push(worker);
     const metricsUrl = `http://127.0.0.1:${port}/metrics`;
@@ -252,7 +255,16 @@ describe.skipIf(!servicesUp)("reconciliation in worker processes (PostgreSQL + R
     expect(bound.body.RetCode).toBe("200");
     const start = many.cloud.calls.length;
 
-    const [one, two] = await Promise.all([startWorker(), startWorker()]);
+    // The cloud holds every call until both workers have one in flight: a worker polls one call at
+    // a time, so two calls held means both are polling. Without the hold, one worker that started
+    // a couple of seconds before the other (a loaded machine) could poll all 40 alone, and the test
+    // would show nothing about sharing. The long vendor timeout keeps the first held call alive
+    // while the second worker starts.
+    many.cloud.setMode("hold");
+    const slowVendor = { HUB_VENDOR_TIMEOUT_MS: "60000" };
+    const [one, two] = await Promise.all([startWorker(slowVendor), startWorker(slowVendor)]);
+    await until("both workers waiting on the cloud", () => reconcileCalls(many.cloud, start).length === 2);
+    many.cloud.setMode("normal");
     const polled = () =>
       reconcileCalls(many.cloud, start)
         .filter((c) => c.api === "devices/deviceStatus")

@@ -58,18 +58,27 @@ export async function returnCall(db: Database, vendorPlatId: string, now: Date):
 }
 
 /**
+ * What a claim found: the id it took; nothing due; or due work another process claimed in the
+ * same instant ("lost": there may be more due work, so the caller claims again rather than idle).
+ */
+export type Claim = { id: string } | { id?: undefined; lost: boolean };
+
+/** Reads a claim statement's one row: the id it found due and the id it took. */
+async function claimFrom(db: Database, query: SQL): Promise<Claim> {
+  const [row] = await rows(db, query);
+  const taken = row?.taken_id;
+  if (typeof taken === "string") return { id: taken };
+  return { lost: typeof row?.due_id === "string" };
+}
+
+/**
  * Claims the vendor's bound device whose shadow is oldest (never reported first) among those not
  * polled since `cutoff`, by moving its polledAt to `now`. The conflict branch re-checks the age on
- * the row as committed: of two processes choosing the same device, one gets it, the other nothing.
+ * the row as committed: of two processes choosing the same device, one gets it, the other "lost".
  */
-export async function claimDevice(
-  db: Database,
-  vendorPlatId: string,
-  now: Date,
-  cutoff: Date,
-): Promise<string | undefined> {
+export function claimDevice(db: Database, vendorPlatId: string, now: Date, cutoff: Date): Promise<Claim> {
   const c = cutoff.toISOString();
-  const claimed = await rows(
+  return claimFrom(
     db,
     sql`with due as (
           select b.udevice_id
@@ -79,27 +88,22 @@ export async function claimDevice(
            where r.polled_at is null or r.polled_at <= ${c}::timestamptz
            order by greatest(s.last_report_at, r.polled_at) asc nulls first, b.udevice_id
            limit 1
+        ), taken as (
+          insert into ${reconcileDevices} as r (udevice_id, vendor_plat_id, polled_at)
+          select udevice_id, ${vendorPlatId}, ${now.toISOString()}::timestamptz from due
+          on conflict (udevice_id) do update
+             set polled_at = excluded.polled_at, vendor_plat_id = excluded.vendor_plat_id
+           where r.polled_at <= ${c}::timestamptz
+          returning r.udevice_id
         )
-        insert into ${reconcileDevices} as r (udevice_id, vendor_plat_id, polled_at)
-        select udevice_id, ${vendorPlatId}, ${now.toISOString()}::timestamptz from due
-        on conflict (udevice_id) do update
-           set polled_at = excluded.polled_at, vendor_plat_id = excluded.vendor_plat_id
-         where r.polled_at <= ${c}::timestamptz
-        returning r.udevice_id`,
+        select (select udevice_id from due) as due_id, (select udevice_id from taken) as taken_id`,
   );
-  const id = claimed[0]?.udevice_id;
-  return typeof id === "string" ? id : undefined;
 }
 
 /** As claimDevice, for one hub user's device list at the vendor (users/devices). */
-export async function claimAccount(
-  db: Database,
-  vendorPlatId: string,
-  now: Date,
-  cutoff: Date,
-): Promise<string | undefined> {
+export function claimAccount(db: Database, vendorPlatId: string, now: Date, cutoff: Date): Promise<Claim> {
   const c = cutoff.toISOString();
-  const claimed = await rows(
+  return claimFrom(
     db,
     sql`with due as (
           select b.user_id
@@ -110,16 +114,16 @@ export async function claimAccount(
            group by b.user_id
            order by max(a.polled_at) asc nulls first, b.user_id
            limit 1
+        ), taken as (
+          insert into ${reconcileAccounts} as a (user_id, vendor_plat_id, polled_at)
+          select user_id, ${vendorPlatId}, ${now.toISOString()}::timestamptz from due
+          on conflict (user_id, vendor_plat_id) do update
+             set polled_at = excluded.polled_at
+           where a.polled_at <= ${c}::timestamptz
+          returning a.user_id
         )
-        insert into ${reconcileAccounts} as a (user_id, vendor_plat_id, polled_at)
-        select user_id, ${vendorPlatId}, ${now.toISOString()}::timestamptz from due
-        on conflict (user_id, vendor_plat_id) do update
-           set polled_at = excluded.polled_at
-         where a.polled_at <= ${c}::timestamptz
-        returning a.user_id`,
+        select (select user_id from due) as due_id, (select user_id from taken) as taken_id`,
   );
-  const id = claimed[0]?.user_id;
-  return typeof id === "string" ? id : undefined;
 }
 
 /** Counts a successful poll, and a drift found by it, in the vendor's row (the console reads it). */

@@ -83,7 +83,8 @@ export function startReconciler(ctx: ReconcileCtx, opts: { timer?: boolean } = {
 
 /**
  * One vendor's share of a pass: as many calls as the tick's share and the shared window allow.
- * "idle" when it ran out of due work (or another process took what was due).
+ * "idle" when it ran out of due work; "busy" otherwise, including when other processes kept
+ * claiming the due work first (they are polling it; this process looks again next tick).
  */
 async function reconcileVendor(
   ctx: ReconcileCtx,
@@ -94,31 +95,63 @@ async function reconcileVendor(
   const { ratePerMinute, tickMs, intervalMs } = ctx.settings;
   const perTick = Math.max(1, Math.ceil((ratePerMinute * tickMs) / 60_000));
   const cutoff = new Date(now.getTime() - intervalMs);
-  let accountsDue = true;
+  const accounts = { due: true };
   for (let calls = 0; calls < perTick; calls++) {
     if (!(await takeCall(ctx.db, vendor.platId, ratePerMinute, now))) return "busy";
-    const userId = accountsDue ? await claimAccount(ctx.db, vendor.platId, now, cutoff) : undefined;
-    if (userId === undefined) accountsDue = false;
-    const udeviceId =
-      userId === undefined ? await claimDevice(ctx.db, vendor.platId, now, cutoff) : undefined;
-    if (userId === undefined && udeviceId === undefined) {
+    const work = await claimNext(ctx, vendor.platId, now, cutoff, accounts);
+    if (work === "none" || work === "contended") {
       await returnCall(ctx.db, vendor.platId, now);
-      return "idle";
+      return work === "none" ? "idle" : "busy";
     }
-    if (userId !== undefined) {
+    if (work.kind === "account") {
       pass.accounts++;
-      await guarded(ctx, vendor, "account", now, () => pollAccount(ctx, vendor, userId, now));
-    } else if (udeviceId !== undefined) {
+      await guarded(ctx, vendor, "account", now, () => pollAccount(ctx, vendor, work.userId, now));
+    } else {
       pass.devices++;
-      const found = await guarded(ctx, vendor, "device", now, () => pollDevice(ctx, vendor, udeviceId));
+      const found = await guarded(ctx, vendor, "device", now, () => pollDevice(ctx, vendor, work.udeviceId));
       if (found === "drift") {
         pass.drift++;
         ctx.metrics.driftTotal.inc({ vendor: vendor.platId });
-        ctx.log.info({ vendor: vendor.platId, udeviceId }, "reconcile: device state drifted from the shadow");
+        ctx.log.info(
+          { vendor: vendor.platId, udeviceId: work.udeviceId },
+          "reconcile: device state drifted from the shadow",
+        );
       }
     }
   }
   return "busy";
+}
+
+/** Claims lost to other processes in a row before a pass leaves the vendor to them until next tick. */
+const MAX_LOST_CLAIMS = 5;
+
+type Work = { kind: "account"; userId: string } | { kind: "device"; udeviceId: string };
+
+/**
+ * The next due work of the vendor, claimed: users' device lists first, then devices. A claim lost
+ * to another process (both chose the same item at once) is made again, and finds the next due item:
+ * losing a race must not read as "nothing due", or every process but the fastest would go idle
+ * for a minute while work is waiting (docs/adr/0011).
+ */
+async function claimNext(
+  ctx: ReconcileCtx,
+  vendorPlatId: string,
+  now: Date,
+  cutoff: Date,
+  accounts: { due: boolean },
+): Promise<Work | "none" | "contended"> {
+  for (let lost = 0; lost < MAX_LOST_CLAIMS; lost++) {
+    if (accounts.due) {
+      const claim = await claimAccount(ctx.db, vendorPlatId, now, cutoff);
+      if (claim.id !== undefined) return { kind: "account", userId: claim.id };
+      if (claim.lost) continue;
+      accounts.due = false;
+    }
+    const claim = await claimDevice(ctx.db, vendorPlatId, now, cutoff);
+    if (claim.id !== undefined) return { kind: "device", udeviceId: claim.id };
+    if (!claim.lost) return "none";
+  }
+  return "contended";
 }
 
 /**
