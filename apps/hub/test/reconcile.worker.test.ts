@@ -243,8 +243,9 @@ describe.skipIf(!servicesUp)("reconciliation in worker processes (PostgreSQL + R
   });
 
   // Workers that did not share their claims (each keeping its own schedule) would poll all 40
-  // twice. The narrower race of two claims in the same instant is the hub test's (reconcile.test.ts,
-  // two processes' passes started together).
+  // twice; a worker that took a lost claim race for "nothing due" would leave the other to poll
+  // alone. The race itself, two claims of one device in the same instant, is driven by hand in
+  // reconcile.test.ts ("a process that loses a claim to another goes on with the next due device").
   it("two workers share the polling: every device once in the interval, none twice", async (ctx) => {
     if (!world) return ctx.skip();
     const w = world;
