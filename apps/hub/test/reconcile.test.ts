@@ -306,3 +306,50 @@ describe("the reconciler's own timer (embedded hub)", () => {
     expect(repaired()).toBe(true);
   });
 });
+
+describe("a vendor that holds its answers (embedded hub)", () => {
+  let world: World | undefined;
+  beforeAll(async () => {
+    // A vendor call may take the whole HUB_VENDOR_TIMEOUT_MS: here a minute, longer than the test.
+    world = await startWorldIfAvailable("pglite", {
+      ...RECONCILE_ENV,
+      HUB_RECONCILE_RATE: "1000",
+      HUB_VENDOR_TIMEOUT_MS: "60000",
+    });
+  }, 60_000);
+  afterAll(async () => world?.close());
+
+  // A pass that took vendors one after the other would wait on vendor A's call before asking
+  // vendor B anything: one slow cloud would slow every vendor's polling in that process.
+  it("does not hold up the other vendors' polls in the same pass", async (ctx) => {
+    if (!world) return ctx.skip();
+    const w = world;
+    const [a, b] = w.vendors;
+    const a1 = a?.deviceIds[0];
+    const b1 = b?.deviceIds[0];
+    if (!a || !b || !a1 || !b1) throw new Error("vendors A and B (registered in that order) expected");
+    const alice = await loginAs(w, "alice", "alice-token-1");
+    await w.call("user/bindDevices", { UserID: alice.userId, Device: devices([a1, b1]) });
+    const fromA = a.cloud.calls.length;
+    const fromB = b.cloud.calls.length;
+    a.cloud.setMode("hold");
+    try {
+      const pass = reconcilerOf(w.hub.hub).runOnce(at(60));
+      // A guard against hanging, not a timing assertion: B is asked only if the pass does not wait for A.
+      const deadline = Date.now() + 10_000;
+      const bDone = () => reconcileCalls(b.cloud, fromB).length === 2;
+      while (!bDone() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(reconcileCalls(b.cloud, fromB).map((c) => c.api)).toEqual([
+        "users/devices",
+        "devices/deviceStatus",
+      ]);
+      // A's first call is still held: it has had no answer.
+      expect(reconcileCalls(a.cloud, fromA)).toHaveLength(1);
+      a.cloud.setMode("normal");
+      const done = await pass;
+      expect(done).toMatchObject({ accounts: 2, devices: 2 });
+    } finally {
+      a.cloud.setMode("normal");
+    }
+  });
+});

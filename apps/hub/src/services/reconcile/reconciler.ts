@@ -1,3 +1,4 @@
+import pMap from "p-map";
 import type { PlatformRecord } from "../../registry/platform-record.ts";
 import { describeVendorError } from "../vendor/fan-out.ts";
 import { claimAccount, claimDevice, countPoll, returnCall, takeCall } from "./claims.ts";
@@ -27,6 +28,13 @@ interface ReconcilePass {
 const IDLE_MS = 60_000;
 
 /**
+ * How many vendors one process polls at once. Each holds at most one database connection at a
+ * time (of the process's pool, which serves the API or deliveries too) and one vendor call in
+ * flight: it takes this many vendors not answering at once to hold up the rest.
+ */
+const VENDORS_AT_ONCE = 4;
+
+/**
  * Starts reconciliation in this process (docs/adr/0011): every HUB_RECONCILE_TICK, for each vendor,
  * it spends at most its tick's share of HUB_RECONCILE_RATE (and never more than what is left of the
  * vendor's minute window, shared with every other process) on due work — first users' device lists,
@@ -44,14 +52,24 @@ export function startReconciler(ctx: ReconcileCtx, opts: { timer?: boolean } = {
     if (ctx.settings.ratePerMinute === 0 || running) return pass;
     running = true;
     try {
-      for (const vendor of ctx.registry.all()) {
-        if (stopped) break;
-        if (!vendor.apiBaseUrl || vendor.manufacturerCodes.length === 0) continue;
-        if ((idleUntil.get(vendor.platId) ?? 0) > now.getTime()) continue;
-        if ((await reconcileVendor(ctx, vendor, now, pass)) === "idle") {
-          idleUntil.set(vendor.platId, now.getTime() + Math.min(IDLE_MS, ctx.settings.intervalMs));
-        } else idleUntil.delete(vendor.platId);
-      }
+      const due = ctx.registry
+        .all()
+        .filter(
+          (v) =>
+            v.apiBaseUrl && v.manufacturerCodes.length > 0 && (idleUntil.get(v.platId) ?? 0) <= now.getTime(),
+        );
+      // Vendors side by side: a cloud that takes its whole timeout to answer delays its own polls,
+      // not every other vendor's. A failing vendor does not stop the others; the pass then fails.
+      await pMap(
+        due,
+        async (vendor) => {
+          if (stopped) return;
+          if ((await reconcileVendor(ctx, vendor, now, pass)) === "idle") {
+            idleUntil.set(vendor.platId, now.getTime() + Math.min(IDLE_MS, ctx.settings.intervalMs));
+          } else idleUntil.delete(vendor.platId);
+        },
+        { concurrency: VENDORS_AT_ONCE, stopOnError: false },
+      );
       return pass;
     } finally {
       running = false;
@@ -63,7 +81,11 @@ export function startReconciler(ctx: ReconcileCtx, opts: { timer?: boolean } = {
       : setInterval(() => {
           if (stopped || running) return;
           current = runOnce().catch((err: unknown) =>
-            ctx.log.warn({ err: String(err) }, "reconcile: pass failed (tried again next tick)"),
+            ctx.log.warn(
+              // Several vendors may have failed in one pass (p-map's AggregateError): each is named.
+              { err: err instanceof AggregateError ? err.errors.map(String) : String(err) },
+              "reconcile: pass failed (tried again next tick)",
+            ),
           );
         }, ctx.settings.tickMs);
   timer?.unref();
