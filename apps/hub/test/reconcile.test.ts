@@ -319,22 +319,27 @@ describe("a vendor that holds its answers (embedded hub)", () => {
   }, 60_000);
   afterAll(async () => world?.close());
 
-  // A pass that took vendors one after the other would wait on vendor A's call before asking
-  // vendor B anything: one slow cloud would slow every vendor's polling in that process.
-  it("does not hold up the other vendors' polls in the same pass", async (ctx) => {
-    if (!world) return ctx.skip();
-    const w = world;
+  /** Vendors A and B (registered in that order), the first device of each bound to alice. */
+  async function bindOneDeviceOfAandB(w: World) {
     const [a, b] = w.vendors;
     const a1 = a?.deviceIds[0];
     const b1 = b?.deviceIds[0];
     if (!a || !b || !a1 || !b1) throw new Error("vendors A and B (registered in that order) expected");
     const alice = await loginAs(w, "alice", "alice-token-1");
     await w.call("user/bindDevices", { UserID: alice.userId, Device: devices([a1, b1]) });
+    return { a, b };
+  }
+
+  // A pass that took vendors one after the other would wait on vendor A's call before asking
+  // vendor B anything: one slow cloud would slow every vendor's polling in that process.
+  it("does not hold up the other vendors' polls in the same pass", async (ctx) => {
+    if (!world) return ctx.skip();
+    const { a, b } = await bindOneDeviceOfAandB(world);
     const fromA = a.cloud.calls.length;
     const fromB = b.cloud.calls.length;
     a.cloud.setMode("hold");
     try {
-      const pass = reconcilerOf(w.hub.hub).runOnce(at(60));
+      const pass = reconcilerOf(world.hub.hub).runOnce(at(60));
       // A guard against hanging, not a timing assertion: B is asked only if the pass does not wait for A.
       const deadline = Date.now() + 10_000;
       const bDone = () => reconcileCalls(b.cloud, fromB).length === 2;
@@ -358,15 +363,11 @@ describe("a vendor that holds its answers (embedded hub)", () => {
   it("a vendor whose statements fail does not stop the others; the pass fails naming it", async (ctx) => {
     if (!world) return ctx.skip();
     const w = world;
-    const [a, b] = w.vendors;
+    const { a, b } = await bindOneDeviceOfAandB(w);
     const registry = w.hub.hub.registry;
-    const aRecord = a && registry.get(a.platId);
-    const bRecord = b && registry.get(b.platId);
-    const a1 = a?.deviceIds[0];
-    const b1 = b?.deviceIds[0];
-    if (!a || !b || !aRecord || !bRecord || !a1 || !b1) throw new Error("vendors A and B expected");
-    const alice = await loginAs(w, "alice", "alice-token-1");
-    await w.call("user/bindDevices", { UserID: alice.userId, Device: devices([a1, b1]) });
+    const aRecord = registry.get(a.platId);
+    const bRecord = registry.get(b.platId);
+    if (!aRecord || !bRecord) throw new Error("vendors A and B in the registry expected");
     const ghost = {
       ...aRecord,
       platId: "VENDOR-GONE-0000",
